@@ -1,0 +1,25 @@
+// Argument parsing and failure reporting shared by the scripts.
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { SpecError } from "./spec.js";
+
+export function readArgs() {
+  const { values } = parseArgs({
+    options: {
+      spec: { type: "string", default: "spec/openapi.yaml" },
+      out: { type: "string", default: "generated" },
+      config: { type: "string", default: "redocly.yaml" },
+    },
+  });
+  return { specPath: resolve(values.spec), outDir: resolve(values.out), configPath: resolve(values.config) };
+}
+
+/** Prints what went wrong for people (no stack for spec problems) and sets a failing exit code. */
+export function fail(what: string, error: unknown): void {
+  const detail = error instanceof SpecError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  console.error(`${what}\n${detail}`);
+  process.exitCode = 1;
+}
+
+export const formatTimings = (timings: [string, number][]): string =>
+  timings.map(([stage, ms]) => `  ${stage.padEnd(16)} ${ms.toFixed(0).padStart(6)} ms`).join("\n");

@@ -1,0 +1,218 @@
+// The helpers stage: ts-morph writes the convenience layer from the model read off the spec.
+import { Project, VariableDeclarationKind, type SourceFile } from "ts-morph";
+import type { BuilderUnion, OperationModel } from "./model.js";
+import { pascalCase } from "./model.js";
+
+/** The one runtime file of src/ that generated code may import. */
+const RUNTIME = "../src/runtime.js";
+
+export interface EmittedFile {
+  name: string;
+  text: string;
+}
+
+const project = () => new Project({ useInMemoryFileSystem: true });
+
+/** JSDoc text from a summary and description, with `*\/` made harmless. */
+const doc = (...parts: (string | undefined)[]): string => {
+  const present = parts.filter((p): p is string => !!p && p.trim() !== "").map((p) => p.trim());
+  const prose = present.filter((p) => !p.startsWith("@"));
+  const tags = present.filter((p) => p.startsWith("@"));
+  return [...prose, ...(tags.length ? [tags.join("\n")] : [])].join("\n\n").replace(/\*\//g, "*\\/");
+};
+
+export function emitResources(operations: OperationModel[]): EmittedFile {
+  const file = project().createSourceFile("resources.ts");
+  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: "./schema.js", namedImports: ["components", "operations"] });
+  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: RUNTIME, namedImports: ["RequestOptions", "Transport"] });
+
+  for (const op of operations) {
+    const route = `\`${op.httpMethod} ${op.path}\``;
+    if (op.body) {
+      file.addTypeAlias({
+        isExported: true,
+        name: `${op.typeStem}Params`,
+        type: op.body.type,
+        docs: [doc(`The JSON body of ${route} (\`${op.resource}.${op.method}\`).`)],
+      });
+    }
+    if (op.query) {
+      file.addTypeAlias({
+        isExported: true,
+        name: `${op.typeStem}Query`,
+        type: `NonNullable<operations[${JSON.stringify(op.operationId)}]["parameters"]["query"]>`,
+        docs: [doc(`The query parameters of ${route} (\`${op.resource}.${op.method}\`).`)],
+      });
+    }
+    file.addTypeAlias({
+      isExported: true,
+      name: `${op.typeStem}Response`,
+      type: op.successType,
+      docs: [doc(`What ${route} answers on success.`)],
+    });
+    file.addTypeAlias({
+      isExported: true,
+      name: `${op.typeStem}ErrorBody`,
+      type: op.errorType,
+      docs: [doc(`The body of the error responses of ${route}.`)],
+    });
+  }
+
+  const resources = groupBy(operations, (op) => op.resource);
+  for (const [resource, ops] of resources) {
+    const typeName = `${pascalCase(resource)}Resource`;
+    file.addInterface({
+      isExported: true,
+      name: typeName,
+      docs: [doc(`The \`${resource}\` operations.`)],
+      methods: ops.map((op) => ({
+        name: op.method,
+        parameters: signature(op),
+        returnType: `Promise<${op.typeStem}Response>`,
+        docs: [
+          doc(
+            op.summary,
+            op.description,
+            `${op.httpMethod} ${op.path}`,
+            ...op.pathParams.map((p) => `@param ${p.identifier} The \`${p.name}\` path parameter.`),
+            op.body ? "@param body The JSON body." : undefined,
+            op.query ? "@param query The query parameters." : undefined,
+            "@param options Per-request options; they override the client's.",
+            op.deprecated ? "@deprecated" : undefined,
+          ),
+        ],
+      })),
+    });
+    file.addFunction({
+      isExported: true,
+      name: `${resource}Resource`,
+      parameters: [{ name: "transport", type: "Transport" }],
+      returnType: typeName,
+      docs: [doc(`Binds the \`${resource}\` operations to a transport.`)],
+      statements: (writer) => {
+        writer.write("return").block(() => {
+          for (const op of ops) {
+            const args = signature(op).map((p) => p.name);
+            const input = [
+              op.pathParams.length ? `path: { ${op.pathParams.map((p) => (p.identifier === p.name ? p.name : `${JSON.stringify(p.name)}: ${p.identifier}`)).join(", ")} }` : "",
+              op.body ? "body" : "",
+              op.query ? "query" : "",
+            ].filter(Boolean);
+            writer.writeLine(
+              `${op.method}(${args.join(", ")}) { return transport.request<${op.typeStem}Response>(${JSON.stringify(op.httpMethod)}, ${JSON.stringify(op.path)}, { ${input.join(", ")} }, options); },`,
+            );
+          }
+        });
+      },
+    });
+  }
+
+  file.addInterface({
+    isExported: true,
+    name: "Resources",
+    docs: [doc("Every resource of the API, as the client exposes them.")],
+    properties: [...resources.keys()].map((resource) => ({ name: resource, type: `${pascalCase(resource)}Resource`, isReadonly: true })),
+  });
+  file.addFunction({
+    isExported: true,
+    name: "createResources",
+    parameters: [{ name: "transport", type: "Transport" }],
+    returnType: "Resources",
+    docs: [doc("Binds every resource to a transport.")],
+    statements: `return { ${[...resources.keys()].map((r) => `${r}: ${r}Resource(transport)`).join(", ")} };`,
+  });
+  return { name: "resources.ts", text: file.getFullText() };
+}
+
+function signature(op: OperationModel): { name: string; type: string; hasQuestionToken?: boolean }[] {
+  return [
+    ...op.pathParams.map((p) => ({
+      name: p.identifier,
+      type: `operations[${JSON.stringify(op.operationId)}]["parameters"]["path"][${JSON.stringify(p.name)}]`,
+    })),
+    ...(op.body ? [{ name: "body", type: `${op.typeStem}Params`, hasQuestionToken: !op.body.required }] : []),
+    ...(op.query ? [{ name: "query", type: `${op.typeStem}Query`, hasQuestionToken: !op.query.required }] : []),
+    { name: "options", type: "RequestOptions", hasQuestionToken: true },
+  ];
+}
+
+/** One file per `x-sdk-builders` union: its type, and per member a type and a builder object. */
+export function emitBuilders(union: BuilderUnion): EmittedFile {
+  const name = `${kebabCase(union.name)}.ts`;
+  const file = project().createSourceFile(name);
+  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: "./schema.js", namedImports: ["components"] });
+  file.addTypeAlias({
+    isExported: true,
+    name: union.name,
+    type: `components["schemas"][${JSON.stringify(union.name)}]`,
+    docs: [doc(union.description)],
+  });
+  for (const member of union.members) {
+    file.addTypeAlias({
+      isExported: true,
+      name: member.name,
+      type: `components["schemas"][${JSON.stringify(member.name)}]`,
+      docs: [doc(`\`${member.discriminator}: ${member.value}\`${member.description ? ` — ${member.description}` : ""}`)],
+    });
+    const example = member.variants.find((v) => v.requiredFields.length > 0) ?? member.variants[0]!;
+    file.addVariableStatement({
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: [
+        doc(
+          `Builds \`${member.name}\` values (\`${member.discriminator}: ${member.value}\`), one builder per \`${member.nestedDiscriminator}\`.`,
+          `@example ${member.name}.${example.method}(${example.requiredFields.length ? `{ ${example.requiredFields.map((f) => `${propertyKey(f)}: "…"`).join(", ")} }` : ""})`,
+        ),
+      ],
+      declarations: [
+        {
+          name: member.name,
+          initializer: (writer) =>
+            writer.block(() => {
+              for (const v of member.variants) {
+                const required = v.requiredFields.length ? `Requires ${v.requiredFields.map((f) => `\`${f}\``).join(", ")}.` : "Takes no required fields.";
+                writer.writeLine(`/** \`${member.value}\` · \`${v.value}\`. ${required} */`);
+                const nested = propertyKey(member.nestedProperty);
+                const param = `${nested}: Omit<${v.typeExpr}, ${JSON.stringify(member.nestedDiscriminator)}>${v.requiredFields.length ? "" : " = {}"}`;
+                const returns = `{ ${propertyKey(member.discriminator)}: ${JSON.stringify(member.value)}; ${nested}: ${v.typeExpr} }`;
+                // `status` goes last so that a stray key in the input cannot change it.
+                const value = `{ ${propertyKey(member.discriminator)}: ${JSON.stringify(member.value)}, ${nested}: { ...${nested}, ${propertyKey(member.nestedDiscriminator)}: ${JSON.stringify(v.value)} } }`;
+                writer.writeLine(`${v.method}: (${param}): ${returns} => (${value}),`);
+              }
+            }),
+        },
+      ],
+    });
+  }
+  return { name, text: file.getFullText() };
+}
+
+/** generated/index.ts: the generated public surface, every name listed. */
+export function emitIndex(operations: OperationModel[], unions: BuilderUnion[], files: { resources: string }): EmittedFile {
+  const file: SourceFile = project().createSourceFile("index.ts");
+  file.addExportDeclaration({ isTypeOnly: true, moduleSpecifier: "./schema.js", namedExports: ["components", "operations", "paths"] });
+  const opTypes = operations.flatMap((op) => [
+    ...(op.body ? [`${op.typeStem}Params`] : []),
+    ...(op.query ? [`${op.typeStem}Query`] : []),
+    `${op.typeStem}Response`,
+    `${op.typeStem}ErrorBody`,
+  ]);
+  const resourceTypes = [...new Set(operations.map((op) => `${pascalCase(op.resource)}Resource`)), "Resources"];
+  file.addExportDeclaration({ isTypeOnly: true, moduleSpecifier: `./${files.resources}`, namedExports: [...opTypes, ...resourceTypes] });
+  for (const union of unions) {
+    file.addExportDeclaration({ isTypeOnly: true, moduleSpecifier: `./${kebabCase(union.name)}.js`, namedExports: [union.name] });
+    file.addExportDeclaration({ moduleSpecifier: `./${kebabCase(union.name)}.js`, namedExports: union.members.map((m) => m.name) });
+  }
+  return { name: "index.ts", text: file.getFullText() };
+}
+
+/** A property name as an object key: bare where it is an identifier, quoted otherwise. */
+const propertyKey = (name: string): string => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name));
+
+const kebabCase = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}

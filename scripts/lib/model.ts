@@ -1,0 +1,255 @@
+// What the helper generator reads from the spec: operations (for resources) and the unions marked
+// `x-sdk-builders` (for state builders). Nothing here knows a particular operation or auth scheme.
+import { deref, flattenObject, schemaRefName, SpecError, unionMembers, type LoadedSpec, type Pointer, type Schema } from "./spec.js";
+
+const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
+
+export interface PathParam {
+  name: string;
+  /** The parameter's name as a TypeScript identifier. */
+  identifier: string;
+}
+
+export interface OperationModel {
+  operationId: string;
+  /** PascalCase operationId: the stem of the operation's type names. */
+  typeStem: string;
+  httpMethod: string;
+  path: string;
+  resource: string;
+  method: string;
+  summary?: string;
+  description?: string;
+  deprecated: boolean;
+  pathParams: PathParam[];
+  query?: { required: boolean };
+  body?: { required: boolean; type: string };
+  /** TypeScript type expressions, over `operations` and `components` of generated/schema.ts. */
+  successType: string;
+  errorType: string;
+}
+
+export interface BuilderVariant {
+  /** The method name: the variant's discriminator value in camelCase. */
+  method: string;
+  value: string;
+  typeExpr: string;
+  requiredFields: string[];
+  title?: string;
+}
+
+export interface BuilderMember {
+  /** The schema name: the exported type and the builder object share it. */
+  name: string;
+  discriminator: string;
+  value: string;
+  nestedProperty: string;
+  nestedDiscriminator: string;
+  description?: string;
+  variants: BuilderVariant[];
+}
+
+export interface BuilderUnion {
+  name: string;
+  description?: string;
+  members: BuilderMember[];
+}
+
+export const pascalCase = (s: string): string =>
+  s
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join("");
+
+export const camelCase = (s: string): string => {
+  const words = s.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  return words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1).toLowerCase())).join("");
+};
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+export function readOperations(spec: LoadedSpec): OperationModel[] {
+  const operations: OperationModel[] = [];
+  const seen = new Map<string, string>();
+  for (const [path, pathItem] of Object.entries<Schema>(spec.doc.paths ?? {})) {
+    for (const httpMethod of HTTP_METHODS) {
+      const op = pathItem[httpMethod];
+      if (!op) continue;
+      const where: Pointer = ["paths", path, httpMethod];
+      const operationId: unknown = op.operationId;
+      if (typeof operationId !== "string" || !IDENTIFIER.test(operationId)) {
+        throw new SpecError(`${spec.at(where)} x-sdk ${httpMethod.toUpperCase()} ${path} needs an operationId that is an identifier`);
+      }
+      const sdk = op["x-sdk"];
+      if (!sdk || !IDENTIFIER.test(sdk.resource ?? "") || !IDENTIFIER.test(sdk.method ?? "")) {
+        throw new SpecError(
+          `${spec.at([...where, "x-sdk"])} x-sdk operation ${operationId} needs x-sdk: { resource: <identifier>, method: <identifier> }`,
+        );
+      }
+      const key = `${sdk.resource}.${sdk.method}`;
+      if (seen.has(key)) {
+        throw new SpecError(`${spec.at([...where, "x-sdk"])} x-sdk ${key} is taken by operation ${seen.get(key)}`);
+      }
+      seen.set(key, operationId);
+      operations.push({
+        operationId,
+        typeStem: pascalCase(operationId),
+        httpMethod: httpMethod.toUpperCase(),
+        path,
+        resource: sdk.resource,
+        method: sdk.method,
+        summary: op.summary,
+        description: op.description,
+        deprecated: op.deprecated === true,
+        pathParams: readPathParams(spec, path, pathItem, op, where),
+        query: readQuery(spec, pathItem, op, where),
+        body: readBody(spec, op, where, operationId),
+        successType: responseType(spec, op, where, operationId, (code) => /^2\d\d$/.test(code), "void"),
+        errorType: responseType(spec, op, where, operationId, (code) => /^[45]\d\d$|^[45]XX$|^default$/.test(code), "unknown"),
+      });
+    }
+  }
+  return operations;
+}
+
+function parameters(spec: LoadedSpec, pathItem: Schema, op: Schema, where: Pointer): Schema[] {
+  const fromPath = (pathItem.parameters ?? []).map((p: Schema, i: number) => deref(spec, p, [...where.slice(0, 2), "parameters", i]).schema);
+  const fromOp = (op.parameters ?? []).map((p: Schema, i: number) => deref(spec, p, [...where, "parameters", i]).schema);
+  // An operation's parameter overrides the path item's of the same name and place.
+  const byKey = new Map<string, Schema>();
+  for (const p of [...fromPath, ...fromOp]) byKey.set(`${p.in}:${p.name}`, p);
+  return [...byKey.values()];
+}
+
+function readPathParams(spec: LoadedSpec, path: string, pathItem: Schema, op: Schema, where: Pointer): PathParam[] {
+  const declared = new Set(parameters(spec, pathItem, op, where).filter((p) => p.in === "path").map((p) => p.name));
+  return [...path.matchAll(/\{([^}]+)\}/g)].map(([, name]) => {
+    if (!declared.has(name!)) throw new SpecError(`${spec.at(where)} path-params {${name}} in ${path} is not declared`);
+    const identifier = IDENTIFIER.test(name!) ? name! : camelCase(name!);
+    return { name: name!, identifier };
+  });
+}
+
+function readQuery(spec: LoadedSpec, pathItem: Schema, op: Schema, where: Pointer): { required: boolean } | undefined {
+  const query = parameters(spec, pathItem, op, where).filter((p) => p.in === "query");
+  return query.length ? { required: query.some((p) => p.required === true) } : undefined;
+}
+
+function readBody(spec: LoadedSpec, op: Schema, where: Pointer, operationId: string): OperationModel["body"] {
+  if (!op.requestBody) return undefined;
+  const body = deref(spec, op.requestBody, [...where, "requestBody"]).schema;
+  const schema = body.content?.["application/json"]?.schema;
+  if (!schema) throw new SpecError(`${spec.at([...where, "requestBody"])} request-body the generator needs an application/json body`);
+  const name = schemaRefName(schema);
+  const required = body.required === true;
+  const type = name
+    ? `components["schemas"][${JSON.stringify(name)}]`
+    : `${required ? "" : "NonNullable<"}operations[${JSON.stringify(operationId)}]["requestBody"]${required ? "" : ">"}["content"]["application/json"]`;
+  return { required, type };
+}
+
+/** The union of JSON bodies of the responses whose code matches, as a type expression. */
+function responseType(
+  spec: LoadedSpec,
+  op: Schema,
+  where: Pointer,
+  operationId: string,
+  matches: (code: string) => boolean,
+  none: string,
+): string {
+  const types = new Set<string>();
+  for (const code of Object.keys(op.responses ?? {}).sort()) {
+    if (!matches(code)) continue;
+    const response = deref(spec, op.responses[code], [...where, "responses", code]).schema;
+    const json = response.content?.["application/json"];
+    if (!json?.schema) continue;
+    const name = schemaRefName(json.schema);
+    const key = /^\d+$/.test(code) ? code : JSON.stringify(code);
+    types.add(
+      name
+        ? `components["schemas"][${JSON.stringify(name)}]`
+        : `operations[${JSON.stringify(operationId)}]["responses"][${key}]["content"]["application/json"]`,
+    );
+  }
+  return types.size ? [...types].join(" | ") : none;
+}
+
+/** Every component schema marked `x-sdk-builders: true`: a union of objects told apart by a `const`
+ * property, each holding a second union told apart the same way. */
+export function readBuilderUnions(spec: LoadedSpec): BuilderUnion[] {
+  const unions: BuilderUnion[] = [];
+  for (const [name, schema] of Object.entries<Schema>(spec.doc.components?.schemas ?? {})) {
+    if (schema["x-sdk-builders"] !== true) continue;
+    const where: Pointer = ["components", "schemas", name];
+    const members = unionMembers(spec, schema, where);
+    if (!members.length) throw new SpecError(`${spec.at(where)} x-sdk-builders ${name} must be a oneOf of named schemas`);
+    unions.push({ name, description: schema.description, members: members.map((m) => readMember(spec, m.schema, m.where)) });
+  }
+  return unions;
+}
+
+function constProperty(
+  spec: LoadedSpec,
+  schema: Schema,
+  where: Pointer,
+): { property: string; value: string; fields: ReturnType<typeof flattenObject> } {
+  const fields = flattenObject(spec, schema, where);
+  const consts = Object.entries(fields.properties).filter(
+    ([prop, s]) => typeof s.const === "string" && fields.required.has(prop),
+  );
+  if (consts.length !== 1) {
+    throw new SpecError(
+      `${spec.at(where)} x-sdk-builders each union member needs exactly one required property with a string const (found ${consts.length})`,
+    );
+  }
+  const [property, s] = consts[0]!;
+  return { property, value: s.const, fields };
+}
+
+function readMember(spec: LoadedSpec, schema: Schema, where: Pointer): BuilderMember {
+  const name = schemaRefName(schema);
+  if (!name) throw new SpecError(`${spec.at(where)} x-sdk-builders union members must be $refs to named schemas`);
+  const memberWhere: Pointer = ["components", "schemas", name];
+  const { property, value, fields } = constProperty(spec, schema, where);
+  const nested = Object.entries(fields.properties).filter(([, s]) => unionMembers(spec, s, memberWhere).length > 0);
+  if (nested.length !== 1) {
+    throw new SpecError(`${spec.at(memberWhere)} x-sdk-builders ${name} needs exactly one property that is a oneOf (found ${nested.length})`);
+  }
+  const [nestedProperty, nestedSchema] = nested[0]!;
+  const variants = unionMembers(spec, nestedSchema, [...memberWhere, "properties", nestedProperty]).map((v) => {
+    const variantName = schemaRefName(v.schema);
+    if (!variantName) throw new SpecError(`${spec.at(v.where)} x-sdk-builders variants must be $refs to named schemas`);
+    const found = constProperty(spec, v.schema, v.where);
+    const target = deref(spec, v.schema, v.where).schema;
+    return {
+      discriminator: found.property,
+      variant: {
+        method: camelCase(found.value),
+        value: found.value,
+        typeExpr: `components["schemas"][${JSON.stringify(variantName)}]`,
+        requiredFields: [...found.fields.required].filter((f) => f !== found.property),
+        title: target.title,
+      },
+      where: v.where,
+    };
+  });
+  const discriminators = new Set(variants.map((v) => v.discriminator));
+  if (discriminators.size !== 1) {
+    throw new SpecError(`${spec.at(memberWhere)} x-sdk-builders the variants of ${name}.${nestedProperty} disagree on their discriminator`);
+  }
+  const methods = new Set<string>();
+  for (const v of variants) {
+    if (methods.has(v.variant.method)) throw new SpecError(`${spec.at(v.where)} x-sdk-builders two variants of ${name} are named ${v.variant.method}`);
+    methods.add(v.variant.method);
+  }
+  return {
+    name,
+    discriminator: property,
+    value,
+    nestedProperty,
+    nestedDiscriminator: [...discriminators][0]!,
+    description: deref(spec, schema, where).schema.description,
+    variants: variants.map((v) => v.variant),
+  };
+}
