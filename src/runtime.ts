@@ -9,6 +9,13 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** How many times a failed attempt may be retried, where retrying is safe (see README). */
   maxRetries?: number;
+  /**
+   * Also retry failures after which the server may have acted: 408, 500, 502, 504, timeouts, and
+   * connections cut after the request was sent. A create is not idempotent: a retried create can
+   * make a second connected account. Set it only where a duplicate is harmless to you.
+   * @default false
+   */
+  retryUnsafe?: boolean;
   /** Extra headers for this request. */
   headers?: Record<string, string>;
 }

@@ -21,10 +21,16 @@ const doc = (...parts: (string | undefined)[]): string => {
   return [...prose, ...(tags.length ? [tags.join("\n")] : [])].join("\n\n").replace(/\*\//g, "*\\/");
 };
 
-export function emitResources(operations: OperationModel[]): EmittedFile {
+export function emitResources(operations: OperationModel[], server: string): EmittedFile {
   const file = project().createSourceFile("resources.ts");
   file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: "./schema.js", namedImports: ["components", "operations"] });
   file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: RUNTIME, namedImports: ["RequestOptions", "Transport"] });
+  file.addVariableStatement({
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: [doc("The first server of the spec: the client's default `baseUrl`.")],
+    declarations: [{ name: "DEFAULT_BASE_URL", initializer: JSON.stringify(server) }],
+  });
 
   for (const op of operations) {
     const route = `\`${op.httpMethod} ${op.path}\``;

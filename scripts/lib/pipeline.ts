@@ -49,7 +49,9 @@ export async function runPipeline({ specPath, configPath }: PipelineOptions): Pr
     const helpers = await timed("helpers", () => {
       const operations = readOperations(spec);
       const unions = readBuilderUnions(spec);
-      const resources = emitResources(operations);
+      const server = spec.doc.servers?.[0]?.url;
+      if (typeof server !== "string") throw new SpecError(`${spec.at(["servers"])} servers the spec needs a first server: the default baseUrl`);
+      const resources = emitResources(operations, server);
       return [
         resources,
         ...unions.map(emitBuilders),

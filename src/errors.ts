@@ -1,0 +1,155 @@
+// Errors a caller can act on: a class per failure, the API's fields lifted to the top, and a
+// message written for people (never the raw JSON body).
+
+/** Longest excerpt of a non-JSON or unexpected body kept in a message. */
+const EXCERPT_CHARS = 200;
+
+/** The base of every error this package throws. */
+export class ComposioError extends Error {
+  override name = "ComposioError";
+}
+
+/** The fields of the API's error envelope, `{ error: { message, code, slug, ... } }`. */
+interface Envelope {
+  message?: unknown;
+  code?: unknown;
+  slug?: unknown;
+  request_id?: unknown;
+  suggested_fix?: unknown;
+  errors?: unknown;
+}
+
+/** The server answered with an error status (or a success body that could not be read). */
+export class ComposioApiError extends ComposioError {
+  override name = "ComposioApiError";
+  /** The HTTP status. */
+  readonly status: number;
+  /** The response headers. */
+  readonly headers: Headers;
+  /** The response body: parsed JSON, or the text when it was not JSON. */
+  readonly body: unknown;
+  /** The API's numeric error code (600–699: connected-account errors; 10000–10999: HTTP-level). */
+  readonly code: number | undefined;
+  /** The API's machine-readable error name, e.g. `ConnectedAccount_BadRequest`. */
+  readonly slug: string | undefined;
+  /** The request id, from the body or the `x-request-id` header: quote it to Composio support. */
+  readonly requestId: string | undefined;
+  /** What the API suggests changing. */
+  readonly suggestedFix: string | undefined;
+  /** Details, one per problem the API found. */
+  readonly errors: string[] | undefined;
+
+  constructor(status: number, headers: Headers, body: unknown, message: string, envelope: Envelope = {}) {
+    super(message);
+    this.status = status;
+    this.headers = headers;
+    this.body = body;
+    this.code = typeof envelope.code === "number" ? envelope.code : undefined;
+    this.slug = typeof envelope.slug === "string" ? envelope.slug : undefined;
+    this.requestId = typeof envelope.request_id === "string" ? envelope.request_id : (headers.get("x-request-id") ?? undefined);
+    this.suggestedFix = typeof envelope.suggested_fix === "string" ? envelope.suggested_fix : undefined;
+    this.errors = Array.isArray(envelope.errors) ? envelope.errors.filter((e): e is string => typeof e === "string") : undefined;
+  }
+}
+
+/** 400: the request was malformed or refused. */
+export class BadRequestError extends ComposioApiError {
+  override name = "BadRequestError";
+}
+/** 401: the API key is missing, wrong, or both credential headers were sent. */
+export class AuthenticationError extends ComposioApiError {
+  override name = "AuthenticationError";
+}
+/** 403: the key may not do this. */
+export class PermissionDeniedError extends ComposioApiError {
+  override name = "PermissionDeniedError";
+}
+/** 404: the auth config (or another referenced object) does not exist. */
+export class NotFoundError extends ComposioApiError {
+  override name = "NotFoundError";
+}
+/** 409: the request conflicts with the current state. */
+export class ConflictError extends ComposioApiError {
+  override name = "ConflictError";
+}
+/** 422: the auth scheme could not be resolved or the account is in an invalid state. */
+export class UnprocessableEntityError extends ComposioApiError {
+  override name = "UnprocessableEntityError";
+}
+/** 429: too many requests; retried by default after the server's `Retry-After`. */
+export class RateLimitError extends ComposioApiError {
+  override name = "RateLimitError";
+}
+/** 5xx: the server failed. */
+export class InternalServerError extends ComposioApiError {
+  override name = "InternalServerError";
+}
+/** 501: the server does not support this (yet). */
+export class NotImplementedError extends InternalServerError {
+  override name = "NotImplementedError";
+}
+
+/** The request did not get an answer: DNS, refused or reset connection, TLS … */
+export class ComposioConnectionError extends ComposioError {
+  override name = "ComposioConnectionError";
+}
+/** An attempt took longer than `timeoutMs`. */
+export class ComposioTimeoutError extends ComposioConnectionError {
+  override name = "ComposioTimeoutError";
+}
+/** The caller's `signal` aborted the request. */
+export class ComposioAbortError extends ComposioError {
+  override name = "ComposioAbortError";
+}
+
+const CLASS_BY_STATUS: Record<number, typeof ComposioApiError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  409: ConflictError,
+  422: UnprocessableEntityError,
+  429: RateLimitError,
+  501: NotImplementedError,
+};
+
+/** The error for an error response, from its status, headers and body text. */
+export function errorFromResponse(status: number, headers: Headers, text: string): ComposioApiError {
+  const body = parseJson(text);
+  const envelope = isEnvelope(body) ? body.error : undefined;
+  const Class = CLASS_BY_STATUS[status] ?? (status >= 500 ? InternalServerError : ComposioApiError);
+  if (!envelope) {
+    return new Class(status, headers, body ?? text, `${status} ${describeBody(text)}`);
+  }
+  const head = typeof envelope.slug === "string" ? `${status} ${envelope.slug}` : `${status}`;
+  const message = typeof envelope.message === "string" ? envelope.message : "(no message)";
+  const fix = typeof envelope.suggested_fix === "string" && envelope.suggested_fix ? ` — ${envelope.suggested_fix}` : "";
+  const error = new Class(status, headers, body, "", envelope);
+  error.message = `${head}: ${message}${fix}${error.requestId ? ` (request_id ${error.requestId})` : ""}`;
+  return error;
+}
+
+/** A success status whose body is not the JSON the operation promises. */
+export function unreadableSuccess(status: number, headers: Headers, text: string): ComposioApiError {
+  return new ComposioApiError(status, headers, text, `${status} response is not JSON: ${describeBody(text)}`);
+}
+
+export function parseJson(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isEnvelope(body: unknown): body is { error: Envelope } {
+  return typeof body === "object" && body !== null && typeof (body as { error?: unknown }).error === "object" && (body as { error: unknown }).error !== null;
+}
+
+/** A short, one-line excerpt of a body that is not the error envelope. */
+function describeBody(text: string): string {
+  if (text.trim() === "") return "(empty body)";
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}… (${text.length} chars)` : flat;
+}

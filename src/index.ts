@@ -1,0 +1,28 @@
+// The public surface of composio-connected-accounts. Every export is named here or in
+// generated/index.ts, the generator's explicit list of what the spec defines.
+
+// The client
+export { createComposioClient } from "./client.js";
+export type { ClientOptions, ComposioClient } from "./client.js";
+export type { RequestOptions } from "./runtime.js";
+
+// Errors
+export {
+  AuthenticationError,
+  BadRequestError,
+  ComposioAbortError,
+  ComposioApiError,
+  ComposioConnectionError,
+  ComposioError,
+  ComposioTimeoutError,
+  ConflictError,
+  InternalServerError,
+  NotFoundError,
+  NotImplementedError,
+  PermissionDeniedError,
+  RateLimitError,
+  UnprocessableEntityError,
+} from "./errors.js";
+
+// From the spec: operation types, resource types, and connection.state types with their builders
+export * from "../generated/index.js";

@@ -1,0 +1,122 @@
+// The retry loop. A create is NOT idempotent and the API has no idempotency key, so by default it
+// repeats a request only where the server surely did not act on it:
+//   - 429 and 503: the server refused the request before doing anything;
+//   - a connection that failed before the request was sent (refused, DNS, unreachable).
+// 500, 502, 504, timeouts and connections cut after sending may have created the account: retrying
+// them could create a second one, so they are retried only when the caller opts in (`retryUnsafe`).
+import { ComposioAbortError, ComposioConnectionError, ComposioTimeoutError } from "./errors.js";
+
+export interface RetrySettings {
+  maxRetries: number;
+  timeoutMs: number;
+  /** Also retry failures after which the server may have acted (see above). */
+  retryUnsafe: boolean;
+  signal?: AbortSignal | null | undefined;
+}
+
+/** What an attempt must report for the loop to decide. */
+export interface AttemptResult {
+  status: number;
+  headers: Headers;
+}
+
+const SAFE_STATUSES = new Set([429, 503]);
+const UNSAFE_STATUSES = new Set([408, 500, 502, 504]);
+/** Error codes (Node, undici) that mean no byte of the request reached the server. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+
+const INITIAL_DELAY_MS = 500;
+const MAX_BACKOFF_MS = 8_000;
+/** The longest `Retry-After` honoured; a longer one ends the retries and surfaces the error. */
+const MAX_RETRY_AFTER_MS = 60_000;
+
+export async function withRetries<T extends AttemptResult>(
+  settings: RetrySettings,
+  attempt: (signal: AbortSignal) => Promise<T>,
+  discard: (result: T) => void = () => {},
+): Promise<T> {
+  const { signal } = settings;
+  for (let retry = 0; ; retry++) {
+    throwIfAborted(signal);
+    const controller = new AbortController();
+    const forwardAbort = () => controller.abort();
+    signal?.addEventListener("abort", forwardAbort, { once: true });
+    const timer = setTimeout(() => controller.abort(), settings.timeoutMs);
+    let delay: number | undefined;
+    try {
+      const result = await attempt(controller.signal);
+      delay = retry < settings.maxRetries ? delayAfterStatus(result, retry, settings.retryUnsafe) : undefined;
+      if (delay === undefined) return result;
+      discard(result);
+    } catch (error) {
+      throwIfAborted(signal, error);
+      const failure = controller.signal.aborted
+        ? new ComposioTimeoutError(`Request timed out after ${settings.timeoutMs} ms`, { cause: error })
+        : new ComposioConnectionError(`Connection failed: ${describeCause(error)}`, { cause: error });
+      const safe = !controller.signal.aborted && NOT_SENT_CODES.has(errorCode(error) ?? "");
+      if (retry >= settings.maxRetries || !(safe || settings.retryUnsafe)) throw failure;
+      delay = backoff(retry);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", forwardAbort);
+    }
+    await sleep(delay, signal);
+  }
+}
+
+function delayAfterStatus(result: AttemptResult, retry: number, retryUnsafe: boolean): number | undefined {
+  if (!SAFE_STATUSES.has(result.status) && !(retryUnsafe && UNSAFE_STATUSES.has(result.status))) return undefined;
+  const asked = retryAfterMs(result.headers);
+  if (asked === undefined) return backoff(retry);
+  return asked <= MAX_RETRY_AFTER_MS ? asked : undefined;
+}
+
+/** `retry-after-ms`, or `Retry-After` in seconds or as an HTTP date. */
+function retryAfterMs(headers: Headers): number | undefined {
+  const ms = Number.parseFloat(headers.get("retry-after-ms") ?? "");
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const value = headers.get("retry-after");
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** Exponential backoff with jitter: 0.5 s, 1 s, 2 s … up to 8 s, each cut by up to a quarter. */
+function backoff(retry: number): number {
+  return Math.min(INITIAL_DELAY_MS * 2 ** retry, MAX_BACKOFF_MS) * (1 - Math.random() * 0.25);
+}
+
+function sleep(ms: number, signal: AbortSignal | null | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new ComposioAbortError("Request aborted", { cause: signal.reason }));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new ComposioAbortError("Request aborted", { cause: signal?.reason }));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function throwIfAborted(signal: AbortSignal | null | undefined, cause?: unknown): void {
+  if (signal?.aborted) throw new ComposioAbortError("Request aborted", { cause: cause ?? signal.reason });
+}
+
+/** The first `code` in an error's cause chain (undici wraps the socket error, sometimes in an AggregateError). */
+function errorCode(error: unknown): string | undefined {
+  for (let e: any = error, depth = 0; e && depth < 5; e = e.cause ?? e.errors?.[0], depth++) {
+    if (typeof e.code === "string") return e.code;
+  }
+  return undefined;
+}
+
+function describeCause(error: unknown): string {
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return code ? `${message} (${code})` : message;
+}

@@ -1,0 +1,206 @@
+// The client against a real node:http server on 127.0.0.1.
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  ApiKeyState,
+  AuthenticationError,
+  BadRequestError,
+  ComposioApiError,
+  ComposioError,
+  createComposioClient,
+  InternalServerError,
+  NotFoundError,
+  NotImplementedError,
+  OAuth2State,
+  UnprocessableEntityError,
+  type CreateConnectedAccountParams,
+} from "../src/index.js";
+import { createdBody, errorBody, json, startServer, type Handler, type TestServer } from "./helpers/server.js";
+
+const API_KEY = "ak_PLANTED_project_key_7f3a";
+const SERVICE_KEY = "svc_PLANTED_service_key_91c2";
+const body: CreateConnectedAccountParams = {
+  auth_config: { id: "ac_1a2b3c4d5e6f" },
+  connection: { user_id: "user_42", state: ApiKeyState.active({ api_key: SERVICE_KEY }) },
+};
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function clientFor(handler: Handler, options: { maxRetries?: number } = {}) {
+  server = await startServer(handler);
+  return createComposioClient({ apiKey: API_KEY, baseUrl: server.url, ...options });
+}
+
+describe("createComposioClient options", () => {
+  it("refuses no credential, both credentials, an empty one, and a credential in headers", () => {
+    expect(() => createComposioClient({} as never)).toThrow(/exactly one of `apiKey` or `userApiKey` \(got neither\)/);
+    expect(() => createComposioClient({ apiKey: API_KEY, userApiKey: "other" } as never)).toThrow(/got both/);
+    expect(() => createComposioClient({ apiKey: " " })).toThrow(/`apiKey` is empty/);
+    expect(() => createComposioClient({ apiKey: API_KEY, headers: { "X-User-Api-Key": "x" } })).toThrow(
+      /`headers` may not set X-User-Api-Key/,
+    );
+    expect(() => createComposioClient({ apiKey: API_KEY, maxRetries: -1 })).toThrow(/`maxRetries` must be a number ≥ 0/);
+  });
+
+  it("never puts the key in a construction error", () => {
+    try {
+      createComposioClient({ apiKey: API_KEY, userApiKey: SERVICE_KEY } as never);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ComposioError);
+      expect(String((error as Error).stack)).not.toContain(API_KEY);
+      expect(String((error as Error).stack)).not.toContain(SERVICE_KEY);
+    }
+  });
+});
+
+describe("connectedAccounts.create", () => {
+  it("posts the JSON body with x-api-key and resolves to the 201 body", async () => {
+    const client = await clientFor((_req, res) => json(res, 201, createdBody()));
+    const account = await client.connectedAccounts.create(body);
+    expect(account.id).toBe("ca_test123");
+    const [seen] = server!.requests;
+    expect(seen!.method).toBe("POST");
+    expect(seen!.url).toBe("/api/v3/connected_accounts");
+    expect(seen!.headers["x-api-key"]).toBe(API_KEY);
+    expect(seen!.headers["x-user-api-key"]).toBeUndefined();
+    expect(seen!.headers["content-type"]).toBe("application/json");
+    expect(JSON.parse(seen!.body)).toEqual({
+      auth_config: { id: "ac_1a2b3c4d5e6f" },
+      connection: { user_id: "user_42", state: { authScheme: "API_KEY", val: { api_key: SERVICE_KEY, status: "ACTIVE" } } },
+    });
+  });
+
+  it("sends x-user-api-key alone when built with userApiKey, plus the client's and the request's headers", async () => {
+    server = await startServer((_req, res) => json(res, 201, createdBody()));
+    const client = createComposioClient({ userApiKey: API_KEY, baseUrl: `${server.url}/`, headers: { "x-team": "a" } });
+    await client.connectedAccounts.create(body, { headers: { "x-trace": "t1" } });
+    const seen = server.requests[0]!;
+    expect(seen.url).toBe("/api/v3/connected_accounts");
+    expect(seen.headers["x-user-api-key"]).toBe(API_KEY);
+    expect(seen.headers["x-api-key"]).toBeUndefined();
+    expect(seen.headers["x-team"]).toBe("a");
+    expect(seen.headers["x-trace"]).toBe("t1");
+  });
+
+  it("returns an OAuth redirect that narrows on authScheme and status", async () => {
+    const redirect = "https://backend.composio.dev/api/v3/s/abc123";
+    const client = await clientFor((_req, res) =>
+      json(res, 201, createdBody({ connectionData: { authScheme: "OAUTH2", val: { status: "INITIATED", redirectUrl: redirect } } })),
+    );
+    const account = await client.connectedAccounts.create({ ...body, connection: { state: OAuth2State.initializing() } });
+    const data = account.connectionData;
+    expect(data.authScheme === "OAUTH2" && data.val.status === "INITIATED" ? data.val.redirectUrl : undefined).toBe(redirect);
+  });
+
+  it("lets auth schemes, statuses and fields it does not know reach the caller", async () => {
+    const future = createdBody({
+      connectionData: { authScheme: "QUANTUM_AUTH", val: { status: "PENDING_REVIEW", novel: { deep: [1, 2] } } },
+      status: "PENDING_REVIEW",
+      brand_new_field: true,
+    });
+    const client = await clientFor((_req, res) => json(res, 201, future));
+    await expect(client.connectedAccounts.create(body)).resolves.toEqual(future);
+  });
+
+  it("throws ComposioApiError when a 201 body is not JSON", async () => {
+    const client = await clientFor((_req, res) => {
+      res.writeHead(201, { "content-type": "text/html" });
+      res.end("<html>proxy says hi</html>");
+    });
+    const error = await client.connectedAccounts.create(body).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ComposioApiError);
+    expect((error as ComposioApiError).status).toBe(201);
+    expect((error as Error).message).toBe("201 response is not JSON: <html>proxy says hi</html>");
+  });
+});
+
+describe("error statuses", () => {
+  const cases = [
+    [400, BadRequestError, "ConnectedAccount_BadRequest"],
+    [401, AuthenticationError, "Unauthorized"],
+    [404, NotFoundError, "AuthConfig_NotFound"],
+    [422, UnprocessableEntityError, "ConnectedAccount_UnprocessableEntity"],
+    [500, InternalServerError, "InternalServerError"],
+    [501, NotImplementedError, "NotImplemented"],
+  ] as const;
+
+  for (const [status, ErrorClass, slug] of cases) {
+    it(`${status} throws ${ErrorClass.name} with the envelope's fields on top`, async () => {
+      const client = await clientFor((_req, res) =>
+        json(res, status, errorBody(status, slug, "It went wrong", { request_id: "req_1", suggested_fix: "Fix it", errors: ["a", "b"] })),
+      );
+      const error = (await client.connectedAccounts.create(body).catch((e: unknown) => e)) as ComposioApiError;
+      expect(error).toBeInstanceOf(ErrorClass);
+      expect(error).toBeInstanceOf(ComposioApiError);
+      expect(error.status).toBe(status);
+      expect(error.slug).toBe(slug);
+      expect(error.code).toBe(status === 400 ? 600 : 10000 + status);
+      expect(error.requestId).toBe("req_1");
+      expect(error.suggestedFix).toBe("Fix it");
+      expect(error.errors).toEqual(["a", "b"]);
+      expect(error.message).toBe(`${status} ${slug}: It went wrong — Fix it (request_id req_1)`);
+      expect(error.stack).not.toContain(API_KEY);
+      expect(error.stack).not.toContain(SERVICE_KEY);
+      // 5xx may have created the account: not retried by default.
+      expect(server!.requests).toHaveLength(1);
+    });
+  }
+
+  it("takes the request id from x-request-id when the body has none, and cuts a long non-JSON body", async () => {
+    const client = await clientFor((_req, res) => {
+      res.writeHead(502, { "content-type": "text/html", "x-request-id": "req_hdr" });
+      res.end(`<html>${"bad gateway ".repeat(100)}</html>`);
+    });
+    const error = (await client.connectedAccounts.create(body).catch((e: unknown) => e)) as ComposioApiError;
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(error.requestId).toBe("req_hdr");
+    expect(error.message.startsWith("502 <html>bad gateway bad gateway")).toBe(true);
+    expect(error.message).toMatch(/… \(1213 chars\)$/);
+    expect(error.message.length).toBeLessThan(240);
+  });
+});
+
+describe("retries", () => {
+  it("retries a 429 after its Retry-After, re-sending the whole body", async () => {
+    const client = await clientFor((_req, res, attempt) =>
+      attempt === 1 ? json(res, 429, errorBody(429, "RateLimited", "Slow down"), { "retry-after-ms": "20" }) : json(res, 201, createdBody()),
+    );
+    await expect(client.connectedAccounts.create(body)).resolves.toMatchObject({ id: "ca_test123" });
+    expect(server!.requests).toHaveLength(2);
+    expect(server!.requests[1]!.body).toBe(server!.requests[0]!.body);
+  });
+
+  it("honours maxRetries per request over the client's", async () => {
+    const client = await clientFor((_req, res) => json(res, 503, errorBody(503, "Unavailable", "Down"), { "retry-after": "0" }), {
+      maxRetries: 5,
+    });
+    const error = await client.connectedAccounts.create(body, { maxRetries: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(server!.requests).toHaveLength(2);
+  });
+});
+
+describe("raw", () => {
+  it("is the openapi-fetch client with the same credential and base URL", async () => {
+    const client = await clientFor((_req, res) => json(res, 404, errorBody(404, "AuthConfig_NotFound", "No such config")));
+    const { data, error, response } = await client.raw.POST("/api/v3/connected_accounts", { body });
+    expect(data).toBeUndefined();
+    expect(response.status).toBe(404);
+    expect(error?.error.slug).toBe("AuthConfig_NotFound");
+    expect(server!.requests[0]!.headers["x-api-key"]).toBe(API_KEY);
+  });
+
+  it("retries through the same loop, re-sending the body", async () => {
+    const client = await clientFor((_req, res, attempt) =>
+      attempt === 1 ? json(res, 503, errorBody(503, "Unavailable", "Down"), { "retry-after": "0" }) : json(res, 201, createdBody()),
+    );
+    const { data } = await client.raw.POST("/api/v3/connected_accounts", { body });
+    expect(data?.id).toBe("ca_test123");
+    expect(server!.requests).toHaveLength(2);
+    expect(JSON.parse(server!.requests[1]!.body)).toEqual(JSON.parse(server!.requests[0]!.body));
+  });
+});

@@ -1,0 +1,65 @@
+// A real HTTP server on 127.0.0.1 for tests: answers with a handler and records what it saw.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface SeenRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage["headers"];
+  body: string;
+}
+
+export type Handler = (request: SeenRequest, response: ServerResponse, attempt: number) => void;
+
+export interface TestServer {
+  url: string;
+  requests: SeenRequest[];
+  close(): Promise<void>;
+}
+
+export async function startServer(handler: Handler): Promise<TestServer> {
+  const requests: SeenRequest[] = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      const seen = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body };
+      requests.push(seen);
+      handler(seen, res, requests.length);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** A 201 body as the API sends it for an API-key connection. */
+export function createdBody(overrides: Record<string, unknown> = {}) {
+  return {
+    id: "ca_test123",
+    connectionData: { authScheme: "API_KEY", val: { status: "ACTIVE" } },
+    status: "ACTIVE",
+    redirect_url: null,
+    redirect_uri: null,
+    deprecated: { uuid: "550e8400-e29b-41d4-a716-446655440000", authConfigUuid: "6ba7b810-9dad-11d1-80b4-00c04fd430c8" },
+    ...overrides,
+  };
+}
+
+export function errorBody(status: number, slug: string, message: string, extra: Record<string, unknown> = {}) {
+  return { error: { message, code: status === 400 ? 600 : 10000 + status, slug, status, ...extra } };
+}
