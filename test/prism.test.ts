@@ -1,0 +1,67 @@
+// The client against Prism's mock of our own spec: the spec, its examples and the client agree.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ApiKeyState,
+  AuthenticationError,
+  BadRequestError,
+  createComposioClient,
+  UnprocessableEntityError,
+  type ComposioApiError,
+  type CreateConnectedAccountParams,
+} from "../src/index.js";
+import { startPrism, type Prism } from "./helpers/prism.js";
+
+let prism: Prism;
+beforeAll(async () => {
+  prism = await startPrism("spec/openapi.yaml");
+});
+afterAll(() => prism?.stop());
+
+const body: CreateConnectedAccountParams = {
+  auth_config: { id: "ac_1a2b3c4d5e6f" },
+  connection: { state: ApiKeyState.active({ api_key: "svc_key" }) },
+};
+
+describe("against Prism mocking spec/openapi.yaml", () => {
+  it("a valid request gets the spec's 201 example, with the OAuth redirect URL in reach", async () => {
+    const client = createComposioClient({ apiKey: "ak_test", baseUrl: prism.url, maxRetries: 0 });
+    const account = await client.connectedAccounts.create(body);
+    expect(account.id).toBe("ca_4f9d2b7c1e0a");
+    const data = account.connectionData;
+    expect(data.authScheme === "OAUTH2" && data.val.status === "INITIATED" ? data.val.redirectUrl : null).toMatch(/^https:\/\//);
+  });
+
+  it("accepts x-user-api-key as the alternative credential", async () => {
+    const client = createComposioClient({ userApiKey: "uak_test", baseUrl: prism.url, maxRetries: 0 });
+    await expect(client.connectedAccounts.create(body)).resolves.toMatchObject({ id: "ca_4f9d2b7c1e0a" });
+  });
+
+  it("a body the spec rejects comes back as UnprocessableEntityError", async () => {
+    const client = createComposioClient({ apiKey: "ak_test", baseUrl: prism.url, maxRetries: 0 });
+    const wrong = { connection: { state: { authScheme: "API_KEY", val: { status: "ACTIVE" } } } } as unknown as CreateConnectedAccountParams;
+    const error = (await client.connectedAccounts.create(wrong).catch((e: unknown) => e)) as ComposioApiError;
+    expect(error).toBeInstanceOf(UnprocessableEntityError);
+    expect(error.status).toBe(422);
+  });
+
+  it("the spec's 400 example reads as a BadRequestError with every field", async () => {
+    const client = createComposioClient({ apiKey: "ak_test", baseUrl: prism.url, maxRetries: 0 });
+    const error = (await client.connectedAccounts.create(body, { headers: { prefer: "code=400" } }).catch((e: unknown) => e)) as ComposioApiError;
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error.slug).toBe("ConnectedAccount_BadRequest");
+    expect(error.code).toBe(600);
+    expect(error.requestId).toBe("req_8f14e45fceea167a");
+    expect(error.message).toMatch(/^400 ConnectedAccount_BadRequest: Creating connections .* — Call POST .*\(request_id req_8f14e45fceea167a\)$/);
+  });
+
+  it("raw without a valid credential gets the spec's 401", async () => {
+    const client = createComposioClient({ apiKey: "ak_test", baseUrl: prism.url, maxRetries: 0 });
+    const { error, response } = await client.raw.POST("/api/v3/connected_accounts", { body, headers: { "x-api-key": null } });
+    expect(response.status).toBe(401);
+    expect(error?.error.slug).toBe("Unauthorized");
+    const typed = await createComposioClient({ apiKey: "ak_test", baseUrl: prism.url, headers: { prefer: "code=401" } })
+      .connectedAccounts.create(body)
+      .catch((e: unknown) => e);
+    expect(typed).toBeInstanceOf(AuthenticationError);
+  });
+});

@@ -1,0 +1,118 @@
+// Type tests: builders and bodies take exactly what their variant takes; responses narrow.
+import { describe, expectTypeOf, it } from "vitest";
+import {
+  ApiKeyState,
+  BasicState,
+  createComposioClient,
+  DcrOAuthState,
+  NoAuthState,
+  OAuth2State,
+  ServiceAccountState,
+  type components,
+  type ConnectionState,
+  type CreateConnectedAccountErrorBody,
+  type CreateConnectedAccountParams,
+  type CreateConnectedAccountResponse,
+} from "../src/index.js";
+
+const client = createComposioClient({ apiKey: "k" });
+
+describe("state builders", () => {
+  it("return the exact variant, usable as connection.state", () => {
+    const state = ApiKeyState.active({ api_key: "k" });
+    expectTypeOf(state).toEqualTypeOf<{ authScheme: "API_KEY"; val: components["schemas"]["ApiKeyActive"] }>();
+    expectTypeOf(state).toExtend<ConnectionState>();
+    expectTypeOf(state.val.status).toEqualTypeOf<"ACTIVE">();
+    expectTypeOf(NoAuthState.active).parameter(0).toEqualTypeOf<Omit<components["schemas"]["Active"], "status"> | undefined>();
+  });
+
+  it("refuse a missing required field", () => {
+    // @ts-expect-error OAUTH2 ACTIVE requires access_token
+    OAuth2State.active({ refresh_token: "r" });
+    // @ts-expect-error SERVICE_ACCOUNT ACTIVE requires private_key
+    ServiceAccountState.active({ application_id: "a", installation_id: "i" });
+    // @ts-expect-error BASIC ACTIVE requires username
+    BasicState.active({ password: "p" });
+    // @ts-expect-error DCR_OAUTH INITIATED requires client_id
+    DcrOAuthState.initiated({ redirectUrl: "https://x" });
+    // @ts-expect-error OAUTH2 INITIATED takes an argument
+    OAuth2State.initiated();
+  });
+
+  it("refuse a misspelt field and a status of the caller's", () => {
+    // @ts-expect-error api_kye is no field of API_KEY ACTIVE
+    ApiKeyState.active({ api_kye: "k" });
+    // @ts-expect-error the builder sets status itself
+    ApiKeyState.active({ status: "INACTIVE" });
+  });
+
+  it("accept the optional and base fields of the variant", () => {
+    OAuth2State.active({ access_token: "a", refresh_token: null, scope: ["repo"], expires_in: "3600", subdomain: "acme" });
+    OAuth2State.initializing();
+    ServiceAccountState.active({ application_id: "a", installation_id: "i", private_key: "pem" });
+  });
+});
+
+describe("request bodies", () => {
+  it("refuse a state missing what its variant requires", () => {
+    const ok: CreateConnectedAccountParams = {
+      auth_config: { id: "ac" },
+      connection: { state: { authScheme: "OAUTH2", val: { status: "ACTIVE", access_token: "t" } } },
+    };
+    expectTypeOf(ok).toExtend<CreateConnectedAccountParams>();
+    const missing: CreateConnectedAccountParams = {
+      auth_config: { id: "ac" },
+      // @ts-expect-error OAUTH2 ACTIVE without access_token
+      connection: { state: { authScheme: "OAUTH2", val: { status: "ACTIVE" } } },
+    };
+    // @ts-expect-error auth_config is required
+    const noConfig: CreateConnectedAccountParams = { connection: {} };
+    const mismatch: CreateConnectedAccountParams = {
+      auth_config: { id: "ac" },
+      // @ts-expect-error API_KEY has no REVOKED status
+      connection: { state: { authScheme: "API_KEY", val: { status: "REVOKED" } } },
+    };
+    void [missing, noConfig, mismatch];
+  });
+
+  it("make user_id and the deprecated flag optional despite their defaults", () => {
+    expectTypeOf<{ auth_config: { id: string }; connection: {} }>().toExtend<CreateConnectedAccountParams>();
+  });
+});
+
+describe("responses", () => {
+  it("create resolves to the 201 body and narrows on authScheme, then status", () => {
+    expectTypeOf(client.connectedAccounts.create).returns.toEqualTypeOf<Promise<CreateConnectedAccountResponse>>();
+    const account = {} as CreateConnectedAccountResponse;
+    const data = account.connectionData;
+    if (data.authScheme === "OAUTH2") {
+      expectTypeOf(data.val.status).toEqualTypeOf<"INITIALIZING" | "INITIATED" | "ACTIVE" | "INACTIVE" | "FAILED" | "EXPIRED" | "REVOKED">();
+      if (data.val.status === "INITIATED") expectTypeOf(data.val.redirectUrl).toEqualTypeOf<string>();
+      if (data.val.status === "ACTIVE") expectTypeOf(data.val.access_token).toEqualTypeOf<string>();
+    }
+    if (data.authScheme === "API_KEY") {
+      // @ts-expect-error API_KEY has no REVOKED status
+      void (data.val.status === "REVOKED");
+    }
+    expectTypeOf(account.redirect_url).toEqualTypeOf<string | null>();
+  });
+
+  it("types the error body and raw's results", async () => {
+    expectTypeOf<CreateConnectedAccountErrorBody["error"]["slug"]>().toEqualTypeOf<string>();
+    const { data, error } = await client.raw.POST("/api/v3/connected_accounts", { body: { auth_config: { id: "a" }, connection: {} } });
+    // openapi-fetch flattens the intersections: the same type, spelt differently.
+    expectTypeOf(data).toExtend<CreateConnectedAccountResponse | undefined>();
+    expectTypeOf<CreateConnectedAccountResponse>().toExtend<NonNullable<typeof data>>();
+    expectTypeOf(error).toEqualTypeOf<CreateConnectedAccountErrorBody | undefined>();
+  });
+});
+
+describe("client options", () => {
+  it("take exactly one credential", () => {
+    createComposioClient({ userApiKey: "u", timeoutMs: 1000, maxRetries: 0 });
+    // @ts-expect-error both credentials
+    createComposioClient({ apiKey: "k", userApiKey: "u" });
+    // @ts-expect-error no credential
+    createComposioClient({ baseUrl: "http://127.0.0.1:1" });
+  });
+});
