@@ -18,10 +18,14 @@ try {
   const drift = [
     ...[...expected.keys()].filter((f) => !actual.has(f)).map((f) => `  missing: ${out}/${f}`),
     ...[...actual.keys()].filter((f) => !expected.has(f)).map((f) => `  extra:   ${out}/${f}`),
-    ...[...expected].filter(([f, text]) => actual.has(f) && actual.get(f) !== text).map(([f]) => `  stale:   ${out}/${f}`),
+    ...[...expected]
+      .filter(([f, text]) => actual.has(f) && actual.get(f) !== text)
+      .map(([f]) => `  stale:   ${out}/${f}`),
   ];
   if (drift.length) {
-    console.error(`check: ${out}/ does not match the spec; run \`npm run generate\` and commit the result.\n${drift.join("\n")}`);
+    console.error(
+      `check: ${out}/ does not match the spec; run \`npm run generate\` and commit the result.\n${drift.join("\n")}`,
+    );
     process.exitCode = 1;
   } else {
     console.log(`check: ${out}/ is up to date (${expected.size} files).`);

@@ -14,7 +14,9 @@ try {
   writeFolderAtomically(outDir, files);
   timings.push(["write", performance.now() - writeStart]);
   timings.unshift(["startup", startup]);
-  console.log(`generate: wrote ${files.size} files to ${out}/\n${formatTimings(timings)}\n  ${"total".padEnd(16)} ${performance.now().toFixed(0).padStart(6)} ms`);
+  console.log(
+    `generate: wrote ${files.size} files to ${out}/\n${formatTimings(timings)}\n  ${"total".padEnd(16)} ${performance.now().toFixed(0).padStart(6)} ms`,
+  );
 } catch (error) {
   fail(`generate: failed; ${out}/ is left as it was.`, error);
 }

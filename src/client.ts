@@ -94,11 +94,17 @@ function pickCredential(options: ClientOptions): { header: string; value: string
   }
   const [credential] = given as [{ option: string; header: string; value: unknown }];
   if (typeof credential.value !== "string" || credential.value.trim() === "") {
-    throw new ComposioError(`createComposioClient: \`${credential.option}\` is empty; is its environment variable set?`);
+    throw new ComposioError(
+      `createComposioClient: \`${credential.option}\` is empty; is its environment variable set?`,
+    );
   }
-  const clash = Object.keys(options.headers ?? {}).find((name) => CREDENTIAL_HEADERS.includes(name.toLowerCase()));
+  const clash = Object.keys(options.headers ?? {}).find((name) =>
+    CREDENTIAL_HEADERS.includes(name.toLowerCase()),
+  );
   if (clash) {
-    throw new ComposioError(`createComposioClient: \`headers\` may not set ${clash}; pass the key as \`apiKey\` or \`userApiKey\`.`);
+    throw new ComposioError(
+      `createComposioClient: \`headers\` may not set ${clash}; pass the key as \`apiKey\` or \`userApiKey\`.`,
+    );
   }
   return { header: credential.header, value: credential.value };
 }
@@ -112,7 +118,10 @@ function nonNegative(name: string, value: number | undefined, fallback: number):
 }
 
 /** The retry loop as a `fetch`, for openapi-fetch: each attempt sends a fresh clone of the request. */
-function retryingFetch(fetchImpl: typeof fetch, defaults: Pick<RetrySettings, "maxRetries" | "timeoutMs">): typeof fetch {
+function retryingFetch(
+  fetchImpl: typeof fetch,
+  defaults: Pick<RetrySettings, "maxRetries" | "timeoutMs">,
+): typeof fetch {
   return (input, init) => {
     const request = new Request(input, init);
     return withRetries(

@@ -46,9 +46,14 @@ export class ComposioApiError extends ComposioError {
     this.body = body;
     this.code = typeof envelope.code === "number" ? envelope.code : undefined;
     this.slug = typeof envelope.slug === "string" ? envelope.slug : undefined;
-    this.requestId = typeof envelope.request_id === "string" ? envelope.request_id : (headers.get("x-request-id") ?? undefined);
+    this.requestId =
+      typeof envelope.request_id === "string"
+        ? envelope.request_id
+        : (headers.get("x-request-id") ?? undefined);
     this.suggestedFix = typeof envelope.suggested_fix === "string" ? envelope.suggested_fix : undefined;
-    this.errors = Array.isArray(envelope.errors) ? envelope.errors.filter((e): e is string => typeof e === "string") : undefined;
+    this.errors = Array.isArray(envelope.errors)
+      ? envelope.errors.filter((e): e is string => typeof e === "string")
+      : undefined;
   }
 }
 
@@ -123,7 +128,10 @@ export function errorFromResponse(status: number, headers: Headers, text: string
   }
   const head = typeof envelope.slug === "string" ? `${status} ${envelope.slug}` : `${status}`;
   const message = typeof envelope.message === "string" ? envelope.message : "(no message)";
-  const fix = typeof envelope.suggested_fix === "string" && envelope.suggested_fix ? ` — ${envelope.suggested_fix}` : "";
+  const fix =
+    typeof envelope.suggested_fix === "string" && envelope.suggested_fix
+      ? ` — ${envelope.suggested_fix}`
+      : "";
   const error = new Class(status, headers, body, "", envelope);
   error.message = `${head}: ${message}${fix}${error.requestId ? ` (request_id ${error.requestId})` : ""}`;
   return error;
@@ -144,7 +152,12 @@ export function parseJson(text: string): unknown {
 }
 
 function isEnvelope(body: unknown): body is { error: Envelope } {
-  return typeof body === "object" && body !== null && typeof (body as { error?: unknown }).error === "object" && (body as { error: unknown }).error !== null;
+  return (
+    typeof body === "object" &&
+    body !== null &&
+    typeof (body as { error?: unknown }).error === "object" &&
+    (body as { error: unknown }).error !== null
+  );
 }
 
 /** A short, one-line excerpt of a body that is not the error envelope. */

@@ -23,7 +23,14 @@ export interface AttemptResult {
 const SAFE_STATUSES = new Set([429, 503]);
 const UNSAFE_STATUSES = new Set([408, 500, 502, 504]);
 /** Error codes (Node, undici) that mean no byte of the request reached the server. */
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
 
 const INITIAL_DELAY_MS = 500;
 const MAX_BACKOFF_MS = 8_000;
@@ -65,7 +72,8 @@ export async function withRetries<T extends AttemptResult>(
 }
 
 function delayAfterStatus(result: AttemptResult, retry: number, retryUnsafe: boolean): number | undefined {
-  if (!SAFE_STATUSES.has(result.status) && !(retryUnsafe && UNSAFE_STATUSES.has(result.status))) return undefined;
+  if (!SAFE_STATUSES.has(result.status) && !(retryUnsafe && UNSAFE_STATUSES.has(result.status)))
+    return undefined;
   const asked = retryAfterMs(result.headers);
   if (asked === undefined) return backoff(retry);
   return asked <= MAX_RETRY_AFTER_MS ? asked : undefined;

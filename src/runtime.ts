@@ -29,6 +29,10 @@ export interface RequestInput {
 
 /** Sends one operation and resolves to its parsed success body, or throws a ComposioError. */
 export interface Transport {
-  request<T>(method: string, path: string, input: RequestInput, options: RequestOptions | undefined): Promise<T>;
+  request<T>(
+    method: string,
+    path: string,
+    input: RequestInput,
+    options: RequestOptions | undefined,
+  ): Promise<T>;
 }
-

@@ -15,10 +15,19 @@ export function createTransport(config: TransportConfig): Transport {
   const baseUrl = config.baseUrl.replace(/\/+$/, "");
   const fetchImpl = config.fetch;
   return {
-    async request<T>(method: string, path: string, input: RequestInput, options: RequestOptions = {}): Promise<T> {
+    async request<T>(
+      method: string,
+      path: string,
+      input: RequestInput,
+      options: RequestOptions = {},
+    ): Promise<T> {
       const url = baseUrl + fillPath(path, input.path) + queryString(input.query);
       const body = input.body === undefined ? undefined : JSON.stringify(input.body);
-      const headers: Record<string, string> = { accept: "application/json", ...config.headers, ...options.headers };
+      const headers: Record<string, string> = {
+        accept: "application/json",
+        ...config.headers,
+        ...options.headers,
+      };
       if (body !== undefined) headers["content-type"] = "application/json";
       const settings: RetrySettings = {
         maxRetries: options.maxRetries ?? config.defaults.maxRetries,
@@ -31,7 +40,8 @@ export function createTransport(config: TransportConfig): Transport {
         const response = await fetchImpl(url, { method, headers, body, signal });
         return { status: response.status, headers: response.headers, text: await response.text() };
       });
-      if (answer.status < 200 || answer.status > 299) throw errorFromResponse(answer.status, answer.headers, answer.text);
+      if (answer.status < 200 || answer.status > 299)
+        throw errorFromResponse(answer.status, answer.headers, answer.text);
       if (answer.text === "" && answer.status === 204) return undefined as T;
       const parsed = parseJson(answer.text);
       if (parsed === undefined) throw unreadableSuccess(answer.status, answer.headers, answer.text);
@@ -45,7 +55,8 @@ export function createTransport(config: TransportConfig): Transport {
 function fillPath(path: string, params: RequestInput["path"]): string {
   return path.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const value = params?.[name];
-    if (value === undefined || value === "") throw new TypeError(`Missing path parameter \`${name}\` for ${path}`);
+    if (value === undefined || value === "")
+      throw new TypeError(`Missing path parameter \`${name}\` for ${path}`);
     return encodeURIComponent(String(value));
   });
 }

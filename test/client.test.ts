@@ -14,7 +14,14 @@ import {
   UnprocessableEntityError,
   type CreateConnectedAccountParams,
 } from "../src/index.js";
-import { createdBody, errorBody, json, startServer, type Handler, type TestServer } from "./helpers/server.js";
+import {
+  createdBody,
+  errorBody,
+  json,
+  startServer,
+  type Handler,
+  type TestServer,
+} from "./helpers/server.js";
 
 const API_KEY = "ak_PLANTED_project_key_7f3a";
 const SERVICE_KEY = "svc_PLANTED_service_key_91c2";
@@ -36,13 +43,17 @@ async function clientFor(handler: Handler, options: { maxRetries?: number } = {}
 
 describe("createComposioClient options", () => {
   it("refuses no credential, both credentials, an empty one, and a credential in headers", () => {
-    expect(() => createComposioClient({} as never)).toThrow(/exactly one of `apiKey` or `userApiKey` \(got neither\)/);
+    expect(() => createComposioClient({} as never)).toThrow(
+      /exactly one of `apiKey` or `userApiKey` \(got neither\)/,
+    );
     expect(() => createComposioClient({ apiKey: API_KEY, userApiKey: "other" } as never)).toThrow(/got both/);
     expect(() => createComposioClient({ apiKey: " " })).toThrow(/`apiKey` is empty/);
     expect(() => createComposioClient({ apiKey: API_KEY, headers: { "X-User-Api-Key": "x" } })).toThrow(
       /`headers` may not set X-User-Api-Key/,
     );
-    expect(() => createComposioClient({ apiKey: API_KEY, maxRetries: -1 })).toThrow(/`maxRetries` must be a number ≥ 0/);
+    expect(() => createComposioClient({ apiKey: API_KEY, maxRetries: -1 })).toThrow(
+      /`maxRetries` must be a number ≥ 0/,
+    );
   });
 
   it("never puts the key in a construction error", () => {
@@ -70,13 +81,20 @@ describe("connectedAccounts.create", () => {
     expect(seen!.headers["content-type"]).toBe("application/json");
     expect(JSON.parse(seen!.body)).toEqual({
       auth_config: { id: "ac_1a2b3c4d5e6f" },
-      connection: { user_id: "user_42", state: { authScheme: "API_KEY", val: { api_key: SERVICE_KEY, status: "ACTIVE" } } },
+      connection: {
+        user_id: "user_42",
+        state: { authScheme: "API_KEY", val: { api_key: SERVICE_KEY, status: "ACTIVE" } },
+      },
     });
   });
 
   it("sends x-user-api-key alone when built with userApiKey, plus the client's and the request's headers", async () => {
     server = await startServer((_req, res) => json(res, 201, createdBody()));
-    const client = createComposioClient({ userApiKey: API_KEY, baseUrl: `${server.url}/`, headers: { "x-team": "a" } });
+    const client = createComposioClient({
+      userApiKey: API_KEY,
+      baseUrl: `${server.url}/`,
+      headers: { "x-team": "a" },
+    });
     await client.connectedAccounts.create(body, { headers: { "x-trace": "t1" } });
     const seen = server.requests[0]!;
     expect(seen.url).toBe("/api/v3/connected_accounts");
@@ -89,16 +107,30 @@ describe("connectedAccounts.create", () => {
   it("returns an OAuth redirect that narrows on authScheme and status", async () => {
     const redirect = "https://backend.composio.dev/api/v3/s/abc123";
     const client = await clientFor((_req, res) =>
-      json(res, 201, createdBody({ connectionData: { authScheme: "OAUTH2", val: { status: "INITIATED", redirectUrl: redirect } } })),
+      json(
+        res,
+        201,
+        createdBody({
+          connectionData: { authScheme: "OAUTH2", val: { status: "INITIATED", redirectUrl: redirect } },
+        }),
+      ),
     );
-    const account = await client.connectedAccounts.create({ ...body, connection: { state: OAuth2State.initializing() } });
+    const account = await client.connectedAccounts.create({
+      ...body,
+      connection: { state: OAuth2State.initializing() },
+    });
     const data = account.connectionData;
-    expect(data.authScheme === "OAUTH2" && data.val.status === "INITIATED" ? data.val.redirectUrl : undefined).toBe(redirect);
+    expect(
+      data.authScheme === "OAUTH2" && data.val.status === "INITIATED" ? data.val.redirectUrl : undefined,
+    ).toBe(redirect);
   });
 
   it("lets auth schemes, statuses and fields it does not know reach the caller", async () => {
     const future = createdBody({
-      connectionData: { authScheme: "QUANTUM_AUTH", val: { status: "PENDING_REVIEW", novel: { deep: [1, 2] } } },
+      connectionData: {
+        authScheme: "QUANTUM_AUTH",
+        val: { status: "PENDING_REVIEW", novel: { deep: [1, 2] } },
+      },
       status: "PENDING_REVIEW",
       brand_new_field: true,
     });
@@ -131,9 +163,19 @@ describe("error statuses", () => {
   for (const [status, ErrorClass, slug] of cases) {
     it(`${status} throws ${ErrorClass.name} with the envelope's fields on top`, async () => {
       const client = await clientFor((_req, res) =>
-        json(res, status, errorBody(status, slug, "It went wrong", { request_id: "req_1", suggested_fix: "Fix it", errors: ["a", "b"] })),
+        json(
+          res,
+          status,
+          errorBody(status, slug, "It went wrong", {
+            request_id: "req_1",
+            suggested_fix: "Fix it",
+            errors: ["a", "b"],
+          }),
+        ),
       );
-      const error = (await client.connectedAccounts.create(body).catch((e: unknown) => e)) as ComposioApiError;
+      const error = (await client.connectedAccounts
+        .create(body)
+        .catch((e: unknown) => e)) as ComposioApiError;
       expect(error).toBeInstanceOf(ErrorClass);
       expect(error).toBeInstanceOf(ComposioApiError);
       expect(error.status).toBe(status);
@@ -167,7 +209,9 @@ describe("error statuses", () => {
 describe("retries", () => {
   it("retries a 429 after its Retry-After, re-sending the whole body", async () => {
     const client = await clientFor((_req, res, attempt) =>
-      attempt === 1 ? json(res, 429, errorBody(429, "RateLimited", "Slow down"), { "retry-after-ms": "20" }) : json(res, 201, createdBody()),
+      attempt === 1
+        ? json(res, 429, errorBody(429, "RateLimited", "Slow down"), { "retry-after-ms": "20" })
+        : json(res, 201, createdBody()),
     );
     await expect(client.connectedAccounts.create(body)).resolves.toMatchObject({ id: "ca_test123" });
     expect(server!.requests).toHaveLength(2);
@@ -175,9 +219,12 @@ describe("retries", () => {
   });
 
   it("honours maxRetries per request over the client's", async () => {
-    const client = await clientFor((_req, res) => json(res, 503, errorBody(503, "Unavailable", "Down"), { "retry-after": "0" }), {
-      maxRetries: 5,
-    });
+    const client = await clientFor(
+      (_req, res) => json(res, 503, errorBody(503, "Unavailable", "Down"), { "retry-after": "0" }),
+      {
+        maxRetries: 5,
+      },
+    );
     const error = await client.connectedAccounts.create(body, { maxRetries: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InternalServerError);
     expect(server!.requests).toHaveLength(2);
@@ -186,7 +233,9 @@ describe("retries", () => {
 
 describe("raw", () => {
   it("is the openapi-fetch client with the same credential and base URL", async () => {
-    const client = await clientFor((_req, res) => json(res, 404, errorBody(404, "AuthConfig_NotFound", "No such config")));
+    const client = await clientFor((_req, res) =>
+      json(res, 404, errorBody(404, "AuthConfig_NotFound", "No such config")),
+    );
     const { data, error, response } = await client.raw.POST("/api/v3/connected_accounts", { body });
     expect(data).toBeUndefined();
     expect(response.status).toBe(404);
@@ -196,7 +245,9 @@ describe("raw", () => {
 
   it("retries through the same loop, re-sending the body", async () => {
     const client = await clientFor((_req, res, attempt) =>
-      attempt === 1 ? json(res, 503, errorBody(503, "Unavailable", "Down"), { "retry-after": "0" }) : json(res, 201, createdBody()),
+      attempt === 1
+        ? json(res, 503, errorBody(503, "Unavailable", "Down"), { "retry-after": "0" })
+        : json(res, 201, createdBody()),
     );
     const { data } = await client.raw.POST("/api/v3/connected_accounts", { body });
     expect(data?.id).toBe("ca_test123");

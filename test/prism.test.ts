@@ -28,7 +28,9 @@ describe("against Prism mocking spec/openapi.yaml", () => {
     const account = await client.connectedAccounts.create(body);
     expect(account.id).toBe("ca_4f9d2b7c1e0a");
     const data = account.connectionData;
-    expect(data.authScheme === "OAUTH2" && data.val.status === "INITIATED" ? data.val.redirectUrl : null).toMatch(/^https:\/\//);
+    expect(
+      data.authScheme === "OAUTH2" && data.val.status === "INITIATED" ? data.val.redirectUrl : null,
+    ).toMatch(/^https:\/\//);
   });
 
   it("accepts x-user-api-key as the alternative credential", async () => {
@@ -38,7 +40,9 @@ describe("against Prism mocking spec/openapi.yaml", () => {
 
   it("a body the spec rejects comes back as UnprocessableEntityError", async () => {
     const client = createComposioClient({ apiKey: "ak_test", baseUrl: prism.url, maxRetries: 0 });
-    const wrong = { connection: { state: { authScheme: "API_KEY", val: { status: "ACTIVE" } } } } as unknown as CreateConnectedAccountParams;
+    const wrong = {
+      connection: { state: { authScheme: "API_KEY", val: { status: "ACTIVE" } } },
+    } as unknown as CreateConnectedAccountParams;
     const error = (await client.connectedAccounts.create(wrong).catch((e: unknown) => e)) as ComposioApiError;
     expect(error).toBeInstanceOf(UnprocessableEntityError);
     expect(error.status).toBe(422);
@@ -46,20 +50,31 @@ describe("against Prism mocking spec/openapi.yaml", () => {
 
   it("the spec's 400 example reads as a BadRequestError with every field", async () => {
     const client = createComposioClient({ apiKey: "ak_test", baseUrl: prism.url, maxRetries: 0 });
-    const error = (await client.connectedAccounts.create(body, { headers: { prefer: "code=400" } }).catch((e: unknown) => e)) as ComposioApiError;
+    const error = (await client.connectedAccounts
+      .create(body, { headers: { prefer: "code=400" } })
+      .catch((e: unknown) => e)) as ComposioApiError;
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error.slug).toBe("ConnectedAccount_BadRequest");
     expect(error.code).toBe(600);
     expect(error.requestId).toBe("req_8f14e45fceea167a");
-    expect(error.message).toMatch(/^400 ConnectedAccount_BadRequest: Creating connections .* — Call POST .*\(request_id req_8f14e45fceea167a\)$/);
+    expect(error.message).toMatch(
+      /^400 ConnectedAccount_BadRequest: Creating connections .* — Call POST .*\(request_id req_8f14e45fceea167a\)$/,
+    );
   });
 
   it("raw without a valid credential gets the spec's 401", async () => {
     const client = createComposioClient({ apiKey: "ak_test", baseUrl: prism.url, maxRetries: 0 });
-    const { error, response } = await client.raw.POST("/api/v3/connected_accounts", { body, headers: { "x-api-key": null } });
+    const { error, response } = await client.raw.POST("/api/v3/connected_accounts", {
+      body,
+      headers: { "x-api-key": null },
+    });
     expect(response.status).toBe(401);
     expect(error?.error.slug).toBe("Unauthorized");
-    const typed = await createComposioClient({ apiKey: "ak_test", baseUrl: prism.url, headers: { prefer: "code=401" } })
+    const typed = await createComposioClient({
+      apiKey: "ak_test",
+      baseUrl: prism.url,
+      headers: { prefer: "code=401" },
+    })
       .connectedAccounts.create(body)
       .catch((e: unknown) => e);
     expect(typed).toBeInstanceOf(AuthenticationError);

@@ -21,7 +21,9 @@ function seedFields(heading: string): SeedField[] {
   const stack: string[] = [];
   const fields: SeedField[] = [];
   for (const line of section.split("\n")) {
-    const match = /^( *)- `([^`]+)` \([^)]*(?:\([^)]*\))?[^)]*\)(?: \*\(required\)\*)?(?:: (.*))?$/.exec(line);
+    const match = /^( *)- `([^`]+)` \([^)]*(?:\([^)]*\))?[^)]*\)(?: \*\(required\)\*)?(?:: (.*))?$/.exec(
+      line,
+    );
     if (!match || match[2] === "[key: string]") continue;
     const depth = match[1]!.length / 2;
     stack.length = depth;
@@ -35,7 +37,8 @@ function seedFields(heading: string): SeedField[] {
 function reach(schema: Schema, path: string[]): Schema[] {
   const s = deref(spec, schema, []).schema;
   const branches = [...(s.oneOf ?? []), ...(s.anyOf ?? []), ...(s.allOf ?? [])] as Schema[];
-  const here = path.length === 0 ? [s] : s.properties?.[path[0]!] ? reach(s.properties[path[0]!], path.slice(1)) : [];
+  const here =
+    path.length === 0 ? [s] : s.properties?.[path[0]!] ? reach(s.properties[path[0]!], path.slice(1)) : [];
   return [...here, ...branches.flatMap((b) => reach(b, path))];
 }
 
@@ -50,7 +53,9 @@ describe.each([
 
   it("was found in the seed (the parser works)", () => {
     expect(fields.length).toBeGreaterThan(_kind === "request" ? 40 : 35);
-    expect(fields.map((f) => f.path.join("."))).toContain(_kind === "request" ? "connection.state.val.oauth_token_secret" : "connectionData.val.expired_at");
+    expect(fields.map((f) => f.path.join("."))).toContain(
+      _kind === "request" ? "connection.state.val.oauth_token_secret" : "connectionData.val.expired_at",
+    );
   });
 
   it("is in the spec, with its description, and deprecated where the seed says so", () => {
@@ -62,7 +67,10 @@ describe.each([
         missing.push(`${name}: not in the spec`);
         continue;
       }
-      if (field.description && !found.some((s) => typeof s.description === "string" && s.description.length > 0)) {
+      if (
+        field.description &&
+        !found.some((s) => typeof s.description === "string" && s.description.length > 0)
+      ) {
         missing.push(`${name}: no description`);
       }
       if (/DEPRECATED/.test(field.description) && !found.some((s) => s.deprecated === true)) {
@@ -75,21 +83,44 @@ describe.each([
 
 describe("facts beyond the seed", () => {
   it("has the request fields the real API has", () => {
-    for (const path of [["connection", "alias"], ["connection", "experimental", "account_type"], ["connection", "experimental", "acl_config_for_shared", "not_allowed_user_ids"]]) {
+    for (const path of [
+      ["connection", "alias"],
+      ["connection", "experimental", "account_type"],
+      ["connection", "experimental", "acl_config_for_shared", "not_allowed_user_ids"],
+    ]) {
       expect(reach(requestSchema, path), path.join(".")).not.toEqual([]);
     }
     const connection = requestSchema.properties.connection.properties;
     expect(connection.user_id.default).toBe("default");
     expect(connection.deprecated_is_v1_rerouted.default).toBe(false);
-    expect(deref(spec, requestSchema.properties.connection.properties.experimental, []).schema.properties.account_type.enum).toEqual(["PRIVATE", "SHARED"]);
+    expect(
+      deref(spec, requestSchema.properties.connection.properties.experimental, []).schema.properties
+        .account_type.enum,
+    ).toEqual(["PRIVATE", "SHARED"]);
   });
 
   it("requires all six response fields, with the deprecated ones marked and the URLs nullable", () => {
-    expect(responseSchema.required).toEqual(["id", "connectionData", "status", "redirect_url", "redirect_uri", "deprecated"]);
+    expect(responseSchema.required).toEqual([
+      "id",
+      "connectionData",
+      "status",
+      "redirect_url",
+      "redirect_uri",
+      "deprecated",
+    ]);
     expect(reach(responseSchema, ["status"]).some((s) => s.deprecated)).toBe(true);
-    for (const name of ["redirect_url", "redirect_uri", "deprecated"]) expect(responseSchema.properties[name].deprecated, name).toBe(true);
+    for (const name of ["redirect_url", "redirect_uri", "deprecated"])
+      expect(responseSchema.properties[name].deprecated, name).toBe(true);
     expect(responseSchema.properties.redirect_url.type).toEqual(["string", "null"]);
-    expect(reach(responseSchema, ["status"])[0]!.enum).toEqual(["INITIALIZING", "INITIATED", "ACTIVE", "FAILED", "EXPIRED", "INACTIVE", "REVOKED"]);
+    expect(reach(responseSchema, ["status"])[0]!.enum).toEqual([
+      "INITIALIZING",
+      "INITIATED",
+      "ACTIVE",
+      "FAILED",
+      "EXPIRED",
+      "INACTIVE",
+      "REVOKED",
+    ]);
   });
 
   it("uses one error envelope for 400, 401, 404, 422, 500 and 501", () => {
@@ -97,7 +128,9 @@ describe("facts beyond the seed", () => {
     expect(Object.keys(responses)).toEqual(["201", "400", "401", "404", "422", "500", "501"]);
     for (const code of ["400", "401", "404", "422", "500", "501"]) {
       const response = deref(spec, responses[code], []).schema;
-      expect(response.content["application/json"].schema.$ref, code).toBe("#/components/schemas/ErrorEnvelope");
+      expect(response.content["application/json"].schema.$ref, code).toBe(
+        "#/components/schemas/ErrorEnvelope",
+      );
     }
   });
 
@@ -122,19 +155,50 @@ describe("connection.state: 15 auth schemes, their statuses and required fields"
   const oauth2Like = { INITIATED: ["redirectUrl"], ACTIVE: ["access_token"], INACTIVE: ["access_token"] };
   // From ../shared/api-facts.md: statuses, and the fields each status requires beyond `status`.
   const facts: Record<string, [string[], Record<string, string[]>]> = {
-    OAUTH1: [six, { INITIATED: ["oauth_token", "authUri", "oauth_token_secret", "redirectUrl"], ACTIVE: ["oauth_token", "oauth_token_secret"], INACTIVE: ["oauth_token", "oauth_token_secret"] }],
+    OAUTH1: [
+      six,
+      {
+        INITIATED: ["oauth_token", "authUri", "oauth_token_secret", "redirectUrl"],
+        ACTIVE: ["oauth_token", "oauth_token_secret"],
+        INACTIVE: ["oauth_token", "oauth_token_secret"],
+      },
+    ],
     OAUTH2: [[...six, "REVOKED"], oauth2Like],
     API_KEY: [four, {}],
     BASIC: [four, { ACTIVE: ["username"], INACTIVE: ["username"] }],
-    BILLCOM_AUTH: [six, { INITIATED: ["redirectUrl"], ACTIVE: ["sessionId", "devKey"], INACTIVE: ["sessionId", "devKey"] }],
+    BILLCOM_AUTH: [
+      six,
+      { INITIATED: ["redirectUrl"], ACTIVE: ["sessionId", "devKey"], INACTIVE: ["sessionId", "devKey"] },
+    ],
     BEARER_TOKEN: [four, { ACTIVE: ["token"], INACTIVE: ["token"] }],
-    GOOGLE_SERVICE_ACCOUNT: [four, { INITIATED: ["redirectUrl"], ACTIVE: ["credentials_json"], INACTIVE: ["credentials_json"] }],
+    GOOGLE_SERVICE_ACCOUNT: [
+      four,
+      { INITIATED: ["redirectUrl"], ACTIVE: ["credentials_json"], INACTIVE: ["credentials_json"] },
+    ],
     NO_AUTH: [six, {}],
-    BASIC_WITH_JWT: [six, Object.fromEntries(["ACTIVE", "INACTIVE", "FAILED", "EXPIRED"].map((s) => [s, ["username", "password"]]))],
+    BASIC_WITH_JWT: [
+      six,
+      Object.fromEntries(
+        ["ACTIVE", "INACTIVE", "FAILED", "EXPIRED"].map((s) => [s, ["username", "password"]]),
+      ),
+    ],
     CALCOM_AUTH: [six, {}],
-    SERVICE_ACCOUNT: [four, { ACTIVE: ["application_id", "installation_id", "private_key"], INACTIVE: ["application_id", "installation_id", "private_key"] }],
+    SERVICE_ACCOUNT: [
+      four,
+      {
+        ACTIVE: ["application_id", "installation_id", "private_key"],
+        INACTIVE: ["application_id", "installation_id", "private_key"],
+      },
+    ],
     SAML: [six, {}],
-    DCR_OAUTH: [six, { INITIATED: ["client_id", "redirectUrl"], ACTIVE: ["client_id", "access_token"], INACTIVE: ["client_id", "access_token"] }],
+    DCR_OAUTH: [
+      six,
+      {
+        INITIATED: ["client_id", "redirectUrl"],
+        ACTIVE: ["client_id", "access_token"],
+        INACTIVE: ["client_id", "access_token"],
+      },
+    ],
     CIMD_OAUTH: [six, oauth2Like],
     S2S_OAUTH2: [six, { ACTIVE: ["access_token"], INACTIVE: ["access_token"] }],
   };
@@ -150,7 +214,9 @@ describe("connection.state: 15 auth schemes, their statuses and required fields"
       const member = union!.members.find((m) => m.value === scheme)!;
       expect(member.variants.map((v) => v.value).sort()).toEqual([...statuses].sort());
       for (const variant of member.variants) {
-        expect(variant.requiredFields.sort(), `${scheme} ${variant.value}`).toEqual([...(required[variant.value] ?? [])].sort());
+        expect(variant.requiredFields.sort(), `${scheme} ${variant.value}`).toEqual(
+          [...(required[variant.value] ?? [])].sort(),
+        );
       }
     });
   }

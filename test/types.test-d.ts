@@ -20,10 +20,15 @@ const client = createComposioClient({ apiKey: "k" });
 describe("state builders", () => {
   it("return the exact variant, usable as connection.state", () => {
     const state = ApiKeyState.active({ api_key: "k" });
-    expectTypeOf(state).toEqualTypeOf<{ authScheme: "API_KEY"; val: components["schemas"]["ApiKeyActive"] }>();
+    expectTypeOf(state).toEqualTypeOf<{
+      authScheme: "API_KEY";
+      val: components["schemas"]["ApiKeyActive"];
+    }>();
     expectTypeOf(state).toExtend<ConnectionState>();
     expectTypeOf(state.val.status).toEqualTypeOf<"ACTIVE">();
-    expectTypeOf(NoAuthState.active).parameter(0).toEqualTypeOf<Omit<components["schemas"]["Active"], "status"> | undefined>();
+    expectTypeOf(NoAuthState.active)
+      .parameter(0)
+      .toEqualTypeOf<Omit<components["schemas"]["Active"], "status"> | undefined>();
   });
 
   it("refuse a missing required field", () => {
@@ -47,7 +52,13 @@ describe("state builders", () => {
   });
 
   it("accept the optional and base fields of the variant", () => {
-    OAuth2State.active({ access_token: "a", refresh_token: null, scope: ["repo"], expires_in: "3600", subdomain: "acme" });
+    OAuth2State.active({
+      access_token: "a",
+      refresh_token: null,
+      scope: ["repo"],
+      expires_in: "3600",
+      subdomain: "acme",
+    });
     OAuth2State.initializing();
     ServiceAccountState.active({ application_id: "a", installation_id: "i", private_key: "pem" });
   });
@@ -82,11 +93,15 @@ describe("request bodies", () => {
 
 describe("responses", () => {
   it("create resolves to the 201 body and narrows on authScheme, then status", () => {
-    expectTypeOf(client.connectedAccounts.create).returns.toEqualTypeOf<Promise<CreateConnectedAccountResponse>>();
+    expectTypeOf(client.connectedAccounts.create).returns.toEqualTypeOf<
+      Promise<CreateConnectedAccountResponse>
+    >();
     const account = {} as CreateConnectedAccountResponse;
     const data = account.connectionData;
     if (data.authScheme === "OAUTH2") {
-      expectTypeOf(data.val.status).toEqualTypeOf<"INITIALIZING" | "INITIATED" | "ACTIVE" | "INACTIVE" | "FAILED" | "EXPIRED" | "REVOKED">();
+      expectTypeOf(data.val.status).toEqualTypeOf<
+        "INITIALIZING" | "INITIATED" | "ACTIVE" | "INACTIVE" | "FAILED" | "EXPIRED" | "REVOKED"
+      >();
       if (data.val.status === "INITIATED") expectTypeOf(data.val.redirectUrl).toEqualTypeOf<string>();
       if (data.val.status === "ACTIVE") expectTypeOf(data.val.access_token).toEqualTypeOf<string>();
     }
@@ -99,7 +114,9 @@ describe("responses", () => {
 
   it("types the error body and raw's results", async () => {
     expectTypeOf<CreateConnectedAccountErrorBody["error"]["slug"]>().toEqualTypeOf<string>();
-    const { data, error } = await client.raw.POST("/api/v3/connected_accounts", { body: { auth_config: { id: "a" }, connection: {} } });
+    const { data, error } = await client.raw.POST("/api/v3/connected_accounts", {
+      body: { auth_config: { id: "a" }, connection: {} },
+    });
     // openapi-fetch flattens the intersections: the same type, spelt differently.
     expectTypeOf(data).toExtend<CreateConnectedAccountResponse | undefined>();
     expectTypeOf<CreateConnectedAccountResponse>().toExtend<NonNullable<typeof data>>();

@@ -16,7 +16,12 @@ export function readArgs() {
 
 /** Prints what went wrong for people (no stack for spec problems) and sets a failing exit code. */
 export function fail(what: string, error: unknown): void {
-  const detail = error instanceof SpecError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const detail =
+    error instanceof SpecError
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
   console.error(`${what}\n${detail}`);
   process.exitCode = 1;
 }

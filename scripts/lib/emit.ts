@@ -23,8 +23,16 @@ const doc = (...parts: (string | undefined)[]): string => {
 
 export function emitResources(operations: OperationModel[], server: string): EmittedFile {
   const file = project().createSourceFile("resources.ts");
-  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: "./schema.js", namedImports: ["components", "operations"] });
-  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: RUNTIME, namedImports: ["RequestOptions", "Transport"] });
+  file.addImportDeclaration({
+    isTypeOnly: true,
+    moduleSpecifier: "./schema.js",
+    namedImports: ["components", "operations"],
+  });
+  file.addImportDeclaration({
+    isTypeOnly: true,
+    moduleSpecifier: RUNTIME,
+    namedImports: ["RequestOptions", "Transport"],
+  });
   file.addVariableStatement({
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
@@ -100,7 +108,9 @@ export function emitResources(operations: OperationModel[], server: string): Emi
           for (const op of ops) {
             const args = signature(op).map((p) => p.name);
             const input = [
-              op.pathParams.length ? `path: { ${op.pathParams.map((p) => (p.identifier === p.name ? p.name : `${JSON.stringify(p.name)}: ${p.identifier}`)).join(", ")} }` : "",
+              op.pathParams.length
+                ? `path: { ${op.pathParams.map((p) => (p.identifier === p.name ? p.name : `${JSON.stringify(p.name)}: ${p.identifier}`)).join(", ")} }`
+                : "",
               op.body ? "body" : "",
               op.query ? "query" : "",
             ].filter(Boolean);
@@ -117,7 +127,11 @@ export function emitResources(operations: OperationModel[], server: string): Emi
     isExported: true,
     name: "Resources",
     docs: [doc("Every resource of the API, as the client exposes them.")],
-    properties: [...resources.keys()].map((resource) => ({ name: resource, type: `${pascalCase(resource)}Resource`, isReadonly: true })),
+    properties: [...resources.keys()].map((resource) => ({
+      name: resource,
+      type: `${pascalCase(resource)}Resource`,
+      isReadonly: true,
+    })),
   });
   file.addFunction({
     isExported: true,
@@ -137,7 +151,9 @@ function signature(op: OperationModel): { name: string; type: string; hasQuestio
       type: `operations[${JSON.stringify(op.operationId)}]["parameters"]["path"][${JSON.stringify(p.name)}]`,
     })),
     ...(op.body ? [{ name: "body", type: `${op.typeStem}Params`, hasQuestionToken: !op.body.required }] : []),
-    ...(op.query ? [{ name: "query", type: `${op.typeStem}Query`, hasQuestionToken: !op.query.required }] : []),
+    ...(op.query
+      ? [{ name: "query", type: `${op.typeStem}Query`, hasQuestionToken: !op.query.required }]
+      : []),
     { name: "options", type: "RequestOptions", hasQuestionToken: true },
   ];
 }
@@ -146,7 +162,11 @@ function signature(op: OperationModel): { name: string; type: string; hasQuestio
 export function emitBuilders(union: BuilderUnion): EmittedFile {
   const name = `${kebabCase(union.name)}.ts`;
   const file = project().createSourceFile(name);
-  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: "./schema.js", namedImports: ["components"] });
+  file.addImportDeclaration({
+    isTypeOnly: true,
+    moduleSpecifier: "./schema.js",
+    namedImports: ["components"],
+  });
   file.addTypeAlias({
     isExported: true,
     name: union.name,
@@ -158,7 +178,11 @@ export function emitBuilders(union: BuilderUnion): EmittedFile {
       isExported: true,
       name: member.name,
       type: `components["schemas"][${JSON.stringify(member.name)}]`,
-      docs: [doc(`\`${member.discriminator}: ${member.value}\`${member.description ? ` — ${member.description}` : ""}`)],
+      docs: [
+        doc(
+          `\`${member.discriminator}: ${member.value}\`${member.description ? ` — ${member.description}` : ""}`,
+        ),
+      ],
     });
     const example = member.variants.find((v) => v.requiredFields.length > 0) ?? member.variants[0]!;
     file.addVariableStatement({
@@ -176,7 +200,9 @@ export function emitBuilders(union: BuilderUnion): EmittedFile {
           initializer: (writer) =>
             writer.block(() => {
               for (const v of member.variants) {
-                const required = v.requiredFields.length ? `Requires ${v.requiredFields.map((f) => `\`${f}\``).join(", ")}.` : "Takes no required fields.";
+                const required = v.requiredFields.length
+                  ? `Requires ${v.requiredFields.map((f) => `\`${f}\``).join(", ")}.`
+                  : "Takes no required fields.";
                 writer.writeLine(`/** \`${member.value}\` · \`${v.value}\`. ${required} */`);
                 const nested = propertyKey(member.nestedProperty);
                 const param = `${nested}: Omit<${v.typeExpr}, ${JSON.stringify(member.nestedDiscriminator)}>${v.requiredFields.length ? "" : " = {}"}`;
@@ -194,26 +220,49 @@ export function emitBuilders(union: BuilderUnion): EmittedFile {
 }
 
 /** generated/index.ts: the generated public surface, every name listed. */
-export function emitIndex(operations: OperationModel[], unions: BuilderUnion[], files: { resources: string }): EmittedFile {
+export function emitIndex(
+  operations: OperationModel[],
+  unions: BuilderUnion[],
+  files: { resources: string },
+): EmittedFile {
   const file: SourceFile = project().createSourceFile("index.ts");
-  file.addExportDeclaration({ isTypeOnly: true, moduleSpecifier: "./schema.js", namedExports: ["components", "operations", "paths"] });
+  file.addExportDeclaration({
+    isTypeOnly: true,
+    moduleSpecifier: "./schema.js",
+    namedExports: ["components", "operations", "paths"],
+  });
   const opTypes = operations.flatMap((op) => [
     ...(op.body ? [`${op.typeStem}Params`] : []),
     ...(op.query ? [`${op.typeStem}Query`] : []),
     `${op.typeStem}Response`,
     `${op.typeStem}ErrorBody`,
   ]);
-  const resourceTypes = [...new Set(operations.map((op) => `${pascalCase(op.resource)}Resource`)), "Resources"];
-  file.addExportDeclaration({ isTypeOnly: true, moduleSpecifier: `./${files.resources}`, namedExports: [...opTypes, ...resourceTypes] });
+  const resourceTypes = [
+    ...new Set(operations.map((op) => `${pascalCase(op.resource)}Resource`)),
+    "Resources",
+  ];
+  file.addExportDeclaration({
+    isTypeOnly: true,
+    moduleSpecifier: `./${files.resources}`,
+    namedExports: [...opTypes, ...resourceTypes],
+  });
   for (const union of unions) {
-    file.addExportDeclaration({ isTypeOnly: true, moduleSpecifier: `./${kebabCase(union.name)}.js`, namedExports: [union.name] });
-    file.addExportDeclaration({ moduleSpecifier: `./${kebabCase(union.name)}.js`, namedExports: union.members.map((m) => m.name) });
+    file.addExportDeclaration({
+      isTypeOnly: true,
+      moduleSpecifier: `./${kebabCase(union.name)}.js`,
+      namedExports: [union.name],
+    });
+    file.addExportDeclaration({
+      moduleSpecifier: `./${kebabCase(union.name)}.js`,
+      namedExports: union.members.map((m) => m.name),
+    });
   }
   return { name: "index.ts", text: file.getFullText() };
 }
 
 /** A property name as an object key: bare where it is an identifier, quoted otherwise. */
-const propertyKey = (name: string): string => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name));
+const propertyKey = (name: string): string =>
+  /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name);
 
 const kebabCase = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
 

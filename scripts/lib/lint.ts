@@ -34,7 +34,11 @@ export function lintSpec(specPath: string, configPath: string): Promise<LintResu
           .split("\n")
           .filter((line) => line.trim() && !/[║╔╚]/.test(line))
           .join("\n");
-        done({ errors: 1, warnings: 0, problems: [`${relative(process.cwd(), specPath)}: redocly ${said.trim()}`] });
+        done({
+          errors: 1,
+          warnings: 0,
+          problems: [`${relative(process.cwd(), specPath)}: redocly ${said.trim()}`],
+        });
       }
     });
   });

@@ -1,6 +1,15 @@
 // What the helper generator reads from the spec: operations (for resources) and the unions marked
 // `x-sdk-builders` (for state builders). Nothing here knows a particular operation or auth scheme.
-import { deref, flattenObject, schemaRefName, SpecError, unionMembers, type LoadedSpec, type Pointer, type Schema } from "./spec.js";
+import {
+  deref,
+  flattenObject,
+  schemaRefName,
+  SpecError,
+  unionMembers,
+  type LoadedSpec,
+  type Pointer,
+  type Schema,
+} from "./spec.js";
 
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 
@@ -64,7 +73,9 @@ export const pascalCase = (s: string): string =>
 
 export const camelCase = (s: string): string => {
   const words = s.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  return words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1).toLowerCase())).join("");
+  return words
+    .map((w, i) => (i === 0 ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1).toLowerCase()))
+    .join("");
 };
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -79,7 +90,9 @@ export function readOperations(spec: LoadedSpec): OperationModel[] {
       const where: Pointer = ["paths", path, httpMethod];
       const operationId: unknown = op.operationId;
       if (typeof operationId !== "string" || !IDENTIFIER.test(operationId)) {
-        throw new SpecError(`${spec.at(where)} x-sdk ${httpMethod.toUpperCase()} ${path} needs an operationId that is an identifier`);
+        throw new SpecError(
+          `${spec.at(where)} x-sdk ${httpMethod.toUpperCase()} ${path} needs an operationId that is an identifier`,
+        );
       }
       const sdk = op["x-sdk"];
       if (!sdk || !IDENTIFIER.test(sdk.resource ?? "") || !IDENTIFIER.test(sdk.method ?? "")) {
@@ -89,7 +102,9 @@ export function readOperations(spec: LoadedSpec): OperationModel[] {
       }
       const key = `${sdk.resource}.${sdk.method}`;
       if (seen.has(key)) {
-        throw new SpecError(`${spec.at([...where, "x-sdk"])} x-sdk ${key} is taken by operation ${seen.get(key)}`);
+        throw new SpecError(
+          `${spec.at([...where, "x-sdk"])} x-sdk ${key} is taken by operation ${seen.get(key)}`,
+        );
       }
       seen.set(key, operationId);
       operations.push({
@@ -106,7 +121,14 @@ export function readOperations(spec: LoadedSpec): OperationModel[] {
         query: readQuery(spec, pathItem, op, where),
         body: readBody(spec, op, where, operationId),
         successType: responseType(spec, op, where, operationId, (code) => /^2\d\d$/.test(code), "void"),
-        errorType: responseType(spec, op, where, operationId, (code) => /^[45]\d\d$|^[45]XX$|^default$/.test(code), "unknown"),
+        errorType: responseType(
+          spec,
+          op,
+          where,
+          operationId,
+          (code) => /^[45]\d\d$|^[45]XX$|^default$/.test(code),
+          "unknown",
+        ),
       });
     }
   }
@@ -114,24 +136,44 @@ export function readOperations(spec: LoadedSpec): OperationModel[] {
 }
 
 function parameters(spec: LoadedSpec, pathItem: Schema, op: Schema, where: Pointer): Schema[] {
-  const fromPath = (pathItem.parameters ?? []).map((p: Schema, i: number) => deref(spec, p, [...where.slice(0, 2), "parameters", i]).schema);
-  const fromOp = (op.parameters ?? []).map((p: Schema, i: number) => deref(spec, p, [...where, "parameters", i]).schema);
+  const fromPath = (pathItem.parameters ?? []).map(
+    (p: Schema, i: number) => deref(spec, p, [...where.slice(0, 2), "parameters", i]).schema,
+  );
+  const fromOp = (op.parameters ?? []).map(
+    (p: Schema, i: number) => deref(spec, p, [...where, "parameters", i]).schema,
+  );
   // An operation's parameter overrides the path item's of the same name and place.
   const byKey = new Map<string, Schema>();
   for (const p of [...fromPath, ...fromOp]) byKey.set(`${p.in}:${p.name}`, p);
   return [...byKey.values()];
 }
 
-function readPathParams(spec: LoadedSpec, path: string, pathItem: Schema, op: Schema, where: Pointer): PathParam[] {
-  const declared = new Set(parameters(spec, pathItem, op, where).filter((p) => p.in === "path").map((p) => p.name));
+function readPathParams(
+  spec: LoadedSpec,
+  path: string,
+  pathItem: Schema,
+  op: Schema,
+  where: Pointer,
+): PathParam[] {
+  const declared = new Set(
+    parameters(spec, pathItem, op, where)
+      .filter((p) => p.in === "path")
+      .map((p) => p.name),
+  );
   return [...path.matchAll(/\{([^}]+)\}/g)].map(([, name]) => {
-    if (!declared.has(name!)) throw new SpecError(`${spec.at(where)} path-params {${name}} in ${path} is not declared`);
+    if (!declared.has(name!))
+      throw new SpecError(`${spec.at(where)} path-params {${name}} in ${path} is not declared`);
     const identifier = IDENTIFIER.test(name!) ? name! : camelCase(name!);
     return { name: name!, identifier };
   });
 }
 
-function readQuery(spec: LoadedSpec, pathItem: Schema, op: Schema, where: Pointer): { required: boolean } | undefined {
+function readQuery(
+  spec: LoadedSpec,
+  pathItem: Schema,
+  op: Schema,
+  where: Pointer,
+): { required: boolean } | undefined {
   const query = parameters(spec, pathItem, op, where).filter((p) => p.in === "query");
   return query.length ? { required: query.some((p) => p.required === true) } : undefined;
 }
@@ -140,7 +182,10 @@ function readBody(spec: LoadedSpec, op: Schema, where: Pointer, operationId: str
   if (!op.requestBody) return undefined;
   const body = deref(spec, op.requestBody, [...where, "requestBody"]).schema;
   const schema = body.content?.["application/json"]?.schema;
-  if (!schema) throw new SpecError(`${spec.at([...where, "requestBody"])} request-body the generator needs an application/json body`);
+  if (!schema)
+    throw new SpecError(
+      `${spec.at([...where, "requestBody"])} request-body the generator needs an application/json body`,
+    );
   const name = schemaRefName(schema);
   const required = body.required === true;
   const type = name
@@ -183,8 +228,13 @@ export function readBuilderUnions(spec: LoadedSpec): BuilderUnion[] {
     if (schema["x-sdk-builders"] !== true) continue;
     const where: Pointer = ["components", "schemas", name];
     const members = unionMembers(spec, schema, where);
-    if (!members.length) throw new SpecError(`${spec.at(where)} x-sdk-builders ${name} must be a oneOf of named schemas`);
-    unions.push({ name, description: schema.description, members: members.map((m) => readMember(spec, m.schema, m.where)) });
+    if (!members.length)
+      throw new SpecError(`${spec.at(where)} x-sdk-builders ${name} must be a oneOf of named schemas`);
+    unions.push({
+      name,
+      description: schema.description,
+      members: members.map((m) => readMember(spec, m.schema, m.where)),
+    });
   }
   return unions;
 }
@@ -209,38 +259,51 @@ function constProperty(
 
 function readMember(spec: LoadedSpec, schema: Schema, where: Pointer): BuilderMember {
   const name = schemaRefName(schema);
-  if (!name) throw new SpecError(`${spec.at(where)} x-sdk-builders union members must be $refs to named schemas`);
+  if (!name)
+    throw new SpecError(`${spec.at(where)} x-sdk-builders union members must be $refs to named schemas`);
   const memberWhere: Pointer = ["components", "schemas", name];
   const { property, value, fields } = constProperty(spec, schema, where);
-  const nested = Object.entries(fields.properties).filter(([, s]) => unionMembers(spec, s, memberWhere).length > 0);
+  const nested = Object.entries(fields.properties).filter(
+    ([, s]) => unionMembers(spec, s, memberWhere).length > 0,
+  );
   if (nested.length !== 1) {
-    throw new SpecError(`${spec.at(memberWhere)} x-sdk-builders ${name} needs exactly one property that is a oneOf (found ${nested.length})`);
+    throw new SpecError(
+      `${spec.at(memberWhere)} x-sdk-builders ${name} needs exactly one property that is a oneOf (found ${nested.length})`,
+    );
   }
   const [nestedProperty, nestedSchema] = nested[0]!;
-  const variants = unionMembers(spec, nestedSchema, [...memberWhere, "properties", nestedProperty]).map((v) => {
-    const variantName = schemaRefName(v.schema);
-    if (!variantName) throw new SpecError(`${spec.at(v.where)} x-sdk-builders variants must be $refs to named schemas`);
-    const found = constProperty(spec, v.schema, v.where);
-    const target = deref(spec, v.schema, v.where).schema;
-    return {
-      discriminator: found.property,
-      variant: {
-        method: camelCase(found.value),
-        value: found.value,
-        typeExpr: `components["schemas"][${JSON.stringify(variantName)}]`,
-        requiredFields: [...found.fields.required].filter((f) => f !== found.property),
-        title: target.title,
-      },
-      where: v.where,
-    };
-  });
+  const variants = unionMembers(spec, nestedSchema, [...memberWhere, "properties", nestedProperty]).map(
+    (v) => {
+      const variantName = schemaRefName(v.schema);
+      if (!variantName)
+        throw new SpecError(`${spec.at(v.where)} x-sdk-builders variants must be $refs to named schemas`);
+      const found = constProperty(spec, v.schema, v.where);
+      const target = deref(spec, v.schema, v.where).schema;
+      return {
+        discriminator: found.property,
+        variant: {
+          method: camelCase(found.value),
+          value: found.value,
+          typeExpr: `components["schemas"][${JSON.stringify(variantName)}]`,
+          requiredFields: [...found.fields.required].filter((f) => f !== found.property),
+          title: target.title,
+        },
+        where: v.where,
+      };
+    },
+  );
   const discriminators = new Set(variants.map((v) => v.discriminator));
   if (discriminators.size !== 1) {
-    throw new SpecError(`${spec.at(memberWhere)} x-sdk-builders the variants of ${name}.${nestedProperty} disagree on their discriminator`);
+    throw new SpecError(
+      `${spec.at(memberWhere)} x-sdk-builders the variants of ${name}.${nestedProperty} disagree on their discriminator`,
+    );
   }
   const methods = new Set<string>();
   for (const v of variants) {
-    if (methods.has(v.variant.method)) throw new SpecError(`${spec.at(v.where)} x-sdk-builders two variants of ${name} are named ${v.variant.method}`);
+    if (methods.has(v.variant.method))
+      throw new SpecError(
+        `${spec.at(v.where)} x-sdk-builders two variants of ${name} are named ${v.variant.method}`,
+      );
     methods.add(v.variant.method);
   }
   return {

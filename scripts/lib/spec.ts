@@ -61,11 +61,17 @@ export function deref(spec: LoadedSpec, schema: Schema, where: Pointer): { schem
   for (let hops = 0; typeof current?.$ref === "string"; hops++) {
     const ref: string = current.$ref;
     if (!ref.startsWith("#/") || hops > 32) {
-      throw new SpecError(`${spec.at(pointer)} unsupported-ref the generator follows only local refs: ${ref}`);
+      throw new SpecError(
+        `${spec.at(pointer)} unsupported-ref the generator follows only local refs: ${ref}`,
+      );
     }
-    pointer = ref.slice(2).split("/").map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+    pointer = ref
+      .slice(2)
+      .split("/")
+      .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
     current = pointer.reduce<any>((node, key) => node?.[key], spec.doc);
-    if (current === undefined) throw new SpecError(`${spec.at(where)} unresolved-ref ${ref} points at nothing`);
+    if (current === undefined)
+      throw new SpecError(`${spec.at(where)} unresolved-ref ${ref} points at nothing`);
   }
   return { schema: current, where: pointer };
 }
@@ -98,7 +104,11 @@ export function flattenObject(
 }
 
 /** The members of a `oneOf`/`anyOf`, each with the pointer it was found at. */
-export function unionMembers(spec: LoadedSpec, schema: Schema, where: Pointer): { schema: Schema; where: Pointer }[] {
+export function unionMembers(
+  spec: LoadedSpec,
+  schema: Schema,
+  where: Pointer,
+): { schema: Schema; where: Pointer }[] {
   const { schema: s, where: w } = deref(spec, schema, where);
   const key = s.oneOf ? "oneOf" : s.anyOf ? "anyOf" : undefined;
   if (!key) return [];

@@ -22,9 +22,13 @@ async function freePort(): Promise<number> {
 
 export async function startPrism(specPath: string): Promise<Prism> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [prismBin, "mock", specPath, "-h", "127.0.0.1", "-p", String(port)], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [prismBin, "mock", specPath, "-h", "127.0.0.1", "-p", String(port)],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let log = "";
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {

@@ -42,7 +42,12 @@ export async function startServer(handler: Handler): Promise<TestServer> {
   };
 }
 
-export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(body));
 }
@@ -55,11 +60,19 @@ export function createdBody(overrides: Record<string, unknown> = {}) {
     status: "ACTIVE",
     redirect_url: null,
     redirect_uri: null,
-    deprecated: { uuid: "550e8400-e29b-41d4-a716-446655440000", authConfigUuid: "6ba7b810-9dad-11d1-80b4-00c04fd430c8" },
+    deprecated: {
+      uuid: "550e8400-e29b-41d4-a716-446655440000",
+      authConfigUuid: "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+    },
     ...overrides,
   };
 }
 
-export function errorBody(status: number, slug: string, message: string, extra: Record<string, unknown> = {}) {
+export function errorBody(
+  status: number,
+  slug: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+) {
   return { error: { message, code: status === 400 ? 600 : 10000 + status, slug, status, ...extra } };
 }
