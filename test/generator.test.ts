@@ -118,49 +118,46 @@ describe("generate", () => {
   });
 });
 
+/** Runs generate on a broken copy of the spec; asserts it failed and left the output as it was. */
+async function failedGenerate(name: string, from: string | RegExp, to: string) {
+  const { specPath, outDir, lineOf } = brokenSpec(name, from, to);
+  const result = await script("generate", "--spec", specPath, "--out", outDir);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain("is left as it was");
+  expect([...readFolder(outDir).keys()]).toEqual(["sentinel.ts"]);
+  return { stderr: result.stderr, lineOf };
+}
+
 describe("a bad spec stops the run, says where and why, and leaves the output as it was", () => {
   it.concurrent("YAML error: file, line, column", async () => {
-    const { specPath, outDir, lineOf } = brokenSpec(
+    const { stderr, lineOf } = await failedGenerate(
       "syntax",
       "  version: 0.1.0\n",
       "  version: 0.1.0\n  version: 0.2.0\n",
     );
-    const result = await script("generate", "--spec", specPath, "--out", outDir);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain("is left as it was");
-    expect(result.stderr).toContain(
-      `syntax.yaml:${lineOf("version: 0.2.0")}:3 yaml-syntax Map keys must be unique`,
-    );
-    expect([...readFolder(outDir).keys()]).toEqual(["sentinel.ts"]);
+    expect(stderr).toContain(`syntax.yaml:${lineOf("version: 0.2.0")}:3 yaml-syntax Map keys must be unique`);
   });
 
   it.concurrent("lint error: file, line, column and rule", async () => {
-    const { specPath, outDir, lineOf } = brokenSpec(
+    const indent = " ".repeat(24);
+    const { stderr, lineOf } = await failedGenerate(
       "lint",
-      "                        status: ACTIVE\n                        api_key",
-      "                        status: BOGUS\n                        api_key",
+      `${indent}status: ACTIVE\n${indent}api_key`,
+      `${indent}status: BOGUS\n${indent}api_key`,
     );
-    const result = await script("generate", "--spec", specPath, "--out", outDir);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain(
-      `lint.yaml:${lineOf("status: BOGUS")}:33 error no-invalid-media-type-examples`,
-    );
-    expect([...readFolder(outDir).keys()]).toEqual(["sentinel.ts"]);
+    expect(stderr).toContain(`lint.yaml:${lineOf("status: BOGUS")}:33 error no-invalid-media-type-examples`);
   });
 
   it.concurrent("generator error: an operation without x-sdk names the line", async () => {
-    const { specPath, outDir, lineOf } = brokenSpec(
+    const { stderr, lineOf } = await failedGenerate(
       "no-sdk",
       /      x-sdk:\n        resource: connectedAccounts\n        method: create\n/,
       "",
     );
-    const result = await script("generate", "--spec", specPath, "--out", outDir);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`no-sdk.yaml:${lineOf("    post:") + 1}:`);
-    expect(result.stderr).toContain(
+    expect(stderr).toContain(`no-sdk.yaml:${lineOf("    post:") + 1}:`);
+    expect(stderr).toContain(
       "x-sdk operation createConnectedAccount needs x-sdk: { resource: <identifier>, method: <identifier> }",
     );
-    expect([...readFolder(outDir).keys()]).toEqual(["sentinel.ts"]);
   });
 
   it.concurrent("a good spec replaces the output folder whole", async () => {
