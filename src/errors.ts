@@ -127,14 +127,15 @@ export function errorFromResponse(status: number, headers: Headers, text: string
     return new Class(status, headers, body ?? text, `${status} ${describeBody(text)}`);
   }
   const head = typeof envelope.slug === "string" ? `${status} ${envelope.slug}` : `${status}`;
-  const message = typeof envelope.message === "string" ? envelope.message : "(no message)";
+  const said = typeof envelope.message === "string" ? envelope.message : "(no message)";
   const fix =
     typeof envelope.suggested_fix === "string" && envelope.suggested_fix
       ? ` — ${envelope.suggested_fix}`
       : "";
-  const error = new Class(status, headers, body, "", envelope);
-  error.message = `${head}: ${message}${fix}${error.requestId ? ` (request_id ${error.requestId})` : ""}`;
-  return error;
+  const requestId =
+    typeof envelope.request_id === "string" ? envelope.request_id : headers.get("x-request-id");
+  const message = `${head}: ${said}${fix}${requestId ? ` (request_id ${requestId})` : ""}`;
+  return new Class(status, headers, body, message, envelope);
 }
 
 /** A success status whose body is not the JSON the operation promises. */
