@@ -79,6 +79,8 @@ export const camelCase = (s: string): string => {
 };
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+/** Names the client object already uses beside its resources. */
+const RESERVED_RESOURCES = new Set(["raw"]);
 
 export function readOperations(spec: LoadedSpec): OperationModel[] {
   const operations: OperationModel[] = [];
@@ -91,13 +93,18 @@ export function readOperations(spec: LoadedSpec): OperationModel[] {
       const operationId: unknown = op.operationId;
       if (typeof operationId !== "string" || !IDENTIFIER.test(operationId)) {
         throw new SpecError(
-          `${spec.at(where)} x-sdk ${httpMethod.toUpperCase()} ${path} needs an operationId that is an identifier`,
+          `${spec.at(where)} operation-operationId ${httpMethod.toUpperCase()} ${path} needs an operationId that is an identifier`,
         );
       }
       const sdk = op["x-sdk"];
       if (!sdk || !IDENTIFIER.test(sdk.resource ?? "") || !IDENTIFIER.test(sdk.method ?? "")) {
         throw new SpecError(
           `${spec.at([...where, "x-sdk"])} x-sdk operation ${operationId} needs x-sdk: { resource: <identifier>, method: <identifier> }`,
+        );
+      }
+      if (RESERVED_RESOURCES.has(sdk.resource)) {
+        throw new SpecError(
+          `${spec.at([...where, "x-sdk"])} x-sdk resource \`${sdk.resource}\` is taken by the client itself`,
         );
       }
       const key = `${sdk.resource}.${sdk.method}`;
