@@ -44,7 +44,7 @@ export function connectedAccountsResource(transport: Transport): ConnectedAccoun
       return transport.request<CreateConnectedAccountResponse>(
         "POST",
         "/api/v3/connected_accounts",
-        { body },
+        { operation: "createConnectedAccount", body },
         options,
       );
     },

@@ -424,7 +424,7 @@ export interface components {
         oauth_token: string;
         /** @description The provider's authorization URL. */
         authUri: string;
-        /** @description The request token secret. */
+        /** @description The request token secret (secret). */
         oauth_token_secret: string;
         /** @description The URL to send the user to, to grant access. */
         redirectUrl: string;

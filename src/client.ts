@@ -1,18 +1,23 @@
 // createComposioClient: options checked once, then the generated resources bound to a transport,
-// and `raw`, the openapi-fetch client, sharing the same headers and retry loop.
+// and `raw`, the openapi-fetch client, sharing the same headers, retry loop and logging.
 import createClient, { type Client } from "openapi-fetch";
 import { createResources, DEFAULT_BASE_URL, type Resources } from "../generated/resources.js";
 import type { paths } from "../generated/schema.js";
 import { ComposioError } from "./errors.js";
+import { checkHeaders } from "./headers.js";
+import { createLog, describeAttempt, warnIfDeprecated, type Log, type Logger, type LogLevel } from "./log.js";
 import { withRetries, type RetrySettings } from "./retry.js";
+import type { RequestValidator } from "./runtime.js";
 import { createTransport } from "./transport.js";
 
 interface CommonOptions {
   /**
-   * The API's address.
+   * The API's address. `http:` is refused unless it is a loopback address or `allowInsecureHttp`.
    * @default "https://backend.composio.dev"
    */
   baseUrl?: string;
+  /** Allow an `http:` baseUrl that is not loopback: the key would cross the network in clear. @default false */
+  allowInsecureHttp?: boolean;
   /** The `fetch` to send with; pass one to add a proxy, instrumentation or a test double. @default globalThis.fetch */
   fetch?: typeof fetch;
   /**
@@ -20,6 +25,8 @@ interface CommonOptions {
    * @default 60000
    */
   timeoutMs?: number;
+  /** Milliseconds a whole call may take, every attempt and wait included. @default undefined (no limit) */
+  totalTimeoutMs?: number;
   /**
    * How many times a failed attempt may be retried where the server surely did not act
    * (429, 503, connection refused). See `RequestOptions.retryUnsafe` for the rest.
@@ -28,6 +35,15 @@ interface CommonOptions {
   maxRetries?: number;
   /** Headers sent with every request. They may not carry the credential headers. */
   headers?: Record<string, string>;
+  /** Where warnings and debug lines go; `null` for nowhere. @default console */
+  logger?: Logger | null;
+  /** The least severe level logged: deprecation warnings are `warn`, per-attempt lines `debug`. @default "warn" */
+  logLevel?: LogLevel;
+  /**
+   * Checks every request body before it is sent. Pass `validateRequest` from
+   * `composio-connected-accounts/validate`; left out, no validator is loaded.
+   */
+  validate?: RequestValidator;
 }
 
 /** Client options: exactly one credential, `apiKey` or `userApiKey`. */
@@ -47,7 +63,10 @@ export type ClientOptions = CommonOptions &
 
 /** The client: one property per resource of the API, and `raw`. */
 export type ComposioClient = Resources & {
-  /** The typed openapi-fetch client, for `{ data, error, response }` results instead of exceptions. */
+  /**
+   * The typed openapi-fetch client, for `{ data, error, response }` results instead of exceptions.
+   * It shares the credential, retry loop and logging; per-request options are openapi-fetch's own.
+   */
   readonly raw: Client<paths>;
 };
 
@@ -67,8 +86,11 @@ const CREDENTIAL_HEADERS = ["x-api-key", "x-user-api-key"];
  */
 export function createComposioClient(options: ClientOptions): ComposioClient {
   const credential = pickCredential(options);
-  const headers = { ...options.headers, [credential.header]: credential.value };
-  const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
+  const headers = {
+    ...checkHeaders(options.headers ?? {}, "createComposioClient: headers"),
+    [credential.header]: credential.value,
+  };
+  const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.allowInsecureHttp === true);
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function") {
     throw new ComposioError("createComposioClient: no fetch here; pass one as `fetch`.");
@@ -76,9 +98,21 @@ export function createComposioClient(options: ClientOptions): ComposioClient {
   const defaults = {
     maxRetries: nonNegative("maxRetries", options.maxRetries, 2),
     timeoutMs: nonNegative("timeoutMs", options.timeoutMs, 60_000),
+    totalTimeoutMs:
+      options.totalTimeoutMs === undefined
+        ? undefined
+        : nonNegative("totalTimeoutMs", options.totalTimeoutMs, 0),
   };
-  const transport = createTransport({ baseUrl, headers, fetch: fetchImpl, defaults });
-  const raw = createClient<paths>({ baseUrl, headers, fetch: retryingFetch(fetchImpl, defaults) });
+  const log = createLog(options.logger, options.logLevel ?? "warn");
+  const transport = createTransport({
+    baseUrl,
+    headers,
+    fetch: fetchImpl,
+    defaults,
+    log,
+    validate: options.validate,
+  });
+  const raw = createClient<paths>({ baseUrl, headers, fetch: retryingFetch(fetchImpl, defaults, log) });
   return { ...createResources(transport), raw };
 }
 
@@ -98,6 +132,11 @@ function pickCredential(options: ClientOptions): { header: string; value: string
       `createComposioClient: \`${credential.option}\` is empty; is its environment variable set?`,
     );
   }
+  if (/[\r\n\0]/.test(credential.value)) {
+    throw new ComposioError(
+      `createComposioClient: \`${credential.option}\` has a line break (CR or LF) or NUL; was it read with a trailing newline?`,
+    );
+  }
   const clash = Object.keys(options.headers ?? {}).find((name) =>
     CREDENTIAL_HEADERS.includes(name.toLowerCase()),
   );
@@ -109,9 +148,34 @@ function pickCredential(options: ClientOptions): { header: string; value: string
   return { header: credential.header, value: credential.value };
 }
 
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** The base URL, if it is https, or http to loopback (or with the caller's explicit consent). */
+function checkBaseUrl(baseUrl: string, allowInsecureHttp: boolean): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new ComposioError(`createComposioClient: \`baseUrl\` is not a URL: ${JSON.stringify(baseUrl)}.`);
+  }
+  if (url.username || url.password) {
+    throw new ComposioError("createComposioClient: `baseUrl` may not carry a user name or password.");
+  }
+  if (url.protocol === "http:" && !LOOPBACK.test(url.hostname) && !allowInsecureHttp) {
+    throw new ComposioError(
+      `createComposioClient: \`baseUrl\` ${url.origin} is plain http: the API key would cross the network unencrypted. ` +
+        "Use https, or set `allowInsecureHttp: true` if you mean it.",
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ComposioError(`createComposioClient: \`baseUrl\` must be http(s), not ${url.protocol}`);
+  }
+  return baseUrl;
+}
+
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < 0) {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
     throw new ComposioError(`createComposioClient: \`${name}\` must be a number ≥ 0 (got ${String(value)}).`);
   }
   return value;
@@ -120,14 +184,23 @@ function nonNegative(name: string, value: number | undefined, fallback: number):
 /** The retry loop as a `fetch`, for openapi-fetch: each attempt sends a fresh clone of the request. */
 function retryingFetch(
   fetchImpl: typeof fetch,
-  defaults: Pick<RetrySettings, "maxRetries" | "timeoutMs">,
+  defaults: Pick<RetrySettings, "maxRetries" | "timeoutMs" | "totalTimeoutMs">,
+  log: Log,
 ): typeof fetch {
-  return (input, init) => {
+  return async (input, init) => {
     const request = new Request(input, init);
-    return withRetries(
-      { ...defaults, retryUnsafe: false, signal: request.signal },
+    const path = new URL(request.url).pathname;
+    const response = await withRetries(
+      {
+        ...defaults,
+        retryUnsafe: false,
+        signal: request.signal,
+        onAttempt: log.debug && ((event) => log.debug!(describeAttempt(request.method, path, event))),
+      },
       (signal) => fetchImpl(new Request(request.clone(), { signal })),
-      (response) => void response.body?.cancel(),
+      (discarded) => void discarded.body?.cancel(),
     );
+    warnIfDeprecated(log, request.method, path, response.headers);
+    return response;
   };
 }

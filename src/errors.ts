@@ -1,12 +1,20 @@
 // Errors a caller can act on: a class per failure, the API's fields lifted to the top, and a
 // message written for people (never the raw JSON body).
 
+import { isSensitiveKey, REDACTED, type Redactor } from "./redact.js";
+import type { ValidationIssue } from "./runtime.js";
+
 /** Longest excerpt of a non-JSON or unexpected body kept in a message. */
 const EXCERPT_CHARS = 200;
 
 /** The base of every error this package throws. */
 export class ComposioError extends Error {
   override name = "ComposioError";
+
+  /** What `JSON.stringify` shows: the name, the message and the error's own fields (never a secret). */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message };
+  }
 }
 
 /** The fields of the API's error envelope, `{ error: { message, code, slug, ... } }`. */
@@ -60,6 +68,15 @@ export class ComposioApiError extends ComposioError {
 /** 400: the request was malformed or refused. */
 export class BadRequestError extends ComposioApiError {
   override name = "BadRequestError";
+}
+/**
+ * 400 for a Composio-managed OAuth auth config: this endpoint no longer creates those connections.
+ * Call `POST /api/v3/connected_accounts/link` instead.
+ */
+export class ManagedOAuthNotSupportedError extends BadRequestError {
+  override name = "ManagedOAuthNotSupportedError";
+  /** Where such connections are made now. */
+  readonly linkEndpoint = "POST /api/v3/connected_accounts/link";
 }
 /** 401: the API key is missing, wrong, or both credential headers were sent. */
 export class AuthenticationError extends ComposioApiError {
@@ -118,14 +135,24 @@ const CLASS_BY_STATUS: Record<number, typeof ComposioApiError> = {
   501: NotImplementedError,
 };
 
-/** The error for an error response, from its status, headers and body text. */
-export function errorFromResponse(status: number, headers: Headers, text: string): ComposioApiError {
-  const body = parseJson(text);
+/** The error for an error response, from its status, headers and body text, with the request's secrets scrubbed. */
+export function errorFromResponse(
+  status: number,
+  headers: Headers,
+  text: string,
+  redact: Redactor,
+): ComposioApiError {
+  const safeHeaders = redactHeaders(headers, redact);
+  const body = redact.value(parseJson(text));
   const envelope = isEnvelope(body) ? body.error : undefined;
-  const Class = CLASS_BY_STATUS[status] ?? (status >= 500 ? InternalServerError : ComposioApiError);
-  if (!envelope) {
-    return new Class(status, headers, body ?? text, `${status} ${describeBody(text)}`);
-  }
+  const Class = classFor(status, envelope);
+  if (!envelope)
+    return new Class(
+      status,
+      safeHeaders,
+      body ?? redact.text(text),
+      `${status} ${describeBody(redact.text(text))}`,
+    );
   const head = typeof envelope.slug === "string" ? `${status} ${envelope.slug}` : `${status}`;
   const said = typeof envelope.message === "string" ? envelope.message : "(no message)";
   const fix =
@@ -135,12 +162,36 @@ export function errorFromResponse(status: number, headers: Headers, text: string
   const requestId =
     typeof envelope.request_id === "string" ? envelope.request_id : headers.get("x-request-id");
   const message = `${head}: ${said}${fix}${requestId ? ` (request_id ${requestId})` : ""}`;
-  return new Class(status, headers, body, message, envelope);
+  return new Class(status, safeHeaders, body, message, envelope);
 }
 
 /** A success status whose body is not the JSON the operation promises. */
-export function unreadableSuccess(status: number, headers: Headers, text: string): ComposioApiError {
-  return new ComposioApiError(status, headers, text, `${status} response is not JSON: ${describeBody(text)}`);
+export function unreadableSuccess(
+  status: number,
+  headers: Headers,
+  text: string,
+  redact: Redactor,
+): ComposioApiError {
+  const safe = redact.text(text);
+  return new ComposioApiError(
+    status,
+    redactHeaders(headers, redact),
+    safe,
+    `${status} response is not JSON: ${describeBody(safe)}`,
+  );
+}
+
+function classFor(status: number, envelope: Envelope | undefined): typeof ComposioApiError {
+  // The retired case has only a generic slug: the pointer to /link in its text is what tells it apart.
+  const text = `${String(envelope?.message ?? "")} ${String(envelope?.suggested_fix ?? "")}`;
+  if (status === 400 && /\/connected_accounts\/link\b/.test(text)) return ManagedOAuthNotSupportedError;
+  return CLASS_BY_STATUS[status] ?? (status >= 500 ? InternalServerError : ComposioApiError);
+}
+
+function redactHeaders(headers: Headers, redact: Redactor): Headers {
+  const safe = new Headers();
+  headers.forEach((value, name) => safe.append(name, isSensitiveKey(name) ? REDACTED : redact.text(value)));
+  return safe;
 }
 
 export function parseJson(text: string): unknown {
@@ -166,4 +217,21 @@ function describeBody(text: string): string {
   if (text.trim() === "") return "(empty body)";
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}… (${text.length} chars)` : flat;
+}
+
+/** The opt-in local validator refused a request body; nothing was sent. */
+export class ComposioValidationError extends ComposioError {
+  override name = "ComposioValidationError";
+  readonly issues: ValidationIssue[];
+
+  constructor(operation: string, issues: ValidationIssue[]) {
+    super(
+      `Invalid body for ${operation}:\n${issues.map((i) => `  ${i.path || "(body)"}: ${i.message}`).join("\n")}`,
+    );
+    this.issues = issues;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), issues: this.issues };
+  }
 }

@@ -4,7 +4,8 @@
 // The client
 export { createComposioClient } from "./client.js";
 export type { ClientOptions, ComposioClient } from "./client.js";
-export type { RequestOptions } from "./runtime.js";
+export type { Logger, LogLevel } from "./log.js";
+export type { RequestOptions, RequestValidator, ValidationIssue } from "./runtime.js";
 
 // Errors
 export {
@@ -16,7 +17,9 @@ export {
   ComposioError,
   ComposioTimeoutError,
   ConflictError,
+  ComposioValidationError,
   InternalServerError,
+  ManagedOAuthNotSupportedError,
   NotFoundError,
   NotImplementedError,
   PermissionDeniedError,

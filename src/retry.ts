@@ -4,14 +4,29 @@
 //   - a connection that failed before the request was sent (refused, DNS, unreachable).
 // 500, 502, 504, timeouts and connections cut after sending may have created the account: retrying
 // them could create a second one, so they are retried only when the caller opts in (`retryUnsafe`).
+// An abort is never retried. Every timer is cleared before the call settles.
 import { ComposioAbortError, ComposioConnectionError, ComposioTimeoutError } from "./errors.js";
 
 export interface RetrySettings {
   maxRetries: number;
+  /** Per attempt. */
   timeoutMs: number;
+  /** For the whole call, attempts and waits included; undefined for none. */
+  totalTimeoutMs?: number | undefined;
   /** Also retry failures after which the server may have acted (see above). */
   retryUnsafe: boolean;
   signal?: AbortSignal | null | undefined;
+  /** Told of each attempt's end, for debug logging. */
+  onAttempt?: ((event: AttemptEvent) => void) | undefined;
+}
+
+export interface AttemptEvent {
+  attempt: number;
+  ms: number;
+  status?: number;
+  error?: Error;
+  /** Milliseconds until the next attempt, if there is one. */
+  retryInMs?: number;
 }
 
 /** What an attempt must report for the loop to decide. */
@@ -35,38 +50,64 @@ const NOT_SENT_CODES = new Set([
 const INITIAL_DELAY_MS = 500;
 const MAX_BACKOFF_MS = 8_000;
 /** The longest `Retry-After` honoured; a longer one ends the retries and surfaces the error. */
-const MAX_RETRY_AFTER_MS = 60_000;
+export const MAX_RETRY_AFTER_MS = 60_000;
 
 export async function withRetries<T extends AttemptResult>(
   settings: RetrySettings,
   attempt: (signal: AbortSignal) => Promise<T>,
   discard: (result: T) => void = () => {},
 ): Promise<T> {
-  const { signal } = settings;
+  const { signal, onAttempt } = settings;
+  const start = Date.now();
+  const deadline = settings.totalTimeoutMs === undefined ? Infinity : start + settings.totalTimeoutMs;
   for (let retry = 0; ; retry++) {
     throwIfAborted(signal);
+    const attemptStart = Date.now();
+    const budget = Math.min(settings.timeoutMs, deadline - attemptStart);
+    const byDeadline = budget < settings.timeoutMs;
     const controller = new AbortController();
     const forwardAbort = () => controller.abort();
     signal?.addEventListener("abort", forwardAbort, { once: true });
-    const timer = setTimeout(() => controller.abort(), settings.timeoutMs);
+    const timer = setTimeout(() => controller.abort(), Math.max(0, budget));
     let delay: number | undefined;
+    let failure: Error | undefined;
+    let result: T | undefined;
     try {
-      const result = await attempt(controller.signal);
+      result = await attempt(controller.signal);
       delay = retry < settings.maxRetries ? delayAfterStatus(result, retry, settings.retryUnsafe) : undefined;
-      if (delay === undefined) return result;
-      discard(result);
     } catch (error) {
       throwIfAborted(signal, error);
-      const failure = controller.signal.aborted
-        ? new ComposioTimeoutError(`Request timed out after ${settings.timeoutMs} ms`, { cause: error })
+      const timedOut = controller.signal.aborted;
+      failure = timedOut
+        ? new ComposioTimeoutError(
+            byDeadline
+              ? `Request exceeded totalTimeoutMs (${settings.totalTimeoutMs} ms) after ${retry + 1} attempt(s)`
+              : `Request timed out after ${settings.timeoutMs} ms`,
+            { cause: error },
+          )
         : new ComposioConnectionError(`Connection failed: ${describeCause(error)}`, { cause: error });
-      const safe = !controller.signal.aborted && NOT_SENT_CODES.has(errorCode(error) ?? "");
-      if (retry >= settings.maxRetries || !(safe || settings.retryUnsafe)) throw failure;
-      delay = backoff(retry);
+      const safe = !timedOut && NOT_SENT_CODES.has(errorCode(error) ?? "");
+      const retryable =
+        retry < settings.maxRetries && !(timedOut && byDeadline) && (safe || settings.retryUnsafe);
+      delay = retryable ? backoff(retry) : undefined;
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener("abort", forwardAbort);
     }
+    // No wait that would end past the deadline: the caller learns now what it would learn then.
+    if (delay !== undefined && Date.now() + delay >= deadline) delay = undefined;
+    onAttempt?.({
+      attempt: retry + 1,
+      ms: Date.now() - attemptStart,
+      ...(result ? { status: result.status } : {}),
+      ...(failure ? { error: failure } : {}),
+      ...(delay !== undefined ? { retryInMs: Math.round(delay) } : {}),
+    });
+    if (delay === undefined) {
+      if (failure) throw failure;
+      return result!;
+    }
+    if (result) discard(result);
     await sleep(delay, signal);
   }
 }
@@ -101,7 +142,7 @@ function sleep(ms: number, signal: AbortSignal | null | undefined): Promise<void
     if (signal?.aborted) return reject(new ComposioAbortError("Request aborted", { cause: signal.reason }));
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new ComposioAbortError("Request aborted", { cause: signal?.reason }));
+      reject(new ComposioAbortError("Request aborted while waiting to retry", { cause: signal?.reason }));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);

@@ -7,6 +7,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Milliseconds one attempt may take, from sending to the last byte of the answer. */
   timeoutMs?: number;
+  /** Milliseconds the whole call may take: every attempt and every wait between them. */
+  totalTimeoutMs?: number;
   /** How many times a failed attempt may be retried, where retrying is safe (see README). */
   maxRetries?: number;
   /**
@@ -22,6 +24,8 @@ export interface RequestOptions {
 
 /** What a generated operation hands to the transport. */
 export interface RequestInput {
+  /** The operationId. */
+  operation: string;
   path?: Record<string, string | number>;
   query?: object;
   body?: unknown;
@@ -36,3 +40,16 @@ export interface Transport {
     options: RequestOptions | undefined,
   ): Promise<T>;
 }
+
+/** One problem the local validator found in a request, before anything was sent. */
+export interface ValidationIssue {
+  /** Where, as a dotted path into the body: `connection.state.val`. */
+  path: string;
+  /** What is wrong, for people: `OAUTH2 ACTIVE requires access_token`. */
+  message: string;
+  /** The JSON Schema rule that failed: `required`, `type`, `discriminator` … */
+  rule: string;
+}
+
+/** Checks a request body before it is sent; returns the problems found, if any. */
+export type RequestValidator = (operation: string, body: unknown) => ValidationIssue[] | undefined;

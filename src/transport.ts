@@ -1,19 +1,28 @@
-// The transport behind the generated resources: builds the URL, sends JSON through the retry loop,
-// reads the whole answer inside the attempt's timeout, and turns error statuses into typed errors.
-import { errorFromResponse, parseJson, unreadableSuccess } from "./errors.js";
+// The transport behind the generated resources: validates (when asked), builds the URL, sends JSON
+// through the retry loop, reads the answer inside the attempt's timeout, and turns error statuses
+// into typed errors with the request's secrets scrubbed.
+import { ComposioValidationError, errorFromResponse, parseJson, unreadableSuccess } from "./errors.js";
+import { checkHeaders } from "./headers.js";
+import { describeAttempt, warnIfDeprecated, type Log } from "./log.js";
+import { redactorFor } from "./redact.js";
 import { withRetries, type RetrySettings } from "./retry.js";
-import type { RequestInput, RequestOptions, Transport } from "./runtime.js";
+import type { RequestInput, RequestOptions, RequestValidator, Transport } from "./runtime.js";
 
 export interface TransportConfig {
   baseUrl: string;
   headers: Record<string, string>;
   fetch: typeof fetch;
-  defaults: Pick<RetrySettings, "maxRetries" | "timeoutMs">;
+  defaults: Pick<RetrySettings, "maxRetries" | "timeoutMs" | "totalTimeoutMs">;
+  log: Log;
+  validate?: RequestValidator | undefined;
 }
+
+/** How much of an error body is read: enough for any envelope, not a 50 MB proxy page. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 export function createTransport(config: TransportConfig): Transport {
   const baseUrl = config.baseUrl.replace(/\/+$/, "");
-  const fetchImpl = config.fetch;
+  const { fetch: fetchImpl, log, validate } = config;
   return {
     async request<T>(
       method: string,
@@ -21,35 +30,67 @@ export function createTransport(config: TransportConfig): Transport {
       input: RequestInput,
       options: RequestOptions = {},
     ): Promise<T> {
+      if (validate && input.body !== undefined) {
+        const issues = validate(input.operation, input.body);
+        if (issues?.length) throw new ComposioValidationError(input.operation, issues);
+      }
       const url = baseUrl + fillPath(path, input.path) + queryString(input.query);
       const body = input.body === undefined ? undefined : JSON.stringify(input.body);
-      const headers: Record<string, string> = {
-        accept: "application/json",
-        ...config.headers,
-        ...options.headers,
-      };
+      const headers: Record<string, string> = { accept: "application/json", ...config.headers };
+      if (options.headers) Object.assign(headers, checkHeaders(options.headers, "RequestOptions.headers"));
       if (body !== undefined) headers["content-type"] = "application/json";
       const settings: RetrySettings = {
         maxRetries: options.maxRetries ?? config.defaults.maxRetries,
         timeoutMs: options.timeoutMs ?? config.defaults.timeoutMs,
+        totalTimeoutMs: options.totalTimeoutMs ?? config.defaults.totalTimeoutMs,
         retryUnsafe: options.retryUnsafe ?? false,
         signal: options.signal,
+        onAttempt: log.debug && ((event) => log.debug!(describeAttempt(method, path, event))),
       };
       // Every attempt sends the same serialized body: a string can be sent again, a stream could not.
       const answer = await withRetries(settings, async (signal) => {
         const response = await fetchImpl(url, { method, headers, body, signal });
-        return { status: response.status, headers: response.headers, text: await response.text() };
+        const { status, headers: responseHeaders } = response;
+        const ok = status >= 200 && status <= 299;
+        return {
+          status,
+          headers: responseHeaders,
+          ...(await readText(response, ok ? Infinity : MAX_ERROR_BODY_BYTES)),
+        };
       });
-      if (answer.status < 200 || answer.status > 299)
-        throw errorFromResponse(answer.status, answer.headers, answer.text);
+      warnIfDeprecated(log, method, path, answer.headers);
+      if (answer.status < 200 || answer.status > 299) {
+        throw errorFromResponse(answer.status, answer.headers, answer.text, redactorFor(headers, input.body));
+      }
       if (answer.text === "" && answer.status === 204) return undefined as T;
       const parsed = parseJson(answer.text);
-      if (parsed === undefined) throw unreadableSuccess(answer.status, answer.headers, answer.text);
+      if (parsed === undefined) {
+        throw unreadableSuccess(answer.status, answer.headers, answer.text, redactorFor(headers, input.body));
+      }
       // No validation of the answer: values the client does not know yet (new auth schemes,
       // statuses, fields) reach the caller as the server sent them.
       return parsed as T;
     },
   };
+}
+
+/** The body as text, cut after `limit` bytes (the rest is not downloaded). */
+async function readText(response: Response, limit: number): Promise<{ text: string; truncated: boolean }> {
+  if (limit === Infinity || !response.body) return { text: await response.text(), truncated: false };
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { text: text + decoder.decode(), truncated: false };
+    bytes += value.byteLength;
+    text += decoder.decode(value, { stream: true });
+    if (bytes >= limit) {
+      await reader.cancel();
+      return { text, truncated: true };
+    }
+  }
 }
 
 function fillPath(path: string, params: RequestInput["path"]): string {

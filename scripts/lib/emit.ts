@@ -108,6 +108,7 @@ export function emitResources(operations: OperationModel[], server: string): Emi
           for (const op of ops) {
             const args = signature(op).map((p) => p.name);
             const input = [
+              `operation: ${JSON.stringify(op.operationId)}`,
               op.pathParams.length
                 ? `path: { ${op.pathParams.map((p) => (p.identifier === p.name ? p.name : `${JSON.stringify(p.name)}: ${p.identifier}`)).join(", ")} }`
                 : "",
@@ -217,6 +218,22 @@ export function emitBuilders(union: BuilderUnion): EmittedFile {
     });
   }
   return { name, text: file.getFullText() };
+}
+
+/** The names whose values are secrets, for the runtime's redaction. */
+export function emitSensitiveFields(names: string[]): EmittedFile {
+  const file = project().createSourceFile("sensitive-fields.ts");
+  file.addVariableStatement({
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: [
+      doc("Property names the spec marks `x-sensitive: true`: their values never appear in errors or logs."),
+    ],
+    declarations: [
+      { name: "SENSITIVE_FIELDS", type: "readonly string[]", initializer: JSON.stringify(names) },
+    ],
+  });
+  return { name: "sensitive-fields.ts", text: file.getFullText() };
 }
 
 /** generated/index.ts: the generated public surface, every name listed. */

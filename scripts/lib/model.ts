@@ -323,3 +323,20 @@ function readMember(spec: LoadedSpec, schema: Schema, where: Pointer): BuilderMe
     variants: variants.map((v) => v.variant),
   };
 }
+
+/** Every property name the spec marks `x-sensitive: true`, anywhere, sorted. */
+export function readSensitiveFields(spec: LoadedSpec): string[] {
+  const names = new Set<string>();
+  const seen = new Set<object>();
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== "object" || seen.has(node)) return;
+    seen.add(node);
+    const schema = node as Schema;
+    for (const [name, property] of Object.entries<Schema>(schema.properties ?? {})) {
+      if (property?.["x-sensitive"] === true) names.add(name);
+    }
+    Object.values(schema).forEach(visit);
+  };
+  visit(spec.doc);
+  return [...names].sort();
+}

@@ -6,8 +6,8 @@ import { pathToFileURL } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
 import * as prettier from "prettier";
 import { lintSpec } from "./lint.js";
-import { emitBuilders, emitIndex, emitResources } from "./emit.js";
-import { readBuilderUnions, readOperations } from "./model.js";
+import { emitBuilders, emitIndex, emitResources, emitSensitiveFields } from "./emit.js";
+import { readBuilderUnions, readOperations, readSensitiveFields } from "./model.js";
 import { loadSpec, SpecError, type LoadedSpec } from "./spec.js";
 
 export interface PipelineOptions {
@@ -85,6 +85,7 @@ async function buildFiles(
     return [
       resources,
       ...unions.map(emitBuilders),
+      emitSensitiveFields(readSensitiveFields(spec)),
       emitIndex(operations, unions, { resources: resources.name.replace(/\.ts$/, ".js") }),
     ];
   });

@@ -1,0 +1,59 @@
+// Logging: deprecation warnings (once per process) and optional debug lines. Lines carry the
+// method, path, status, attempt and duration: never a header or a body.
+import type { AttemptEvent } from "./retry.js";
+
+/** Where log lines go: `console` fits, as does any logger with these methods. */
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** The least severe level that is logged; `"off"` logs nothing. */
+export type LogLevel = "debug" | "info" | "warn" | "error" | "off";
+
+const LEVELS: LogLevel[] = ["debug", "info", "warn", "error", "off"];
+const PREFIX = "composio-connected-accounts:";
+
+/** The logging a client does, settled once: a function per enabled level, undefined otherwise. */
+export interface Log {
+  debug: ((message: string) => void) | undefined;
+  warn: ((message: string) => void) | undefined;
+}
+
+export function createLog(logger: Logger | null | undefined, level: LogLevel): Log {
+  const sink = logger === undefined ? console : logger;
+  const floor = LEVELS.indexOf(level);
+  if (floor < 0) throw new TypeError(`logLevel must be one of ${LEVELS.join(", ")}`);
+  const at = (name: "debug" | "warn") =>
+    sink && LEVELS.indexOf(name) >= floor
+      ? (message: string) => sink[name](`${PREFIX} ${message}`)
+      : undefined;
+  return { debug: at("debug"), warn: at("warn") };
+}
+
+/** A debug line for one attempt. */
+export function describeAttempt(method: string, path: string, event: AttemptEvent): string {
+  const outcome = event.status !== undefined ? String(event.status) : (event.error?.name ?? "no answer");
+  const next = event.retryInMs !== undefined ? `, retrying in ${event.retryInMs} ms` : "";
+  return `${method} ${path} → ${outcome} (attempt ${event.attempt}, ${event.ms} ms${next})`;
+}
+
+const warned = new Set<string>();
+
+/** Warns once per process and route when the server marks it deprecated (RFC 9745) or sunsetting (RFC 8594). */
+export function warnIfDeprecated(log: Log, method: string, path: string, headers: Headers): void {
+  if (!log.warn) return;
+  const deprecation = headers.get("deprecation");
+  const sunset = headers.get("sunset");
+  if (!deprecation && !sunset) return;
+  const route = `${method} ${path}`;
+  if (warned.has(route)) return;
+  warned.add(route);
+  const link = /<([^>]+)>\s*;[^,]*rel="?(?:deprecation|sunset)"?/i.exec(headers.get("link") ?? "")?.[1];
+  const parts = [deprecation && `Deprecation: ${deprecation}`, sunset && `Sunset: ${sunset}`]
+    .filter(Boolean)
+    .join(", ");
+  log.warn(`${route} is deprecated by the server (${parts}).${link ? ` See ${link}` : ""}`);
+}

@@ -1,0 +1,58 @@
+// Redaction: the secrets of a request (its credential header, and every value under a sensitive key
+// of its body) are scrubbed from whatever an error or a log line carries. The work is done only
+// when an error or a log line is made, never on the success path.
+import { SENSITIVE_FIELDS } from "../generated/sensitive-fields.js";
+
+export const REDACTED = "[redacted]";
+
+const SENSITIVE = new Set(SENSITIVE_FIELDS.map((name) => name.toLowerCase()));
+/** Names that look secret though the spec lists them nowhere: `val` objects accept extra keys. */
+const LOOKS_SECRET =
+  /token|secret|passw|api[-_]?key|private|credential|session|signature|verifier|cookie|authorization/i;
+/** Shorter values are not scrubbed from free text: they would blank out ordinary words. */
+const MIN_SCRUBBED_LENGTH = 4;
+
+export const isSensitiveKey = (key: string): boolean =>
+  SENSITIVE.has(key.toLowerCase()) || LOOKS_SECRET.test(key);
+
+export interface Redactor {
+  text(text: string): string;
+  /** A deep copy with sensitive keys blanked and secret strings scrubbed. */
+  value<T>(value: T): T;
+}
+
+/** A redactor for the secrets of one request. */
+export function redactorFor(headers: Record<string, string>, body: unknown): Redactor {
+  const secrets = new Set<string>();
+  for (const [name, value] of Object.entries(headers)) if (isSensitiveKey(name)) secrets.add(value);
+  collect(body, false, secrets, 0);
+  const list = [...secrets]
+    .filter((s) => s.length >= MIN_SCRUBBED_LENGTH)
+    .sort((a, b) => b.length - a.length);
+  const text = (input: string): string =>
+    list.reduce((out, secret) => out.split(secret).join(REDACTED), input);
+  const value = (input: unknown, depth = 0): unknown => {
+    if (typeof input === "string") return text(input);
+    if (!input || typeof input !== "object" || depth > 32) return input;
+    if (Array.isArray(input)) return input.map((item) => value(item, depth + 1));
+    return Object.fromEntries(
+      Object.entries(input).map(([key, item]) => [
+        key,
+        isSensitiveKey(key) && item != null ? REDACTED : value(item, depth + 1),
+      ]),
+    );
+  };
+  return { text, value: <T>(input: T) => value(input) as T };
+}
+
+function collect(node: unknown, underSecret: boolean, into: Set<string>, depth: number): void {
+  if (depth > 32) return;
+  if (typeof node === "string") {
+    if (underSecret) into.add(node);
+  } else if (Array.isArray(node)) {
+    for (const item of node) collect(item, underSecret, into, depth + 1);
+  } else if (node && typeof node === "object") {
+    for (const [key, item] of Object.entries(node))
+      collect(item, underSecret || isSensitiveKey(key), into, depth + 1);
+  }
+}
