@@ -171,7 +171,7 @@ describe("a bad spec stops the run, says where and why, and leaves the output as
     const result = await script("generate", "--spec", specPath, "--out", outDir);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /wrote 5 files[\s\S]*lint \(parallel\)[\s\S]*types[\s\S]*helpers[\s\S]*format[\s\S]*write[\s\S]*total/,
+      /wrote 6 files[\s\S]*lint \(parallel\)[\s\S]*types[\s\S]*helpers[\s\S]*format[\s\S]*write[\s\S]*total/,
     );
     expect([...readFolder(outDir).keys()]).not.toContain("sentinel.ts");
     expect(readFolder(outDir).get("resources.ts")).toContain("Create a connected account");
