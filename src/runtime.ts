@@ -53,3 +53,17 @@ export interface ValidationIssue {
 
 /** Checks a request body before it is sent; returns the problems found, if any. */
 export type RequestValidator = (operation: string, body: unknown) => ValidationIssue[] | undefined;
+
+/** One error of a compiled validator (the fields of ajv's error objects that are used). */
+export interface SchemaError {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  params: Record<string, any>;
+}
+
+/** A validator compiled from the spec at generate time. */
+export interface CompiledValidator {
+  (data: unknown): boolean;
+  errors?: SchemaError[] | null;
+}

@@ -63,6 +63,7 @@ describe("generate", () => {
       "resources.ts",
       "schema.ts",
       "sensitive-fields.ts",
+      "validators.ts",
     ]);
     for (const [name, text] of first.files) {
       if (name.endsWith(".ts"))
@@ -171,7 +172,7 @@ describe("a bad spec stops the run, says where and why, and leaves the output as
     const result = await script("generate", "--spec", specPath, "--out", outDir);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /wrote 6 files[\s\S]*lint \(parallel\)[\s\S]*types[\s\S]*helpers[\s\S]*format[\s\S]*write[\s\S]*total/,
+      /wrote 7 files[\s\S]*lint \(parallel\)[\s\S]*types[\s\S]*helpers[\s\S]*format[\s\S]*write[\s\S]*total/,
     );
     expect([...readFolder(outDir).keys()]).not.toContain("sentinel.ts");
     expect(readFolder(outDir).get("resources.ts")).toContain("Create a connected account");
@@ -201,6 +202,6 @@ describe("check", () => {
   it.concurrent("passes on the committed generated/", async () => {
     const result = await script("check");
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("generated/ is up to date (6 files)");
+    expect(result.stdout).toContain("generated/ is up to date (7 files)");
   });
 });

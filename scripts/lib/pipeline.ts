@@ -8,6 +8,7 @@ import * as prettier from "prettier";
 import { lintSpec } from "./lint.js";
 import { emitBuilders, emitIndex, emitResources, emitSensitiveFields } from "./emit.js";
 import { readBuilderUnions, readOperations, readSensitiveFields } from "./model.js";
+import { emitValidators } from "./validator.js";
 import { loadSpec, SpecError, type LoadedSpec } from "./spec.js";
 
 export interface PipelineOptions {
@@ -72,8 +73,8 @@ async function buildFiles(
   const schema = await timed("types", async () =>
     astToString(await openapiTS(pathToFileURL(specPath), { defaultNonNullable: false, silent: true })),
   );
+  const operations = readOperations(spec);
   const helpers = await timed("helpers", () => {
-    const operations = readOperations(spec);
     const unions = readBuilderUnions(spec);
     const server = spec.doc.servers?.[0]?.url;
     if (typeof server !== "string") {
@@ -89,12 +90,15 @@ async function buildFiles(
       emitIndex(operations, unions, { resources: resources.name.replace(/\.ts$/, ".js") }),
     ];
   });
+  const validators = await timed("validator", () => emitValidators(spec, operations));
   return timed("format", async () => {
     const options = (await prettier.resolveConfig(specPath)) ?? {};
     const out = new Map<string, string>();
     for (const { name, text } of [{ name: "schema.ts", text: schema }, ...helpers]) {
       out.set(name, await prettier.format(header + text, { ...options, parser: "typescript" }));
     }
+    // ajv's code is laid out by ajv (one statement a line); prettier would take seconds over it.
+    out.set(validators.name, header + validators.text);
     const manifestJson = JSON.stringify(manifest(spec.file, spec.text));
     out.set("manifest.json", await prettier.format(manifestJson, { ...options, parser: "json" }));
     return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));

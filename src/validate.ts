@@ -1,0 +1,135 @@
+// composio-connected-accounts/validate: the opt-in local validator. It is its own entry point so
+// the ajv code generated from the spec is bundled only by those who import it.
+import { DISCRIMINATORS, validators } from "../generated/validators.js";
+import type { RequestValidator, SchemaError, ValidationIssue } from "./runtime.js";
+
+/** Longest discriminator value quoted back in a message. */
+const QUOTE_CHARS = 40;
+
+/**
+ * Checks a request body against the spec before it is sent: returns the problems found, each with
+ * its field path and rule, or undefined when the body is valid.
+ *
+ * @example
+ * ```ts
+ * import { validateRequest } from "composio-connected-accounts/validate";
+ * const composio = createComposioClient({ apiKey, validate: validateRequest });
+ * // a bad body now throws ComposioValidationError:
+ * //   connection.state.val: OAUTH2 ACTIVE requires access_token
+ * ```
+ */
+export const validateRequest: RequestValidator = (operation, body) => {
+  const validate = validators[operation];
+  if (!validate || validate(body)) return undefined;
+  return issuesFrom(validate.errors ?? [], body);
+};
+
+function issuesFrom(errors: SchemaError[], body: unknown): ValidationIssue[] {
+  // A failed oneOf is reported once, not once per branch it tried.
+  const unions = errors.filter((e) => e.keyword === "oneOf");
+  const branchOf = (e: SchemaError) =>
+    unions.find(
+      (u) => u !== e && u.instancePath === e.instancePath && e.schemaPath.startsWith(`${u.schemaPath}/`),
+    );
+  const issues = new Map<string, ValidationIssue>();
+  for (const error of errors) {
+    if (branchOf(error)) continue;
+    const segments = error.instancePath
+      .split("/")
+      .slice(1)
+      .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const issue = describe(
+      error,
+      segments,
+      body,
+      errors.filter((e) => branchOf(e) === error),
+    );
+    issues.set(`${issue.path}\n${issue.message}`, issue);
+  }
+  return [...issues.values()];
+}
+
+function describe(
+  error: SchemaError,
+  segments: string[],
+  body: unknown,
+  branches: SchemaError[],
+): ValidationIssue {
+  const { keyword, params } = error;
+  const at = (extra: string[] = []) => dotted([...segments, ...extra]);
+  switch (keyword) {
+    case "required":
+      return {
+        path: at(),
+        message: `${context(body, segments, true)}requires ${params.missingProperty}`,
+        rule: keyword,
+      };
+    case "discriminator": {
+      const tag = String(params.tag);
+      if (params.tagValue === undefined) {
+        return { path: at(), message: `${context(body, segments, false)}requires ${tag}`, rule: keyword };
+      }
+      if (typeof params.tagValue !== "string")
+        return { path: at([tag]), message: "must be a string", rule: keyword };
+      const value = JSON.stringify(params.tagValue.slice(0, QUOTE_CHARS));
+      const owner = context(body, segments, false);
+      return {
+        path: at([tag]),
+        message: owner ? `${owner}has no ${tag} ${value}` : `unknown ${tag} ${value}`,
+        rule: keyword,
+      };
+    }
+    case "type":
+      return { path: at(), message: `must be ${list(String(params.type).split(","))}`, rule: keyword };
+    case "const":
+      return { path: at(), message: `must be ${JSON.stringify(params.allowedValue)}`, rule: keyword };
+    case "enum":
+      return {
+        path: at(),
+        message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`,
+        rule: keyword,
+      };
+    case "maxLength":
+    case "minLength":
+      return {
+        path: at(),
+        message: `must be at ${keyword === "maxLength" ? "most" : "least"} ${params.limit} characters`,
+        rule: keyword,
+      };
+    case "oneOf": {
+      const types = branches.filter((b) => b.keyword === "type").map((b) => String(b.params.type));
+      const message =
+        types.length === branches.length && types.length
+          ? `must be ${list(types)}`
+          : "matches none of its allowed shapes";
+      return { path: at(), message, rule: keyword };
+    }
+    default:
+      return { path: at(), message: `fails the ${keyword} rule`, rule: keyword };
+  }
+}
+
+/** `connection.state.val`, with array indexes as `[0]`. */
+const dotted = (segments: string[]): string =>
+  segments.reduce((path, s) => (/^\d+$/.test(s) ? `${path}[${s}]` : path ? `${path}.${s}` : s), "");
+
+/** The discriminator values met on the way down (`OAUTH2 ACTIVE `), naming the variant that applies. */
+function context(body: unknown, segments: string[], includeLast: boolean): string {
+  const values: string[] = [];
+  let node: unknown = body;
+  const steps = includeLast ? segments.length : segments.length - 1;
+  for (let i = 0; i <= segments.length; i++) {
+    if (i <= steps && node && typeof node === "object") {
+      for (const tag of DISCRIMINATORS) {
+        const value = (node as Record<string, unknown>)[tag];
+        if (typeof value === "string") values.push(value.slice(0, QUOTE_CHARS));
+      }
+    }
+    if (i < segments.length)
+      node = node && typeof node === "object" ? (node as Record<string, unknown>)[segments[i]!] : undefined;
+  }
+  return values.length ? `${values.join(" ")} ` : "";
+}
+
+const list = (items: string[]): string =>
+  items.length > 1 ? `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}` : (items[0] ?? "");
