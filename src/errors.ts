@@ -63,6 +63,11 @@ export class ComposioApiError extends ComposioError {
       ? envelope.errors.filter((e): e is string => typeof e === "string")
       : undefined;
   }
+
+  override toJSON(): Record<string, unknown> {
+    const { status, code, slug, requestId, suggestedFix, errors, body } = this;
+    return { ...super.toJSON(), status, code, slug, requestId, suggestedFix, errors, body };
+  }
 }
 
 /** 400: the request was malformed or refused. */
@@ -135,11 +140,17 @@ const CLASS_BY_STATUS: Record<number, typeof ComposioApiError> = {
   501: NotImplementedError,
 };
 
+/** A response body as read: `truncated` when reading stopped at a size limit. */
+export interface BodyText {
+  text: string;
+  truncated: boolean;
+}
+
 /** The error for an error response, from its status, headers and body text, with the request's secrets scrubbed. */
 export function errorFromResponse(
   status: number,
   headers: Headers,
-  text: string,
+  { text, truncated }: BodyText,
   redact: Redactor,
 ): ComposioApiError {
   const safeHeaders = redactHeaders(headers, redact);
@@ -151,7 +162,7 @@ export function errorFromResponse(
       status,
       safeHeaders,
       body ?? redact.text(text),
-      `${status} ${describeBody(redact.text(text))}`,
+      `${status} ${describeBody(redact.text(text), truncated)}`,
     );
   const head = typeof envelope.slug === "string" ? `${status} ${envelope.slug}` : `${status}`;
   const said = typeof envelope.message === "string" ? envelope.message : "(no message)";
@@ -213,10 +224,11 @@ function isEnvelope(body: unknown): body is { error: Envelope } {
 }
 
 /** A short, one-line excerpt of a body that is not the error envelope. */
-function describeBody(text: string): string {
+function describeBody(text: string, truncated = false): string {
   if (text.trim() === "") return "(empty body)";
   const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}… (${text.length} chars)` : flat;
+  if (flat.length <= EXCERPT_CHARS && !truncated) return flat;
+  return `${flat.slice(0, EXCERPT_CHARS)}… (${truncated ? "over " : ""}${text.length} chars)`;
 }
 
 /** The opt-in local validator refused a request body; nothing was sent. */

@@ -1,7 +1,13 @@
 // The transport behind the generated resources: validates (when asked), builds the URL, sends JSON
 // through the retry loop, reads the answer inside the attempt's timeout, and turns error statuses
 // into typed errors with the request's secrets scrubbed.
-import { ComposioValidationError, errorFromResponse, parseJson, unreadableSuccess } from "./errors.js";
+import {
+  ComposioValidationError,
+  errorFromResponse,
+  parseJson,
+  unreadableSuccess,
+  type BodyText,
+} from "./errors.js";
 import { checkHeaders } from "./headers.js";
 import { describeAttempt, warnIfDeprecated, type Log } from "./log.js";
 import { redactorFor } from "./redact.js";
@@ -60,7 +66,7 @@ export function createTransport(config: TransportConfig): Transport {
       });
       warnIfDeprecated(log, method, path, answer.headers);
       if (answer.status < 200 || answer.status > 299) {
-        throw errorFromResponse(answer.status, answer.headers, answer.text, redactorFor(headers, input.body));
+        throw errorFromResponse(answer.status, answer.headers, answer, redactorFor(headers, input.body));
       }
       if (answer.text === "" && answer.status === 204) return undefined as T;
       const parsed = parseJson(answer.text);
@@ -75,7 +81,7 @@ export function createTransport(config: TransportConfig): Transport {
 }
 
 /** The body as text, cut after `limit` bytes (the rest is not downloaded). */
-async function readText(response: Response, limit: number): Promise<{ text: string; truncated: boolean }> {
+async function readText(response: Response, limit: number): Promise<BodyText> {
   if (limit === Infinity || !response.body) return { text: await response.text(), truncated: false };
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
@@ -88,7 +94,7 @@ async function readText(response: Response, limit: number): Promise<{ text: stri
     text += decoder.decode(value, { stream: true });
     if (bytes >= limit) {
       await reader.cancel();
-      return { text, truncated: true };
+      return { text: text.slice(0, limit), truncated: true };
     }
   }
 }

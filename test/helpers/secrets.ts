@@ -1,0 +1,54 @@
+// Planted secrets, and the check that none of them shows in anything an error or a log exposes.
+import { inspect } from "node:util";
+import { expect } from "vitest";
+import { OAuth2State, type CreateConnectedAccountParams } from "../../src/index.js";
+
+export const SECRETS = {
+  apiKey: "ak_PLANTED_project_key_5d1e9c",
+  accessToken: "at_PLANTED_access_token_73f0aa",
+  refreshToken: "rt_PLANTED_refresh_token_2b8e41",
+  proxyPassword: "pp_PLANTED_proxy_password_9c3d",
+  webhookSignature: "ws_PLANTED_webhook_sig_0e7f12",
+  unlistedSecret: "us_PLANTED_unlisted_client_secret_44aa",
+};
+
+/** A create body carrying secrets in listed fields and in a key the spec does not list. */
+export const secretBody: CreateConnectedAccountParams = {
+  auth_config: { id: "ac_1a2b3c4d5e6f" },
+  connection: {
+    user_id: "user_42",
+    state: OAuth2State.active({
+      access_token: SECRETS.accessToken,
+      refresh_token: SECRETS.refreshToken,
+      proxy_password: SECRETS.proxyPassword,
+      webhook_signature: SECRETS.webhookSignature,
+      // vals accept extra keys; this one is no field of the spec
+      ...({ custom_client_secret: SECRETS.unlistedSecret } as object),
+    }),
+  },
+};
+
+/** Every view of an error a program or a person may get. */
+export function viewsOf(error: unknown): Record<string, string> {
+  const e = error as Error & { toJSON?: () => unknown };
+  return {
+    message: String(e.message),
+    stack: String(e.stack),
+    toJSON: JSON.stringify(e),
+    inspect: inspect(e, { depth: Infinity, showHidden: true }),
+    string: String(e),
+  };
+}
+
+/** Asserts that no planted secret appears in any view of the error, nor in any log line. */
+export function expectNoSecrets(error: unknown, logLines: string[] = []): number {
+  const views = { ...viewsOf(error), ...Object.fromEntries(logLines.map((line, i) => [`log ${i}`, line])) };
+  let checks = 0;
+  for (const [where, text] of Object.entries(views)) {
+    for (const [name, secret] of Object.entries(SECRETS)) {
+      expect(text.includes(secret), `${name} leaked in ${where}`).toBe(false);
+      checks++;
+    }
+  }
+  return checks;
+}

@@ -1,0 +1,75 @@
+// Logging: Deprecation/Sunset warnings once per process, debug lines, and silence when asked.
+// The tests run in order: "once per process" is state this file shares.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createComposioClient, type ClientOptions } from "../src/index.js";
+import { createdBody, json, startServer, type TestServer } from "./helpers/server.js";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer((_req, res) =>
+    json(res, 201, createdBody(), {
+      deprecation: "@1767225600",
+      sunset: "Wed, 01 Jul 2026 00:00:00 GMT",
+      link: '<https://docs.composio.dev/migrate>; rel="deprecation"',
+    }),
+  );
+});
+afterAll(() => server.close());
+
+const body = { auth_config: { id: "ac" }, connection: {} };
+function collecting() {
+  const lines: Record<string, string[]> = { debug: [], info: [], warn: [], error: [] };
+  const logger = {
+    debug: (m: string) => lines.debug!.push(m),
+    info: (m: string) => lines.info!.push(m),
+    warn: (m: string) => lines.warn!.push(m),
+    error: (m: string) => lines.error!.push(m),
+  };
+  return { lines, logger };
+}
+const client = (options: Partial<ClientOptions>) =>
+  createComposioClient({ apiKey: "ak_test", baseUrl: server.url, ...options } as ClientOptions);
+
+describe.sequential("deprecation warnings", () => {
+  it("say nothing with logger: null or logLevel off (and do not use up the one warning)", async () => {
+    const { lines, logger } = collecting();
+    await client({ logger: null }).connectedAccounts.create(body);
+    await client({ logger, logLevel: "off" }).connectedAccounts.create(body);
+    await client({ logger, logLevel: "error" }).connectedAccounts.create(body);
+    expect(Object.values(lines).flat()).toEqual([]);
+  });
+
+  it("warn once per process, with both headers and the link", async () => {
+    const first = collecting();
+    await client({ logger: first.logger }).connectedAccounts.create(body);
+    await client({ logger: first.logger }).connectedAccounts.create(body);
+    expect(first.lines.warn).toEqual([
+      "composio-connected-accounts: POST /api/v3/connected_accounts is deprecated by the server " +
+        "(Deprecation: @1767225600, Sunset: Wed, 01 Jul 2026 00:00:00 GMT). See https://docs.composio.dev/migrate",
+    ]);
+    const second = collecting();
+    await client({ logger: second.logger }).connectedAccounts.create(body);
+    expect(second.lines.warn).toEqual([]);
+  });
+});
+
+describe("debug lines", () => {
+  it("give method, path, status, attempt and duration, for create and for raw", async () => {
+    const { lines, logger } = collecting();
+    const c = client({ logger, logLevel: "debug" });
+    await c.connectedAccounts.create(body);
+    await c.raw.POST("/api/v3/connected_accounts", { body });
+    expect(lines.debug).toHaveLength(2);
+    for (const line of lines.debug!) {
+      expect(line).toMatch(
+        /^composio-connected-accounts: POST \/api\/v3\/connected_accounts → 201 \(attempt 1, \d+ ms\)$/,
+      );
+    }
+  });
+
+  it("are off at the default level", async () => {
+    const { lines, logger } = collecting();
+    await client({ logger }).connectedAccounts.create(body);
+    expect(lines.debug).toEqual([]);
+  });
+});

@@ -1,0 +1,90 @@
+// Construction-time and request-time checks: plain http, credentials in URLs, header injection.
+import { describe, expect, it } from "vitest";
+import { ApiKeyState, ComposioError, createComposioClient, type ClientOptions } from "../src/index.js";
+import { viewsOf } from "./helpers/secrets.js";
+import { createdBody, json, startServer } from "./helpers/server.js";
+
+const KEY = "ak_PLANTED_options_key_77e1";
+const make = (options: Partial<ClientOptions>) => () =>
+  createComposioClient({ apiKey: KEY, ...options } as ClientOptions);
+
+describe("baseUrl", () => {
+  it("refuses plain http to a host that is not loopback", () => {
+    expect(make({ baseUrl: "http://api.example.com" })).toThrow(
+      /`baseUrl` http:\/\/api\.example\.com is plain http: the API key would cross the network unencrypted/,
+    );
+  });
+
+  it("allows plain http to loopback, and elsewhere when the caller opts in", () => {
+    for (const baseUrl of [
+      "http://127.0.0.1:8080",
+      "http://localhost:3000",
+      "http://[::1]:9000",
+      "http://127.1.2.3",
+    ]) {
+      expect(make({ baseUrl }), baseUrl).not.toThrow();
+    }
+    expect(make({ baseUrl: "http://api.example.com", allowInsecureHttp: true })).not.toThrow();
+    expect(make({ baseUrl: "https://api.example.com" })).not.toThrow();
+  });
+
+  it("refuses what is not an http(s) URL, and URLs carrying credentials", () => {
+    expect(make({ baseUrl: "backend.composio.dev" })).toThrow(
+      /`baseUrl` is not a URL: "backend\.composio\.dev"/,
+    );
+    expect(make({ baseUrl: "ftp://127.0.0.1" })).toThrow(/must be http\(s\), not ftp:/);
+    expect(make({ baseUrl: "https://me:hunter22@api.example.com" })).toThrow(
+      /may not carry a user name or password/,
+    );
+  });
+});
+
+describe("header injection", () => {
+  it("refuses CR or LF in the key, naming the option but never the value", () => {
+    const error = (() => {
+      try {
+        createComposioClient({ apiKey: `${KEY}\n` });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ComposioError);
+    expect((error as Error).message).toBe(
+      "createComposioClient: `apiKey` has a line break (CR or LF) or NUL; was it read with a trailing newline?",
+    );
+    for (const [view, text] of Object.entries(viewsOf(error))) expect(text.includes(KEY), view).toBe(false);
+  });
+
+  it("refuses CR or LF in client headers, and bad header names", () => {
+    expect(make({ headers: { "x-team": "a\r\nx-evil: 1" } })).toThrow(
+      "createComposioClient: headers: header x-team has a line break (CR or LF) or NUL in its value; refused.",
+    );
+    expect(make({ headers: { "bad header": "v" } })).toThrow(/"bad header" is not a valid header name/);
+  });
+
+  it("refuses CR or LF in per-request headers before sending anything", async () => {
+    const server = await startServer((_req, res) => json(res, 201, createdBody()));
+    try {
+      const client = createComposioClient({ apiKey: KEY, baseUrl: server.url });
+      const body = { auth_config: { id: "ac" }, connection: { state: ApiKeyState.active({ api_key: "k" }) } };
+      await expect(
+        client.connectedAccounts.create(body, { headers: { "x-trace": "1\r\n2" } }),
+      ).rejects.toThrow(
+        "RequestOptions.headers: header x-trace has a line break (CR or LF) or NUL in its value; refused.",
+      );
+      expect(server.requests).toHaveLength(0);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("numbers", () => {
+  it("refuse negative and non-finite limits", () => {
+    expect(make({ timeoutMs: Number.NaN })).toThrow("`timeoutMs` must be a number ≥ 0 (got NaN)");
+    expect(make({ totalTimeoutMs: -5 })).toThrow("`totalTimeoutMs` must be a number ≥ 0 (got -5)");
+    expect(make({ logLevel: "loud" as never })).toThrow(
+      "logLevel must be one of debug, info, warn, error, off",
+    );
+  });
+});

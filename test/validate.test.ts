@@ -1,0 +1,134 @@
+// The opt-in validator, generated from the spec: bad bodies fail before sending, with the path,
+// the rule and the variant; good bodies pass untouched.
+import { describe, expect, it } from "vitest";
+import {
+  ApiKeyState,
+  ComposioValidationError,
+  createComposioClient,
+  OAuth2State,
+  type CreateConnectedAccountParams,
+} from "../src/index.js";
+import { validateRequest } from "../src/validate.js";
+import { viewsOf } from "./helpers/secrets.js";
+import { createdBody, json, startServer } from "./helpers/server.js";
+
+const issues = (body: unknown) => validateRequest("createConnectedAccount", body);
+const state = (authScheme: string, val: object) => ({
+  auth_config: { id: "ac" },
+  connection: { state: { authScheme, val } },
+});
+
+describe("validateRequest", () => {
+  it("passes every builder's minimal state, and the spec's examples", () => {
+    expect(
+      issues({ auth_config: { id: "ac" }, connection: { state: ApiKeyState.active({ api_key: "k" }) } }),
+    ).toBeUndefined();
+    expect(
+      issues({ auth_config: { id: "ac" }, connection: { user_id: "u", state: OAuth2State.initializing() } }),
+    ).toBeUndefined();
+    expect(issues({ auth_config: { id: "ac" }, connection: {} })).toBeUndefined();
+  });
+
+  it("names the variant and the missing field", () => {
+    expect(issues(state("OAUTH2", { status: "ACTIVE" }))).toEqual([
+      { path: "connection.state.val", message: "OAUTH2 ACTIVE requires access_token", rule: "required" },
+    ]);
+    expect(issues(state("SERVICE_ACCOUNT", { status: "INACTIVE", application_id: "a" }))).toEqual([
+      {
+        path: "connection.state.val",
+        message: "SERVICE_ACCOUNT INACTIVE requires installation_id",
+        rule: "required",
+      },
+      {
+        path: "connection.state.val",
+        message: "SERVICE_ACCOUNT INACTIVE requires private_key",
+        rule: "required",
+      },
+    ]);
+  });
+
+  it("names unknown auth schemes and statuses a scheme does not have", () => {
+    expect(issues(state("TELEPATHY", { status: "ACTIVE" }))).toEqual([
+      {
+        path: "connection.state.authScheme",
+        message: 'unknown authScheme "TELEPATHY"',
+        rule: "discriminator",
+      },
+    ]);
+    expect(issues(state("API_KEY", { status: "REVOKED" }))).toEqual([
+      {
+        path: "connection.state.val.status",
+        message: 'API_KEY has no status "REVOKED"',
+        rule: "discriminator",
+      },
+    ]);
+    expect(issues(state("BASIC", {}))).toEqual([
+      { path: "connection.state.val", message: "BASIC requires status", rule: "discriminator" },
+    ]);
+  });
+
+  it("reports types, enums, lengths and unions, all at once", () => {
+    expect(
+      issues({
+        auth_config: { id: 7 },
+        connection: {
+          experimental: { account_type: "PUBLIC" },
+          state: { authScheme: "OAUTH2", val: { status: "INITIALIZING", state_prefix: "p".repeat(41) } },
+        },
+      }),
+    ).toEqual([
+      { path: "auth_config.id", message: "must be string", rule: "type" },
+      {
+        path: "connection.state.val.state_prefix",
+        message: "must be at most 40 characters",
+        rule: "maxLength",
+      },
+      {
+        path: "connection.experimental.account_type",
+        message: 'must be one of "PRIVATE", "SHARED"',
+        rule: "enum",
+      },
+    ]);
+    expect(issues(state("OAUTH2", { status: "ACTIVE", access_token: "t", scope: 3 }))).toEqual([
+      { path: "connection.state.val.scope", message: "must be string, array or null", rule: "oneOf" },
+    ]);
+    expect(issues("body")).toEqual([{ path: "", message: "must be object", rule: "type" }]);
+  });
+
+  it("accepts extra keys in val, as the API does", () => {
+    expect(issues(state("API_KEY", { status: "ACTIVE", api_key: "k", tenant_hint: "eu" }))).toBeUndefined();
+  });
+});
+
+describe("the client with validate: validateRequest", () => {
+  it("throws ComposioValidationError before sending, without the secrets of the body", async () => {
+    const server = await startServer((_req, res) => json(res, 201, createdBody()));
+    try {
+      const client = createComposioClient({
+        apiKey: "ak_test",
+        baseUrl: server.url,
+        validate: validateRequest,
+      });
+      const secret = "rt_PLANTED_refresh_3d9c";
+      const bad = state("OAUTH2", {
+        status: "ACTIVE",
+        refresh_token: secret,
+      }) as unknown as CreateConnectedAccountParams;
+      const error = await client.connectedAccounts.create(bad).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ComposioValidationError);
+      expect((error as Error).message).toBe(
+        "Invalid body for createConnectedAccount:\n  connection.state.val: OAUTH2 ACTIVE requires access_token",
+      );
+      expect((error as ComposioValidationError).issues).toHaveLength(1);
+      for (const [view, text] of Object.entries(viewsOf(error)))
+        expect(text.includes(secret), view).toBe(false);
+      expect(server.requests).toHaveLength(0);
+      await client.connectedAccounts.create(
+        state("OAUTH2", { status: "ACTIVE", access_token: "t" }) as CreateConnectedAccountParams,
+      );
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+});
