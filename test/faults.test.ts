@@ -3,7 +3,6 @@
 // secret leaks. The servers echo the request (headers and body) into their error answers, as a
 // careless proxy or backend might, so redaction is exercised on every error path.
 import type { ServerResponse } from "node:http";
-import { createServer as createNetServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   BadRequestError,
@@ -21,6 +20,7 @@ import {
 import { expectNoSecrets, SECRETS, secretBody } from "./helpers/secrets.js";
 import {
   createdBody,
+  freePort,
   json,
   startServer,
   type Handler,
@@ -134,7 +134,7 @@ describe("retried by default: the server surely did not act", () => {
   });
 
   it("connection refused: retried, then ComposioConnectionError with the socket error as cause", async () => {
-    const port = await closedPort();
+    const port = await freePort();
     let attempts = 0;
     const counting: typeof fetch = (input, init) => {
       attempts++;
@@ -379,11 +379,3 @@ describe("secrets in error views", () => {
     console.log(`secret-leak checks passed: ${secretChecks}`);
   });
 });
-
-async function closedPort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}

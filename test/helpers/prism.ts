@@ -1,8 +1,8 @@
 // Starts Prism's mock server from our own spec on 127.0.0.1, and stops it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
+import { freePort } from "./server.js";
 
 const require = createRequire(import.meta.url);
 const prismBin = join(dirname(require.resolve("@stoplight/prism-cli/package.json")), "dist", "index.js");
@@ -10,14 +10,6 @@ const prismBin = join(dirname(require.resolve("@stoplight/prism-cli/package.json
 export interface Prism {
   url: string;
   stop(): void;
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 export async function startPrism(specPath: string): Promise<Prism> {

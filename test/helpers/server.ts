@@ -1,6 +1,6 @@
 // A real HTTP server on 127.0.0.1 for tests: answers with a handler and records what it saw.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
 
 export interface SeenRequest {
   method: string;
@@ -75,4 +75,13 @@ export function errorBody(
   extra: Record<string, unknown> = {},
 ) {
   return { error: { message, code: status === 400 ? 600 : 10000 + status, slug, status, ...extra } };
+}
+
+/** A port on 127.0.0.1 that nothing listens on (free a moment ago). */
+export async function freePort(): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
