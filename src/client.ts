@@ -70,8 +70,6 @@ export type ComposioClient = Resources & {
   readonly raw: Client<paths>;
 };
 
-const CREDENTIAL_HEADERS = ["x-api-key", "x-user-api-key"];
-
 /**
  * Creates a client for Composio's connected-accounts API.
  *
@@ -135,14 +133,6 @@ function pickCredential(options: ClientOptions): { header: string; value: string
   if (/[\r\n\0]/.test(credential.value)) {
     throw new ComposioError(
       `createComposioClient: \`${credential.option}\` has a line break (CR or LF) or NUL; was it read with a trailing newline?`,
-    );
-  }
-  const clash = Object.keys(options.headers ?? {}).find((name) =>
-    CREDENTIAL_HEADERS.includes(name.toLowerCase()),
-  );
-  if (clash) {
-    throw new ComposioError(
-      `createComposioClient: \`headers\` may not set ${clash}; pass the key as \`apiKey\` or \`userApiKey\`.`,
     );
   }
   return { header: credential.header, value: credential.value };

@@ -2,12 +2,20 @@
 import { ComposioError } from "./errors.js";
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Set from `apiKey` / `userApiKey` only: the API refuses a request that carries both. */
+const CREDENTIAL_HEADERS = new Set(["x-api-key", "x-user-api-key"]);
 
-/** The headers, if every name is a valid token and no value holds CR, LF or NUL (header injection). */
+/**
+ * The headers, if every name is a valid token, none is a credential header, and no value holds
+ * CR, LF or NUL (header injection).
+ */
 export function checkHeaders(headers: Record<string, string>, where: string): Record<string, string> {
   for (const [name, value] of Object.entries(headers)) {
     if (!TOKEN.test(name))
       throw new ComposioError(`${where}: ${JSON.stringify(name)} is not a valid header name.`);
+    if (CREDENTIAL_HEADERS.has(name.toLowerCase())) {
+      throw new ComposioError(`${where}: may not set ${name}; pass the key as \`apiKey\` or \`userApiKey\`.`);
+    }
     if (typeof value !== "string") throw new ComposioError(`${where}: header ${name} must be a string.`);
     if (/[\r\n\0]/.test(value)) {
       throw new ComposioError(

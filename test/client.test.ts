@@ -49,7 +49,7 @@ describe("createComposioClient options", () => {
     expect(() => createComposioClient({ apiKey: API_KEY, userApiKey: "other" } as never)).toThrow(/got both/);
     expect(() => createComposioClient({ apiKey: " " })).toThrow(/`apiKey` is empty/);
     expect(() => createComposioClient({ apiKey: API_KEY, headers: { "X-User-Api-Key": "x" } })).toThrow(
-      /`headers` may not set X-User-Api-Key/,
+      "createComposioClient: headers: may not set X-User-Api-Key; pass the key as `apiKey` or `userApiKey`.",
     );
     expect(() => createComposioClient({ apiKey: API_KEY, maxRetries: -1 })).toThrow(
       /`maxRetries` must be a number ≥ 0/,
