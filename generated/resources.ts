@@ -3,9 +3,6 @@
 import type { components, operations } from "./schema.js";
 import type { RequestOptions, Transport } from "../src/runtime.js";
 
-/** The first server of the spec: the client's default `baseUrl`. */
-export const DEFAULT_BASE_URL = "https://backend.composio.dev";
-
 /** The JSON body of `POST /api/v3/connected_accounts` (`connectedAccounts.create`). */
 export type CreateConnectedAccountParams = components["schemas"]["CreateConnectedAccountRequest"];
 /** What `POST /api/v3/connected_accounts` answers on success. */

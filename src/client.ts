@@ -1,13 +1,15 @@
 // createComposioClient: options checked once, then the generated resources bound to a transport,
 // and `raw`, the openapi-fetch client, sharing the same headers, retry loop and logging.
-import createClient, { type Client } from "openapi-fetch";
-import { createResources, DEFAULT_BASE_URL, type Resources } from "../generated/resources.js";
+import type { Client } from "openapi-fetch";
+import { DEFAULT_BASE_URL, VERSION } from "../generated/meta.js";
+import { createResources, type Resources } from "../generated/resources.js";
 import type { paths } from "../generated/schema.js";
 import { ComposioError } from "./errors.js";
 import { checkHeaders } from "./headers.js";
 import { createLog, describeAttempt, warnIfDeprecated, type Log, type Logger, type LogLevel } from "./log.js";
 import { withRetries, type RetrySettings } from "./retry.js";
 import type { RequestValidator } from "./runtime.js";
+import { createClient } from "./openapi-fetch.js";
 import { createTransport } from "./transport.js";
 
 interface CommonOptions {
@@ -70,6 +72,9 @@ export type ComposioClient = Resources & {
   readonly raw: Client<paths>;
 };
 
+/** Sent with every request (browsers may drop it); a `user-agent` in `headers` replaces it. */
+const USER_AGENT = `composio-connected-accounts/${VERSION}`;
+
 /**
  * Creates a client for Composio's connected-accounts API.
  *
@@ -85,6 +90,7 @@ export type ComposioClient = Resources & {
 export function createComposioClient(options: ClientOptions): ComposioClient {
   const credential = pickCredential(options);
   const headers = {
+    "user-agent": USER_AGENT,
     ...checkHeaders(options.headers ?? {}, "createComposioClient: headers"),
     [credential.header]: credential.value,
   };

@@ -3,6 +3,8 @@
 
 // The client
 export { createComposioClient } from "./client.js";
+/** The version of this package, as sent in the User-Agent. */
+export { VERSION } from "../generated/meta.js";
 export type { ClientOptions, ComposioClient } from "./client.js";
 export type { Logger, LogLevel } from "./log.js";
 export type { RequestOptions, RequestValidator, ValidationIssue } from "./runtime.js";

@@ -1,7 +1,7 @@
 // Redaction: the secrets of a request (its credential header, and every value under a sensitive key
 // of its body) are scrubbed from whatever an error or a log line carries. The work is done only
 // when an error or a log line is made, never on the success path.
-import { SENSITIVE_FIELDS } from "../generated/sensitive-fields.js";
+import { SENSITIVE_FIELDS } from "../generated/meta.js";
 
 export const REDACTED = "[redacted]";
 

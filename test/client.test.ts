@@ -1,4 +1,5 @@
 // The client against a real node:http server on 127.0.0.1.
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   ApiKeyState,
@@ -13,6 +14,7 @@ import {
   OAuth2State,
   UnprocessableEntityError,
   type CreateConnectedAccountParams,
+  VERSION,
 } from "../src/index.js";
 import {
   createdBody,
@@ -79,6 +81,8 @@ describe("connectedAccounts.create", () => {
     expect(seen!.headers["x-api-key"]).toBe(API_KEY);
     expect(seen!.headers["x-user-api-key"]).toBeUndefined();
     expect(seen!.headers["content-type"]).toBe("application/json");
+    expect(seen!.headers["user-agent"]).toBe(`composio-connected-accounts/${VERSION}`);
+    expect(VERSION).toBe(JSON.parse(readFileSync("package.json", "utf8")).version);
     expect(JSON.parse(seen!.body)).toEqual({
       auth_config: { id: "ac_1a2b3c4d5e6f" },
       connection: {

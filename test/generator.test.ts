@@ -60,9 +60,9 @@ describe("generate", () => {
       "connection-state.ts",
       "index.ts",
       "manifest.json",
+      "meta.ts",
       "resources.ts",
       "schema.ts",
-      "sensitive-fields.ts",
       "validators.ts",
     ]);
     for (const [name, text] of first.files) {

@@ -1,6 +1,6 @@
 // The helpers stage: ts-morph writes the convenience layer from the model read off the spec.
 import { Project, VariableDeclarationKind, type SourceFile } from "ts-morph";
-import type { BuilderUnion, OperationModel } from "./model.js";
+import type { BuilderUnion, OperationModel, SpecMeta } from "./model.js";
 import { pascalCase } from "./model.js";
 
 /** The one runtime file of src/ that generated code may import. */
@@ -21,7 +21,7 @@ const doc = (...parts: (string | undefined)[]): string => {
   return [...prose, ...(tags.length ? [tags.join("\n")] : [])].join("\n\n").replace(/\*\//g, "*\\/");
 };
 
-export function emitResources(operations: OperationModel[], server: string): EmittedFile {
+export function emitResources(operations: OperationModel[]): EmittedFile {
   const file = project().createSourceFile("resources.ts");
   file.addImportDeclaration({
     isTypeOnly: true,
@@ -32,12 +32,6 @@ export function emitResources(operations: OperationModel[], server: string): Emi
     isTypeOnly: true,
     moduleSpecifier: RUNTIME,
     namedImports: ["RequestOptions", "Transport"],
-  });
-  file.addVariableStatement({
-    isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
-    docs: [doc("The first server of the spec: the client's default `baseUrl`.")],
-    declarations: [{ name: "DEFAULT_BASE_URL", initializer: JSON.stringify(server) }],
   });
 
   for (const op of operations) {
@@ -220,20 +214,35 @@ export function emitBuilders(union: BuilderUnion): EmittedFile {
   return { name, text: file.getFullText() };
 }
 
-/** The names whose values are secrets, for the runtime's redaction. */
-export function emitSensitiveFields(names: string[]): EmittedFile {
-  const file = project().createSourceFile("sensitive-fields.ts");
-  file.addVariableStatement({
-    isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
-    docs: [
-      doc("Property names the spec marks `x-sensitive: true`: their values never appear in errors or logs."),
-    ],
-    declarations: [
-      { name: "SENSITIVE_FIELDS", type: "readonly string[]", initializer: JSON.stringify(names) },
-    ],
-  });
-  return { name: "sensitive-fields.ts", text: file.getFullText() };
+/** generated/meta.ts: the facts of the spec the runtime needs, as constants. */
+export function emitMeta(meta: SpecMeta): EmittedFile {
+  const file = project().createSourceFile("meta.ts");
+  const constant = (name: string, type: string, value: unknown, description: string) =>
+    file.addVariableStatement({
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: [doc(description)],
+      declarations: [{ name, type, initializer: JSON.stringify(value) }],
+    });
+  constant(
+    "VERSION",
+    "string",
+    meta.version,
+    "The package version: the spec's `info.version`, which `npm run check` keeps equal to package.json's.",
+  );
+  constant(
+    "DEFAULT_BASE_URL",
+    "string",
+    meta.server,
+    "The first server of the spec: the client's default `baseUrl`.",
+  );
+  constant(
+    "SENSITIVE_FIELDS",
+    "readonly string[]",
+    meta.sensitiveFields,
+    "Property names the spec marks `x-sensitive: true`: their values never appear in errors or logs.",
+  );
+  return { name: "meta.ts", text: file.getFullText() };
 }
 
 /** generated/index.ts: the generated public surface, every name listed. */

@@ -324,8 +324,23 @@ function readMember(spec: LoadedSpec, schema: Schema, where: Pointer): BuilderMe
   };
 }
 
+export interface SpecMeta {
+  version: string;
+  server: string;
+  sensitiveFields: string[];
+}
+
+/** `info.version`, the first server, and the names marked `x-sensitive: true`. */
+export function readMeta(spec: LoadedSpec): SpecMeta {
+  const server = spec.doc.servers?.[0]?.url;
+  if (typeof server !== "string") {
+    throw new SpecError(`${spec.at(["servers"])} servers the spec needs a first server: the default baseUrl`);
+  }
+  return { version: String(spec.doc.info?.version), server, sensitiveFields: readSensitiveFields(spec) };
+}
+
 /** Every property name the spec marks `x-sensitive: true`, anywhere, sorted. */
-export function readSensitiveFields(spec: LoadedSpec): string[] {
+function readSensitiveFields(spec: LoadedSpec): string[] {
   const names = new Set<string>();
   const seen = new Set<object>();
   const visit = (node: unknown): void => {

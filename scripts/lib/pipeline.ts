@@ -6,8 +6,8 @@ import { pathToFileURL } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
 import * as prettier from "prettier";
 import { lintSpec } from "./lint.js";
-import { emitBuilders, emitIndex, emitResources, emitSensitiveFields } from "./emit.js";
-import { readBuilderUnions, readOperations, readSensitiveFields } from "./model.js";
+import { emitBuilders, emitIndex, emitMeta, emitResources } from "./emit.js";
+import { readBuilderUnions, readMeta, readOperations } from "./model.js";
 import { emitValidators } from "./validator.js";
 import { loadSpec, SpecError, type LoadedSpec } from "./spec.js";
 
@@ -76,17 +76,11 @@ async function buildFiles(
   const operations = readOperations(spec);
   const helpers = await timed("helpers", () => {
     const unions = readBuilderUnions(spec);
-    const server = spec.doc.servers?.[0]?.url;
-    if (typeof server !== "string") {
-      throw new SpecError(
-        `${spec.at(["servers"])} servers the spec needs a first server: the default baseUrl`,
-      );
-    }
-    const resources = emitResources(operations, server);
+    const resources = emitResources(operations);
     return [
       resources,
       ...unions.map(emitBuilders),
-      emitSensitiveFields(readSensitiveFields(spec)),
+      emitMeta(readMeta(spec)),
       emitIndex(operations, unions, { resources: resources.name.replace(/\.ts$/, ".js") }),
     ];
   });
