@@ -1,0 +1,209 @@
+// npm run check:package: publint and attw on the package, then a real consumer: the packed tarball
+// installed into a fresh project, imported under Node ESM and required under CommonJS (both making a
+// real call to a server on 127.0.0.1), type-checked under node16 and bundler resolution, and bundled
+// for the browser. Run after `npm run build` (the npm script does both).
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
+
+const root = process.cwd();
+const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { name: string; version: string };
+const bin = (pkgName: string, file: string) => join(root, "node_modules", pkgName, file);
+const run = (cmd: string, args: string[], cwd = root): Promise<string> =>
+  new Promise((done, fail) =>
+    execFile(cmd, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+      error ? fail(Object.assign(error, { stdout, stderr })) : done(stdout),
+    ),
+  );
+const proved: string[] = [];
+const step = async (what: string, work: () => string | void | Promise<string | void | undefined>) => {
+  try {
+    const detail = await work();
+    proved.push(`ok   ${what}${detail ? `: ${detail}` : ""}`);
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    console.error(`FAIL ${what}\n${e.stdout ?? ""}${e.stderr ?? ""}${e.stdout || e.stderr ? "" : e.message}`);
+    console.error(proved.join("\n"));
+    process.exit(1);
+  }
+};
+
+await step("publint --strict", async () =>
+  (await run(process.execPath, [bin("publint", "src/cli.js"), "--strict"])).trim().split("\n").pop(),
+);
+// node16 profile: the package needs Node >= 20.19, and node10 resolution cannot see the ./validate subpath.
+await step("attw --pack --profile node16", async () => {
+  await run(process.execPath, [
+    bin("@arethetypeswrong/cli", "dist/index.js"),
+    "--pack",
+    ".",
+    "--profile",
+    "node16",
+    "--format",
+    "table-flipped",
+  ]);
+  return "no problems for node16 (CJS and ESM) and bundler";
+});
+
+const work = mkdtempSync(join(tmpdir(), "composio-consumer-"));
+const server = createServer((req, res) => {
+  let body = "";
+  req.on("data", (c) => (body += c));
+  req.on("end", () => {
+    res.writeHead(201, { "content-type": "application/json" });
+    res.end(
+      JSON.stringify({
+        id: "ca_consumer",
+        ua: req.headers["user-agent"],
+        key: req.headers["x-api-key"],
+        sent: JSON.parse(body),
+      }),
+    );
+  });
+});
+try {
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const consumer = join(work, "consumer");
+  mkdirSync(consumer);
+
+  let tarball = "";
+  await step("npm pack", async () => {
+    const [packed] = JSON.parse(await run("npm", ["pack", "--json", "--pack-destination", work])) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
+    tarball = join(work, packed!.filename);
+    const stray = packed!.files
+      .map((f) => f.path)
+      .filter((p) => !/^(dist\/|README\.md$|LICENSE$|CHANGELOG\.md$|package\.json$)/.test(p));
+    if (stray.length) throw new Error(`unexpected files in the package: ${stray.join(", ")}`);
+    return `${packed!.filename}, ${packed!.files.length} files`;
+  });
+  writeFileSync(
+    join(consumer, "package.json"),
+    JSON.stringify({ name: "consumer", private: true, type: "module" }),
+  );
+  // --offline: openapi-fetch comes from the npm cache that `npm ci` filled; no network here.
+  await step("install the tarball into a fresh project", async () => {
+    await run(
+      "npm",
+      ["install", "--offline", "--no-audit", "--no-fund", "--no-package-lock", tarball],
+      consumer,
+    );
+    return "with its one dependency, openapi-fetch";
+  });
+
+  const call = (load: string) => `
+    ${load}
+    const client = createComposioClient({ apiKey: "ak_consumer", baseUrl: process.argv[2], maxRetries: 0 });
+    const account = await client.connectedAccounts.create({ auth_config: { id: "ac" }, connection: { state: ApiKeyState.active({ api_key: "k" }) } });
+    const issues = validateRequest("createConnectedAccount", { auth_config: { id: "ac" }, connection: { state: { authScheme: "OAUTH2", val: { status: "ACTIVE" } } } });
+    const raw = await client.raw.POST("/api/v3/connected_accounts", { body: { auth_config: { id: "ac" }, connection: {} } });
+    console.log(JSON.stringify({ id: account.id, ua: account.ua, state: account.sent.connection.state, issue: issues[0].message, raw: raw.data.id, VERSION }));
+  `;
+  writeFileSync(
+    join(consumer, "esm.mjs"),
+    call(`import { createComposioClient, ApiKeyState, VERSION } from "${pkg.name}";
+          import { validateRequest } from "${pkg.name}/validate";`),
+  );
+  writeFileSync(
+    join(consumer, "cjs.cjs"),
+    `(async () => { ${call(`const { createComposioClient, ApiKeyState, VERSION } = require("${pkg.name}");
+          const { validateRequest } = require("${pkg.name}/validate");`)} })().catch((e) => { console.error(e); process.exit(1); });`,
+  );
+  const expectCall = (file: string) => async () => {
+    const out = JSON.parse(await run(process.execPath, [file, url], consumer)) as Record<string, any>;
+    const want = {
+      id: "ca_consumer",
+      ua: `${pkg.name}/${pkg.version}`,
+      issue: "OAUTH2 ACTIVE requires access_token",
+      raw: "ca_consumer",
+      VERSION: pkg.version,
+    };
+    for (const [key, value] of Object.entries(want)) {
+      if (out[key] !== value)
+        throw new Error(`${file}: ${key} is ${JSON.stringify(out[key])}, expected ${JSON.stringify(value)}`);
+    }
+    if (out.state?.val?.status !== "ACTIVE") throw new Error(`${file}: the builder's state did not arrive`);
+    return `created via the client and via raw, User-Agent ${out.ua}, validator loaded`;
+  };
+  await step("(a) Node ESM import + real call to 127.0.0.1", expectCall("esm.mjs"));
+  await step("(b) CommonJS require + real call to 127.0.0.1", expectCall("cjs.cjs"));
+
+  const typed = `
+    import { createComposioClient, OAuth2State, ComposioApiError, type CreateConnectedAccountResponse } from "${pkg.name}";
+    import { validateRequest } from "${pkg.name}/validate";
+    export async function connect(apiKey: string): Promise<string | undefined> {
+      const client = createComposioClient({ apiKey, validate: validateRequest });
+      // @ts-expect-error OAUTH2 ACTIVE requires access_token
+      OAuth2State.active({});
+      try {
+        const account: CreateConnectedAccountResponse = await client.connectedAccounts.create({
+          auth_config: { id: "ac" },
+          connection: { state: OAuth2State.initializing() },
+        });
+        const data = account.connectionData;
+        return data.authScheme === "OAUTH2" && data.val.status === "INITIATED" ? data.val.redirectUrl : undefined;
+      } catch (error) {
+        if (error instanceof ComposioApiError) return error.requestId;
+        throw error;
+      }
+    }
+  `;
+  writeFileSync(join(consumer, "typed.ts"), typed);
+  writeFileSync(
+    join(consumer, "typed.cts"),
+    typed.replace(/^\s*import (.*) from (".*");$/gm, "import $1 from $2;"),
+  );
+  for (const [name, options] of [
+    ["node16", { module: "node16", moduleResolution: "node16" }],
+    ["bundler", { module: "esnext", moduleResolution: "bundler" }],
+  ] as const) {
+    const files = name === "node16" ? ["typed.ts", "typed.cts"] : ["typed.ts"];
+    writeFileSync(
+      join(consumer, `tsconfig.${name}.json`),
+      JSON.stringify({
+        compilerOptions: {
+          ...options,
+          target: "es2022",
+          lib: ["es2022", "dom"],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: [],
+        },
+        files,
+      }),
+    );
+    await step(`(c) tsc, moduleResolution ${name}`, async () => {
+      await run(process.execPath, [bin("typescript", "bin/tsc"), "-p", `tsconfig.${name}.json`], consumer);
+      return `${files.join(" and ")} type-check with skipLibCheck false`;
+    });
+  }
+
+  writeFileSync(join(consumer, "browser.ts"), typed);
+  await step("(d) esbuild browser bundle", () => {
+    const result = build({
+      entryPoints: [join(consumer, "browser.ts")],
+      absWorkingDir: consumer,
+      bundle: true,
+      minify: true,
+      platform: "browser",
+      format: "esm",
+      write: false,
+      logLevel: "silent",
+    });
+    return result.then(
+      ({ outputFiles }) => `${outputFiles[0]!.contents.byteLength} bytes minified, no Node built-ins`,
+    );
+  });
+} finally {
+  server.close();
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(`check:package: ${pkg.name}@${pkg.version}\n${proved.join("\n")}`);
