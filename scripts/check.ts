@@ -1,13 +1,16 @@
 // npm run check: regenerates into a temporary folder and fails, naming the files, if generated/ is
 // stale. It never writes to the working tree.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fail, readArgs } from "./lib/cli.js";
 import { runPipeline } from "./lib/pipeline.js";
+import { loadSpec } from "./lib/spec.js";
 import { readFolder, writeFolderAtomically } from "./lib/write.js";
 
 const { specPath, outDir, configPath } = readArgs();
+const specVersion = String(loadSpec(specPath).doc.info?.version);
+const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
 const out = relative(process.cwd(), outDir) || ".";
 const scratch = mkdtempSync(join(tmpdir(), "composio-check-"));
 try {
@@ -22,13 +25,22 @@ try {
       .filter(([f, text]) => actual.has(f) && actual.get(f) !== text)
       .map(([f]) => `  stale:   ${out}/${f}`),
   ];
-  if (drift.length) {
-    console.error(
-      `check: ${out}/ does not match the spec; run \`npm run generate\` and commit the result.\n${drift.join("\n")}`,
+  const problems = drift.length
+    ? [`${out}/ does not match the spec; run \`npm run generate\` and commit the result.`, ...drift]
+    : [];
+  if (specPath.endsWith("spec/openapi.yaml") && specVersion !== version) {
+    // The one link between the two: package.json leads, `npm run release:version` writes the spec.
+    problems.push(
+      `spec info.version ${specVersion} ≠ package.json version ${version}; run \`npm run release:version\`.`,
     );
+  }
+  if (problems.length) {
+    console.error(`check: ${problems.join("\n")}`);
     process.exitCode = 1;
   } else {
-    console.log(`check: ${out}/ is up to date (${expected.size} files).`);
+    console.log(
+      `check: ${out}/ is up to date (${expected.size} files), and the spec's version is package.json's.`,
+    );
   }
 } catch (error) {
   fail("check: could not regenerate.", error);

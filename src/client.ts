@@ -12,7 +12,8 @@ import type { RequestValidator } from "./runtime.js";
 import { createClient } from "./openapi-fetch.js";
 import { createTransport } from "./transport.js";
 
-interface CommonOptions {
+/** The options of `createComposioClient` other than the credential. */
+export interface ClientSettings {
   /**
    * The API's address. `http:` is refused unless it is a loopback address or `allowInsecureHttp`.
    * @default "https://backend.composio.dev"
@@ -49,7 +50,7 @@ interface CommonOptions {
 }
 
 /** Client options: exactly one credential, `apiKey` or `userApiKey`. */
-export type ClientOptions = CommonOptions &
+export type ClientOptions = ClientSettings &
   (
     | {
         /** Your project API key, sent as `x-api-key`. */

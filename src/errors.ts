@@ -17,8 +17,8 @@ export class ComposioError extends Error {
   }
 }
 
-/** The fields of the API's error envelope, `{ error: { message, code, slug, ... } }`. */
-interface Envelope {
+/** The fields of the API's error envelope, `{ error: { message, code, slug, ... } }`, as they may arrive. */
+export interface ErrorEnvelopeFields {
   message?: unknown;
   code?: unknown;
   slug?: unknown;
@@ -47,7 +47,13 @@ export class ComposioApiError extends ComposioError {
   /** Details, one per problem the API found. */
   readonly errors: string[] | undefined;
 
-  constructor(status: number, headers: Headers, body: unknown, message: string, envelope: Envelope = {}) {
+  constructor(
+    status: number,
+    headers: Headers,
+    body: unknown,
+    message: string,
+    envelope: ErrorEnvelopeFields = {},
+  ) {
     super(message);
     this.status = status;
     this.headers = headers;
@@ -192,7 +198,7 @@ export function unreadableSuccess(
   );
 }
 
-function classFor(status: number, envelope: Envelope | undefined): typeof ComposioApiError {
+function classFor(status: number, envelope: ErrorEnvelopeFields | undefined): typeof ComposioApiError {
   // The retired case has only a generic slug: the pointer to /link in its text is what tells it apart.
   const text = `${String(envelope?.message ?? "")} ${String(envelope?.suggested_fix ?? "")}`;
   if (status === 400 && /\/connected_accounts\/link\b/.test(text)) return ManagedOAuthNotSupportedError;
@@ -214,7 +220,7 @@ export function parseJson(text: string): unknown {
   }
 }
 
-function isEnvelope(body: unknown): body is { error: Envelope } {
+function isEnvelope(body: unknown): body is { error: ErrorEnvelopeFields } {
   return (
     typeof body === "object" &&
     body !== null &&
@@ -234,6 +240,7 @@ function describeBody(text: string, truncated = false): string {
 /** The opt-in local validator refused a request body; nothing was sent. */
 export class ComposioValidationError extends ComposioError {
   override name = "ComposioValidationError";
+  /** Every problem found, with its field path and rule. */
   readonly issues: ValidationIssue[];
 
   constructor(operation: string, issues: ValidationIssue[]) {

@@ -5,7 +5,7 @@
 export { createComposioClient } from "./client.js";
 /** The version of this package, as sent in the User-Agent. */
 export { VERSION } from "../generated/meta.js";
-export type { ClientOptions, ComposioClient } from "./client.js";
+export type { ClientOptions, ClientSettings, ComposioClient } from "./client.js";
 export type { Logger, LogLevel } from "./log.js";
 export type { RequestOptions, RequestValidator, ValidationIssue } from "./runtime.js";
 
@@ -28,6 +28,7 @@ export {
   RateLimitError,
   UnprocessableEntityError,
 } from "./errors.js";
+export type { ErrorEnvelopeFields } from "./errors.js";
 
 // From the spec: operation types, resource types, and connection.state types with their builders
 export * from "../generated/index.js";

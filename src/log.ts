@@ -4,9 +4,13 @@ import type { AttemptEvent } from "./retry.js";
 
 /** Where log lines go: `console` fits, as does any logger with these methods. */
 export interface Logger {
+  /** Per-attempt lines, at `logLevel: "debug"`. */
   debug(message: string): void;
+  /** Not used yet; part of the shape so `console` fits. */
   info(message: string): void;
+  /** Deprecation and sunset warnings. */
   warn(message: string): void;
+  /** Not used yet; part of the shape so `console` fits. */
   error(message: string): void;
 }
 

@@ -3,6 +3,8 @@
 import { DISCRIMINATORS, validators } from "../generated/validators.js";
 import type { RequestValidator, SchemaError, ValidationIssue } from "./runtime.js";
 
+export type { RequestValidator, ValidationIssue } from "./runtime.js";
+
 /** Longest discriminator value quoted back in a message. */
 const QUOTE_CHARS = 40;
 

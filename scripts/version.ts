@@ -1,0 +1,14 @@
+// npm run release:version: `changeset version` bumps package.json and writes CHANGELOG.md; this
+// script then writes the new version into the spec's info.version, the one link between the two
+// (`npm run check` fails while they differ), and regenerates. VERSION and the User-Agent follow.
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+
+const SPEC = "spec/openapi.yaml";
+const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+const spec = readFileSync(SPEC, "utf8");
+const infoVersion = /^(info:\n(?: {2}.*\n|\s*\n)*? {2}version: ).*$/m;
+if (!infoVersion.test(spec)) throw new Error(`${SPEC}: no info.version line found`);
+writeFileSync(SPEC, spec.replace(infoVersion, `$1${version}`));
+execFileSync("npm", ["run", "-s", "generate"], { stdio: "inherit" });
+console.log(`version: ${SPEC} info.version is now ${version}`);
