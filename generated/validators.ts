@@ -6,7 +6,7 @@ import type { CompiledValidator } from "../src/runtime.js";
 const createConnectedAccount = validate22;
 const schema7 = {"type":"object","required":["auth_config","connection"],"properties":{"auth_config":{"type":"object","required":["id"],"properties":{"id":{"type":"string"}}},"connection":{"type":"object","properties":{"state":{"$ref":"urn:composio:request-schemas#/$defs/ConnectionState"},"data":{"type":"object","additionalProperties":true},"user_id":{"type":"string","default":"default"},"callback_url":{"type":"string"},"redirect_uri":{"type":"string"},"deprecated_is_v1_rerouted":{"type":"boolean","default":false},"alias":{"type":"string"},"experimental":{"$ref":"urn:composio:request-schemas#/$defs/ConnectionExperimental"}}},"validate_credentials":{"type":"boolean"}}};
 const schema8 = {"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/OAuth1State"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2State"},{"$ref":"urn:composio:request-schemas#/$defs/ApiKeyState"},{"$ref":"urn:composio:request-schemas#/$defs/BasicState"},{"$ref":"urn:composio:request-schemas#/$defs/BillcomAuthState"},{"$ref":"urn:composio:request-schemas#/$defs/BearerTokenState"},{"$ref":"urn:composio:request-schemas#/$defs/GoogleServiceAccountState"},{"$ref":"urn:composio:request-schemas#/$defs/NoAuthState"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtState"},{"$ref":"urn:composio:request-schemas#/$defs/CalcomAuthState"},{"$ref":"urn:composio:request-schemas#/$defs/ServiceAccountState"},{"$ref":"urn:composio:request-schemas#/$defs/SamlState"},{"$ref":"urn:composio:request-schemas#/$defs/DcrOAuthState"},{"$ref":"urn:composio:request-schemas#/$defs/CimdOAuthState"},{"$ref":"urn:composio:request-schemas#/$defs/S2SOAuth2State"}],"discriminator":{"propertyName":"authScheme"}};
-const schema9 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"const":"OAUTH1"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/OAuth1Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth1Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth1Active"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth1Inactive"}],"discriminator":{"propertyName":"status"}}}};
+const schema9 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"OAUTH1"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/OAuth1Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth1Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth1Active"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth1Inactive"}],"discriminator":{"propertyName":"status"}}}};
 const schema10 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitializing"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth1CallbackFields"}],"properties":{"status":{"const":"INITIALIZING"}},"required":["status"]};
 const schema11 = {"type":"object","properties":{"subdomain":{"type":"string"},"your-domain":{"type":"string"},"region":{"type":"string"},"shop":{"type":"string"},"account_url":{"type":"string"},"COMPANYDOMAIN":{"type":"string"},"extension":{"type":"string"},"form_api_base_url":{"type":"string"},"instanceEndpoint":{"type":"string"},"api_url":{"type":"string"},"borneo_dashboard_url":{"type":"string"},"proxy_username":{"type":"string"},"proxy_password":{"type":"string"},"domain":{"type":"string"},"version":{"type":"string"},"dc":{"type":"string"},"site_name":{"type":"string"},"instanceName":{"type":"string"},"account_id":{"type":"string"},"your_server":{"type":"string"},"server_location":{"type":"string"},"base_url":{"type":"string"}}};
 
@@ -293,7 +293,7 @@ validate26.errors = vErrors;
 return errors === 0;
 }
 
-const schema12 = {"type":"object","required":["status"],"properties":{"status":{"const":"INITIALIZING"}}};
+const schema12 = {"type":"object","required":["status"],"properties":{"status":{"type":"string","const":"INITIALIZING"}}};
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -310,8 +310,9 @@ vErrors.push(err0);
 errors++;
 }
 if(data.status !== undefined){
-if("INITIALIZING" !== data.status){
-const err1 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/const",keyword:"const",params:{allowedValue: "INITIALIZING"}};
+let data0 = data.status;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -320,15 +321,25 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-}
-else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if("INITIALIZING" !== data0){
+const err2 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/const",keyword:"const",params:{allowedValue: "INITIALIZING"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -438,7 +449,7 @@ return errors === 0;
 }
 
 const schema14 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth1CallbackFields"},{"type":"object","required":["oauth_token","authUri","oauth_token_secret","redirectUrl"],"properties":{"oauth_token":{"type":"string"},"authUri":{"type":"string"},"oauth_token_secret":{"type":"string"},"redirectUrl":{"type":"string"}}}],"properties":{"status":{"const":"INITIATED"}},"required":["status"]};
-const schema15 = {"type":"object","required":["status"],"properties":{"status":{"const":"INITIATED"}}};
+const schema15 = {"type":"object","required":["status"],"properties":{"status":{"type":"string","const":"INITIATED"}}};
 
 function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -455,8 +466,9 @@ vErrors.push(err0);
 errors++;
 }
 if(data.status !== undefined){
-if("INITIATED" !== data.status){
-const err1 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/const",keyword:"const",params:{allowedValue: "INITIATED"}};
+let data0 = data.status;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -465,15 +477,25 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-}
-else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if("INITIATED" !== data0){
+const err2 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/const",keyword:"const",params:{allowedValue: "INITIATED"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -626,7 +648,7 @@ return errors === 0;
 }
 
 const schema16 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth1TokenFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
-const schema17 = {"type":"object","required":["status"],"properties":{"status":{"const":"ACTIVE"}}};
+const schema17 = {"type":"object","required":["status"],"properties":{"status":{"type":"string","const":"ACTIVE"}}};
 
 function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -643,8 +665,9 @@ vErrors.push(err0);
 errors++;
 }
 if(data.status !== undefined){
-if("ACTIVE" !== data.status){
-const err1 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/const",keyword:"const",params:{allowedValue: "ACTIVE"}};
+let data0 = data.status;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -653,15 +676,25 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-}
-else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if("ACTIVE" !== data0){
+const err2 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/const",keyword:"const",params:{allowedValue: "ACTIVE"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -815,7 +848,7 @@ return errors === 0;
 }
 
 const schema19 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusFailed"},{"$ref":"urn:composio:request-schemas#/$defs/FailureFields"}],"properties":{"status":{"const":"FAILED"}},"required":["status"]};
-const schema20 = {"type":"object","required":["status"],"properties":{"status":{"const":"FAILED"}}};
+const schema20 = {"type":"object","required":["status"],"properties":{"status":{"type":"string","const":"FAILED"}}};
 
 function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -832,8 +865,9 @@ vErrors.push(err0);
 errors++;
 }
 if(data.status !== undefined){
-if("FAILED" !== data.status){
-const err1 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/const",keyword:"const",params:{allowedValue: "FAILED"}};
+let data0 = data.status;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -842,15 +876,25 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-}
-else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if("FAILED" !== data0){
+const err2 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/const",keyword:"const",params:{allowedValue: "FAILED"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -948,7 +992,7 @@ return errors === 0;
 }
 
 const schema22 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusExpired"},{"$ref":"urn:composio:request-schemas#/$defs/ExpiryFields"}],"properties":{"status":{"const":"EXPIRED"}},"required":["status"]};
-const schema23 = {"type":"object","required":["status"],"properties":{"status":{"const":"EXPIRED"}}};
+const schema23 = {"type":"object","required":["status"],"properties":{"status":{"type":"string","const":"EXPIRED"}}};
 
 function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -965,8 +1009,9 @@ vErrors.push(err0);
 errors++;
 }
 if(data.status !== undefined){
-if("EXPIRED" !== data.status){
-const err1 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/const",keyword:"const",params:{allowedValue: "EXPIRED"}};
+let data0 = data.status;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -975,15 +1020,25 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-}
-else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if("EXPIRED" !== data0){
+const err2 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/const",keyword:"const",params:{allowedValue: "EXPIRED"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -1069,7 +1124,7 @@ return errors === 0;
 }
 
 const schema25 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth1TokenFields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
-const schema26 = {"type":"object","required":["status"],"properties":{"status":{"const":"INACTIVE"}}};
+const schema26 = {"type":"object","required":["status"],"properties":{"status":{"type":"string","const":"INACTIVE"}}};
 
 function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1086,8 +1141,9 @@ vErrors.push(err0);
 errors++;
 }
 if(data.status !== undefined){
-if("INACTIVE" !== data.status){
-const err1 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/const",keyword:"const",params:{allowedValue: "INACTIVE"}};
+let data0 = data.status;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1096,15 +1152,25 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-}
-else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if("INACTIVE" !== data0){
+const err2 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/const",keyword:"const",params:{allowedValue: "INACTIVE"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -1182,13 +1248,24 @@ vErrors.push(err1);
 errors++;
 }
 if(data.authScheme !== undefined){
-if("OAUTH1" !== data.authScheme){
-const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "OAUTH1"}};
+let data0 = data.authScheme;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+if("OAUTH1" !== data0){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "OAUTH1"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -1235,18 +1312,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
+const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1256,10 +1322,8 @@ vErrors.push(err4);
 errors++;
 }
 }
-}
-}
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err5 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1268,11 +1332,24 @@ vErrors.push(err5);
 }
 errors++;
 }
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
 validate24.errors = vErrors;
 return errors === 0;
 }
 
-const schema27 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"const":"OAUTH2"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Active"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Inactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"},{"$ref":"urn:composio:request-schemas#/$defs/Revoked"}],"discriminator":{"propertyName":"status"}}}};
+const schema27 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"OAUTH2"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Active"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Inactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"},{"$ref":"urn:composio:request-schemas#/$defs/Revoked"}],"discriminator":{"propertyName":"status"}}}};
 const schema28 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitializing"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2FlowFields"}],"properties":{"status":{"const":"INITIALIZING"}},"required":["status"]};
 const schema29 = {"type":"object","properties":{"code_verifier":{"type":"string"},"callback_url":{"type":"string"},"finalRedirectUri":{"type":"string"},"webhook_signature":{"type":"string"},"state_prefix":{"type":"string","maxLength":40},"long_redirect_url":{"type":"boolean"}}};
 const func2 = ((text) => [...text].length);
@@ -1878,7 +1955,7 @@ return errors === 0;
 }
 
 const schema37 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusRevoked"},{"type":"object","properties":{"revoked_at":{"type":"string"}}}],"properties":{"status":{"const":"REVOKED"}},"required":["status"]};
-const schema38 = {"type":"object","required":["status"],"properties":{"status":{"const":"REVOKED"}}};
+const schema38 = {"type":"object","required":["status"],"properties":{"status":{"type":"string","const":"REVOKED"}}};
 
 function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1895,8 +1972,9 @@ vErrors.push(err0);
 errors++;
 }
 if(data.status !== undefined){
-if("REVOKED" !== data.status){
-const err1 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/const",keyword:"const",params:{allowedValue: "REVOKED"}};
+let data0 = data.status;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1905,15 +1983,25 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-}
-else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if("REVOKED" !== data0){
+const err2 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/const",keyword:"const",params:{allowedValue: "REVOKED"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -2011,13 +2099,24 @@ vErrors.push(err1);
 errors++;
 }
 if(data.authScheme !== undefined){
-if("OAUTH2" !== data.authScheme){
-const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "OAUTH2"}};
+let data0 = data.authScheme;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+if("OAUTH2" !== data0){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "OAUTH2"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -2070,18 +2169,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
+const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2091,10 +2179,8 @@ vErrors.push(err4);
 errors++;
 }
 }
-}
-}
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err5 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2103,11 +2189,24 @@ vErrors.push(err5);
 }
 errors++;
 }
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
 validate66.errors = vErrors;
 return errors === 0;
 }
 
-const schema39 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"const":"API_KEY"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/ApiKeyActive"},{"$ref":"urn:composio:request-schemas#/$defs/ApiKeyInactive"}],"discriminator":{"propertyName":"status"}}}};
+const schema39 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"API_KEY"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/ApiKeyActive"},{"$ref":"urn:composio:request-schemas#/$defs/ApiKeyInactive"}],"discriminator":{"propertyName":"status"}}}};
 const schema40 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitializing"}],"properties":{"status":{"const":"INITIALIZING"}},"required":["status"]};
 
 function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -2375,13 +2474,24 @@ vErrors.push(err1);
 errors++;
 }
 if(data.authScheme !== undefined){
-if("API_KEY" !== data.authScheme){
-const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "API_KEY"}};
+let data0 = data.authScheme;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+if("API_KEY" !== data0){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "API_KEY"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -2416,18 +2526,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
+const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2437,10 +2536,8 @@ vErrors.push(err4);
 errors++;
 }
 }
-}
-}
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err5 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2449,11 +2546,24 @@ vErrors.push(err5);
 }
 errors++;
 }
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
 validate102.errors = vErrors;
 return errors === 0;
 }
 
-const schema45 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"const":"BASIC"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/BasicActive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicInactive"}],"discriminator":{"propertyName":"status"}}}};
+const schema45 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"BASIC"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/BasicActive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicInactive"}],"discriminator":{"propertyName":"status"}}}};
 const schema46 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
 const schema47 = {"type":"object","required":["username"],"properties":{"username":{"type":"string"},"password":{"type":"string"}}};
 
@@ -2625,13 +2735,24 @@ vErrors.push(err1);
 errors++;
 }
 if(data.authScheme !== undefined){
-if("BASIC" !== data.authScheme){
-const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "BASIC"}};
+let data0 = data.authScheme;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+if("BASIC" !== data0){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "BASIC"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -2666,18 +2787,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
+const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2687,10 +2797,8 @@ vErrors.push(err4);
 errors++;
 }
 }
-}
-}
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err5 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2699,11 +2807,24 @@ vErrors.push(err5);
 }
 errors++;
 }
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
 validate122.errors = vErrors;
 return errors === 0;
 }
 
-const schema49 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"const":"BILLCOM_AUTH"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/RedirectInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/BillcomAuthActive"},{"$ref":"urn:composio:request-schemas#/$defs/BillcomAuthInactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"}],"discriminator":{"propertyName":"status"}}}};
+const schema49 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"BILLCOM_AUTH"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/RedirectInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/BillcomAuthActive"},{"$ref":"urn:composio:request-schemas#/$defs/BillcomAuthInactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"}],"discriminator":{"propertyName":"status"}}}};
 const schema50 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/RedirectFields"}],"properties":{"status":{"const":"INITIATED"}},"required":["status"]};
 
 function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -2930,13 +3051,24 @@ vErrors.push(err1);
 errors++;
 }
 if(data.authScheme !== undefined){
-if("BILLCOM_AUTH" !== data.authScheme){
-const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "BILLCOM_AUTH"}};
+let data0 = data.authScheme;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+if("BILLCOM_AUTH" !== data0){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "BILLCOM_AUTH"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -2983,18 +3115,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
+const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3004,10 +3125,8 @@ vErrors.push(err4);
 errors++;
 }
 }
-}
-}
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err5 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3016,11 +3135,24 @@ vErrors.push(err5);
 }
 errors++;
 }
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
 validate136.errors = vErrors;
 return errors === 0;
 }
 
-const schema54 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"const":"BEARER_TOKEN"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/BearerTokenActive"},{"$ref":"urn:composio:request-schemas#/$defs/BearerTokenInactive"}],"discriminator":{"propertyName":"status"}}}};
+const schema54 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"BEARER_TOKEN"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/BearerTokenActive"},{"$ref":"urn:composio:request-schemas#/$defs/BearerTokenInactive"}],"discriminator":{"propertyName":"status"}}}};
 const schema55 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/BearerTokenFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
 const schema56 = {"type":"object","required":["token"],"properties":{"token":{"type":"string"}}};
 
@@ -3180,13 +3312,24 @@ vErrors.push(err1);
 errors++;
 }
 if(data.authScheme !== undefined){
-if("BEARER_TOKEN" !== data.authScheme){
-const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "BEARER_TOKEN"}};
+let data0 = data.authScheme;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+if("BEARER_TOKEN" !== data0){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "BEARER_TOKEN"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -3221,18 +3364,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
+const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3242,10 +3374,8 @@ vErrors.push(err4);
 errors++;
 }
 }
-}
-}
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err5 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3254,11 +3384,24 @@ vErrors.push(err5);
 }
 errors++;
 }
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
 validate156.errors = vErrors;
 return errors === 0;
 }
 
-const schema58 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"const":"GOOGLE_SERVICE_ACCOUNT"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/GoogleServiceAccountInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/GoogleServiceAccountActive"},{"$ref":"urn:composio:request-schemas#/$defs/GoogleServiceAccountInactive"}],"discriminator":{"propertyName":"status"}}}};
+const schema58 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"GOOGLE_SERVICE_ACCOUNT"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/GoogleServiceAccountInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/GoogleServiceAccountActive"},{"$ref":"urn:composio:request-schemas#/$defs/GoogleServiceAccountInactive"}],"discriminator":{"propertyName":"status"}}}};
 const schema59 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/RedirectFields"},{"type":"object","properties":{"composio_link_redirect_url":{"type":"string"}}}],"properties":{"status":{"const":"INITIATED"}},"required":["status"]};
 
 function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -3487,13 +3630,24 @@ vErrors.push(err1);
 errors++;
 }
 if(data.authScheme !== undefined){
-if("GOOGLE_SERVICE_ACCOUNT" !== data.authScheme){
-const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "GOOGLE_SERVICE_ACCOUNT"}};
+let data0 = data.authScheme;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+if("GOOGLE_SERVICE_ACCOUNT" !== data0){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "GOOGLE_SERVICE_ACCOUNT"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -3528,18 +3682,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
+const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3549,10 +3692,8 @@ vErrors.push(err4);
 errors++;
 }
 }
-}
-}
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err5 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3561,11 +3702,24 @@ vErrors.push(err5);
 }
 errors++;
 }
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
 validate170.errors = vErrors;
 return errors === 0;
 }
 
-const schema63 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"const":"NO_AUTH"},"val":{"$ref":"urn:composio:request-schemas#/$defs/CommonVal"}}};
+const schema63 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"NO_AUTH"},"val":{"$ref":"urn:composio:request-schemas#/$defs/CommonVal"}}};
 const schema64 = {"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/Active"},{"$ref":"urn:composio:request-schemas#/$defs/Inactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"}],"discriminator":{"propertyName":"status"}};
 const schema65 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
 
@@ -3744,13 +3898,24 @@ vErrors.push(err1);
 errors++;
 }
 if(data.authScheme !== undefined){
-if("NO_AUTH" !== data.authScheme){
-const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "NO_AUTH"}};
+let data0 = data.authScheme;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+if("NO_AUTH" !== data0){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "NO_AUTH"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -3763,12 +3928,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err4];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err4);
 }
 errors++;
 }
@@ -3776,7 +3941,7 @@ validate188.errors = vErrors;
 return errors === 0;
 }
 
-const schema67 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"const":"BASIC_WITH_JWT"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtActive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtInactive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtFailed"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtExpired"}],"discriminator":{"propertyName":"status"}}}};
+const schema67 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"BASIC_WITH_JWT"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtActive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtInactive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtFailed"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtExpired"}],"discriminator":{"propertyName":"status"}}}};
 const schema68 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
 const schema69 = {"type":"object","required":["username","password"],"properties":{"username":{"type":"string"},"password":{"type":"string"}}};
 
@@ -4056,13 +4221,24 @@ vErrors.push(err1);
 errors++;
 }
 if(data.authScheme !== undefined){
-if("BASIC_WITH_JWT" !== data.authScheme){
-const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "BASIC_WITH_JWT"}};
+let data0 = data.authScheme;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+if("BASIC_WITH_JWT" !== data0){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "BASIC_WITH_JWT"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -4109,18 +4285,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
+const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4130,10 +4295,8 @@ vErrors.push(err4);
 errors++;
 }
 }
-}
-}
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err5 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4142,11 +4305,24 @@ vErrors.push(err5);
 }
 errors++;
 }
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
 validate203.errors = vErrors;
 return errors === 0;
 }
 
-const schema73 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"const":"CALCOM_AUTH"},"val":{"$ref":"urn:composio:request-schemas#/$defs/CommonVal"}}};
+const schema73 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"CALCOM_AUTH"},"val":{"$ref":"urn:composio:request-schemas#/$defs/CommonVal"}}};
 
 function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -4173,13 +4349,24 @@ vErrors.push(err1);
 errors++;
 }
 if(data.authScheme !== undefined){
-if("CALCOM_AUTH" !== data.authScheme){
-const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "CALCOM_AUTH"}};
+let data0 = data.authScheme;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+if("CALCOM_AUTH" !== data0){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "CALCOM_AUTH"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -4192,12 +4379,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err4];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err4);
 }
 errors++;
 }
@@ -4205,7 +4392,7 @@ validate229.errors = vErrors;
 return errors === 0;
 }
 
-const schema74 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"const":"SERVICE_ACCOUNT"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/ServiceAccountActive"},{"$ref":"urn:composio:request-schemas#/$defs/ServiceAccountInactive"}],"discriminator":{"propertyName":"status"}}}};
+const schema74 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"SERVICE_ACCOUNT"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/ServiceAccountActive"},{"$ref":"urn:composio:request-schemas#/$defs/ServiceAccountInactive"}],"discriminator":{"propertyName":"status"}}}};
 const schema75 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/ServiceAccountFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
 const schema76 = {"type":"object","required":["application_id","installation_id","private_key"],"properties":{"application_id":{"type":"string"},"installation_id":{"type":"string"},"private_key":{"type":"string"}}};
 
@@ -4409,13 +4596,24 @@ vErrors.push(err1);
 errors++;
 }
 if(data.authScheme !== undefined){
-if("SERVICE_ACCOUNT" !== data.authScheme){
-const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "SERVICE_ACCOUNT"}};
+let data0 = data.authScheme;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+if("SERVICE_ACCOUNT" !== data0){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "SERVICE_ACCOUNT"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -4450,18 +4648,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
+const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4471,10 +4658,8 @@ vErrors.push(err4);
 errors++;
 }
 }
-}
-}
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err5 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4483,11 +4668,24 @@ vErrors.push(err5);
 }
 errors++;
 }
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
 validate231.errors = vErrors;
 return errors === 0;
 }
 
-const schema78 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"const":"SAML"},"val":{"$ref":"urn:composio:request-schemas#/$defs/CommonVal"}}};
+const schema78 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"SAML"},"val":{"$ref":"urn:composio:request-schemas#/$defs/CommonVal"}}};
 
 function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -4514,13 +4712,24 @@ vErrors.push(err1);
 errors++;
 }
 if(data.authScheme !== undefined){
-if("SAML" !== data.authScheme){
-const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "SAML"}};
+let data0 = data.authScheme;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+if("SAML" !== data0){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "SAML"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -4533,12 +4742,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err4];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err4);
 }
 errors++;
 }
@@ -4546,7 +4755,7 @@ validate245.errors = vErrors;
 return errors === 0;
 }
 
-const schema79 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"const":"DCR_OAUTH"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/DcrOAuthInitializing"},{"$ref":"urn:composio:request-schemas#/$defs/DcrOAuthInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/DcrOAuthActive"},{"$ref":"urn:composio:request-schemas#/$defs/DcrOAuthInactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"}],"discriminator":{"propertyName":"status"}}}};
+const schema79 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"DCR_OAUTH"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/DcrOAuthInitializing"},{"$ref":"urn:composio:request-schemas#/$defs/DcrOAuthInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/DcrOAuthActive"},{"$ref":"urn:composio:request-schemas#/$defs/DcrOAuthInactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"}],"discriminator":{"propertyName":"status"}}}};
 const schema80 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitializing"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2FlowFields"},{"$ref":"urn:composio:request-schemas#/$defs/DcrClientFields"}],"properties":{"status":{"const":"INITIALIZING"}},"required":["status"]};
 const schema81 = {"type":"object","properties":{"client_id":{"type":"string"},"client_secret":{"type":"string"},"client_id_issued_at":{"type":"number"},"client_secret_expires_at":{"type":"number"}}};
 
@@ -4897,13 +5106,24 @@ vErrors.push(err1);
 errors++;
 }
 if(data.authScheme !== undefined){
-if("DCR_OAUTH" !== data.authScheme){
-const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "DCR_OAUTH"}};
+let data0 = data.authScheme;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+if("DCR_OAUTH" !== data0){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "DCR_OAUTH"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -4950,18 +5170,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
+const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4971,10 +5180,8 @@ vErrors.push(err4);
 errors++;
 }
 }
-}
-}
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err5 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4983,11 +5190,24 @@ vErrors.push(err5);
 }
 errors++;
 }
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
 validate247.errors = vErrors;
 return errors === 0;
 }
 
-const schema86 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"const":"CIMD_OAUTH"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Active"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Inactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"}],"discriminator":{"propertyName":"status"}}}};
+const schema86 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"CIMD_OAUTH"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Active"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Inactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"}],"discriminator":{"propertyName":"status"}}}};
 
 function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -5014,13 +5234,24 @@ vErrors.push(err1);
 errors++;
 }
 if(data.authScheme !== undefined){
-if("CIMD_OAUTH" !== data.authScheme){
-const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "CIMD_OAUTH"}};
+let data0 = data.authScheme;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+if("CIMD_OAUTH" !== data0){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "CIMD_OAUTH"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -5067,18 +5298,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
+const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5088,10 +5308,8 @@ vErrors.push(err4);
 errors++;
 }
 }
-}
-}
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err5 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5100,11 +5318,24 @@ vErrors.push(err5);
 }
 errors++;
 }
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
 validate280.errors = vErrors;
 return errors === 0;
 }
 
-const schema87 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"const":"S2S_OAUTH2"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/S2SOAuth2Active"},{"$ref":"urn:composio:request-schemas#/$defs/S2SOAuth2Inactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"}],"discriminator":{"propertyName":"status"}}}};
+const schema87 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"S2S_OAUTH2"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/S2SOAuth2Active"},{"$ref":"urn:composio:request-schemas#/$defs/S2SOAuth2Inactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"}],"discriminator":{"propertyName":"status"}}}};
 const schema88 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/S2SOAuth2Fields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
 const schema89 = {"type":"object","required":["access_token"],"properties":{"access_token":{"type":"string"},"token_type":{"type":"string"},"expires_in":{"$ref":"urn:composio:request-schemas#/$defs/TokenExpiresIn"},"scope":{"$ref":"urn:composio:request-schemas#/$defs/TokenScope"},"client_id":{"type":"string"},"client_secret":{"type":"string"}}};
 
@@ -5312,13 +5543,24 @@ vErrors.push(err1);
 errors++;
 }
 if(data.authScheme !== undefined){
-if("S2S_OAUTH2" !== data.authScheme){
-const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "S2S_OAUTH2"}};
+let data0 = data.authScheme;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+if("S2S_OAUTH2" !== data0){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "S2S_OAUTH2"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 }
@@ -5365,18 +5607,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
+const err4 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5386,15 +5617,26 @@ vErrors.push(err4);
 errors++;
 }
 }
-}
-}
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err5 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/discriminator",keyword:"discriminator",params:{error: "tag", tag: "status", tagValue: tag0}};
 if(vErrors === null){
 vErrors = [err5];
 }
 else {
 vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
 }
 errors++;
 }

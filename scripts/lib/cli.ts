@@ -9,9 +9,15 @@ export function readArgs() {
       spec: { type: "string", default: "spec/openapi.yaml" },
       out: { type: "string", default: "generated" },
       config: { type: "string", default: "redocly.yaml" },
+      watch: { type: "boolean", default: false },
     },
   });
-  return { specPath: resolve(values.spec), outDir: resolve(values.out), configPath: resolve(values.config) };
+  return {
+    specPath: resolve(values.spec),
+    outDir: resolve(values.out),
+    configPath: resolve(values.config),
+    watch: values.watch,
+  };
 }
 
 /** Prints what went wrong for people (no stack for spec problems) and sets a failing exit code. */

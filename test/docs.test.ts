@@ -1,0 +1,135 @@
+// The docs page, built from the spec and opened in headless Chromium (Debian's, driven by
+// playwright-core): the operation, the request fields, all 15 auth schemes and every error
+// response are on it, and it loads nothing from the network but Redocly's sidebar logo.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildDocs } from "../scripts/lib/docs.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+// Flags for a closed network: without the background-networking ones Chromium dials Google at start.
+const FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const AUTH_SCHEMES = [
+  "OAUTH1",
+  "OAUTH2",
+  "API_KEY",
+  "BASIC",
+  "BILLCOM_AUTH",
+  "BEARER_TOKEN",
+  "GOOGLE_SERVICE_ACCOUNT",
+  "NO_AUTH",
+  "BASIC_WITH_JWT",
+  "CALCOM_AUTH",
+  "SERVICE_ACCOUNT",
+  "SAML",
+  "DCR_OAUTH",
+  "CIMD_OAUTH",
+  "S2S_OAUTH2",
+];
+
+const work = mkdtempSync(join(tmpdir(), "composio-docs-"));
+let server: Server;
+let browser: Browser;
+let page: Page;
+let text = "";
+const offsite: string[] = [];
+
+beforeAll(async () => {
+  await buildDocs("spec/openapi.yaml", join(work, "index.html"));
+  const html = readFileSync(join(work, "index.html"));
+  server = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end(html));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
+  await page.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith("http://127.0.0.1:")) return route.continue();
+    offsite.push(url);
+    return route.abort();
+  });
+  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  // Redoc 3 folds each tag's operations behind "Show".
+  await page.getByText("+ Show").first().click();
+  await page.getByText("Create a new connected account").first().waitFor();
+  text = await page.evaluate(() => document.querySelector("main")?.innerText ?? document.body.innerText);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe("the docs page", () => {
+  it("shows the operation, its route and its security", () => {
+    expect(text).toContain("Create a new connected account");
+    expect(text).toContain("/api/v3/connected_accounts");
+    expect(text).toContain("ApiKeyAuth or UserApiKeyAuth");
+    expect(text).toContain("not idempotent");
+  });
+
+  it("shows the request fields", () => {
+    for (const field of [
+      "auth_config",
+      "auth_config.​id",
+      "connection.​state",
+      "connection.​user_id",
+      "connection.​callback_url",
+      "connection.​alias",
+      "connection.​experimental",
+      "connection.​data",
+      "connection.​redirect_uri",
+      "connection.​deprecated_is_v1_rerouted",
+      "validate_credentials",
+    ]) {
+      expect(text, field).toContain(field);
+    }
+  });
+
+  it("lists all 15 auth schemes", () => {
+    const missing = AUTH_SCHEMES.filter((scheme) => !text.includes(`${scheme} (object)`));
+    expect(missing).toEqual([]);
+  });
+
+  it("lists every response, the error ones with their descriptions", async () => {
+    for (const code of ["201", "400", "401", "404", "422", "500", "501"])
+      expect(text, code).toMatch(new RegExp(`^${code}$`, "m"));
+    const descriptions: Record<string, string> = {
+      "400": "Bad request",
+      "401": "Unauthorized",
+      "404": "Not found",
+      "422": "The auth scheme could not be resolved",
+      "500": "Internal server error",
+      "501": "Not implemented",
+    };
+    for (const [code, description] of Object.entries(descriptions)) {
+      await page.getByRole("tab", { name: code, exact: true }).first().click();
+      const shown = await page.evaluate(() => document.querySelector("main")?.innerText ?? "");
+      const responses = shown.slice(shown.indexOf("Responses"));
+      expect(responses, code).toContain(description);
+      expect(responses, code).toContain("error.​suggested_fix");
+    }
+  });
+
+  it("loads nothing from the network but Redocly's sidebar logo, and is saved as a screenshot", async () => {
+    expect(offsite.filter((url) => !url.endsWith("/logo-mini-full.svg"))).toEqual([]);
+    mkdirSync("test-results", { recursive: true });
+    await page
+      .getByRole("heading", { name: "Create a new connected account" })
+      .evaluate((heading) => heading.scrollIntoView({ block: "start" }));
+    await page.screenshot({ path: "test-results/docs.png" });
+    expect(readFileSync("test-results/docs.png").byteLength).toBeGreaterThan(10_000);
+  });
+});
