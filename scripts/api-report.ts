@@ -15,6 +15,7 @@ const scratch = mkdtempSync(join(tmpdir(), "composio-api-report-"));
 const ENTRIES = [
   { entry: "dist/index.d.ts", report: "composio-connected-accounts" },
   { entry: "dist/validate.d.ts", report: "composio-connected-accounts-validate" },
+  { entry: "dist/raw.d.ts", report: "composio-connected-accounts-raw" },
 ];
 
 const pendingChangesets = () =>

@@ -103,22 +103,27 @@ try {
     const client = createComposioClient({ apiKey: "ak_consumer", baseUrl: process.argv[2], maxRetries: 0 });
     const account = await client.connectedAccounts.create({ auth_config: { id: "ac" }, connection: { state: ApiKeyState.active({ api_key: "k" }) } });
     const issues = validateRequest("createConnectedAccount", { auth_config: { id: "ac" }, connection: { state: { authScheme: "OAUTH2", val: { status: "ACTIVE" } } } });
-    const raw = await client.raw.POST("/api/v3/connected_accounts", { body: { auth_config: { id: "ac" }, connection: {} } });
-    console.log(JSON.stringify({ id: account.id, ua: account.ua, state: account.sent.connection.state, issue: issues[0].message, raw: raw.data.id, VERSION }));
+    const raw = await createRawClient({ apiKey: "ak_consumer", baseUrl: process.argv[2] }).POST("/api/v3/connected_accounts", { body: { auth_config: { id: "ac" }, connection: {} } });
+    // One class per error across entry points: what /raw throws is a ComposioError of the main entry.
+    const shared = (() => { try { createRawClient({ apiKey: "a", userApiKey: "b" }); } catch (error) { return error instanceof ComposioError; } })();
+    console.log(JSON.stringify({ shared, id: account.id, ua: account.ua, state: account.sent.connection.state, issue: issues[0].message, raw: raw.data.id, VERSION }));
   `;
   writeFileSync(
     join(consumer, "esm.mjs"),
-    call(`import { createComposioClient, ApiKeyState, VERSION } from "${pkg.name}";
-          import { validateRequest } from "${pkg.name}/validate";`),
+    call(`import { createComposioClient, ApiKeyState, ComposioError, VERSION } from "${pkg.name}";
+          import { validateRequest } from "${pkg.name}/validate";
+          import { createRawClient } from "${pkg.name}/raw";`),
   );
   writeFileSync(
     join(consumer, "cjs.cjs"),
-    `(async () => { ${call(`const { createComposioClient, ApiKeyState, VERSION } = require("${pkg.name}");
-          const { validateRequest } = require("${pkg.name}/validate");`)} })().catch((e) => { console.error(e); process.exit(1); });`,
+    `(async () => { ${call(`const { createComposioClient, ApiKeyState, ComposioError, VERSION } = require("${pkg.name}");
+          const { validateRequest } = require("${pkg.name}/validate");
+          const { createRawClient } = require("${pkg.name}/raw");`)} })().catch((e) => { console.error(e); process.exit(1); });`,
   );
   const expectCall = (file: string) => async () => {
     const out = JSON.parse(await run(process.execPath, [file, url], consumer)) as Record<string, any>;
     const want = {
+      shared: true,
       id: "ca_consumer",
       ua: `${pkg.name}/${pkg.version}`,
       issue: "OAUTH2 ACTIVE requires access_token",
@@ -130,7 +135,7 @@ try {
         throw new Error(`${file}: ${key} is ${JSON.stringify(out[key])}, expected ${JSON.stringify(value)}`);
     }
     if (out.state?.val?.status !== "ACTIVE") throw new Error(`${file}: the builder's state did not arrive`);
-    return `created via the client and via raw, User-Agent ${out.ua}, validator loaded`;
+    return `created via the client and via /raw, User-Agent ${out.ua}, /validate loaded, one ComposioError class across entries`;
   };
   await step("(a) Node ESM import + real call to 127.0.0.1", expectCall("esm.mjs"));
   await step("(b) CommonJS require + real call to 127.0.0.1", expectCall("cjs.cjs"));

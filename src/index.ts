@@ -5,7 +5,8 @@
 export { createComposioClient } from "./client.js";
 /** The version of this package, as sent in the User-Agent. */
 export { VERSION } from "../generated/meta.js";
-export type { ClientOptions, ClientSettings, ComposioClient } from "./client.js";
+export type { ComposioClient } from "./client.js";
+export type { ClientOptions, ClientSettings } from "./options.js";
 export type { Logger, LogLevel } from "./log.js";
 export type { RequestOptions, RequestValidator, ValidationIssue } from "./runtime.js";
 

@@ -11,22 +11,14 @@ import {
 import { checkHeaders } from "./headers.js";
 import { describeAttempt, warnIfDeprecated, type Log } from "./log.js";
 import { redactorFor } from "./redact.js";
+import type { ResolvedOptions } from "./options.js";
 import { withRetries, type RetrySettings } from "./retry.js";
 import type { RequestInput, RequestOptions, RequestValidator, Transport } from "./runtime.js";
-
-export interface TransportConfig {
-  baseUrl: string;
-  headers: Record<string, string>;
-  fetch: typeof fetch;
-  defaults: Pick<RetrySettings, "maxRetries" | "timeoutMs" | "totalTimeoutMs">;
-  log: Log;
-  validate?: RequestValidator | undefined;
-}
 
 /** How much of an error body is read: enough for any envelope, not a 50 MB proxy page. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
-export function createTransport(config: TransportConfig): Transport {
+export function createTransport(config: ResolvedOptions): Transport {
   const baseUrl = config.baseUrl.replace(/\/+$/, "");
   const { fetch: fetchImpl, log, validate } = config;
   return {

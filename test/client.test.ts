@@ -24,6 +24,7 @@ import {
   type Handler,
   type TestServer,
 } from "./helpers/server.js";
+import { createRawClient } from "../src/raw.js";
 
 const API_KEY = "ak_PLANTED_project_key_7f3a";
 const SERVICE_KEY = "svc_PLANTED_service_key_91c2";
@@ -235,12 +236,20 @@ describe("retries", () => {
   });
 });
 
-describe("raw", () => {
-  it("is the openapi-fetch client with the same credential and base URL", async () => {
-    const client = await clientFor((_req, res) =>
-      json(res, 404, errorBody(404, "AuthConfig_NotFound", "No such config")),
+describe("createRawClient (composio-connected-accounts/raw)", () => {
+  it("checks its options as createComposioClient does", () => {
+    expect(() => createRawClient({ apiKey: API_KEY, userApiKey: "u" } as never)).toThrow(
+      "createRawClient: pass exactly one of `apiKey` or `userApiKey` (got both).",
     );
-    const { data, error, response } = await client.raw.POST("/api/v3/connected_accounts", { body });
+    expect(() => createRawClient({ apiKey: API_KEY, baseUrl: "http://api.example.com" })).toThrow(
+      /plain http/,
+    );
+  });
+
+  it("is the openapi-fetch client with the same credential and base URL", async () => {
+    await clientFor((_req, res) => json(res, 404, errorBody(404, "AuthConfig_NotFound", "No such config")));
+    const raw = createRawClient({ apiKey: API_KEY, baseUrl: server!.url });
+    const { data, error, response } = await raw.POST("/api/v3/connected_accounts", { body });
     expect(data).toBeUndefined();
     expect(response.status).toBe(404);
     expect(error?.error.slug).toBe("AuthConfig_NotFound");
@@ -248,12 +257,13 @@ describe("raw", () => {
   });
 
   it("retries through the same loop, re-sending the body", async () => {
-    const client = await clientFor((_req, res, attempt) =>
+    await clientFor((_req, res, attempt) =>
       attempt === 1
         ? json(res, 503, errorBody(503, "Unavailable", "Down"), { "retry-after": "0" })
         : json(res, 201, createdBody()),
     );
-    const { data } = await client.raw.POST("/api/v3/connected_accounts", { body });
+    const raw = createRawClient({ apiKey: API_KEY, baseUrl: server!.url });
+    const { data } = await raw.POST("/api/v3/connected_accounts", { body });
     expect(data?.id).toBe("ca_test123");
     expect(server!.requests).toHaveLength(2);
     expect(JSON.parse(server!.requests[1]!.body)).toEqual(JSON.parse(server!.requests[0]!.body));

@@ -104,6 +104,7 @@ describe("generate", () => {
           fetch,
           defaults: { maxRetries: 0, timeoutMs: 5000 },
           log: { debug: undefined, warn: undefined },
+          validate: undefined,
         }),
       );
       await api.accounts.retrieve("a 1/x", { include: ["keys", "owner"] });

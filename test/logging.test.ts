@@ -2,6 +2,7 @@
 // The tests run in order: "once per process" is state this file shares.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createComposioClient, type ClientOptions } from "../src/index.js";
+import { createRawClient } from "../src/raw.js";
 import { createdBody, json, startServer, type TestServer } from "./helpers/server.js";
 
 let server: TestServer;
@@ -58,7 +59,10 @@ describe("debug lines", () => {
     const { lines, logger } = collecting();
     const c = client({ logger, logLevel: "debug" });
     await c.connectedAccounts.create(body);
-    await c.raw.POST("/api/v3/connected_accounts", { body });
+    await createRawClient({ apiKey: "ak_test", baseUrl: server.url, logger, logLevel: "debug" }).POST(
+      "/api/v3/connected_accounts",
+      { body },
+    );
     expect(lines.debug).toHaveLength(2);
     for (const line of lines.debug!) {
       expect(line).toMatch(

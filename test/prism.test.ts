@@ -9,6 +9,7 @@ import {
   type ComposioApiError,
   type CreateConnectedAccountParams,
 } from "../src/index.js";
+import { createRawClient } from "../src/raw.js";
 import { startPrism, type Prism } from "./helpers/prism.js";
 
 let prism: Prism;
@@ -63,8 +64,8 @@ describe("against Prism mocking spec/openapi.yaml", () => {
   });
 
   it("raw without a valid credential gets the spec's 401", async () => {
-    const client = createComposioClient({ apiKey: "ak_test", baseUrl: prism.url, maxRetries: 0 });
-    const { error, response } = await client.raw.POST("/api/v3/connected_accounts", {
+    const raw = createRawClient({ apiKey: "ak_test", baseUrl: prism.url, maxRetries: 0 });
+    const { error, response } = await raw.POST("/api/v3/connected_accounts", {
       body,
       headers: { "x-api-key": null },
     });

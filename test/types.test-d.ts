@@ -14,6 +14,7 @@ import {
   type CreateConnectedAccountParams,
   type CreateConnectedAccountResponse,
 } from "../src/index.js";
+import { createRawClient } from "../src/raw.js";
 
 const client = createComposioClient({ apiKey: "k" });
 
@@ -114,7 +115,7 @@ describe("responses", () => {
 
   it("types the error body and raw's results", async () => {
     expectTypeOf<CreateConnectedAccountErrorBody["error"]["slug"]>().toEqualTypeOf<string>();
-    const { data, error } = await client.raw.POST("/api/v3/connected_accounts", {
+    const { data, error } = await createRawClient({ apiKey: "k" }).POST("/api/v3/connected_accounts", {
       body: { auth_config: { id: "a" }, connection: {} },
     });
     // openapi-fetch flattens the intersections: the same type, spelt differently.
