@@ -1,0 +1,65 @@
+// The bench's SVG chart: per figure, each contender's cost relative to the floor (raw fetch = 1×),
+// on a log scale so that 1.1× and 700× both read. Lower is better everywhere.
+interface Results {
+  perCall: Record<string, { cpuRatio: number; rpsRatio: number }>;
+  bundle: Record<string, { gzippedRatio: number }>;
+  typecheck: Record<string, { instantiations: number; checkMs: { median: number } }>;
+}
+
+const COLORS = ["#9aa0a6", "#5f6368", "#1a73e8", "#e8710a"];
+
+export function renderChart(results: Results): string {
+  const contenders = Object.keys(results.perCall);
+  const floorTypes = results.typecheck["raw fetch"]!;
+  const figures: [string, Record<string, number>][] = [
+    ["CPU per create call", Object.fromEntries(contenders.map((c) => [c, results.perCall[c]!.cpuRatio]))],
+    [
+      "Time per call at concurrency 32 (1 / req/s)",
+      Object.fromEntries(contenders.map((c) => [c, 1 / results.perCall[c]!.rpsRatio])),
+    ],
+    ["Bundle, min+gz", Object.fromEntries(contenders.map((c) => [c, results.bundle[c]!.gzippedRatio]))],
+    [
+      "Consumer type-check instantiations",
+      Object.fromEntries(
+        contenders.map((c) => [c, results.typecheck[c]!.instantiations / floorTypes.instantiations]),
+      ),
+    ],
+    [
+      "Consumer type-check time",
+      Object.fromEntries(
+        contenders.map((c) => [c, results.typecheck[c]!.checkMs.median / floorTypes.checkMs.median]),
+      ),
+    ],
+  ];
+  const max = Math.max(...figures.flatMap(([, v]) => Object.values(v)));
+  const width = 760;
+  const labelWidth = 230;
+  const barSpace = width - labelWidth - 70;
+  const scale = (ratio: number) =>
+    4 + (Math.log10(Math.max(ratio, 1)) / Math.log10(Math.max(max, 10))) * barSpace;
+  const rowHeight = 18;
+  let y = 46;
+  const parts: string[] = [];
+  for (const [title, values] of figures) {
+    parts.push(`<text x="10" y="${y}" font-weight="bold">${title}</text>`);
+    y += 8;
+    contenders.forEach((contender, i) => {
+      const ratio = values[contender]!;
+      parts.push(
+        `<text x="${labelWidth - 8}" y="${y + 13}" text-anchor="end">${contender}</text>`,
+        `<rect x="${labelWidth}" y="${y + 2}" width="${scale(ratio).toFixed(1)}" height="${rowHeight - 5}" fill="${COLORS[i % COLORS.length]}"/>`,
+        `<text x="${(labelWidth + scale(ratio) + 6).toFixed(1)}" y="${y + 13}">${ratio < 10 ? ratio.toFixed(2) : ratio.toFixed(0)}×</text>`,
+      );
+      y += rowHeight;
+    });
+    y += 14;
+  }
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" font-family="system-ui, sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+    `<text x="10" y="22" font-size="15" font-weight="bold">Cost relative to raw fetch (1×), log scale: lower is better</text>`,
+    ...parts,
+    "</svg>",
+    "",
+  ].join("\n");
+}
