@@ -15,42 +15,44 @@ export type OAuth1State = components["schemas"]["OAuth1State"];
 export const OAuth1State = {
   /** `OAUTH1` · `INITIALIZING`. Takes no required fields. */
   initializing: (
-    val: Omit<components["schemas"]["OAuth1Initializing"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["OAuth1CallbackFields"] = {},
   ): { authScheme: "OAUTH1"; val: components["schemas"]["OAuth1Initializing"] } => ({
     authScheme: "OAUTH1",
     val: { ...val, status: "INITIALIZING" },
   }),
   /** `OAUTH1` · `INITIATED`. Requires `oauth_token`, `authUri`, `oauth_token_secret`, `redirectUrl`. */
   initiated: (
-    val: Omit<components["schemas"]["OAuth1Initiated"], "status">,
+    val: components["schemas"]["StateBase"] &
+      components["schemas"]["OAuth1CallbackFields"] &
+      components["schemas"]["OAuth1RequestTokenFields"],
   ): { authScheme: "OAUTH1"; val: components["schemas"]["OAuth1Initiated"] } => ({
     authScheme: "OAUTH1",
     val: { ...val, status: "INITIATED" },
   }),
   /** `OAUTH1` · `ACTIVE`. Requires `oauth_token`, `oauth_token_secret`. */
   active: (
-    val: Omit<components["schemas"]["OAuth1Active"], "status">,
+    val: components["schemas"]["StateBase"] & components["schemas"]["OAuth1TokenFields"],
   ): { authScheme: "OAUTH1"; val: components["schemas"]["OAuth1Active"] } => ({
     authScheme: "OAUTH1",
     val: { ...val, status: "ACTIVE" },
   }),
   /** `OAUTH1` · `FAILED`. Takes no required fields. */
   failed: (
-    val: Omit<components["schemas"]["Failed"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["FailureFields"] = {},
   ): { authScheme: "OAUTH1"; val: components["schemas"]["Failed"] } => ({
     authScheme: "OAUTH1",
     val: { ...val, status: "FAILED" },
   }),
   /** `OAUTH1` · `EXPIRED`. Takes no required fields. */
   expired: (
-    val: Omit<components["schemas"]["Expired"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["ExpiryFields"] = {},
   ): { authScheme: "OAUTH1"; val: components["schemas"]["Expired"] } => ({
     authScheme: "OAUTH1",
     val: { ...val, status: "EXPIRED" },
   }),
   /** `OAUTH1` · `INACTIVE`. Requires `oauth_token`, `oauth_token_secret`. */
   inactive: (
-    val: Omit<components["schemas"]["OAuth1Inactive"], "status">,
+    val: components["schemas"]["StateBase"] & components["schemas"]["OAuth1TokenFields"],
   ): { authScheme: "OAUTH1"; val: components["schemas"]["OAuth1Inactive"] } => ({
     authScheme: "OAUTH1",
     val: { ...val, status: "INACTIVE" },
@@ -68,49 +70,51 @@ export type OAuth2State = components["schemas"]["OAuth2State"];
 export const OAuth2State = {
   /** `OAUTH2` · `INITIALIZING`. Takes no required fields. */
   initializing: (
-    val: Omit<components["schemas"]["OAuth2Initializing"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["OAuth2FlowFields"] = {},
   ): { authScheme: "OAUTH2"; val: components["schemas"]["OAuth2Initializing"] } => ({
     authScheme: "OAUTH2",
     val: { ...val, status: "INITIALIZING" },
   }),
   /** `OAUTH2` · `INITIATED`. Requires `redirectUrl`. */
   initiated: (
-    val: Omit<components["schemas"]["OAuth2Initiated"], "status">,
+    val: components["schemas"]["StateBase"] &
+      components["schemas"]["OAuth2FlowFields"] &
+      components["schemas"]["RedirectFields"],
   ): { authScheme: "OAUTH2"; val: components["schemas"]["OAuth2Initiated"] } => ({
     authScheme: "OAUTH2",
     val: { ...val, status: "INITIATED" },
   }),
   /** `OAUTH2` · `ACTIVE`. Requires `access_token`. */
   active: (
-    val: Omit<components["schemas"]["OAuth2Active"], "status">,
+    val: components["schemas"]["StateBase"] & components["schemas"]["OAuth2TokenFields"],
   ): { authScheme: "OAUTH2"; val: components["schemas"]["OAuth2Active"] } => ({
     authScheme: "OAUTH2",
     val: { ...val, status: "ACTIVE" },
   }),
   /** `OAUTH2` · `INACTIVE`. Requires `access_token`. */
   inactive: (
-    val: Omit<components["schemas"]["OAuth2Inactive"], "status">,
+    val: components["schemas"]["StateBase"] & components["schemas"]["OAuth2TokenFields"],
   ): { authScheme: "OAUTH2"; val: components["schemas"]["OAuth2Inactive"] } => ({
     authScheme: "OAUTH2",
     val: { ...val, status: "INACTIVE" },
   }),
   /** `OAUTH2` · `FAILED`. Takes no required fields. */
   failed: (
-    val: Omit<components["schemas"]["Failed"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["FailureFields"] = {},
   ): { authScheme: "OAUTH2"; val: components["schemas"]["Failed"] } => ({
     authScheme: "OAUTH2",
     val: { ...val, status: "FAILED" },
   }),
   /** `OAUTH2` · `EXPIRED`. Takes no required fields. */
   expired: (
-    val: Omit<components["schemas"]["Expired"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["ExpiryFields"] = {},
   ): { authScheme: "OAUTH2"; val: components["schemas"]["Expired"] } => ({
     authScheme: "OAUTH2",
     val: { ...val, status: "EXPIRED" },
   }),
   /** `OAUTH2` · `REVOKED`. Takes no required fields. */
   revoked: (
-    val: Omit<components["schemas"]["Revoked"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["RevocationFields"] = {},
   ): { authScheme: "OAUTH2"; val: components["schemas"]["Revoked"] } => ({
     authScheme: "OAUTH2",
     val: { ...val, status: "REVOKED" },
@@ -128,28 +132,28 @@ export type ApiKeyState = components["schemas"]["ApiKeyState"];
 export const ApiKeyState = {
   /** `API_KEY` · `INITIALIZING`. Takes no required fields. */
   initializing: (
-    val: Omit<components["schemas"]["Initializing"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "API_KEY"; val: components["schemas"]["Initializing"] } => ({
     authScheme: "API_KEY",
     val: { ...val, status: "INITIALIZING" },
   }),
   /** `API_KEY` · `INITIATED`. Takes no required fields. */
   initiated: (
-    val: Omit<components["schemas"]["Initiated"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "API_KEY"; val: components["schemas"]["Initiated"] } => ({
     authScheme: "API_KEY",
     val: { ...val, status: "INITIATED" },
   }),
   /** `API_KEY` · `ACTIVE`. Takes no required fields. */
   active: (
-    val: Omit<components["schemas"]["ApiKeyActive"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["ApiKeyFields"] = {},
   ): { authScheme: "API_KEY"; val: components["schemas"]["ApiKeyActive"] } => ({
     authScheme: "API_KEY",
     val: { ...val, status: "ACTIVE" },
   }),
   /** `API_KEY` · `INACTIVE`. Takes no required fields. */
   inactive: (
-    val: Omit<components["schemas"]["ApiKeyInactive"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["ApiKeyFields"] = {},
   ): { authScheme: "API_KEY"; val: components["schemas"]["ApiKeyInactive"] } => ({
     authScheme: "API_KEY",
     val: { ...val, status: "INACTIVE" },
@@ -167,28 +171,28 @@ export type BasicState = components["schemas"]["BasicState"];
 export const BasicState = {
   /** `BASIC` · `INITIALIZING`. Takes no required fields. */
   initializing: (
-    val: Omit<components["schemas"]["Initializing"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "BASIC"; val: components["schemas"]["Initializing"] } => ({
     authScheme: "BASIC",
     val: { ...val, status: "INITIALIZING" },
   }),
   /** `BASIC` · `INITIATED`. Takes no required fields. */
   initiated: (
-    val: Omit<components["schemas"]["Initiated"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "BASIC"; val: components["schemas"]["Initiated"] } => ({
     authScheme: "BASIC",
     val: { ...val, status: "INITIATED" },
   }),
   /** `BASIC` · `ACTIVE`. Requires `username`. */
   active: (
-    val: Omit<components["schemas"]["BasicActive"], "status">,
+    val: components["schemas"]["StateBase"] & components["schemas"]["BasicFields"],
   ): { authScheme: "BASIC"; val: components["schemas"]["BasicActive"] } => ({
     authScheme: "BASIC",
     val: { ...val, status: "ACTIVE" },
   }),
   /** `BASIC` · `INACTIVE`. Requires `username`. */
   inactive: (
-    val: Omit<components["schemas"]["BasicInactive"], "status">,
+    val: components["schemas"]["StateBase"] & components["schemas"]["BasicFields"],
   ): { authScheme: "BASIC"; val: components["schemas"]["BasicInactive"] } => ({
     authScheme: "BASIC",
     val: { ...val, status: "INACTIVE" },
@@ -206,42 +210,42 @@ export type BillcomAuthState = components["schemas"]["BillcomAuthState"];
 export const BillcomAuthState = {
   /** `BILLCOM_AUTH` · `INITIALIZING`. Takes no required fields. */
   initializing: (
-    val: Omit<components["schemas"]["Initializing"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "BILLCOM_AUTH"; val: components["schemas"]["Initializing"] } => ({
     authScheme: "BILLCOM_AUTH",
     val: { ...val, status: "INITIALIZING" },
   }),
   /** `BILLCOM_AUTH` · `INITIATED`. Requires `redirectUrl`. */
   initiated: (
-    val: Omit<components["schemas"]["RedirectInitiated"], "status">,
+    val: components["schemas"]["StateBase"] & components["schemas"]["RedirectFields"],
   ): { authScheme: "BILLCOM_AUTH"; val: components["schemas"]["RedirectInitiated"] } => ({
     authScheme: "BILLCOM_AUTH",
     val: { ...val, status: "INITIATED" },
   }),
   /** `BILLCOM_AUTH` · `ACTIVE`. Requires `sessionId`, `devKey`. */
   active: (
-    val: Omit<components["schemas"]["BillcomAuthActive"], "status">,
+    val: components["schemas"]["StateBase"] & components["schemas"]["BillcomAuthFields"],
   ): { authScheme: "BILLCOM_AUTH"; val: components["schemas"]["BillcomAuthActive"] } => ({
     authScheme: "BILLCOM_AUTH",
     val: { ...val, status: "ACTIVE" },
   }),
   /** `BILLCOM_AUTH` · `INACTIVE`. Requires `sessionId`, `devKey`. */
   inactive: (
-    val: Omit<components["schemas"]["BillcomAuthInactive"], "status">,
+    val: components["schemas"]["StateBase"] & components["schemas"]["BillcomAuthFields"],
   ): { authScheme: "BILLCOM_AUTH"; val: components["schemas"]["BillcomAuthInactive"] } => ({
     authScheme: "BILLCOM_AUTH",
     val: { ...val, status: "INACTIVE" },
   }),
   /** `BILLCOM_AUTH` · `FAILED`. Takes no required fields. */
   failed: (
-    val: Omit<components["schemas"]["Failed"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["FailureFields"] = {},
   ): { authScheme: "BILLCOM_AUTH"; val: components["schemas"]["Failed"] } => ({
     authScheme: "BILLCOM_AUTH",
     val: { ...val, status: "FAILED" },
   }),
   /** `BILLCOM_AUTH` · `EXPIRED`. Takes no required fields. */
   expired: (
-    val: Omit<components["schemas"]["Expired"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["ExpiryFields"] = {},
   ): { authScheme: "BILLCOM_AUTH"; val: components["schemas"]["Expired"] } => ({
     authScheme: "BILLCOM_AUTH",
     val: { ...val, status: "EXPIRED" },
@@ -259,28 +263,28 @@ export type BearerTokenState = components["schemas"]["BearerTokenState"];
 export const BearerTokenState = {
   /** `BEARER_TOKEN` · `INITIALIZING`. Takes no required fields. */
   initializing: (
-    val: Omit<components["schemas"]["Initializing"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "BEARER_TOKEN"; val: components["schemas"]["Initializing"] } => ({
     authScheme: "BEARER_TOKEN",
     val: { ...val, status: "INITIALIZING" },
   }),
   /** `BEARER_TOKEN` · `INITIATED`. Takes no required fields. */
   initiated: (
-    val: Omit<components["schemas"]["Initiated"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "BEARER_TOKEN"; val: components["schemas"]["Initiated"] } => ({
     authScheme: "BEARER_TOKEN",
     val: { ...val, status: "INITIATED" },
   }),
   /** `BEARER_TOKEN` · `ACTIVE`. Requires `token`. */
   active: (
-    val: Omit<components["schemas"]["BearerTokenActive"], "status">,
+    val: components["schemas"]["StateBase"] & components["schemas"]["BearerTokenFields"],
   ): { authScheme: "BEARER_TOKEN"; val: components["schemas"]["BearerTokenActive"] } => ({
     authScheme: "BEARER_TOKEN",
     val: { ...val, status: "ACTIVE" },
   }),
   /** `BEARER_TOKEN` · `INACTIVE`. Requires `token`. */
   inactive: (
-    val: Omit<components["schemas"]["BearerTokenInactive"], "status">,
+    val: components["schemas"]["StateBase"] & components["schemas"]["BearerTokenFields"],
   ): { authScheme: "BEARER_TOKEN"; val: components["schemas"]["BearerTokenInactive"] } => ({
     authScheme: "BEARER_TOKEN",
     val: { ...val, status: "INACTIVE" },
@@ -298,28 +302,30 @@ export type GoogleServiceAccountState = components["schemas"]["GoogleServiceAcco
 export const GoogleServiceAccountState = {
   /** `GOOGLE_SERVICE_ACCOUNT` · `INITIALIZING`. Takes no required fields. */
   initializing: (
-    val: Omit<components["schemas"]["Initializing"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "GOOGLE_SERVICE_ACCOUNT"; val: components["schemas"]["Initializing"] } => ({
     authScheme: "GOOGLE_SERVICE_ACCOUNT",
     val: { ...val, status: "INITIALIZING" },
   }),
   /** `GOOGLE_SERVICE_ACCOUNT` · `INITIATED`. Requires `redirectUrl`. */
   initiated: (
-    val: Omit<components["schemas"]["GoogleServiceAccountInitiated"], "status">,
+    val: components["schemas"]["StateBase"] &
+      components["schemas"]["RedirectFields"] &
+      components["schemas"]["ComposioLinkFields"],
   ): {
     authScheme: "GOOGLE_SERVICE_ACCOUNT";
     val: components["schemas"]["GoogleServiceAccountInitiated"];
   } => ({ authScheme: "GOOGLE_SERVICE_ACCOUNT", val: { ...val, status: "INITIATED" } }),
   /** `GOOGLE_SERVICE_ACCOUNT` · `ACTIVE`. Requires `credentials_json`. */
   active: (
-    val: Omit<components["schemas"]["GoogleServiceAccountActive"], "status">,
+    val: components["schemas"]["StateBase"] & components["schemas"]["GoogleServiceAccountFields"],
   ): { authScheme: "GOOGLE_SERVICE_ACCOUNT"; val: components["schemas"]["GoogleServiceAccountActive"] } => ({
     authScheme: "GOOGLE_SERVICE_ACCOUNT",
     val: { ...val, status: "ACTIVE" },
   }),
   /** `GOOGLE_SERVICE_ACCOUNT` · `INACTIVE`. Requires `credentials_json`. */
   inactive: (
-    val: Omit<components["schemas"]["GoogleServiceAccountInactive"], "status">,
+    val: components["schemas"]["StateBase"] & components["schemas"]["GoogleServiceAccountFields"],
   ): {
     authScheme: "GOOGLE_SERVICE_ACCOUNT";
     val: components["schemas"]["GoogleServiceAccountInactive"];
@@ -337,42 +343,42 @@ export type NoAuthState = components["schemas"]["NoAuthState"];
 export const NoAuthState = {
   /** `NO_AUTH` · `INITIALIZING`. Takes no required fields. */
   initializing: (
-    val: Omit<components["schemas"]["Initializing"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "NO_AUTH"; val: components["schemas"]["Initializing"] } => ({
     authScheme: "NO_AUTH",
     val: { ...val, status: "INITIALIZING" },
   }),
   /** `NO_AUTH` · `INITIATED`. Takes no required fields. */
   initiated: (
-    val: Omit<components["schemas"]["Initiated"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "NO_AUTH"; val: components["schemas"]["Initiated"] } => ({
     authScheme: "NO_AUTH",
     val: { ...val, status: "INITIATED" },
   }),
   /** `NO_AUTH` · `ACTIVE`. Takes no required fields. */
   active: (
-    val: Omit<components["schemas"]["Active"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "NO_AUTH"; val: components["schemas"]["Active"] } => ({
     authScheme: "NO_AUTH",
     val: { ...val, status: "ACTIVE" },
   }),
   /** `NO_AUTH` · `INACTIVE`. Takes no required fields. */
   inactive: (
-    val: Omit<components["schemas"]["Inactive"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "NO_AUTH"; val: components["schemas"]["Inactive"] } => ({
     authScheme: "NO_AUTH",
     val: { ...val, status: "INACTIVE" },
   }),
   /** `NO_AUTH` · `FAILED`. Takes no required fields. */
   failed: (
-    val: Omit<components["schemas"]["Failed"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["FailureFields"] = {},
   ): { authScheme: "NO_AUTH"; val: components["schemas"]["Failed"] } => ({
     authScheme: "NO_AUTH",
     val: { ...val, status: "FAILED" },
   }),
   /** `NO_AUTH` · `EXPIRED`. Takes no required fields. */
   expired: (
-    val: Omit<components["schemas"]["Expired"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["ExpiryFields"] = {},
   ): { authScheme: "NO_AUTH"; val: components["schemas"]["Expired"] } => ({
     authScheme: "NO_AUTH",
     val: { ...val, status: "EXPIRED" },
@@ -390,42 +396,46 @@ export type BasicWithJwtState = components["schemas"]["BasicWithJwtState"];
 export const BasicWithJwtState = {
   /** `BASIC_WITH_JWT` · `INITIALIZING`. Takes no required fields. */
   initializing: (
-    val: Omit<components["schemas"]["Initializing"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "BASIC_WITH_JWT"; val: components["schemas"]["Initializing"] } => ({
     authScheme: "BASIC_WITH_JWT",
     val: { ...val, status: "INITIALIZING" },
   }),
   /** `BASIC_WITH_JWT` · `INITIATED`. Takes no required fields. */
   initiated: (
-    val: Omit<components["schemas"]["Initiated"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "BASIC_WITH_JWT"; val: components["schemas"]["Initiated"] } => ({
     authScheme: "BASIC_WITH_JWT",
     val: { ...val, status: "INITIATED" },
   }),
   /** `BASIC_WITH_JWT` · `ACTIVE`. Requires `username`, `password`. */
   active: (
-    val: Omit<components["schemas"]["BasicWithJwtActive"], "status">,
+    val: components["schemas"]["StateBase"] & components["schemas"]["BasicWithJwtFields"],
   ): { authScheme: "BASIC_WITH_JWT"; val: components["schemas"]["BasicWithJwtActive"] } => ({
     authScheme: "BASIC_WITH_JWT",
     val: { ...val, status: "ACTIVE" },
   }),
   /** `BASIC_WITH_JWT` · `INACTIVE`. Requires `username`, `password`. */
   inactive: (
-    val: Omit<components["schemas"]["BasicWithJwtInactive"], "status">,
+    val: components["schemas"]["StateBase"] & components["schemas"]["BasicWithJwtFields"],
   ): { authScheme: "BASIC_WITH_JWT"; val: components["schemas"]["BasicWithJwtInactive"] } => ({
     authScheme: "BASIC_WITH_JWT",
     val: { ...val, status: "INACTIVE" },
   }),
   /** `BASIC_WITH_JWT` · `FAILED`. Requires `username`, `password`. */
   failed: (
-    val: Omit<components["schemas"]["BasicWithJwtFailed"], "status">,
+    val: components["schemas"]["StateBase"] &
+      components["schemas"]["FailureFields"] &
+      components["schemas"]["BasicWithJwtFields"],
   ): { authScheme: "BASIC_WITH_JWT"; val: components["schemas"]["BasicWithJwtFailed"] } => ({
     authScheme: "BASIC_WITH_JWT",
     val: { ...val, status: "FAILED" },
   }),
   /** `BASIC_WITH_JWT` · `EXPIRED`. Requires `username`, `password`. */
   expired: (
-    val: Omit<components["schemas"]["BasicWithJwtExpired"], "status">,
+    val: components["schemas"]["StateBase"] &
+      components["schemas"]["ExpiryFields"] &
+      components["schemas"]["BasicWithJwtFields"],
   ): { authScheme: "BASIC_WITH_JWT"; val: components["schemas"]["BasicWithJwtExpired"] } => ({
     authScheme: "BASIC_WITH_JWT",
     val: { ...val, status: "EXPIRED" },
@@ -443,42 +453,42 @@ export type CalcomAuthState = components["schemas"]["CalcomAuthState"];
 export const CalcomAuthState = {
   /** `CALCOM_AUTH` · `INITIALIZING`. Takes no required fields. */
   initializing: (
-    val: Omit<components["schemas"]["Initializing"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "CALCOM_AUTH"; val: components["schemas"]["Initializing"] } => ({
     authScheme: "CALCOM_AUTH",
     val: { ...val, status: "INITIALIZING" },
   }),
   /** `CALCOM_AUTH` · `INITIATED`. Takes no required fields. */
   initiated: (
-    val: Omit<components["schemas"]["Initiated"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "CALCOM_AUTH"; val: components["schemas"]["Initiated"] } => ({
     authScheme: "CALCOM_AUTH",
     val: { ...val, status: "INITIATED" },
   }),
   /** `CALCOM_AUTH` · `ACTIVE`. Takes no required fields. */
   active: (
-    val: Omit<components["schemas"]["Active"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "CALCOM_AUTH"; val: components["schemas"]["Active"] } => ({
     authScheme: "CALCOM_AUTH",
     val: { ...val, status: "ACTIVE" },
   }),
   /** `CALCOM_AUTH` · `INACTIVE`. Takes no required fields. */
   inactive: (
-    val: Omit<components["schemas"]["Inactive"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "CALCOM_AUTH"; val: components["schemas"]["Inactive"] } => ({
     authScheme: "CALCOM_AUTH",
     val: { ...val, status: "INACTIVE" },
   }),
   /** `CALCOM_AUTH` · `FAILED`. Takes no required fields. */
   failed: (
-    val: Omit<components["schemas"]["Failed"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["FailureFields"] = {},
   ): { authScheme: "CALCOM_AUTH"; val: components["schemas"]["Failed"] } => ({
     authScheme: "CALCOM_AUTH",
     val: { ...val, status: "FAILED" },
   }),
   /** `CALCOM_AUTH` · `EXPIRED`. Takes no required fields. */
   expired: (
-    val: Omit<components["schemas"]["Expired"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["ExpiryFields"] = {},
   ): { authScheme: "CALCOM_AUTH"; val: components["schemas"]["Expired"] } => ({
     authScheme: "CALCOM_AUTH",
     val: { ...val, status: "EXPIRED" },
@@ -496,28 +506,28 @@ export type ServiceAccountState = components["schemas"]["ServiceAccountState"];
 export const ServiceAccountState = {
   /** `SERVICE_ACCOUNT` · `INITIALIZING`. Takes no required fields. */
   initializing: (
-    val: Omit<components["schemas"]["Initializing"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "SERVICE_ACCOUNT"; val: components["schemas"]["Initializing"] } => ({
     authScheme: "SERVICE_ACCOUNT",
     val: { ...val, status: "INITIALIZING" },
   }),
   /** `SERVICE_ACCOUNT` · `INITIATED`. Takes no required fields. */
   initiated: (
-    val: Omit<components["schemas"]["Initiated"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "SERVICE_ACCOUNT"; val: components["schemas"]["Initiated"] } => ({
     authScheme: "SERVICE_ACCOUNT",
     val: { ...val, status: "INITIATED" },
   }),
   /** `SERVICE_ACCOUNT` · `ACTIVE`. Requires `application_id`, `installation_id`, `private_key`. */
   active: (
-    val: Omit<components["schemas"]["ServiceAccountActive"], "status">,
+    val: components["schemas"]["StateBase"] & components["schemas"]["ServiceAccountFields"],
   ): { authScheme: "SERVICE_ACCOUNT"; val: components["schemas"]["ServiceAccountActive"] } => ({
     authScheme: "SERVICE_ACCOUNT",
     val: { ...val, status: "ACTIVE" },
   }),
   /** `SERVICE_ACCOUNT` · `INACTIVE`. Requires `application_id`, `installation_id`, `private_key`. */
   inactive: (
-    val: Omit<components["schemas"]["ServiceAccountInactive"], "status">,
+    val: components["schemas"]["StateBase"] & components["schemas"]["ServiceAccountFields"],
   ): { authScheme: "SERVICE_ACCOUNT"; val: components["schemas"]["ServiceAccountInactive"] } => ({
     authScheme: "SERVICE_ACCOUNT",
     val: { ...val, status: "INACTIVE" },
@@ -535,42 +545,42 @@ export type SamlState = components["schemas"]["SamlState"];
 export const SamlState = {
   /** `SAML` · `INITIALIZING`. Takes no required fields. */
   initializing: (
-    val: Omit<components["schemas"]["Initializing"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "SAML"; val: components["schemas"]["Initializing"] } => ({
     authScheme: "SAML",
     val: { ...val, status: "INITIALIZING" },
   }),
   /** `SAML` · `INITIATED`. Takes no required fields. */
   initiated: (
-    val: Omit<components["schemas"]["Initiated"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "SAML"; val: components["schemas"]["Initiated"] } => ({
     authScheme: "SAML",
     val: { ...val, status: "INITIATED" },
   }),
   /** `SAML` · `ACTIVE`. Takes no required fields. */
   active: (
-    val: Omit<components["schemas"]["Active"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "SAML"; val: components["schemas"]["Active"] } => ({
     authScheme: "SAML",
     val: { ...val, status: "ACTIVE" },
   }),
   /** `SAML` · `INACTIVE`. Takes no required fields. */
   inactive: (
-    val: Omit<components["schemas"]["Inactive"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "SAML"; val: components["schemas"]["Inactive"] } => ({
     authScheme: "SAML",
     val: { ...val, status: "INACTIVE" },
   }),
   /** `SAML` · `FAILED`. Takes no required fields. */
   failed: (
-    val: Omit<components["schemas"]["Failed"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["FailureFields"] = {},
   ): { authScheme: "SAML"; val: components["schemas"]["Failed"] } => ({
     authScheme: "SAML",
     val: { ...val, status: "FAILED" },
   }),
   /** `SAML` · `EXPIRED`. Takes no required fields. */
   expired: (
-    val: Omit<components["schemas"]["Expired"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["ExpiryFields"] = {},
   ): { authScheme: "SAML"; val: components["schemas"]["Expired"] } => ({
     authScheme: "SAML",
     val: { ...val, status: "EXPIRED" },
@@ -588,42 +598,54 @@ export type DcrOAuthState = components["schemas"]["DcrOAuthState"];
 export const DcrOAuthState = {
   /** `DCR_OAUTH` · `INITIALIZING`. Takes no required fields. */
   initializing: (
-    val: Omit<components["schemas"]["DcrOAuthInitializing"], "status"> = {},
+    val: components["schemas"]["StateBase"] &
+      components["schemas"]["OAuth2FlowFields"] &
+      components["schemas"]["DcrClientFields"] = {},
   ): { authScheme: "DCR_OAUTH"; val: components["schemas"]["DcrOAuthInitializing"] } => ({
     authScheme: "DCR_OAUTH",
     val: { ...val, status: "INITIALIZING" },
   }),
   /** `DCR_OAUTH` · `INITIATED`. Requires `redirectUrl`, `client_id`. */
   initiated: (
-    val: Omit<components["schemas"]["DcrOAuthInitiated"], "status">,
+    val: components["schemas"]["StateBase"] &
+      components["schemas"]["OAuth2FlowFields"] &
+      components["schemas"]["DcrClientFields"] &
+      components["schemas"]["RedirectFields"] &
+      components["schemas"]["DcrRegisteredClientFields"],
   ): { authScheme: "DCR_OAUTH"; val: components["schemas"]["DcrOAuthInitiated"] } => ({
     authScheme: "DCR_OAUTH",
     val: { ...val, status: "INITIATED" },
   }),
   /** `DCR_OAUTH` · `ACTIVE`. Requires `access_token`, `client_id`. */
   active: (
-    val: Omit<components["schemas"]["DcrOAuthActive"], "status">,
+    val: components["schemas"]["StateBase"] &
+      components["schemas"]["OAuth2TokenFields"] &
+      components["schemas"]["DcrClientFields"] &
+      components["schemas"]["DcrRegisteredClientFields"],
   ): { authScheme: "DCR_OAUTH"; val: components["schemas"]["DcrOAuthActive"] } => ({
     authScheme: "DCR_OAUTH",
     val: { ...val, status: "ACTIVE" },
   }),
   /** `DCR_OAUTH` · `INACTIVE`. Requires `access_token`, `client_id`. */
   inactive: (
-    val: Omit<components["schemas"]["DcrOAuthInactive"], "status">,
+    val: components["schemas"]["StateBase"] &
+      components["schemas"]["OAuth2TokenFields"] &
+      components["schemas"]["DcrClientFields"] &
+      components["schemas"]["DcrRegisteredClientFields"],
   ): { authScheme: "DCR_OAUTH"; val: components["schemas"]["DcrOAuthInactive"] } => ({
     authScheme: "DCR_OAUTH",
     val: { ...val, status: "INACTIVE" },
   }),
   /** `DCR_OAUTH` · `FAILED`. Takes no required fields. */
   failed: (
-    val: Omit<components["schemas"]["Failed"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["FailureFields"] = {},
   ): { authScheme: "DCR_OAUTH"; val: components["schemas"]["Failed"] } => ({
     authScheme: "DCR_OAUTH",
     val: { ...val, status: "FAILED" },
   }),
   /** `DCR_OAUTH` · `EXPIRED`. Takes no required fields. */
   expired: (
-    val: Omit<components["schemas"]["Expired"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["ExpiryFields"] = {},
   ): { authScheme: "DCR_OAUTH"; val: components["schemas"]["Expired"] } => ({
     authScheme: "DCR_OAUTH",
     val: { ...val, status: "EXPIRED" },
@@ -641,42 +663,44 @@ export type CimdOAuthState = components["schemas"]["CimdOAuthState"];
 export const CimdOAuthState = {
   /** `CIMD_OAUTH` · `INITIALIZING`. Takes no required fields. */
   initializing: (
-    val: Omit<components["schemas"]["OAuth2Initializing"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["OAuth2FlowFields"] = {},
   ): { authScheme: "CIMD_OAUTH"; val: components["schemas"]["OAuth2Initializing"] } => ({
     authScheme: "CIMD_OAUTH",
     val: { ...val, status: "INITIALIZING" },
   }),
   /** `CIMD_OAUTH` · `INITIATED`. Requires `redirectUrl`. */
   initiated: (
-    val: Omit<components["schemas"]["OAuth2Initiated"], "status">,
+    val: components["schemas"]["StateBase"] &
+      components["schemas"]["OAuth2FlowFields"] &
+      components["schemas"]["RedirectFields"],
   ): { authScheme: "CIMD_OAUTH"; val: components["schemas"]["OAuth2Initiated"] } => ({
     authScheme: "CIMD_OAUTH",
     val: { ...val, status: "INITIATED" },
   }),
   /** `CIMD_OAUTH` · `ACTIVE`. Requires `access_token`. */
   active: (
-    val: Omit<components["schemas"]["OAuth2Active"], "status">,
+    val: components["schemas"]["StateBase"] & components["schemas"]["OAuth2TokenFields"],
   ): { authScheme: "CIMD_OAUTH"; val: components["schemas"]["OAuth2Active"] } => ({
     authScheme: "CIMD_OAUTH",
     val: { ...val, status: "ACTIVE" },
   }),
   /** `CIMD_OAUTH` · `INACTIVE`. Requires `access_token`. */
   inactive: (
-    val: Omit<components["schemas"]["OAuth2Inactive"], "status">,
+    val: components["schemas"]["StateBase"] & components["schemas"]["OAuth2TokenFields"],
   ): { authScheme: "CIMD_OAUTH"; val: components["schemas"]["OAuth2Inactive"] } => ({
     authScheme: "CIMD_OAUTH",
     val: { ...val, status: "INACTIVE" },
   }),
   /** `CIMD_OAUTH` · `FAILED`. Takes no required fields. */
   failed: (
-    val: Omit<components["schemas"]["Failed"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["FailureFields"] = {},
   ): { authScheme: "CIMD_OAUTH"; val: components["schemas"]["Failed"] } => ({
     authScheme: "CIMD_OAUTH",
     val: { ...val, status: "FAILED" },
   }),
   /** `CIMD_OAUTH` · `EXPIRED`. Takes no required fields. */
   expired: (
-    val: Omit<components["schemas"]["Expired"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["ExpiryFields"] = {},
   ): { authScheme: "CIMD_OAUTH"; val: components["schemas"]["Expired"] } => ({
     authScheme: "CIMD_OAUTH",
     val: { ...val, status: "EXPIRED" },
@@ -694,42 +718,42 @@ export type S2SOAuth2State = components["schemas"]["S2SOAuth2State"];
 export const S2SOAuth2State = {
   /** `S2S_OAUTH2` · `INITIALIZING`. Takes no required fields. */
   initializing: (
-    val: Omit<components["schemas"]["Initializing"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "S2S_OAUTH2"; val: components["schemas"]["Initializing"] } => ({
     authScheme: "S2S_OAUTH2",
     val: { ...val, status: "INITIALIZING" },
   }),
   /** `S2S_OAUTH2` · `INITIATED`. Takes no required fields. */
   initiated: (
-    val: Omit<components["schemas"]["Initiated"], "status"> = {},
+    val: components["schemas"]["StateBase"] = {},
   ): { authScheme: "S2S_OAUTH2"; val: components["schemas"]["Initiated"] } => ({
     authScheme: "S2S_OAUTH2",
     val: { ...val, status: "INITIATED" },
   }),
   /** `S2S_OAUTH2` · `ACTIVE`. Requires `access_token`. */
   active: (
-    val: Omit<components["schemas"]["S2SOAuth2Active"], "status">,
+    val: components["schemas"]["StateBase"] & components["schemas"]["S2SOAuth2Fields"],
   ): { authScheme: "S2S_OAUTH2"; val: components["schemas"]["S2SOAuth2Active"] } => ({
     authScheme: "S2S_OAUTH2",
     val: { ...val, status: "ACTIVE" },
   }),
   /** `S2S_OAUTH2` · `INACTIVE`. Requires `access_token`. */
   inactive: (
-    val: Omit<components["schemas"]["S2SOAuth2Inactive"], "status">,
+    val: components["schemas"]["StateBase"] & components["schemas"]["S2SOAuth2Fields"],
   ): { authScheme: "S2S_OAUTH2"; val: components["schemas"]["S2SOAuth2Inactive"] } => ({
     authScheme: "S2S_OAUTH2",
     val: { ...val, status: "INACTIVE" },
   }),
   /** `S2S_OAUTH2` · `FAILED`. Takes no required fields. */
   failed: (
-    val: Omit<components["schemas"]["Failed"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["FailureFields"] = {},
   ): { authScheme: "S2S_OAUTH2"; val: components["schemas"]["Failed"] } => ({
     authScheme: "S2S_OAUTH2",
     val: { ...val, status: "FAILED" },
   }),
   /** `S2S_OAUTH2` · `EXPIRED`. Takes no required fields. */
   expired: (
-    val: Omit<components["schemas"]["Expired"], "status"> = {},
+    val: components["schemas"]["StateBase"] & components["schemas"]["ExpiryFields"] = {},
   ): { authScheme: "S2S_OAUTH2"; val: components["schemas"]["Expired"] } => ({
     authScheme: "S2S_OAUTH2",
     val: { ...val, status: "EXPIRED" },

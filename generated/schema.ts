@@ -408,10 +408,8 @@ export interface components {
       components["schemas"]["ExpiryFields"];
     /** REVOKED */
     Revoked: components["schemas"]["StateBase"] &
-      components["schemas"]["StatusRevoked"] & {
-        /** @description When access was revoked. */
-        revoked_at?: string;
-      };
+      components["schemas"]["StatusRevoked"] &
+      components["schemas"]["RevocationFields"];
     /** INITIALIZING */
     OAuth1Initializing: components["schemas"]["StateBase"] &
       components["schemas"]["StatusInitializing"] &
@@ -419,16 +417,8 @@ export interface components {
     /** INITIATED */
     OAuth1Initiated: components["schemas"]["StateBase"] &
       components["schemas"]["StatusInitiated"] &
-      components["schemas"]["OAuth1CallbackFields"] & {
-        /** @description The request token. */
-        oauth_token: string;
-        /** @description The provider's authorization URL. */
-        authUri: string;
-        /** @description The request token secret (secret). */
-        oauth_token_secret: string;
-        /** @description The URL to send the user to, to grant access. */
-        redirectUrl: string;
-      };
+      components["schemas"]["OAuth1CallbackFields"] &
+      components["schemas"]["OAuth1RequestTokenFields"];
     /** ACTIVE */
     OAuth1Active: components["schemas"]["StateBase"] &
       components["schemas"]["StatusActive"] &
@@ -489,10 +479,8 @@ export interface components {
     /** INITIATED */
     GoogleServiceAccountInitiated: components["schemas"]["StateBase"] &
       components["schemas"]["StatusInitiated"] &
-      components["schemas"]["RedirectFields"] & {
-        /** @description The Composio Link page that sends the user on to the provider. */
-        composio_link_redirect_url?: string;
-      };
+      components["schemas"]["RedirectFields"] &
+      components["schemas"]["ComposioLinkFields"];
     /** ACTIVE */
     GoogleServiceAccountActive: components["schemas"]["StateBase"] &
       components["schemas"]["StatusActive"] &
@@ -665,6 +653,14 @@ export interface components {
       /** @description More about why the connection failed. */
       error_description?: string;
     };
+    RevocationFields: {
+      /** @description When access was revoked. */
+      revoked_at?: string;
+    };
+    ComposioLinkFields: {
+      /** @description The Composio Link page that sends the user on to the provider. */
+      composio_link_redirect_url?: string;
+    };
     ExpiryFields: {
       /** @description When the connection expired. */
       expired_at?: string;
@@ -676,6 +672,16 @@ export interface components {
       callback_url?: string;
       /** @description The OAuth consumer key. */
       consumer_key?: string;
+    };
+    OAuth1RequestTokenFields: {
+      /** @description The request token. */
+      oauth_token: string;
+      /** @description The provider's authorization URL. */
+      authUri: string;
+      /** @description The request token secret (secret). */
+      oauth_token_secret: string;
+      /** @description The URL to send the user to, to grant access. */
+      redirectUrl: string;
     };
     OAuth1TokenFields: {
       /** @description The access token (secret). */

@@ -448,7 +448,7 @@ validate25.errors = vErrors;
 return errors === 0;
 }
 
-const schema14 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth1CallbackFields"},{"type":"object","required":["oauth_token","authUri","oauth_token_secret","redirectUrl"],"properties":{"oauth_token":{"type":"string"},"authUri":{"type":"string"},"oauth_token_secret":{"type":"string"},"redirectUrl":{"type":"string"}}}],"properties":{"status":{"const":"INITIATED"}},"required":["status"]};
+const schema14 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth1CallbackFields"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth1RequestTokenFields"}],"properties":{"status":{"const":"INITIATED"}},"required":["status"]};
 const schema15 = {"type":"object","required":["status"],"properties":{"status":{"type":"string","const":"INITIATED"}}};
 
 function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -503,6 +503,115 @@ validate34.errors = vErrors;
 return errors === 0;
 }
 
+const schema16 = {"type":"object","required":["oauth_token","authUri","oauth_token_secret","redirectUrl"],"properties":{"oauth_token":{"type":"string"},"authUri":{"type":"string"},"oauth_token_secret":{"type":"string"},"redirectUrl":{"type":"string"}}};
+
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.oauth_token === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "oauth_token"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.authUri === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "authUri"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.oauth_token_secret === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "oauth_token_secret"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.redirectUrl === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "redirectUrl"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.oauth_token !== undefined){
+if(typeof data.oauth_token !== "string"){
+const err4 = {instancePath:instancePath+"/oauth_token",schemaPath:"#/properties/oauth_token/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.authUri !== undefined){
+if(typeof data.authUri !== "string"){
+const err5 = {instancePath:instancePath+"/authUri",schemaPath:"#/properties/authUri/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.oauth_token_secret !== undefined){
+if(typeof data.oauth_token_secret !== "string"){
+const err6 = {instancePath:instancePath+"/oauth_token_secret",schemaPath:"#/properties/oauth_token_secret/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.redirectUrl !== undefined){
+if(typeof data.redirectUrl !== "string"){
+const err7 = {instancePath:instancePath+"/redirectUrl",schemaPath:"#/properties/redirectUrl/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate37.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -519,9 +628,13 @@ if(!(validate30(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
 errors = vErrors.length;
 }
+if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.oauth_token === undefined){
-const err0 = {instancePath,schemaPath:"#/allOf/3/required",keyword:"required",params:{missingProperty: "oauth_token"}};
+if(data.status === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -530,114 +643,14 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.authUri === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/3/required",keyword:"required",params:{missingProperty: "authUri"}};
+if(data.status !== undefined){
+if("INITIATED" !== data.status){
+const err1 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/const",keyword:"const",params:{allowedValue: "INITIATED"}};
 if(vErrors === null){
 vErrors = [err1];
 }
 else {
 vErrors.push(err1);
-}
-errors++;
-}
-if(data.oauth_token_secret === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/3/required",keyword:"required",params:{missingProperty: "oauth_token_secret"}};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.redirectUrl === undefined){
-const err3 = {instancePath,schemaPath:"#/allOf/3/required",keyword:"required",params:{missingProperty: "redirectUrl"}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.oauth_token !== undefined){
-if(typeof data.oauth_token !== "string"){
-const err4 = {instancePath:instancePath+"/oauth_token",schemaPath:"#/allOf/3/properties/oauth_token/type",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.authUri !== undefined){
-if(typeof data.authUri !== "string"){
-const err5 = {instancePath:instancePath+"/authUri",schemaPath:"#/allOf/3/properties/authUri/type",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.oauth_token_secret !== undefined){
-if(typeof data.oauth_token_secret !== "string"){
-const err6 = {instancePath:instancePath+"/oauth_token_secret",schemaPath:"#/allOf/3/properties/oauth_token_secret/type",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.redirectUrl !== undefined){
-if(typeof data.redirectUrl !== "string"){
-const err7 = {instancePath:instancePath+"/redirectUrl",schemaPath:"#/allOf/3/properties/redirectUrl/type",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-}
-else {
-const err8 = {instancePath,schemaPath:"#/allOf/3/type",keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.status === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"}};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(data.status !== undefined){
-if("INITIATED" !== data.status){
-const err10 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/const",keyword:"const",params:{allowedValue: "INITIATED"}};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
 }
 errors++;
 }
@@ -647,10 +660,10 @@ validate32.errors = vErrors;
 return errors === 0;
 }
 
-const schema16 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth1TokenFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
-const schema17 = {"type":"object","required":["status"],"properties":{"status":{"type":"string","const":"ACTIVE"}}};
+const schema17 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth1TokenFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
+const schema18 = {"type":"object","required":["status"],"properties":{"status":{"type":"string","const":"ACTIVE"}}};
 
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -698,13 +711,13 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate39.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
 
-const schema18 = {"type":"object","required":["oauth_token","oauth_token_secret"],"properties":{"oauth_token":{"type":"string"},"oauth_token_secret":{"type":"string"},"oauth_verifier":{"type":"string"},"consumer_key":{"type":"string"},"callback_url":{"type":"string"}}};
+const schema19 = {"type":"object","required":["oauth_token","oauth_token_secret"],"properties":{"oauth_token":{"type":"string"},"oauth_token_secret":{"type":"string"},"oauth_verifier":{"type":"string"},"consumer_key":{"type":"string"},"callback_url":{"type":"string"}}};
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -799,24 +812,24 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate41.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
-errors = vErrors.length;
-}
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -843,14 +856,14 @@ errors++;
 }
 }
 }
-validate37.errors = vErrors;
+validate39.errors = vErrors;
 return errors === 0;
 }
 
-const schema19 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusFailed"},{"$ref":"urn:composio:request-schemas#/$defs/FailureFields"}],"properties":{"status":{"const":"FAILED"}},"required":["status"]};
-const schema20 = {"type":"object","required":["status"],"properties":{"status":{"type":"string","const":"FAILED"}}};
+const schema20 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusFailed"},{"$ref":"urn:composio:request-schemas#/$defs/FailureFields"}],"properties":{"status":{"const":"FAILED"}},"required":["status"]};
+const schema21 = {"type":"object","required":["status"],"properties":{"status":{"type":"string","const":"FAILED"}}};
 
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -898,13 +911,13 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate45.errors = vErrors;
+validate47.errors = vErrors;
 return errors === 0;
 }
 
-const schema21 = {"type":"object","properties":{"error":{"type":"string"},"error_description":{"type":"string"}}};
+const schema22 = {"type":"object","properties":{"error":{"type":"string"},"error_description":{"type":"string"}}};
 
-function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -943,24 +956,24 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate47.errors = vErrors;
+validate49.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
-errors = vErrors.length;
-}
 if(!(validate47(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+errors = vErrors.length;
+}
+if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -987,14 +1000,14 @@ errors++;
 }
 }
 }
-validate43.errors = vErrors;
+validate45.errors = vErrors;
 return errors === 0;
 }
 
-const schema22 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusExpired"},{"$ref":"urn:composio:request-schemas#/$defs/ExpiryFields"}],"properties":{"status":{"const":"EXPIRED"}},"required":["status"]};
-const schema23 = {"type":"object","required":["status"],"properties":{"status":{"type":"string","const":"EXPIRED"}}};
+const schema23 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusExpired"},{"$ref":"urn:composio:request-schemas#/$defs/ExpiryFields"}],"properties":{"status":{"const":"EXPIRED"}},"required":["status"]};
+const schema24 = {"type":"object","required":["status"],"properties":{"status":{"type":"string","const":"EXPIRED"}}};
 
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1042,13 +1055,13 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate51.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
 
-const schema24 = {"type":"object","properties":{"expired_at":{"type":"string"}}};
+const schema25 = {"type":"object","properties":{"expired_at":{"type":"string"}}};
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1075,24 +1088,24 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate53.errors = vErrors;
+validate55.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate51(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
-errors = vErrors.length;
-}
 if(!(validate53(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+if(!(validate55(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1119,14 +1132,14 @@ errors++;
 }
 }
 }
-validate49.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
 
-const schema25 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth1TokenFields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
-const schema26 = {"type":"object","required":["status"],"properties":{"status":{"type":"string","const":"INACTIVE"}}};
+const schema26 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth1TokenFields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
+const schema27 = {"type":"object","required":["status"],"properties":{"status":{"type":"string","const":"INACTIVE"}}};
 
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1174,24 +1187,24 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate57.errors = vErrors;
+validate59.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
-if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1218,7 +1231,7 @@ errors++;
 }
 }
 }
-validate55.errors = vErrors;
+validate57.errors = vErrors;
 return errors === 0;
 }
 
@@ -1288,26 +1301,26 @@ errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
-if(!(validate37(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate39(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
-if(!(validate43(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate45(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
-if(!(validate49(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate51(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
-if(!(validate55(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+if(!(validate57(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
 }
@@ -1349,12 +1362,12 @@ validate24.errors = vErrors;
 return errors === 0;
 }
 
-const schema27 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"OAUTH2"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Active"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Inactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"},{"$ref":"urn:composio:request-schemas#/$defs/Revoked"}],"discriminator":{"propertyName":"status"}}}};
-const schema28 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitializing"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2FlowFields"}],"properties":{"status":{"const":"INITIALIZING"}},"required":["status"]};
-const schema29 = {"type":"object","properties":{"code_verifier":{"type":"string"},"callback_url":{"type":"string"},"finalRedirectUri":{"type":"string"},"webhook_signature":{"type":"string"},"state_prefix":{"type":"string","maxLength":40},"long_redirect_url":{"type":"boolean"}}};
+const schema28 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"OAUTH2"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Active"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Inactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"},{"$ref":"urn:composio:request-schemas#/$defs/Revoked"}],"discriminator":{"propertyName":"status"}}}};
+const schema29 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitializing"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2FlowFields"}],"properties":{"status":{"const":"INITIALIZING"}},"required":["status"]};
+const schema30 = {"type":"object","properties":{"code_verifier":{"type":"string"},"callback_url":{"type":"string"},"finalRedirectUri":{"type":"string"},"webhook_signature":{"type":"string"},"state_prefix":{"type":"string","maxLength":40},"long_redirect_url":{"type":"boolean"}}};
 const func2 = ((text) => [...text].length);
 
-function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1454,12 +1467,12 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate70.errors = vErrors;
+validate72.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -1470,8 +1483,8 @@ if(!(validate28(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
-if(!(validate70(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1498,14 +1511,14 @@ errors++;
 }
 }
 }
-validate67.errors = vErrors;
+validate69.errors = vErrors;
 return errors === 0;
 }
 
-const schema30 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2FlowFields"},{"$ref":"urn:composio:request-schemas#/$defs/RedirectFields"}],"properties":{"status":{"const":"INITIATED"}},"required":["status"]};
-const schema31 = {"type":"object","required":["redirectUrl"],"properties":{"redirectUrl":{"type":"string"}}};
+const schema31 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2FlowFields"},{"$ref":"urn:composio:request-schemas#/$defs/RedirectFields"}],"properties":{"status":{"const":"INITIATED"}},"required":["status"]};
+const schema32 = {"type":"object","required":["redirectUrl"],"properties":{"redirectUrl":{"type":"string"}}};
 
-function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1542,12 +1555,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate76.errors = vErrors;
+validate78.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -1558,12 +1571,12 @@ if(!(validate34(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
 errors = vErrors.length;
 }
-if(!(validate70(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
 errors = vErrors.length;
 }
-if(!(validate76(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(!(validate78(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1590,19 +1603,19 @@ errors++;
 }
 }
 }
-validate72.errors = vErrors;
+validate74.errors = vErrors;
 return errors === 0;
 }
 
-const schema32 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2TokenFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
-const schema33 = {"type":"object","required":["access_token"],"properties":{"access_token":{"type":"string"},"id_token":{"type":"string"},"token_type":{"type":"string"},"refresh_token":{"type":["string","null"]},"expires_in":{"$ref":"urn:composio:request-schemas#/$defs/TokenExpiresIn"},"scope":{"$ref":"urn:composio:request-schemas#/$defs/TokenScope"},"webhook_signature":{"type":"string"},"authed_user":{"type":"object","properties":{"access_token":{"type":"string"},"scope":{"type":"string"}}}}};
-const schema34 = {"type":["number","string","null"]};
+const schema33 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2TokenFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
+const schema34 = {"type":"object","required":["access_token"],"properties":{"access_token":{"type":"string"},"id_token":{"type":"string"},"token_type":{"type":"string"},"refresh_token":{"type":["string","null"]},"expires_in":{"$ref":"urn:composio:request-schemas#/$defs/TokenExpiresIn"},"scope":{"$ref":"urn:composio:request-schemas#/$defs/TokenScope"},"webhook_signature":{"type":"string"},"authed_user":{"type":"object","properties":{"access_token":{"type":"string"},"scope":{"type":"string"}}}}};
+const schema35 = {"type":["number","string","null"]};
 
-function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(((!(typeof data == "number")) && (typeof data !== "string")) && (data !== null)){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema34.type}};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema35.type}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1611,13 +1624,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate82.errors = vErrors;
+validate84.errors = vErrors;
 return errors === 0;
 }
 
-const schema35 = {"oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}},{"type":"null"}]};
+const schema36 = {"oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}},{"type":"null"}]};
 
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1719,12 +1732,12 @@ vErrors = null;
 }
 }
 }
-validate84.errors = vErrors;
+validate86.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1777,7 +1790,7 @@ errors++;
 if(data.refresh_token !== undefined){
 let data3 = data.refresh_token;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err4 = {instancePath:instancePath+"/refresh_token",schemaPath:"#/properties/refresh_token/type",keyword:"type",params:{type: schema33.properties.refresh_token.type}};
+const err4 = {instancePath:instancePath+"/refresh_token",schemaPath:"#/properties/refresh_token/type",keyword:"type",params:{type: schema34.properties.refresh_token.type}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1788,14 +1801,14 @@ errors++;
 }
 }
 if(data.expires_in !== undefined){
-if(!(validate82(data.expires_in, {instancePath:instancePath+"/expires_in",parentData:data,parentDataProperty:"expires_in",rootData}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+if(!(validate84(data.expires_in, {instancePath:instancePath+"/expires_in",parentData:data,parentDataProperty:"expires_in",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 }
 if(data.scope !== undefined){
-if(!(validate84(data.scope, {instancePath:instancePath+"/scope",parentData:data,parentDataProperty:"scope",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate86(data.scope, {instancePath:instancePath+"/scope",parentData:data,parentDataProperty:"scope",rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 }
@@ -1861,24 +1874,24 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate81.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
-if(!(validate81(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+if(!(validate83(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1905,25 +1918,25 @@ errors++;
 }
 }
 }
-validate78.errors = vErrors;
+validate80.errors = vErrors;
 return errors === 0;
 }
 
-const schema36 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2TokenFields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
+const schema37 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2TokenFields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
 
-function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
-if(!(validate81(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+if(!(validate83(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1950,14 +1963,14 @@ errors++;
 }
 }
 }
-validate87.errors = vErrors;
+validate89.errors = vErrors;
 return errors === 0;
 }
 
-const schema37 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusRevoked"},{"type":"object","properties":{"revoked_at":{"type":"string"}}}],"properties":{"status":{"const":"REVOKED"}},"required":["status"]};
-const schema38 = {"type":"object","required":["status"],"properties":{"status":{"type":"string","const":"REVOKED"}}};
+const schema38 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusRevoked"},{"$ref":"urn:composio:request-schemas#/$defs/RevocationFields"}],"properties":{"status":{"const":"REVOKED"}},"required":["status"]};
+const schema39 = {"type":"object","required":["status"],"properties":{"status":{"type":"string","const":"REVOKED"}}};
 
-function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2005,26 +2018,19 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate93.errors = vErrors;
+validate95.errors = vErrors;
 return errors === 0;
 }
 
+const schema40 = {"type":"object","properties":{"revoked_at":{"type":"string"}}};
 
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-if(!(validate93(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
-errors = vErrors.length;
-}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.revoked_at !== undefined){
 if(typeof data.revoked_at !== "string"){
-const err0 = {instancePath:instancePath+"/revoked_at",schemaPath:"#/allOf/2/properties/revoked_at/type",keyword:"type",params:{type: "string"}};
+const err0 = {instancePath:instancePath+"/revoked_at",schemaPath:"#/properties/revoked_at/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2036,7 +2042,7 @@ errors++;
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/allOf/2/type",keyword:"type",params:{type: "object"}};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2045,36 +2051,56 @@ vErrors.push(err1);
 }
 errors++;
 }
+validate97.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+if(!(validate95(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+errors = vErrors.length;
+}
+if(!(validate97(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+errors = vErrors.length;
+}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.status === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"}};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"}};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err0];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err0);
 }
 errors++;
 }
 if(data.status !== undefined){
 if("REVOKED" !== data.status){
-const err3 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/const",keyword:"const",params:{allowedValue: "REVOKED"}};
+const err1 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/const",keyword:"const",params:{allowedValue: "REVOKED"}};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err1];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err1);
 }
 errors++;
 }
 }
 }
-validate91.errors = vErrors;
+validate93.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2127,44 +2153,44 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
-if(!(validate67(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate69(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
-if(!(validate72(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate74(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
-if(!(validate78(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate80(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
-if(!(validate87(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+if(!(validate89(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
-if(!(validate43(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate45(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
-if(!(validate49(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate51(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "REVOKED"){
-if(!(validate91(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+if(!(validate93(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
 errors = vErrors.length;
 }
 }
@@ -2202,14 +2228,14 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate66.errors = vErrors;
+validate68.errors = vErrors;
 return errors === 0;
 }
 
-const schema39 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"API_KEY"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/ApiKeyActive"},{"$ref":"urn:composio:request-schemas#/$defs/ApiKeyInactive"}],"discriminator":{"propertyName":"status"}}}};
-const schema40 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitializing"}],"properties":{"status":{"const":"INITIALIZING"}},"required":["status"]};
+const schema41 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"API_KEY"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/ApiKeyActive"},{"$ref":"urn:composio:request-schemas#/$defs/ApiKeyInactive"}],"discriminator":{"propertyName":"status"}}}};
+const schema42 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitializing"}],"properties":{"status":{"const":"INITIALIZING"}},"required":["status"]};
 
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -2244,13 +2270,13 @@ errors++;
 }
 }
 }
-validate103.errors = vErrors;
+validate107.errors = vErrors;
 return errors === 0;
 }
 
-const schema41 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitiated"}],"properties":{"status":{"const":"INITIATED"}},"required":["status"]};
+const schema43 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitiated"}],"properties":{"status":{"const":"INITIATED"}},"required":["status"]};
 
-function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -2285,14 +2311,14 @@ errors++;
 }
 }
 }
-validate106.errors = vErrors;
+validate110.errors = vErrors;
 return errors === 0;
 }
 
-const schema42 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/ApiKeyFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
-const schema43 = {"type":"object","properties":{"generic_api_key":{"type":"string"},"api_key":{"type":"string"},"bearer_token":{"type":"string"},"basic_encoded":{"type":"string"}}};
+const schema44 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/ApiKeyFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
+const schema45 = {"type":"object","properties":{"generic_api_key":{"type":"string"},"api_key":{"type":"string"},"bearer_token":{"type":"string"},"basic_encoded":{"type":"string"}}};
 
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2355,24 +2381,24 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate112.errors = vErrors;
+validate116.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
-if(!(validate112(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(!(validate116(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2399,25 +2425,25 @@ errors++;
 }
 }
 }
-validate109.errors = vErrors;
+validate113.errors = vErrors;
 return errors === 0;
 }
 
-const schema44 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/ApiKeyFields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
+const schema46 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/ApiKeyFields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
 
-function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
-if(!(validate112(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(!(validate116(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2444,12 +2470,12 @@ errors++;
 }
 }
 }
-validate114.errors = vErrors;
+validate118.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2502,26 +2528,26 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
-if(!(validate103(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
-if(!(validate106(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate110(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
-if(!(validate109(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+if(!(validate113(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
-if(!(validate114(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate118(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
 errors = vErrors.length;
 }
 }
@@ -2559,15 +2585,15 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate102.errors = vErrors;
+validate106.errors = vErrors;
 return errors === 0;
 }
 
-const schema45 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"BASIC"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/BasicActive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicInactive"}],"discriminator":{"propertyName":"status"}}}};
-const schema46 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
-const schema47 = {"type":"object","required":["username"],"properties":{"username":{"type":"string"},"password":{"type":"string"}}};
+const schema47 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"BASIC"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/BasicActive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicInactive"}],"discriminator":{"propertyName":"status"}}}};
+const schema48 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
+const schema49 = {"type":"object","required":["username"],"properties":{"username":{"type":"string"},"password":{"type":"string"}}};
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2616,24 +2642,24 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate126.errors = vErrors;
+validate130.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
-if(!(validate126(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+if(!(validate130(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2660,25 +2686,25 @@ errors++;
 }
 }
 }
-validate123.errors = vErrors;
+validate127.errors = vErrors;
 return errors === 0;
 }
 
-const schema48 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicFields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
+const schema50 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicFields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
 
-function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
-if(!(validate126(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+if(!(validate130(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2705,12 +2731,12 @@ errors++;
 }
 }
 }
-validate128.errors = vErrors;
+validate132.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2763,26 +2789,26 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
-if(!(validate103(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
-if(!(validate106(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate110(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
-if(!(validate123(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+if(!(validate127(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
-if(!(validate128(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+if(!(validate132(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
 errors = vErrors.length;
 }
 }
@@ -2820,14 +2846,14 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate122.errors = vErrors;
+validate126.errors = vErrors;
 return errors === 0;
 }
 
-const schema49 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"BILLCOM_AUTH"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/RedirectInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/BillcomAuthActive"},{"$ref":"urn:composio:request-schemas#/$defs/BillcomAuthInactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"}],"discriminator":{"propertyName":"status"}}}};
-const schema50 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/RedirectFields"}],"properties":{"status":{"const":"INITIATED"}},"required":["status"]};
+const schema51 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"BILLCOM_AUTH"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/RedirectInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/BillcomAuthActive"},{"$ref":"urn:composio:request-schemas#/$defs/BillcomAuthInactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"}],"discriminator":{"propertyName":"status"}}}};
+const schema52 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/RedirectFields"}],"properties":{"status":{"const":"INITIATED"}},"required":["status"]};
 
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -2838,8 +2864,8 @@ if(!(validate34(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
 errors = vErrors.length;
 }
-if(!(validate76(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(!(validate78(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2866,14 +2892,14 @@ errors++;
 }
 }
 }
-validate137.errors = vErrors;
+validate141.errors = vErrors;
 return errors === 0;
 }
 
-const schema51 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/BillcomAuthFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
-const schema52 = {"type":"object","required":["sessionId","devKey"],"properties":{"sessionId":{"type":"string"},"devKey":{"type":"string"}}};
+const schema53 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/BillcomAuthFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
+const schema54 = {"type":"object","required":["sessionId","devKey"],"properties":{"sessionId":{"type":"string"},"devKey":{"type":"string"}}};
 
-function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2932,24 +2958,24 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate144.errors = vErrors;
+validate148.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
-if(!(validate144(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+if(!(validate148(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2976,25 +3002,25 @@ errors++;
 }
 }
 }
-validate141.errors = vErrors;
+validate145.errors = vErrors;
 return errors === 0;
 }
 
-const schema53 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/BillcomAuthFields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
+const schema55 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/BillcomAuthFields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
 
-function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
-if(!(validate144(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+if(!(validate148(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3021,12 +3047,12 @@ errors++;
 }
 }
 }
-validate146.errors = vErrors;
+validate150.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3079,38 +3105,38 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
-if(!(validate103(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
-if(!(validate137(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "ACTIVE"){
 if(!(validate141(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
 vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
 errors = vErrors.length;
 }
 }
+else if(tag0 === "ACTIVE"){
+if(!(validate145(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+}
 else if(tag0 === "INACTIVE"){
-if(!(validate146(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
+if(!(validate150(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
-if(!(validate43(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate45(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
-if(!(validate49(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate51(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 }
@@ -3148,15 +3174,15 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate136.errors = vErrors;
+validate140.errors = vErrors;
 return errors === 0;
 }
 
-const schema54 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"BEARER_TOKEN"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/BearerTokenActive"},{"$ref":"urn:composio:request-schemas#/$defs/BearerTokenInactive"}],"discriminator":{"propertyName":"status"}}}};
-const schema55 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/BearerTokenFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
-const schema56 = {"type":"object","required":["token"],"properties":{"token":{"type":"string"}}};
+const schema56 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"BEARER_TOKEN"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/BearerTokenActive"},{"$ref":"urn:composio:request-schemas#/$defs/BearerTokenInactive"}],"discriminator":{"propertyName":"status"}}}};
+const schema57 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/BearerTokenFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
+const schema58 = {"type":"object","required":["token"],"properties":{"token":{"type":"string"}}};
 
-function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3193,24 +3219,24 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate160.errors = vErrors;
+validate164.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
-if(!(validate160(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
+if(!(validate164(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3237,25 +3263,25 @@ errors++;
 }
 }
 }
-validate157.errors = vErrors;
+validate161.errors = vErrors;
 return errors === 0;
 }
 
-const schema57 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/BearerTokenFields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
+const schema59 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/BearerTokenFields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
 
-function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
-if(!(validate160(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
+if(!(validate164(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3282,12 +3308,12 @@ errors++;
 }
 }
 }
-validate162.errors = vErrors;
+validate166.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3340,26 +3366,26 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
-if(!(validate103(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
-if(!(validate106(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate110(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
-if(!(validate157(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
+if(!(validate161(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
-if(!(validate162(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate166(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
 errors = vErrors.length;
 }
 }
@@ -3397,32 +3423,21 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate156.errors = vErrors;
+validate160.errors = vErrors;
 return errors === 0;
 }
 
-const schema58 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"GOOGLE_SERVICE_ACCOUNT"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/GoogleServiceAccountInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/GoogleServiceAccountActive"},{"$ref":"urn:composio:request-schemas#/$defs/GoogleServiceAccountInactive"}],"discriminator":{"propertyName":"status"}}}};
-const schema59 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/RedirectFields"},{"type":"object","properties":{"composio_link_redirect_url":{"type":"string"}}}],"properties":{"status":{"const":"INITIATED"}},"required":["status"]};
+const schema60 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"GOOGLE_SERVICE_ACCOUNT"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/GoogleServiceAccountInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/GoogleServiceAccountActive"},{"$ref":"urn:composio:request-schemas#/$defs/GoogleServiceAccountInactive"}],"discriminator":{"propertyName":"status"}}}};
+const schema61 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/RedirectFields"},{"$ref":"urn:composio:request-schemas#/$defs/ComposioLinkFields"}],"properties":{"status":{"const":"INITIATED"}},"required":["status"]};
+const schema62 = {"type":"object","properties":{"composio_link_redirect_url":{"type":"string"}}};
 
-function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-if(!(validate34(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
-errors = vErrors.length;
-}
-if(!(validate76(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
-errors = vErrors.length;
-}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.composio_link_redirect_url !== undefined){
 if(typeof data.composio_link_redirect_url !== "string"){
-const err0 = {instancePath:instancePath+"/composio_link_redirect_url",schemaPath:"#/allOf/3/properties/composio_link_redirect_url/type",keyword:"type",params:{type: "string"}};
+const err0 = {instancePath:instancePath+"/composio_link_redirect_url",schemaPath:"#/properties/composio_link_redirect_url/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3434,7 +3449,7 @@ errors++;
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/allOf/3/type",keyword:"type",params:{type: "object"}};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3443,38 +3458,62 @@ vErrors.push(err1);
 }
 errors++;
 }
+validate179.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+if(!(validate34(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+errors = vErrors.length;
+}
+if(!(validate78(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+errors = vErrors.length;
+}
+if(!(validate179(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
+errors = vErrors.length;
+}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.status === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"}};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"}};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err0];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err0);
 }
 errors++;
 }
 if(data.status !== undefined){
 if("INITIATED" !== data.status){
-const err3 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/const",keyword:"const",params:{allowedValue: "INITIATED"}};
+const err1 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/const",keyword:"const",params:{allowedValue: "INITIATED"}};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err1];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err1);
 }
 errors++;
 }
 }
 }
-validate171.errors = vErrors;
+validate175.errors = vErrors;
 return errors === 0;
 }
 
-const schema60 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/GoogleServiceAccountFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
-const schema61 = {"type":"object","required":["credentials_json"],"properties":{"credentials_json":{"type":"string"}}};
+const schema63 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/GoogleServiceAccountFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
+const schema64 = {"type":"object","required":["credentials_json"],"properties":{"credentials_json":{"type":"string"}}};
 
-function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3511,24 +3550,24 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate178.errors = vErrors;
+validate184.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
-if(!(validate178(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+if(!(validate184(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3555,25 +3594,25 @@ errors++;
 }
 }
 }
-validate175.errors = vErrors;
+validate181.errors = vErrors;
 return errors === 0;
 }
 
-const schema62 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/GoogleServiceAccountFields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
+const schema65 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/GoogleServiceAccountFields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
 
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
-if(!(validate178(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+if(!(validate184(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3600,12 +3639,12 @@ errors++;
 }
 }
 }
-validate180.errors = vErrors;
+validate186.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3658,26 +3697,26 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
-if(!(validate103(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
-if(!(validate171(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "ACTIVE"){
 if(!(validate175(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
 vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 }
+else if(tag0 === "ACTIVE"){
+if(!(validate181(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+errors = vErrors.length;
+}
+}
 else if(tag0 === "INACTIVE"){
-if(!(validate180(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.errors);
+if(!(validate186(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate186.errors : vErrors.concat(validate186.errors);
 errors = vErrors.length;
 }
 }
@@ -3715,23 +3754,23 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate170.errors = vErrors;
+validate174.errors = vErrors;
 return errors === 0;
 }
 
-const schema63 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"NO_AUTH"},"val":{"$ref":"urn:composio:request-schemas#/$defs/CommonVal"}}};
-const schema64 = {"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/Active"},{"$ref":"urn:composio:request-schemas#/$defs/Inactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"}],"discriminator":{"propertyName":"status"}};
-const schema65 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
+const schema66 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"NO_AUTH"},"val":{"$ref":"urn:composio:request-schemas#/$defs/CommonVal"}}};
+const schema67 = {"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/Active"},{"$ref":"urn:composio:request-schemas#/$defs/Inactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"}],"discriminator":{"propertyName":"status"}};
+const schema68 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
 
-function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3758,21 +3797,21 @@ errors++;
 }
 }
 }
-validate190.errors = vErrors;
+validate196.errors = vErrors;
 return errors === 0;
 }
 
-const schema66 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
+const schema69 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
 
-function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3799,50 +3838,50 @@ errors++;
 }
 }
 }
-validate193.errors = vErrors;
+validate199.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
-if(!(validate103(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate107(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
-if(!(validate106(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate110(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
-if(!(validate190(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+if(!(validate196(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
-if(!(validate193(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+if(!(validate199(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
-if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
-if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate51(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 }
@@ -3868,12 +3907,12 @@ vErrors.push(err1);
 errors++;
 }
 }
-validate189.errors = vErrors;
+validate195.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3921,8 +3960,8 @@ errors++;
 }
 }
 if(data.val !== undefined){
-if(!(validate189(data.val, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+if(!(validate195(data.val, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
 errors = vErrors.length;
 }
 }
@@ -3937,15 +3976,15 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate188.errors = vErrors;
+validate194.errors = vErrors;
 return errors === 0;
 }
 
-const schema67 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"BASIC_WITH_JWT"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtActive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtInactive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtFailed"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtExpired"}],"discriminator":{"propertyName":"status"}}}};
-const schema68 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
-const schema69 = {"type":"object","required":["username","password"],"properties":{"username":{"type":"string"},"password":{"type":"string"}}};
+const schema70 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"BASIC_WITH_JWT"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtActive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtInactive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtFailed"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtExpired"}],"discriminator":{"propertyName":"status"}}}};
+const schema71 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
+const schema72 = {"type":"object","required":["username","password"],"properties":{"username":{"type":"string"},"password":{"type":"string"}}};
 
-function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4004,24 +4043,24 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate207.errors = vErrors;
+validate213.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
-if(!(validate207(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+if(!(validate213(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4048,25 +4087,25 @@ errors++;
 }
 }
 }
-validate204.errors = vErrors;
+validate210.errors = vErrors;
 return errors === 0;
 }
 
-const schema70 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtFields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
+const schema73 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtFields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
 
-function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
-if(!(validate207(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+if(!(validate213(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4093,29 +4132,29 @@ errors++;
 }
 }
 }
-validate209.errors = vErrors;
+validate215.errors = vErrors;
 return errors === 0;
 }
 
-const schema71 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusFailed"},{"$ref":"urn:composio:request-schemas#/$defs/FailureFields"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtFields"}],"properties":{"status":{"const":"FAILED"}},"required":["status"]};
+const schema74 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusFailed"},{"$ref":"urn:composio:request-schemas#/$defs/FailureFields"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtFields"}],"properties":{"status":{"const":"FAILED"}},"required":["status"]};
 
-function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
-errors = vErrors.length;
-}
 if(!(validate47(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
 errors = vErrors.length;
 }
-if(!(validate207(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+errors = vErrors.length;
+}
+if(!(validate213(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4142,29 +4181,29 @@ errors++;
 }
 }
 }
-validate213.errors = vErrors;
+validate219.errors = vErrors;
 return errors === 0;
 }
 
-const schema72 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusExpired"},{"$ref":"urn:composio:request-schemas#/$defs/ExpiryFields"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtFields"}],"properties":{"status":{"const":"EXPIRED"}},"required":["status"]};
+const schema75 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusExpired"},{"$ref":"urn:composio:request-schemas#/$defs/ExpiryFields"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtFields"}],"properties":{"status":{"const":"EXPIRED"}},"required":["status"]};
 
-function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate51(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
-errors = vErrors.length;
-}
 if(!(validate53(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
 errors = vErrors.length;
 }
-if(!(validate207(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+if(!(validate55(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+if(!(validate213(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4191,12 +4230,12 @@ errors++;
 }
 }
 }
-validate218.errors = vErrors;
+validate224.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4249,38 +4288,38 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
-if(!(validate103(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
-if(!(validate106(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate110(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
-if(!(validate204(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate204.errors : vErrors.concat(validate204.errors);
+if(!(validate210(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate210.errors : vErrors.concat(validate210.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
-if(!(validate209(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
+if(!(validate215(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
-if(!(validate213(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+if(!(validate219(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate219.errors : vErrors.concat(validate219.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
-if(!(validate218(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+if(!(validate224(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
 errors = vErrors.length;
 }
 }
@@ -4318,13 +4357,13 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate203.errors = vErrors;
+validate209.errors = vErrors;
 return errors === 0;
 }
 
-const schema73 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"CALCOM_AUTH"},"val":{"$ref":"urn:composio:request-schemas#/$defs/CommonVal"}}};
+const schema76 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"CALCOM_AUTH"},"val":{"$ref":"urn:composio:request-schemas#/$defs/CommonVal"}}};
 
-function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate235(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4372,8 +4411,8 @@ errors++;
 }
 }
 if(data.val !== undefined){
-if(!(validate189(data.val, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+if(!(validate195(data.val, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
 errors = vErrors.length;
 }
 }
@@ -4388,15 +4427,15 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate229.errors = vErrors;
+validate235.errors = vErrors;
 return errors === 0;
 }
 
-const schema74 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"SERVICE_ACCOUNT"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/ServiceAccountActive"},{"$ref":"urn:composio:request-schemas#/$defs/ServiceAccountInactive"}],"discriminator":{"propertyName":"status"}}}};
-const schema75 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/ServiceAccountFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
-const schema76 = {"type":"object","required":["application_id","installation_id","private_key"],"properties":{"application_id":{"type":"string"},"installation_id":{"type":"string"},"private_key":{"type":"string"}}};
+const schema77 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"SERVICE_ACCOUNT"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/ServiceAccountActive"},{"$ref":"urn:composio:request-schemas#/$defs/ServiceAccountInactive"}],"discriminator":{"propertyName":"status"}}}};
+const schema78 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/ServiceAccountFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
+const schema79 = {"type":"object","required":["application_id","installation_id","private_key"],"properties":{"application_id":{"type":"string"},"installation_id":{"type":"string"},"private_key":{"type":"string"}}};
 
-function validate235(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4477,24 +4516,24 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate235.errors = vErrors;
+validate241.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
-if(!(validate235(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate235.errors : vErrors.concat(validate235.errors);
+if(!(validate241(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate241.errors : vErrors.concat(validate241.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4521,25 +4560,25 @@ errors++;
 }
 }
 }
-validate232.errors = vErrors;
+validate238.errors = vErrors;
 return errors === 0;
 }
 
-const schema77 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/ServiceAccountFields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
+const schema80 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/ServiceAccountFields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
 
-function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
-if(!(validate235(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate235.errors : vErrors.concat(validate235.errors);
+if(!(validate241(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate241.errors : vErrors.concat(validate241.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4566,12 +4605,12 @@ errors++;
 }
 }
 }
-validate237.errors = vErrors;
+validate243.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4624,26 +4663,26 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
-if(!(validate103(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
-if(!(validate106(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate110(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
-if(!(validate232(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
+if(!(validate238(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate238.errors : vErrors.concat(validate238.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
-if(!(validate237(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate237.errors : vErrors.concat(validate237.errors);
+if(!(validate243(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
 errors = vErrors.length;
 }
 }
@@ -4681,13 +4720,13 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate231.errors = vErrors;
+validate237.errors = vErrors;
 return errors === 0;
 }
 
-const schema78 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"SAML"},"val":{"$ref":"urn:composio:request-schemas#/$defs/CommonVal"}}};
+const schema81 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"SAML"},"val":{"$ref":"urn:composio:request-schemas#/$defs/CommonVal"}}};
 
-function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4735,8 +4774,8 @@ errors++;
 }
 }
 if(data.val !== undefined){
-if(!(validate189(data.val, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+if(!(validate195(data.val, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
 errors = vErrors.length;
 }
 }
@@ -4751,15 +4790,15 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate245.errors = vErrors;
+validate251.errors = vErrors;
 return errors === 0;
 }
 
-const schema79 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"DCR_OAUTH"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/DcrOAuthInitializing"},{"$ref":"urn:composio:request-schemas#/$defs/DcrOAuthInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/DcrOAuthActive"},{"$ref":"urn:composio:request-schemas#/$defs/DcrOAuthInactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"}],"discriminator":{"propertyName":"status"}}}};
-const schema80 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitializing"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2FlowFields"},{"$ref":"urn:composio:request-schemas#/$defs/DcrClientFields"}],"properties":{"status":{"const":"INITIALIZING"}},"required":["status"]};
-const schema81 = {"type":"object","properties":{"client_id":{"type":"string"},"client_secret":{"type":"string"},"client_id_issued_at":{"type":"number"},"client_secret_expires_at":{"type":"number"}}};
+const schema82 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"DCR_OAUTH"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/DcrOAuthInitializing"},{"$ref":"urn:composio:request-schemas#/$defs/DcrOAuthInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/DcrOAuthActive"},{"$ref":"urn:composio:request-schemas#/$defs/DcrOAuthInactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"}],"discriminator":{"propertyName":"status"}}}};
+const schema83 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitializing"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2FlowFields"},{"$ref":"urn:composio:request-schemas#/$defs/DcrClientFields"}],"properties":{"status":{"const":"INITIALIZING"}},"required":["status"]};
+const schema84 = {"type":"object","properties":{"client_id":{"type":"string"},"client_secret":{"type":"string"},"client_id_issued_at":{"type":"number"},"client_secret_expires_at":{"type":"number"}}};
 
-function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4822,12 +4861,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate252.errors = vErrors;
+validate258.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -4838,12 +4877,12 @@ if(!(validate28(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
-if(!(validate70(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
 errors = vErrors.length;
 }
-if(!(validate252(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+if(!(validate258(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4870,14 +4909,14 @@ errors++;
 }
 }
 }
-validate248.errors = vErrors;
+validate254.errors = vErrors;
 return errors === 0;
 }
 
-const schema82 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2FlowFields"},{"$ref":"urn:composio:request-schemas#/$defs/DcrClientFields"},{"$ref":"urn:composio:request-schemas#/$defs/RedirectFields"},{"$ref":"urn:composio:request-schemas#/$defs/DcrRegisteredClientFields"}],"properties":{"status":{"const":"INITIATED"}},"required":["status"]};
-const schema83 = {"type":"object","required":["client_id"],"properties":{"client_id":{"type":"string"}}};
+const schema85 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInitiated"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2FlowFields"},{"$ref":"urn:composio:request-schemas#/$defs/DcrClientFields"},{"$ref":"urn:composio:request-schemas#/$defs/RedirectFields"},{"$ref":"urn:composio:request-schemas#/$defs/DcrRegisteredClientFields"}],"properties":{"status":{"const":"INITIATED"}},"required":["status"]};
+const schema86 = {"type":"object","required":["client_id"],"properties":{"client_id":{"type":"string"}}};
 
-function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4914,12 +4953,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate260.errors = vErrors;
+validate266.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -4930,20 +4969,20 @@ if(!(validate34(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
 errors = vErrors.length;
 }
-if(!(validate70(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
 errors = vErrors.length;
 }
-if(!(validate252(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+if(!(validate258(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
 errors = vErrors.length;
 }
-if(!(validate76(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(!(validate78(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
-if(!(validate260(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
+if(!(validate266(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4970,33 +5009,33 @@ errors++;
 }
 }
 }
-validate254.errors = vErrors;
+validate260.errors = vErrors;
 return errors === 0;
 }
 
-const schema84 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2TokenFields"},{"$ref":"urn:composio:request-schemas#/$defs/DcrClientFields"},{"$ref":"urn:composio:request-schemas#/$defs/DcrRegisteredClientFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
+const schema87 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2TokenFields"},{"$ref":"urn:composio:request-schemas#/$defs/DcrClientFields"},{"$ref":"urn:composio:request-schemas#/$defs/DcrRegisteredClientFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
 
-function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
-if(!(validate81(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+if(!(validate83(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
-if(!(validate252(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+if(!(validate258(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
 errors = vErrors.length;
 }
-if(!(validate260(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
+if(!(validate266(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5023,33 +5062,33 @@ errors++;
 }
 }
 }
-validate262.errors = vErrors;
+validate268.errors = vErrors;
 return errors === 0;
 }
 
-const schema85 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2TokenFields"},{"$ref":"urn:composio:request-schemas#/$defs/DcrClientFields"},{"$ref":"urn:composio:request-schemas#/$defs/DcrRegisteredClientFields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
+const schema88 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2TokenFields"},{"$ref":"urn:composio:request-schemas#/$defs/DcrClientFields"},{"$ref":"urn:composio:request-schemas#/$defs/DcrRegisteredClientFields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
 
-function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate274(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
-if(!(validate81(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+if(!(validate83(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
-if(!(validate252(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+if(!(validate258(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
 errors = vErrors.length;
 }
-if(!(validate260(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
+if(!(validate266(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5076,12 +5115,12 @@ errors++;
 }
 }
 }
-validate268.errors = vErrors;
+validate274.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5134,38 +5173,38 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
-if(!(validate248(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "INITIATED"){
 if(!(validate254(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
 vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
 errors = vErrors.length;
 }
 }
-else if(tag0 === "ACTIVE"){
-if(!(validate262(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
+else if(tag0 === "INITIATED"){
+if(!(validate260(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
 errors = vErrors.length;
 }
 }
-else if(tag0 === "INACTIVE"){
+else if(tag0 === "ACTIVE"){
 if(!(validate268(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
 vErrors = vErrors === null ? validate268.errors : vErrors.concat(validate268.errors);
 errors = vErrors.length;
 }
 }
+else if(tag0 === "INACTIVE"){
+if(!(validate274(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
+errors = vErrors.length;
+}
+}
 else if(tag0 === "FAILED"){
-if(!(validate43(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate45(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
-if(!(validate49(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate51(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 }
@@ -5203,13 +5242,13 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate247.errors = vErrors;
+validate253.errors = vErrors;
 return errors === 0;
 }
 
-const schema86 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"CIMD_OAUTH"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Active"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Inactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"}],"discriminator":{"propertyName":"status"}}}};
+const schema89 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"CIMD_OAUTH"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Active"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2Inactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"}],"discriminator":{"propertyName":"status"}}}};
 
-function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5262,38 +5301,38 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
-if(!(validate67(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate69(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
-if(!(validate72(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate74(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
-if(!(validate78(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate80(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
-if(!(validate87(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+if(!(validate89(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
-if(!(validate43(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate45(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
-if(!(validate49(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate51(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 }
@@ -5331,15 +5370,15 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate280.errors = vErrors;
+validate286.errors = vErrors;
 return errors === 0;
 }
 
-const schema87 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"S2S_OAUTH2"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/S2SOAuth2Active"},{"$ref":"urn:composio:request-schemas#/$defs/S2SOAuth2Inactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"}],"discriminator":{"propertyName":"status"}}}};
-const schema88 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/S2SOAuth2Fields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
-const schema89 = {"type":"object","required":["access_token"],"properties":{"access_token":{"type":"string"},"token_type":{"type":"string"},"expires_in":{"$ref":"urn:composio:request-schemas#/$defs/TokenExpiresIn"},"scope":{"$ref":"urn:composio:request-schemas#/$defs/TokenScope"},"client_id":{"type":"string"},"client_secret":{"type":"string"}}};
+const schema90 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"S2S_OAUTH2"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/S2SOAuth2Active"},{"$ref":"urn:composio:request-schemas#/$defs/S2SOAuth2Inactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"}],"discriminator":{"propertyName":"status"}}}};
+const schema91 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/S2SOAuth2Fields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
+const schema92 = {"type":"object","required":["access_token"],"properties":{"access_token":{"type":"string"},"token_type":{"type":"string"},"expires_in":{"$ref":"urn:composio:request-schemas#/$defs/TokenExpiresIn"},"scope":{"$ref":"urn:composio:request-schemas#/$defs/TokenScope"},"client_id":{"type":"string"},"client_secret":{"type":"string"}}};
 
-function validate291(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate297(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5378,14 +5417,14 @@ errors++;
 }
 }
 if(data.expires_in !== undefined){
-if(!(validate82(data.expires_in, {instancePath:instancePath+"/expires_in",parentData:data,parentDataProperty:"expires_in",rootData}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+if(!(validate84(data.expires_in, {instancePath:instancePath+"/expires_in",parentData:data,parentDataProperty:"expires_in",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 }
 if(data.scope !== undefined){
-if(!(validate84(data.scope, {instancePath:instancePath+"/scope",parentData:data,parentDataProperty:"scope",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate86(data.scope, {instancePath:instancePath+"/scope",parentData:data,parentDataProperty:"scope",rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 }
@@ -5424,24 +5463,24 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate291.errors = vErrors;
+validate297.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate288(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate294(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
-if(!(validate291(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate291.errors : vErrors.concat(validate291.errors);
+if(!(validate297(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate297.errors : vErrors.concat(validate297.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5468,25 +5507,25 @@ errors++;
 }
 }
 }
-validate288.errors = vErrors;
+validate294.errors = vErrors;
 return errors === 0;
 }
 
-const schema90 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/S2SOAuth2Fields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
+const schema93 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusInactive"},{"$ref":"urn:composio:request-schemas#/$defs/S2SOAuth2Fields"}],"properties":{"status":{"const":"INACTIVE"}},"required":["status"]};
 
-function validate295(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate301(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
-if(!(validate291(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate291.errors : vErrors.concat(validate291.errors);
+if(!(validate297(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate297.errors : vErrors.concat(validate297.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5513,12 +5552,12 @@ errors++;
 }
 }
 }
-validate295.errors = vErrors;
+validate301.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate287(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate293(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5571,38 +5610,38 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
-if(!(validate103(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
-if(!(validate106(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate110(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
-if(!(validate288(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate288.errors : vErrors.concat(validate288.errors);
+if(!(validate294(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate294.errors : vErrors.concat(validate294.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
-if(!(validate295(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate295.errors : vErrors.concat(validate295.errors);
+if(!(validate301(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate301.errors : vErrors.concat(validate301.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
-if(!(validate43(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate45(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
-if(!(validate49(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate51(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 }
@@ -5640,7 +5679,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate287.errors = vErrors;
+validate293.errors = vErrors;
 return errors === 0;
 }
 
@@ -5658,86 +5697,86 @@ errors = vErrors.length;
 }
 }
 else if(tag0 === "OAUTH2"){
-if(!(validate66(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+if(!(validate68(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "API_KEY"){
-if(!(validate102(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+if(!(validate106(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "BASIC"){
-if(!(validate122(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+if(!(validate126(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "BILLCOM_AUTH"){
-if(!(validate136(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+if(!(validate140(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "BEARER_TOKEN"){
-if(!(validate156(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+if(!(validate160(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "GOOGLE_SERVICE_ACCOUNT"){
-if(!(validate170(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+if(!(validate174(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "NO_AUTH"){
-if(!(validate188(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
+if(!(validate194(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "BASIC_WITH_JWT"){
-if(!(validate203(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+if(!(validate209(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "CALCOM_AUTH"){
-if(!(validate229(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
+if(!(validate235(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate235.errors : vErrors.concat(validate235.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "SERVICE_ACCOUNT"){
-if(!(validate231(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
+if(!(validate237(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate237.errors : vErrors.concat(validate237.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "SAML"){
-if(!(validate245(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
+if(!(validate251(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "DCR_OAUTH"){
-if(!(validate247(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+if(!(validate253(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "CIMD_OAUTH"){
-if(!(validate280(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+if(!(validate286(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate286.errors : vErrors.concat(validate286.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "S2S_OAUTH2"){
-if(!(validate287(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate287.errors : vErrors.concat(validate287.errors);
+if(!(validate293(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate293.errors : vErrors.concat(validate293.errors);
 errors = vErrors.length;
 }
 }
@@ -5767,9 +5806,9 @@ validate23.errors = vErrors;
 return errors === 0;
 }
 
-const schema91 = {"type":"object","properties":{"account_type":{"type":"string","enum":["PRIVATE","SHARED"]},"acl_config_for_shared":{"type":"object","properties":{"allow_all_users":{"type":"boolean"},"allowed_user_ids":{"type":"array","items":{"type":"string"}},"not_allowed_user_ids":{"type":"array","items":{"type":"string"}}}}}};
+const schema94 = {"type":"object","properties":{"account_type":{"type":"string","enum":["PRIVATE","SHARED"]},"acl_config_for_shared":{"type":"object","properties":{"allow_all_users":{"type":"boolean"},"allowed_user_ids":{"type":"array","items":{"type":"string"}},"not_allowed_user_ids":{"type":"array","items":{"type":"string"}}}}}};
 
-function validate321(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate327(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5786,7 +5825,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data0 === "PRIVATE") || (data0 === "SHARED"))){
-const err1 = {instancePath:instancePath+"/account_type",schemaPath:"#/properties/account_type/enum",keyword:"enum",params:{allowedValues: schema91.properties.account_type.enum}};
+const err1 = {instancePath:instancePath+"/account_type",schemaPath:"#/properties/account_type/enum",keyword:"enum",params:{allowedValues: schema94.properties.account_type.enum}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5890,7 +5929,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate321.errors = vErrors;
+validate327.errors = vErrors;
 return errors === 0;
 }
 
@@ -6041,8 +6080,8 @@ errors++;
 }
 }
 if(data2.experimental !== undefined){
-if(!(validate321(data2.experimental, {instancePath:instancePath+"/connection/experimental",parentData:data2,parentDataProperty:"experimental",rootData}))){
-vErrors = vErrors === null ? validate321.errors : vErrors.concat(validate321.errors);
+if(!(validate327(data2.experimental, {instancePath:instancePath+"/connection/experimental",parentData:data2,parentDataProperty:"experimental",rootData}))){
+vErrors = vErrors === null ? validate327.errors : vErrors.concat(validate327.errors);
 errors = vErrors.length;
 }
 }

@@ -200,7 +200,7 @@ export function emitBuilders(union: BuilderUnion): EmittedFile {
                   : "Takes no required fields.";
                 writer.writeLine(`/** \`${member.value}\` · \`${v.value}\`. ${required} */`);
                 const nested = propertyKey(member.nestedProperty);
-                const param = `${nested}: Omit<${v.typeExpr}, ${JSON.stringify(member.nestedDiscriminator)}>${v.requiredFields.length ? "" : " = {}"}`;
+                const param = `${nested}: ${v.inputType}${v.requiredFields.length ? "" : " = {}"}`;
                 const returns = `{ ${propertyKey(member.discriminator)}: ${JSON.stringify(member.value)}; ${nested}: ${v.typeExpr} }`;
                 // `status` goes last so that a stray key in the input cannot change it.
                 const value = `{ ${propertyKey(member.discriminator)}: ${JSON.stringify(member.value)}, ${nested}: { ...${nested}, ${propertyKey(member.nestedDiscriminator)}: ${JSON.stringify(v.value)} } }`;

@@ -43,6 +43,8 @@ export interface BuilderVariant {
   method: string;
   value: string;
   typeExpr: string;
+  /** What the builder takes: the variant without its discriminator. */
+  inputType: string;
   requiredFields: string[];
   title?: string;
 }
@@ -227,6 +229,24 @@ function responseType(
   return types.size ? [...types].join(" | ") : none;
 }
 
+/**
+ * A variant's fields without its discriminator, as a type. Where the variant is an allOf of named
+ * parts, it is the intersection of the parts that do not hold the discriminator: concrete types a
+ * consumer's compiler reads as they are. Otherwise `Omit<…>`, which it must instantiate.
+ */
+function inputType(spec: LoadedSpec, variant: Schema, name: string, discriminator: string): string {
+  const parts: Schema[] = variant.allOf ?? [];
+  const names = parts.map(schemaRefName);
+  const ownKeys = Object.keys(variant).filter((k) => !["allOf", "title", "description"].includes(k));
+  if (!parts.length || names.some((n) => !n) || ownKeys.length) {
+    return `Omit<components["schemas"][${JSON.stringify(name)}], ${JSON.stringify(discriminator)}>`;
+  }
+  const kept = names.filter(
+    (n) => !(discriminator in flattenObject(spec, { $ref: `#/components/schemas/${n}` }, []).properties),
+  );
+  return kept.length ? kept.map((n) => `components["schemas"][${JSON.stringify(n)}]`).join(" & ") : "{}";
+}
+
 /** Every component schema marked `x-sdk-builders: true`: a union of objects told apart by a `const`
  * property, each holding a second union told apart the same way. */
 export function readBuilderUnions(spec: LoadedSpec): BuilderUnion[] {
@@ -292,6 +312,7 @@ function readMember(spec: LoadedSpec, schema: Schema, where: Pointer): BuilderMe
           method: camelCase(found.value),
           value: found.value,
           typeExpr: `components["schemas"][${JSON.stringify(variantName)}]`,
+          inputType: inputType(spec, target, variantName, found.property),
           requiredFields: [...found.fields.required].filter((f) => f !== found.property),
           title: target.title,
         },
