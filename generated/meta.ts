@@ -4,25 +4,6 @@
 export const VERSION: string = "0.1.0";
 /** The first server of the spec: the client's default `baseUrl`. */
 export const DEFAULT_BASE_URL: string = "https://backend.composio.dev";
-/** Property names the spec marks `x-sensitive: true`: their values never appear in errors or logs. */
-export const SENSITIVE_FIELDS: readonly string[] = [
-  "access_token",
-  "api_key",
-  "basic_encoded",
-  "bearer_token",
-  "client_secret",
-  "code_verifier",
-  "credentials_json",
-  "devKey",
-  "generic_api_key",
-  "id_token",
-  "oauth_token",
-  "oauth_token_secret",
-  "password",
-  "private_key",
-  "proxy_password",
-  "refresh_token",
-  "sessionId",
-  "token",
-  "webhook_signature",
-];
+/** The keys whose values are secrets: every property the spec marks `x-sensitive: true`, and names that look secret (`val` objects accept keys the spec does not list). Their values never appear in errors or logs. */
+export const SENSITIVE_KEY: RegExp =
+  /^(?:basic_encoded|devKey)$|token|secret|passw|api[-_]?key|private|credential|session|signature|verifier|cookie|authorization/i;

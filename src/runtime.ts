@@ -1,5 +1,6 @@
 // The one file of src/ that generated code imports: the transport contract the generated resources
-// call. Types only, so it costs nothing at run time. Keep it small and stable.
+// call, and the query-string helper for operations that have query parameters. Keep it small and
+// stable.
 
 /** Options of one request. Each one overrides the client's option of the same name. */
 export interface RequestOptions {
@@ -22,13 +23,23 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-/** What a generated operation hands to the transport. */
+/** What a generated operation hands to the transport, beside the method and the filled-in path. */
 export interface RequestInput {
   /** The operationId. */
   operation: string;
-  path?: Record<string, string | number>;
-  query?: object;
   body?: unknown;
+}
+
+/** `?a=1&b=x&b=y` from query parameters (arrays repeat the name; undefined and null are left out). */
+export function queryString(query: object | undefined): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && item !== null) search.append(key, String(item));
+    }
+  }
+  const text = search.toString();
+  return text ? `?${text}` : "";
 }
 
 /** Sends one operation and resolves to its parsed success body, or throws a ComposioError. */

@@ -32,7 +32,7 @@ export function createTransport(config: ResolvedOptions): Transport {
         const issues = validate(input.operation, input.body);
         if (issues?.length) throw new ComposioValidationError(input.operation, issues);
       }
-      const url = baseUrl + fillPath(path, input.path) + queryString(input.query);
+      const url = baseUrl + path;
       const body = input.body === undefined ? undefined : JSON.stringify(input.body);
       const headers: Record<string, string> = { accept: "application/json", ...config.headers };
       if (options.headers) Object.assign(headers, checkHeaders(options.headers, "RequestOptions.headers"));
@@ -89,25 +89,4 @@ async function readText(response: Response, limit: number): Promise<BodyText> {
       return { text: text.slice(0, limit), truncated: true };
     }
   }
-}
-
-function fillPath(path: string, params: RequestInput["path"]): string {
-  return path.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const value = params?.[name];
-    if (value === undefined || value === "")
-      throw new TypeError(`Missing path parameter \`${name}\` for ${path}`);
-    return encodeURIComponent(String(value));
-  });
-}
-
-function queryString(query: object | undefined): string {
-  if (!query) return "";
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    for (const item of Array.isArray(value) ? value : [value]) {
-      if (item !== undefined && item !== null) search.append(key, String(item));
-    }
-  }
-  const text = search.toString();
-  return text ? `?${text}` : "";
 }

@@ -2,7 +2,8 @@
 // deprecation) and every auth scheme, status and required field of ../shared/api-facts.md.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { readBuilderUnions } from "../scripts/lib/model.js";
+import { SENSITIVE_KEY } from "../generated/meta.js";
+import { readBuilderUnions, readMeta } from "../scripts/lib/model.js";
 import { deref, loadSpec, type Schema } from "../scripts/lib/spec.js";
 
 const spec = loadSpec("spec/openapi.yaml");
@@ -146,6 +147,18 @@ describe("facts beyond the seed", () => {
     expect(Object.keys(base)).toHaveLength(22);
     const text = readFileSync("spec/openapi.yaml", "utf8");
     expect(text.match(/borneo_dashboard_url:/g)).toHaveLength(1);
+  });
+});
+
+describe("secrets", () => {
+  it("every field the spec marks x-sensitive matches the generated SENSITIVE_KEY, and ordinary fields do not", () => {
+    const { sensitiveFields } = readMeta(spec);
+    expect(sensitiveFields).toContain("devKey");
+    expect(sensitiveFields.length).toBeGreaterThan(15);
+    expect(sensitiveFields.filter((name) => !SENSITIVE_KEY.test(name))).toEqual([]);
+    for (const ordinary of ["status", "redirectUrl", "user_id", "subdomain", "authScheme", "alias", "region"]) {
+      expect(SENSITIVE_KEY.test(ordinary), ordinary).toBe(false);
+    }
   });
 });
 

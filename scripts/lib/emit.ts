@@ -33,6 +33,10 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
     moduleSpecifier: RUNTIME,
     namedImports: ["RequestOptions", "Transport"],
   });
+  // Only operations with query parameters need the helper: the others carry no query code.
+  if (operations.some((op) => op.query)) {
+    file.addImportDeclaration({ moduleSpecifier: RUNTIME, namedImports: ["queryString"] });
+  }
 
   for (const op of operations) {
     const route = `\`${op.httpMethod} ${op.path}\``;
@@ -101,16 +105,11 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
         writer.write("return").block(() => {
           for (const op of ops) {
             const args = signature(op).map((p) => p.name);
-            const input = [
-              `operation: ${JSON.stringify(op.operationId)}`,
-              op.pathParams.length
-                ? `path: { ${op.pathParams.map((p) => (p.identifier === p.name ? p.name : `${JSON.stringify(p.name)}: ${p.identifier}`)).join(", ")} }`
-                : "",
-              op.body ? "body" : "",
-              op.query ? "query" : "",
-            ].filter(Boolean);
+            const input = [`operation: ${JSON.stringify(op.operationId)}`, op.body ? "body" : ""].filter(
+              Boolean,
+            );
             writer.writeLine(
-              `${op.method}(${args.join(", ")}) { return transport.request<${op.typeStem}Response>(${JSON.stringify(op.httpMethod)}, ${JSON.stringify(op.path)}, { ${input.join(", ")} }, options); },`,
+              `${op.method}(${args.join(", ")}) { return transport.request<${op.typeStem}Response>(${JSON.stringify(op.httpMethod)}, ${pathExpression(op)}, { ${input.join(", ")} }, options); },`,
             );
           }
         });
@@ -137,6 +136,15 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
     statements: `return { ${[...resources.keys()].map((r) => `${r}: ${r}Resource(transport)`).join(", ")} };`,
   });
   return { name: "resources.ts", text: file.getFullText() };
+}
+
+/** The request path as code: a string, or a template filling in the encoded path parameters, plus the query. */
+function pathExpression(op: OperationModel): string {
+  const byName = new Map(op.pathParams.map((p) => [p.name, p.identifier]));
+  const path = op.pathParams.length
+    ? `\`${op.path.replace(/[`\\]/g, "\\$&").replace(/\{([^}]+)\}/g, (_, name: string) => `\${encodeURIComponent(${byName.get(name)})}`)}\``
+    : JSON.stringify(op.path);
+  return op.query ? `${path} + queryString(query)` : path;
 }
 
 function signature(op: OperationModel): { name: string; type: string; hasQuestionToken?: boolean }[] {
@@ -236,13 +244,41 @@ export function emitMeta(meta: SpecMeta): EmittedFile {
     meta.server,
     "The first server of the spec: the client's default `baseUrl`.",
   );
-  constant(
-    "SENSITIVE_FIELDS",
-    "readonly string[]",
-    meta.sensitiveFields,
-    "Property names the spec marks `x-sensitive: true`: their values never appear in errors or logs.",
-  );
+  file.addVariableStatement({
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: [
+      doc(
+        "The keys whose values are secrets: every property the spec marks `x-sensitive: true`, and names that look secret (`val` objects accept keys the spec does not list). Their values never appear in errors or logs.",
+      ),
+    ],
+    declarations: [
+      { name: "SENSITIVE_KEY", type: "RegExp", initializer: sensitiveKeyPattern(meta.sensitiveFields) },
+    ],
+  });
   return { name: "meta.ts", text: file.getFullText() };
+}
+
+/** Parts of names that look secret, whatever the spec says. */
+const LOOKS_SECRET = [
+  "token",
+  "secret",
+  "passw",
+  "api[-_]?key",
+  "private",
+  "credential",
+  "session",
+  "signature",
+  "verifier",
+  "cookie",
+  "authorization",
+];
+
+/** One case-insensitive pattern: the fragments above, and the spec's names they do not already match. */
+function sensitiveKeyPattern(names: string[]): string {
+  const fragments = new RegExp(LOOKS_SECRET.join("|"), "i");
+  const exact = names.filter((name) => !fragments.test(name));
+  return `/${exact.length ? `^(?:${exact.join("|")})$|` : ""}${LOOKS_SECRET.join("|")}/i`;
 }
 
 /** generated/index.ts: the generated public surface, every name listed. */
