@@ -102,7 +102,7 @@ try {
     ${load}
     const client = createComposioClient({ apiKey: "ak_consumer", baseUrl: process.argv[2], maxRetries: 0 });
     const account = await client.connectedAccounts.create({ auth_config: { id: "ac" }, connection: { state: ApiKeyState.active({ api_key: "k" }) } });
-    const issues = validateRequest("createConnectedAccount", { auth_config: { id: "ac" }, connection: { state: { authScheme: "OAUTH2", val: { status: "ACTIVE" } } } });
+    const issues = findIssues("createConnectedAccount", { auth_config: { id: "ac" }, connection: { state: { authScheme: "OAUTH2", val: { status: "ACTIVE" } } } });
     const raw = await createRawClient({ apiKey: "ak_consumer", baseUrl: process.argv[2] }).POST("/api/v3/connected_accounts", { body: { auth_config: { id: "ac" }, connection: {} } });
     // One class per error across entry points: what /raw throws is a ComposioError of the main entry.
     const shared = (() => { try { createRawClient({ apiKey: "a", userApiKey: "b" }); } catch (error) { return error instanceof ComposioError; } })();
@@ -111,13 +111,13 @@ try {
   writeFileSync(
     join(consumer, "esm.mjs"),
     call(`import { createComposioClient, ApiKeyState, ComposioError, VERSION } from "${pkg.name}";
-          import { validateRequest } from "${pkg.name}/validate";
+          import { findIssues } from "${pkg.name}/validate";
           import { createRawClient } from "${pkg.name}/raw";`),
   );
   writeFileSync(
     join(consumer, "cjs.cjs"),
     `(async () => { ${call(`const { createComposioClient, ApiKeyState, ComposioError, VERSION } = require("${pkg.name}");
-          const { validateRequest } = require("${pkg.name}/validate");
+          const { findIssues } = require("${pkg.name}/validate");
           const { createRawClient } = require("${pkg.name}/raw");`)} })().catch((e) => { console.error(e); process.exit(1); });`,
   );
   const expectCall = (file: string) => async () => {

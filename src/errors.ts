@@ -28,24 +28,25 @@ export interface ErrorEnvelopeFields {
 }
 
 /** The server answered with an error status (or a success body that could not be read). */
+// Fields set in constructors are `declare`d: no field initializers are emitted for them.
 export class ComposioApiError extends ComposioError {
   override name = "ComposioApiError";
   /** The HTTP status. */
-  readonly status: number;
+  declare readonly status: number;
   /** The response headers. */
-  readonly headers: Headers;
+  declare readonly headers: Headers;
   /** The response body: parsed JSON, or the text when it was not JSON. */
-  readonly body: unknown;
+  declare readonly body: unknown;
   /** The API's numeric error code (600–699: connected-account errors; 10000–10999: HTTP-level). */
-  readonly code: number | undefined;
+  declare readonly code: number | undefined;
   /** The API's machine-readable error name, e.g. `ConnectedAccount_BadRequest`. */
-  readonly slug: string | undefined;
+  declare readonly slug: string | undefined;
   /** The request id, from the body or the `x-request-id` header: quote it to Composio support. */
-  readonly requestId: string | undefined;
+  declare readonly requestId: string | undefined;
   /** What the API suggests changing. */
-  readonly suggestedFix: string | undefined;
+  declare readonly suggestedFix: string | undefined;
   /** Details, one per problem the API found. */
-  readonly errors: string[] | undefined;
+  declare readonly errors: string[] | undefined;
 
   constructor(
     status: number,
@@ -241,7 +242,7 @@ function describeBody(text: string, truncated = false): string {
 export class ComposioValidationError extends ComposioError {
   override name = "ComposioValidationError";
   /** Every problem found, with its field path and rule. */
-  readonly issues: ValidationIssue[];
+  declare readonly issues: ValidationIssue[];
 
   constructor(operation: string, issues: ValidationIssue[]) {
     super(

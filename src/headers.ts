@@ -7,7 +7,8 @@ const CREDENTIAL_HEADERS = new Set(["x-api-key", "x-user-api-key"]);
 
 /**
  * The headers, if every name is a valid token, none is a credential header, and no value holds
- * CR, LF or NUL (header injection).
+ * CR, LF or NUL (header injection). Checked here, before the retry loop, so that a bad header is
+ * a ComposioError that says so, not a connection failure.
  */
 export function checkHeaders(headers: Record<string, string>, where: string): Record<string, string> {
   for (const [name, value] of Object.entries(headers)) {

@@ -40,7 +40,7 @@ export function createLog(logger: Logger | null | undefined, level: LogLevel): L
 /** A debug line for one attempt. */
 export function describeAttempt(method: string, path: string, event: AttemptEvent): string {
   const outcome = event.status !== undefined ? String(event.status) : (event.error?.name ?? "no answer");
-  const next = event.retryInMs !== undefined ? `, retrying in ${event.retryInMs} ms` : "";
+  const next = event.retryInMs !== undefined ? `, retrying in ${Math.round(event.retryInMs)} ms` : "";
   return `${method} ${path} → ${outcome} (attempt ${event.attempt}, ${event.ms} ms${next})`;
 }
 

@@ -140,8 +140,7 @@ function checkBaseUrl(baseUrl: string, allowInsecureHttp: boolean, where: string
   }
   if (url.protocol === "http:" && !LOOPBACK.test(url.hostname) && !allowInsecureHttp) {
     throw new ComposioError(
-      `${where}: \`baseUrl\` ${url.origin} is plain http: the API key would cross the network unencrypted. ` +
-        "Use https, or set `allowInsecureHttp: true` if you mean it.",
+      `${where}: \`baseUrl\` ${url.origin} is plain http, so the key would travel unencrypted. Use https, or \`allowInsecureHttp: true\`.`,
     );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {

@@ -23,10 +23,10 @@ export interface RetrySettings {
 export interface AttemptEvent {
   attempt: number;
   ms: number;
-  status?: number;
-  error?: Error;
+  status: number | undefined;
+  error: Error | undefined;
   /** Milliseconds until the next attempt, if there is one. */
-  retryInMs?: number;
+  retryInMs: number | undefined;
 }
 
 /** What an attempt must report for the loop to decide. */
@@ -99,9 +99,9 @@ export async function withRetries<T extends AttemptResult>(
     onAttempt?.({
       attempt: retry + 1,
       ms: Date.now() - attemptStart,
-      ...(result ? { status: result.status } : {}),
-      ...(failure ? { error: failure } : {}),
-      ...(delay !== undefined ? { retryInMs: Math.round(delay) } : {}),
+      status: result?.status,
+      error: failure,
+      retryInMs: delay,
     });
     if (delay === undefined) {
       if (failure) throw failure;

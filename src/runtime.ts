@@ -62,8 +62,8 @@ export interface ValidationIssue {
   rule: string;
 }
 
-/** Checks a request body before it is sent; returns the problems found, if any. */
-export type RequestValidator = (operation: string, body: unknown) => ValidationIssue[] | undefined;
+/** Checks a request body before it is sent, and throws (a ComposioValidationError) to refuse it. */
+export type RequestValidator = (operation: string, body: unknown) => void;
 
 /** One error of a compiled validator (the fields of ajv's error objects that are used). */
 export interface SchemaError {

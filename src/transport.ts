@@ -1,13 +1,7 @@
 // The transport behind the generated resources: validates (when asked), builds the URL, sends JSON
 // through the retry loop, reads the answer inside the attempt's timeout, and turns error statuses
 // into typed errors with the request's secrets scrubbed.
-import {
-  ComposioValidationError,
-  errorFromResponse,
-  parseJson,
-  unreadableSuccess,
-  type BodyText,
-} from "./errors.js";
+import { errorFromResponse, parseJson, unreadableSuccess, type BodyText } from "./errors.js";
 import { checkHeaders } from "./headers.js";
 import { describeAttempt, warnIfDeprecated, type Log } from "./log.js";
 import { redactorFor } from "./redact.js";
@@ -28,10 +22,7 @@ export function createTransport(config: ResolvedOptions): Transport {
       input: RequestInput,
       options: RequestOptions = {},
     ): Promise<T> {
-      if (validate && input.body !== undefined) {
-        const issues = validate(input.operation, input.body);
-        if (issues?.length) throw new ComposioValidationError(input.operation, issues);
-      }
+      if (validate && input.body !== undefined) validate(input.operation, input.body);
       const url = baseUrl + path;
       const body = input.body === undefined ? undefined : JSON.stringify(input.body);
       const headers: Record<string, string> = { accept: "application/json", ...config.headers };

@@ -1,6 +1,7 @@
 // composio-connected-accounts/validate: the opt-in local validator. It is its own entry point so
 // the ajv code generated from the spec is bundled only by those who import it.
 import { DISCRIMINATORS, validators } from "../generated/validators.js";
+import { ComposioValidationError } from "./errors.js";
 import type { RequestValidator, SchemaError, ValidationIssue } from "./runtime.js";
 
 export type { RequestValidator, ValidationIssue } from "./runtime.js";
@@ -9,8 +10,18 @@ export type { RequestValidator, ValidationIssue } from "./runtime.js";
 const QUOTE_CHARS = 40;
 
 /**
- * Checks a request body against the spec before it is sent: returns the problems found, each with
- * its field path and rule, or undefined when the body is valid.
+ * The problems of a request body against the spec, each with its field path and rule; none when
+ * the body is valid.
+ */
+export function findIssues(operation: string, body: unknown): ValidationIssue[] {
+  const validate = validators[operation];
+  return !validate || validate(body) ? [] : issuesFrom(validate.errors ?? [], body);
+}
+
+/**
+ * Checks a request body against the spec and throws a ComposioValidationError, with every problem
+ * found, when it is not valid. Pass it to the client as `validate` to check every body before it
+ * is sent.
  *
  * @example
  * ```ts
@@ -21,9 +32,8 @@ const QUOTE_CHARS = 40;
  * ```
  */
 export const validateRequest: RequestValidator = (operation, body) => {
-  const validate = validators[operation];
-  if (!validate || validate(body)) return undefined;
-  return issuesFrom(validate.errors ?? [], body);
+  const issues = findIssues(operation, body);
+  if (issues.length) throw new ComposioValidationError(operation, issues);
 };
 
 function issuesFrom(errors: SchemaError[], body: unknown): ValidationIssue[] {

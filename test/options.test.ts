@@ -11,7 +11,7 @@ const make = (options: Partial<ClientOptions>) => () =>
 describe("baseUrl", () => {
   it("refuses plain http to a host that is not loopback", () => {
     expect(make({ baseUrl: "http://api.example.com" })).toThrow(
-      /`baseUrl` http:\/\/api\.example\.com is plain http: the API key would cross the network unencrypted/,
+      "createComposioClient: `baseUrl` http://api.example.com is plain http, so the key would travel unencrypted. Use https, or `allowInsecureHttp: true`.",
     );
   });
 

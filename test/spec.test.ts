@@ -156,7 +156,15 @@ describe("secrets", () => {
     expect(sensitiveFields).toContain("devKey");
     expect(sensitiveFields.length).toBeGreaterThan(15);
     expect(sensitiveFields.filter((name) => !SENSITIVE_KEY.test(name))).toEqual([]);
-    for (const ordinary of ["status", "redirectUrl", "user_id", "subdomain", "authScheme", "alias", "region"]) {
+    for (const ordinary of [
+      "status",
+      "redirectUrl",
+      "user_id",
+      "subdomain",
+      "authScheme",
+      "alias",
+      "region",
+    ]) {
       expect(SENSITIVE_KEY.test(ordinary), ordinary).toBe(false);
     }
   });

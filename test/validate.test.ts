@@ -8,25 +8,25 @@ import {
   OAuth2State,
   type CreateConnectedAccountParams,
 } from "../src/index.js";
-import { validateRequest } from "../src/validate.js";
+import { findIssues, validateRequest } from "../src/validate.js";
 import { viewsOf } from "./helpers/secrets.js";
 import { createdBody, json, startServer } from "./helpers/server.js";
 
-const issues = (body: unknown) => validateRequest("createConnectedAccount", body);
+const issues = (body: unknown) => findIssues("createConnectedAccount", body);
 const state = (authScheme: string, val: object) => ({
   auth_config: { id: "ac" },
   connection: { state: { authScheme, val } },
 });
 
-describe("validateRequest", () => {
+describe("findIssues", () => {
   it("passes every builder's minimal state, and the spec's examples", () => {
     expect(
       issues({ auth_config: { id: "ac" }, connection: { state: ApiKeyState.active({ api_key: "k" }) } }),
-    ).toBeUndefined();
+    ).toEqual([]);
     expect(
       issues({ auth_config: { id: "ac" }, connection: { user_id: "u", state: OAuth2State.initializing() } }),
-    ).toBeUndefined();
-    expect(issues({ auth_config: { id: "ac" }, connection: {} })).toBeUndefined();
+    ).toEqual([]);
+    expect(issues({ auth_config: { id: "ac" }, connection: {} })).toEqual([]);
   });
 
   it("names the variant and the missing field", () => {
@@ -96,7 +96,18 @@ describe("validateRequest", () => {
   });
 
   it("accepts extra keys in val, as the API does", () => {
-    expect(issues(state("API_KEY", { status: "ACTIVE", api_key: "k", tenant_hint: "eu" }))).toBeUndefined();
+    expect(issues(state("API_KEY", { status: "ACTIVE", api_key: "k", tenant_hint: "eu" }))).toEqual([]);
+  });
+});
+
+describe("validateRequest", () => {
+  it("throws ComposioValidationError with the issues, and returns on a valid body", () => {
+    expect(() => validateRequest("createConnectedAccount", state("OAUTH2", { status: "ACTIVE" }))).toThrow(
+      ComposioValidationError,
+    );
+    expect(
+      validateRequest("createConnectedAccount", state("OAUTH2", { status: "ACTIVE", access_token: "t" })),
+    ).toBeUndefined();
   });
 });
 

@@ -21,10 +21,12 @@ export const CONSUMERS: Record<string, string> = {
       return data?.id;
     }`,
   "composio-connected-accounts": `
-    import { ApiKeyState, createComposioClient } from "composio-connected-accounts";
+    import { createComposioClient } from "composio-connected-accounts";
     export async function main(apiKey: string) {
       const client = createComposioClient({ apiKey });
-      const account = await client.connectedAccounts.create({ auth_config: { id: "ac_1" }, connection: { state: ApiKeyState.active({ api_key: "k" }) } });
+      const account = await client.connectedAccounts.create({
+        auth_config: { id: "ac_1" }, connection: { state: { authScheme: "API_KEY", val: { status: "ACTIVE", api_key: "k" } } },
+      });
       return account.id;
     }`,
   "@composio/client v2": `
@@ -38,5 +40,5 @@ export const CONSUMERS: Record<string, string> = {
 
 /** Bundled on its own: our validator subpath, to show what opting in costs. */
 export const VALIDATOR_CONSUMER = `
-  import { validateRequest } from "composio-connected-accounts/validate";
-  export const main = (body: unknown) => validateRequest("createConnectedAccount", body);`;
+  import { findIssues } from "composio-connected-accounts/validate";
+  export const main = (body: unknown) => findIssues("createConnectedAccount", body);`;
