@@ -4,6 +4,8 @@
 import { isSensitiveKey, REDACTED, type Redactor } from "./redact.js";
 import type { ValidationIssue } from "./runtime.js";
 
+const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+
 /** Longest excerpt of a non-JSON or unexpected body kept in a message. */
 const EXCERPT_CHARS = 200;
 
@@ -11,9 +13,13 @@ const EXCERPT_CHARS = 200;
 export class ComposioError extends Error {
   override name = "ComposioError";
 
-  /** What `JSON.stringify` shows: the name, the message and the error's own fields (never a secret). */
+  /**
+   * What `JSON.stringify` shows: the name, the message and the error's own fields (status, slug,
+   * requestId, body, issues …), all already redacted; `headers` is left out.
+   */
   toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message };
+    const { headers: _headers, ...fields } = this as { headers?: unknown };
+    return { ...fields, name: this.name, message: this.message };
   }
 }
 
@@ -60,20 +66,12 @@ export class ComposioApiError extends ComposioError {
     this.headers = headers;
     this.body = body;
     this.code = typeof envelope.code === "number" ? envelope.code : undefined;
-    this.slug = typeof envelope.slug === "string" ? envelope.slug : undefined;
-    this.requestId =
-      typeof envelope.request_id === "string"
-        ? envelope.request_id
-        : (headers.get("x-request-id") ?? undefined);
-    this.suggestedFix = typeof envelope.suggested_fix === "string" ? envelope.suggested_fix : undefined;
+    this.slug = str(envelope.slug);
+    this.requestId = str(envelope.request_id) ?? headers.get("x-request-id") ?? undefined;
+    this.suggestedFix = str(envelope.suggested_fix);
     this.errors = Array.isArray(envelope.errors)
-      ? envelope.errors.filter((e): e is string => typeof e === "string")
+      ? envelope.errors.filter((e) => str(e) !== undefined)
       : undefined;
-  }
-
-  override toJSON(): Record<string, unknown> {
-    const { status, code, slug, requestId, suggestedFix, errors, body } = this;
-    return { ...super.toJSON(), status, code, slug, requestId, suggestedFix, errors, body };
   }
 }
 
@@ -171,15 +169,10 @@ export function errorFromResponse(
       body ?? redact.text(text),
       `${status} ${describeBody(redact.text(text), truncated)}`,
     );
-  const head = typeof envelope.slug === "string" ? `${status} ${envelope.slug}` : `${status}`;
-  const said = typeof envelope.message === "string" ? envelope.message : "(no message)";
-  const fix =
-    typeof envelope.suggested_fix === "string" && envelope.suggested_fix
-      ? ` — ${envelope.suggested_fix}`
-      : "";
-  const requestId =
-    typeof envelope.request_id === "string" ? envelope.request_id : headers.get("x-request-id");
-  const message = `${head}: ${said}${fix}${requestId ? ` (request_id ${requestId})` : ""}`;
+  const slug = str(envelope.slug);
+  const fix = str(envelope.suggested_fix);
+  const requestId = str(envelope.request_id) ?? headers.get("x-request-id");
+  const message = `${status}${slug ? ` ${slug}` : ""}: ${str(envelope.message) ?? "(no message)"}${fix ? ` — ${fix}` : ""}${requestId ? ` (request_id ${requestId})` : ""}`;
   return new Class(status, safeHeaders, body, message, envelope);
 }
 
@@ -249,9 +242,5 @@ export class ComposioValidationError extends ComposioError {
       `Invalid body for ${operation}:\n${issues.map((i) => `  ${i.path || "(body)"}: ${i.message}`).join("\n")}`,
     );
     this.issues = issues;
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), issues: this.issues };
   }
 }
