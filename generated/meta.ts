@@ -2,8 +2,10 @@
 
 /** The package version: the spec's `info.version`, which `npm run check` keeps equal to package.json's. */
 export const VERSION: string = "0.1.0";
+
 /** The first server of the spec: the client's default `baseUrl`. */
 export const DEFAULT_BASE_URL: string = "https://backend.composio.dev";
+
 /** The keys whose values are secrets: every property the spec marks `x-sensitive: true`, and names that look secret (`val` objects accept keys the spec does not list). Their values never appear in errors or logs. */
 export const SENSITIVE_KEY: RegExp =
   /^(?:basic_encoded|devKey)$|token|secret|passw|api[-_]?key|private|credential|session|signature|verifier|cookie|authorization/i;

@@ -1,5 +1,13 @@
 // The helpers stage: ts-morph writes the convenience layer from the model read off the spec.
-import { Project, VariableDeclarationKind, type SourceFile } from "ts-morph";
+import {
+  Project,
+  StructureKind,
+  VariableDeclarationKind,
+  type CodeBlockWriter,
+  type SourceFile,
+  type StatementStructures,
+  type WriterFunction,
+} from "ts-morph";
 import type { BuilderUnion, OperationModel, SpecMeta } from "./model.js";
 import { pascalCase } from "./model.js";
 
@@ -11,7 +19,10 @@ export interface EmittedFile {
   text: string;
 }
 
-const project = () => new Project({ useInMemoryFileSystem: true });
+// One in-memory project for every emitted file, and each file's statements added in one call:
+// creating a Project is not free, and ts-morph re-parses a file after every insertion.
+let shared: Project | undefined;
+const project = () => (shared ??= new Project({ useInMemoryFileSystem: true }));
 
 /** JSDoc text from a summary and description, with `*\/` made harmless. */
 const doc = (...parts: (string | undefined)[]): string => {
@@ -22,26 +33,34 @@ const doc = (...parts: (string | undefined)[]): string => {
 };
 
 export function emitResources(operations: OperationModel[]): EmittedFile {
-  const file = project().createSourceFile("resources.ts");
-  file.addImportDeclaration({
+  const file = project().createSourceFile("resources.ts", "", { overwrite: true });
+  const statements: StatementStructures[] = [];
+  statements.push({
+    kind: StructureKind.ImportDeclaration,
     isTypeOnly: true,
     moduleSpecifier: "./schema.js",
     namedImports: ["components", "operations"],
   });
-  file.addImportDeclaration({
+  statements.push({
+    kind: StructureKind.ImportDeclaration,
     isTypeOnly: true,
     moduleSpecifier: RUNTIME,
     namedImports: ["RequestOptions", "Transport"],
   });
   // Only operations with query parameters need the helper: the others carry no query code.
   if (operations.some((op) => op.query)) {
-    file.addImportDeclaration({ moduleSpecifier: RUNTIME, namedImports: ["queryString"] });
+    statements.push({
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: RUNTIME,
+      namedImports: ["queryString"],
+    });
   }
 
   for (const op of operations) {
     const route = `\`${op.httpMethod} ${op.path}\``;
     if (op.body) {
-      file.addTypeAlias({
+      statements.push({
+        kind: StructureKind.TypeAlias,
         isExported: true,
         name: `${op.typeStem}Params`,
         type: op.body.type,
@@ -49,20 +68,23 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
       });
     }
     if (op.query) {
-      file.addTypeAlias({
+      statements.push({
+        kind: StructureKind.TypeAlias,
         isExported: true,
         name: `${op.typeStem}Query`,
         type: `NonNullable<operations[${JSON.stringify(op.operationId)}]["parameters"]["query"]>`,
         docs: [doc(`The query parameters of ${route} (\`${op.resource}.${op.method}\`).`)],
       });
     }
-    file.addTypeAlias({
+    statements.push({
+      kind: StructureKind.TypeAlias,
       isExported: true,
       name: `${op.typeStem}Response`,
       type: op.successType,
       docs: [doc(`What ${route} answers on success.`)],
     });
-    file.addTypeAlias({
+    statements.push({
+      kind: StructureKind.TypeAlias,
       isExported: true,
       name: `${op.typeStem}ErrorBody`,
       type: op.errorType,
@@ -73,7 +95,8 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
   const resources = groupBy(operations, (op) => op.resource);
   for (const [resource, ops] of resources) {
     const typeName = `${pascalCase(resource)}Resource`;
-    file.addInterface({
+    statements.push({
+      kind: StructureKind.Interface,
       isExported: true,
       name: typeName,
       docs: [doc(`The \`${resource}\` operations.`)],
@@ -95,7 +118,8 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
         ],
       })),
     });
-    file.addFunction({
+    statements.push({
+      kind: StructureKind.Function,
       isExported: true,
       name: `${resource}Resource`,
       parameters: [{ name: "transport", type: "Transport" }],
@@ -117,7 +141,8 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
     });
   }
 
-  file.addInterface({
+  statements.push({
+    kind: StructureKind.Interface,
     isExported: true,
     name: "Resources",
     docs: [doc("Every resource of the API, as the client exposes them.")],
@@ -127,7 +152,8 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
       isReadonly: true,
     })),
   });
-  file.addFunction({
+  statements.push({
+    kind: StructureKind.Function,
     isExported: true,
     name: "createResources",
     parameters: [{ name: "transport", type: "Transport" }],
@@ -135,6 +161,7 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
     docs: [doc("Binds every resource to a transport.")],
     statements: `return { ${[...resources.keys()].map((r) => `${r}: ${r}Resource(transport)`).join(", ")} };`,
   });
+  file.addStatements(spaced(statements));
   return { name: "resources.ts", text: file.getFullText() };
 }
 
@@ -164,20 +191,24 @@ function signature(op: OperationModel): { name: string; type: string; hasQuestio
 /** One file per `x-sdk-builders` union: its type, and per member a type and a builder object. */
 export function emitBuilders(union: BuilderUnion): EmittedFile {
   const name = `${kebabCase(union.name)}.ts`;
-  const file = project().createSourceFile(name);
-  file.addImportDeclaration({
+  const file = project().createSourceFile(name, "", { overwrite: true });
+  const statements: StatementStructures[] = [];
+  statements.push({
+    kind: StructureKind.ImportDeclaration,
     isTypeOnly: true,
     moduleSpecifier: "./schema.js",
     namedImports: ["components"],
   });
-  file.addTypeAlias({
+  statements.push({
+    kind: StructureKind.TypeAlias,
     isExported: true,
     name: union.name,
     type: `components["schemas"][${JSON.stringify(union.name)}]`,
     docs: [doc(union.description)],
   });
   for (const member of union.members) {
-    file.addTypeAlias({
+    statements.push({
+      kind: StructureKind.TypeAlias,
       isExported: true,
       name: member.name,
       type: `components["schemas"][${JSON.stringify(member.name)}]`,
@@ -188,7 +219,8 @@ export function emitBuilders(union: BuilderUnion): EmittedFile {
       ],
     });
     const example = member.variants.find((v) => v.requiredFields.length > 0) ?? member.variants[0]!;
-    file.addVariableStatement({
+    statements.push({
+      kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
       docs: [
@@ -219,14 +251,17 @@ export function emitBuilders(union: BuilderUnion): EmittedFile {
       ],
     });
   }
+  file.addStatements(spaced(statements));
   return { name, text: file.getFullText() };
 }
 
 /** generated/meta.ts: the facts of the spec the runtime needs, as constants. */
 export function emitMeta(meta: SpecMeta): EmittedFile {
-  const file = project().createSourceFile("meta.ts");
+  const file = project().createSourceFile("meta.ts", "", { overwrite: true });
+  const statements: StatementStructures[] = [];
   const constant = (name: string, type: string, value: unknown, description: string) =>
-    file.addVariableStatement({
+    statements.push({
+      kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
       docs: [doc(description)],
@@ -244,7 +279,8 @@ export function emitMeta(meta: SpecMeta): EmittedFile {
     meta.server,
     "The first server of the spec: the client's default `baseUrl`.",
   );
-  file.addVariableStatement({
+  statements.push({
+    kind: StructureKind.VariableStatement,
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
     docs: [
@@ -256,6 +292,7 @@ export function emitMeta(meta: SpecMeta): EmittedFile {
       { name: "SENSITIVE_KEY", type: "RegExp", initializer: sensitiveKeyPattern(meta.sensitiveFields) },
     ],
   });
+  file.addStatements(spaced(statements));
   return { name: "meta.ts", text: file.getFullText() };
 }
 
@@ -287,8 +324,10 @@ export function emitIndex(
   unions: BuilderUnion[],
   files: { resources: string },
 ): EmittedFile {
-  const file: SourceFile = project().createSourceFile("index.ts");
-  file.addExportDeclaration({
+  const file: SourceFile = project().createSourceFile("index.ts", "", { overwrite: true });
+  const statements: StatementStructures[] = [];
+  statements.push({
+    kind: StructureKind.ExportDeclaration,
     isTypeOnly: true,
     moduleSpecifier: "./schema.js",
     namedExports: ["components", "operations", "paths"],
@@ -303,23 +342,41 @@ export function emitIndex(
     ...new Set(operations.map((op) => `${pascalCase(op.resource)}Resource`)),
     "Resources",
   ];
-  file.addExportDeclaration({
+  statements.push({
+    kind: StructureKind.ExportDeclaration,
     isTypeOnly: true,
     moduleSpecifier: `./${files.resources}`,
     namedExports: [...opTypes, ...resourceTypes],
   });
   for (const union of unions) {
-    file.addExportDeclaration({
+    statements.push({
+      kind: StructureKind.ExportDeclaration,
       isTypeOnly: true,
       moduleSpecifier: `./${kebabCase(union.name)}.js`,
       namedExports: [union.name],
     });
-    file.addExportDeclaration({
+    statements.push({
+      kind: StructureKind.ExportDeclaration,
       moduleSpecifier: `./${kebabCase(union.name)}.js`,
       namedExports: union.members.map((m) => m.name),
     });
   }
+  file.addStatements(spaced(statements));
   return { name: "index.ts", text: file.getFullText() };
+}
+
+/** Blank lines where ts-morph puts them when statements are added one by one: around blocks, and
+ * between statements of different kinds. */
+function spaced(statements: StatementStructures[]): (StatementStructures | WriterFunction)[] {
+  const block = (st: StatementStructures) =>
+    st.kind === StructureKind.Interface ||
+    st.kind === StructureKind.Function ||
+    st.kind === StructureKind.VariableStatement;
+  return statements.flatMap((st, i) => {
+    const previous = statements[i - 1];
+    const gap = previous && (block(st) || block(previous) || previous.kind !== st.kind);
+    return gap ? [(writer: CodeBlockWriter) => void writer.blankLineIfLastNot(), st] : [st];
+  });
 }
 
 /** A property name as an object key: bare where it is an identifier, quoted otherwise. */
