@@ -4,7 +4,7 @@
 // by those who use it.
 import type { Client } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
-import { describeAttempt, warnIfDeprecated, type Log } from "./log.js";
+import { describeAttempt, warnIfDeprecated } from "./log.js";
 import { createClient } from "./openapi-fetch.js";
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from "./options.js";
 import { withRetries } from "./retry.js";

@@ -3,11 +3,11 @@
 // into typed errors with the request's secrets scrubbed.
 import { errorFromResponse, parseJson, unreadableSuccess, type BodyText } from "./errors.js";
 import { checkHeaders } from "./headers.js";
-import { describeAttempt, warnIfDeprecated, type Log } from "./log.js";
+import { describeAttempt, warnIfDeprecated } from "./log.js";
 import { redactorFor } from "./redact.js";
 import type { ResolvedOptions } from "./options.js";
 import { withRetries, type RetrySettings } from "./retry.js";
-import type { RequestInput, RequestOptions, RequestValidator, Transport } from "./runtime.js";
+import type { RequestInput, RequestOptions, Transport } from "./runtime.js";
 
 /** How much of an error body is read: enough for any envelope, not a 50 MB proxy page. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;

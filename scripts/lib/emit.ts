@@ -35,12 +35,21 @@ const doc = (...parts: (string | undefined)[]): string => {
 export function emitResources(operations: OperationModel[]): EmittedFile {
   const file = project().createSourceFile("resources.ts", "", { overwrite: true });
   const statements: StatementStructures[] = [];
-  statements.push({
-    kind: StructureKind.ImportDeclaration,
-    isTypeOnly: true,
-    moduleSpecifier: "./schema.js",
-    namedImports: ["components", "operations"],
-  });
+  // Import from schema.ts only what the types below refer to.
+  const typeExprs = operations.flatMap((op) => [op.successType, op.errorType, op.body?.type ?? ""]);
+  const schemaNames = ["components", "operations"].filter(
+    (name) =>
+      typeExprs.some((t) => t.includes(`${name}[`)) ||
+      (name === "operations" && operations.some((op) => op.pathParams.length || op.query)),
+  );
+  if (schemaNames.length) {
+    statements.push({
+      kind: StructureKind.ImportDeclaration,
+      isTypeOnly: true,
+      moduleSpecifier: "./schema.js",
+      namedImports: schemaNames,
+    });
+  }
   statements.push({
     kind: StructureKind.ImportDeclaration,
     isTypeOnly: true,
