@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Extractor, ExtractorConfig, ExtractorLogLevel } from "@microsoft/api-extractor";
+import { CONSUMER_COMPILER_OPTIONS } from "./lib/consumer.js";
 
 const { values } = parseArgs({ options: { update: { type: "boolean", default: false } } });
 const root = process.cwd();
@@ -28,18 +29,7 @@ try {
       configObject: {
         projectFolder: root,
         mainEntryPointFilePath: join(root, entry),
-        compiler: {
-          overrideTsconfig: {
-            compilerOptions: {
-              target: "es2022",
-              module: "nodenext",
-              moduleResolution: "nodenext",
-              lib: ["es2022", "dom"],
-              strict: true,
-              types: [],
-            },
-          },
-        },
+        compiler: { overrideTsconfig: { compilerOptions: CONSUMER_COMPILER_OPTIONS } },
         apiReport: {
           enabled: true,
           reportFileName: report,

@@ -8,7 +8,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { bundleForBrowser, CONSUMER_COMPILER_OPTIONS } from "./lib/consumer.js";
 
 const root = process.cwd();
 const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { name: string; version: string };
@@ -173,15 +173,7 @@ try {
     writeFileSync(
       join(consumer, `tsconfig.${name}.json`),
       JSON.stringify({
-        compilerOptions: {
-          ...options,
-          target: "es2022",
-          lib: ["es2022", "dom"],
-          strict: true,
-          noEmit: true,
-          skipLibCheck: false,
-          types: [],
-        },
+        compilerOptions: { ...CONSUMER_COMPILER_OPTIONS, ...options, noEmit: true, skipLibCheck: false },
         files,
       }),
     );
@@ -192,20 +184,9 @@ try {
   }
 
   writeFileSync(join(consumer, "browser.ts"), typed);
-  await step("(d) esbuild browser bundle", () => {
-    const result = build({
-      entryPoints: [join(consumer, "browser.ts")],
-      absWorkingDir: consumer,
-      bundle: true,
-      minify: true,
-      platform: "browser",
-      format: "esm",
-      write: false,
-      logLevel: "silent",
-    });
-    return result.then(
-      ({ outputFiles }) => `${outputFiles[0]!.contents.byteLength} bytes minified, no Node built-ins`,
-    );
+  await step("(d) esbuild browser bundle", async () => {
+    const bytes = (await bundleForBrowser(join(consumer, "browser.ts"), consumer)).byteLength;
+    return `${bytes} bytes minified, no Node built-ins`;
   });
 } finally {
   server.close();

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
+import { bundleForBrowser, CONSUMER_COMPILER_OPTIONS } from "../lib/consumer.js";
 import { renderChart } from "./chart.js";
 import { CONSUMERS, VALIDATOR_CONSUMER } from "./consumers.js";
 import { CONTENDERS } from "./contenders.js";
@@ -80,17 +80,7 @@ for (const [name, source] of [
 ]) {
   const entry = join(work, `${slug(name)}.ts`);
   writeFileSync(entry, source);
-  const { outputFiles } = await build({
-    entryPoints: [entry],
-    absWorkingDir: root,
-    bundle: true,
-    minify: true,
-    platform: "browser",
-    format: "esm",
-    write: false,
-    logLevel: "silent",
-  });
-  const code = outputFiles[0]!.contents;
+  const code = await bundleForBrowser(entry, root);
   bundle[name] = { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength };
 }
 
@@ -101,16 +91,7 @@ for (const name of Object.keys(CONSUMERS)) {
   writeFileSync(
     config,
     JSON.stringify({
-      compilerOptions: {
-        target: "es2022",
-        module: "nodenext",
-        moduleResolution: "nodenext",
-        lib: ["es2022", "dom"],
-        strict: true,
-        noEmit: true,
-        skipLibCheck: false,
-        types: [],
-      },
+      compilerOptions: { ...CONSUMER_COMPILER_OPTIONS, noEmit: true, skipLibCheck: false },
       files: [`${slug(name)}.ts`],
     }),
   );

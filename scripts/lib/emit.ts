@@ -267,40 +267,38 @@ export function emitBuilders(union: BuilderUnion): EmittedFile {
 /** generated/meta.ts: the facts of the spec the runtime needs, as constants. */
 export function emitMeta(meta: SpecMeta): EmittedFile {
   const file = project().createSourceFile("meta.ts", "", { overwrite: true });
-  const statements: StatementStructures[] = [];
-  const constant = (name: string, type: string, value: unknown, description: string) =>
-    statements.push({
-      kind: StructureKind.VariableStatement,
-      isExported: true,
-      declarationKind: VariableDeclarationKind.Const,
-      docs: [doc(description)],
-      declarations: [{ name, type, initializer: JSON.stringify(value) }],
-    });
-  constant(
-    "VERSION",
-    "string",
-    meta.version,
-    "The package version: the spec's `info.version`, which `npm run check` keeps equal to package.json's.",
-  );
-  constant(
-    "DEFAULT_BASE_URL",
-    "string",
-    meta.server,
-    "The first server of the spec: the client's default `baseUrl`.",
-  );
-  statements.push({
+  const constant = (
+    name: string,
+    type: string,
+    initializer: string,
+    description: string,
+  ): StatementStructures => ({
     kind: StructureKind.VariableStatement,
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
-    docs: [
-      doc(
-        "The keys whose values are secrets: every property the spec marks `x-sensitive: true`, and names that look secret (`val` objects accept keys the spec does not list). Their values never appear in errors or logs.",
-      ),
-    ],
-    declarations: [
-      { name: "SENSITIVE_KEY", type: "RegExp", initializer: sensitiveKeyPattern(meta.sensitiveFields) },
-    ],
+    docs: [doc(description)],
+    declarations: [{ name, type, initializer }],
   });
+  const statements = [
+    constant(
+      "VERSION",
+      "string",
+      JSON.stringify(meta.version),
+      "The package version: the spec's `info.version`, which `npm run check` keeps equal to package.json's.",
+    ),
+    constant(
+      "DEFAULT_BASE_URL",
+      "string",
+      JSON.stringify(meta.server),
+      "The first server of the spec: the client's default `baseUrl`.",
+    ),
+    constant(
+      "SENSITIVE_KEY",
+      "RegExp",
+      sensitiveKeyPattern(meta.sensitiveFields),
+      "The keys whose values are secrets: every property the spec marks `x-sensitive: true`, and names that look secret (`val` objects accept keys the spec does not list). Their values never appear in errors or logs.",
+    ),
+  ];
   file.addStatements(spaced(statements));
   return { name: "meta.ts", text: file.getFullText() };
 }
