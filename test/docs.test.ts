@@ -39,6 +39,21 @@ const AUTH_SCHEMES = [
   "S2S_OAUTH2",
 ];
 
+// Redoc writes nested property paths with a zero-width space after each dot.
+const FIELDS = [
+  "auth_config",
+  "auth_config.\u200bid",
+  "connection.\u200bstate",
+  "connection.\u200buser_id",
+  "connection.\u200bcallback_url",
+  "connection.\u200balias",
+  "connection.\u200bexperimental",
+  "connection.\u200bdata",
+  "connection.\u200bredirect_uri",
+  "connection.\u200bdeprecated_is_v1_rerouted",
+  "validate_credentials",
+];
+
 const work = mkdtempSync(join(tmpdir(), "composio-docs-"));
 let server: Server;
 let browser: Browser;
@@ -62,8 +77,25 @@ beforeAll(async () => {
   await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
   // Redoc 3 folds each tag's operations behind "Show".
   await page.getByText("+ Show").first().click();
-  await page.getByText("Create a new connected account").first().waitFor();
-  text = await page.evaluate(() => document.querySelector("main")?.innerText ?? document.body.innerText);
+  // Redoc renders after the click, in more than one pass: read the page once everything the tests
+  // look for is there (or after 20 s, and let the assertions below say what is missing).
+  const expected = [
+    "Create a new connected account",
+    ...FIELDS,
+    ...AUTH_SCHEMES.map((scheme) => `${scheme} (object)`),
+  ];
+  const mainText = () => document.querySelector("main")?.innerText ?? "";
+  text = await page
+    .waitForFunction(
+      (wanted) => {
+        const shown = document.querySelector("main")?.innerText ?? "";
+        return wanted.every((w) => shown.includes(w)) && shown;
+      },
+      expected,
+      { timeout: 20_000 },
+    )
+    .then((handle) => handle.jsonValue() as Promise<string>)
+    .catch(() => page.evaluate(mainText));
 }, 60_000);
 
 afterAll(async () => {
@@ -81,21 +113,8 @@ describe("the docs page", () => {
   });
 
   it("shows the request fields", () => {
-    for (const field of [
-      "auth_config",
-      "auth_config.​id",
-      "connection.​state",
-      "connection.​user_id",
-      "connection.​callback_url",
-      "connection.​alias",
-      "connection.​experimental",
-      "connection.​data",
-      "connection.​redirect_uri",
-      "connection.​deprecated_is_v1_rerouted",
-      "validate_credentials",
-    ]) {
-      expect(text, field).toContain(field);
-    }
+    const missing = FIELDS.filter((field) => !text.includes(field));
+    expect(missing).toEqual([]);
   });
 
   it("lists all 15 auth schemes", () => {
@@ -116,10 +135,22 @@ describe("the docs page", () => {
     };
     for (const [code, description] of Object.entries(descriptions)) {
       await page.getByRole("tab", { name: code, exact: true }).first().click();
-      const shown = await page.evaluate(() => document.querySelector("main")?.innerText ?? "");
-      const responses = shown.slice(shown.indexOf("Responses"));
-      expect(responses, code).toContain(description);
-      expect(responses, code).toContain("error.​suggested_fix");
+      // The tab's panel renders after the click: wait for it (or time out) rather than read at once.
+      const shown = await page
+        .waitForFunction(
+          (expected) => {
+            const text = document.querySelector("main")?.innerText ?? "";
+            const responses = text.slice(text.indexOf("Responses"));
+            return (
+              responses.includes(expected) && responses.includes("error.\u200bsuggested_fix") && responses
+            );
+          },
+          description,
+          { timeout: 10_000 },
+        )
+        .then((handle) => handle.jsonValue())
+        .catch(() => "");
+      expect(shown, `${code}: ${description}`).toContain(description);
     }
   });
 
