@@ -50,7 +50,7 @@ const NOT_SENT_CODES = new Set([
 const INITIAL_DELAY_MS = 500;
 const MAX_BACKOFF_MS = 8_000;
 /** The longest `Retry-After` honoured; a longer one ends the retries and surfaces the error. */
-export const MAX_RETRY_AFTER_MS = 60_000;
+const MAX_RETRY_AFTER_MS = 60_000;
 
 export async function withRetries<T extends AttemptResult>(
   settings: RetrySettings,

@@ -15,6 +15,9 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 export function createTransport(config: ResolvedOptions): Transport {
   const baseUrl = config.baseUrl.replace(/\/+$/, "");
   const { fetch: fetchImpl, log, validate } = config;
+  // Built once: a call copies them only when it adds headers of its own.
+  const baseHeaders: Record<string, string> = { accept: "application/json", ...config.headers };
+  const jsonHeaders: Record<string, string> = { ...baseHeaders, "content-type": "application/json" };
   return {
     async request<T>(
       method: string,
@@ -25,9 +28,15 @@ export function createTransport(config: ResolvedOptions): Transport {
       if (validate && input.body !== undefined) validate(input.operation, input.body);
       const url = baseUrl + path;
       const body = input.body === undefined ? undefined : JSON.stringify(input.body);
-      const headers: Record<string, string> = { accept: "application/json", ...config.headers };
-      if (options.headers) Object.assign(headers, checkHeaders(options.headers, "RequestOptions.headers"));
-      if (body !== undefined) headers["content-type"] = "application/json";
+      const fixed = body === undefined ? baseHeaders : jsonHeaders;
+      // A call's own headers go over the client's, but never over content-type.
+      const headers = options.headers
+        ? {
+            ...baseHeaders,
+            ...checkHeaders(options.headers, "RequestOptions.headers"),
+            ...(fixed === jsonHeaders ? { "content-type": "application/json" } : {}),
+          }
+        : fixed;
       const settings: RetrySettings = {
         maxRetries: options.maxRetries ?? config.defaults.maxRetries,
         timeoutMs: options.timeoutMs ?? config.defaults.timeoutMs,
