@@ -9,3 +9,11 @@ export const DEFAULT_BASE_URL: string = "https://backend.composio.dev";
 /** The keys whose values are secrets: every property the spec marks `x-sensitive: true`, and names that look secret (`val` objects accept keys the spec does not list). Their values never appear in errors or logs. */
 export const SENSITIVE_KEY: RegExp =
   /^(?:basic_encoded|devKey)$|token|secret|passw|api[-_]?key|private|credential|session|signature|verifier|cookie|authorization/i;
+
+/** The operationId of each route, `METHOD /path/{param}`: how the raw client finds the validator of a request. */
+export const OPERATION_IDS: Readonly<Record<string, string>> = {
+  "POST /api/v3/connected_accounts": "createConnectedAccount",
+};
+
+/** The leading parts of the operations' paths: a `baseUrl` that ends with one would double it in every request. */
+export const PATH_PREFIXES: readonly string[] = ["/api", "/api/v3"];

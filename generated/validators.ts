@@ -6125,8 +6125,11 @@ return errors === 0;
 }
 
 
+/** The operationIds with a JSON request body: the operations the validator knows. */
+export type ValidatedOperation = "createConnectedAccount";
+
 /** One compiled validator per operationId with a JSON request body. */
-export const validators: Readonly<Record<string, CompiledValidator | undefined>> = { createConnectedAccount };
+export const validators: Readonly<Record<ValidatedOperation, CompiledValidator>> = { createConnectedAccount };
 
 /** The discriminator properties of the request schemas, in the order they nest. */
 export const DISCRIMINATORS: readonly string[] = ["authScheme","status"];

@@ -140,6 +140,33 @@ try {
   await step("(a) Node ESM import + real call to 127.0.0.1", expectCall("esm.mjs"));
   await step("(b) CommonJS require + real call to 127.0.0.1", expectCall("cjs.cjs"));
 
+  // The ESM and the CJS build in one process (an ESM app with a CommonJS dependency using the
+  // package): each has its own classes, and the README's `instanceof` checks must hold across them.
+  writeFileSync(
+    join(consumer, "dual.mjs"),
+    `import { createRequire } from "node:module";
+     import * as esm from "${pkg.name}";
+     import { validateRequest } from "${pkg.name}/validate";
+     const cjs = createRequire(import.meta.url)("${pkg.name}");
+     const thrown = (run) => { try { run(); } catch (error) { return error; } };
+     const fromCjs = thrown(() => cjs.createComposioClient({ apiKey: "a", userApiKey: "b" }));
+     const invalid = thrown(() => validateRequest("createConnectedAccount", {}));
+     const api = new cjs.ManagedOAuthNotSupportedError(400, new Headers(), {}, "400");
+     console.log(JSON.stringify({
+       distinct: cjs.ComposioError !== esm.ComposioError,
+       cjsErrorIsEsm: fromCjs instanceof esm.ComposioError,
+       esmErrorIsCjs: invalid instanceof cjs.ComposioValidationError && invalid instanceof cjs.ComposioError,
+       subclass: api instanceof esm.BadRequestError && api instanceof esm.ComposioApiError,
+       notOther: !(api instanceof esm.NotFoundError) && !(fromCjs instanceof esm.ComposioApiError),
+     }));`,
+  );
+  await step("(e) ESM and CJS builds in one process: instanceof holds across them", async () => {
+    const out = JSON.parse(await run(process.execPath, ["dual.mjs"], consumer)) as Record<string, boolean>;
+    const wrong = Object.entries(out).filter(([, ok]) => !ok);
+    if (wrong.length) throw new Error(`not as expected: ${wrong.map(([k]) => k).join(", ")}`);
+    return "an error of either build is an instance of the other's classes, and only of those it should be";
+  });
+
   const typed = `
     import { createComposioClient, OAuth2State, ComposioApiError, type CreateConnectedAccountResponse } from "${pkg.name}";
     import { validateRequest } from "${pkg.name}/validate";

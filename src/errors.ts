@@ -9,9 +9,38 @@ const str = (value: unknown): string | undefined => (typeof value === "string" ?
 /** Longest excerpt of a non-JSON or unexpected body kept in a message. */
 const EXCERPT_CHARS = 200;
 
+/**
+ * Marks this package's errors. The ESM and the CommonJS build may both be loaded in one process
+ * (an ESM app with a CommonJS dependency that uses this package too), each with its own classes:
+ * `instanceof` then checks this brand and the class names, so an error thrown by one build is an
+ * instance of the other's classes. `Symbol.for` gives both builds the same symbol.
+ */
+const BRAND = Symbol.for("composio-connected-accounts.error");
+
 /** The base of every error this package throws. */
+// Each class names itself with a getter on its prototype (not an instance field): `instanceof`
+// across builds reads the names along the prototype chain, and the stack starts with the name.
 export class ComposioError extends Error {
-  override name = "ComposioError";
+  override get name(): string {
+    return "ComposioError";
+  }
+
+  get [BRAND](): true {
+    return true;
+  }
+
+  /** `instanceof` that also holds for the same class of another build of this package. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    // A caller's own subclass has no name of its own on its prototype: plain `instanceof` only.
+    if (typeof value !== "object" || value === null || !(BRAND in value)) return false;
+    if (!Object.hasOwn(this.prototype, "name")) return false;
+    const wanted = this.prototype.name;
+    for (let p = Object.getPrototypeOf(value); p; p = Object.getPrototypeOf(p)) {
+      if (Object.hasOwn(p, "name") && p.name === wanted) return true;
+    }
+    return false;
+  }
 
   /**
    * What `JSON.stringify` shows: the name, the message and the error's own fields (status, slug,
@@ -36,7 +65,9 @@ export interface ErrorEnvelopeFields {
 /** The server answered with an error status (or a success body that could not be read). */
 // Fields set in constructors are `declare`d: no field initializers are emitted for them.
 export class ComposioApiError extends ComposioError {
-  override name = "ComposioApiError";
+  override get name(): string {
+    return "ComposioApiError";
+  }
   /** The HTTP status. */
   declare readonly status: number;
   /** The response headers. */
@@ -77,61 +108,110 @@ export class ComposioApiError extends ComposioError {
 
 /** 400: the request was malformed or refused. */
 export class BadRequestError extends ComposioApiError {
-  override name = "BadRequestError";
+  override get name(): string {
+    return "BadRequestError";
+  }
 }
 /**
  * 400 for a Composio-managed OAuth auth config: this endpoint no longer creates those connections.
  * Call `POST /api/v3/connected_accounts/link` instead.
  */
 export class ManagedOAuthNotSupportedError extends BadRequestError {
-  override name = "ManagedOAuthNotSupportedError";
+  override get name(): string {
+    return "ManagedOAuthNotSupportedError";
+  }
   /** Where such connections are made now. */
   readonly linkEndpoint = "POST /api/v3/connected_accounts/link";
 }
 /** 401: the API key is missing, wrong, or both credential headers were sent. */
 export class AuthenticationError extends ComposioApiError {
-  override name = "AuthenticationError";
+  override get name(): string {
+    return "AuthenticationError";
+  }
 }
 /** 403: the key may not do this. */
 export class PermissionDeniedError extends ComposioApiError {
-  override name = "PermissionDeniedError";
+  override get name(): string {
+    return "PermissionDeniedError";
+  }
 }
 /** 404: the auth config (or another referenced object) does not exist. */
 export class NotFoundError extends ComposioApiError {
-  override name = "NotFoundError";
+  override get name(): string {
+    return "NotFoundError";
+  }
 }
 /** 409: the request conflicts with the current state. */
 export class ConflictError extends ComposioApiError {
-  override name = "ConflictError";
+  override get name(): string {
+    return "ConflictError";
+  }
 }
 /** 422: the auth scheme could not be resolved or the account is in an invalid state. */
 export class UnprocessableEntityError extends ComposioApiError {
-  override name = "UnprocessableEntityError";
+  override get name(): string {
+    return "UnprocessableEntityError";
+  }
 }
 /** 429: too many requests; retried by default after the server's `Retry-After`. */
 export class RateLimitError extends ComposioApiError {
-  override name = "RateLimitError";
+  override get name(): string {
+    return "RateLimitError";
+  }
 }
 /** 5xx: the server failed. */
 export class InternalServerError extends ComposioApiError {
-  override name = "InternalServerError";
+  override get name(): string {
+    return "InternalServerError";
+  }
 }
 /** 501: the server does not support this (yet). */
 export class NotImplementedError extends InternalServerError {
-  override name = "NotImplementedError";
+  override get name(): string {
+    return "NotImplementedError";
+  }
+}
+
+/**
+ * 3xx: the server answered with a redirect, which the client does not follow, so that the key and
+ * the request body never reach another address. Usually `baseUrl` is not the API's address.
+ */
+export class RedirectError extends ComposioApiError {
+  override get name(): string {
+    return "RedirectError";
+  }
+  /** Where the redirect pointed: origin and path (no query), or undefined when it was not given or hidden (a browser's opaque redirect). */
+  declare readonly location: string | undefined;
+
+  constructor(
+    status: number,
+    headers: Headers,
+    body: unknown,
+    message: string,
+    location: string | undefined,
+  ) {
+    super(status, headers, body, message);
+    this.location = location;
+  }
 }
 
 /** The request did not get an answer: DNS, refused or reset connection, TLS … */
 export class ComposioConnectionError extends ComposioError {
-  override name = "ComposioConnectionError";
+  override get name(): string {
+    return "ComposioConnectionError";
+  }
 }
 /** An attempt took longer than `timeoutMs`. */
 export class ComposioTimeoutError extends ComposioConnectionError {
-  override name = "ComposioTimeoutError";
+  override get name(): string {
+    return "ComposioTimeoutError";
+  }
 }
 /** The caller's `signal` aborted the request. */
 export class ComposioAbortError extends ComposioError {
-  override name = "ComposioAbortError";
+  override get name(): string {
+    return "ComposioAbortError";
+  }
 }
 
 const CLASS_BY_STATUS: Record<number, typeof ComposioApiError> = {
@@ -174,6 +254,49 @@ export function errorFromResponse(
   const requestId = str(envelope.request_id) ?? headers.get("x-request-id");
   const message = `${status}${slug ? ` ${slug}` : ""}: ${str(envelope.message) ?? "(no message)"}${fix ? ` — ${fix}` : ""}${requestId ? ` (request_id ${requestId})` : ""}`;
   return new Class(status, safeHeaders, body, message, envelope);
+}
+
+// REDIRECTS: the client follows none. The API answers its JSON operations directly; a redirect
+// means `baseUrl` is not the API's address (an old host, an http→https upgrade, a proxy's login
+// page). Following one would send the key, and the body with the service credentials in it, to
+// wherever it points; even a same-origin 307/308 would re-send a create that is not idempotent,
+// and 301/302/303 would turn it into a GET. So every 3xx ends the call with a RedirectError that
+// says where it pointed, and the plain-http rule on `baseUrl` holds for every request sent.
+
+/** Whether a status is a redirect: a 3xx, or the opaque redirect a browser's fetch gives (status 0). */
+export const isRedirect = (status: number): boolean => status === 0 || (status >= 300 && status <= 399);
+
+/** An answer that is a redirect; `followedTo` is set when a `fetch` followed it despite `redirect: "manual"`. */
+export interface RedirectAnswer extends BodyText {
+  status: number;
+  headers: Headers;
+  followedTo?: string | undefined;
+}
+
+/** The error for a redirect answer to a request sent to `url`. */
+export function redirectError(answer: RedirectAnswer, url: string, redact: Redactor): RedirectError {
+  const { status, headers, text, followedTo } = answer;
+  const target = followedTo ?? headers.get("location");
+  let location: string | undefined;
+  try {
+    const to = new URL(target ?? "", url);
+    if (target) location = redact.text(`${to.origin}${to.pathname}`);
+  } catch {
+    // an unreadable Location is reported as "elsewhere"
+  }
+  const what =
+    followedTo !== undefined
+      ? `The \`fetch\` given followed a redirect to ${location}, despite \`redirect: "manual"\`;`
+      : status === 0
+        ? "A redirect (its target hidden by the browser) was not followed:"
+        : `${status} redirect to ${location ?? "elsewhere"} not followed:`;
+  return new RedirectError(
+    status,
+    redactHeaders(headers, redact),
+    redact.value(parseJson(text)) ?? redact.text(text),
+    `${what} the key and request bodies go to ${new URL(url).origin} only. Is \`baseUrl\` the API's address?`,
+    location,
+  );
 }
 
 /** A success status whose body is not the JSON the operation promises. */
@@ -233,7 +356,9 @@ function describeBody(text: string, truncated = false): string {
 
 /** The opt-in local validator refused a request body; nothing was sent. */
 export class ComposioValidationError extends ComposioError {
-  override name = "ComposioValidationError";
+  override get name(): string {
+    return "ComposioValidationError";
+  }
   /** Every problem found, with its field path and rule. */
   declare readonly issues: ValidationIssue[];
 

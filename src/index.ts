@@ -27,6 +27,7 @@ export {
   NotImplementedError,
   PermissionDeniedError,
   RateLimitError,
+  RedirectError,
   UnprocessableEntityError,
 } from "./errors.js";
 export type { ErrorEnvelopeFields } from "./errors.js";

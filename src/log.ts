@@ -17,7 +17,7 @@ export interface Logger {
 /** The least severe level that is logged; `"off"` logs nothing. */
 export type LogLevel = "debug" | "info" | "warn" | "error" | "off";
 
-const LEVELS: LogLevel[] = ["debug", "info", "warn", "error", "off"];
+export const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error", "off"];
 const PREFIX = "composio-connected-accounts:";
 
 /** The logging a client does, settled once: a function per enabled level, undefined otherwise. */
@@ -29,7 +29,6 @@ export interface Log {
 export function createLog(logger: Logger | null | undefined, level: LogLevel): Log {
   const sink = logger === undefined ? console : logger;
   const floor = LEVELS.indexOf(level);
-  if (floor < 0) throw new TypeError(`logLevel must be one of ${LEVELS.join(", ")}`);
   const at = (name: "debug" | "warn") =>
     sink && LEVELS.indexOf(name) >= floor
       ? (message: string) => sink[name](`${PREFIX} ${message}`)

@@ -1,9 +1,9 @@
 // Client options, checked once: shared by createComposioClient and createRawClient, so both send
 // the same credential, headers and User-Agent, with the same retry defaults and logging.
-import { DEFAULT_BASE_URL, VERSION } from "../generated/meta.js";
+import { DEFAULT_BASE_URL, PATH_PREFIXES, VERSION } from "../generated/meta.js";
 import { ComposioError } from "./errors.js";
 import { checkHeaders } from "./headers.js";
-import { createLog, type Log, type Logger, type LogLevel } from "./log.js";
+import { createLog, LEVELS, type Log, type Logger, type LogLevel } from "./log.js";
 import type { RetrySettings } from "./retry.js";
 import type { RequestValidator } from "./runtime.js";
 
@@ -45,17 +45,19 @@ export interface ClientSettings {
 }
 
 /** Client options: exactly one credential, `apiKey` or `userApiKey`. */
+// The `userApiKey` member comes first: when options have neither key, TypeScript's error names the
+// last member's missing property, and `apiKey` is the one most callers mean.
 export type ClientOptions = ClientSettings &
   (
-    | {
-        /** Your project API key, sent as `x-api-key`. */
-        apiKey: string;
-        userApiKey?: never;
-      }
     | {
         /** A user API key, sent as `x-user-api-key`. */
         userApiKey: string;
         apiKey?: never;
+      }
+    | {
+        /** Your project API key, sent as `x-api-key`. */
+        apiKey: string;
+        userApiKey?: never;
       }
   );
 
@@ -74,6 +76,11 @@ const USER_AGENT = `composio-connected-accounts/${VERSION}`;
 
 /** Checks the options; every message starts with `where`, the function the caller called. */
 export function resolveOptions(options: ClientOptions, where: string): ResolvedOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new ComposioError(
+      `${where}: pass the options, e.g. ${where}({ apiKey: process.env.COMPOSIO_API_KEY }) (got ${describe(options)}).`,
+    );
+  }
   const credential = pickCredential(options, where);
   const headers = {
     "user-agent": USER_AGENT,
@@ -83,12 +90,18 @@ export function resolveOptions(options: ClientOptions, where: string): ResolvedO
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function")
     throw new ComposioError(`${where}: no fetch here; pass one as \`fetch\`.`);
-  const number = (name: string, value: number | undefined) => {
+  const number = (name: string, value: unknown) => {
     if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value) || value < 0)) {
-      throw new ComposioError(`${where}: \`${name}\` must be a number ≥ 0 (got ${String(value)}).`);
+      throw new ComposioError(`${where}: \`${name}\` must be a number ≥ 0 (got ${describe(value)}).`);
     }
-    return value;
+    return value as number | undefined;
   };
+  const logLevel = options.logLevel ?? "warn";
+  if (!LEVELS.includes(logLevel)) {
+    throw new ComposioError(
+      `${where}: \`logLevel\` must be one of ${LEVELS.map((l) => JSON.stringify(l)).join(", ")} (got ${describe(logLevel)}).`,
+    );
+  }
   return {
     baseUrl: checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.allowInsecureHttp === true, where),
     headers,
@@ -98,23 +111,48 @@ export function resolveOptions(options: ClientOptions, where: string): ResolvedO
       timeoutMs: number("timeoutMs", options.timeoutMs) ?? 60_000,
       totalTimeoutMs: number("totalTimeoutMs", options.totalTimeoutMs),
     },
-    log: createLog(options.logger, options.logLevel ?? "warn"),
+    log: createLog(options.logger, logLevel),
     validate: options.validate,
   };
 }
 
+/** A value as a message shows it: strings quoted and called strings, so `"5000"` is not taken for 5000. */
+function describe(value: unknown): string {
+  if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 40))}`;
+  if (value === null || typeof value === "number" || typeof value === "boolean" || value === undefined)
+    return String(value);
+  return `a ${Array.isArray(value) ? "array" : typeof value}`;
+}
+
+/** Where the keys come from, for messages about a missing one. */
+const KEY_HELP =
+  "Project API keys are in Composio's dashboard (Settings → API Keys); most apps read one from an environment variable such as COMPOSIO_API_KEY.";
+
 function pickCredential(options: ClientOptions, where: string): { header: string; value: string } {
-  const given = [
-    { option: "apiKey", header: "x-api-key", value: options.apiKey },
-    { option: "userApiKey", header: "x-user-api-key", value: options.userApiKey },
-  ].filter((c) => c.value !== undefined);
-  if (given.length !== 1) {
+  const candidates = [
+    { option: "apiKey", header: "x-api-key", value: options.apiKey as unknown },
+    { option: "userApiKey", header: "x-user-api-key", value: options.userApiKey as unknown },
+  ];
+  const given = candidates.filter((c) => c.value !== undefined);
+  if (given.length > 1) {
+    throw new ComposioError(`${where}: pass \`apiKey\` or \`userApiKey\`, not both.`);
+  }
+  if (given.length === 0) {
+    // `{ apiKey: process.env.X! }` with X unset arrives as a key whose value is undefined.
+    const named = candidates.find((c) => c.option in options);
     throw new ComposioError(
-      `${where}: pass exactly one of \`apiKey\` or \`userApiKey\` (got ${given.length ? "both" : "neither"}).`,
+      named
+        ? `${where}: \`${named.option}\` is undefined; is its environment variable set? ${KEY_HELP}`
+        : `${where}: pass \`apiKey\` (your project API key, sent as x-api-key) or \`userApiKey\`. ${KEY_HELP}`,
     );
   }
-  const [credential] = given as [{ option: string; header: string; value: unknown }];
-  if (typeof credential.value !== "string" || credential.value.trim() === "") {
+  const [credential] = given as [(typeof candidates)[number]];
+  if (typeof credential.value !== "string") {
+    throw new ComposioError(
+      `${where}: \`${credential.option}\` must be a string (got ${describe(credential.value)}).`,
+    );
+  }
+  if (credential.value.trim() === "") {
     throw new ComposioError(`${where}: \`${credential.option}\` is empty; is its environment variable set?`);
   }
   if (/[\r\n\0]/.test(credential.value)) {
@@ -128,12 +166,13 @@ function pickCredential(options: ClientOptions, where: string): { header: string
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 /** The base URL, if it is https, or http to loopback (or with the caller's explicit consent). */
-function checkBaseUrl(baseUrl: string, allowInsecureHttp: boolean, where: string): string {
+function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, where: string): string {
   let url: URL;
   try {
+    if (typeof baseUrl !== "string") throw new TypeError();
     url = new URL(baseUrl);
   } catch {
-    throw new ComposioError(`${where}: \`baseUrl\` is not a URL: ${JSON.stringify(baseUrl)}.`);
+    throw new ComposioError(`${where}: \`baseUrl\` is not a URL (got ${describe(baseUrl)}).`);
   }
   if (url.username || url.password) {
     throw new ComposioError(`${where}: \`baseUrl\` may not carry a user name or password.`);
@@ -146,5 +185,13 @@ function checkBaseUrl(baseUrl: string, allowInsecureHttp: boolean, where: string
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ComposioError(`${where}: \`baseUrl\` must be http(s), not ${url.protocol}`);
   }
-  return baseUrl;
+  // Every operation's path starts with /api/v3 (or /api/v3.1): a baseUrl ending so would double it.
+  const path = url.pathname.replace(/\/+$/, "");
+  const doubled = PATH_PREFIXES.filter((prefix) => path.endsWith(prefix)).pop();
+  if (doubled) {
+    throw new ComposioError(
+      `${where}: \`baseUrl\` ends with ${doubled}, which every request path already starts with; use ${url.origin}${path.slice(0, -doubled.length)} instead.`,
+    );
+  }
+  return baseUrl as string;
 }

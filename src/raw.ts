@@ -2,12 +2,16 @@
 // `{ data, error, response }` results instead of exceptions. Same options, credential, retry loop
 // and logging as createComposioClient; its own entry point so that openapi-fetch is bundled only
 // by those who use it.
-import type { Client } from "openapi-fetch";
+import type { Client, Middleware } from "openapi-fetch";
+import { OPERATION_IDS } from "../generated/meta.js";
 import type { paths } from "../generated/schema.js";
+import { isRedirect, parseJson, redirectError } from "./errors.js";
 import { describeAttempt, warnIfDeprecated } from "./log.js";
 import { createClient } from "./openapi-fetch.js";
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from "./options.js";
+import { redactorFor } from "./redact.js";
 import { withRetries } from "./retry.js";
+import type { RequestValidator } from "./runtime.js";
 
 export type { components, operations, paths } from "../generated/schema.js";
 export type { ClientOptions, ClientSettings } from "./options.js";
@@ -30,29 +34,67 @@ export type RawClient = Client<paths>;
  */
 export function createRawClient(options: ClientOptions): RawClient {
   const resolved = resolveOptions(options, "createRawClient");
-  return createClient<paths>({
+  const client = createClient<paths>({
     baseUrl: resolved.baseUrl,
     headers: resolved.headers,
     fetch: retryingFetch(resolved),
   });
+  if (resolved.validate) client.use(validating(resolved.validate));
+  return client;
 }
 
-/** The retry loop as a `fetch`, for openapi-fetch: each attempt sends a fresh clone of the request. */
+/** Runs the validator on each JSON body before it is sent, as the main client does. */
+function validating(validate: RequestValidator): Middleware {
+  return {
+    async onRequest({ request, schemaPath }) {
+      const operation = OPERATION_IDS[`${request.method} ${schemaPath}`];
+      if (operation && request.body) validate(operation, parseJson(await request.clone().text()));
+    },
+  };
+}
+
+/** Statuses whose answers have no body (a Response with one cannot be made). */
+const NO_BODY = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * The retry loop as a `fetch`, for openapi-fetch. Each attempt sends a fresh clone of the request,
+ * follows no redirect (see REDIRECTS in errors.ts), and reads the whole answer, so that
+ * `timeoutMs` bounds the body as it does on the main client; the answer is handed back buffered.
+ */
 function retryingFetch({ fetch: fetchImpl, defaults, log }: ResolvedOptions): typeof fetch {
   return async (input, init) => {
     const request = new Request(input, init);
     const path = new URL(request.url).pathname;
-    const response = await withRetries(
+    const answer = await withRetries(
       {
         ...defaults,
         retryUnsafe: false,
         signal: request.signal,
         onAttempt: log.debug && ((event) => log.debug!(describeAttempt(request.method, path, event))),
       },
-      (signal) => fetchImpl(new Request(request.clone(), { signal })),
-      (discarded) => void discarded.body?.cancel(),
+      async (signal) => {
+        const response = await fetchImpl(new Request(request.clone(), { signal, redirect: "manual" }));
+        const { status, statusText, headers, redirected, url } = response;
+        return {
+          status,
+          statusText,
+          headers,
+          followedTo: redirected ? url : undefined,
+          bytes: await response.arrayBuffer(),
+        };
+      },
     );
-    warnIfDeprecated(log, request.method, path, response.headers);
-    return response;
+    if (isRedirect(answer.status) || answer.followedTo !== undefined) {
+      const body = parseJson(await request.clone().text());
+      const text = new TextDecoder().decode(answer.bytes);
+      throw redirectError(
+        { ...answer, text, truncated: false },
+        request.url,
+        redactorFor(Object.fromEntries(request.headers), body),
+      );
+    }
+    warnIfDeprecated(log, request.method, path, answer.headers);
+    const { status, statusText, headers, bytes } = answer;
+    return new Response(NO_BODY.has(status) ? null : bytes, { status, statusText, headers });
   };
 }

@@ -55,7 +55,6 @@ const MAX_RETRY_AFTER_MS = 60_000;
 export async function withRetries<T extends AttemptResult>(
   settings: RetrySettings,
   attempt: (signal: AbortSignal) => Promise<T>,
-  discard: (result: T) => void = () => {},
 ): Promise<T> {
   const { signal, onAttempt } = settings;
   const start = Date.now();
@@ -107,7 +106,6 @@ export async function withRetries<T extends AttemptResult>(
       if (failure) throw failure;
       return result!;
     }
-    if (result) discard(result);
     await sleep(delay, signal);
   }
 }

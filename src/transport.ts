@@ -1,7 +1,14 @@
 // The transport behind the generated resources: validates (when asked), builds the URL, sends JSON
 // through the retry loop, reads the answer inside the attempt's timeout, and turns error statuses
 // into typed errors with the request's secrets scrubbed.
-import { errorFromResponse, parseJson, unreadableSuccess, type BodyText } from "./errors.js";
+import {
+  errorFromResponse,
+  isRedirect,
+  parseJson,
+  redirectError,
+  unreadableSuccess,
+  type BodyText,
+} from "./errors.js";
 import { checkHeaders } from "./headers.js";
 import { describeAttempt, warnIfDeprecated } from "./log.js";
 import { redactorFor } from "./redact.js";
@@ -47,15 +54,20 @@ export function createTransport(config: ResolvedOptions): Transport {
       };
       // Every attempt sends the same serialized body: a string can be sent again, a stream could not.
       const answer = await withRetries(settings, async (signal) => {
-        const response = await fetchImpl(url, { method, headers, body, signal });
+        // No redirect is followed: see REDIRECTS in errors.ts.
+        const response = await fetchImpl(url, { method, headers, body, signal, redirect: "manual" });
         const { status, headers: responseHeaders } = response;
         const ok = status >= 200 && status <= 299;
         return {
           status,
           headers: responseHeaders,
+          followedTo: response.redirected ? response.url : undefined,
           ...(await readText(response, ok ? Infinity : MAX_ERROR_BODY_BYTES)),
         };
       });
+      if (isRedirect(answer.status) || answer.followedTo !== undefined) {
+        throw redirectError(answer, url, redactorFor(headers, input.body));
+      }
       warnIfDeprecated(log, method, path, answer.headers);
       if (answer.status < 200 || answer.status > 299) {
         throw errorFromResponse(answer.status, answer.headers, answer, redactorFor(headers, input.body));

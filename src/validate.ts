@@ -1,21 +1,22 @@
 // composio-connected-accounts/validate: the opt-in local validator. It is its own entry point so
 // the ajv code generated from the spec is bundled only by those who import it.
-import { DISCRIMINATORS, validators } from "../generated/validators.js";
-import { ComposioValidationError } from "./errors.js";
+import { DISCRIMINATORS, validators, type ValidatedOperation } from "../generated/validators.js";
+import { ComposioError, ComposioValidationError } from "./errors.js";
 import type { RequestValidator, SchemaError, ValidationIssue } from "./runtime.js";
 
 export type { RequestValidator, ValidationIssue } from "./runtime.js";
+export type { ValidatedOperation } from "../generated/validators.js";
 
 /** Longest discriminator value quoted back in a message. */
 const QUOTE_CHARS = 40;
 
 /**
  * The problems of a request body against the spec, each with its field path and rule; none when
- * the body is valid.
+ * the body is valid. `operation` is the operationId (`createConnectedAccount` …); an unknown one
+ * throws, so a typo cannot pass for a valid body.
  */
-export function findIssues(operation: string, body: unknown): ValidationIssue[] {
-  const validate = validators[operation];
-  return !validate || validate(body) ? [] : issuesFrom(validate.errors ?? [], body);
+export function findIssues(operation: ValidatedOperation, body: unknown): ValidationIssue[] {
+  return issuesOf("findIssues", operation, body);
 }
 
 /**
@@ -32,9 +33,19 @@ export function findIssues(operation: string, body: unknown): ValidationIssue[] 
  * ```
  */
 export const validateRequest: RequestValidator = (operation, body) => {
-  const issues = findIssues(operation, body);
+  const issues = issuesOf("validateRequest", operation, body);
   if (issues.length) throw new ComposioValidationError(operation, issues);
 };
+
+function issuesOf(where: string, operation: string, body: unknown): ValidationIssue[] {
+  if (!Object.hasOwn(validators, operation)) {
+    throw new ComposioError(
+      `${where}: unknown operation ${JSON.stringify(String(operation).slice(0, 60))}; the operations with a body are ${Object.keys(validators).join(", ")}.`,
+    );
+  }
+  const validate = validators[operation as ValidatedOperation];
+  return validate(body) ? [] : issuesFrom(validate.errors ?? [], body);
+}
 
 function issuesFrom(errors: SchemaError[], body: unknown): ValidationIssue[] {
   // A failed oneOf is reported once, not once per branch it tried.

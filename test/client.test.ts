@@ -7,6 +7,8 @@ import {
   BadRequestError,
   ComposioApiError,
   ComposioError,
+  ComposioTimeoutError,
+  ComposioValidationError,
   createComposioClient,
   InternalServerError,
   NotFoundError,
@@ -25,6 +27,7 @@ import {
   type TestServer,
 } from "./helpers/server.js";
 import { createRawClient } from "../src/raw.js";
+import { validateRequest } from "../src/validate.js";
 
 const API_KEY = "ak_PLANTED_project_key_7f3a";
 const SERVICE_KEY = "svc_PLANTED_service_key_91c2";
@@ -47,9 +50,11 @@ async function clientFor(handler: Handler, options: { maxRetries?: number } = {}
 describe("createComposioClient options", () => {
   it("refuses no credential, both credentials, an empty one, and a credential in headers", () => {
     expect(() => createComposioClient({} as never)).toThrow(
-      /exactly one of `apiKey` or `userApiKey` \(got neither\)/,
+      "createComposioClient: pass `apiKey` (your project API key, sent as x-api-key) or `userApiKey`.",
     );
-    expect(() => createComposioClient({ apiKey: API_KEY, userApiKey: "other" } as never)).toThrow(/got both/);
+    expect(() => createComposioClient({ apiKey: API_KEY, userApiKey: "other" } as never)).toThrow(
+      "createComposioClient: pass `apiKey` or `userApiKey`, not both.",
+    );
     expect(() => createComposioClient({ apiKey: " " })).toThrow(/`apiKey` is empty/);
     expect(() => createComposioClient({ apiKey: API_KEY, headers: { "X-User-Api-Key": "x" } })).toThrow(
       "createComposioClient: headers: may not set X-User-Api-Key; pass the key as `apiKey` or `userApiKey`.",
@@ -239,7 +244,7 @@ describe("retries", () => {
 describe("createRawClient (composio-connected-accounts/raw)", () => {
   it("checks its options as createComposioClient does", () => {
     expect(() => createRawClient({ apiKey: API_KEY, userApiKey: "u" } as never)).toThrow(
-      "createRawClient: pass exactly one of `apiKey` or `userApiKey` (got both).",
+      "createRawClient: pass `apiKey` or `userApiKey`, not both.",
     );
     expect(() => createRawClient({ apiKey: API_KEY, baseUrl: "http://api.example.com" })).toThrow(
       /plain http/,
@@ -267,5 +272,46 @@ describe("createRawClient (composio-connected-accounts/raw)", () => {
     expect(data?.id).toBe("ca_test123");
     expect(server!.requests).toHaveLength(2);
     expect(JSON.parse(server!.requests[1]!.body)).toEqual(JSON.parse(server!.requests[0]!.body));
+  });
+
+  // The same options behave the same on both clients.
+  it("runs the validator before sending, as the main client does", async () => {
+    await clientFor((_req, res) => json(res, 201, createdBody()));
+    const bad = {
+      ...body,
+      connection: { user_id: "user_42", state: { authScheme: "OAUTH2", val: { status: "ACTIVE" } } },
+    } as never;
+    const raw = createRawClient({ apiKey: API_KEY, baseUrl: server!.url, validate: validateRequest });
+    const main = createComposioClient({ apiKey: API_KEY, baseUrl: server!.url, validate: validateRequest });
+    for (const send of [
+      () => raw.POST("/api/v3/connected_accounts", { body: bad }),
+      () => main.connectedAccounts.create(bad),
+    ]) {
+      const error = await send().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ComposioValidationError);
+      expect((error as Error).message).toBe(
+        "Invalid body for createConnectedAccount:\n  connection.state.val: OAUTH2 ACTIVE requires access_token",
+      );
+    }
+    expect(server!.requests).toHaveLength(0);
+    const { data } = await raw.POST("/api/v3/connected_accounts", { body });
+    expect(data?.id).toBe("ca_test123");
+  });
+
+  it("ends at timeoutMs when the body never finishes, as the main client does", async () => {
+    await clientFor((_req, res) => {
+      res.writeHead(201, { "content-type": "application/json" });
+      res.write('{"id":"ca_'); // and never the rest
+    });
+    const options = { apiKey: API_KEY, baseUrl: server!.url, timeoutMs: 200, logger: null };
+    for (const send of [
+      () => createRawClient(options).POST("/api/v3/connected_accounts", { body }),
+      () => createComposioClient(options).connectedAccounts.create(body),
+    ]) {
+      const started = Date.now();
+      const error = await send().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ComposioTimeoutError);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    }
   });
 });

@@ -30,7 +30,7 @@ describe("baseUrl", () => {
 
   it("refuses what is not an http(s) URL, and URLs carrying credentials", () => {
     expect(make({ baseUrl: "backend.composio.dev" })).toThrow(
-      /`baseUrl` is not a URL: "backend\.composio\.dev"/,
+      'createComposioClient: `baseUrl` is not a URL (got the string "backend.composio.dev").',
     );
     expect(make({ baseUrl: "ftp://127.0.0.1" })).toThrow(/must be http\(s\), not ftp:/);
     expect(make({ baseUrl: "https://me:hunter22@api.example.com" })).toThrow(
@@ -83,8 +83,70 @@ describe("numbers", () => {
   it("refuse negative and non-finite limits", () => {
     expect(make({ timeoutMs: Number.NaN })).toThrow("`timeoutMs` must be a number ≥ 0 (got NaN)");
     expect(make({ totalTimeoutMs: -5 })).toThrow("`totalTimeoutMs` must be a number ≥ 0 (got -5)");
-    expect(make({ logLevel: "loud" as never })).toThrow(
-      "logLevel must be one of debug, info, warn, error, off",
+  });
+});
+
+// What a newcomer gets wrong in the first minutes: each message says what is wrong, with the option's name.
+describe("messages for common mistakes", () => {
+  const messageOf = (run: () => unknown): string => {
+    try {
+      run();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ComposioError);
+      return (error as Error).message;
+    }
+    throw new Error("did not throw");
+  };
+
+  it("an unset environment variable: says the key is undefined and where keys come from", () => {
+    const unset = process.env.COMPOSIO_TEST_SURELY_UNSET_VARIABLE;
+    const message = messageOf(() => createComposioClient({ apiKey: unset! }));
+    expect(message).toBe(
+      "createComposioClient: `apiKey` is undefined; is its environment variable set? Project API keys are in Composio's dashboard (Settings → API Keys); most apps read one from an environment variable such as COMPOSIO_API_KEY.",
     );
+    expect(messageOf(() => createComposioClient({ userApiKey: unset! }))).toMatch(
+      /^createComposioClient: `userApiKey` is undefined;/,
+    );
+  });
+
+  it("no options at all, or not an object", () => {
+    expect(messageOf(() => (createComposioClient as () => unknown)())).toBe(
+      "createComposioClient: pass the options, e.g. createComposioClient({ apiKey: process.env.COMPOSIO_API_KEY }) (got undefined).",
+    );
+    expect(messageOf(() => createComposioClient("ak_x" as never))).toMatch(/\(got the string "ak_x"\)/);
+  });
+
+  it("a key that is not a string", () => {
+    expect(messageOf(() => createComposioClient({ apiKey: 42 as never }))).toBe(
+      "createComposioClient: `apiKey` must be a string (got 42).",
+    );
+  });
+
+  it("a logLevel that is not one: names the option, the levels and what it got", () => {
+    expect(messageOf(make({ logLevel: "warning" as never }))).toBe(
+      'createComposioClient: `logLevel` must be one of "debug", "info", "warn", "error", "off" (got the string "warning").',
+    );
+  });
+
+  it("a number given as a string says it was a string", () => {
+    expect(messageOf(make({ timeoutMs: "5000" as never }))).toBe(
+      'createComposioClient: `timeoutMs` must be a number ≥ 0 (got the string "5000").',
+    );
+    expect(messageOf(make({ maxRetries: null as never }))).toBe(
+      "createComposioClient: `maxRetries` must be a number ≥ 0 (got null).",
+    );
+  });
+
+  it("a baseUrl that already ends with the API's path prefix, which every path would double", () => {
+    expect(messageOf(make({ baseUrl: "https://backend.composio.dev/api/v3" }))).toBe(
+      "createComposioClient: `baseUrl` ends with /api/v3, which every request path already starts with; use https://backend.composio.dev instead.",
+    );
+    expect(messageOf(make({ baseUrl: "https://proxy.example.com/composio/api/v3/" }))).toMatch(
+      /use https:\/\/proxy\.example\.com\/composio instead\.$/,
+    );
+    expect(messageOf(make({ baseUrl: "https://backend.composio.dev/api" }))).toMatch(/ends with \/api,/);
+    // A proxy prefix of its own is fine.
+    expect(make({ baseUrl: "https://proxy.example.com/composio" })).not.toThrow();
+    expect(make({ baseUrl: "https://proxy.example.com/myapi" })).not.toThrow();
   });
 });

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { SENSITIVE_KEY } from "../generated/meta.js";
-import { readBuilderUnions, readMeta } from "../scripts/lib/model.js";
+import { readBuilderUnions, readMeta, readOperations } from "../scripts/lib/model.js";
 import { deref, loadSpec, type Schema } from "../scripts/lib/spec.js";
 
 const spec = loadSpec("spec/openapi.yaml");
@@ -152,7 +152,7 @@ describe("facts beyond the seed", () => {
 
 describe("secrets", () => {
   it("every field the spec marks x-sensitive matches the generated SENSITIVE_KEY, and ordinary fields do not", () => {
-    const { sensitiveFields } = readMeta(spec);
+    const { sensitiveFields } = readMeta(spec, readOperations(spec));
     expect(sensitiveFields).toContain("devKey");
     expect(sensitiveFields.length).toBeGreaterThan(15);
     expect(sensitiveFields.filter((name) => !SENSITIVE_KEY.test(name))).toEqual([]);

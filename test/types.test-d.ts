@@ -15,6 +15,7 @@ import {
   type CreateConnectedAccountResponse,
 } from "../src/index.js";
 import { createRawClient } from "../src/raw.js";
+import { findIssues, type ValidatedOperation } from "../src/validate.js";
 
 const client = createComposioClient({ apiKey: "k" });
 
@@ -132,5 +133,14 @@ describe("client options", () => {
     createComposioClient({ apiKey: "k", userApiKey: "u" });
     // @ts-expect-error no credential
     createComposioClient({ baseUrl: "http://127.0.0.1:1" });
+  });
+});
+
+describe("findIssues", () => {
+  it("takes only the operationIds that have a body", () => {
+    expectTypeOf(findIssues).parameter(0).toEqualTypeOf<ValidatedOperation>();
+    findIssues("createConnectedAccount", {});
+    // @ts-expect-error a typo is no operation
+    findIssues("createConnectedAcount", {});
   });
 });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ApiKeyState,
+  ComposioError,
   ComposioValidationError,
   createComposioClient,
   OAuth2State,
@@ -19,6 +20,15 @@ const state = (authScheme: string, val: object) => ({
 });
 
 describe("findIssues", () => {
+  it("refuses an operation it does not know, instead of finding no issue", () => {
+    const typo = () => findIssues("createConnectedAcount" as never, {});
+    expect(typo).toThrow(ComposioError);
+    expect(typo).toThrow(
+      'findIssues: unknown operation "createConnectedAcount"; the operations with a body are createConnectedAccount.',
+    );
+    expect(() => validateRequest("nope", {})).toThrow(/^validateRequest: unknown operation "nope";/);
+  });
+
   it("passes every builder's minimal state, and the spec's examples", () => {
     expect(
       issues({ auth_config: { id: "ac" }, connection: { state: ApiKeyState.active({ api_key: "k" }) } }),

@@ -298,6 +298,18 @@ export function emitMeta(meta: SpecMeta): EmittedFile {
       sensitiveKeyPattern(meta.sensitiveFields),
       "The keys whose values are secrets: every property the spec marks `x-sensitive: true`, and names that look secret (`val` objects accept keys the spec does not list). Their values never appear in errors or logs.",
     ),
+    constant(
+      "OPERATION_IDS",
+      "Readonly<Record<string, string>>",
+      JSON.stringify(meta.operationIds),
+      "The operationId of each route, `METHOD /path/{param}`: how the raw client finds the validator of a request.",
+    ),
+    constant(
+      "PATH_PREFIXES",
+      "readonly string[]",
+      JSON.stringify(meta.pathPrefixes),
+      "The leading parts of the operations' paths: a `baseUrl` that ends with one would double it in every request.",
+    ),
   ];
   file.addStatements(spaced(statements));
   return { name: "meta.ts", text: file.getFullText() };

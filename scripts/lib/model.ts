@@ -349,15 +349,31 @@ export interface SpecMeta {
   version: string;
   server: string;
   sensitiveFields: string[];
+  /** `"POST /api/v3/connected_accounts"` → its operationId. */
+  operationIds: Record<string, string>;
+  /** Every leading part of the operations' paths, up to the first parameter: `/api`, `/api/v3` … */
+  pathPrefixes: string[];
 }
 
-/** `info.version`, the first server, and the names marked `x-sensitive: true`. */
-export function readMeta(spec: LoadedSpec): SpecMeta {
+/** `info.version`, the first server, the names marked `x-sensitive: true`, and the operations' routes. */
+export function readMeta(spec: LoadedSpec, operations: OperationModel[]): SpecMeta {
   const server = spec.doc.servers?.[0]?.url;
   if (typeof server !== "string") {
     throw new SpecError(`${spec.at(["servers"])} servers the spec needs a first server: the default baseUrl`);
   }
-  return { version: String(spec.doc.info?.version), server, sensitiveFields: readSensitiveFields(spec) };
+  const prefixes = new Set<string>();
+  for (const { path } of operations) {
+    const segments = path.split("/").slice(1);
+    for (let n = 1; n < segments.length && !segments[n - 1]!.includes("{"); n++)
+      prefixes.add(`/${segments.slice(0, n).join("/")}`);
+  }
+  return {
+    version: String(spec.doc.info?.version),
+    server,
+    sensitiveFields: readSensitiveFields(spec),
+    operationIds: Object.fromEntries(operations.map((op) => [`${op.httpMethod} ${op.path}`, op.operationId])),
+    pathPrefixes: [...prefixes].sort(),
+  };
 }
 
 /** Every property name the spec marks `x-sensitive: true`, anywhere, sorted. */

@@ -81,7 +81,7 @@ async function buildFiles(
     return [
       resources,
       ...unions.map(emitBuilders),
-      emitMeta(readMeta(spec)),
+      emitMeta(readMeta(spec, operations)),
       emitIndex(operations, unions, { resources: resources.name.replace(/\.ts$/, ".js") }),
     ];
   });
