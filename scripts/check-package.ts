@@ -1,14 +1,16 @@
 // npm run check:package: publint and attw on the package, then a real consumer: the packed tarball
 // installed into a fresh project, imported under Node ESM and required under CommonJS (both making a
 // real call to a server on 127.0.0.1), type-checked under node16 and bundler resolution, and bundled
-// for the browser. Run after `npm run build` (the npm script does both).
+// for the browser; and every relative link and image of the packed README names a file in the tarball.
+// Run after `npm run build` (the npm script does both).
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, posix } from "node:path";
 import { bundleForBrowser, CONSUMER_COMPILER_OPTIONS } from "./lib/consumer.js";
+import { linkTargets, relativeFile } from "./lib/markdown.js";
 
 const root = process.cwd();
 const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { name: string; version: string };
@@ -72,17 +74,38 @@ try {
   mkdirSync(consumer);
 
   let tarball = "";
+  let packedFiles = new Set<string>();
   await step("npm pack", async () => {
     const [packed] = JSON.parse(await run("npm", ["pack", "--json", "--pack-destination", work])) as {
       filename: string;
       files: { path: string }[];
     }[];
     tarball = join(work, packed!.filename);
-    const stray = packed!.files
-      .map((f) => f.path)
-      .filter((p) => !/^(dist\/|README\.md$|LICENSE$|CHANGELOG\.md$|package\.json$)/.test(p));
+    packedFiles = new Set(packed!.files.map((f) => f.path));
+    const stray = [...packedFiles].filter(
+      (p) => !/^(dist\/|README\.md$|LICENSE$|CHANGELOG\.md$|package\.json$)/.test(p),
+    );
     if (stray.length) throw new Error(`unexpected files in the package: ${stray.join(", ")}`);
     return `${packed!.filename}, ${packed!.files.length} files`;
+  });
+  // The registry shows the packed README.md with no repository around it: a relative link or image
+  // whose file is not in the tarball is broken there.
+  await step("every relative link and image of the packed README.md is in the tarball", async () => {
+    const readme = await run("tar", ["-xzOf", tarball, "package/README.md"]);
+    const targets = linkTargets(readme);
+    const relative = targets.flatMap(({ target, line }) => {
+      const file = relativeFile(target);
+      return file === undefined ? [] : [{ target, line, path: posix.normalize(file) }];
+    });
+    const missing = relative.filter(({ path }) => !packedFiles.has(path));
+    if (missing.length) {
+      throw new Error(
+        `README.md links to files the package does not ship (broken on the registry's page):\n${missing
+          .map(({ target, line }) => `  README.md:${line}: ${target}`)
+          .join("\n")}`,
+      );
+    }
+    return `${relative.length} relative (${[...new Set(relative.map((r) => r.path))].join(", ")}), ${targets.length - relative.length} absolute or in-page`;
   });
   writeFileSync(
     join(consumer, "package.json"),
