@@ -16,7 +16,7 @@ export type ComposioClient = Resources;
  * const composio = createComposioClient({ apiKey: process.env.COMPOSIO_API_KEY! });
  * const account = await composio.connectedAccounts.create({
  *   auth_config: { id: "ac_1a2b3c4d5e6f" },
- *   connection: { user_id: "user_42", state: ApiKeyState.active({ api_key: serviceKey }) },
+ *   connection: { user_id: "user_42", state: ApiKeyState.active({ api_key: process.env.SERVICE_API_KEY! }) },
  * });
  * ```
  */

@@ -29,7 +29,9 @@ export type RawClient = Client<paths>;
  * ```ts
  * import { createRawClient } from "composio-connected-accounts/raw";
  * const raw = createRawClient({ apiKey: process.env.COMPOSIO_API_KEY! });
- * const { data, error, response } = await raw.POST("/api/v3/connected_accounts", { body });
+ * const { data, error, response } = await raw.POST("/api/v3/connected_accounts", {
+ *   body: { auth_config: { id: "ac_1a2b3c4d5e6f" }, connection: { user_id: "user_42" } },
+ * });
  * ```
  */
 export function createRawClient(options: ClientOptions): RawClient {

@@ -1,6 +1,7 @@
 // Construction-time and request-time checks: plain http, credentials in URLs, header injection.
 import { describe, expect, it } from "vitest";
 import { ApiKeyState, ComposioError, createComposioClient, type ClientOptions } from "../src/index.js";
+import { checkSamples } from "./helpers/samples.js";
 import { viewsOf } from "./helpers/secrets.js";
 import { createdBody, json, startServer } from "./helpers/server.js";
 
@@ -148,5 +149,19 @@ describe("messages for common mistakes", () => {
     // A proxy prefix of its own is fine.
     expect(make({ baseUrl: "https://proxy.example.com/composio" })).not.toThrow();
     expect(make({ baseUrl: "https://proxy.example.com/myapi" })).not.toThrow();
+  });
+});
+
+describe("the type error for a missing key", () => {
+  it("names apiKey, the key most callers mean", () => {
+    const problems = checkSamples([
+      {
+        line: 1,
+        code: 'import { createComposioClient } from "composio-connected-accounts";\ncreateComposioClient({ baseUrl: "https://backend.composio.dev" });\n',
+      },
+    ]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain("Property 'apiKey' is missing");
+    expect(problems[0]).not.toContain("userApiKey' is missing");
   });
 });
