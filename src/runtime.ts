@@ -2,6 +2,19 @@
 // call, and the query-string helper for operations that have query parameters. Keep it small and
 // stable.
 
+declare const unknownValue: unique symbol;
+
+/**
+ * A value the API sent that this version of the client does not know yet: an auth scheme or a
+ * status added after its spec was written (the types of schemas marked `x-sdk-open` admit it).
+ * At run time it is the string the server sent; `String(value)` reads it. The type is opaque on
+ * purpose: comparing with a known literal (`=== "OAUTH2"`) still narrows to that member, and an
+ * exhaustive `switch` over the known values keeps a reachable `default` branch, as it is at run time.
+ */
+export interface UnknownValue {
+  readonly [unknownValue]: "a value this version of the client does not know";
+}
+
 /** Options of one request. Each one overrides the client's option of the same name. */
 export interface RequestOptions {
   /** Cancels the request, and any wait between retries, at once. */

@@ -6,7 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { readOpenSchemas } from "../scripts/lib/model.js";
 import { runPipeline } from "../scripts/lib/pipeline.js";
+import { loadSpec } from "../scripts/lib/spec.js";
 import { readFolder, writeFolderAtomically } from "../scripts/lib/write.js";
 import { createTransport } from "../src/transport.js";
 import { createResources } from "./fixtures/two-operations/generated/resources.js";
@@ -205,6 +207,55 @@ describe("check", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
       "generated/ is up to date (7 files), and the spec's version is package.json's.",
+    );
+  });
+});
+
+describe("x-sdk-open", () => {
+  const specWith = (name: string, schemas: string) => {
+    const path = join(scratch, `${name}.yaml`);
+    writeFileSync(
+      path,
+      `openapi: 3.1.0\ninfo: { title: t, version: 1.0.0 }\npaths: {}\ncomponents:\n  schemas:\n${schemas}`,
+    );
+    return loadSpec(path);
+  };
+
+  it("opens string enums and unions told apart by one const property, by openapi-typescript's names", () => {
+    const open = readOpenSchemas(
+      specWith(
+        "open-good",
+        [
+          "    Tier: { x-sdk-open: true, type: string, enum: [FREE, PRO] }",
+          "    Holder:",
+          "      type: object",
+          "      properties:",
+          "        kind: { x-sdk-open: true, type: string, enum: [A] }",
+          "    Pet:",
+          "      x-sdk-open: true",
+          "      oneOf:",
+          "        - { type: object, required: [kind], properties: { kind: { const: CAT } } }",
+          "        - { type: object, required: [kind], properties: { kind: { const: DOG } } }",
+          "",
+        ].join("\n"),
+      ),
+    );
+    expect(Object.fromEntries(open)).toEqual({
+      "#/components/schemas/Tier": "UnknownValue",
+      "#/components/schemas/Holder/kind": "UnknownValue",
+      "#/components/schemas/Pet": '{ "kind": UnknownValue; [key: string]: unknown }',
+    });
+  });
+
+  it("refuses a schema it cannot open, naming the file and line", () => {
+    const spec = specWith(
+      "open-bad",
+      ["    Fine: { type: string }", "    Bad:", "      type: object", "      x-sdk-open: true", ""].join(
+        "\n",
+      ),
+    );
+    expect(() => readOpenSchemas(spec)).toThrow(
+      /open-bad\.yaml:9:19 x-sdk-open needs a string enum, or a oneOf whose members share one required const property \(found 0\)/,
     );
   });
 });

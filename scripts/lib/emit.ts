@@ -12,7 +12,7 @@ import type { BuilderUnion, OperationModel, SpecMeta } from "./model.js";
 import { pascalCase } from "./model.js";
 
 /** The one runtime file of src/ that generated code may import. */
-const RUNTIME = "../src/runtime.js";
+export const RUNTIME = "../src/runtime.js";
 
 export interface EmittedFile {
   name: string;

@@ -392,3 +392,53 @@ function readSensitiveFields(spec: LoadedSpec): string[] {
   visit(spec.doc);
   return [...names].sort();
 }
+
+/**
+ * Every schema marked `x-sdk-open: true`, by its JSON pointer (`#/components/schemas/X`, as
+ * openapi-typescript names it), with the type of the values it also admits: the API adds auth
+ * schemes and statuses over time, and the client lets them through. An enum admits any
+ * `UnknownValue`; a oneOf told apart by one required const property admits an object whose
+ * property is an `UnknownValue`. The type is opaque, not `string`: comparing with a known literal
+ * still narrows, and an exhaustive `switch` keeps a default branch, as at run time.
+ */
+export function readOpenSchemas(spec: LoadedSpec): Map<string, string> {
+  const open = new Map<string, string>();
+  // `name` is openapi-typescript's name for the node: its JSON pointer without the `properties` steps.
+  const visit = (node: unknown, pointer: Pointer, name: Pointer): void => {
+    if (!node || typeof node !== "object") return;
+    const schema = node as Schema;
+    if (schema["x-sdk-open"] === true)
+      open.set(`#/${name.map(escapePointer).join("/")}`, openMember(spec, schema, pointer));
+    for (const [key, child] of Object.entries(schema)) {
+      if (key === "properties" && child && typeof child === "object") {
+        for (const [property, value] of Object.entries(child))
+          visit(value, [...pointer, key, property], [...name, property]);
+      } else visit(child, [...pointer, key], [...name, key]);
+    }
+  };
+  visit(spec.doc.components, ["components"], ["components"]);
+  visit(spec.doc.paths, ["paths"], ["paths"]);
+  return open;
+}
+
+const escapePointer = (segment: string | number): string =>
+  String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
+
+function openMember(spec: LoadedSpec, schema: Schema, where: Pointer): string {
+  if (Array.isArray(schema.enum) && schema.enum.every((v: unknown) => typeof v === "string"))
+    return "UnknownValue";
+  const members = unionMembers(spec, schema, where);
+  const tags = members.map((m) => {
+    const { properties, required } = flattenObject(spec, m.schema, m.where);
+    return new Set(
+      Object.keys(properties).filter((p) => typeof properties[p]!.const === "string" && required.has(p)),
+    );
+  });
+  const shared = tags.length ? [...tags[0]!].filter((p) => tags.every((t) => t.has(p))) : [];
+  if (shared.length !== 1) {
+    throw new SpecError(
+      `${spec.at([...where, "x-sdk-open"])} x-sdk-open needs a string enum, or a oneOf whose members share one required const property (found ${shared.length})`,
+    );
+  }
+  return `{ ${JSON.stringify(shared[0])}: UnknownValue; [key: string]: unknown }`;
+}
