@@ -1,5 +1,5 @@
-// The docs page, built from the spec and opened in headless Chromium (Debian's, driven by
-// playwright-core): the operation, the request fields, all 15 auth schemes and every error
+// The docs page, built from the spec and opened in headless Chromium (which one: helpers/chromium.ts;
+// driven by playwright-core): the operation, the request fields, all 15 auth schemes and every error
 // response are on it, and it loads nothing from the network but Redocly's sidebar logo.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -9,18 +9,8 @@ import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDocs } from "../scripts/lib/docs.js";
+import { findChromium } from "./helpers/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-// Flags for a closed network: without the background-networking ones Chromium dials Google at start.
-const FLAGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const AUTH_SCHEMES = [
   "OAUTH1",
   "OAUTH2",
@@ -66,7 +56,9 @@ beforeAll(async () => {
   const html = readFileSync(join(work, "index.html"));
   server = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end(html));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  const { executablePath, args, source } = await findChromium();
+  browser = await chromium.launch({ executablePath, args, headless: true });
+  console.info(`docs test: Chromium ${browser.version()} from ${source} (${executablePath})`);
   page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
   await page.route("**/*", (route) => {
     const url = route.request().url();

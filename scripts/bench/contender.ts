@@ -3,7 +3,7 @@
 import { CONTENDERS } from "./contenders.js";
 
 const [name, url, sequential, warmup, concurrency, concurrent] = process.argv.slice(2);
-const call = CONTENDERS[name!]!(url!);
+const call = await CONTENDERS[name!]!(url!);
 
 for (let i = 0; i < Number(warmup); i++) await call();
 
