@@ -135,12 +135,17 @@ function backoff(retry: number): number {
   return Math.min(INITIAL_DELAY_MS * 2 ** retry, MAX_BACKOFF_MS) * (1 - Math.random() * 0.25);
 }
 
-function sleep(ms: number, signal: AbortSignal | null | undefined): Promise<void> {
+/** Waits `ms`; a signal ends the wait at once with a ComposioAbortError saying `why`. Exported for waitForConnection. */
+export function sleep(
+  ms: number,
+  signal: AbortSignal | null | undefined,
+  why = "Request aborted while waiting to retry",
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new ComposioAbortError("Request aborted", { cause: signal.reason }));
+    if (signal?.aborted) return reject(new ComposioAbortError(why, { cause: signal.reason }));
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new ComposioAbortError("Request aborted while waiting to retry", { cause: signal?.reason }));
+      reject(new ComposioAbortError(why, { cause: signal?.reason }));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);

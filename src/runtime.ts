@@ -27,9 +27,10 @@ export interface RequestOptions {
   maxRetries?: number;
   /**
    * Also retry failures after which the server may have acted: 408, 500, 502, 504, timeouts, and
-   * connections cut after the request was sent. A create is not idempotent: a retried create can
-   * make a second connected account. Set it only where a duplicate is harmless to you.
-   * @default false
+   * connections cut after the request was sent. Reads and idempotent writes (update, updateStatus,
+   * delete …) do by default. Creating calls (create, link, refresh, revoke) do not: a retried create
+   * can make a second connected account. Set it there only where a duplicate is harmless to you.
+   * @default true for reads and idempotent writes, false for the others
    */
   retryUnsafe?: boolean;
   /** Extra headers for this request. */
@@ -41,18 +42,33 @@ export interface RequestInput {
   /** The operationId. */
   operation: string;
   body?: unknown;
+  /** A read, or a write the spec marks idempotent: failures after which the server may have acted are retried too. */
+  idempotent?: boolean;
 }
 
-/** `?a=1&b=x&b=y` from query parameters (arrays repeat the name; undefined and null are left out). */
-export function queryString(query: object | undefined): string {
-  const search = new URLSearchParams();
+export { PagePromise, type PaginationSpec } from "./pagination.js";
+
+/**
+ * `?a=1&b=x&b=y` from query parameters, as the spec's `style` and `explode` say: an array repeats
+ * its name (form, explode: true), or, named in `joined`, is one value with its items joined by the
+ * delimiter (`statuses=ACTIVE,FAILED`). undefined and null are left out.
+ */
+export function queryString(
+  query: object | undefined,
+  joined: Readonly<Record<string, string>> = {},
+): string {
+  const parts: string[] = [];
+  const add = (key: string, value: string) => parts.push(`${encodeURIComponent(key)}=${value}`);
   for (const [key, value] of Object.entries(query ?? {})) {
-    for (const item of Array.isArray(value) ? value : [value]) {
-      if (item !== undefined && item !== null) search.append(key, String(item));
-    }
+    const items = (Array.isArray(value) ? value : [value]).filter(
+      (item) => item !== undefined && item !== null,
+    );
+    const delimiter = Array.isArray(value) ? joined[key] : undefined;
+    if (delimiter !== undefined) {
+      if (items.length) add(key, items.map((item) => encodeURIComponent(String(item))).join(delimiter));
+    } else for (const item of items) add(key, encodeURIComponent(String(item)));
   }
-  const text = search.toString();
-  return text ? `?${text}` : "";
+  return parts.length ? `?${parts.join("&")}` : "";
 }
 
 /** Sends one operation and resolves to its parsed success body, or throws a ComposioError. */

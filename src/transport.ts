@@ -48,7 +48,7 @@ export function createTransport(config: ResolvedOptions): Transport {
         maxRetries: options.maxRetries ?? config.defaults.maxRetries,
         timeoutMs: options.timeoutMs ?? config.defaults.timeoutMs,
         totalTimeoutMs: options.totalTimeoutMs ?? config.defaults.totalTimeoutMs,
-        retryUnsafe: options.retryUnsafe ?? false,
+        retryUnsafe: options.retryUnsafe ?? input.idempotent === true,
         signal: options.signal,
         onAttempt: log.debug && ((event) => log.debug!(describeAttempt(method, path, event))),
       };

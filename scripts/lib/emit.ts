@@ -56,12 +56,16 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
     moduleSpecifier: RUNTIME,
     namedImports: ["RequestOptions", "Transport"],
   });
-  // Only operations with query parameters need the helper: the others carry no query code.
-  if (operations.some((op) => op.query)) {
+  // Only operations with query parameters need the helper, only lists the pager: the others carry no code for them.
+  const runtimeValues = [
+    ...(operations.some((op) => op.pagination) ? ["PagePromise"] : []),
+    ...(operations.some((op) => op.query) ? ["queryString"] : []),
+  ];
+  if (runtimeValues.length) {
     statements.push({
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: RUNTIME,
-      namedImports: ["queryString"],
+      namedImports: runtimeValues,
     });
   }
 
@@ -92,6 +96,15 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
       type: op.successType,
       docs: [doc(`What ${route} answers on success.`)],
     });
+    if (op.pagination) {
+      statements.push({
+        kind: StructureKind.TypeAlias,
+        isExported: true,
+        name: `${op.typeStem}Item`,
+        type: `NonNullable<${op.typeStem}Response[${JSON.stringify(op.pagination.items)}]>[number]`,
+        docs: [doc(`One item of the pages of ${route}.`)],
+      });
+    }
     statements.push({
       kind: StructureKind.TypeAlias,
       isExported: true,
@@ -112,7 +125,7 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
       methods: ops.map((op) => ({
         name: op.method,
         parameters: signature(op),
-        returnType: `Promise<${op.typeStem}Response>`,
+        returnType: returnType(op),
         docs: [
           doc(
             op.summary,
@@ -121,6 +134,9 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
             ...op.pathParams.map((p) => `@param ${p.identifier} The \`${p.name}\` path parameter.`),
             op.body ? "@param body The JSON body." : undefined,
             op.query ? "@param query The query parameters." : undefined,
+            op.pagination
+              ? `@returns The first page when awaited; every item of every page with \`for await\`; the pages with \`.pages()\`.`
+              : undefined,
             "@param options Per-request options; they override the client's.",
             op.deprecated ? "@deprecated" : undefined,
           ),
@@ -136,15 +152,7 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
       docs: [doc(`Binds the \`${resource}\` operations to a transport.`)],
       statements: (writer) => {
         writer.write("return").block(() => {
-          for (const op of ops) {
-            const args = signature(op).map((p) => p.name);
-            const input = [`operation: ${JSON.stringify(op.operationId)}`, op.body ? "body" : ""].filter(
-              Boolean,
-            );
-            writer.writeLine(
-              `${op.method}(${args.join(", ")}) { return transport.request<${op.typeStem}Response>(${JSON.stringify(op.httpMethod)}, ${pathExpression(op)}, { ${input.join(", ")} }, options); },`,
-            );
-          }
+          for (const op of ops) writer.writeLine(binding(op));
         });
       },
     });
@@ -174,13 +182,35 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
   return { name: "resources.ts", text: file.getFullText() };
 }
 
+const returnType = (op: OperationModel): string =>
+  op.pagination
+    ? `PagePromise<${op.typeStem}Response, ${op.typeStem}Item>`
+    : `Promise<${op.typeStem}Response>`;
+
+/** One method of a resource's factory: the path, query and body from the spec, sent by the transport. */
+function binding(op: OperationModel): string {
+  const args = signature(op).map((p) => p.name);
+  const input = [
+    `operation: ${JSON.stringify(op.operationId)}`,
+    op.body ? "body" : "",
+    op.idempotent ? "idempotent: true" : "",
+  ].filter(Boolean);
+  const send = (query: string, options: string) =>
+    `transport.request<${op.typeStem}Response>(${JSON.stringify(op.httpMethod)}, ${pathExpression(op, query)}, { ${input.join(", ")} }, ${options})`;
+  if (!op.pagination) return `${op.method}(${args.join(", ")}) { return ${send("query", "options")}; },`;
+  const spec = { operation: op.operationId, ...op.pagination };
+  return `${op.method}(${args.join(", ")}) { return new PagePromise<${op.typeStem}Response, ${op.typeStem}Item>((page, pageOptions) => ${send("page", "pageOptions")}, query, options, ${JSON.stringify(spec)}); },`;
+}
+
 /** The request path as code: a string, or a template filling in the encoded path parameters, plus the query. */
-function pathExpression(op: OperationModel): string {
+function pathExpression(op: OperationModel, query: string): string {
   const byName = new Map(op.pathParams.map((p) => [p.name, p.identifier]));
   const path = op.pathParams.length
     ? `\`${op.path.replace(/[`\\]/g, "\\$&").replace(/\{([^}]+)\}/g, (_, name: string) => `\${encodeURIComponent(${byName.get(name)})}`)}\``
     : JSON.stringify(op.path);
-  return op.query ? `${path} + queryString(query)` : path;
+  if (!op.query) return path;
+  const joined = Object.keys(op.query.joined).length ? `, ${JSON.stringify(op.query.joined)}` : "";
+  return `${path} + queryString(${query}${joined})`;
 }
 
 function signature(op: OperationModel): { name: string; type: string; hasQuestionToken?: boolean }[] {
@@ -355,6 +385,7 @@ export function emitIndex(
     ...(op.body ? [`${op.typeStem}Params`] : []),
     ...(op.query ? [`${op.typeStem}Query`] : []),
     `${op.typeStem}Response`,
+    ...(op.pagination ? [`${op.typeStem}Item`] : []),
     `${op.typeStem}ErrorBody`,
   ]);
   const resourceTypes = [

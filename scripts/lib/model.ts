@@ -12,6 +12,10 @@ import {
 } from "./spec.js";
 
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
+/** Methods that only read (RFC 9110): retried like idempotent writes. */
+const SAFE_METHODS = new Set<string>(["get", "head", "options"]);
+/** The delimiter of each array style with `explode: false` (OpenAPI 3.1, "Style Values"). */
+const DELIMITERS: Record<string, string> = { form: ",", spaceDelimited: "%20", pipeDelimited: "|" };
 
 export interface PathParam {
   name: string;
@@ -31,11 +35,30 @@ export interface OperationModel {
   description?: string;
   deprecated: boolean;
   pathParams: PathParam[];
-  query?: { required: boolean };
+  query?: QueryModel;
+  /**
+   * Safe to repeat after a failure the server may have acted on (5xx, timeout, reset): a read
+   * (GET, HEAD, OPTIONS), or a write the spec marks `x-sdk-idempotent: true`.
+   */
+  idempotent: boolean;
+  /** From `x-sdk-pagination`: where the cursor goes and where a page keeps it and its items. */
+  pagination?: PaginationModel;
   body?: { required: boolean; type: string };
   /** TypeScript type expressions, over `operations` and `components` of generated/schema.ts. */
   successType: string;
   errorType: string;
+}
+
+export interface QueryModel {
+  required: boolean;
+  /** Array parameters sent as one value (`explode: false`), by name → their delimiter. */
+  joined: Record<string, string>;
+}
+
+export interface PaginationModel {
+  cursorParam: string;
+  nextCursor: string;
+  items: string;
 }
 
 export interface BuilderVariant {
@@ -128,6 +151,8 @@ export function readOperations(spec: LoadedSpec): OperationModel[] {
         deprecated: op.deprecated === true,
         pathParams: readPathParams(spec, path, pathItem, op, where),
         query: readQuery(spec, pathItem, op, where),
+        idempotent: SAFE_METHODS.has(httpMethod) || op["x-sdk-idempotent"] === true,
+        pagination: readPagination(spec, pathItem, op, where),
         body: readBody(spec, op, where, operationId),
         successType: responseType(spec, op, where, operationId, (code) => /^2\d\d$/.test(code), "void"),
         errorType: responseType(
@@ -177,14 +202,52 @@ function readPathParams(
   });
 }
 
-function readQuery(
+function readQuery(spec: LoadedSpec, pathItem: Schema, op: Schema, where: Pointer): QueryModel | undefined {
+  const query = parameters(spec, pathItem, op, where).filter((p) => p.in === "query");
+  if (!query.length) return undefined;
+  const joined: Record<string, string> = {};
+  for (const p of query) {
+    const style: string = p.style ?? "form";
+    const explode: boolean = p.explode ?? style === "form";
+    const at = () => spec.at([...where, "parameters"]);
+    if (!(style in DELIMITERS))
+      throw new SpecError(
+        `${at()} query-style ${p.name}: the generator sends form, spaceDelimited and pipeDelimited query parameters, not ${style}`,
+      );
+    const type = deref(spec, p.schema ?? {}, [...where, "parameters"]).schema.type;
+    if (type === "object")
+      throw new SpecError(`${at()} query-style ${p.name}: the generator sends no object query parameters`);
+    if (!explode && type === "array") joined[p.name] = DELIMITERS[style]!;
+  }
+  return { required: query.some((p) => p.required === true), joined };
+}
+
+function readPagination(
   spec: LoadedSpec,
   pathItem: Schema,
   op: Schema,
   where: Pointer,
-): { required: boolean } | undefined {
+): PaginationModel | undefined {
+  const ext = op["x-sdk-pagination"];
+  if (ext === undefined) return undefined;
+  const at = spec.at([...where, "x-sdk-pagination"]);
+  const { cursorParam, nextCursor, items } = (ext ?? {}) as Record<string, unknown>;
+  if (typeof cursorParam !== "string" || typeof nextCursor !== "string" || typeof items !== "string")
+    throw new SpecError(`${at} x-sdk-pagination needs { cursorParam, nextCursor, items }, each a name`);
   const query = parameters(spec, pathItem, op, where).filter((p) => p.in === "query");
-  return query.length ? { required: query.some((p) => p.required === true) } : undefined;
+  if (!query.some((p) => p.name === cursorParam))
+    throw new SpecError(
+      `${at} x-sdk-pagination cursorParam ${cursorParam} is no query parameter of the operation`,
+    );
+  const success = Object.keys(op.responses ?? {}).find((code) => /^2\d\d$/.test(code));
+  const response = success ? deref(spec, op.responses[success], [...where, "responses", success]).schema : {};
+  const schema = response.content?.["application/json"]?.schema;
+  const page = schema ? flattenObject(spec, schema, [...where, "responses", success!]).properties : {};
+  if (!(nextCursor in page))
+    throw new SpecError(`${at} x-sdk-pagination nextCursor ${nextCursor} is no property of the page`);
+  if (deref(spec, page[items] ?? {}, where).schema.type !== "array")
+    throw new SpecError(`${at} x-sdk-pagination items ${items} is no array property of the page`);
+  return { cursorParam, nextCursor, items };
 }
 
 function readBody(spec: LoadedSpec, op: Schema, where: Pointer, operationId: string): OperationModel["body"] {

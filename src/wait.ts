@@ -1,0 +1,140 @@
+// waitForConnection: polls retrieve until a connected account is ACTIVE.
+//
+// The schedule: a first look at once, then 1 s, growing by half each time, with jitter, to a 10 s
+// cap. A user who finishes the OAuth screen in two seconds is noticed about as soon as by a 1 s
+// poller; one who walks away costs ~65 requests over ten minutes instead of 600. The deadline holds
+// even when a poll hangs: each poll gets only the time that is left (`timeoutMs` and
+// `totalTimeoutMs` of its request are cut to it). A signal cuts a poll or a wait at once; every
+// timer is cleared when the wait settles.
+import {
+  ComposioAbortError,
+  ComposioApiError,
+  ComposioConnectionError,
+  ComposioError,
+  ComposioTimeoutError,
+} from "./errors.js";
+import { redactorFor } from "./redact.js";
+import { sleep } from "./retry.js";
+import type { RequestOptions } from "./runtime.js";
+
+/** Statuses that end a wait with a ConnectionFailedError. INACTIVE: someone disabled the account meanwhile. */
+const FINAL = new Set(["FAILED", "EXPIRED", "REVOKED", "INACTIVE"]);
+
+/**
+ * The server fails an INITIATED connection after 10 minutes; the default deadline is half a minute
+ * more, so that a wait started at once ends with that FAILED status and its reason, not a timeout.
+ */
+const DEFAULT_TIMEOUT_MS = 630_000;
+const INITIAL_INTERVAL_MS = 1_000;
+const MAX_INTERVAL_MS = 10_000;
+const GROWTH = 1.5;
+/** The time a last poll before the deadline gets to answer. */
+const LAST_LOOK_MS = 1_000;
+
+/** Options of `connectedAccounts.waitForConnection`. */
+export interface WaitOptions {
+  /**
+   * How long to wait in all, polls included. The server fails a connection that is not completed
+   * within 10 minutes.
+   * @default 630000 (10.5 minutes)
+   */
+  timeoutMs?: number;
+  /** Cancels the wait, during a poll or between polls, at once. */
+  signal?: AbortSignal;
+  /** The first interval between polls; later ones grow by half, to `maxIntervalMs`. @default 1000 */
+  initialIntervalMs?: number;
+  /** The longest interval between polls. @default 10000 */
+  maxIntervalMs?: number;
+  /** Options of each poll's request (headers, its own `timeoutMs` …), cut to the time left. */
+  requestOptions?: Omit<RequestOptions, "signal">;
+}
+
+/** The fields of an account the wait reads. */
+export interface PolledAccount {
+  id?: unknown;
+  status?: unknown;
+  status_reason?: unknown;
+}
+
+/** A connection ended FAILED, EXPIRED, REVOKED or INACTIVE while it was awaited. */
+export class ConnectionFailedError<Account = unknown> extends ComposioError {
+  override get name(): string {
+    return "ConnectionFailedError";
+  }
+  /** The status it ended in: `FAILED`, `EXPIRED`, `REVOKED` or `INACTIVE`. */
+  declare readonly status: string;
+  /** Why, as the server says (`"OAuth callback failed during token exchange"` …), or null. */
+  declare readonly statusReason: string | null;
+  /** The account as last read, with its secrets (tokens in `state`) redacted. */
+  declare readonly account: Account;
+
+  constructor(account: Account & PolledAccount) {
+    const status = String(account.status);
+    const reason = typeof account.status_reason === "string" ? account.status_reason : null;
+    super(`Connected account ${String(account.id)} is ${status}${reason ? `: ${reason}` : ""}`);
+    this.status = status;
+    this.statusReason = reason;
+    this.account = redactorFor({}, undefined).value(account);
+  }
+}
+
+/** The delay before poll `n` (0-based): none before the first, then 1 s growing by half to the cap, each cut by up to a fifth. */
+export function pollDelay(n: number, initialMs = INITIAL_INTERVAL_MS, maxMs = MAX_INTERVAL_MS): number {
+  if (n === 0) return 0;
+  return Math.min(initialMs * GROWTH ** (n - 1), maxMs) * (1 - Math.random() * 0.2);
+}
+
+/** Polls `retrieve(id)` until the account is ACTIVE, and resolves it. See the file's head. */
+export async function waitForConnection<Account extends PolledAccount>(
+  retrieve: (id: string, options?: RequestOptions) => Promise<Account>,
+  id: string,
+  options: WaitOptions = {},
+): Promise<Account> {
+  const { signal, requestOptions = {} } = options;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
+  let last: { status: string; error?: unknown } | undefined;
+  const timedOut = (cause?: unknown) =>
+    new ComposioTimeoutError(
+      `waitForConnection: ${id} was not ACTIVE within ${timeoutMs} ms (${last ? `last seen ${last.status}` : "never read"})`,
+      { cause },
+    );
+  for (let n = 0; ; n++) {
+    let delay = pollDelay(n, options.initialIntervalMs, options.maxIntervalMs);
+    // The last look comes just before the deadline, not an interval before it.
+    const before = deadline - Date.now();
+    if (delay >= before) {
+      if (before <= LAST_LOOK_MS) throw timedOut(last?.error);
+      delay = before - LAST_LOOK_MS;
+    }
+    if (delay > 0) await sleep(delay, signal, "waitForConnection: aborted");
+    const left = deadline - Date.now();
+    let account: Account;
+    try {
+      account = await retrieve(id, {
+        ...requestOptions,
+        signal,
+        timeoutMs: Math.min(requestOptions.timeoutMs ?? left, left),
+        totalTimeoutMs: Math.min(requestOptions.totalTimeoutMs ?? left, left),
+      });
+    } catch (error) {
+      if (error instanceof ComposioAbortError) throw error;
+      if (Date.now() >= deadline) throw timedOut(error);
+      // A poll that failed for a passing reason (no answer, 429, 5xx after its retries) is only a
+      // missed look: the next one may succeed. 404 and other client errors end the wait.
+      if (!transient(error)) throw error;
+      last = { status: last?.status ?? "unknown", error };
+      continue;
+    }
+    const status = String(account.status);
+    if (status === "ACTIVE") return account;
+    if (FINAL.has(status)) throw new ConnectionFailedError(account);
+    // INITIALIZING, INITIATED, or a status this client does not know yet: keep waiting.
+    last = { status };
+  }
+}
+
+function transient(error: unknown): boolean {
+  if (error instanceof ComposioConnectionError) return true;
+  return error instanceof ComposioApiError && (error.status === 429 || error.status >= 500);
+}

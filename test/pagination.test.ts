@@ -1,0 +1,147 @@
+// Cursor pagination, on the fixture's list (its cursor, page and items named only by its spec's
+// `x-sdk-pagination`, so a second paginated list needs no code change) against node:http.
+import { afterEach, describe, expect, it } from "vitest";
+import { ComposioAbortError, ComposioError } from "../src/index.js";
+import { queryString } from "../src/runtime.js";
+import { createTransport } from "../src/transport.js";
+import { createResources } from "./fixtures/two-operations/generated/resources.js";
+import { json, startServer, type SeenRequest, type TestServer } from "./helpers/server.js";
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** The fixture's client against a server that answers each page request with `page(cursor, request)`. */
+async function pagedApi(page: (cursor: string | null, req: SeenRequest) => unknown) {
+  server = await startServer((req, res) => {
+    const cursor = new URL(req.url, "http://x").searchParams.get("after");
+    json(res, 200, page(cursor, req));
+  });
+  return createResources(
+    createTransport({
+      baseUrl: server.url,
+      headers: {},
+      fetch,
+      defaults: { maxRetries: 0, timeoutMs: 5000 },
+      log: { debug: undefined, warn: undefined },
+      validate: undefined,
+    }),
+  ).accounts;
+}
+
+/** Pages of two accounts each, `pages` of them, cursors "c1", "c2" …; the last has next: null. */
+const numbered = (pages: number) => (cursor: string | null) => {
+  const n = cursor ? Number(cursor.slice(1)) : 0;
+  return {
+    data: [{ id: `a${2 * n}` }, { id: `a${2 * n + 1}` }],
+    next: n + 1 < pages ? `c${n + 1}` : null,
+  };
+};
+
+describe("list: await, for await, pages()", () => {
+  it("await gives the first page alone", async () => {
+    const accounts = await pagedApi(numbered(5));
+    const first = await accounts.list({ tiers: ["FREE"] });
+    expect(first.data.map((a) => a.id)).toEqual(["a0", "a1"]);
+    expect(first.next).toBe("c1");
+    expect(server!.requests).toHaveLength(1);
+  });
+
+  it("for await walks every item of every page, the first call's filters on every request", async () => {
+    const accounts = await pagedApi(numbered(12));
+    const ids: string[] = [];
+    for await (const account of accounts.list({ tiers: ["FREE", "PRO"] })) ids.push(account.id);
+    expect(ids).toEqual(Array.from({ length: 24 }, (_, i) => `a${i}`));
+    expect(server!.requests.map((r) => r.url)).toEqual([
+      "/v1/accounts?tiers=FREE,PRO",
+      ...Array.from({ length: 11 }, (_, i) => `/v1/accounts?tiers=FREE,PRO&after=c${i + 1}`),
+    ]);
+  });
+
+  it("pages() gives each page; a page read by await is not fetched again", async () => {
+    const accounts = await pagedApi(numbered(3));
+    const list = accounts.list();
+    expect((await list).next).toBe("c1");
+    const nexts: (string | null | undefined)[] = [];
+    for await (const page of list.pages()) nexts.push(page.next);
+    expect(nexts).toEqual(["c1", "c2", null]);
+    expect(server!.requests).toHaveLength(3);
+  });
+
+  it("ends at an absent or empty cursor too", async () => {
+    for (const last of [{}, { next: "" }]) {
+      const accounts = await pagedApi((cursor) =>
+        cursor ? { data: [{ id: "b" }], ...last } : { data: [{ id: "a" }], next: "c1" },
+      );
+      const ids: string[] = [];
+      for await (const account of accounts.list()) ids.push(account.id);
+      expect(ids).toEqual(["a", "b"]);
+      await server!.close();
+      server = undefined;
+    }
+  });
+});
+
+describe("list: servers that misbehave", () => {
+  it("a cursor that comes back ends the walk with a clear error, never a loop", async () => {
+    const accounts = await pagedApi((cursor) => ({
+      data: [{ id: cursor ?? "first" }],
+      next: cursor === "c2" ? "c1" : cursor ? "c2" : "c1",
+    }));
+    const ids: string[] = [];
+    const error = await (async () => {
+      for await (const account of accounts.list()) ids.push(account.id);
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ComposioError);
+    expect((error as Error).message).toBe(
+      'listAccounts: the server sent the cursor "c1" again after 3 page(s); stopped instead of reading the same pages forever.',
+    );
+    expect(ids).toEqual(["first", "c1", "c2"]);
+    expect(server!.requests).toHaveLength(3);
+  });
+
+  it("a page that names its own cursor as the next is caught at once", async () => {
+    const accounts = await pagedApi(() => ({ data: [], next: "same" }));
+    const error = await (async () => {
+      for await (const _ of accounts.list({ after: "same" })) void _;
+    })().catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/the server sent the cursor "same" again after 1 page/);
+  });
+
+  it("a signal stops the walk: the next page request is never sent", async () => {
+    const accounts = await pagedApi(numbered(100));
+    const controller = new AbortController();
+    const ids: string[] = [];
+    const error = await (async () => {
+      for await (const account of accounts.list({}, { signal: controller.signal })) {
+        ids.push(account.id);
+        if (ids.length === 5) controller.abort();
+      }
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ComposioAbortError);
+    expect(ids).toHaveLength(6); // the third page was already read when the fifth item came
+    expect(server!.requests).toHaveLength(3);
+  });
+
+  it("breaking out of for await sends no more requests", async () => {
+    const accounts = await pagedApi(numbered(100));
+    for await (const account of accounts.list()) if (account.id === "a3") break;
+    expect(server!.requests).toHaveLength(2);
+  });
+});
+
+describe("queryString: the spec's style and explode", () => {
+  it("repeats exploded arrays, joins the others with their delimiter, encodes each item", () => {
+    expect(
+      queryString(
+        { include: ["a b", "c&d"], tiers: ["x,y", "z"], n: 5, skip: undefined, none: null },
+        { tiers: "," },
+      ),
+    ).toBe("?include=a%20b&include=c%26d&tiers=x%2Cy,z&n=5");
+    expect(queryString({ tiers: [] }, { tiers: "," })).toBe("");
+    expect(queryString({ ids: ["1", "2"] }, { ids: "|" })).toBe("?ids=1|2");
+    expect(queryString(undefined)).toBe("");
+  });
+});
