@@ -1,12 +1,13 @@
 // The generator: determinism, golden output for a two-operation fixture, and the bad-spec paths
 // through the real CLI (exit code, file:line:col and rule, output folder untouched).
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { runPipeline } from "../scripts/lib/pipeline.js";
+import { loadSpec } from "../scripts/lib/spec.js";
 import { readFolder, writeFolderAtomically } from "../scripts/lib/write.js";
 import { createTransport } from "../src/transport.js";
 import { createResources } from "./fixtures/two-operations/generated/resources.js";
@@ -247,6 +248,97 @@ describe(
     });
   },
 );
+
+describe("loadSpec on a split spec", () => {
+  /** Writes a small split spec into its own folder; returns the root's path. */
+  function tinySpec(name: string, files: Record<string, string>): string {
+    const dir = join(scratch, name);
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(join(dir, file, ".."), { recursive: true });
+      writeFileSync(join(dir, file), text);
+    }
+    return join(dir, "openapi.yaml");
+  }
+  const root = [
+    "openapi: 3.1.0",
+    "info: { title: t, version: 1.0.0 }",
+    "paths:",
+    "  /a:",
+    "    $ref: paths/a.yaml",
+    "components:",
+    "  schemas:",
+    "    Thing:",
+    "      $ref: components/schemas/Thing.yaml",
+    "",
+  ].join("\n");
+
+  it("makes refs to registered files local, inlines the rest, and places every node in its file", () => {
+    const specPath = tinySpec("tiny", {
+      "openapi.yaml": root,
+      "paths/a.yaml": [
+        "get:",
+        "  operationId: getA",
+        "  responses:",
+        '    "200":',
+        "      $ref: ../components/responses/Ok.yaml",
+        "",
+      ].join("\n"),
+      "components/responses/Ok.yaml": [
+        "description: ok",
+        "content:",
+        "  application/json:",
+        "    schema:",
+        "      $ref: ../schemas/Thing.yaml#/properties/name",
+        "",
+      ].join("\n"),
+      "components/schemas/Thing.yaml": [
+        "type: object",
+        "properties:",
+        "  name:",
+        "    type: string",
+        "  self:",
+        "    $ref: ./Thing.yaml",
+        "",
+      ].join("\n"),
+    });
+    const spec = loadSpec(specPath);
+    expect(spec.files.map((f) => f.name)).toEqual([
+      "components/responses/Ok.yaml",
+      "components/schemas/Thing.yaml",
+      "openapi.yaml",
+      "paths/a.yaml",
+    ]);
+    const get = spec.doc.paths["/a"].get;
+    // Ok.yaml is not registered: its content is inlined where it is used.
+    expect(get.responses["200"].description).toBe("ok");
+    expect(get.responses["200"].content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/Thing/properties/name",
+    });
+    expect(spec.doc.components.schemas.Thing.properties.self).toEqual({ $ref: "#/components/schemas/Thing" });
+    expect(spec.at(["paths", "/a", "get", "operationId"])).toMatch(/tiny\/paths\/a\.yaml:2:16$/);
+    expect(spec.at(["paths", "/a", "get", "responses", "200", "content"])).toMatch(
+      /tiny\/components\/responses\/Ok\.yaml:3:3$/,
+    );
+    expect(spec.at(["components", "schemas", "Thing", "properties", "self"])).toMatch(
+      /tiny\/components\/schemas\/Thing\.yaml:6:5$/,
+    );
+    expect(spec.at(["components", "schemas", "Thing", "nothing", "here"])).toMatch(
+      /tiny\/components\/schemas\/Thing\.yaml:1:1$/,
+    );
+  });
+
+  it("refuses a ref that leads back to itself through files no component registers", () => {
+    const specPath = tinySpec("loop", {
+      "openapi.yaml": root,
+      "paths/a.yaml": "get:\n  $ref: ./b.yaml\n",
+      "paths/b.yaml": "operationId: b\nnext:\n  $ref: ./b.yaml\n",
+      "components/schemas/Thing.yaml": "type: object\n",
+    });
+    expect(() => loadSpec(specPath)).toThrow(
+      /loop\/paths\/b\.yaml:3:9 unsupported-ref \.\/b\.yaml leads back to itself/,
+    );
+  });
+});
 
 describe("check", () => {
   it.concurrent("names every stale, missing and extra file, and touches nothing", async () => {

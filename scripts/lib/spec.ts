@@ -117,9 +117,10 @@ export function loadSpec(specPath: string): LoadedSpec {
     for (const typePair of components.items) {
       if (!isMap(typePair.value)) continue;
       for (const pair of typePair.value.items) {
-        const ref = isMap(pair.value) ? pair.value.get("$ref") : undefined;
+        const refNode = isMap(pair.value) ? pair.value.get("$ref", true) : undefined;
+        const ref = isScalar(refNode) ? refNode.value : undefined;
         if (typeof ref !== "string" || ref.startsWith("#")) continue;
-        const target = locate(ref, root);
+        const target = locate(ref, root, refNode as Node);
         const local = `#/components/${escapePointer(String(keyOf(typePair.key)))}/${escapePointer(String(keyOf(pair.key)))}`;
         if (!registered.has(target.key)) registered.set(target.key, local);
       }
@@ -140,7 +141,12 @@ export function loadSpec(specPath: string): LoadedSpec {
       );
     }
     const path = filePart ? resolve(dirname(from.path), decodeURI(filePart)) : from.path;
-    const pointer = fragment ? fragment.slice(1).split("/").map(unescapePointer) : [];
+    let pointer: string[];
+    try {
+      pointer = fragment ? fragment.slice(1).split("/").map(unescapePointer) : [];
+    } catch {
+      throw new SpecError(`${where(from, node)} unsupported-ref the fragment is not a valid pointer: ${ref}`);
+    }
     return { path, pointer, key: `${path}#${pointer.map(escapePointer).join("/")}` };
   }
 
@@ -241,7 +247,7 @@ export function loadSpec(specPath: string): LoadedSpec {
 
   const at = (pointer: Pointer): string => {
     let node: unknown = doc;
-    let found: { origin: Origin; leaf?: Node } | undefined = { origin: origins.get(doc)! };
+    let found: { origin: Origin; leaf?: Node } = { origin: origins.get(doc)! };
     for (const key of pointer) {
       if (!node || typeof node !== "object" || !(key in node)) break;
       const parent = node as Schema;
