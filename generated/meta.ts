@@ -12,8 +12,22 @@ export const SENSITIVE_KEY: RegExp =
 
 /** The operationId of each route, `METHOD /path/{param}`: how the raw client finds the validator of a request. */
 export const OPERATION_IDS: Readonly<Record<string, string>> = {
+  "GET /api/v3/connected_accounts": "listConnectedAccounts",
   "POST /api/v3/connected_accounts": "createConnectedAccount",
+  "POST /api/v3/connected_accounts/link": "createConnectedAccountLink",
+  "GET /api/v3/connected_accounts/{nanoid}": "retrieveConnectedAccount",
+  "DELETE /api/v3/connected_accounts/{nanoid}": "deleteConnectedAccount",
+  "PATCH /api/v3/connected_accounts/{nanoid}": "updateConnectedAccount",
+  "PATCH /api/v3/connected_accounts/{nanoId}/status": "updateConnectedAccountStatus",
+  "POST /api/v3/connected_accounts/{nanoid}/refresh": "refreshConnectedAccount",
+  "POST /api/v3.1/connected_accounts/{nanoid}/revoke": "revokeConnectedAccount",
 };
 
 /** The leading parts of the operations' paths: a `baseUrl` that ends with one would double it in every request. */
-export const PATH_PREFIXES: readonly string[] = ["/api", "/api/v3"];
+export const PATH_PREFIXES: readonly string[] = [
+  "/api",
+  "/api/v3",
+  "/api/v3.1",
+  "/api/v3.1/connected_accounts",
+  "/api/v3/connected_accounts",
+];

@@ -8,7 +8,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /**
+     * List connected accounts
+     * @description Lists the connected accounts of the project, newest first unless asked otherwise, one page at
+     *     a time. Every filter is optional; a list filter matches any of its values.
+     *
+     *     To read every page, pass each answer's `next_cursor` as `cursor` until it is null or absent.
+     *     The cursor is opaque (it encodes the page and the limit). Shared accounts come only when
+     *     `account_type` asks for them.
+     */
+    get: operations["listConnectedAccounts"];
     put?: never;
     /**
      * Create a new connected account
@@ -21,6 +30,180 @@ export interface paths {
      *     a second connected account.
      */
     post: operations["createConnectedAccount"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v3/connected_accounts/link": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Create a hosted link to connect an account
+     * @description Creates a connected account, INITIATED at once, and a link to a page hosted by Composio where
+     *     the user completes the connection (OAuth consent, or a form for credentials). Send the user to
+     *     `redirect_url`; the account becomes ACTIVE when they finish. This is where Composio-managed
+     *     OAuth auth configs go: the create endpoint refuses them.
+     *
+     *     This call is **not idempotent**: repeating it creates another account and link.
+     */
+    post: operations["createConnectedAccountLink"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v3/connected_accounts/{nanoid}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The id of the connected account.
+         * @example ca_4f9d2b7c1e0a
+         */
+        nanoid: components["parameters"]["Nanoid"];
+      };
+      cookie?: never;
+    };
+    /**
+     * Retrieve a connected account
+     * @description Returns one connected account with its status, the reason for it (`status_reason`) and its
+     *     state, credentials included. Poll it to learn when a connection started by create or link
+     *     becomes ACTIVE: an INITIATED connection fails on the server after 10 minutes; FAILED, EXPIRED
+     *     and REVOKED are final.
+     */
+    get: operations["retrieveConnectedAccount"];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a connected account
+     * @description Deletes the account (a soft delete). Its tokens are not revoked at the provider unless
+     *     `revoke_on_delete=true`; then the answer carries the id of the job that revokes them.
+     *
+     *     Safe to repeat: a second call deletes nothing more (it answers 404).
+     */
+    delete: operations["deleteConnectedAccount"];
+    options?: never;
+    head?: never;
+    /**
+     * Update a connected account
+     * @description Changes the account's alias or credentials; only the fields given are changed. In
+     *     `connection.state.val`, set a credential field to null to remove it. `state.authScheme` must be
+     *     the account's own, and one whose credentials can be updated (BEARER_TOKEN, API_KEY, BASIC,
+     *     BASIC_WITH_JWT, GOOGLE_SERVICE_ACCOUNT, SERVICE_ACCOUNT). The alias must be unique within the
+     *     project, the user and the toolkit; an empty string clears it.
+     *
+     *     Safe to repeat: the body sets values, so a second call changes nothing more.
+     *
+     *     A 409 means one of two things: the alias is taken (not worth retrying), or a concurrent write
+     *     holds the connection's lease (retry the request).
+     */
+    patch: operations["updateConnectedAccount"];
+    trace?: never;
+  };
+  "/api/v3/connected_accounts/{nanoId}/status": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The id of the connected account.
+         * @example ca_4f9d2b7c1e0a
+         */
+        nanoId: components["parameters"]["NanoIdCamelCase"];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Enable or disable a connected account
+     * @description `enabled: true` makes the account ACTIVE, `enabled: false` makes it INACTIVE (a disabled
+     *     account cannot be used until it is enabled again).
+     *
+     *     Safe to repeat: the body names the status wanted, so a second call asks for the same.
+     *
+     *     A 409 means one of two things: another operation holds the connection's lease (worth
+     *     retrying), or the account cannot move to that status from the one it has (not worth it).
+     */
+    patch: operations["updateConnectedAccountStatus"];
+    trace?: never;
+  };
+  "/api/v3/connected_accounts/{nanoid}/refresh": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The id of the connected account.
+         * @example ca_4f9d2b7c1e0a
+         */
+        nanoid: components["parameters"]["Nanoid"];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Re-authorize a connected account (deprecated)
+     * @deprecated
+     * @description Deprecated. Starts authorization again and returns a new URL to send the user to. It does
+     *     **not** refresh tokens in the background: it moves an ACTIVE account back to INITIATED until
+     *     the user completes the new authorization.
+     *
+     *     This call is **not idempotent**: each call starts a new authorization.
+     *
+     *     409 when the auth scheme cannot be refreshed (API_KEY, BEARER_TOKEN …), 422 when the account's
+     *     state does not allow it.
+     */
+    post: operations["refreshConnectedAccount"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v3.1/connected_accounts/{nanoid}/revoke": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The id of the connected account.
+         * @example ca_4f9d2b7c1e0a
+         */
+        nanoid: components["parameters"]["Nanoid"];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Revoke a connected account
+     * @description Revokes the account's tokens at the provider (best effort) and moves the account to REVOKED,
+     *     which is final. An empty `revoked_tokens` means the account was already revoked. Served under
+     *     `/api/v3.1/` only.
+     *
+     *     Not marked safe to repeat: a repeat after success answers with nothing revoked, and one after
+     *     a partial failure may revoke at the provider again.
+     *
+     *     400 when the toolkit cannot revoke, 409 unless the account is ACTIVE or already REVOKED, 500
+     *     when every call to the provider failed.
+     */
+    post: operations["revokeConnectedAccount"];
     delete?: never;
     options?: never;
     head?: never;
@@ -82,20 +265,22 @@ export interface components {
     };
     /** @description [EXPERIMENTAL] Sharing settings of the connected account. */
     ConnectionExperimental: {
-      /**
-       * @description Whether only its user (PRIVATE) or other users of the project (SHARED) may use it.
-       * @enum {string}
-       */
-      account_type?: "PRIVATE" | "SHARED";
-      /** @description Who may use a SHARED account. */
-      acl_config_for_shared?: {
-        /** @description Every user of the project may use the account. */
-        allow_all_users?: boolean;
-        /** @description The users who may use the account. */
-        allowed_user_ids?: string[];
-        /** @description The users who may not use the account. */
-        not_allowed_user_ids?: string[];
-      };
+      account_type?: components["schemas"]["AccountType"];
+      acl_config_for_shared?: components["schemas"]["SharedAccountAcl"];
+    };
+    /**
+     * @description [EXPERIMENTAL] Who may use a connected account: only its user (PRIVATE) or other users of the project too (SHARED).
+     * @enum {string}
+     */
+    AccountType: "PRIVATE" | "SHARED";
+    /** @description Who may use a SHARED account. */
+    SharedAccountAcl: {
+      /** @description Every user of the project may use the account. */
+      allow_all_users?: boolean;
+      /** @description The users who may use the account. */
+      allowed_user_ids?: string[];
+      /** @description The users who may not use the account. */
+      not_allowed_user_ids?: string[];
     };
     /** @description The connected account that was created. */
     CreatedConnectedAccount: {
@@ -140,10 +325,253 @@ export interface components {
     /**
      * @deprecated
      * @description DEPRECATED: This field will be removed in a future version. Read `connectionData.val.status` instead.
-     * @enum {string}
      */
-    DeprecatedConnectionStatus:
-      "INITIALIZING" | "INITIATED" | "ACTIVE" | "FAILED" | "EXPIRED" | "INACTIVE" | "REVOKED";
+    DeprecatedConnectionStatus: components["schemas"]["ConnectionStatus"];
+    /** @description The body of a hosted-link call. */
+    ConnectedAccountLinkRequest: {
+      /**
+       * @description The auth config to connect through (Composio-managed OAuth included).
+       * @example ac_9z8y7x6w5v4u
+       */
+      auth_config_id: string;
+      /**
+       * @description The user id in your system the account is for.
+       * @example user_42
+       */
+      user_id: string;
+      /**
+       * Format: uri
+       * @description Where to send the user once the connection completes.
+       */
+      callback_url?: string;
+      /** @description A human-readable name for the connected account, unique per user and toolkit in a project. */
+      alias?: string;
+      /** @description Provider-specific key-value pairs that pre-fill the hosted form (e.g. a subdomain). */
+      connection_data?: {
+        [key: string]: unknown;
+      };
+      /** @description [EXPERIMENTAL] Sharing settings of the connected account. */
+      experimental?: {
+        account_type?: components["schemas"]["AccountType"];
+        /** @description Who may use a SHARED account; at most 1,000 ids per list. */
+        acl_config_for_shared?: components["schemas"]["SharedAccountAcl"] & {
+          /** @description At most 1,000 ids. */
+          allowed_user_ids?: string[];
+          /** @description At most 1,000 ids. */
+          not_allowed_user_ids?: string[];
+        };
+      };
+    };
+    /** @description A hosted link: send the user to `redirect_url`. The connected account exists at once, INITIATED, with the id `connected_account_id`. */
+    ConnectedAccountLink: {
+      /** @description The token of the link. */
+      link_token: string;
+      /**
+       * Format: uri
+       * @description The hosted page to send the user to.
+       */
+      redirect_url: string;
+      /**
+       * Format: date-time
+       * @description When the link expires (ISO 8601).
+       */
+      expires_at: string;
+      /**
+       * @description The id of the connected account the link completes.
+       * @example ca_8b2d4f6a1c3e
+       */
+      connected_account_id: string;
+      /** @description [EXPERIMENTAL] Extra data about the link; its shape may change. */
+      experimental?: {
+        [key: string]: unknown;
+      };
+    };
+    /** @description One page of connected accounts. The last page has `next_cursor` null or absent; pass any other `next_cursor` as `cursor` to get the next page. */
+    ConnectedAccountList: {
+      /** @description The accounts of this page. */
+      items: components["schemas"]["ConnectedAccount"][];
+      /** @description The cursor of the next page (opaque: it encodes the page and the limit); null or absent on the last page. */
+      next_cursor?: string | null;
+      /** @description How many pages the query has at this limit. */
+      total_pages: number;
+      /** @description The number of this page, from 1. */
+      current_page: number;
+      /** @description How many accounts match the query, on every page. */
+      total_items: number;
+    };
+    /** @description A connected account, as list and retrieve return it. */
+    ConnectedAccount: {
+      /**
+       * @description The id of the connected account.
+       * @example ca_4f9d2b7c1e0a
+       */
+      id: string;
+      /** @description The toolkit (the service) the account connects to. */
+      toolkit: {
+        /**
+         * @description The toolkit's slug, e.g. `github`.
+         * @example github
+         */
+        slug: string;
+      };
+      /** @description The auth config the account was connected through. */
+      auth_config: {
+        /**
+         * @description The id of the auth config.
+         * @example ac_1a2b3c4d5e6f
+         */
+        id: string;
+        /**
+         * @deprecated
+         * @description DEPRECATED: This field will be removed in a future version. Read `state.authScheme` instead.
+         */
+        auth_scheme: components["schemas"]["AuthScheme"];
+        /** @description Whether the auth config uses Composio's own OAuth app (connect through `/link`). */
+        is_composio_managed: boolean;
+        /** @description Whether the auth config is disabled (its accounts cannot be used then). */
+        is_disabled: boolean;
+      };
+      /**
+       * @deprecated
+       * @description DEPRECATED: This field will be removed in a future version. The user id of the connected account.
+       */
+      user_id: string;
+      status: components["schemas"]["ConnectionStatus"];
+      /** @description Why the account has its status, when the server says: e.g. "Connection initiation did not complete within 10 minutes", "Permanent auth error during token refresh", "Max auth failures reached", "OAuth callback failed during token exchange", "Connection status updated by user", "Auth config is disabled", "Revoked via user-initiated revoke endpoint", "Revoked via admin tool", "Revoked as part of connection delete". */
+      status_reason: string | null;
+      /** @description Whether the account is disabled (INACTIVE). */
+      is_disabled: boolean;
+      /**
+       * Format: date-time
+       * @description When the account was created (ISO 8601).
+       */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @description When the account was last changed (ISO 8601).
+       */
+      updated_at: string;
+      state: components["schemas"]["ConnectionState"];
+      /**
+       * @deprecated
+       * @description DEPRECATED: This field will be removed in a future version. Read `state` instead.
+       */
+      data: {
+        [key: string]: unknown;
+      };
+      /** @description The account's human-readable name, unique per user and toolkit in a project (newer servers). */
+      alias?: string | null;
+      /** @description A readable id of the account (newer servers). */
+      word_id?: string | null;
+      /** @description [EXPERIMENTAL] Sharing settings of the account (newer servers). */
+      experimental?: {
+        account_type: components["schemas"]["AccountType"];
+        acl_config_for_shared?: components["schemas"]["SharedAccountAcl"];
+      };
+      /** @description The scopes the connection asked for (newer servers). */
+      requested_scopes?: string[];
+      /** @description The user scopes the connection asked for, where the service has them (newer servers). */
+      requested_user_scopes?: string[];
+      /** @description An endpoint of the service that the account's credentials can be tested against. */
+      test_request_endpoint?: string;
+      /**
+       * @deprecated
+       * @description DEPRECATED: This field will be removed in a future version. Use `id` instead.
+       */
+      deprecated?: {
+        /** @description The account's labels. */
+        labels: string[];
+        /**
+         * Format: uuid
+         * @description The uuid of the connected account.
+         */
+        uuid: string;
+      };
+    };
+    /** @description A connected account as retrieve returns it: the account of list, and the deprecated `params`. */
+    RetrievedConnectedAccount: components["schemas"]["ConnectedAccount"] & {
+      /**
+       * @deprecated
+       * @description DEPRECATED: This field will be removed in a future version. Read `state` instead.
+       */
+      params: {
+        [key: string]: unknown;
+      };
+    };
+    /** @description The body of an update. Only the fields given are changed. */
+    UpdateConnectedAccountRequest: {
+      /** @description A new human-readable name, unique within the project, the user and the toolkit; an empty string clears it. */
+      alias?: string;
+      /** @description The connection's new credentials. */
+      connection?: {
+        state: components["schemas"]["UpdateConnectionState"];
+      };
+    };
+    /** @description The account after an update. */
+    UpdatedConnectedAccount: {
+      /** @description Whether the update was applied. */
+      success: boolean;
+      /**
+       * @description The id of the connected account.
+       * @example ca_4f9d2b7c1e0a
+       */
+      id: string;
+      status: components["schemas"]["ConnectionStatus"];
+    };
+    /** @description The body of an enable or disable call. */
+    UpdateConnectedAccountStatusRequest: {
+      /** @description `true` makes the account ACTIVE (enables it), `false` makes it INACTIVE (disables it). */
+      enabled: boolean;
+    };
+    /** @description The outcome of an enable or disable call. */
+    StatusUpdateResult: {
+      /** @description Whether the account now has the status asked for. */
+      success: boolean;
+    };
+    /** @description The outcome of a delete. */
+    DeletedConnectedAccount: {
+      /** @description Whether the account was deleted. */
+      success: boolean;
+      /** @description With `revoke_on_delete=true`: the id of the job that revokes the account's tokens at the provider (no endpoint reports on that job yet). */
+      revoke_job_id?: string;
+    };
+    /** @description The body of a refresh (it may also be left out). */
+    RefreshConnectedAccountRequest: {
+      /**
+       * Format: uri
+       * @description Where to send the user once the new authorization completes.
+       */
+      redirect_url?: string;
+    };
+    /** @description The account after a refresh, with the URL to send the user to. */
+    RefreshedConnectedAccount: {
+      /**
+       * @description The id of the connected account.
+       * @example ca_4f9d2b7c1e0a
+       */
+      id: string;
+      status: components["schemas"]["ConnectionStatus"];
+      /** @description The URL to send the user to, to authorize again; null when there is none. */
+      redirect_url: string | null;
+    };
+    /** @description The outcome of a revoke. */
+    RevokedConnectedAccount: {
+      /** @description The tokens revoked at the provider, one entry each; empty when the account was already revoked. */
+      revoked_tokens: string[];
+      /** @description The account, now REVOKED. */
+      connected_account: {
+        /**
+         * @description The id of the connected account.
+         * @example ca_4f9d2b7c1e0a
+         */
+        id: string;
+        /**
+         * @description Always REVOKED.
+         * @constant
+         */
+        status: "REVOKED";
+      };
+    };
     /** @description The body of every error response. */
     ErrorEnvelope: {
       error: {
@@ -163,6 +591,36 @@ export interface components {
         errors?: string[];
       };
     };
+    /**
+     * @description The id (nanoid) of a connected account, as create, link and list return it.
+     * @example ca_4f9d2b7c1e0a
+     */
+    ConnectedAccountId: string;
+    /**
+     * @description The status of a connected account. INITIALIZING and INITIATED: the connection is being made (an INITIATED one fails on the server after 10 minutes). ACTIVE: it works. INACTIVE: it was disabled. FAILED, EXPIRED and REVOKED are final. Responses may carry statuses added after this description was written.
+     * @enum {string}
+     */
+    ConnectionStatus: "INITIALIZING" | "INITIATED" | "ACTIVE" | "FAILED" | "EXPIRED" | "INACTIVE" | "REVOKED";
+    /**
+     * @description An auth scheme: how the service authenticates the account. Responses may carry schemes added after this description was written.
+     * @enum {string}
+     */
+    AuthScheme:
+      | "OAUTH2"
+      | "OAUTH1"
+      | "API_KEY"
+      | "BASIC"
+      | "BILLCOM_AUTH"
+      | "BEARER_TOKEN"
+      | "GOOGLE_SERVICE_ACCOUNT"
+      | "NO_AUTH"
+      | "BASIC_WITH_JWT"
+      | "CALCOM_AUTH"
+      | "SERVICE_ACCOUNT"
+      | "SAML"
+      | "DCR_OAUTH"
+      | "CIMD_OAUTH"
+      | "S2S_OAUTH2";
     /** @description The state of the connected account: its auth scheme and, in `val`, the status and the credentials that scheme and status carry. Responses may carry auth schemes and statuses added after this description was written. */
     ConnectionState:
       | components["schemas"]["OAuth1State"]
@@ -547,6 +1005,153 @@ export interface components {
     S2SOAuth2Inactive: components["schemas"]["StateBase"] &
       components["schemas"]["StatusInactive"] &
       components["schemas"]["S2SOAuth2Fields"];
+    /** @description New credentials for an account, for the auth schemes whose credentials can be updated. `authScheme` must be the account's own. Unlike `ConnectionState`, `val` holds no status, and each of its fields is a string to set it or null to remove it; a field left out stays as it is. */
+    UpdateConnectionState:
+      | components["schemas"]["BearerTokenStateUpdate"]
+      | components["schemas"]["ApiKeyStateUpdate"]
+      | components["schemas"]["BasicStateUpdate"]
+      | components["schemas"]["BasicWithJwtStateUpdate"]
+      | components["schemas"]["GoogleServiceAccountStateUpdate"]
+      | components["schemas"]["ServiceAccountStateUpdate"];
+    /**
+     * BEARER_TOKEN
+     * @description A bearer token sent in the Authorization header.
+     */
+    BearerTokenStateUpdate: {
+      /** @constant */
+      authScheme: "BEARER_TOKEN";
+      /** @description The fields to change: a string sets one, null removes it, a field left out stays as it is. */
+      val: components["schemas"]["UpdateStateBase"] & {
+        /** @description The bearer token (secret). */
+        token?: string | null;
+      };
+    };
+    /**
+     * API_KEY
+     * @description An API key, or another single secret the service hands out.
+     */
+    ApiKeyStateUpdate: {
+      /** @constant */
+      authScheme: "API_KEY";
+      /** @description The fields to change: a string sets one, null removes it, a field left out stays as it is. */
+      val: components["schemas"]["UpdateStateBase"] & {
+        /** @description An API key whose header the auth config defines (secret). */
+        generic_api_key?: string | null;
+        /** @description The API key (secret). */
+        api_key?: string | null;
+        /** @description A bearer token (secret). */
+        bearer_token?: string | null;
+        /** @description Base64 of `user:password` (secret). */
+        basic_encoded?: string | null;
+      };
+    };
+    /**
+     * BASIC
+     * @description HTTP basic authentication.
+     */
+    BasicStateUpdate: {
+      /** @constant */
+      authScheme: "BASIC";
+      /** @description The fields to change: a string sets one, null removes it, a field left out stays as it is. */
+      val: components["schemas"]["UpdateStateBase"] & {
+        /** @description The user name. */
+        username?: string | null;
+        /** @description The password (secret). */
+        password?: string | null;
+      };
+    };
+    /**
+     * BASIC_WITH_JWT
+     * @description A username and password exchanged for a JWT.
+     */
+    BasicWithJwtStateUpdate: {
+      /** @constant */
+      authScheme: "BASIC_WITH_JWT";
+      /** @description The fields to change: a string sets one, null removes it, a field left out stays as it is. */
+      val: components["schemas"]["UpdateStateBase"] & {
+        /** @description The user name. */
+        username?: string | null;
+        /** @description The password (secret). */
+        password?: string | null;
+      };
+    };
+    /**
+     * GOOGLE_SERVICE_ACCOUNT
+     * @description A Google Cloud service account.
+     */
+    GoogleServiceAccountStateUpdate: {
+      /** @constant */
+      authScheme: "GOOGLE_SERVICE_ACCOUNT";
+      /** @description The fields to change: a string sets one, null removes it, a field left out stays as it is. */
+      val: components["schemas"]["UpdateStateBase"] & {
+        /** @description The service account's key file, as JSON text (secret). */
+        credentials_json?: string | null;
+      };
+    };
+    /**
+     * SERVICE_ACCOUNT
+     * @description An app installation with a private key (e.g. a GitHub App).
+     */
+    ServiceAccountStateUpdate: {
+      /** @constant */
+      authScheme: "SERVICE_ACCOUNT";
+      /** @description The fields to change: a string sets one, null removes it, a field left out stays as it is. */
+      val: components["schemas"]["UpdateStateBase"] & {
+        /** @description The app's id. */
+        application_id?: string | null;
+        /** @description The id of the app's installation. */
+        installation_id?: string | null;
+        /** @description The app's private key, PEM (secret). */
+        private_key?: string | null;
+      };
+    };
+    /** @description The per-tenant settings of StateBase, for an update: each one a string to set it or null to remove it; a field left out stays as it is. */
+    UpdateStateBase: {
+      /** @description The account's subdomain on the service. */
+      subdomain?: string | null;
+      /** @description The account's domain on the service. */
+      "your-domain"?: string | null;
+      /** @description The region the account is hosted in. */
+      region?: string | null;
+      /** @description The shop name (e.g. for Shopify). */
+      shop?: string | null;
+      /** @description The URL of the account. */
+      account_url?: string | null;
+      /** @description The company's domain on the service. */
+      COMPANYDOMAIN?: string | null;
+      /** @description A service-specific domain extension. */
+      extension?: string | null;
+      /** @description The base URL of the service's form API. */
+      form_api_base_url?: string | null;
+      /** @description The endpoint of the account's instance. */
+      instanceEndpoint?: string | null;
+      /** @description The base URL of the service's API for this account. */
+      api_url?: string | null;
+      /** @description The URL of the Borneo dashboard. */
+      borneo_dashboard_url?: string | null;
+      /** @description The user name for the service's proxy. */
+      proxy_username?: string | null;
+      /** @description The password for the service's proxy (secret). */
+      proxy_password?: string | null;
+      /** @description The service's domain for this account. */
+      domain?: string | null;
+      /** @description The API version to use. */
+      version?: string | null;
+      /** @description The data center the account is hosted in. */
+      dc?: string | null;
+      /** @description The site name of the account. */
+      site_name?: string | null;
+      /** @description The name of the account's instance. */
+      instanceName?: string | null;
+      /** @description The account's id on the service. */
+      account_id?: string | null;
+      /** @description The address of a self-hosted server. */
+      your_server?: string | null;
+      /** @description Where the account's server is located. */
+      server_location?: string | null;
+      /** @description The base URL of the service for this account. */
+      base_url?: string | null;
+    };
     StatusInitializing: {
       /**
        * @description The connection is being set up.
@@ -813,18 +1418,6 @@ export interface components {
         [name: string]: unknown;
       };
       content: {
-        /**
-         * @example {
-         *       "error": {
-         *         "message": "Creating connections on this endpoint for Composio-managed OAuth auth configs is no longer supported. Use POST /api/v3/connected_accounts/link instead.",
-         *         "code": 600,
-         *         "slug": "ConnectedAccount_BadRequest",
-         *         "status": 400,
-         *         "request_id": "req_8f14e45fceea167a",
-         *         "suggested_fix": "Call POST /api/v3/connected_accounts/link for Composio-managed OAuth apps."
-         *       }
-         *     }
-         */
         "application/json": components["schemas"]["ErrorEnvelope"];
       };
     };
@@ -842,6 +1435,26 @@ export interface components {
          *         "slug": "Unauthorized",
          *         "status": 401,
          *         "request_id": "req_c9f0f895fb98ab91"
+         *       }
+         *     }
+         */
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+    /** @description The key may not act on this connected account */
+    Forbidden: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "error": {
+         *         "message": "This API key may not access connected account ca_4f9d2b7c1e0a",
+         *         "code": 10403,
+         *         "slug": "Forbidden",
+         *         "status": 403,
+         *         "request_id": "req_1679091c5a880faf"
          *       }
          *     }
          */
@@ -868,6 +1481,47 @@ export interface components {
         "application/json": components["schemas"]["ErrorEnvelope"];
       };
     };
+    /** @description The connected account does not exist, or was deleted */
+    ConnectedAccountNotFound: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "error": {
+         *         "message": "Connected account ca_4f9d2b7c1e0a not found",
+         *         "code": 10404,
+         *         "slug": "ConnectedAccount_NotFound",
+         *         "status": 404,
+         *         "request_id": "req_8e296a067a375633"
+         *       }
+         *     }
+         */
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+    /** @description Conflict with the account's current state; the operation's description says which */
+    Conflict: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "error": {
+         *         "message": "A concurrent write holds the connection lease; retry the request",
+         *         "code": 10409,
+         *         "slug": "Conflict",
+         *         "status": 409,
+         *         "request_id": "req_a87ff679a2f3e71d",
+         *         "suggested_fix": "Retry the request after a moment."
+         *       }
+         *     }
+         */
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
     /** @description The auth scheme could not be resolved or the connected account is in an invalid state */
     UnprocessableEntity: {
       headers: {
@@ -885,6 +1539,27 @@ export interface components {
          *         "errors": [
          *           "connection.state.authScheme does not match the auth config"
          *         ]
+         *       }
+         *     }
+         */
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+    /** @description Too many requests */
+    TooManyRequests: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "error": {
+         *         "message": "Rate limit exceeded",
+         *         "code": 10429,
+         *         "slug": "TooManyRequests",
+         *         "status": 429,
+         *         "request_id": "req_e4da3b7fbbce2345",
+         *         "suggested_fix": "Wait before sending more requests."
          *       }
          *     }
          */
@@ -932,13 +1607,99 @@ export interface components {
       };
     };
   };
-  parameters: never;
+  parameters: {
+    /**
+     * @description The id of the connected account.
+     * @example ca_4f9d2b7c1e0a
+     */
+    Nanoid: components["schemas"]["ConnectedAccountId"];
+    /**
+     * @description The id of the connected account.
+     * @example ca_4f9d2b7c1e0a
+     */
+    NanoIdCamelCase: components["schemas"]["ConnectedAccountId"];
+  };
   requestBodies: never;
   headers: never;
   pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  listConnectedAccounts: {
+    parameters: {
+      query?: {
+        /**
+         * @description Only accounts of these toolkits (slugs, e.g. `github`).
+         * @example [
+         *       "github",
+         *       "gmail"
+         *     ]
+         */
+        toolkit_slugs?: string[];
+        /**
+         * @description Only accounts with one of these statuses.
+         * @example [
+         *       "ACTIVE",
+         *       "INITIATED"
+         *     ]
+         */
+        statuses?: components["schemas"]["ConnectionStatus"][];
+        /**
+         * @description Only accounts of these users (your user ids).
+         * @example [
+         *       "user_42"
+         *     ]
+         */
+        user_ids?: string[];
+        /**
+         * @description Only accounts connected through these auth configs.
+         * @example [
+         *       "ac_1a2b3c4d5e6f"
+         *     ]
+         */
+        auth_config_ids?: string[];
+        /**
+         * @description Only these connected accounts.
+         * @example [
+         *       "ca_4f9d2b7c1e0a",
+         *       "ca_7c3e9a1b5d2f"
+         *     ]
+         */
+        connected_account_ids?: string[];
+        /** @description The `next_cursor` of the previous page; leave it out for the first page. */
+        cursor?: string;
+        /**
+         * @description How many accounts a page holds. The API documents no bounds for this list (its auth-config list caps the same parameter at 50).
+         * @example 20
+         */
+        limit?: number;
+        /** @description The timestamp to order by. */
+        order_by?: "created_at" | "updated_at";
+        /** @description The direction to order in. */
+        order_direction?: "desc" | "asc";
+        /** @description [EXPERIMENTAL] Which accounts to list: the users' own (PRIVATE), shared ones (SHARED), or both (ALL). Shared accounts come only when asked for. */
+        account_type?: "PRIVATE" | "SHARED" | "ALL";
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of connected accounts */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ConnectedAccountList"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
   createConnectedAccount: {
     parameters: {
       query?: never;
@@ -967,6 +1728,283 @@ export interface operations {
       422: components["responses"]["UnprocessableEntity"];
       500: components["responses"]["InternalServerError"];
       501: components["responses"]["NotImplemented"];
+    };
+  };
+  createConnectedAccountLink: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ConnectedAccountLinkRequest"];
+      };
+    };
+    responses: {
+      /** @description The hosted link, and the id of the account it completes */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "link_token": "lt_3f8a9c2e71b4",
+           *       "redirect_url": "https://connect.composio.dev/link/lt_3f8a9c2e71b4",
+           *       "expires_at": "2026-01-15T09:40:00.000Z",
+           *       "connected_account_id": "ca_8b2d4f6a1c3e"
+           *     }
+           */
+          "application/json": components["schemas"]["ConnectedAccountLink"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["UnprocessableEntity"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+      501: components["responses"]["NotImplemented"];
+    };
+  };
+  retrieveConnectedAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The id of the connected account.
+         * @example ca_4f9d2b7c1e0a
+         */
+        nanoid: components["parameters"]["Nanoid"];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The connected account */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RetrievedConnectedAccount"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["ConnectedAccountNotFound"];
+      500: components["responses"]["InternalServerError"];
+      501: components["responses"]["NotImplemented"];
+    };
+  };
+  deleteConnectedAccount: {
+    parameters: {
+      query?: {
+        /** @description Also revoke the account's tokens at the provider (best effort, in a background job). */
+        revoke_on_delete?: boolean;
+      };
+      header?: never;
+      path: {
+        /**
+         * @description The id of the connected account.
+         * @example ca_4f9d2b7c1e0a
+         */
+        nanoid: components["parameters"]["Nanoid"];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account was deleted */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["DeletedConnectedAccount"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      /** @description The connected account does not exist, or was already deleted */
+      404: components["responses"]["ConnectedAccountNotFound"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  updateConnectedAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The id of the connected account.
+         * @example ca_4f9d2b7c1e0a
+         */
+        nanoid: components["parameters"]["Nanoid"];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["UpdateConnectedAccountRequest"];
+      };
+    };
+    responses: {
+      /** @description The account was updated */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "success": true,
+           *       "id": "ca_7c3e9a1b5d2f",
+           *       "status": "ACTIVE"
+           *     }
+           */
+          "application/json": components["schemas"]["UpdatedConnectedAccount"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["ConnectedAccountNotFound"];
+      /** @description The alias is taken (do not retry), or a concurrent write holds the connection lease (retry the request) */
+      409: components["responses"]["Conflict"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  updateConnectedAccountStatus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The id of the connected account.
+         * @example ca_4f9d2b7c1e0a
+         */
+        nanoId: components["parameters"]["NanoIdCamelCase"];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["UpdateConnectedAccountStatusRequest"];
+      };
+    };
+    responses: {
+      /** @description The account has the status asked for */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "success": true
+           *     }
+           */
+          "application/json": components["schemas"]["StatusUpdateResult"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["ConnectedAccountNotFound"];
+      /** @description Another operation holds the connection lease (retry), or the account cannot move to that status from its current one (do not retry) */
+      409: components["responses"]["Conflict"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  refreshConnectedAccount: {
+    parameters: {
+      query?: {
+        /** @description Where to send the user once the new authorization completes. */
+        redirect_url?: string;
+      };
+      header?: never;
+      path: {
+        /**
+         * @description The id of the connected account.
+         * @example ca_4f9d2b7c1e0a
+         */
+        nanoid: components["parameters"]["Nanoid"];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        /**
+         * @example {
+         *       "redirect_url": "https://app.example.com/connections/done"
+         *     }
+         */
+        "application/json": components["schemas"]["RefreshConnectedAccountRequest"];
+      };
+    };
+    responses: {
+      /** @description Authorization was started again; send the user to `redirect_url` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": "ca_4f9d2b7c1e0a",
+           *       "status": "INITIATED",
+           *       "redirect_url": "https://backend.composio.dev/api/v3/s/def456"
+           *     }
+           */
+          "application/json": components["schemas"]["RefreshedConnectedAccount"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["ConnectedAccountNotFound"];
+      /** @description The account's auth scheme cannot be refreshed (e.g. API_KEY, BEARER_TOKEN) */
+      409: components["responses"]["Conflict"];
+      /** @description The account's state does not allow a refresh */
+      422: components["responses"]["UnprocessableEntity"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  revokeConnectedAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The id of the connected account.
+         * @example ca_4f9d2b7c1e0a
+         */
+        nanoid: components["parameters"]["Nanoid"];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account is REVOKED */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RevokedConnectedAccount"];
+        };
+      };
+      /** @description The toolkit cannot revoke tokens */
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["ConnectedAccountNotFound"];
+      /** @description The account is neither ACTIVE nor already REVOKED */
+      409: components["responses"]["Conflict"];
+      /** @description Every call to the provider failed */
+      500: components["responses"]["InternalServerError"];
     };
   };
 }

@@ -5806,16 +5806,14 @@ validate23.errors = vErrors;
 return errors === 0;
 }
 
-const schema94 = {"type":"object","properties":{"account_type":{"type":"string","enum":["PRIVATE","SHARED"]},"acl_config_for_shared":{"type":"object","properties":{"allow_all_users":{"type":"boolean"},"allowed_user_ids":{"type":"array","items":{"type":"string"}},"not_allowed_user_ids":{"type":"array","items":{"type":"string"}}}}}};
+const schema94 = {"type":"object","properties":{"account_type":{"$ref":"urn:composio:request-schemas#/$defs/AccountType"},"acl_config_for_shared":{"$ref":"urn:composio:request-schemas#/$defs/SharedAccountAcl"}}};
+const schema95 = {"type":"string","enum":["PRIVATE","SHARED"]};
 
-function validate327(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate328(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.account_type !== undefined){
-let data0 = data.account_type;
-if(typeof data0 !== "string"){
-const err0 = {instancePath:instancePath+"/account_type",schemaPath:"#/properties/account_type/type",keyword:"type",params:{type: "string"}};
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5824,8 +5822,45 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!((data0 === "PRIVATE") || (data0 === "SHARED"))){
-const err1 = {instancePath:instancePath+"/account_type",schemaPath:"#/properties/account_type/enum",keyword:"enum",params:{allowedValues: schema94.properties.account_type.enum}};
+if(!((data === "PRIVATE") || (data === "SHARED"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema95.enum}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate328.errors = vErrors;
+return errors === 0;
+}
+
+const schema96 = {"type":"object","properties":{"allow_all_users":{"type":"boolean"},"allowed_user_ids":{"type":"array","items":{"type":"string"}},"not_allowed_user_ids":{"type":"array","items":{"type":"string"}}}};
+
+function validate330(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.allow_all_users !== undefined){
+if(typeof data.allow_all_users !== "boolean"){
+const err0 = {instancePath:instancePath+"/allow_all_users",schemaPath:"#/properties/allow_all_users/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.allowed_user_ids !== undefined){
+let data1 = data.allowed_user_ids;
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data1[i0] !== "string"){
+const err1 = {instancePath:instancePath+"/allowed_user_ids/" + i0,schemaPath:"#/properties/allowed_user_ids/items/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5835,12 +5870,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.acl_config_for_shared !== undefined){
-let data1 = data.acl_config_for_shared;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.allow_all_users !== undefined){
-if(typeof data1.allow_all_users !== "boolean"){
-const err2 = {instancePath:instancePath+"/acl_config_for_shared/allow_all_users",schemaPath:"#/properties/acl_config_for_shared/properties/allow_all_users/type",keyword:"type",params:{type: "boolean"}};
+}
+else {
+const err2 = {instancePath:instancePath+"/allowed_user_ids",schemaPath:"#/properties/allowed_user_ids/type",keyword:"type",params:{type: "array"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5850,13 +5882,13 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data1.allowed_user_ids !== undefined){
-let data3 = data1.allowed_user_ids;
+if(data.not_allowed_user_ids !== undefined){
+let data3 = data.not_allowed_user_ids;
 if(Array.isArray(data3)){
-const len0 = data3.length;
-for(let i0=0; i0<len0; i0++){
-if(typeof data3[i0] !== "string"){
-const err3 = {instancePath:instancePath+"/acl_config_for_shared/allowed_user_ids/" + i0,schemaPath:"#/properties/acl_config_for_shared/properties/allowed_user_ids/items/type",keyword:"type",params:{type: "string"}};
+const len1 = data3.length;
+for(let i1=0; i1<len1; i1++){
+if(typeof data3[i1] !== "string"){
+const err3 = {instancePath:instancePath+"/not_allowed_user_ids/" + i1,schemaPath:"#/properties/not_allowed_user_ids/items/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5868,7 +5900,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/acl_config_for_shared/allowed_user_ids",schemaPath:"#/properties/acl_config_for_shared/properties/allowed_user_ids/type",keyword:"type",params:{type: "array"}};
+const err4 = {instancePath:instancePath+"/not_allowed_user_ids",schemaPath:"#/properties/not_allowed_user_ids/type",keyword:"type",params:{type: "array"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5878,13 +5910,9 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data1.not_allowed_user_ids !== undefined){
-let data5 = data1.not_allowed_user_ids;
-if(Array.isArray(data5)){
-const len1 = data5.length;
-for(let i1=0; i1<len1; i1++){
-if(typeof data5[i1] !== "string"){
-const err5 = {instancePath:instancePath+"/acl_config_for_shared/not_allowed_user_ids/" + i1,schemaPath:"#/properties/acl_config_for_shared/properties/not_allowed_user_ids/items/type",keyword:"type",params:{type: "string"}};
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5893,39 +5921,35 @@ vErrors.push(err5);
 }
 errors++;
 }
+validate330.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate327(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.account_type !== undefined){
+if(!(validate328(data.account_type, {instancePath:instancePath+"/account_type",parentData:data,parentDataProperty:"account_type",rootData}))){
+vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
+errors = vErrors.length;
+}
+}
+if(data.acl_config_for_shared !== undefined){
+if(!(validate330(data.acl_config_for_shared, {instancePath:instancePath+"/acl_config_for_shared",parentData:data,parentDataProperty:"acl_config_for_shared",rootData}))){
+vErrors = vErrors === null ? validate330.errors : vErrors.concat(validate330.errors);
+errors = vErrors.length;
+}
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/acl_config_for_shared/not_allowed_user_ids",schemaPath:"#/properties/acl_config_for_shared/properties/not_allowed_user_ids/type",keyword:"type",params:{type: "array"}};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err0];
 }
 else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/acl_config_for_shared",schemaPath:"#/properties/acl_config_for_shared/type",keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-}
-else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
+vErrors.push(err0);
 }
 errors++;
 }
@@ -6124,12 +6148,1433 @@ validate22.errors = vErrors;
 return errors === 0;
 }
 
+const createConnectedAccountLink = validate333;
+const schema97 = {"type":"object","required":["auth_config_id","user_id"],"properties":{"auth_config_id":{"type":"string"},"user_id":{"type":"string","minLength":1},"callback_url":{"type":"string"},"alias":{"type":"string"},"connection_data":{"type":"object","additionalProperties":true},"experimental":{"type":"object","properties":{"account_type":{"$ref":"urn:composio:request-schemas#/$defs/AccountType"},"acl_config_for_shared":{"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/SharedAccountAcl"},{"type":"object","properties":{"allowed_user_ids":{"type":"array","maxItems":1000,"items":{"type":"string"}},"not_allowed_user_ids":{"type":"array","maxItems":1000,"items":{"type":"string"}}}}]}}}}};
+
+function validate333(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.auth_config_id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "auth_config_id"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.user_id === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "user_id"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.auth_config_id !== undefined){
+if(typeof data.auth_config_id !== "string"){
+const err2 = {instancePath:instancePath+"/auth_config_id",schemaPath:"#/properties/auth_config_id/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+if(typeof data1 === "string"){
+if(func2(data1) < 1){
+const err3 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/minLength",keyword:"minLength",params:{limit: 1}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.callback_url !== undefined){
+if(typeof data.callback_url !== "string"){
+const err5 = {instancePath:instancePath+"/callback_url",schemaPath:"#/properties/callback_url/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.alias !== undefined){
+if(typeof data.alias !== "string"){
+const err6 = {instancePath:instancePath+"/alias",schemaPath:"#/properties/alias/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.connection_data !== undefined){
+let data4 = data.connection_data;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+}
+else {
+const err7 = {instancePath:instancePath+"/connection_data",schemaPath:"#/properties/connection_data/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.experimental !== undefined){
+let data5 = data.experimental;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.account_type !== undefined){
+if(!(validate328(data5.account_type, {instancePath:instancePath+"/experimental/account_type",parentData:data5,parentDataProperty:"account_type",rootData}))){
+vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
+errors = vErrors.length;
+}
+}
+if(data5.acl_config_for_shared !== undefined){
+let data7 = data5.acl_config_for_shared;
+if(!(validate330(data7, {instancePath:instancePath+"/experimental/acl_config_for_shared",parentData:data5,parentDataProperty:"acl_config_for_shared",rootData}))){
+vErrors = vErrors === null ? validate330.errors : vErrors.concat(validate330.errors);
+errors = vErrors.length;
+}
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.allowed_user_ids !== undefined){
+let data8 = data7.allowed_user_ids;
+if(Array.isArray(data8)){
+if(data8.length > 1000){
+const err8 = {instancePath:instancePath+"/experimental/acl_config_for_shared/allowed_user_ids",schemaPath:"#/properties/experimental/properties/acl_config_for_shared/allOf/1/properties/allowed_user_ids/maxItems",keyword:"maxItems",params:{limit: 1000}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+const len0 = data8.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data8[i0] !== "string"){
+const err9 = {instancePath:instancePath+"/experimental/acl_config_for_shared/allowed_user_ids/" + i0,schemaPath:"#/properties/experimental/properties/acl_config_for_shared/allOf/1/properties/allowed_user_ids/items/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/experimental/acl_config_for_shared/allowed_user_ids",schemaPath:"#/properties/experimental/properties/acl_config_for_shared/allOf/1/properties/allowed_user_ids/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data7.not_allowed_user_ids !== undefined){
+let data10 = data7.not_allowed_user_ids;
+if(Array.isArray(data10)){
+if(data10.length > 1000){
+const err11 = {instancePath:instancePath+"/experimental/acl_config_for_shared/not_allowed_user_ids",schemaPath:"#/properties/experimental/properties/acl_config_for_shared/allOf/1/properties/not_allowed_user_ids/maxItems",keyword:"maxItems",params:{limit: 1000}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+const len1 = data10.length;
+for(let i1=0; i1<len1; i1++){
+if(typeof data10[i1] !== "string"){
+const err12 = {instancePath:instancePath+"/experimental/acl_config_for_shared/not_allowed_user_ids/" + i1,schemaPath:"#/properties/experimental/properties/acl_config_for_shared/allOf/1/properties/not_allowed_user_ids/items/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/experimental/acl_config_for_shared/not_allowed_user_ids",schemaPath:"#/properties/experimental/properties/acl_config_for_shared/allOf/1/properties/not_allowed_user_ids/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/experimental/acl_config_for_shared",schemaPath:"#/properties/experimental/properties/acl_config_for_shared/allOf/1/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/experimental",schemaPath:"#/properties/experimental/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+validate333.errors = vErrors;
+return errors === 0;
+}
+
+const updateConnectedAccount = validate336;
+const schema98 = {"type":"object","properties":{"alias":{"type":"string"},"connection":{"type":"object","required":["state"],"properties":{"state":{"$ref":"urn:composio:request-schemas#/$defs/UpdateConnectionState"}}}}};
+const schema99 = {"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/BearerTokenStateUpdate"},{"$ref":"urn:composio:request-schemas#/$defs/ApiKeyStateUpdate"},{"$ref":"urn:composio:request-schemas#/$defs/BasicStateUpdate"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtStateUpdate"},{"$ref":"urn:composio:request-schemas#/$defs/GoogleServiceAccountStateUpdate"},{"$ref":"urn:composio:request-schemas#/$defs/ServiceAccountStateUpdate"}],"discriminator":{"propertyName":"authScheme"}};
+const schema100 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"BEARER_TOKEN"},"val":{"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/UpdateStateBase"},{"type":"object","properties":{"token":{"type":["string","null"]}}}]}}};
+const schema101 = {"type":"object","properties":{"subdomain":{"type":["string","null"]},"your-domain":{"type":["string","null"]},"region":{"type":["string","null"]},"shop":{"type":["string","null"]},"account_url":{"type":["string","null"]},"COMPANYDOMAIN":{"type":["string","null"]},"extension":{"type":["string","null"]},"form_api_base_url":{"type":["string","null"]},"instanceEndpoint":{"type":["string","null"]},"api_url":{"type":["string","null"]},"borneo_dashboard_url":{"type":["string","null"]},"proxy_username":{"type":["string","null"]},"proxy_password":{"type":["string","null"]},"domain":{"type":["string","null"]},"version":{"type":["string","null"]},"dc":{"type":["string","null"]},"site_name":{"type":["string","null"]},"instanceName":{"type":["string","null"]},"account_id":{"type":["string","null"]},"your_server":{"type":["string","null"]},"server_location":{"type":["string","null"]},"base_url":{"type":["string","null"]}}};
+
+function validate339(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.subdomain !== undefined){
+let data0 = data.subdomain;
+if((typeof data0 !== "string") && (data0 !== null)){
+const err0 = {instancePath:instancePath+"/subdomain",schemaPath:"#/properties/subdomain/type",keyword:"type",params:{type: schema101.properties.subdomain.type}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data["your-domain"] !== undefined){
+let data1 = data["your-domain"];
+if((typeof data1 !== "string") && (data1 !== null)){
+const err1 = {instancePath:instancePath+"/your-domain",schemaPath:"#/properties/your-domain/type",keyword:"type",params:{type: schema101.properties["your-domain"].type}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.region !== undefined){
+let data2 = data.region;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err2 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: schema101.properties.region.type}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.shop !== undefined){
+let data3 = data.shop;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err3 = {instancePath:instancePath+"/shop",schemaPath:"#/properties/shop/type",keyword:"type",params:{type: schema101.properties.shop.type}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.account_url !== undefined){
+let data4 = data.account_url;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err4 = {instancePath:instancePath+"/account_url",schemaPath:"#/properties/account_url/type",keyword:"type",params:{type: schema101.properties.account_url.type}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.COMPANYDOMAIN !== undefined){
+let data5 = data.COMPANYDOMAIN;
+if((typeof data5 !== "string") && (data5 !== null)){
+const err5 = {instancePath:instancePath+"/COMPANYDOMAIN",schemaPath:"#/properties/COMPANYDOMAIN/type",keyword:"type",params:{type: schema101.properties.COMPANYDOMAIN.type}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.extension !== undefined){
+let data6 = data.extension;
+if((typeof data6 !== "string") && (data6 !== null)){
+const err6 = {instancePath:instancePath+"/extension",schemaPath:"#/properties/extension/type",keyword:"type",params:{type: schema101.properties.extension.type}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.form_api_base_url !== undefined){
+let data7 = data.form_api_base_url;
+if((typeof data7 !== "string") && (data7 !== null)){
+const err7 = {instancePath:instancePath+"/form_api_base_url",schemaPath:"#/properties/form_api_base_url/type",keyword:"type",params:{type: schema101.properties.form_api_base_url.type}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.instanceEndpoint !== undefined){
+let data8 = data.instanceEndpoint;
+if((typeof data8 !== "string") && (data8 !== null)){
+const err8 = {instancePath:instancePath+"/instanceEndpoint",schemaPath:"#/properties/instanceEndpoint/type",keyword:"type",params:{type: schema101.properties.instanceEndpoint.type}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.api_url !== undefined){
+let data9 = data.api_url;
+if((typeof data9 !== "string") && (data9 !== null)){
+const err9 = {instancePath:instancePath+"/api_url",schemaPath:"#/properties/api_url/type",keyword:"type",params:{type: schema101.properties.api_url.type}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.borneo_dashboard_url !== undefined){
+let data10 = data.borneo_dashboard_url;
+if((typeof data10 !== "string") && (data10 !== null)){
+const err10 = {instancePath:instancePath+"/borneo_dashboard_url",schemaPath:"#/properties/borneo_dashboard_url/type",keyword:"type",params:{type: schema101.properties.borneo_dashboard_url.type}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.proxy_username !== undefined){
+let data11 = data.proxy_username;
+if((typeof data11 !== "string") && (data11 !== null)){
+const err11 = {instancePath:instancePath+"/proxy_username",schemaPath:"#/properties/proxy_username/type",keyword:"type",params:{type: schema101.properties.proxy_username.type}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.proxy_password !== undefined){
+let data12 = data.proxy_password;
+if((typeof data12 !== "string") && (data12 !== null)){
+const err12 = {instancePath:instancePath+"/proxy_password",schemaPath:"#/properties/proxy_password/type",keyword:"type",params:{type: schema101.properties.proxy_password.type}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.domain !== undefined){
+let data13 = data.domain;
+if((typeof data13 !== "string") && (data13 !== null)){
+const err13 = {instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: schema101.properties.domain.type}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.version !== undefined){
+let data14 = data.version;
+if((typeof data14 !== "string") && (data14 !== null)){
+const err14 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: schema101.properties.version.type}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.dc !== undefined){
+let data15 = data.dc;
+if((typeof data15 !== "string") && (data15 !== null)){
+const err15 = {instancePath:instancePath+"/dc",schemaPath:"#/properties/dc/type",keyword:"type",params:{type: schema101.properties.dc.type}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.site_name !== undefined){
+let data16 = data.site_name;
+if((typeof data16 !== "string") && (data16 !== null)){
+const err16 = {instancePath:instancePath+"/site_name",schemaPath:"#/properties/site_name/type",keyword:"type",params:{type: schema101.properties.site_name.type}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.instanceName !== undefined){
+let data17 = data.instanceName;
+if((typeof data17 !== "string") && (data17 !== null)){
+const err17 = {instancePath:instancePath+"/instanceName",schemaPath:"#/properties/instanceName/type",keyword:"type",params:{type: schema101.properties.instanceName.type}};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.account_id !== undefined){
+let data18 = data.account_id;
+if((typeof data18 !== "string") && (data18 !== null)){
+const err18 = {instancePath:instancePath+"/account_id",schemaPath:"#/properties/account_id/type",keyword:"type",params:{type: schema101.properties.account_id.type}};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.your_server !== undefined){
+let data19 = data.your_server;
+if((typeof data19 !== "string") && (data19 !== null)){
+const err19 = {instancePath:instancePath+"/your_server",schemaPath:"#/properties/your_server/type",keyword:"type",params:{type: schema101.properties.your_server.type}};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.server_location !== undefined){
+let data20 = data.server_location;
+if((typeof data20 !== "string") && (data20 !== null)){
+const err20 = {instancePath:instancePath+"/server_location",schemaPath:"#/properties/server_location/type",keyword:"type",params:{type: schema101.properties.server_location.type}};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.base_url !== undefined){
+let data21 = data.base_url;
+if((typeof data21 !== "string") && (data21 !== null)){
+const err21 = {instancePath:instancePath+"/base_url",schemaPath:"#/properties/base_url/type",keyword:"type",params:{type: schema101.properties.base_url.type}};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+validate339.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate338(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.authScheme === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "authScheme"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.val === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "val"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.authScheme !== undefined){
+let data0 = data.authScheme;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if("BEARER_TOKEN" !== data0){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "BEARER_TOKEN"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.val !== undefined){
+let data1 = data.val;
+if(!(validate339(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate339.errors : vErrors.concat(validate339.errors);
+errors = vErrors.length;
+}
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.token !== undefined){
+let data2 = data1.token;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err4 = {instancePath:instancePath+"/val/token",schemaPath:"#/properties/val/allOf/1/properties/token/type",keyword:"type",params:{type: schema100.properties.val.allOf[1].properties.token.type}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/allOf/1/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate338.errors = vErrors;
+return errors === 0;
+}
+
+const schema102 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"API_KEY"},"val":{"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/UpdateStateBase"},{"type":"object","properties":{"generic_api_key":{"type":["string","null"]},"api_key":{"type":["string","null"]},"bearer_token":{"type":["string","null"]},"basic_encoded":{"type":["string","null"]}}}]}}};
+
+function validate341(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.authScheme === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "authScheme"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.val === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "val"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.authScheme !== undefined){
+let data0 = data.authScheme;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if("API_KEY" !== data0){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "API_KEY"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.val !== undefined){
+let data1 = data.val;
+if(!(validate339(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate339.errors : vErrors.concat(validate339.errors);
+errors = vErrors.length;
+}
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.generic_api_key !== undefined){
+let data2 = data1.generic_api_key;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err4 = {instancePath:instancePath+"/val/generic_api_key",schemaPath:"#/properties/val/allOf/1/properties/generic_api_key/type",keyword:"type",params:{type: schema102.properties.val.allOf[1].properties.generic_api_key.type}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data1.api_key !== undefined){
+let data3 = data1.api_key;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err5 = {instancePath:instancePath+"/val/api_key",schemaPath:"#/properties/val/allOf/1/properties/api_key/type",keyword:"type",params:{type: schema102.properties.val.allOf[1].properties.api_key.type}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data1.bearer_token !== undefined){
+let data4 = data1.bearer_token;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err6 = {instancePath:instancePath+"/val/bearer_token",schemaPath:"#/properties/val/allOf/1/properties/bearer_token/type",keyword:"type",params:{type: schema102.properties.val.allOf[1].properties.bearer_token.type}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data1.basic_encoded !== undefined){
+let data5 = data1.basic_encoded;
+if((typeof data5 !== "string") && (data5 !== null)){
+const err7 = {instancePath:instancePath+"/val/basic_encoded",schemaPath:"#/properties/val/allOf/1/properties/basic_encoded/type",keyword:"type",params:{type: schema102.properties.val.allOf[1].properties.basic_encoded.type}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/allOf/1/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate341.errors = vErrors;
+return errors === 0;
+}
+
+const schema103 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"BASIC"},"val":{"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/UpdateStateBase"},{"type":"object","properties":{"username":{"type":["string","null"]},"password":{"type":["string","null"]}}}]}}};
+
+function validate343(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.authScheme === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "authScheme"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.val === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "val"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.authScheme !== undefined){
+let data0 = data.authScheme;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if("BASIC" !== data0){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "BASIC"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.val !== undefined){
+let data1 = data.val;
+if(!(validate339(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate339.errors : vErrors.concat(validate339.errors);
+errors = vErrors.length;
+}
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.username !== undefined){
+let data2 = data1.username;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err4 = {instancePath:instancePath+"/val/username",schemaPath:"#/properties/val/allOf/1/properties/username/type",keyword:"type",params:{type: schema103.properties.val.allOf[1].properties.username.type}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data1.password !== undefined){
+let data3 = data1.password;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err5 = {instancePath:instancePath+"/val/password",schemaPath:"#/properties/val/allOf/1/properties/password/type",keyword:"type",params:{type: schema103.properties.val.allOf[1].properties.password.type}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/allOf/1/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate343.errors = vErrors;
+return errors === 0;
+}
+
+const schema104 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"BASIC_WITH_JWT"},"val":{"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/UpdateStateBase"},{"type":"object","properties":{"username":{"type":["string","null"]},"password":{"type":["string","null"]}}}]}}};
+
+function validate345(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.authScheme === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "authScheme"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.val === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "val"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.authScheme !== undefined){
+let data0 = data.authScheme;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if("BASIC_WITH_JWT" !== data0){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "BASIC_WITH_JWT"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.val !== undefined){
+let data1 = data.val;
+if(!(validate339(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate339.errors : vErrors.concat(validate339.errors);
+errors = vErrors.length;
+}
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.username !== undefined){
+let data2 = data1.username;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err4 = {instancePath:instancePath+"/val/username",schemaPath:"#/properties/val/allOf/1/properties/username/type",keyword:"type",params:{type: schema104.properties.val.allOf[1].properties.username.type}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data1.password !== undefined){
+let data3 = data1.password;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err5 = {instancePath:instancePath+"/val/password",schemaPath:"#/properties/val/allOf/1/properties/password/type",keyword:"type",params:{type: schema104.properties.val.allOf[1].properties.password.type}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/allOf/1/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate345.errors = vErrors;
+return errors === 0;
+}
+
+const schema105 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"GOOGLE_SERVICE_ACCOUNT"},"val":{"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/UpdateStateBase"},{"type":"object","properties":{"credentials_json":{"type":["string","null"]}}}]}}};
+
+function validate347(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.authScheme === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "authScheme"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.val === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "val"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.authScheme !== undefined){
+let data0 = data.authScheme;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if("GOOGLE_SERVICE_ACCOUNT" !== data0){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "GOOGLE_SERVICE_ACCOUNT"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.val !== undefined){
+let data1 = data.val;
+if(!(validate339(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate339.errors : vErrors.concat(validate339.errors);
+errors = vErrors.length;
+}
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.credentials_json !== undefined){
+let data2 = data1.credentials_json;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err4 = {instancePath:instancePath+"/val/credentials_json",schemaPath:"#/properties/val/allOf/1/properties/credentials_json/type",keyword:"type",params:{type: schema105.properties.val.allOf[1].properties.credentials_json.type}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/allOf/1/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate347.errors = vErrors;
+return errors === 0;
+}
+
+const schema106 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"SERVICE_ACCOUNT"},"val":{"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/UpdateStateBase"},{"type":"object","properties":{"application_id":{"type":["string","null"]},"installation_id":{"type":["string","null"]},"private_key":{"type":["string","null"]}}}]}}};
+
+function validate349(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.authScheme === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "authScheme"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.val === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "val"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.authScheme !== undefined){
+let data0 = data.authScheme;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if("SERVICE_ACCOUNT" !== data0){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "SERVICE_ACCOUNT"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.val !== undefined){
+let data1 = data.val;
+if(!(validate339(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+vErrors = vErrors === null ? validate339.errors : vErrors.concat(validate339.errors);
+errors = vErrors.length;
+}
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.application_id !== undefined){
+let data2 = data1.application_id;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err4 = {instancePath:instancePath+"/val/application_id",schemaPath:"#/properties/val/allOf/1/properties/application_id/type",keyword:"type",params:{type: schema106.properties.val.allOf[1].properties.application_id.type}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data1.installation_id !== undefined){
+let data3 = data1.installation_id;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err5 = {instancePath:instancePath+"/val/installation_id",schemaPath:"#/properties/val/allOf/1/properties/installation_id/type",keyword:"type",params:{type: schema106.properties.val.allOf[1].properties.installation_id.type}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data1.private_key !== undefined){
+let data4 = data1.private_key;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err6 = {instancePath:instancePath+"/val/private_key",schemaPath:"#/properties/val/allOf/1/properties/private_key/type",keyword:"type",params:{type: schema106.properties.val.allOf[1].properties.private_key.type}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/allOf/1/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate349.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate337(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const tag0 = data.authScheme;
+if(typeof tag0 == "string"){
+if(tag0 === "BEARER_TOKEN"){
+if(!(validate338(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate338.errors : vErrors.concat(validate338.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "API_KEY"){
+if(!(validate341(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate341.errors : vErrors.concat(validate341.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "BASIC"){
+if(!(validate343(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate343.errors : vErrors.concat(validate343.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "BASIC_WITH_JWT"){
+if(!(validate345(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate345.errors : vErrors.concat(validate345.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "GOOGLE_SERVICE_ACCOUNT"){
+if(!(validate347(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate347.errors : vErrors.concat(validate347.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "SERVICE_ACCOUNT"){
+if(!(validate349(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate349.errors : vErrors.concat(validate349.errors);
+errors = vErrors.length;
+}
+}
+else {
+const err0 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "authScheme", tagValue: tag0}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "authScheme", tagValue: tag0}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+validate337.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate336(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.alias !== undefined){
+if(typeof data.alias !== "string"){
+const err0 = {instancePath:instancePath+"/alias",schemaPath:"#/properties/alias/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.connection !== undefined){
+let data1 = data.connection;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.state === undefined){
+const err1 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/required",keyword:"required",params:{missingProperty: "state"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data1.state !== undefined){
+if(!(validate337(data1.state, {instancePath:instancePath+"/connection/state",parentData:data1,parentDataProperty:"state",rootData}))){
+vErrors = vErrors === null ? validate337.errors : vErrors.concat(validate337.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate336.errors = vErrors;
+return errors === 0;
+}
+
+const updateConnectedAccountStatus = validate358;
+const schema107 = {"type":"object","required":["enabled"],"properties":{"enabled":{"type":"boolean"}}};
+
+function validate358(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.enabled === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "enabled"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.enabled !== undefined){
+if(typeof data.enabled !== "boolean"){
+const err1 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate358.errors = vErrors;
+return errors === 0;
+}
+
+const refreshConnectedAccount = validate359;
+const schema108 = {"type":"object","properties":{"redirect_url":{"type":"string"}}};
+
+function validate359(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.redirect_url !== undefined){
+if(typeof data.redirect_url !== "string"){
+const err0 = {instancePath:instancePath+"/redirect_url",schemaPath:"#/properties/redirect_url/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate359.errors = vErrors;
+return errors === 0;
+}
+
 
 /** The operationIds with a JSON request body: the operations the validator knows. */
-export type ValidatedOperation = "createConnectedAccount";
+export type ValidatedOperation = "createConnectedAccount" | "createConnectedAccountLink" | "updateConnectedAccount" | "updateConnectedAccountStatus" | "refreshConnectedAccount";
 
 /** One compiled validator per operationId with a JSON request body. */
-export const validators: Readonly<Record<ValidatedOperation, CompiledValidator>> = { createConnectedAccount };
+export const validators: Readonly<Record<ValidatedOperation, CompiledValidator>> = { createConnectedAccount, createConnectedAccountLink, updateConnectedAccount, updateConnectedAccountStatus, refreshConnectedAccount };
 
 /** The discriminator properties of the request schemas, in the order they nest. */
 export const DISCRIMINATORS: readonly string[] = ["authScheme","status"];

@@ -1,19 +1,28 @@
 // npm run check: regenerates into a temporary folder and fails, naming the files, if generated/ is
-// stale. It never writes to the working tree.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+// stale, or if a YAML file in the spec's folder is reached by no $ref (a split spec's forgotten file:
+// edits to it would change nothing). It never writes to the working tree.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fail, readArgs } from "./lib/cli.js";
 import { runPipeline } from "./lib/pipeline.js";
 import { loadSpec } from "./lib/spec.js";
 import { readFolder, writeFolderAtomically } from "./lib/write.js";
 
 const { specPath, outDir, configPath } = readArgs();
-const specVersion = String(loadSpec(specPath).doc.info?.version);
 const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
 const out = relative(process.cwd(), outDir) || ".";
 const scratch = mkdtempSync(join(tmpdir(), "composio-check-"));
 try {
+  const spec = loadSpec(specPath);
+  const specVersion = String(spec.doc.info?.version);
+  const reached = new Set(spec.files.map((f) => f.path));
+  const specDir = dirname(specPath);
+  const unreached = readdirSync(specDir, { recursive: true, encoding: "utf8" })
+    .filter((name) => /\.ya?ml$/i.test(name))
+    .map((name) => resolve(specDir, name))
+    .filter((path) => !reached.has(path))
+    .sort();
   const { files } = await runPipeline({ specPath, configPath });
   writeFolderAtomically(join(scratch, "generated"), files);
   const expected = readFolder(join(scratch, "generated"));
@@ -28,6 +37,12 @@ try {
   const problems = drift.length
     ? [`${out}/ does not match the spec; run \`npm run generate\` and commit the result.`, ...drift]
     : [];
+  if (unreached.length) {
+    problems.push(
+      `no $ref from ${spec.file} reaches these files; refer to them or delete them:`,
+      ...unreached.map((path) => `  unused:  ${relative(process.cwd(), path)}`),
+    );
+  }
   if (specPath.endsWith("spec/openapi.yaml") && specVersion !== version) {
     // The one link between the two: package.json leads, `npm run release:version` writes the spec.
     problems.push(

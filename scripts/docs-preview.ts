@@ -1,8 +1,9 @@
 // npm run docs:preview [-- --port 4400]: builds the docs, serves docs/ on 127.0.0.1, rebuilds when
-// the spec or redocly.yaml changes, and reloads the open page after each rebuild.
+// a file of the spec (any YAML file under spec/) or redocly.yaml changes, and reloads the open page
+// after each rebuild.
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { buildDocs } from "./lib/docs.js";
 import { onChange } from "./lib/watch.js";
@@ -33,6 +34,6 @@ createServer(async (req, res) => {
   res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
   res.end(html.replace("</body>", `${reloader}</body>`));
 }).listen(Number(values.port), "127.0.0.1", () => {
-  console.log(`docs:preview: http://127.0.0.1:${values.port}/ (watching spec/openapi.yaml and redocly.yaml)`);
+  console.log(`docs:preview: http://127.0.0.1:${values.port}/ (watching spec/ and redocly.yaml)`);
 });
-onChange([spec, resolve("redocly.yaml")], rebuild);
+onChange([dirname(spec), resolve("redocly.yaml")], rebuild);

@@ -1,7 +1,8 @@
 // npm run generate [-- --spec path --out dir --config redocly.yaml --watch]
 // spec → lint → openapi-typescript → ts-morph helpers → ajv validator → prettier → generated/
-// (swapped in whole). With --watch, again on every change of the spec or redocly.yaml.
-import { relative } from "node:path";
+// (swapped in whole). With --watch, again on every change of a YAML file in the spec's folder (the
+// root and every file it refers to) or of redocly.yaml.
+import { dirname, relative } from "node:path";
 import { fail, formatTimings, readArgs } from "./lib/cli.js";
 import { runPipeline } from "./lib/pipeline.js";
 import { onChange } from "./lib/watch.js";
@@ -31,8 +32,9 @@ async function generate(first: boolean): Promise<void> {
 await generate(true);
 if (watch) {
   process.exitCode = 0;
+  const specDir = dirname(specPath);
   console.log(
-    `generate: watching ${relative(process.cwd(), specPath)} and ${relative(process.cwd(), configPath)}`,
+    `generate: watching ${relative(process.cwd(), specDir) || "."}/ and ${relative(process.cwd(), configPath)}`,
   );
-  onChange([specPath, configPath], () => generate(false));
+  onChange([specDir, configPath], () => generate(false));
 }

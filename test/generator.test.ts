@@ -1,7 +1,7 @@
 // The generator: determinism, golden output for a two-operation fixture, and the bad-spec paths
 // through the real CLI (exit code, file:line:col and rule, output folder untouched).
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -36,19 +36,33 @@ async function script(name: "generate" | "check", ...args: string[]) {
   }
 }
 
-/** A copy of the spec with one text replaced, and an output folder holding a sentinel file. */
-function brokenSpec(name: string, from: string | RegExp, to: string) {
-  const spec = readFileSync("spec/openapi.yaml", "utf8");
-  const broken = spec.replace(from, to);
-  expect(broken).not.toBe(spec);
-  const specPath = join(scratch, `${name}.yaml`);
-  writeFileSync(specPath, broken);
+type Edit = [file: string, from: string | RegExp, to: string];
+
+/**
+ * A copy of the spec folder with texts replaced in its files (`file` relative to the spec folder),
+ * and an output folder holding a sentinel file.
+ */
+function brokenSpec(name: string, ...edits: Edit[]) {
+  const dir = join(scratch, name);
+  cpSync("spec", dir, { recursive: true });
+  for (const [file, from, to] of edits) {
+    const text = readFileSync(join(dir, file), "utf8");
+    const broken = text.replace(from, to);
+    expect(broken).not.toBe(text);
+    writeFileSync(join(dir, file), broken);
+  }
   const outDir = join(scratch, `${name}-out`);
   writeFolderAtomically(outDir, new Map([["sentinel.ts", "// must survive a failed run\n"]]));
   return {
-    specPath,
+    specPath: join(dir, "openapi.yaml"),
     outDir,
-    lineOf: (text: string) => broken.slice(0, broken.indexOf(text)).split("\n").length,
+    /** How messages name a file of the copy: their paths end so. */
+    shown: (file: string) => `${name}/${file}`,
+    /** The line of a file of the copy where `needle` first (or, with `last`, last) appears. */
+    lineOf: (file: string, needle: string, last = false) => {
+      const text = readFileSync(join(dir, file), "utf8");
+      return text.slice(0, last ? text.lastIndexOf(needle) : text.indexOf(needle)).split("\n").length;
+    },
   };
 }
 
@@ -125,60 +139,205 @@ describe("generate", () => {
 });
 
 /** Runs generate on a broken copy of the spec; asserts it failed and left the output as it was. */
-async function failedGenerate(name: string, from: string | RegExp, to: string) {
-  const { specPath, outDir, lineOf } = brokenSpec(name, from, to);
+async function failedGenerate(name: string, ...edits: Edit[]) {
+  const { specPath, outDir, lineOf, shown } = brokenSpec(name, ...edits);
   const result = await script("generate", "--spec", specPath, "--out", outDir);
   expect(result.code).toBe(1);
   expect(result.stderr).toContain("is left as it was");
   expect([...readFolder(outDir).keys()]).toEqual(["sentinel.ts"]);
-  return { stderr: result.stderr, lineOf };
+  return { stderr: result.stderr, lineOf, shown };
 }
 
-describe("a bad spec stops the run, says where and why, and leaves the output as it was", () => {
-  it.concurrent("YAML error: file, line, column", async () => {
-    const { stderr, lineOf } = await failedGenerate(
-      "syntax",
-      "  version: 0.1.0\n",
-      "  version: 0.1.0\n  version: 0.2.0\n",
+const ROOT = "openapi.yaml";
+const CREATE = "paths/api_v3_connected_accounts.yaml";
+const REQUEST = "components/schemas/CreateConnectedAccountRequest.yaml";
+const OAUTH2 = "components/schemas/OAuth2State.yaml";
+
+// Each of these runs the whole generate script (lint included) in a child process, several at once:
+// on a busy two-core machine one can take longer than the default 30 s.
+describe(
+  "a bad spec stops the run, says where and why, and leaves the output as it was",
+  { timeout: 60_000 },
+  () => {
+    it.concurrent("YAML error in the root: file, line, column", async () => {
+      const { stderr, lineOf, shown } = await failedGenerate("syntax", [
+        ROOT,
+        "  version: 0.1.0\n",
+        "  version: 0.1.0\n  version: 0.2.0\n",
+      ]);
+      expect(stderr).toContain(
+        `${shown(ROOT)}:${lineOf(ROOT, "version: 0.2.0")}:3 yaml-syntax Map keys must be unique`,
+      );
+    });
+
+    it.concurrent("YAML error in a split file: that file, line, column", async () => {
+      const file = "components/schemas/StateBase.yaml";
+      const { stderr, lineOf, shown } = await failedGenerate("syntax-split", [
+        file,
+        "  region:\n",
+        "  region:\n    type: string\n  region:\n",
+      ]);
+      expect(stderr).toContain(
+        `${shown(file)}:${lineOf(file, "  region:", true)}:3 yaml-syntax Map keys must be unique`,
+      );
+    });
+
+    it.concurrent("a ref to a missing file: the file and line of the ref", async () => {
+      const { stderr, lineOf, shown } = await failedGenerate("missing-ref", [
+        OAUTH2,
+        "./Revoked.yaml",
+        "./Revokd.yaml",
+      ]);
+      expect(stderr).toContain(`${shown(OAUTH2)}:${lineOf(OAUTH2, "./Revokd.yaml")}:`);
+      expect(stderr).toMatch(/unresolved-ref cannot read .*missing-ref\/components\/schemas\/Revokd\.yaml/);
+    });
+
+    it.concurrent("lint errors in split files: each file, line, column and rule", async () => {
+      const indent = " ".repeat(20);
+      const { stderr, lineOf, shown } = await failedGenerate(
+        "lint",
+        [CREATE, `${indent}status: ACTIVE\n${indent}api_key`, `${indent}status: BOGUS\n${indent}api_key`],
+        [REQUEST, "- ac_1a2b3c4d5e6f", "- 42"],
+      );
+      expect(stderr).toContain(
+        `${shown(CREATE)}:${lineOf(CREATE, "status: BOGUS")}:29 error no-invalid-media-type-examples`,
+      );
+      expect(stderr).toContain(
+        `${shown(REQUEST)}:${lineOf(REQUEST, "- 42")}:13 error no-invalid-schema-examples`,
+      );
+    });
+
+    it.concurrent("generator error: an operation without x-sdk names its file and line", async () => {
+      const { stderr, lineOf, shown } = await failedGenerate("no-sdk", [
+        CREATE,
+        /  x-sdk:\n    resource: connectedAccounts\n    method: create\n/,
+        "",
+      ]);
+      expect(stderr).toContain(`${shown(CREATE)}:${lineOf(CREATE, "post:") + 1}:`);
+      expect(stderr).toContain(
+        "x-sdk operation createConnectedAccount needs x-sdk: { resource: <identifier>, method: <identifier> }",
+      );
+    });
+
+    it.concurrent(
+      "generator error in a schema file: an inline builder variant names that file and line",
+      async () => {
+        const { stderr, lineOf, shown } = await failedGenerate("inline-variant", [
+          OAUTH2,
+          "- $ref: ./Revoked.yaml\n",
+          "- $ref: ./Revoked.yaml\n      - { type: object, required: [status], properties: { status: { const: GONE } } }\n",
+        ]);
+        expect(stderr).toContain(
+          `${shown(OAUTH2)}:${lineOf(OAUTH2, "{ type: object")}:9 x-sdk-builders variants must be $refs to named schemas`,
+        );
+      },
     );
-    expect(stderr).toContain(`syntax.yaml:${lineOf("version: 0.2.0")}:3 yaml-syntax Map keys must be unique`);
+
+    it.concurrent("a good spec replaces the output folder whole", async () => {
+      const { specPath, outDir } = brokenSpec("good", [
+        CREATE,
+        "summary: Create a new connected account",
+        "summary: Create a connected account",
+      ]);
+      const result = await script("generate", "--spec", specPath, "--out", outDir);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(
+        /wrote 7 files[\s\S]*lint \(parallel\)[\s\S]*types[\s\S]*helpers[\s\S]*format[\s\S]*write[\s\S]*total/,
+      );
+      expect([...readFolder(outDir).keys()]).not.toContain("sentinel.ts");
+      expect(readFolder(outDir).get("resources.ts")).toContain("Create a connected account");
+    });
+  },
+);
+
+describe("loadSpec on a split spec", () => {
+  /** Writes a small split spec into its own folder; returns the root's path. */
+  function tinySpec(name: string, files: Record<string, string>): string {
+    const dir = join(scratch, name);
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(join(dir, file, ".."), { recursive: true });
+      writeFileSync(join(dir, file), text);
+    }
+    return join(dir, "openapi.yaml");
+  }
+  const root = [
+    "openapi: 3.1.0",
+    "info: { title: t, version: 1.0.0 }",
+    "paths:",
+    "  /a:",
+    "    $ref: paths/a.yaml",
+    "components:",
+    "  schemas:",
+    "    Thing:",
+    "      $ref: components/schemas/Thing.yaml",
+    "",
+  ].join("\n");
+
+  it("makes refs to registered files local, inlines the rest, and places every node in its file", () => {
+    const specPath = tinySpec("tiny", {
+      "openapi.yaml": root,
+      "paths/a.yaml": [
+        "get:",
+        "  operationId: getA",
+        "  responses:",
+        '    "200":',
+        "      $ref: ../components/responses/Ok.yaml",
+        "",
+      ].join("\n"),
+      "components/responses/Ok.yaml": [
+        "description: ok",
+        "content:",
+        "  application/json:",
+        "    schema:",
+        "      $ref: ../schemas/Thing.yaml#/properties/name",
+        "",
+      ].join("\n"),
+      "components/schemas/Thing.yaml": [
+        "type: object",
+        "properties:",
+        "  name:",
+        "    type: string",
+        "  self:",
+        "    $ref: ./Thing.yaml",
+        "",
+      ].join("\n"),
+    });
+    const spec = loadSpec(specPath);
+    expect(spec.files.map((f) => f.name)).toEqual([
+      "components/responses/Ok.yaml",
+      "components/schemas/Thing.yaml",
+      "openapi.yaml",
+      "paths/a.yaml",
+    ]);
+    const get = spec.doc.paths["/a"].get;
+    // Ok.yaml is not registered: its content is inlined where it is used.
+    expect(get.responses["200"].description).toBe("ok");
+    expect(get.responses["200"].content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/Thing/properties/name",
+    });
+    expect(spec.doc.components.schemas.Thing.properties.self).toEqual({ $ref: "#/components/schemas/Thing" });
+    expect(spec.at(["paths", "/a", "get", "operationId"])).toMatch(/tiny\/paths\/a\.yaml:2:16$/);
+    expect(spec.at(["paths", "/a", "get", "responses", "200", "content"])).toMatch(
+      /tiny\/components\/responses\/Ok\.yaml:3:3$/,
+    );
+    expect(spec.at(["components", "schemas", "Thing", "properties", "self"])).toMatch(
+      /tiny\/components\/schemas\/Thing\.yaml:6:5$/,
+    );
+    expect(spec.at(["components", "schemas", "Thing", "nothing", "here"])).toMatch(
+      /tiny\/components\/schemas\/Thing\.yaml:1:1$/,
+    );
   });
 
-  it.concurrent("lint error: file, line, column and rule", async () => {
-    const indent = " ".repeat(24);
-    const { stderr, lineOf } = await failedGenerate(
-      "lint",
-      `${indent}status: ACTIVE\n${indent}api_key`,
-      `${indent}status: BOGUS\n${indent}api_key`,
+  it("refuses a ref that leads back to itself through files no component registers", () => {
+    const specPath = tinySpec("loop", {
+      "openapi.yaml": root,
+      "paths/a.yaml": "get:\n  $ref: ./b.yaml\n",
+      "paths/b.yaml": "operationId: b\nnext:\n  $ref: ./b.yaml\n",
+      "components/schemas/Thing.yaml": "type: object\n",
+    });
+    expect(() => loadSpec(specPath)).toThrow(
+      /loop\/paths\/b\.yaml:3:9 unsupported-ref \.\/b\.yaml leads back to itself/,
     );
-    expect(stderr).toContain(`lint.yaml:${lineOf("status: BOGUS")}:33 error no-invalid-media-type-examples`);
-  });
-
-  it.concurrent("generator error: an operation without x-sdk names the line", async () => {
-    const { stderr, lineOf } = await failedGenerate(
-      "no-sdk",
-      /      x-sdk:\n        resource: connectedAccounts\n        method: create\n/,
-      "",
-    );
-    expect(stderr).toContain(`no-sdk.yaml:${lineOf("    post:") + 1}:`);
-    expect(stderr).toContain(
-      "x-sdk operation createConnectedAccount needs x-sdk: { resource: <identifier>, method: <identifier> }",
-    );
-  });
-
-  it.concurrent("a good spec replaces the output folder whole", async () => {
-    const { specPath, outDir } = brokenSpec(
-      "good",
-      "summary: Create a new connected account",
-      "summary: Create a connected account",
-    );
-    const result = await script("generate", "--spec", specPath, "--out", outDir);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(
-      /wrote 7 files[\s\S]*lint \(parallel\)[\s\S]*types[\s\S]*helpers[\s\S]*format[\s\S]*write[\s\S]*total/,
-    );
-    expect([...readFolder(outDir).keys()]).not.toContain("sentinel.ts");
-    expect(readFolder(outDir).get("resources.ts")).toContain("Create a connected account");
   });
 });
 
@@ -200,6 +359,16 @@ describe("check", () => {
     expect(result.stderr).toMatch(/stale: +.*check-stale\/resources\.ts/);
     expect(result.stderr).not.toMatch(/schema\.ts|manifest\.json/);
     expect(readFolder(outDir)).toEqual(before);
+  });
+
+  it.concurrent("names a YAML file of the spec's folder that no $ref reaches", async () => {
+    const { specPath } = brokenSpec("orphan");
+    writeFileSync(join(scratch, "orphan/components/schemas/Orphan.yaml"), "type: string\n");
+    const result = await script("check", "--spec", specPath);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/no \$ref from .*orphan\/openapi\.yaml reaches these files/);
+    expect(result.stderr).toMatch(/unused: +.*orphan\/components\/schemas\/Orphan\.yaml\n/);
+    expect(result.stderr).not.toMatch(/unused: .*StateBase/);
   });
 
   it.concurrent("passes on the committed generated/", async () => {

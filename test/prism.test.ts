@@ -80,4 +80,32 @@ describe("against Prism mocking spec/openapi.yaml", () => {
       .catch((e: unknown) => e);
     expect(typed).toBeInstanceOf(AuthenticationError);
   });
+
+  it("every other operation of the split spec answers its example through the client", async () => {
+    const client = createComposioClient({ apiKey: "ak_test", baseUrl: prism.url, maxRetries: 0 });
+    const accounts = client.connectedAccounts;
+    const id = "ca_4f9d2b7c1e0a";
+    const link = await accounts.link({ auth_config_id: "ac_9z8y7x6w5v4u", user_id: "user_42" });
+    expect(link.connected_account_id).toMatch(/^ca_/);
+    const page = await accounts.list({ order_by: "updated_at", limit: 20 });
+    expect(page.items[0]!.state.authScheme).toBe("API_KEY");
+    expect(page.next_cursor).toBeNull();
+    const account = await accounts.retrieve(id);
+    expect(account.id).toBe(id);
+    expect(account.status).toBe("ACTIVE");
+    await expect(
+      accounts.update(id, { connection: { state: { authScheme: "API_KEY", val: { api_key: null } } } }),
+    ).resolves.toMatchObject({ success: true });
+    await expect(accounts.updateStatus(id, { enabled: false })).resolves.toEqual({ success: true });
+    await expect(accounts.delete(id, { revoke_on_delete: true })).resolves.toMatchObject({ success: true });
+    await expect(accounts.refresh(id)).resolves.toMatchObject({ status: "INITIATED" });
+    const revoked = await accounts.revoke(id);
+    expect(revoked.connected_account.status).toBe("REVOKED");
+    // update, status and refresh take x-api-key only: Prism refuses the user key for them.
+    const asUser = createComposioClient({ userApiKey: "uak_test", baseUrl: prism.url, maxRetries: 0 });
+    await expect(asUser.connectedAccounts.updateStatus(id, { enabled: true })).rejects.toBeInstanceOf(
+      AuthenticationError,
+    );
+    await expect(asUser.connectedAccounts.retrieve(id)).resolves.toMatchObject({ id });
+  });
 });

@@ -1,5 +1,6 @@
 // The spec against its sources: every field of the seed document (with its description and
-// deprecation) and every auth scheme, status and required field of ../shared/api-facts.md.
+// deprecation), every auth scheme, status and required field of ../shared/api-facts.md, and every
+// operation of ../shared/api-lifecycle.md.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { SENSITIVE_KEY } from "../generated/meta.js";
@@ -94,10 +95,8 @@ describe("facts beyond the seed", () => {
     const connection = requestSchema.properties.connection.properties;
     expect(connection.user_id.default).toBe("default");
     expect(connection.deprecated_is_v1_rerouted.default).toBe(false);
-    expect(
-      deref(spec, requestSchema.properties.connection.properties.experimental, []).schema.properties
-        .account_type.enum,
-    ).toEqual(["PRIVATE", "SHARED"]);
+    const experimental = deref(spec, connection.experimental, []).schema;
+    expect(deref(spec, experimental.properties.account_type, []).schema.enum).toEqual(["PRIVATE", "SHARED"]);
   });
 
   it("requires all six response fields, with the deprecated ones marked and the URLs nullable", () => {
@@ -113,7 +112,7 @@ describe("facts beyond the seed", () => {
     for (const name of ["redirect_url", "redirect_uri", "deprecated"])
       expect(responseSchema.properties[name].deprecated, name).toBe(true);
     expect(responseSchema.properties.redirect_url.type).toEqual(["string", "null"]);
-    expect(reach(responseSchema, ["status"])[0]!.enum).toEqual([
+    expect(reach(responseSchema, ["status"]).find((s) => s.enum)!.enum).toEqual([
       "INITIALIZING",
       "INITIATED",
       "ACTIVE",
@@ -142,11 +141,319 @@ describe("facts beyond the seed", () => {
     expect(spec.doc.servers[0].url).toBe("https://backend.composio.dev");
   });
 
-  it("shares the 22 base strings through one component", () => {
+  it("shares the 22 base strings through one component (and one nullable twin for update)", () => {
     const base = schemas.StateBase!.properties;
     expect(Object.keys(base)).toHaveLength(22);
-    const text = readFileSync("spec/openapi.yaml", "utf8");
-    expect(text.match(/borneo_dashboard_url:/g)).toHaveLength(1);
+    const text = spec.files.map((f) => f.text).join("\n");
+    expect(text.match(/borneo_dashboard_url:/g)).toHaveLength(2);
+    const forUpdate = schemas.UpdateStateBase!.properties;
+    expect(Object.keys(forUpdate)).toEqual(Object.keys(base));
+    for (const [name, field] of Object.entries<Schema>(forUpdate)) {
+      expect(field.type, name).toEqual(["string", "null"]);
+      expect(field.description, name).toBe(base[name].description);
+    }
+  });
+});
+
+describe("every operation of api-lifecycle.md", () => {
+  const EITHER = [{ ApiKeyAuth: [] }, { UserApiKeyAuth: [] }];
+  const API_KEY_ONLY = [{ ApiKeyAuth: [] }];
+  // method, path, x-sdk method, security, success status and error statuses. Where the facts list no
+  // errors for an operation, 400, 401 and 500 (and 404 for one addressed by id) are what any call
+  // can answer; retrieve and revoke, for which the facts name no credential rule, take either key.
+  const operations: [string, string, string, object[], string, string[]][] = [
+    [
+      "post",
+      "/api/v3/connected_accounts",
+      "create",
+      EITHER,
+      "201",
+      ["400", "401", "404", "422", "500", "501"],
+    ],
+    [
+      "post",
+      "/api/v3/connected_accounts/link",
+      "link",
+      EITHER,
+      "201",
+      ["400", "401", "404", "422", "429", "500", "501"],
+    ],
+    ["get", "/api/v3/connected_accounts", "list", EITHER, "200", ["400", "401", "500"]],
+    [
+      "get",
+      "/api/v3/connected_accounts/{nanoid}",
+      "retrieve",
+      EITHER,
+      "200",
+      ["400", "401", "403", "404", "500", "501"],
+    ],
+    [
+      "patch",
+      "/api/v3/connected_accounts/{nanoid}",
+      "update",
+      API_KEY_ONLY,
+      "200",
+      ["400", "401", "403", "404", "409", "500"],
+    ],
+    [
+      "patch",
+      "/api/v3/connected_accounts/{nanoId}/status",
+      "updateStatus",
+      API_KEY_ONLY,
+      "200",
+      ["400", "401", "404", "409", "500"],
+    ],
+    ["delete", "/api/v3/connected_accounts/{nanoid}", "delete", EITHER, "200", ["400", "401", "404", "500"]],
+    [
+      "post",
+      "/api/v3/connected_accounts/{nanoid}/refresh",
+      "refresh",
+      API_KEY_ONLY,
+      "200",
+      ["400", "401", "404", "409", "422", "500"],
+    ],
+    [
+      "post",
+      "/api/v3.1/connected_accounts/{nanoid}/revoke",
+      "revoke",
+      EITHER,
+      "200",
+      ["400", "401", "404", "409", "500"],
+    ],
+  ];
+  const op = (method: string, path: string): Schema => spec.doc.paths[path]?.[method];
+  const param = (method: string, path: string, name: string): Schema =>
+    [...(op(method, path).parameters ?? []), ...(spec.doc.paths[path].parameters ?? [])]
+      .map((p: Schema) => deref(spec, p, []).schema)
+      .find((p: Schema) => p.name === name) as Schema;
+
+  it.each(operations)(
+    "%s %s: x-sdk, security, every response with the error envelope",
+    (method, path, sdk, security, success, errors) => {
+      const operation = op(method, path);
+      expect(operation, `${method} ${path}`).toBeDefined();
+      expect(operation.operationId).toMatch(/^[A-Za-z_$][A-Za-z0-9_$]*$/);
+      expect(operation["x-sdk"]).toEqual({ resource: "connectedAccounts", method: sdk });
+      expect(operation.security).toEqual(security);
+      expect(operation.tags).toEqual(["Connected accounts"]);
+      expect(operation.summary).toBeTruthy();
+      expect(operation.description).toBeTruthy();
+      expect(Object.keys(operation.responses)).toEqual([success, ...errors]);
+      for (const code of errors) {
+        const response = deref(spec, operation.responses[code], []).schema;
+        expect(response.content["application/json"].schema.$ref, code).toBe(
+          "#/components/schemas/ErrorEnvelope",
+        );
+      }
+    },
+  );
+
+  it("marks only update, updateStatus and delete as safe to repeat, and only refresh as deprecated", () => {
+    const idempotent = operations.filter(([m, p]) => op(m, p)["x-sdk-idempotent"] === true).map((o) => o[2]);
+    expect(idempotent).toEqual(["update", "updateStatus", "delete"]);
+    for (const [m, p] of operations) expect(op(m, p)["x-sdk-idempotent"] ?? true, `${m} ${p}`).toBe(true);
+    const deprecated = operations.filter(([m, p]) => op(m, p).deprecated === true).map((o) => o[2]);
+    expect(deprecated).toEqual(["refresh"]);
+  });
+
+  it("list: cursor pagination, comma-joined array filters and the query enums with their defaults", () => {
+    const path = "/api/v3/connected_accounts";
+    expect(op("get", path)["x-sdk-pagination"]).toEqual({
+      cursorParam: "cursor",
+      nextCursor: "next_cursor",
+      items: "items",
+    });
+    for (const name of [
+      "toolkit_slugs",
+      "statuses",
+      "user_ids",
+      "auth_config_ids",
+      "connected_account_ids",
+    ]) {
+      const p = param("get", path, name);
+      expect(p, name).toMatchObject({
+        in: "query",
+        style: "form",
+        explode: false,
+        schema: { type: "array" },
+      });
+      expect(p.required ?? false, name).toBe(false);
+    }
+    const statuses = deref(spec, param("get", path, "statuses").schema.items, []).schema;
+    expect(statuses.enum).toEqual([
+      "INITIALIZING",
+      "INITIATED",
+      "ACTIVE",
+      "FAILED",
+      "EXPIRED",
+      "INACTIVE",
+      "REVOKED",
+    ]);
+    expect(param("get", path, "order_by").schema).toMatchObject({
+      enum: ["created_at", "updated_at"],
+      default: "created_at",
+    });
+    expect(param("get", path, "order_direction").schema).toMatchObject({
+      enum: ["desc", "asc"],
+      default: "desc",
+    });
+    expect(param("get", path, "account_type").schema).toMatchObject({
+      enum: ["PRIVATE", "SHARED", "ALL"],
+      default: "PRIVATE",
+    });
+    expect(param("get", path, "cursor").schema.type).toBe("string");
+    expect(param("get", path, "limit").schema.type).toBe("number");
+    const page = schemas.ConnectedAccountList!;
+    expect(page.required).toEqual(["items", "total_pages", "current_page", "total_items"]);
+    expect(page.properties.next_cursor.type).toEqual(["string", "null"]);
+  });
+
+  it("delete: revoke_on_delete defaults to false; refresh: redirect_url in the query and the body", () => {
+    expect(param("delete", "/api/v3/connected_accounts/{nanoid}", "revoke_on_delete").schema).toEqual({
+      type: "boolean",
+      default: false,
+    });
+    const refresh = "/api/v3/connected_accounts/{nanoid}/refresh";
+    expect(param("post", refresh, "redirect_url").schema).toEqual({ type: "string", format: "uri" });
+    expect(op("post", refresh).requestBody.required).toBe(false);
+    expect(schemas.RefreshConnectedAccountRequest!.properties.redirect_url.format).toBe("uri");
+  });
+
+  it("the account id in every path is `ca_…`, spelt nanoId where the real path does", () => {
+    for (const [method, path] of operations.slice(3)) {
+      const name = path.includes("{nanoId}") ? "nanoId" : "nanoid";
+      const p = param(method, path, name);
+      expect(p, `${method} ${path}`).toMatchObject({ in: "path", required: true });
+      expect(p.example).toMatch(/^ca_/);
+      const schema = deref(spec, p.schema, []).schema;
+      expect(new RegExp(schema.pattern).test(p.example)).toBe(true);
+      expect(new RegExp(schema.pattern).test("ac_1a2b3c4d5e6f")).toBe(false);
+    }
+  });
+
+  it("one account schema for list items and retrieve: retrieve adds the deprecated params", () => {
+    const account = schemas.ConnectedAccount!;
+    expect(schemas.ConnectedAccountList!.properties.items.items.$ref).toBe(
+      "#/components/schemas/ConnectedAccount",
+    );
+    const retrieve = op("get", "/api/v3/connected_accounts/{nanoid}").responses["200"];
+    expect(retrieve.content["application/json"].schema.$ref).toBe(
+      "#/components/schemas/RetrievedConnectedAccount",
+    );
+    const retrieved = schemas.RetrievedConnectedAccount!;
+    expect(retrieved.allOf[0].$ref).toBe("#/components/schemas/ConnectedAccount");
+    expect(retrieved.allOf[1].required).toEqual(["params"]);
+    expect(retrieved.allOf[1].properties.params.deprecated).toBe(true);
+    expect(account.required).toEqual([
+      "id",
+      "toolkit",
+      "auth_config",
+      "user_id",
+      "status",
+      "status_reason",
+      "is_disabled",
+      "created_at",
+      "updated_at",
+      "state",
+      "data",
+    ]);
+    expect(account.properties.params).toBeUndefined();
+    // The same two-level union as create's connectionData, by reference: never a copy.
+    expect(account.properties.state).toEqual({ $ref: "#/components/schemas/ConnectionState" });
+    expect(account.properties.status).toEqual({ $ref: "#/components/schemas/ConnectionStatus" });
+    expect(account.properties.status_reason.type).toEqual(["string", "null"]);
+    for (const name of ["user_id", "data", "deprecated"])
+      expect(account.properties[name].deprecated, name).toBe(true);
+    expect(account.properties.auth_config.required).toEqual([
+      "id",
+      "auth_scheme",
+      "is_composio_managed",
+      "is_disabled",
+    ]);
+    expect(account.properties.auth_config.properties.auth_scheme.deprecated).toBe(true);
+    expect(
+      deref(spec, account.properties.auth_config.properties.auth_scheme.allOf[0], []).schema.enum,
+    ).toHaveLength(15);
+    for (const name of [
+      "alias",
+      "word_id",
+      "experimental",
+      "requested_scopes",
+      "requested_user_scopes",
+      "test_request_endpoint",
+    ])
+      expect(account.properties[name], name).toBeDefined();
+  });
+
+  it("the 7 statuses are one named enum, which create's deprecated status reuses", () => {
+    expect(schemas.ConnectionStatus!.enum).toHaveLength(7);
+    expect(schemas.DeprecatedConnectionStatus!.allOf).toEqual([
+      { $ref: "#/components/schemas/ConnectionStatus" },
+    ]);
+    expect(schemas.DeprecatedConnectionStatus!.enum).toBeUndefined();
+  });
+
+  it("link: the body and the 201 the facts describe", () => {
+    const body = schemas.ConnectedAccountLinkRequest!;
+    expect(body.required).toEqual(["auth_config_id", "user_id"]);
+    expect(body.properties.user_id.minLength).toBe(1);
+    expect(Object.keys(body.properties)).toEqual([
+      "auth_config_id",
+      "user_id",
+      "callback_url",
+      "alias",
+      "connection_data",
+      "experimental",
+    ]);
+    expect(schemas.ConnectedAccountLink!.required).toEqual([
+      "link_token",
+      "redirect_url",
+      "expires_at",
+      "connected_account_id",
+    ]);
+  });
+
+  it("update: the state is a union of the 6 updatable schemes, each val field a nullable string", () => {
+    const body = schemas.UpdateConnectedAccountRequest!;
+    expect(body.required).toBeUndefined();
+    expect(body.properties.connection.required).toEqual(["state"]);
+    expect(body.properties.connection.properties.state.$ref).toBe(
+      "#/components/schemas/UpdateConnectionState",
+    );
+    const members = schemas.UpdateConnectionState!.oneOf.map((m: Schema) => deref(spec, m, []).schema);
+    expect(members.map((m: Schema) => m.properties.authScheme.const)).toEqual([
+      "BEARER_TOKEN",
+      "API_KEY",
+      "BASIC",
+      "BASIC_WITH_JWT",
+      "GOOGLE_SERVICE_ACCOUNT",
+      "SERVICE_ACCOUNT",
+    ]);
+    const fields = new Set<string>();
+    for (const member of members) {
+      const [base, own] = member.properties.val.allOf;
+      expect(base.$ref).toBe("#/components/schemas/UpdateStateBase");
+      expect(own.required).toBeUndefined();
+      for (const [name, field] of Object.entries<Schema>(own.properties)) {
+        expect(field.type, name).toEqual(["string", "null"]);
+        fields.add(name);
+      }
+    }
+    expect([...fields].sort()).toEqual(
+      [
+        "token",
+        "generic_api_key",
+        "api_key",
+        "bearer_token",
+        "basic_encoded",
+        "username",
+        "password",
+        "credentials_json",
+        "application_id",
+        "installation_id",
+        "private_key",
+      ].sort(),
+    );
   });
 });
 

@@ -113,16 +113,24 @@ async function buildFiles(
     }
     // ajv's code is laid out by ajv (one statement a line); prettier would take seconds over it.
     out.set(validators.name, header + validators.text);
-    const manifestJson = JSON.stringify(manifest(spec.file, spec.text));
+    const manifestJson = JSON.stringify(manifest(spec));
     out.set("manifest.json", await prettier.format(manifestJson, { ...options, parser: "json" }));
     return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
   });
 }
 
-function manifest(specFile: string, specText: string) {
+/** The spec's sha256 covers every file of it: each one's name (relative to the root's folder) and
+ * text, in the order of their names, so that moving or editing any of them changes it. */
+export function specSha256(spec: LoadedSpec): string {
+  const hash = createHash("sha256");
+  for (const { name, text } of spec.files) hash.update(`${name}\0${text}\0`);
+  return hash.digest("hex");
+}
+
+function manifest(spec: LoadedSpec) {
   return {
-    spec: specFile,
-    specSha256: createHash("sha256").update(specText).digest("hex"),
+    spec: spec.file,
+    specSha256: specSha256(spec),
     generator: {
       "@redocly/cli": versionOf("@redocly/cli"),
       "openapi-typescript": versionOf("openapi-typescript"),
