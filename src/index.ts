@@ -8,7 +8,8 @@ export { VERSION } from "../generated/meta.js";
 export type { ComposioClient } from "./client.js";
 export type { ClientOptions, ClientSettings } from "./options.js";
 export type { Logger, LogLevel } from "./log.js";
-export type { RequestOptions, RequestValidator, ValidationIssue } from "./runtime.js";
+export type { RequestOptions, RequestValidator, UnknownValue, ValidationIssue } from "./runtime.js";
+export type { PagePromise, PaginationSpec } from "./pagination.js";
 
 // Errors
 export {

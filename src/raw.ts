@@ -16,7 +16,7 @@ import type { RequestValidator } from "./runtime.js";
 export type { components, operations, paths } from "../generated/schema.js";
 export type { ClientOptions, ClientSettings } from "./options.js";
 export type { Logger, LogLevel } from "./log.js";
-export type { RequestValidator, ValidationIssue } from "./runtime.js";
+export type { RequestValidator, UnknownValue, ValidationIssue } from "./runtime.js";
 
 /** The openapi-fetch client over the spec's paths. */
 export type RawClient = Client<paths>;

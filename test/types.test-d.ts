@@ -13,6 +13,8 @@ import {
   type CreateConnectedAccountErrorBody,
   type CreateConnectedAccountParams,
   type CreateConnectedAccountResponse,
+  type RetrieveConnectedAccountResponse,
+  type UnknownValue,
 } from "../src/index.js";
 import { createRawClient } from "../src/raw.js";
 import { findIssues, type ValidatedOperation } from "../src/validate.js";
@@ -102,7 +104,7 @@ describe("responses", () => {
     const data = account.connectionData;
     if (data.authScheme === "OAUTH2") {
       expectTypeOf(data.val.status).toEqualTypeOf<
-        "INITIALIZING" | "INITIATED" | "ACTIVE" | "INACTIVE" | "FAILED" | "EXPIRED" | "REVOKED"
+        "INITIALIZING" | "INITIATED" | "ACTIVE" | "INACTIVE" | "FAILED" | "EXPIRED" | "REVOKED" | UnknownValue
       >();
       if (data.val.status === "INITIATED") expectTypeOf(data.val.redirectUrl).toEqualTypeOf<string>();
       if (data.val.status === "ACTIVE") expectTypeOf(data.val.access_token).toEqualTypeOf<string>();
@@ -112,6 +114,62 @@ describe("responses", () => {
       void (data.val.status === "REVOKED");
     }
     expectTypeOf(account.redirect_url).toEqualTypeOf<string | null>();
+  });
+
+  it("an auth scheme or status added later reaches the default branch of an exhaustive switch", () => {
+    const data = {} as CreateConnectedAccountResponse["connectionData"];
+    switch (data.authScheme) {
+      case "OAUTH1":
+      case "OAUTH2":
+      case "API_KEY":
+      case "BASIC":
+      case "BILLCOM_AUTH":
+      case "BEARER_TOKEN":
+      case "GOOGLE_SERVICE_ACCOUNT":
+      case "NO_AUTH":
+      case "BASIC_WITH_JWT":
+      case "CALCOM_AUTH":
+      case "SERVICE_ACCOUNT":
+      case "SAML":
+      case "DCR_OAUTH":
+      case "CIMD_OAUTH":
+      case "S2S_OAUTH2":
+        break;
+      default: {
+        // Not `never`: at run time a scheme this client does not know lands here.
+        // @ts-expect-error the default branch is reachable
+        const unreachable: never = data;
+        expectTypeOf(data.authScheme).toEqualTypeOf<UnknownValue>();
+        expectTypeOf(data.val).toBeUnknown();
+        expectTypeOf(String(data.authScheme)).toBeString();
+        void unreachable;
+      }
+    }
+    if (data.authScheme === "API_KEY") {
+      switch (data.val.status) {
+        case "ACTIVE":
+          expectTypeOf(data.val.status).toEqualTypeOf<"ACTIVE">();
+          break;
+        case "INITIALIZING":
+        case "INITIATED":
+        case "INACTIVE":
+          break;
+        default: {
+          // @ts-expect-error a status added later lands here too
+          const unreachable: never = data.val;
+          expectTypeOf(data.val.status).toEqualTypeOf<UnknownValue>();
+          void unreachable;
+        }
+      }
+    }
+    // The account's own status, and the statuses of every account read, are open the same way.
+    expectTypeOf<RetrieveConnectedAccountResponse["status"]>().toEqualTypeOf<
+      "INITIALIZING" | "INITIATED" | "ACTIVE" | "FAILED" | "EXPIRED" | "INACTIVE" | "REVOKED" | UnknownValue
+    >();
+    // Nobody writes an unknown value by hand: a typo is still an error.
+    // @ts-expect-error no such scheme
+    const typo: CreateConnectedAccountResponse["connectionData"] = { authScheme: "OAUTH3", val: {} };
+    void typo;
   });
 
   it("types the error body and raw's results", async () => {
