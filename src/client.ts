@@ -1,12 +1,40 @@
-// createComposioClient: options checked once, then the generated resources bound to a transport.
-// The openapi-fetch client is its own entry point (composio-connected-accounts/raw), so that those
-// who do not use it do not bundle it.
-import { createResources, type Resources } from "../generated/resources.js";
+// createComposioClient: options checked once, then the generated resources bound to a transport,
+// plus the helpers written by hand on top of them (waitForConnection). The openapi-fetch client is
+// its own entry point (composio-connected-accounts/raw), so that those who do not use it do not
+// bundle it.
+import {
+  createResources,
+  type ConnectedAccountsResource,
+  type Resources,
+  type RetrieveConnectedAccountResponse,
+} from "../generated/resources.js";
 import { resolveOptions, type ClientOptions } from "./options.js";
 import { createTransport } from "./transport.js";
+import { waitForConnection, type WaitOptions } from "./wait.js";
+
+/** The `connectedAccounts` operations, and waiting for a connection to become ACTIVE. */
+export interface ConnectedAccounts extends ConnectedAccountsResource {
+  /**
+   * Polls `retrieve(id)` until the account is ACTIVE, and resolves it. Ends with a
+   * `ConnectionFailedError` on FAILED, EXPIRED, REVOKED or INACTIVE, the `NotFoundError` on 404, a
+   * `ComposioTimeoutError` at `timeoutMs` (default 10.5 minutes: the server fails a connection
+   * not completed within 10), a `ComposioAbortError` when `signal` fires. Polls at once, then
+   * after 1 s, growing by half to 10 s, with jitter.
+   *
+   * @example
+   * ```ts
+   * const link = await composio.connectedAccounts.link({ auth_config_id: "ac_1a2b3c4d5e6f", user_id: "user_42" });
+   * // send the user to link.redirect_url, then:
+   * const account = await composio.connectedAccounts.waitForConnection(link.connected_account_id);
+   * ```
+   */
+  waitForConnection(id: string, options?: WaitOptions): Promise<RetrieveConnectedAccountResponse>;
+}
 
 /** The client: one property per resource of the API. */
-export type ComposioClient = Resources;
+export interface ComposioClient extends Resources {
+  readonly connectedAccounts: ConnectedAccounts;
+}
 
 /**
  * Creates a client for Composio's connected-accounts API.
@@ -21,5 +49,13 @@ export type ComposioClient = Resources;
  * ```
  */
 export function createComposioClient(options: ClientOptions): ComposioClient {
-  return createResources(createTransport(resolveOptions(options, "createComposioClient")));
+  const resources = createResources(createTransport(resolveOptions(options, "createComposioClient")));
+  const accounts = resources.connectedAccounts;
+  return {
+    ...resources,
+    connectedAccounts: {
+      ...accounts,
+      waitForConnection: (id, waitOptions) => waitForConnection(accounts.retrieve, id, waitOptions),
+    },
+  };
 }

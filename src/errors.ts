@@ -113,15 +113,18 @@ export class BadRequestError extends ComposioApiError {
   }
 }
 /**
- * 400 for a Composio-managed OAuth auth config: this endpoint no longer creates those connections.
- * Call `POST /api/v3/connected_accounts/link` instead.
+ * 400 from `connectedAccounts.create` for a Composio-managed OAuth auth config: create no longer
+ * makes those connections. Call `connectedAccounts.link` instead, send the user to its
+ * `redirect_url`, then `connectedAccounts.waitForConnection`.
  */
 export class ManagedOAuthNotSupportedError extends BadRequestError {
   override get name(): string {
     return "ManagedOAuthNotSupportedError";
   }
-  /** Where such connections are made now. */
+  /** Where such connections are made now: the endpoint of `connectedAccounts.link`. */
   readonly linkEndpoint = "POST /api/v3/connected_accounts/link";
+  /** The method that makes such connections now. */
+  readonly useInstead = "connectedAccounts.link";
 }
 /** 401: the API key is missing, wrong, or both credential headers were sent. */
 export class AuthenticationError extends ComposioApiError {
@@ -237,11 +240,12 @@ export function errorFromResponse(
   headers: Headers,
   { text, truncated }: BodyText,
   redact: Redactor,
+  path = "",
 ): ComposioApiError {
   const safeHeaders = redactHeaders(headers, redact);
   const body = redact.value(parseJson(text));
   const envelope = isEnvelope(body) ? body.error : undefined;
-  const Class = classFor(status, envelope);
+  const Class = classFor(status, envelope, path);
   if (!envelope)
     return new Class(
       status,
@@ -252,7 +256,8 @@ export function errorFromResponse(
   const slug = str(envelope.slug);
   const fix = str(envelope.suggested_fix);
   const requestId = str(envelope.request_id) ?? headers.get("x-request-id");
-  const message = `${status}${slug ? ` ${slug}` : ""}: ${str(envelope.message) ?? "(no message)"}${fix ? ` — ${fix}` : ""}${requestId ? ` (request_id ${requestId})` : ""}`;
+  const use = Class === ManagedOAuthNotSupportedError ? " Use connectedAccounts.link." : "";
+  const message = `${status}${slug ? ` ${slug}` : ""}: ${str(envelope.message) ?? "(no message)"}${fix ? ` — ${fix}` : ""}${use}${requestId ? ` (request_id ${requestId})` : ""}`;
   return new Class(status, safeHeaders, body, message, envelope);
 }
 
@@ -315,10 +320,16 @@ export function unreadableSuccess(
   );
 }
 
-function classFor(status: number, envelope: ErrorEnvelopeFields | undefined): typeof ComposioApiError {
-  // The retired case has only a generic slug: the pointer to /link in its text is what tells it apart.
+function classFor(
+  status: number,
+  envelope: ErrorEnvelopeFields | undefined,
+  path: string,
+): typeof ComposioApiError {
+  // The retired case has only a generic slug: the pointer to /link in its text is what tells it
+  // apart (on any call but link's own, whose errors may well name its path).
   const text = `${String(envelope?.message ?? "")} ${String(envelope?.suggested_fix ?? "")}`;
-  if (status === 400 && /\/connected_accounts\/link\b/.test(text)) return ManagedOAuthNotSupportedError;
+  const link = /\/connected_accounts\/link\b/;
+  if (status === 400 && link.test(text) && !link.test(path)) return ManagedOAuthNotSupportedError;
   return CLASS_BY_STATUS[status] ?? (status >= 500 ? InternalServerError : ComposioApiError);
 }
 

@@ -5,7 +5,8 @@
 export { createComposioClient } from "./client.js";
 /** The version of this package, as sent in the User-Agent. */
 export { VERSION } from "../generated/meta.js";
-export type { ComposioClient } from "./client.js";
+export type { ComposioClient, ConnectedAccounts } from "./client.js";
+export type { WaitOptions } from "./wait.js";
 export type { ClientOptions, ClientSettings } from "./options.js";
 export type { Logger, LogLevel } from "./log.js";
 export type { RequestOptions, RequestValidator, UnknownValue, ValidationIssue } from "./runtime.js";
@@ -31,6 +32,7 @@ export {
   RedirectError,
   UnprocessableEntityError,
 } from "./errors.js";
+export { ConnectionFailedError } from "./wait.js";
 export type { ErrorEnvelopeFields } from "./errors.js";
 
 // From the spec: operation types, resource types, and connection.state types with their builders

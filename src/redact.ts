@@ -10,6 +10,14 @@ const MIN_SCRUBBED_LENGTH = 4;
 
 export const isSensitiveKey = (key: string): boolean => SENSITIVE_KEY.test(key);
 
+/**
+ * A `"key": "value"` pair in text that is not parsed JSON (a truncated or malformed body quoted in
+ * a message): the value of a sensitive key is scrubbed there too. Responses carry secrets the
+ * request did not (retrieve's `state` holds the account's tokens). An unterminated value runs to
+ * the end of the text.
+ */
+const JSON_PAIR = /"([^"\\]{1,100})"\s*:\s*("(?:[^"\\]|\\.)*"?)/g;
+
 export interface Redactor {
   text(text: string): string;
   /** A deep copy with sensitive keys blanked and secret strings scrubbed. */
@@ -25,7 +33,11 @@ export function redactorFor(headers: Record<string, string>, body: unknown): Red
     .filter((s) => s.length >= MIN_SCRUBBED_LENGTH)
     .sort((a, b) => b.length - a.length);
   const text = (input: string): string =>
-    list.reduce((out, secret) => out.split(secret).join(REDACTED), input);
+    list
+      .reduce((out, secret) => out.split(secret).join(REDACTED), input)
+      .replace(JSON_PAIR, (pair, key: string, value: string) =>
+        isSensitiveKey(key) ? `${pair.slice(0, -value.length)}"${REDACTED}"` : pair,
+      );
   const value = (input: unknown, depth = 0): unknown => {
     if (typeof input === "string") return text(input);
     if (!input || typeof input !== "object" || depth > 32) return input;

@@ -70,7 +70,13 @@ export function createTransport(config: ResolvedOptions): Transport {
       }
       warnIfDeprecated(log, method, path, answer.headers);
       if (answer.status < 200 || answer.status > 299) {
-        throw errorFromResponse(answer.status, answer.headers, answer, redactorFor(headers, input.body));
+        throw errorFromResponse(
+          answer.status,
+          answer.headers,
+          answer,
+          redactorFor(headers, input.body),
+          path,
+        );
       }
       if (answer.text === "" && answer.status === 204) return undefined as T;
       const parsed = parseJson(answer.text);

@@ -3,6 +3,7 @@
 // (npm run check:package proves it with the real ESM and CJS builds of the packed tarball.)
 import { describe, expect, it } from "vitest";
 import * as first from "../src/errors.js";
+import { redactorFor } from "../src/redact.js";
 
 // A second instance of the same module: its classes are other objects than the first one's.
 const copy = "../src/errors.js?second-copy";
@@ -55,5 +56,20 @@ describe("instanceof across copies of the package", () => {
     expect(String(error)).toBe("NotFoundError: 404 gone");
     expect(error.stack?.split("\n")[0]).toBe("NotFoundError: 404 gone");
     expect(JSON.parse(JSON.stringify(error)).name).toBe("NotFoundError");
+  });
+});
+
+describe("secrets the request did not carry", () => {
+  it("a truncated account body quoted in an error has its tokens scrubbed by key", () => {
+    const text =
+      '{"id":"ca_1","state":{"authScheme":"OAUTH2","val":{"status":"ACTIVE","access_token":"at_RESPONSE_ONLY_9f","refresh_token" : "rt_RESPONSE_ONLY_2c\\"x","scope":"read","client_secret":"cs_TRUNC';
+    const error = first.unreadableSuccess(200, new Headers(), text, redactorFor({}, undefined));
+    expect(error.message).toContain('"access_token":"[redacted]"');
+    expect(error.message).toContain('"refresh_token" : "[redacted]"');
+    expect(error.message).toContain('"scope":"read"');
+    for (const secret of ["at_RESPONSE_ONLY_9f", "rt_RESPONSE_ONLY_2c", "cs_TRUNC"]) {
+      expect(error.message).not.toContain(secret);
+      expect(JSON.stringify(error)).not.toContain(secret);
+    }
   });
 });

@@ -342,6 +342,10 @@ describe("bodies that are not the envelope", () => {
     expect(error).toBeInstanceOf(ManagedOAuthNotSupportedError);
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error.linkEndpoint).toBe("POST /api/v3/connected_accounts/link");
+    expect(error.useInstead).toBe("connectedAccounts.link");
+    expect(error.message).toBe(
+      "400 ConnectedAccount_BadRequest: Creating connections on this endpoint for Composio-managed OAuth auth configs is no longer supported. Use POST /api/v3/connected_accounts/link instead. Use connectedAccounts.link.",
+    );
   });
 
   it("an ordinary 400 is not mistaken for it", async () => {
