@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDocs } from "../scripts/lib/docs.js";
+import { readOperations } from "../scripts/lib/model.js";
+import { loadSpec } from "../scripts/lib/spec.js";
 import { findChromium } from "./helpers/chromium.js";
 
 const AUTH_SCHEMES = [
@@ -43,6 +45,9 @@ const FIELDS = [
   "connection.\u200bdeprecated_is_v1_rerouted",
   "validate_credentials",
 ];
+
+// Every operation of the spec, read from it: a new one must show up on the page too.
+const OPERATIONS = readOperations(loadSpec("spec/openapi.yaml"));
 
 const work = mkdtempSync(join(tmpdir(), "composio-docs-"));
 let server: Server;
@@ -143,6 +148,28 @@ describe("the docs page", () => {
         .then((handle) => handle.jsonValue())
         .catch(() => "");
       expect(shown, `${code}: ${description}`).toContain(description);
+    }
+  });
+
+  it("lists every operation of the spec in its navigation, and shows each one's page", async () => {
+    expect(OPERATIONS.length).toBeGreaterThanOrEqual(9);
+    const nav = await page.evaluate(() => document.body.innerText);
+    expect(OPERATIONS.filter((op) => !nav.includes(op.summary!)).map((op) => op.operationId)).toEqual([]);
+    for (const op of OPERATIONS) {
+      // Redoc 3 gives each operation a page of its own: open it from the navigation.
+      await page.getByRole("link", { name: op.summary!, exact: false }).first().click();
+      const shown = await page
+        .waitForFunction(
+          ([summary, path]) => {
+            const main = document.querySelector("main")?.innerText ?? "";
+            return main.includes(summary) && main.includes(path) && main.includes("Responses") && main;
+          },
+          [op.summary!, op.path] as const,
+          { timeout: 10_000 },
+        )
+        .then((handle) => handle.jsonValue())
+        .catch(() => "");
+      expect(shown, `${op.operationId}: ${op.summary} at ${op.path}`).toContain(op.summary!);
     }
   });
 
