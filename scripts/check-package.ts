@@ -56,15 +56,26 @@ const server = createServer((req, res) => {
   let body = "";
   req.on("data", (c) => (body += c));
   req.on("end", () => {
-    res.writeHead(201, { "content-type": "application/json" });
-    res.end(
-      JSON.stringify({
-        id: "ca_consumer",
-        ua: req.headers["user-agent"],
-        key: req.headers["x-api-key"],
-        sent: JSON.parse(body),
-      }),
-    );
+    const { pathname, searchParams } = new URL(req.url ?? "/", "http://x");
+    const answer = (status: number, value: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(value));
+    };
+    // Reads: a list of two pages (the cursor and the filters echoed), and an ACTIVE account.
+    if (req.method === "GET" && pathname === "/api/v3/connected_accounts") {
+      const cursor = searchParams.get("cursor");
+      return answer(200, {
+        items: [{ id: cursor ? "ca_2" : "ca_1", statuses: searchParams.get("statuses") }],
+        next_cursor: cursor ? null : "page2",
+      });
+    }
+    if (req.method === "GET") return answer(200, { id: pathname.split("/").pop(), status: "ACTIVE" });
+    answer(201, {
+      id: "ca_consumer",
+      ua: req.headers["user-agent"],
+      key: req.headers["x-api-key"],
+      sent: JSON.parse(body),
+    });
   });
 });
 try {
@@ -127,9 +138,13 @@ try {
     const account = await client.connectedAccounts.create({ auth_config: { id: "ac" }, connection: { state: ApiKeyState.active({ api_key: "k" }) } });
     const issues = findIssues("createConnectedAccount", { auth_config: { id: "ac" }, connection: { state: { authScheme: "OAUTH2", val: { status: "ACTIVE" } } } });
     const raw = await createRawClient({ apiKey: "ak_consumer", baseUrl: process.argv[2] }).POST("/api/v3/connected_accounts", { body: { auth_config: { id: "ac" }, connection: {} } });
+    // The journey's other calls: every page of a list (filters comma-joined), and a wait.
+    const listed = [];
+    for await (const item of client.connectedAccounts.list({ statuses: ["ACTIVE", "FAILED"] })) listed.push(item.id + ":" + item.statuses);
+    const waited = await client.connectedAccounts.waitForConnection("ca_wait", { timeoutMs: 5000 });
     // One class per error across entry points: what /raw throws is a ComposioError of the main entry.
     const shared = (() => { try { createRawClient({ apiKey: "a", userApiKey: "b" }); } catch (error) { return error instanceof ComposioError; } })();
-    console.log(JSON.stringify({ shared, id: account.id, ua: account.ua, state: account.sent.connection.state, issue: issues[0].message, raw: raw.data.id, VERSION }));
+    console.log(JSON.stringify({ shared, id: account.id, ua: account.ua, state: account.sent.connection.state, issue: issues[0].message, raw: raw.data.id, VERSION, listed: listed.join(" "), waited: waited.id + " " + waited.status }));
   `;
   writeFileSync(
     join(consumer, "esm.mjs"),
@@ -152,13 +167,15 @@ try {
       issue: "OAUTH2 ACTIVE requires access_token",
       raw: "ca_consumer",
       VERSION: pkg.version,
+      listed: "ca_1:ACTIVE,FAILED ca_2:ACTIVE,FAILED",
+      waited: "ca_wait ACTIVE",
     };
     for (const [key, value] of Object.entries(want)) {
       if (out[key] !== value)
         throw new Error(`${file}: ${key} is ${JSON.stringify(out[key])}, expected ${JSON.stringify(value)}`);
     }
     if (out.state?.val?.status !== "ACTIVE") throw new Error(`${file}: the builder's state did not arrive`);
-    return `created via the client and via /raw, User-Agent ${out.ua}, /validate loaded, one ComposioError class across entries`;
+    return `created via the client and via /raw, listed two pages, waited for ACTIVE, User-Agent ${out.ua}, /validate loaded, one ComposioError class across entries`;
   };
   await step("(a) Node ESM import + real call to 127.0.0.1", expectCall("esm.mjs"));
   await step("(b) CommonJS require + real call to 127.0.0.1", expectCall("cjs.cjs"));
@@ -191,7 +208,7 @@ try {
   });
 
   const typed = `
-    import { createComposioClient, OAuth2State, ComposioApiError, type CreateConnectedAccountResponse } from "${pkg.name}";
+    import { createComposioClient, OAuth2State, ComposioApiError, ConnectionFailedError, type CreateConnectedAccountResponse } from "${pkg.name}";
     import { validateRequest } from "${pkg.name}/validate";
     export async function connect(apiKey: string): Promise<string | undefined> {
       const client = createComposioClient({ apiKey, validate: validateRequest });
@@ -208,6 +225,24 @@ try {
         if (error instanceof ComposioApiError) return error.requestId;
         throw error;
       }
+    }
+    // The managed-OAuth journey and the management calls, typed as a user writes them.
+    export async function journey(apiKey: string, userId: string): Promise<string[]> {
+      const client = createComposioClient({ apiKey });
+      const link = await client.connectedAccounts.link({ auth_config_id: "ac_1", user_id: userId });
+      const url: string = link.redirect_url;
+      try {
+        await client.connectedAccounts.waitForConnection(link.connected_account_id, { timeoutMs: 60_000 });
+      } catch (error) {
+        if (error instanceof ConnectionFailedError) return [url, error.status, String(error.statusReason)];
+        throw error;
+      }
+      const ids: string[] = [];
+      for await (const account of client.connectedAccounts.list({ user_ids: [userId], statuses: ["ACTIVE"] })) ids.push(account.id);
+      await client.connectedAccounts.updateStatus(ids[0]!, { enabled: false });
+      await client.connectedAccounts.revoke(ids[0]!);
+      await client.connectedAccounts.delete(ids[0]!);
+      return ids;
     }
   `;
   writeFileSync(join(consumer, "typed.ts"), typed);
