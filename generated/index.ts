@@ -32,6 +32,17 @@ export type {
   ConnectedAccountsResource,
   Resources,
 } from "./resources.js";
+export {
+  listConnectedAccounts,
+  createConnectedAccount,
+  createConnectedAccountLink,
+  retrieveConnectedAccount,
+  deleteConnectedAccount,
+  updateConnectedAccount,
+  updateConnectedAccountStatus,
+  refreshConnectedAccount,
+  revokeConnectedAccount,
+} from "./resources.js";
 export type { ConnectionState } from "./connection-state.js";
 export {
   OAuth1State,

@@ -65,6 +65,317 @@ export type RevokeConnectedAccountResponse = components["schemas"]["RevokedConne
 /** The body of the error responses of `POST /api/v3.1/connected_accounts/{nanoid}/revoke`. */
 export type RevokeConnectedAccountErrorBody = components["schemas"]["ErrorEnvelope"];
 
+/**
+ * List connected accounts
+ *
+ * Lists the connected accounts of the project, newest first unless asked otherwise, one page at
+ * a time. Every filter is optional; a list filter matches any of its values.
+ *
+ * To read every page, pass each answer's `next_cursor` as `cursor` until it is null or absent.
+ * The cursor is opaque (it encodes the page and the limit). Shared accounts come only when
+ * `account_type` asks for them.
+ *
+ * `connectedAccounts.list` as a function of its own.
+ *
+ * GET /api/v3/connected_accounts
+ *
+ * @param transport From `createComposioTransport`.
+ * @param query The query parameters.
+ * @returns The first page when awaited; every item of every page with `for await`; the pages with `.pages()`.
+ * @param options Per-request options; they override the client's.
+ */
+export function listConnectedAccounts(
+  transport: Transport,
+  query?: ListConnectedAccountsQuery,
+  options?: RequestOptions,
+): PagePromise<ListConnectedAccountsResponse, ListConnectedAccountsItem> {
+  return new PagePromise<ListConnectedAccountsResponse, ListConnectedAccountsItem>(
+    (page, pageOptions) =>
+      transport.request<ListConnectedAccountsResponse>(
+        "GET",
+        "/api/v3/connected_accounts" +
+          queryString(page, {
+            toolkit_slugs: ",",
+            statuses: ",",
+            user_ids: ",",
+            auth_config_ids: ",",
+            connected_account_ids: ",",
+          }),
+        { operation: "listConnectedAccounts", idempotent: true },
+        pageOptions,
+      ),
+    query,
+    options,
+    { operation: "listConnectedAccounts", cursorParam: "cursor", nextCursor: "next_cursor", items: "items" },
+  );
+}
+
+/**
+ * Create a new connected account
+ *
+ * Initiates a new connection to an external service for a user. For OAuth-based toolkits,
+ * this returns a redirect URL to complete authentication. For API key-based toolkits, provide
+ * the credentials directly in the request body. Use the `user_id` field to associate the
+ * connection with a specific user in your system.
+ *
+ * This call is **not idempotent** and the API has no idempotency key: repeating it can create
+ * a second connected account.
+ *
+ * `connectedAccounts.create` as a function of its own.
+ *
+ * POST /api/v3/connected_accounts
+ *
+ * @param transport From `createComposioTransport`.
+ * @param body The JSON body.
+ * @param options Per-request options; they override the client's.
+ */
+export function createConnectedAccount(
+  transport: Transport,
+  body: CreateConnectedAccountParams,
+  options?: RequestOptions,
+): Promise<CreateConnectedAccountResponse> {
+  return transport.request<CreateConnectedAccountResponse>(
+    "POST",
+    "/api/v3/connected_accounts",
+    { operation: "createConnectedAccount", body },
+    options,
+  );
+}
+
+/**
+ * Create a hosted link to connect an account
+ *
+ * Creates a connected account, INITIATED at once, and a link to a page hosted by Composio where
+ * the user completes the connection (OAuth consent, or a form for credentials). Send the user to
+ * `redirect_url`; the account becomes ACTIVE when they finish. This is where Composio-managed
+ * OAuth auth configs go: the create endpoint refuses them.
+ *
+ * This call is **not idempotent**: repeating it creates another account and link.
+ *
+ * `connectedAccounts.link` as a function of its own.
+ *
+ * POST /api/v3/connected_accounts/link
+ *
+ * @param transport From `createComposioTransport`.
+ * @param body The JSON body.
+ * @param options Per-request options; they override the client's.
+ */
+export function createConnectedAccountLink(
+  transport: Transport,
+  body: CreateConnectedAccountLinkParams,
+  options?: RequestOptions,
+): Promise<CreateConnectedAccountLinkResponse> {
+  return transport.request<CreateConnectedAccountLinkResponse>(
+    "POST",
+    "/api/v3/connected_accounts/link",
+    { operation: "createConnectedAccountLink", body },
+    options,
+  );
+}
+
+/**
+ * Retrieve a connected account
+ *
+ * Returns one connected account with its status, the reason for it (`status_reason`) and its
+ * state, credentials included. Poll it to learn when a connection started by create or link
+ * becomes ACTIVE: an INITIATED connection fails on the server after 10 minutes; FAILED, EXPIRED
+ * and REVOKED are final.
+ *
+ * `connectedAccounts.retrieve` as a function of its own.
+ *
+ * GET /api/v3/connected_accounts/{nanoid}
+ *
+ * @param transport From `createComposioTransport`.
+ * @param nanoid The `nanoid` path parameter.
+ * @param options Per-request options; they override the client's.
+ */
+export function retrieveConnectedAccount(
+  transport: Transport,
+  nanoid: operations["retrieveConnectedAccount"]["parameters"]["path"]["nanoid"],
+  options?: RequestOptions,
+): Promise<RetrieveConnectedAccountResponse> {
+  return transport.request<RetrieveConnectedAccountResponse>(
+    "GET",
+    `/api/v3/connected_accounts/${encodeURIComponent(nanoid)}`,
+    { operation: "retrieveConnectedAccount", idempotent: true },
+    options,
+  );
+}
+
+/**
+ * Delete a connected account
+ *
+ * Deletes the account (a soft delete). Its tokens are not revoked at the provider unless
+ * `revoke_on_delete=true`; then the answer carries the id of the job that revokes them.
+ *
+ * Safe to repeat: a second call deletes nothing more (it answers 404).
+ *
+ * `connectedAccounts.delete` as a function of its own.
+ *
+ * DELETE /api/v3/connected_accounts/{nanoid}
+ *
+ * @param transport From `createComposioTransport`.
+ * @param nanoid The `nanoid` path parameter.
+ * @param query The query parameters.
+ * @param options Per-request options; they override the client's.
+ */
+export function deleteConnectedAccount(
+  transport: Transport,
+  nanoid: operations["deleteConnectedAccount"]["parameters"]["path"]["nanoid"],
+  query?: DeleteConnectedAccountQuery,
+  options?: RequestOptions,
+): Promise<DeleteConnectedAccountResponse> {
+  return transport.request<DeleteConnectedAccountResponse>(
+    "DELETE",
+    `/api/v3/connected_accounts/${encodeURIComponent(nanoid)}` + queryString(query),
+    { operation: "deleteConnectedAccount", idempotent: true },
+    options,
+  );
+}
+
+/**
+ * Update a connected account
+ *
+ * Changes the account's alias or credentials; only the fields given are changed. In
+ * `connection.state.val`, set a credential field to null to remove it. `state.authScheme` must be
+ * the account's own, and one whose credentials can be updated (BEARER_TOKEN, API_KEY, BASIC,
+ * BASIC_WITH_JWT, GOOGLE_SERVICE_ACCOUNT, SERVICE_ACCOUNT). The alias must be unique within the
+ * project, the user and the toolkit; an empty string clears it.
+ *
+ * Safe to repeat: the body sets values, so a second call changes nothing more.
+ *
+ * A 409 means one of two things: the alias is taken (not worth retrying), or a concurrent write
+ * holds the connection's lease (retry the request).
+ *
+ * `connectedAccounts.update` as a function of its own.
+ *
+ * PATCH /api/v3/connected_accounts/{nanoid}
+ *
+ * @param transport From `createComposioTransport`.
+ * @param nanoid The `nanoid` path parameter.
+ * @param body The JSON body.
+ * @param options Per-request options; they override the client's.
+ */
+export function updateConnectedAccount(
+  transport: Transport,
+  nanoid: operations["updateConnectedAccount"]["parameters"]["path"]["nanoid"],
+  body: UpdateConnectedAccountParams,
+  options?: RequestOptions,
+): Promise<UpdateConnectedAccountResponse> {
+  return transport.request<UpdateConnectedAccountResponse>(
+    "PATCH",
+    `/api/v3/connected_accounts/${encodeURIComponent(nanoid)}`,
+    { operation: "updateConnectedAccount", body, idempotent: true },
+    options,
+  );
+}
+
+/**
+ * Enable or disable a connected account
+ *
+ * `enabled: true` makes the account ACTIVE, `enabled: false` makes it INACTIVE (a disabled
+ * account cannot be used until it is enabled again).
+ *
+ * Safe to repeat: the body names the status wanted, so a second call asks for the same.
+ *
+ * A 409 means one of two things: another operation holds the connection's lease (worth
+ * retrying), or the account cannot move to that status from the one it has (not worth it).
+ *
+ * `connectedAccounts.updateStatus` as a function of its own.
+ *
+ * PATCH /api/v3/connected_accounts/{nanoId}/status
+ *
+ * @param transport From `createComposioTransport`.
+ * @param nanoId The `nanoId` path parameter.
+ * @param body The JSON body.
+ * @param options Per-request options; they override the client's.
+ */
+export function updateConnectedAccountStatus(
+  transport: Transport,
+  nanoId: operations["updateConnectedAccountStatus"]["parameters"]["path"]["nanoId"],
+  body: UpdateConnectedAccountStatusParams,
+  options?: RequestOptions,
+): Promise<UpdateConnectedAccountStatusResponse> {
+  return transport.request<UpdateConnectedAccountStatusResponse>(
+    "PATCH",
+    `/api/v3/connected_accounts/${encodeURIComponent(nanoId)}/status`,
+    { operation: "updateConnectedAccountStatus", body, idempotent: true },
+    options,
+  );
+}
+
+/**
+ * Re-authorize a connected account (deprecated)
+ *
+ * Deprecated. Starts authorization again and returns a new URL to send the user to. It does
+ * **not** refresh tokens in the background: it moves an ACTIVE account back to INITIATED until
+ * the user completes the new authorization.
+ *
+ * This call is **not idempotent**: each call starts a new authorization.
+ *
+ * 409 when the auth scheme cannot be refreshed (API_KEY, BEARER_TOKEN …), 422 when the account's
+ * state does not allow it.
+ *
+ * `connectedAccounts.refresh` as a function of its own.
+ *
+ * POST /api/v3/connected_accounts/{nanoid}/refresh
+ *
+ * @param transport From `createComposioTransport`.
+ * @param nanoid The `nanoid` path parameter.
+ * @param body The JSON body.
+ * @param query The query parameters.
+ * @param options Per-request options; they override the client's.
+ * @deprecated
+ */
+export function refreshConnectedAccount(
+  transport: Transport,
+  nanoid: operations["refreshConnectedAccount"]["parameters"]["path"]["nanoid"],
+  body?: RefreshConnectedAccountParams,
+  query?: RefreshConnectedAccountQuery,
+  options?: RequestOptions,
+): Promise<RefreshConnectedAccountResponse> {
+  return transport.request<RefreshConnectedAccountResponse>(
+    "POST",
+    `/api/v3/connected_accounts/${encodeURIComponent(nanoid)}/refresh` + queryString(query),
+    { operation: "refreshConnectedAccount", body },
+    options,
+  );
+}
+
+/**
+ * Revoke a connected account
+ *
+ * Revokes the account's tokens at the provider (best effort) and moves the account to REVOKED,
+ * which is final. An empty `revoked_tokens` means the account was already revoked. Served under
+ * `/api/v3.1/` only.
+ *
+ * Not marked safe to repeat: a repeat after success answers with nothing revoked, and one after
+ * a partial failure may revoke at the provider again.
+ *
+ * 400 when the toolkit cannot revoke, 409 unless the account is ACTIVE or already REVOKED, 500
+ * when every call to the provider failed.
+ *
+ * `connectedAccounts.revoke` as a function of its own.
+ *
+ * POST /api/v3.1/connected_accounts/{nanoid}/revoke
+ *
+ * @param transport From `createComposioTransport`.
+ * @param nanoid The `nanoid` path parameter.
+ * @param options Per-request options; they override the client's.
+ */
+export function revokeConnectedAccount(
+  transport: Transport,
+  nanoid: operations["revokeConnectedAccount"]["parameters"]["path"]["nanoid"],
+  options?: RequestOptions,
+): Promise<RevokeConnectedAccountResponse> {
+  return transport.request<RevokeConnectedAccountResponse>(
+    "POST",
+    `/api/v3.1/connected_accounts/${encodeURIComponent(nanoid)}/revoke`,
+    { operation: "revokeConnectedAccount" },
+    options,
+  );
+}
+
 /** The `connectedAccounts` operations. */
 export interface ConnectedAccountsResource {
   /**
@@ -262,96 +573,15 @@ export interface ConnectedAccountsResource {
 /** Binds the `connectedAccounts` operations to a transport. */
 export function connectedAccountsResource(transport: Transport): ConnectedAccountsResource {
   return {
-    list(query, options) {
-      return new PagePromise<ListConnectedAccountsResponse, ListConnectedAccountsItem>(
-        (page, pageOptions) =>
-          transport.request<ListConnectedAccountsResponse>(
-            "GET",
-            "/api/v3/connected_accounts" +
-              queryString(page, {
-                toolkit_slugs: ",",
-                statuses: ",",
-                user_ids: ",",
-                auth_config_ids: ",",
-                connected_account_ids: ",",
-              }),
-            { operation: "listConnectedAccounts", idempotent: true },
-            pageOptions,
-          ),
-        query,
-        options,
-        {
-          operation: "listConnectedAccounts",
-          cursorParam: "cursor",
-          nextCursor: "next_cursor",
-          items: "items",
-        },
-      );
-    },
-    create(body, options) {
-      return transport.request<CreateConnectedAccountResponse>(
-        "POST",
-        "/api/v3/connected_accounts",
-        { operation: "createConnectedAccount", body },
-        options,
-      );
-    },
-    link(body, options) {
-      return transport.request<CreateConnectedAccountLinkResponse>(
-        "POST",
-        "/api/v3/connected_accounts/link",
-        { operation: "createConnectedAccountLink", body },
-        options,
-      );
-    },
-    retrieve(nanoid, options) {
-      return transport.request<RetrieveConnectedAccountResponse>(
-        "GET",
-        `/api/v3/connected_accounts/${encodeURIComponent(nanoid)}`,
-        { operation: "retrieveConnectedAccount", idempotent: true },
-        options,
-      );
-    },
-    delete(nanoid, query, options) {
-      return transport.request<DeleteConnectedAccountResponse>(
-        "DELETE",
-        `/api/v3/connected_accounts/${encodeURIComponent(nanoid)}` + queryString(query),
-        { operation: "deleteConnectedAccount", idempotent: true },
-        options,
-      );
-    },
-    update(nanoid, body, options) {
-      return transport.request<UpdateConnectedAccountResponse>(
-        "PATCH",
-        `/api/v3/connected_accounts/${encodeURIComponent(nanoid)}`,
-        { operation: "updateConnectedAccount", body, idempotent: true },
-        options,
-      );
-    },
-    updateStatus(nanoId, body, options) {
-      return transport.request<UpdateConnectedAccountStatusResponse>(
-        "PATCH",
-        `/api/v3/connected_accounts/${encodeURIComponent(nanoId)}/status`,
-        { operation: "updateConnectedAccountStatus", body, idempotent: true },
-        options,
-      );
-    },
-    refresh(nanoid, body, query, options) {
-      return transport.request<RefreshConnectedAccountResponse>(
-        "POST",
-        `/api/v3/connected_accounts/${encodeURIComponent(nanoid)}/refresh` + queryString(query),
-        { operation: "refreshConnectedAccount", body },
-        options,
-      );
-    },
-    revoke(nanoid, options) {
-      return transport.request<RevokeConnectedAccountResponse>(
-        "POST",
-        `/api/v3.1/connected_accounts/${encodeURIComponent(nanoid)}/revoke`,
-        { operation: "revokeConnectedAccount" },
-        options,
-      );
-    },
+    list: listConnectedAccounts.bind(null, transport),
+    create: createConnectedAccount.bind(null, transport),
+    link: createConnectedAccountLink.bind(null, transport),
+    retrieve: retrieveConnectedAccount.bind(null, transport),
+    delete: deleteConnectedAccount.bind(null, transport),
+    update: updateConnectedAccount.bind(null, transport),
+    updateStatus: updateConnectedAccountStatus.bind(null, transport),
+    refresh: refreshConnectedAccount.bind(null, transport),
+    revoke: revokeConnectedAccount.bind(null, transport),
   };
 }
 

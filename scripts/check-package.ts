@@ -10,6 +10,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
 import { bundleForBrowser, CONSUMER_COMPILER_OPTIONS } from "./lib/consumer.js";
+import { readOperations } from "./lib/model.js";
+import { loadSpec } from "./lib/spec.js";
 import { linkTargets, relativeFile } from "./lib/markdown.js";
 
 const root = process.cwd();
@@ -272,6 +274,27 @@ try {
   await step("(d) esbuild browser bundle", async () => {
     const bytes = (await bundleForBrowser(join(consumer, "browser.ts"), consumer)).byteLength;
     return `${bytes} bytes minified, no Node built-ins`;
+  });
+
+  // The standalone functions bundle only what is called: a create-only app carries no other
+  // operation (each sends its operationId, so its name would be in the bundle) and no pager.
+  writeFileSync(
+    join(consumer, "create-only.ts"),
+    `import { createComposioTransport, createConnectedAccount } from "${pkg.name}";
+     export const main = (apiKey: string) =>
+       createConnectedAccount(createComposioTransport({ apiKey }), { auth_config: { id: "ac" }, connection: {} });`,
+  );
+  await step("(f) a create-only app bundles no other operation", async () => {
+    const text = new TextDecoder().decode(await bundleForBrowser(join(consumer, "create-only.ts"), consumer));
+    const others = [
+      ...readOperations(loadSpec("spec/openapi.yaml")).map((op) => `"${op.operationId}"`),
+      "next_cursor",
+      "waitForConnection",
+    ].filter((name) => name !== '"createConnectedAccount"' && text.includes(name));
+    if (!text.includes('"createConnectedAccount"'))
+      throw new Error("the bundle does not send createConnectedAccount");
+    if (others.length) throw new Error(`the create-only bundle carries: ${others.join(", ")}`);
+    return `${text.length} bytes minified, only createConnectedAccount`;
   });
 } finally {
   server.close();

@@ -9,6 +9,7 @@ import {
   type RetrieveConnectedAccountResponse,
 } from "../generated/resources.js";
 import { resolveOptions, type ClientOptions } from "./options.js";
+import type { Transport } from "./runtime.js";
 import { createTransport } from "./transport.js";
 import { waitForConnection, type WaitOptions } from "./wait.js";
 
@@ -49,13 +50,32 @@ export interface ComposioClient extends Resources {
  * ```
  */
 export function createComposioClient(options: ClientOptions): ComposioClient {
-  const resources = createResources(createTransport(resolveOptions(options, "createComposioClient")));
-  const accounts = resources.connectedAccounts;
+  const transport = createTransport(resolveOptions(options, "createComposioClient"));
+  const resources = createResources(transport);
   return {
     ...resources,
     connectedAccounts: {
-      ...accounts,
-      waitForConnection: (id, waitOptions) => waitForConnection(accounts.retrieve, id, waitOptions),
+      ...resources.connectedAccounts,
+      waitForConnection: waitForConnection.bind(null, transport),
     },
   };
+}
+
+/**
+ * What the standalone operation functions send through: the client's options, credential, retry
+ * loop, timeouts, redirect rule and logging, without the client object. An app that imports only
+ * the functions it calls (`createConnectedAccount`, `listConnectedAccounts`, `waitForConnection` …)
+ * bundles only those; `createComposioClient` carries every operation.
+ *
+ * @example
+ * ```ts
+ * const composio = createComposioTransport({ apiKey: process.env.COMPOSIO_API_KEY! });
+ * const account = await createConnectedAccount(composio, {
+ *   auth_config: { id: "ac_1a2b3c4d5e6f" },
+ *   connection: { user_id: "user_42", state: ApiKeyState.active({ api_key: process.env.SERVICE_API_KEY! }) },
+ * });
+ * ```
+ */
+export function createComposioTransport(options: ClientOptions): Transport {
+  return createTransport(resolveOptions(options, "createComposioTransport"));
 }

@@ -2,14 +2,22 @@
 // generated/index.ts, the generator's explicit list of what the spec defines.
 
 // The client
-export { createComposioClient } from "./client.js";
+export { createComposioClient, createComposioTransport } from "./client.js";
+export { waitForConnection } from "./wait.js";
 /** The version of this package, as sent in the User-Agent. */
 export { VERSION } from "../generated/meta.js";
 export type { ComposioClient, ConnectedAccounts } from "./client.js";
 export type { PolledAccount, WaitOptions } from "./wait.js";
 export type { ClientOptions, ClientSettings } from "./options.js";
 export type { Logger, LogLevel } from "./log.js";
-export type { RequestOptions, RequestValidator, UnknownValue, ValidationIssue } from "./runtime.js";
+export type {
+  RequestInput,
+  RequestOptions,
+  RequestValidator,
+  Transport,
+  UnknownValue,
+  ValidationIssue,
+} from "./runtime.js";
 export type { PagePromise, PaginationSpec } from "./pagination.js";
 
 // Errors

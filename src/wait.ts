@@ -13,9 +13,10 @@ import {
   ComposioError,
   ComposioTimeoutError,
 } from "./errors.js";
+import { retrieveConnectedAccount, type RetrieveConnectedAccountResponse } from "../generated/resources.js";
 import { redactorFor } from "./redact.js";
 import { sleep } from "./retry.js";
-import type { RequestOptions } from "./runtime.js";
+import type { RequestOptions, Transport } from "./runtime.js";
 
 /** Statuses that end a wait with a ConnectionFailedError. INACTIVE: someone disabled the account meanwhile. */
 const FINAL = new Set(["FAILED", "EXPIRED", "REVOKED", "INACTIVE"]);
@@ -84,12 +85,17 @@ export function pollDelay(n: number, initialMs = INITIAL_INTERVAL_MS, maxMs = MA
   return Math.min(initialMs * GROWTH ** (n - 1), maxMs) * (1 - Math.random() * 0.2);
 }
 
-/** Polls `retrieve(id)` until the account is ACTIVE, and resolves it. See the file's head. */
-export async function waitForConnection<Account extends PolledAccount>(
-  retrieve: (id: string, options?: RequestOptions) => Promise<Account>,
+/**
+ * `connectedAccounts.waitForConnection` as a function of its own: polls `retrieveConnectedAccount`
+ * until the account is ACTIVE, and resolves it. See the file's head for the schedule.
+ *
+ * @param transport From `createComposioTransport`.
+ */
+export async function waitForConnection(
+  transport: Transport,
   id: string,
   options: WaitOptions = {},
-): Promise<Account> {
+): Promise<RetrieveConnectedAccountResponse> {
   const { signal, requestOptions = {} } = options;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
@@ -109,9 +115,9 @@ export async function waitForConnection<Account extends PolledAccount>(
     }
     if (delay > 0) await sleep(delay, signal, "waitForConnection: aborted");
     const left = deadline - Date.now();
-    let account: Account;
+    let account: RetrieveConnectedAccountResponse;
     try {
-      account = await retrieve(id, {
+      account = await retrieveConnectedAccount(transport, id, {
         ...requestOptions,
         signal,
         timeoutMs: Math.min(requestOptions.timeoutMs ?? left, left),

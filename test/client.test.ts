@@ -10,6 +10,9 @@ import {
   ComposioTimeoutError,
   ComposioValidationError,
   createComposioClient,
+  createComposioTransport,
+  createConnectedAccount,
+  retrieveConnectedAccount,
   InternalServerError,
   NotFoundError,
   NotImplementedError,
@@ -313,5 +316,29 @@ describe("createRawClient (composio-connected-accounts/raw)", () => {
       expect(error).toBeInstanceOf(ComposioTimeoutError);
       expect(Date.now() - started).toBeLessThan(5_000);
     }
+  });
+});
+
+describe("standalone functions (createComposioTransport)", () => {
+  it("send what the client's methods send, through the same transport", async () => {
+    await clientFor((req, res) =>
+      json(res, req.method === "GET" ? 200 : 201, { ...createdBody(), status: "ACTIVE" }),
+    );
+    const transport = createComposioTransport({ apiKey: API_KEY, baseUrl: server!.url });
+    const created = await createConnectedAccount(transport, body);
+    expect(created.id).toBe("ca_test123");
+    const account = await retrieveConnectedAccount(transport, "ca_a/b");
+    expect(account.status).toBe("ACTIVE");
+    expect(server!.requests.map((r) => `${r.method} ${r.url} ${r.headers["x-api-key"]}`)).toEqual([
+      `POST /api/v3/connected_accounts ${API_KEY}`,
+      `GET /api/v3/connected_accounts/ca_a%2Fb ${API_KEY}`,
+    ]);
+    expect(JSON.parse(server!.requests[0]!.body)).toEqual(body);
+  });
+
+  it("check their options, naming the function", () => {
+    expect(() => createComposioTransport({ apiKey: API_KEY, userApiKey: "u" } as never)).toThrow(
+      "createComposioTransport: pass `apiKey` or `userApiKey`, not both.",
+    );
   });
 });

@@ -341,7 +341,8 @@ describe("loadSpec on a split spec", () => {
   });
 });
 
-describe("check", () => {
+// As above: each runs the whole check script in a child process.
+describe("check", { timeout: 60_000 }, () => {
   it.concurrent("names every stale, missing and extra file, and touches nothing", async () => {
     const outDir = join(scratch, "check-stale");
     cpSync("generated", outDir, { recursive: true });

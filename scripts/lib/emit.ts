@@ -114,6 +114,20 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
     });
   }
 
+  // One standalone function per operation, named by its operationId: an app that imports only the
+  // functions it calls bundles only those. The resource objects bind the same functions.
+  for (const op of operations) {
+    statements.push({
+      kind: StructureKind.Function,
+      isExported: true,
+      name: op.operationId,
+      parameters: [{ name: "transport", type: "Transport" }, ...signature(op)],
+      returnType: returnType(op),
+      docs: [operationDoc(op, `\`${op.resource}.${op.method}\` as a function of its own.`)],
+      statements: `return ${call(op)};`,
+    });
+  }
+
   const resources = groupBy(operations, (op) => op.resource);
   for (const [resource, ops] of resources) {
     const typeName = `${pascalCase(resource)}Resource`;
@@ -126,21 +140,7 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
         name: op.method,
         parameters: signature(op),
         returnType: returnType(op),
-        docs: [
-          doc(
-            op.summary,
-            op.description,
-            `${op.httpMethod} ${op.path}`,
-            ...op.pathParams.map((p) => `@param ${p.identifier} The \`${p.name}\` path parameter.`),
-            op.body ? "@param body The JSON body." : undefined,
-            op.query ? "@param query The query parameters." : undefined,
-            op.pagination
-              ? `@returns The first page when awaited; every item of every page with \`for await\`; the pages with \`.pages()\`.`
-              : undefined,
-            "@param options Per-request options; they override the client's.",
-            op.deprecated ? "@deprecated" : undefined,
-          ),
-        ],
+        docs: [operationDoc(op)],
       })),
     });
     statements.push({
@@ -152,7 +152,7 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
       docs: [doc(`Binds the \`${resource}\` operations to a transport.`)],
       statements: (writer) => {
         writer.write("return").block(() => {
-          for (const op of ops) writer.writeLine(binding(op));
+          for (const op of ops) writer.writeLine(`${op.method}: ${op.operationId}.bind(null, transport),`);
         });
       },
     });
@@ -187,9 +187,27 @@ const returnType = (op: OperationModel): string =>
     ? `PagePromise<${op.typeStem}Response, ${op.typeStem}Item>`
     : `Promise<${op.typeStem}Response>`;
 
-/** One method of a resource's factory: the path, query and body from the spec, sent by the transport. */
-function binding(op: OperationModel): string {
-  const args = signature(op).map((p) => p.name);
+/** An operation's JSDoc: its summary, description, route, parameters and deprecation. */
+function operationDoc(op: OperationModel, note?: string): string {
+  return doc(
+    op.summary,
+    op.description,
+    note,
+    `${op.httpMethod} ${op.path}`,
+    note ? "@param transport From `createComposioTransport`." : undefined,
+    ...op.pathParams.map((p) => `@param ${p.identifier} The \`${p.name}\` path parameter.`),
+    op.body ? "@param body The JSON body." : undefined,
+    op.query ? "@param query The query parameters." : undefined,
+    op.pagination
+      ? `@returns The first page when awaited; every item of every page with \`for await\`; the pages with \`.pages()\`.`
+      : undefined,
+    "@param options Per-request options; they override the client's.",
+    op.deprecated ? "@deprecated" : undefined,
+  );
+}
+
+/** An operation's call: the path, query and body from the spec, sent by the transport. */
+function call(op: OperationModel): string {
   const input = [
     `operation: ${JSON.stringify(op.operationId)}`,
     op.body ? "body" : "",
@@ -197,9 +215,9 @@ function binding(op: OperationModel): string {
   ].filter(Boolean);
   const send = (query: string, options: string) =>
     `transport.request<${op.typeStem}Response>(${JSON.stringify(op.httpMethod)}, ${pathExpression(op, query)}, { ${input.join(", ")} }, ${options})`;
-  if (!op.pagination) return `${op.method}(${args.join(", ")}) { return ${send("query", "options")}; },`;
+  if (!op.pagination) return send("query", "options");
   const spec = { operation: op.operationId, ...op.pagination };
-  return `${op.method}(${args.join(", ")}) { return new PagePromise<${op.typeStem}Response, ${op.typeStem}Item>((page, pageOptions) => ${send("page", "pageOptions")}, query, options, ${JSON.stringify(spec)}); },`;
+  return `new PagePromise<${op.typeStem}Response, ${op.typeStem}Item>((page, pageOptions) => ${send("page", "pageOptions")}, query, options, ${JSON.stringify(spec)})`;
 }
 
 /** The request path as code: a string, or a template filling in the encoded path parameters, plus the query. */
@@ -397,6 +415,11 @@ export function emitIndex(
     isTypeOnly: true,
     moduleSpecifier: `./${files.resources}`,
     namedExports: [...opTypes, ...resourceTypes],
+  });
+  statements.push({
+    kind: StructureKind.ExportDeclaration,
+    moduleSpecifier: `./${files.resources}`,
+    namedExports: operations.map((op) => op.operationId),
   });
   for (const union of unions) {
     statements.push({
