@@ -10,17 +10,26 @@ export const DEFAULT_BASE_URL: string = "https://backend.composio.dev";
 export const SENSITIVE_KEY: RegExp =
   /^(?:basic_encoded|devKey)$|token|secret|passw|api[-_]?key|private|credential|session|signature|verifier|cookie|authorization/i;
 
-/** The operationId of each route, `METHOD /path/{param}`: how the raw client finds the validator of a request. */
-export const OPERATION_IDS: Readonly<Record<string, string>> = {
-  "GET /api/v3/connected_accounts": "listConnectedAccounts",
-  "POST /api/v3/connected_accounts": "createConnectedAccount",
-  "POST /api/v3/connected_accounts/link": "createConnectedAccountLink",
-  "GET /api/v3/connected_accounts/{nanoid}": "retrieveConnectedAccount",
-  "DELETE /api/v3/connected_accounts/{nanoid}": "deleteConnectedAccount",
-  "PATCH /api/v3/connected_accounts/{nanoid}": "updateConnectedAccount",
-  "PATCH /api/v3/connected_accounts/{nanoId}/status": "updateConnectedAccountStatus",
-  "POST /api/v3/connected_accounts/{nanoid}/refresh": "refreshConnectedAccount",
-  "POST /api/v3.1/connected_accounts/{nanoid}/revoke": "revokeConnectedAccount",
+/** Each route, `METHOD /path/{param}`, with its operationId and whether it is safe to repeat: how the raw client finds a request's validator and retry rule. */
+export const ROUTES: Readonly<Record<string, { operation: string; idempotent: boolean }>> = {
+  "GET /api/v3/connected_accounts": { operation: "listConnectedAccounts", idempotent: true },
+  "POST /api/v3/connected_accounts": { operation: "createConnectedAccount", idempotent: false },
+  "POST /api/v3/connected_accounts/link": { operation: "createConnectedAccountLink", idempotent: false },
+  "GET /api/v3/connected_accounts/{nanoid}": { operation: "retrieveConnectedAccount", idempotent: true },
+  "DELETE /api/v3/connected_accounts/{nanoid}": { operation: "deleteConnectedAccount", idempotent: true },
+  "PATCH /api/v3/connected_accounts/{nanoid}": { operation: "updateConnectedAccount", idempotent: true },
+  "PATCH /api/v3/connected_accounts/{nanoId}/status": {
+    operation: "updateConnectedAccountStatus",
+    idempotent: true,
+  },
+  "POST /api/v3/connected_accounts/{nanoid}/refresh": {
+    operation: "refreshConnectedAccount",
+    idempotent: false,
+  },
+  "POST /api/v3.1/connected_accounts/{nanoid}/revoke": {
+    operation: "revokeConnectedAccount",
+    idempotent: false,
+  },
 };
 
 /** The leading parts of the operations' paths: a `baseUrl` that ends with one would double it in every request. */

@@ -3,7 +3,7 @@
 // and logging as createComposioClient; its own entry point so that openapi-fetch is bundled only
 // by those who use it.
 import type { Client, Middleware } from "openapi-fetch";
-import { OPERATION_IDS } from "../generated/meta.js";
+import { ROUTES } from "../generated/meta.js";
 import type { paths } from "../generated/schema.js";
 import { isRedirect, parseJson, redirectError } from "./errors.js";
 import { describeAttempt, warnIfDeprecated } from "./log.js";
@@ -36,21 +36,30 @@ export type RawClient = Client<paths>;
  */
 export function createRawClient(options: ClientOptions): RawClient {
   const resolved = resolveOptions(options, "createRawClient");
+  const routes = new WeakMap<Request, Route>();
   const client = createClient<paths>({
     baseUrl: resolved.baseUrl,
     headers: resolved.headers,
-    fetch: retryingFetch(resolved),
+    fetch: retryingFetch(resolved, routes),
   });
-  if (resolved.validate) client.use(validating(resolved.validate));
+  client.use(routing(routes, resolved.validate));
   return client;
 }
 
-/** Runs the validator on each JSON body before it is sent, as the main client does. */
-function validating(validate: RequestValidator): Middleware {
+type Route = (typeof ROUTES)[string];
+
+/**
+ * Tells the retry loop which operation each request is (openapi-fetch hands the middleware the
+ * path template, and `fetch` the same Request), so that reads and idempotent writes are retried as
+ * on the main client; and runs the validator, when there is one, on each JSON body before it is sent.
+ */
+function routing(routes: WeakMap<Request, Route>, validate: RequestValidator | undefined): Middleware {
   return {
     async onRequest({ request, schemaPath }) {
-      const operation = OPERATION_IDS[`${request.method} ${schemaPath}`];
-      if (operation && request.body) validate(operation, parseJson(await request.clone().text()));
+      const route = ROUTES[`${request.method} ${schemaPath}`];
+      if (!route) return;
+      routes.set(request, route);
+      if (validate && request.body) validate(route.operation, parseJson(await request.clone().text()));
     },
   };
 }
@@ -63,14 +72,18 @@ const NO_BODY = new Set([101, 103, 204, 205, 304]);
  * follows no redirect (see REDIRECTS in errors.ts), and reads the whole answer, so that
  * `timeoutMs` bounds the body as it does on the main client; the answer is handed back buffered.
  */
-function retryingFetch({ fetch: fetchImpl, defaults, log }: ResolvedOptions): typeof fetch {
+function retryingFetch(
+  { fetch: fetchImpl, defaults, log }: ResolvedOptions,
+  routes: WeakMap<Request, Route>,
+): typeof fetch {
   return async (input, init) => {
+    const idempotent = input instanceof Request && routes.get(input)?.idempotent === true;
     const request = new Request(input, init);
     const path = new URL(request.url).pathname;
     const answer = await withRetries(
       {
         ...defaults,
-        retryUnsafe: false,
+        retryUnsafe: idempotent,
         signal: request.signal,
         onAttempt: log.debug && ((event) => log.debug!(describeAttempt(request.method, path, event))),
       },

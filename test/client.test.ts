@@ -277,6 +277,23 @@ describe("createRawClient (composio-connected-accounts/raw)", () => {
     expect(JSON.parse(server!.requests[1]!.body)).toEqual(JSON.parse(server!.requests[0]!.body));
   });
 
+  it("retries a read after a 500, but not a create, as the main client does", async () => {
+    await clientFor((req, res, attempt) =>
+      attempt === 1 || req.method === "POST"
+        ? json(res, 500, errorBody(500, "Oops", "Failed"))
+        : json(res, 200, { ...createdBody(), status: "ACTIVE" }),
+    );
+    const raw = createRawClient({ apiKey: API_KEY, baseUrl: server!.url, logger: null });
+    const read = await raw.GET("/api/v3/connected_accounts/{nanoid}", {
+      params: { path: { nanoid: "ca_1" } },
+    });
+    expect(read.data?.status).toBe("ACTIVE");
+    expect(server!.requests).toHaveLength(2);
+    const created = await raw.POST("/api/v3/connected_accounts", { body });
+    expect(created.response.status).toBe(500);
+    expect(server!.requests).toHaveLength(3);
+  });
+
   // The same options behave the same on both clients.
   it("runs the validator before sending, as the main client does", async () => {
     await clientFor((_req, res) => json(res, 201, createdBody()));

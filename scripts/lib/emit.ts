@@ -347,10 +347,10 @@ export function emitMeta(meta: SpecMeta): EmittedFile {
       "The keys whose values are secrets: every property the spec marks `x-sensitive: true`, and names that look secret (`val` objects accept keys the spec does not list). Their values never appear in errors or logs.",
     ),
     constant(
-      "OPERATION_IDS",
-      "Readonly<Record<string, string>>",
-      JSON.stringify(meta.operationIds),
-      "The operationId of each route, `METHOD /path/{param}`: how the raw client finds the validator of a request.",
+      "ROUTES",
+      "Readonly<Record<string, { operation: string; idempotent: boolean }>>",
+      JSON.stringify(meta.routes),
+      "Each route, `METHOD /path/{param}`, with its operationId and whether it is safe to repeat: how the raw client finds a request's validator and retry rule.",
     ),
     constant(
       "PATH_PREFIXES",

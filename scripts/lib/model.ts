@@ -412,8 +412,8 @@ export interface SpecMeta {
   version: string;
   server: string;
   sensitiveFields: string[];
-  /** `"POST /api/v3/connected_accounts"` → its operationId. */
-  operationIds: Record<string, string>;
+  /** `"POST /api/v3/connected_accounts"` → its operationId, and whether it is safe to repeat. */
+  routes: Record<string, { operation: string; idempotent: boolean }>;
   /** Every leading part of the operations' paths, up to the first parameter: `/api`, `/api/v3` … */
   pathPrefixes: string[];
 }
@@ -434,7 +434,12 @@ export function readMeta(spec: LoadedSpec, operations: OperationModel[]): SpecMe
     version: String(spec.doc.info?.version),
     server,
     sensitiveFields: readSensitiveFields(spec),
-    operationIds: Object.fromEntries(operations.map((op) => [`${op.httpMethod} ${op.path}`, op.operationId])),
+    routes: Object.fromEntries(
+      operations.map((op) => [
+        `${op.httpMethod} ${op.path}`,
+        { operation: op.operationId, idempotent: op.idempotent },
+      ]),
+    ),
     pathPrefixes: [...prefixes].sort(),
   };
 }
