@@ -1,0 +1,170 @@
+// The error paths of every operation against Prism mocking our spec (prism.test.ts covers the
+// successes): for each error status the spec declares per operation, `Prefer: code=<status>`
+// makes Prism answer that response's example, and the client must turn it into the status's class
+// with the example's slug, code, request id and message.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  AuthenticationError,
+  BadRequestError,
+  ComposioApiError,
+  ConflictError,
+  createComposioClient,
+  InternalServerError,
+  ManagedOAuthNotSupportedError,
+  NotFoundError,
+  NotImplementedError,
+  PermissionDeniedError,
+  RateLimitError,
+  UnprocessableEntityError,
+  type ConnectedAccounts,
+  type RequestOptions,
+} from "../src/index.js";
+import { createRawClient } from "../src/raw.js";
+import { loadSpec, type Schema } from "../scripts/lib/spec.js";
+import { startPrism, type Prism } from "./helpers/prism.js";
+
+let prism: Prism;
+beforeAll(async () => {
+  prism = await startPrism("spec/openapi.yaml");
+});
+afterAll(() => prism?.stop());
+
+const ID = "ca_4f9d2b7c1e0a";
+/** Valid requests (Prism validates them before it mocks an answer). */
+const SEND: Record<string, (a: ConnectedAccounts, o: RequestOptions) => Promise<unknown>> = {
+  list: (a, o) => a.list({ statuses: ["ACTIVE", "FAILED"], limit: 20 }, o).then((p) => p),
+  create: (a, o) =>
+    a.create({ auth_config: { id: "ac_1a2b3c4d5e6f" }, connection: { user_id: "user_42" } }, o),
+  link: (a, o) => a.link({ auth_config_id: "ac_9z8y7x6w5v4u", user_id: "user_42" }, o),
+  retrieve: (a, o) => a.retrieve(ID, o),
+  update: (a, o) => a.update(ID, { alias: "Work account" }, o),
+  updateStatus: (a, o) => a.updateStatus(ID, { enabled: true }, o),
+  delete: (a, o) => a.delete(ID, { revoke_on_delete: true }, o),
+  refresh: (a, o) => a.refresh(ID, { redirect_url: "https://app.example.com/done" }, undefined, o),
+  revoke: (a, o) => a.revoke(ID, o),
+};
+
+const CLASS_BY_STATUS: Record<number, typeof ComposioApiError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  409: ConflictError,
+  422: UnprocessableEntityError,
+  429: RateLimitError,
+  500: InternalServerError,
+  501: NotImplementedError,
+};
+
+interface Declared {
+  name: string;
+  status: number;
+  /** The envelope of the response's first example: what Prism answers. */
+  example: { message: string; code: number; slug: string; request_id: string; suggested_fix?: string };
+}
+
+function declaredErrors(): Declared[] {
+  const spec = loadSpec("spec/openapi.yaml");
+  const responses = spec.doc.components.responses as Record<string, Schema>;
+  const found: Declared[] = [];
+  for (const item of Object.values(spec.doc.paths as Record<string, Record<string, Schema>>)) {
+    for (const op of Object.values(item)) {
+      if (!op["x-sdk"]) continue;
+      for (const [status, ref] of Object.entries(op.responses as Record<string, Schema>)) {
+        if (Number(status) < 400) continue;
+        const response = ref.$ref ? responses[String(ref.$ref).split("/").pop()!]! : ref;
+        const media = response.content["application/json"];
+        const example = media.example ?? Object.values(media.examples as Record<string, Schema>)[0]!.value;
+        found.push({ name: op["x-sdk"].method, status: Number(status), example: example.error });
+      }
+    }
+  }
+  return found;
+}
+
+const declared = declaredErrors();
+
+describe("every declared error status of every operation, from Prism", () => {
+  it("covers the nine operations", () => {
+    expect(new Set(declared.map((d) => d.name))).toEqual(new Set(Object.keys(SEND)));
+    expect(declared.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(declared)("$name → $status", async ({ name, status, example }) => {
+    const accounts = createComposioClient({
+      apiKey: "ak_test",
+      baseUrl: prism.url,
+      logger: null,
+    }).connectedAccounts;
+    const error = (await SEND[name]!(accounts, {
+      maxRetries: 0,
+      headers: { prefer: `code=${status}` },
+    }).catch((e: unknown) => e)) as ComposioApiError;
+    expect(error).toBeInstanceOf(CLASS_BY_STATUS[status]!);
+    expect(error.status).toBe(status);
+    expect(error.slug).toBe(example.slug);
+    expect(error.code).toBe(example.code);
+    expect(error.requestId).toBe(example.request_id);
+    expect(error.suggestedFix).toBe(example.suggested_fix);
+    expect(error.message).toContain(`${status} ${example.slug}: ${example.message}`);
+    expect(error.message).toMatch(new RegExp(`\\(request_id ${example.request_id}\\)$`));
+  });
+});
+
+describe("chosen examples", () => {
+  it("list's 400 for a parameter it does not take: a plain BadRequestError with the details", async () => {
+    const accounts = createComposioClient({
+      apiKey: "ak_test",
+      baseUrl: prism.url,
+      maxRetries: 0,
+    }).connectedAccounts;
+    const error = (await accounts
+      .list({}, { headers: { prefer: "code=400, example=invalidParameter" } })
+      .then(undefined, (e: unknown) => e)) as BadRequestError;
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error).not.toBeInstanceOf(ManagedOAuthNotSupportedError);
+    expect(error.message).toBe(
+      "400 BadRequest: Invalid value for order_by: name (request_id req_9bf31c7ff062936a)",
+    );
+    expect(error.errors).toEqual(["order_by must be one of: created_at, updated_at"]);
+  });
+
+  it("link's 400 is never taken for the retired managed-OAuth case, though its text names /link", async () => {
+    const accounts = createComposioClient({
+      apiKey: "ak_test",
+      baseUrl: prism.url,
+      maxRetries: 0,
+    }).connectedAccounts;
+    const error = await accounts
+      .link({ auth_config_id: "ac_9z8y7x6w5v4u", user_id: "user_42" }, { headers: { prefer: "code=400" } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error).not.toBeInstanceOf(ManagedOAuthNotSupportedError);
+  });
+
+  it("a request Prism finds invalid (user_id empty on link) is a 422 from the spec's validation", async () => {
+    const accounts = createComposioClient({
+      apiKey: "ak_test",
+      baseUrl: prism.url,
+      maxRetries: 0,
+    }).connectedAccounts;
+    const error = await accounts.link({ auth_config_id: "ac_1", user_id: "" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnprocessableEntityError);
+  });
+
+  it("raw: retrieve's 404 and revoke's 409 as { error }, typed by the spec", async () => {
+    const raw = createRawClient({ apiKey: "ak_test", baseUrl: prism.url, maxRetries: 0 });
+    const gone = await raw.GET("/api/v3/connected_accounts/{nanoid}", {
+      params: { path: { nanoid: ID } },
+      headers: { prefer: "code=404" },
+    });
+    expect(gone.response.status).toBe(404);
+    expect(gone.error?.error.slug).toBe("ConnectedAccount_NotFound");
+    const conflict = await raw.POST("/api/v3.1/connected_accounts/{nanoid}/revoke", {
+      params: { path: { nanoid: ID } },
+      headers: { prefer: "code=409" },
+    });
+    expect(conflict.response.status).toBe(409);
+    expect(conflict.error?.error.suggested_fix).toBe("Retry the request after a moment.");
+  });
+});
