@@ -32,6 +32,15 @@ export const ROUTES: Readonly<Record<string, { operation: string; idempotent: bo
   },
 };
 
+/** The array query parameters sent as one value (`explode: false`), of every operation, with their delimiter: how the raw client serializes a query. */
+export const QUERY_JOINED: Readonly<Record<string, string>> = {
+  toolkit_slugs: ",",
+  statuses: ",",
+  user_ids: ",",
+  auth_config_ids: ",",
+  connected_account_ids: ",",
+};
+
 /** The leading parts of the operations' paths: a `baseUrl` that ends with one would double it in every request. */
 export const PATH_PREFIXES: readonly string[] = [
   "/api",

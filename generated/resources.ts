@@ -2,7 +2,7 @@
 
 import type { components, operations } from "./schema.js";
 import type { RequestOptions, Transport } from "../src/runtime.js";
-import { PagePromise, queryString } from "../src/runtime.js";
+import { PagePromise, pathParam, queryString } from "../src/runtime.js";
 
 /** The query parameters of `GET /api/v3/connected_accounts` (`connectedAccounts.list`). */
 export type ListConnectedAccountsQuery = NonNullable<
@@ -129,7 +129,7 @@ export function listConnectedAccounts(
  * @param body The JSON body.
  * @param options Per-request options; they override the client's.
  */
-export function createConnectedAccount(
+export async function createConnectedAccount(
   transport: Transport,
   body: CreateConnectedAccountParams,
   options?: RequestOptions,
@@ -160,7 +160,7 @@ export function createConnectedAccount(
  * @param body The JSON body.
  * @param options Per-request options; they override the client's.
  */
-export function createConnectedAccountLink(
+export async function createConnectedAccountLink(
   transport: Transport,
   body: CreateConnectedAccountLinkParams,
   options?: RequestOptions,
@@ -189,14 +189,14 @@ export function createConnectedAccountLink(
  * @param nanoid The `nanoid` path parameter.
  * @param options Per-request options; they override the client's.
  */
-export function retrieveConnectedAccount(
+export async function retrieveConnectedAccount(
   transport: Transport,
   nanoid: operations["retrieveConnectedAccount"]["parameters"]["path"]["nanoid"],
   options?: RequestOptions,
 ): Promise<RetrieveConnectedAccountResponse> {
   return transport.request<RetrieveConnectedAccountResponse>(
     "GET",
-    `/api/v3/connected_accounts/${encodeURIComponent(nanoid)}`,
+    `/api/v3/connected_accounts/${pathParam(nanoid, "nanoid", "retrieveConnectedAccount")}`,
     { operation: "retrieveConnectedAccount", idempotent: true },
     options,
   );
@@ -219,7 +219,7 @@ export function retrieveConnectedAccount(
  * @param query The query parameters.
  * @param options Per-request options; they override the client's.
  */
-export function deleteConnectedAccount(
+export async function deleteConnectedAccount(
   transport: Transport,
   nanoid: operations["deleteConnectedAccount"]["parameters"]["path"]["nanoid"],
   query?: DeleteConnectedAccountQuery,
@@ -227,7 +227,8 @@ export function deleteConnectedAccount(
 ): Promise<DeleteConnectedAccountResponse> {
   return transport.request<DeleteConnectedAccountResponse>(
     "DELETE",
-    `/api/v3/connected_accounts/${encodeURIComponent(nanoid)}` + queryString(query),
+    `/api/v3/connected_accounts/${pathParam(nanoid, "nanoid", "deleteConnectedAccount")}` +
+      queryString(query),
     { operation: "deleteConnectedAccount", idempotent: true },
     options,
   );
@@ -256,7 +257,7 @@ export function deleteConnectedAccount(
  * @param body The JSON body.
  * @param options Per-request options; they override the client's.
  */
-export function updateConnectedAccount(
+export async function updateConnectedAccount(
   transport: Transport,
   nanoid: operations["updateConnectedAccount"]["parameters"]["path"]["nanoid"],
   body: UpdateConnectedAccountParams,
@@ -264,7 +265,7 @@ export function updateConnectedAccount(
 ): Promise<UpdateConnectedAccountResponse> {
   return transport.request<UpdateConnectedAccountResponse>(
     "PATCH",
-    `/api/v3/connected_accounts/${encodeURIComponent(nanoid)}`,
+    `/api/v3/connected_accounts/${pathParam(nanoid, "nanoid", "updateConnectedAccount")}`,
     { operation: "updateConnectedAccount", body, idempotent: true },
     options,
   );
@@ -290,7 +291,7 @@ export function updateConnectedAccount(
  * @param body The JSON body.
  * @param options Per-request options; they override the client's.
  */
-export function updateConnectedAccountStatus(
+export async function updateConnectedAccountStatus(
   transport: Transport,
   nanoId: operations["updateConnectedAccountStatus"]["parameters"]["path"]["nanoId"],
   body: UpdateConnectedAccountStatusParams,
@@ -298,7 +299,7 @@ export function updateConnectedAccountStatus(
 ): Promise<UpdateConnectedAccountStatusResponse> {
   return transport.request<UpdateConnectedAccountStatusResponse>(
     "PATCH",
-    `/api/v3/connected_accounts/${encodeURIComponent(nanoId)}/status`,
+    `/api/v3/connected_accounts/${pathParam(nanoId, "nanoId", "updateConnectedAccountStatus")}/status`,
     { operation: "updateConnectedAccountStatus", body, idempotent: true },
     options,
   );
@@ -327,7 +328,7 @@ export function updateConnectedAccountStatus(
  * @param options Per-request options; they override the client's.
  * @deprecated
  */
-export function refreshConnectedAccount(
+export async function refreshConnectedAccount(
   transport: Transport,
   nanoid: operations["refreshConnectedAccount"]["parameters"]["path"]["nanoid"],
   body?: RefreshConnectedAccountParams,
@@ -336,7 +337,8 @@ export function refreshConnectedAccount(
 ): Promise<RefreshConnectedAccountResponse> {
   return transport.request<RefreshConnectedAccountResponse>(
     "POST",
-    `/api/v3/connected_accounts/${encodeURIComponent(nanoid)}/refresh` + queryString(query),
+    `/api/v3/connected_accounts/${pathParam(nanoid, "nanoid", "refreshConnectedAccount")}/refresh` +
+      queryString(query),
     { operation: "refreshConnectedAccount", body },
     options,
   );
@@ -363,14 +365,14 @@ export function refreshConnectedAccount(
  * @param nanoid The `nanoid` path parameter.
  * @param options Per-request options; they override the client's.
  */
-export function revokeConnectedAccount(
+export async function revokeConnectedAccount(
   transport: Transport,
   nanoid: operations["revokeConnectedAccount"]["parameters"]["path"]["nanoid"],
   options?: RequestOptions,
 ): Promise<RevokeConnectedAccountResponse> {
   return transport.request<RevokeConnectedAccountResponse>(
     "POST",
-    `/api/v3.1/connected_accounts/${encodeURIComponent(nanoid)}/revoke`,
+    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "revokeConnectedAccount")}/revoke`,
     { operation: "revokeConnectedAccount" },
     options,
   );

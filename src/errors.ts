@@ -240,12 +240,12 @@ export function errorFromResponse(
   headers: Headers,
   { text, truncated }: BodyText,
   redact: Redactor,
-  path = "",
+  operation = "",
 ): ComposioApiError {
   const safeHeaders = redactHeaders(headers, redact);
   const body = redact.value(parseJson(text));
   const envelope = isEnvelope(body) ? body.error : undefined;
-  const Class = classFor(status, envelope, path);
+  const Class = classFor(status, envelope, operation);
   if (!envelope)
     return new Class(
       status,
@@ -323,19 +323,29 @@ export function unreadableSuccess(
 function classFor(
   status: number,
   envelope: ErrorEnvelopeFields | undefined,
-  path: string,
+  operation: string,
 ): typeof ComposioApiError {
-  // The retired case has only a generic slug: the pointer to /link in its text is what tells it
-  // apart (on any call but link's own, whose errors may well name its path).
+  // The retired case is create's only, and has only a generic slug: the pointer to /link in its
+  // text is what tells it apart.
   const text = `${String(envelope?.message ?? "")} ${String(envelope?.suggested_fix ?? "")}`;
-  const link = /\/connected_accounts\/link\b/;
-  if (status === 400 && link.test(text) && !link.test(path)) return ManagedOAuthNotSupportedError;
+  if (status === 400 && operation === "createConnectedAccount" && /\/connected_accounts\/link\b/.test(text))
+    return ManagedOAuthNotSupportedError;
   return CLASS_BY_STATUS[status] ?? (status >= 500 ? InternalServerError : ComposioApiError);
 }
 
+/** Headers whose values are URLs: their query strings (a token, an OAuth code …) are not kept. */
+const URL_HEADERS = new Set(["location", "content-location", "link", "refresh"]);
+
 function redactHeaders(headers: Headers, redact: Redactor): Headers {
   const safe = new Headers();
-  headers.forEach((value, name) => safe.append(name, isSensitiveKey(name) ? REDACTED : redact.text(value)));
+  headers.forEach((value, name) =>
+    safe.append(
+      name,
+      isSensitiveKey(name)
+        ? REDACTED
+        : redact.text(URL_HEADERS.has(name) ? value.replace(/\?[^\s<>",;]*/g, `?${REDACTED}`) : value),
+    ),
+  );
   return safe;
 }
 

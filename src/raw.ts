@@ -3,7 +3,7 @@
 // and logging as createComposioClient; its own entry point so that openapi-fetch is bundled only
 // by those who use it.
 import type { Client, Middleware } from "openapi-fetch";
-import { ROUTES } from "../generated/meta.js";
+import { QUERY_JOINED, ROUTES } from "../generated/meta.js";
 import type { paths } from "../generated/schema.js";
 import { isRedirect, parseJson, redirectError } from "./errors.js";
 import { describeAttempt, warnIfDeprecated } from "./log.js";
@@ -11,7 +11,7 @@ import { createClient } from "./openapi-fetch.js";
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from "./options.js";
 import { redactorFor } from "./redact.js";
 import { withRetries } from "./retry.js";
-import type { RequestValidator } from "./runtime.js";
+import { queryString, type RequestValidator } from "./runtime.js";
 
 export type { components, operations, paths } from "../generated/schema.js";
 export type { ClientOptions, ClientSettings } from "./options.js";
@@ -41,6 +41,8 @@ export function createRawClient(options: ClientOptions): RawClient {
     baseUrl: resolved.baseUrl,
     headers: resolved.headers,
     fetch: retryingFetch(resolved, routes),
+    // Arrays as the spec's style and explode say (`statuses=ACTIVE,FAILED`), as the main client sends them.
+    querySerializer: (query) => queryString(query, QUERY_JOINED).slice(1),
   });
   client.use(routing(routes, resolved.validate));
   return client;

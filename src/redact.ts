@@ -17,6 +17,8 @@ export const isSensitiveKey = (key: string): boolean => SENSITIVE_KEY.test(key);
  * the end of the text.
  */
 const JSON_PAIR = /"([^"\\]{1,100})"\s*:\s*("(?:[^"\\]|\\.)*"?)/g;
+/** A `key=value` pair of a query string or a form-encoded body (`access_token=…&scope=…`). */
+const FORM_PAIR = /(^|[?&;\s])([^=&;?\s]{1,100})=([^&;\s]*)/g;
 
 export interface Redactor {
   text(text: string): string;
@@ -33,10 +35,15 @@ export function redactorFor(headers: Record<string, string>, body: unknown): Red
     .filter((s) => s.length >= MIN_SCRUBBED_LENGTH)
     .sort((a, b) => b.length - a.length);
   const text = (input: string): string =>
-    list
-      .reduce((out, secret) => out.split(secret).join(REDACTED), input)
+    cutSecret(
+      list.reduce((out, secret) => out.split(secret).join(REDACTED), input),
+      list,
+    )
       .replace(JSON_PAIR, (pair, key: string, value: string) =>
         isSensitiveKey(key) ? `${pair.slice(0, -value.length)}"${REDACTED}"` : pair,
+      )
+      .replace(FORM_PAIR, (pair, before: string, key: string) =>
+        isSensitiveKey(decodeKey(key)) ? `${before}${key}=${REDACTED}` : pair,
       );
   const value = (input: unknown, depth = 0): unknown => {
     if (typeof input === "string") return text(input);
@@ -50,6 +57,24 @@ export function redactorFor(headers: Record<string, string>, body: unknown): Red
     );
   };
   return { text, value: <T>(input: T) => value(input) as T };
+}
+
+/** A text cut short (a body read up to a limit) may end with the start of a secret: that goes too. */
+function cutSecret(text: string, secrets: string[]): string {
+  for (const secret of secrets) {
+    for (let n = secret.length - 1; n >= MIN_SCRUBBED_LENGTH; n--) {
+      if (text.endsWith(secret.slice(0, n))) return text.slice(0, -n) + REDACTED;
+    }
+  }
+  return text;
+}
+
+function decodeKey(key: string): string {
+  try {
+    return decodeURIComponent(key);
+  } catch {
+    return key;
+  }
 }
 
 function collect(node: unknown, underSecret: boolean, into: Set<string>, depth: number): void {

@@ -2,6 +2,8 @@
 // call, and the query-string helper for operations that have query parameters. Keep it small and
 // stable.
 
+import { ComposioError } from "./errors.js";
+
 declare const unknownValue: unique symbol;
 
 /**
@@ -47,6 +49,22 @@ export interface RequestInput {
 }
 
 export { PagePromise, type PaginationSpec } from "./pagination.js";
+
+/**
+ * A path parameter, percent-encoded. An empty value or a dot segment ("." or "..", which URL
+ * parsing removes even when encoded) would send the request to another route — `retrieve("")` to
+ * the list — so they are refused before anything is sent, as is a value that is not a string or a
+ * number (`undefined` would become "/undefined").
+ */
+export function pathParam(value: unknown, name: string, operation: string): string {
+  const text = typeof value === "string" || typeof value === "number" ? String(value) : undefined;
+  if (text === undefined || text === "" || text === "." || text === "..") {
+    throw new ComposioError(
+      `${operation}: \`${name}\` is ${text === undefined ? String(value) : JSON.stringify(text)}, which is no id: the request would go to another route.`,
+    );
+  }
+  return encodeURIComponent(text);
+}
 
 /**
  * `?a=1&b=x&b=y` from query parameters, as the spec's `style` and `explode` say: an array repeats

@@ -75,7 +75,7 @@ export function createTransport(config: ResolvedOptions): Transport {
           answer.headers,
           answer,
           redactorFor(headers, input.body),
-          path,
+          input.operation,
         );
       }
       if (answer.text === "" && answer.status === 204) return undefined as T;

@@ -6,13 +6,7 @@
 // even when a poll hangs: each poll gets only the time that is left (`timeoutMs` and
 // `totalTimeoutMs` of its request are cut to it). A signal cuts a poll or a wait at once; every
 // timer is cleared when the wait settles.
-import {
-  ComposioAbortError,
-  ComposioApiError,
-  ComposioConnectionError,
-  ComposioError,
-  ComposioTimeoutError,
-} from "./errors.js";
+import { ComposioApiError, ComposioConnectionError, ComposioError, ComposioTimeoutError } from "./errors.js";
 import { retrieveConnectedAccount, type RetrieveConnectedAccountResponse } from "../generated/resources.js";
 import { redactorFor } from "./redact.js";
 import { sleep } from "./retry.js";
@@ -29,8 +23,10 @@ const DEFAULT_TIMEOUT_MS = 630_000;
 const INITIAL_INTERVAL_MS = 1_000;
 const MAX_INTERVAL_MS = 10_000;
 const GROWTH = 1.5;
-/** The time a last poll before the deadline gets to answer. */
+/** The time a last poll before the deadline gets to answer (or half of what is left, if less). */
 const LAST_LOOK_MS = 1_000;
+/** The shortest interval between polls that may be asked for: no hot loop. */
+const MIN_INTERVAL_MS = 10;
 
 /** Options of `connectedAccounts.waitForConnection`. */
 export interface WaitOptions {
@@ -97,47 +93,65 @@ export async function waitForConnection(
   options: WaitOptions = {},
 ): Promise<RetrieveConnectedAccountResponse> {
   const { signal, requestOptions = {} } = options;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = checked("timeoutMs", options.timeoutMs, 0) ?? DEFAULT_TIMEOUT_MS;
+  const initialMs = checked("initialIntervalMs", options.initialIntervalMs, MIN_INTERVAL_MS);
+  const maxMs = checked("maxIntervalMs", options.maxIntervalMs, initialMs ?? MIN_INTERVAL_MS);
   const deadline = Date.now() + timeoutMs;
-  let last: { status: string; error?: unknown } | undefined;
-  const timedOut = (cause?: unknown) =>
+  let lastStatus: string | undefined;
+  let lastError: unknown;
+  const timedOut = () =>
     new ComposioTimeoutError(
-      `waitForConnection: ${id} was not ACTIVE within ${timeoutMs} ms (${last ? `last seen ${last.status}` : "never read"})`,
-      { cause },
+      `waitForConnection: ${id} was not ACTIVE within ${timeoutMs} ms (${
+        lastStatus ? `last seen ${lastStatus}` : "never read"
+      })`,
+      { cause: lastError },
     );
   for (let n = 0; ; n++) {
-    let delay = pollDelay(n, options.initialIntervalMs, options.maxIntervalMs);
-    // The last look comes just before the deadline, not an interval before it.
     const before = deadline - Date.now();
-    if (delay >= before) {
-      if (before <= LAST_LOOK_MS) throw timedOut(last?.error);
-      delay = before - LAST_LOOK_MS;
-    }
+    if (before <= 0) throw timedOut();
+    // When the next interval would pass the deadline, one last look comes just before it instead.
+    let delay = pollDelay(n, initialMs, maxMs);
+    const lastLook = delay >= before;
+    if (lastLook) delay = Math.max(0, before - Math.min(LAST_LOOK_MS, before / 2));
     if (delay > 0) await sleep(delay, signal, "waitForConnection: aborted");
-    const left = deadline - Date.now();
-    let account: RetrieveConnectedAccountResponse;
     try {
-      account = await retrieveConnectedAccount(transport, id, {
+      // Each attempt keeps the client's timeoutMs; the whole poll, retries included, gets only
+      // what is left of the wait, so a hanging poll cannot overrun the deadline.
+      const account = await retrieveConnectedAccount(transport, id, {
         ...requestOptions,
         signal,
-        timeoutMs: Math.min(requestOptions.timeoutMs ?? left, left),
-        totalTimeoutMs: Math.min(requestOptions.totalTimeoutMs ?? left, left),
+        totalTimeoutMs: Math.min(requestOptions.totalTimeoutMs ?? Infinity, deadline - Date.now()),
       });
+      const status = String(account.status);
+      if (status === "ACTIVE") return account;
+      if (FINAL.has(status)) throw new ConnectionFailedError(account);
+      // INITIALIZING, INITIATED, or a status this client does not know yet: keep waiting.
+      lastStatus = status;
     } catch (error) {
-      if (error instanceof ComposioAbortError) throw error;
-      if (Date.now() >= deadline) throw timedOut(error);
       // A poll that failed for a passing reason (no answer, 429, 5xx after its retries) is only a
-      // missed look: the next one may succeed. 404 and other client errors end the wait.
+      // missed look: the next one may succeed. A final status, an abort, 404 and other client
+      // errors end the wait.
       if (!transient(error)) throw error;
-      last = { status: last?.status ?? "unknown", error };
-      continue;
+      lastError = error;
     }
-    const status = String(account.status);
-    if (status === "ACTIVE") return account;
-    if (FINAL.has(status)) throw new ConnectionFailedError(account);
-    // INITIALIZING, INITIATED, or a status this client does not know yet: keep waiting.
-    last = { status };
+    if (lastLook) throw timedOut();
   }
+}
+
+/** A wait option, if it is a number ≥ `min` (Infinity allowed for timeoutMs). */
+function checked(name: string, value: number | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (
+    typeof value !== "number" ||
+    Number.isNaN(value) ||
+    value < min ||
+    (name !== "timeoutMs" && !Number.isFinite(value))
+  ) {
+    throw new ComposioError(
+      `waitForConnection: \`${name}\` must be a number ≥ ${min} (got ${typeof value === "string" ? `the string ${JSON.stringify(value)}` : String(value)}).`,
+    );
+  }
+  return value;
 }
 
 function transient(error: unknown): boolean {

@@ -59,6 +59,7 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
   // Only operations with query parameters need the helper, only lists the pager: the others carry no code for them.
   const runtimeValues = [
     ...(operations.some((op) => op.pagination) ? ["PagePromise"] : []),
+    ...(operations.some((op) => op.pathParams.length) ? ["pathParam"] : []),
     ...(operations.some((op) => op.query) ? ["queryString"] : []),
   ];
   if (runtimeValues.length) {
@@ -121,6 +122,8 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
       kind: StructureKind.Function,
       isExported: true,
       name: op.operationId,
+      // async: a bad path parameter rejects the promise like every other failure, never throws.
+      isAsync: !op.pagination,
       parameters: [{ name: "transport", type: "Transport" }, ...signature(op)],
       returnType: returnType(op),
       docs: [operationDoc(op, `\`${op.resource}.${op.method}\` as a function of its own.`)],
@@ -224,7 +227,7 @@ function call(op: OperationModel): string {
 function pathExpression(op: OperationModel, query: string): string {
   const byName = new Map(op.pathParams.map((p) => [p.name, p.identifier]));
   const path = op.pathParams.length
-    ? `\`${op.path.replace(/[`\\]/g, "\\$&").replace(/\{([^}]+)\}/g, (_, name: string) => `\${encodeURIComponent(${byName.get(name)})}`)}\``
+    ? `\`${op.path.replace(/[`\\]/g, "\\$&").replace(/\{([^}]+)\}/g, (_, name: string) => `\${pathParam(${byName.get(name)}, ${JSON.stringify(name)}, ${JSON.stringify(op.operationId)})}`)}\``
     : JSON.stringify(op.path);
   if (!op.query) return path;
   const joined = Object.keys(op.query.joined).length ? `, ${JSON.stringify(op.query.joined)}` : "";
@@ -351,6 +354,12 @@ export function emitMeta(meta: SpecMeta): EmittedFile {
       "Readonly<Record<string, { operation: string; idempotent: boolean }>>",
       JSON.stringify(meta.routes),
       "Each route, `METHOD /path/{param}`, with its operationId and whether it is safe to repeat: how the raw client finds a request's validator and retry rule.",
+    ),
+    constant(
+      "QUERY_JOINED",
+      "Readonly<Record<string, string>>",
+      JSON.stringify(meta.queryJoined),
+      "The array query parameters sent as one value (`explode: false`), of every operation, with their delimiter: how the raw client serializes a query.",
     ),
     constant(
       "PATH_PREFIXES",

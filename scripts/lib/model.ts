@@ -53,6 +53,8 @@ export interface QueryModel {
   required: boolean;
   /** Array parameters sent as one value (`explode: false`), by name → their delimiter. */
   joined: Record<string, string>;
+  /** Array parameters whose name repeats, one per item (`explode: true`). */
+  repeated: string[];
 }
 
 export interface PaginationModel {
@@ -206,6 +208,7 @@ function readQuery(spec: LoadedSpec, pathItem: Schema, op: Schema, where: Pointe
   const query = parameters(spec, pathItem, op, where).filter((p) => p.in === "query");
   if (!query.length) return undefined;
   const joined: Record<string, string> = {};
+  const repeated: string[] = [];
   for (const p of query) {
     const style: string = p.style ?? "form";
     const explode: boolean = p.explode ?? style === "form";
@@ -217,9 +220,12 @@ function readQuery(spec: LoadedSpec, pathItem: Schema, op: Schema, where: Pointe
     const type = deref(spec, p.schema ?? {}, [...where, "parameters"]).schema.type;
     if (type === "object")
       throw new SpecError(`${at()} query-style ${p.name}: the generator sends no object query parameters`);
-    if (!explode && type === "array") joined[p.name] = DELIMITERS[style]!;
+    if (type === "array") {
+      if (explode) repeated.push(p.name);
+      else joined[p.name] = DELIMITERS[style]!;
+    }
   }
-  return { required: query.some((p) => p.required === true), joined };
+  return { required: query.some((p) => p.required === true), joined, repeated };
 }
 
 function readPagination(
@@ -416,6 +422,8 @@ export interface SpecMeta {
   routes: Record<string, { operation: string; idempotent: boolean }>;
   /** Every leading part of the operations' paths, up to the first parameter: `/api`, `/api/v3` … */
   pathPrefixes: string[];
+  /** The array query parameters sent as one value, of every operation: name → delimiter. */
+  queryJoined: Record<string, string>;
 }
 
 /** `info.version`, the first server, the names marked `x-sensitive: true`, and the operations' routes. */
@@ -430,7 +438,26 @@ export function readMeta(spec: LoadedSpec, operations: OperationModel[]): SpecMe
     for (let n = 1; n < segments.length && !segments[n - 1]!.includes("{"); n++)
       prefixes.add(`/${segments.slice(0, n).join("/")}`);
   }
+  // The raw client serializes every request's query with one table: a name must mean one style.
+  const queryJoined: Record<string, string> = {};
+  const styleOf = new Map<string, { style: string; operation: string }>();
+  for (const op of operations) {
+    const styles = [
+      ...Object.entries(op.query?.joined ?? {}),
+      ...(op.query?.repeated ?? []).map((name) => [name, "repeated"] as const),
+    ];
+    for (const [name, style] of styles) {
+      const seen = styleOf.get(name);
+      if (seen && seen.style !== style)
+        throw new SpecError(
+          `${spec.at(["paths", op.path])} query-style array parameter ${name} is sent one way by ${seen.operation} and another by ${op.operationId}`,
+        );
+      styleOf.set(name, { style, operation: op.operationId });
+      if (style !== "repeated") queryJoined[name] = style;
+    }
+  }
   return {
+    queryJoined,
     version: String(spec.doc.info?.version),
     server,
     sensitiveFields: readSensitiveFields(spec),

@@ -1,0 +1,112 @@
+// Edges of the operations: ids that are no ids, raw's query style and retries, secrets cut in half
+// or form-encoded, a Location with a token, and the managed-OAuth error on create only. Each was a bug once.
+import { inspect } from "node:util";
+import { afterEach, expect, it } from "vitest";
+import {
+  BadRequestError,
+  ComposioError,
+  createComposioClient,
+  ManagedOAuthNotSupportedError,
+} from "../src/index.js";
+import { createRawClient } from "../src/raw.js";
+import { json, startServer, type Handler, type TestServer } from "./helpers/server.js";
+
+let server: TestServer | undefined;
+afterEach(async () => void (await server?.close()));
+const serve = async (h: Handler) => (server = await startServer(h));
+const KEY = "ak_PLANTED_project_key_5d1e9c";
+
+it("an id that is empty or a dot segment is refused, not sent to another route", async () => {
+  await serve((_req, res) => json(res, 200, { items: [] }));
+  const accounts = createComposioClient({
+    apiKey: KEY,
+    baseUrl: server!.url,
+    logger: null,
+  }).connectedAccounts;
+  for (const id of ["", ".", ".."]) await expect(accounts.retrieve(id)).rejects.toBeInstanceOf(ComposioError);
+  expect(server!.requests.map((r) => r.url)).toEqual([]);
+});
+
+it("raw list sends array filters comma-joined, as the spec's explode: false says", async () => {
+  await serve((_req, res) => json(res, 200, { items: [], next_cursor: null }));
+  const raw = createRawClient({ apiKey: KEY, baseUrl: server!.url });
+  await raw.GET("/api/v3/connected_accounts", { params: { query: { statuses: ["ACTIVE", "FAILED"] } } });
+  expect(server!.requests[0]!.url).toBe("/api/v3/connected_accounts?statuses=ACTIVE,FAILED");
+});
+
+it("an error body cut at 64 KiB through the echoed API key keeps no part of it", async () => {
+  await serve((_req, res) => {
+    res.writeHead(500, { "content-type": "text/html" });
+    res.end("x".repeat(64 * 1024 - 20) + KEY + "</html>");
+  });
+  const accounts = createComposioClient({
+    apiKey: KEY,
+    baseUrl: server!.url,
+    logger: null,
+  }).connectedAccounts;
+  const error = await accounts.retrieve("ca_1", { maxRetries: 0 }).catch((e: unknown) => e);
+  expect(JSON.stringify(error)).not.toContain(KEY.slice(0, 20));
+});
+
+it("answer tokens in a form-encoded error body are scrubbed by key", async () => {
+  await serve((_req, res) => {
+    res.writeHead(502, { "content-type": "text/plain" });
+    res.end("token exchange failed: access_token=at_ANSWER_6c1f0b&refresh_token=rt_ANSWER_93ad2e&scope=repo");
+  });
+  const accounts = createComposioClient({
+    apiKey: KEY,
+    baseUrl: server!.url,
+    logger: null,
+  }).connectedAccounts;
+  const error = (await accounts.retrieve("ca_1", { maxRetries: 0 }).catch((e: unknown) => e)) as Error;
+  expect(error.message).not.toContain("at_ANSWER_6c1f0b");
+});
+
+it("a redirect's Location carrying a token does not show in util.inspect(error)", async () => {
+  await serve((_req, res) => {
+    res.writeHead(302, { location: "https://sso.example.com/cb?access_token=at_ANSWER_loc_7d2e" });
+    res.end();
+  });
+  const accounts = createComposioClient({
+    apiKey: KEY,
+    baseUrl: server!.url,
+    logger: null,
+  }).connectedAccounts;
+  const error = await accounts.retrieve("ca_1").catch((e: unknown) => e);
+  expect(inspect(error, { depth: Infinity })).not.toContain("at_ANSWER_loc_7d2e");
+});
+
+it("a 400 to revoke that mentions /connected_accounts/link is a plain BadRequestError", async () => {
+  await serve((_req, res) =>
+    json(res, 400, {
+      error: {
+        message: "This toolkit cannot revoke; reconnect through POST /api/v3/connected_accounts/link",
+        code: 600,
+        slug: "ConnectedAccount_BadRequest",
+        status: 400,
+      },
+    }),
+  );
+  const accounts = createComposioClient({
+    apiKey: KEY,
+    baseUrl: server!.url,
+    logger: null,
+  }).connectedAccounts;
+  const error = await accounts.revoke("ca_1").catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(BadRequestError);
+  expect(error).not.toBeInstanceOf(ManagedOAuthNotSupportedError);
+});
+
+it("raw retries a read after a 502 as the client does", async () => {
+  await serve((_req, res, n) =>
+    n === 1
+      ? json(res, 502, { error: { message: "bad gateway", status: 502 } }, { "retry-after-ms": "0" })
+      : json(res, 200, { id: "ca_1" }),
+  );
+  const raw = createRawClient({ apiKey: KEY, baseUrl: server!.url, logger: null });
+  const { data } = await raw.GET("/api/v3/connected_accounts/{nanoid}", {
+    params: { path: { nanoid: "ca_1" } },
+  });
+  expect(data?.id).toBe("ca_1");
+  expect(server!.requests).toHaveLength(2);
+});
