@@ -1511,6 +1511,15 @@ export interface components {
         "application/json": components["schemas"]["ErrorEnvelope"];
       };
     };
+    /** @description Bad request; for a Composio-managed OAuth auth config, create is retired and points to the hosted link (the client throws ManagedOAuthNotSupportedError). */
+    CreateBadRequest: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
     /** @description Unauthorized */
     Unauthorized: {
       headers: {
@@ -1812,7 +1821,7 @@ export interface operations {
           "application/json": components["schemas"]["CreatedConnectedAccount"];
         };
       };
-      400: components["responses"]["BadRequest"];
+      400: components["responses"]["CreateBadRequest"];
       401: components["responses"]["Unauthorized"];
       404: components["responses"]["NotFound"];
       422: components["responses"]["UnprocessableEntity"];

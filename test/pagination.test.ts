@@ -70,6 +70,21 @@ describe("list: await, for await, pages()", () => {
     expect(server!.requests).toHaveLength(3);
   });
 
+  it("has catch and finally, as a promise of the first page", async () => {
+    const accounts = await pagedApi(() => {
+      throw new Error("not reached");
+    });
+    await server!.close();
+    let settled = false;
+    const caught = await accounts
+      .list({}, { maxRetries: 0 })
+      .catch((error: unknown) => error)
+      .finally(() => (settled = true));
+    expect(caught).toBeInstanceOf(ComposioError);
+    expect(settled).toBe(true);
+    server = undefined;
+  });
+
   it("ends at an absent or empty cursor too", async () => {
     for (const last of [{}, { next: "" }]) {
       const accounts = await pagedApi((cursor) =>
