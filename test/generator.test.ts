@@ -10,8 +10,7 @@ import { readOpenSchemas } from "../scripts/lib/model.js";
 import { runPipeline } from "../scripts/lib/pipeline.js";
 import { loadSpec } from "../scripts/lib/spec.js";
 import { readFolder, writeFolderAtomically } from "../scripts/lib/write.js";
-import { createTransport } from "../src/transport.js";
-import { createResources } from "./fixtures/two-operations/generated/resources.js";
+import { fixtureResources } from "./helpers/fixture.js";
 import { TokenCredential } from "./fixtures/two-operations/generated/credential.js";
 import { json, startServer } from "./helpers/server.js";
 
@@ -113,16 +112,7 @@ describe("generate", () => {
       json(res, req.method === "GET" ? 200 : 201, { id: "a 1", credential: {} }),
     );
     try {
-      const api = createResources(
-        createTransport({
-          baseUrl: server.url,
-          headers: {},
-          fetch,
-          defaults: { maxRetries: 0, timeoutMs: 5000 },
-          log: { debug: undefined, warn: undefined },
-          validate: undefined,
-        }),
-      );
+      const api = fixtureResources(server.url);
       await api.accounts.retrieve("a 1/x", { include: ["keys", "owner"] });
       await api.accounts.create({ credential: TokenCredential.activeNow({ token: "t", "token-id": "i" }) });
       expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([

@@ -3,8 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ComposioAbortError, ComposioError } from "../src/index.js";
 import { queryString } from "../src/runtime.js";
-import { createTransport } from "../src/transport.js";
-import { createResources } from "./fixtures/two-operations/generated/resources.js";
+import { fixtureResources } from "./helpers/fixture.js";
 import { json, startServer, type SeenRequest, type TestServer } from "./helpers/server.js";
 
 let server: TestServer | undefined;
@@ -19,16 +18,7 @@ async function pagedApi(page: (cursor: string | null, req: SeenRequest) => unkno
     const cursor = new URL(req.url, "http://x").searchParams.get("after");
     json(res, 200, page(cursor, req));
   });
-  return createResources(
-    createTransport({
-      baseUrl: server.url,
-      headers: {},
-      fetch,
-      defaults: { maxRetries: 0, timeoutMs: 5000 },
-      log: { debug: undefined, warn: undefined },
-      validate: undefined,
-    }),
-  ).accounts;
+  return fixtureResources(server.url).accounts;
 }
 
 /** Pages of two accounts each, `pages` of them, cursors "c1", "c2" …; the last has next: null. */

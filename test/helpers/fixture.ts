@@ -1,0 +1,17 @@
+// The two-operations fixture's generated resources, bound to the real transport with quiet,
+// no-retry settings: how the tests call code generated from a spec other than ours.
+import { createTransport } from "../../src/transport.js";
+import { createResources } from "../fixtures/two-operations/generated/resources.js";
+
+export function fixtureResources(baseUrl: string) {
+  return createResources(
+    createTransport({
+      baseUrl,
+      headers: {},
+      fetch,
+      defaults: { maxRetries: 0, timeoutMs: 5000 },
+      log: { debug: undefined, warn: undefined },
+      validate: undefined,
+    }),
+  );
+}
