@@ -3,11 +3,12 @@
 // The schedule: a first look at once, then 1 s, growing by half each time, with jitter, to a 10 s
 // cap. A user who finishes the OAuth screen in two seconds is noticed about as soon as by a 1 s
 // poller; one who walks away costs ~65 requests over ten minutes instead of 600. The deadline holds
-// even when a poll hangs: each poll gets only the time that is left (`timeoutMs` and
-// `totalTimeoutMs` of its request are cut to it). A signal cuts a poll or a wait at once; every
-// timer is cleared when the wait settles.
-import { ComposioApiError, ComposioConnectionError, ComposioError, ComposioTimeoutError } from "./errors.js";
+// even when a poll hangs: each attempt keeps the client's `timeoutMs`, and the whole poll, retries
+// included, gets only the time that is left. When the next interval would pass the deadline, a last
+// look comes just before it. A signal cuts a poll or a wait at once; every timer is cleared when the
+// wait settles.
 import { retrieveConnectedAccount, type RetrieveConnectedAccountResponse } from "../generated/resources.js";
+import { ComposioApiError, ComposioConnectionError, ComposioError, ComposioTimeoutError } from "./errors.js";
 import { redactorFor } from "./redact.js";
 import { sleep } from "./retry.js";
 import type { RequestOptions, Transport } from "./runtime.js";
@@ -42,7 +43,7 @@ export interface WaitOptions {
   initialIntervalMs?: number;
   /** The longest interval between polls. @default 10000 */
   maxIntervalMs?: number;
-  /** Options of each poll's request (headers, its own `timeoutMs` …), cut to the time left. */
+  /** Options of each poll's request (headers, its own `timeoutMs` …); its `totalTimeoutMs` is cut to the time left. */
   requestOptions?: Omit<RequestOptions, "signal">;
 }
 
