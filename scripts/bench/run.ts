@@ -56,10 +56,16 @@ mkdirSync(work, { recursive: true });
 mkdirSync(outDir, { recursive: true });
 
 const started = performance.now();
-const load = () => loadavg().map((l) => Number(l.toFixed(2)));
-const machine = { cpus: cpus().length, loadAtStart: load(), loadAtEnd: [] as number[] };
+// The machine is shared: its load average (1, 5 and 15 minutes) says how far to trust the figures.
+type Load = Record<"1 min" | "5 min" | "15 min", number>;
+const load = (): Load => {
+  const [one, five, fifteen] = loadavg().map((l) => Number(l.toFixed(2)));
+  return { "1 min": one!, "5 min": five!, "15 min": fifteen! };
+};
+const loadText = (l: Load) => Object.values(l).join(" ");
+const machine = { cpus: cpus().length, loadAtStart: load(), loadAtEnd: undefined as Load | undefined };
 console.log(
-  `bench: node ${process.version}, ${machine.cpus} CPUs, load ${machine.loadAtStart.join(" ")}; ${values.smoke ? "smoke run" : "full run"}: ${JSON.stringify(SETTINGS)}`,
+  `bench: node ${process.version}, ${machine.cpus} CPUs, load ${loadText(machine.loadAtStart)}; ${values.smoke ? "smoke run" : "full run"}: ${JSON.stringify(SETTINGS)}`,
 );
 await run("npm", ["run", "-s", "build"]);
 
@@ -387,7 +393,7 @@ console.log(
     ),
 );
 const timings = Object.entries(sectionMs).map(([s, ms]) => `${s} ${f(ms / 1000, 1)} s`);
-const loads = `load ${machine.loadAtStart.join(" ")} at start, ${machine.loadAtEnd.join(" ")} at end`;
+const loads = `load ${loadText(machine.loadAtStart)} at start, ${loadText(machine.loadAtEnd)} at end`;
 console.log(
   `\nbench: ${f(wallMs / 1000, 1)} s wall (${timings.join(", ")}${values.smoke ? ", side by side" : ""}); ${loads} (${machine.cpus} CPUs)` +
     `\nbench: wrote ${join(outDir, "results.json")} and chart.svg`,
