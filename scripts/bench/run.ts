@@ -1,26 +1,53 @@
 // npm run bench [-- --smoke]: every figure of the benchmark, side by side in one run, on 127.0.0.1
-// only: per-call CPU and requests/s of a create, bundle size, a consumer's type-check cost, and
-// codegen time. Prints tables; writes results.json and chart.svg to docs/bench/ (with --smoke, few
-// iterations, written to a temporary folder: CI's check that the bench still runs).
+// only: per-call CPU and requests/s of a create, CPU per retrieve, CPU per walk over a long list,
+// how soon a wait notices a connection (simulated clock), bundle size and a consumer's type-check
+// cost (a create alone, and the whole journey of a connection), and codegen time next to the bare
+// openapi-typescript CLI. Prints tables; writes results.json and chart.svg to docs/bench/.
+//
+// --smoke: few iterations, written to a temporary folder: CI's check that the bench still runs. It
+// runs the sections side by side (their figures mean nothing then) to stay well under a minute.
 import { execFile, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { bundleForBrowser, CONSUMER_COMPILER_OPTIONS } from "../lib/consumer.js";
 import { renderChart } from "./chart.js";
-import { CONSUMERS, VALIDATOR_CONSUMER } from "./consumers.js";
+import { CONSUMERS, JOURNEYS, VALIDATOR_CONSUMER } from "./consumers.js";
 import { CONTENDERS } from "./contenders.js";
+import { PAGE_SIZE, PAGES } from "./fixtures.js";
 import { stats, table, type Stats } from "./stats.js";
+import { CASES, POLICIES, simulateWaiting, type WaitFigure } from "./waiting.js";
 
 const { values } = parseArgs({ options: { smoke: { type: "boolean", default: false } } });
 const root = resolve(".");
 const run = promisify(execFile);
 const SETTINGS = values.smoke
-  ? { rounds: 1, sequential: 200, warmup: 50, concurrency: 32, concurrent: 200, repeats: 1 }
-  : { rounds: 5, sequential: 5000, warmup: 1000, concurrency: 32, concurrent: 5000, repeats: 5 };
+  ? {
+      rounds: 1,
+      sequential: 200,
+      warmup: 50,
+      concurrency: 32,
+      concurrent: 200,
+      walks: 2,
+      walkWarmup: 1,
+      waitTrials: 500,
+      repeats: 1,
+    }
+  : {
+      rounds: 5,
+      sequential: 5000,
+      warmup: 1000,
+      concurrency: 32,
+      concurrent: 5000,
+      walks: 40,
+      walkWarmup: 10,
+      waitTrials: 10_000,
+      repeats: 5,
+    };
 const FLOOR = "raw fetch";
+const OURS = "composio-connected-accounts";
 const names = Object.keys(CONTENDERS);
 const outDir = values.smoke ? mkdtempSync(join(tmpdir(), "composio-bench-")) : join(root, "docs", "bench");
 const work = join(root, ".bench");
@@ -28,139 +55,245 @@ rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 mkdirSync(outDir, { recursive: true });
 
+const started = performance.now();
+// The machine is shared: its load average (1, 5 and 15 minutes) says how far to trust the figures.
+type Load = Record<"1 min" | "5 min" | "15 min", number>;
+const load = (): Load => {
+  const [one, five, fifteen] = loadavg().map((l) => Number(l.toFixed(2)));
+  return { "1 min": one!, "5 min": five!, "15 min": fifteen! };
+};
+const loadText = (l: Load) => Object.values(l).join(" ");
+const machine = { cpus: cpus().length, loadAtStart: load(), loadAtEnd: undefined as Load | undefined };
 console.log(
-  `bench: node ${process.version}, ${values.smoke ? "smoke run" : "full run"}: ${JSON.stringify(SETTINGS)}`,
+  `bench: node ${process.version}, ${machine.cpus} CPUs, load ${loadText(machine.loadAtStart)}; ${values.smoke ? "smoke run" : "full run"}: ${JSON.stringify(SETTINGS)}`,
 );
 await run("npm", ["run", "-s", "build"]);
 
 // 1. Per-call cost: a loopback server in its own process; each contender in a fresh process per
-// round, the order reversed every other round.
-const server = spawn(process.execPath, ["--import", "tsx", "scripts/bench/server.ts"], {
-  stdio: ["ignore", "pipe", "inherit"],
-});
-const url = await new Promise<string>((done) =>
-  server.stdout.once("data", (chunk: Buffer) => done(chunk.toString().trim())),
-);
-const cpu: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
-const rps: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
-try {
-  for (let round = 0; round < SETTINGS.rounds; round++) {
-    for (const name of round % 2 ? [...names].reverse() : names) {
-      const args = [
-        name,
-        url,
-        SETTINGS.sequential,
-        SETTINGS.warmup,
-        SETTINGS.concurrency,
-        SETTINGS.concurrent,
-      ].map(String);
-      const { stdout } = await run(process.execPath, [
-        "--import",
-        "tsx",
-        "scripts/bench/contender.ts",
-        ...args,
-      ]);
-      const result = JSON.parse(stdout.trim().split("\n").pop()!) as {
-        cpuPerCallUs: number;
-        requestsPerSecond: number;
-      };
-      cpu[name]!.push(result.cpuPerCallUs);
-      rps[name]!.push(result.requestsPerSecond);
-    }
-  }
-} finally {
-  server.kill();
+// round (create, then retrieve, then the list walk), the order reversed every other round.
+interface PerCallRun {
+  cpuPerCallUs: number;
+  requestsPerSecond: number;
+  retrieveCpuPerCallUs: number;
+  listCpuPerWalkUs: number;
 }
-
-// 2. Bundle size: esbuild --bundle --minify --platform=browser of each consumer.
-const bundle: Record<string, { minified: number; gzipped: number }> = {};
-for (const [name, source] of [
-  ...Object.entries(CONSUMERS),
-  ["composio-connected-accounts/validate", VALIDATOR_CONSUMER] as const,
-]) {
-  const entry = join(work, `${slug(name)}.ts`);
-  writeFileSync(entry, source);
-  const code = await bundleForBrowser(entry, root);
-  bundle[name] = { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength };
-}
-
-// 3. Type-check cost of the consumer: tsc --noEmit --extendedDiagnostics, skipLibCheck false.
-const typecheck: Record<string, { checkMs: Stats; instantiations: number; memoryKb: number }> = {};
-for (const name of Object.keys(CONSUMERS)) {
-  const config = join(work, `tsconfig.${slug(name)}.json`);
-  writeFileSync(
-    config,
-    JSON.stringify({
-      compilerOptions: { ...CONSUMER_COMPILER_OPTIONS, noEmit: true, skipLibCheck: false },
-      files: [`${slug(name)}.ts`],
-    }),
+const perCallRuns: Record<string, PerCallRun[]> = Object.fromEntries(names.map((n) => [n, []]));
+async function measurePerCall(): Promise<void> {
+  const server = spawn(process.execPath, ["--import", "tsx", "scripts/bench/server.ts"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((done) =>
+    server.stdout.once("data", (chunk: Buffer) => done(chunk.toString().trim())),
   );
-  const runs: { checkMs: number; instantiations: number; memoryKb: number }[] = [];
-  for (let i = 0; i < SETTINGS.repeats; i++) {
-    const { stdout } = await run(process.execPath, [
-      join(root, "node_modules/typescript/bin/tsc"),
-      "-p",
-      config,
-      "--extendedDiagnostics",
-    ]);
-    const field = (label: string) => Number(new RegExp(`^${label}:\\s+([\\d.]+)`, "m").exec(stdout)?.[1]);
-    runs.push({
-      checkMs: field("Check time") * 1000,
-      instantiations: field("Instantiations"),
-      memoryKb: field("Memory used"),
-    });
+  try {
+    for (let round = 0; round < SETTINGS.rounds; round++) {
+      for (const name of round % 2 ? [...names].reverse() : names) {
+        const args = [
+          name,
+          url,
+          SETTINGS.sequential,
+          SETTINGS.warmup,
+          SETTINGS.concurrency,
+          SETTINGS.concurrent,
+          SETTINGS.walks,
+          SETTINGS.walkWarmup,
+        ].map(String);
+        const { stdout } = await run(
+          process.execPath,
+          ["--import", "tsx", "scripts/bench/contender.ts", ...args],
+          { maxBuffer: 16 * 1024 * 1024 },
+        );
+        perCallRuns[name]!.push(JSON.parse(stdout.trim().split("\n").pop()!) as PerCallRun);
+      }
+    }
+  } finally {
+    server.kill();
   }
-  typecheck[name] = {
-    checkMs: stats(runs.map((r) => r.checkMs)),
-    instantiations: runs[0]!.instantiations,
-    memoryKb: Math.max(...runs.map((r) => r.memoryKb)),
-  };
 }
 
-// 4. Codegen: npm run generate (into a scratch folder) per stage and in total, and npm run check.
-const stages: Record<string, number[]> = {};
-const checkMs: number[] = [];
-const scratch = mkdtempSync(join(tmpdir(), "composio-bench-generate-"));
-for (let i = 0; i < SETTINGS.repeats; i++) {
-  let start = performance.now();
-  const { stdout } = await run("npm", ["run", "-s", "generate", "--", "--out", scratch]);
-  const wall = performance.now() - start;
-  for (const [, stage, ms] of stdout.matchAll(/^ {2}(\S.*?)\s+(\d+) ms$/gm))
-    (stages[stage!] ??= []).push(Number(ms));
-  (stages["wall (npm run generate)"] ??= []).push(wall);
-  start = performance.now();
-  await run("npm", ["run", "-s", "check"]);
-  checkMs.push(performance.now() - start);
+// 2. Bundle size: esbuild --bundle --minify --platform=browser of each consumer: one that creates
+// (CONSUMERS), our validator alone, and one that links, waits and lists (JOURNEYS, first part).
+type Size = { minified: number; gzipped: number };
+const bundle: Record<string, Size> = {};
+const bundleJourney: Record<string, Size> = {};
+async function measureBundles(): Promise<void> {
+  const size = async (file: string, source: string): Promise<Size> => {
+    const entry = join(work, file);
+    writeFileSync(entry, source);
+    const code = await bundleForBrowser(entry, root);
+    return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength };
+  };
+  for (const [name, source] of [
+    ...Object.entries(CONSUMERS),
+    ["composio-connected-accounts/validate", VALIDATOR_CONSUMER] as const,
+  ])
+    bundle[name] = await size(`bundle-${slug(name)}.ts`, source);
+  for (const [name, journey] of Object.entries(JOURNEYS))
+    bundleJourney[name] = await size(`bundle-link-wait-list-${slug(name)}.ts`, journey(false));
 }
-rmSync(scratch, { recursive: true, force: true });
+
+// 3. Type-check cost: tsc --noEmit --extendedDiagnostics, skipLibCheck false, of the consumer that
+// creates and of the one that goes through the whole journey.
+type TypeCheck = { checkMs: Stats; instantiations: number; memoryKb: number };
+const typecheck: Record<string, TypeCheck> = {};
+const typecheckJourney: Record<string, TypeCheck> = {};
+async function measureTypeChecks(): Promise<void> {
+  const check = async (file: string, source: string): Promise<TypeCheck> => {
+    writeFileSync(join(work, file), source);
+    const config = join(work, `tsconfig.${file}.json`);
+    writeFileSync(
+      config,
+      JSON.stringify({
+        compilerOptions: { ...CONSUMER_COMPILER_OPTIONS, noEmit: true, skipLibCheck: false },
+        files: [file],
+      }),
+    );
+    const runs: { checkMs: number; instantiations: number; memoryKb: number }[] = [];
+    for (let i = 0; i < SETTINGS.repeats; i++) {
+      // A type error would make the figure meaningless: tsc exits non-zero and the bench stops.
+      const { stdout } = await run(process.execPath, [
+        join(root, "node_modules/typescript/bin/tsc"),
+        "-p",
+        config,
+        "--extendedDiagnostics",
+      ]);
+      const field = (label: string) => Number(new RegExp(`^${label}:\\s+([\\d.]+)`, "m").exec(stdout)?.[1]);
+      runs.push({
+        checkMs: field("Check time") * 1000,
+        instantiations: field("Instantiations"),
+        memoryKb: field("Memory used"),
+      });
+    }
+    return {
+      checkMs: stats(runs.map((r) => r.checkMs)),
+      instantiations: runs[0]!.instantiations,
+      memoryKb: Math.max(...runs.map((r) => r.memoryKb)),
+    };
+  };
+  for (const [name, source] of Object.entries(CONSUMERS))
+    typecheck[name] = await check(`${slug(name)}.ts`, source);
+  for (const [name, journey] of Object.entries(JOURNEYS))
+    typecheckJourney[name] = await check(`journey-${slug(name)}.ts`, journey(true));
+}
+
+// 4. Codegen: npm run generate (into a scratch folder) per stage and in total, the bare
+// openapi-typescript CLI on the same spec (its order alternated with generate's), and npm run check.
+// The CLI gets a config of its own: with the repository's redocly.yaml (which has `apis:`) it would
+// ignore the spec it is given.
+const stages: Record<string, number[]> = {};
+const cliMs: number[] = [];
+const checkMs: number[] = [];
+async function measureCodegen(): Promise<void> {
+  const scratch = mkdtempSync(join(tmpdir(), "composio-bench-generate-"));
+  writeFileSync(join(scratch, "redocly.yaml"), "extends:\n  - minimal\n");
+  const generate = async () => {
+    const start = performance.now();
+    const { stdout } = await run("npm", ["run", "-s", "generate", "--", "--out", join(scratch, "generated")]);
+    const wall = performance.now() - start;
+    for (const [, stage, ms] of stdout.matchAll(/^ {2}(\S.*?)\s+(\d+) ms$/gm))
+      (stages[stage!] ??= []).push(Number(ms));
+    (stages["wall (npm run generate)"] ??= []).push(wall);
+  };
+  const cli = async () => {
+    const start = performance.now();
+    await run("npx", [
+      "openapi-typescript",
+      join(root, "spec/openapi.yaml"),
+      "-o",
+      join(scratch, "schema.ts"),
+      "--redocly",
+      join(scratch, "redocly.yaml"),
+    ]);
+    cliMs.push(performance.now() - start);
+  };
+  const check = async () => {
+    const start = performance.now();
+    await run("npm", ["run", "-s", "check"]);
+    checkMs.push(performance.now() - start);
+  };
+  try {
+    for (let i = 0; i < SETTINGS.repeats; i++) {
+      const steps = [...(i % 2 ? [cli, generate] : [generate, cli]), check];
+      if (values.smoke) await Promise.all(steps.map((step) => step()));
+      else for (const step of steps) await step();
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+// 5. Waiting: a simulated clock, no I/O (waiting.ts).
+const waiting = simulateWaiting(SETTINGS.waitTrials);
+
+const sectionMs: Record<string, number> = {};
+const timed = async (section: () => Promise<void>) => {
+  const start = performance.now();
+  await section();
+  sectionMs[section.name.replace(/^measure/, "")] = performance.now() - start;
+};
+const sections = [measurePerCall, measureBundles, measureTypeChecks, measureCodegen];
+if (values.smoke) await Promise.all(sections.map(timed));
+else for (const section of sections) await timed(section);
+machine.loadAtEnd = load();
+const wallMs = performance.now() - started;
 
 // Results
-const floorCpu = stats(cpu[FLOOR]!).median;
-const floorRps = stats(rps[FLOOR]!).median;
+const ratioTo = <K extends string>(figures: Record<string, Record<K, number>>, key: K) =>
+  Object.fromEntries(Object.entries(figures).map(([n, f]) => [n, f[key] / figures[FLOOR]![key]]));
+const median = (name: string, key: keyof PerCallRun) => stats(perCallRuns[name]!.map((r) => r[key]));
+const floor = (key: keyof PerCallRun) => median(FLOOR, key).median;
+const generateWall = stats(stages["wall (npm run generate)"]!);
+const cliWall = stats(cliMs);
 const results = {
   node: process.version,
+  machine,
+  wallMs,
+  sectionMs,
   settings: SETTINGS,
   perCall: Object.fromEntries(
     names.map((n) => {
-      const c = stats(cpu[n]!);
-      const r = stats(rps[n]!);
+      const c = median(n, "cpuPerCallUs");
+      const r = median(n, "requestsPerSecond");
       return [
         n,
         {
           cpuPerCallUs: c,
-          cpuRatio: c.median / floorCpu,
+          cpuRatio: c.median / floor("cpuPerCallUs"),
           requestsPerSecond: r,
-          rpsRatio: r.median / floorRps,
+          rpsRatio: r.median / floor("requestsPerSecond"),
         },
       ];
     }),
   ),
-  bundle: Object.fromEntries(
-    Object.entries(bundle).map(([n, b]) => [n, { ...b, gzippedRatio: b.gzipped / bundle[FLOOR]!.gzipped }]),
+  retrieve: Object.fromEntries(
+    names.map((n) => {
+      const c = median(n, "retrieveCpuPerCallUs");
+      return [n, { cpuPerCallUs: c, cpuRatio: c.median / floor("retrieveCpuPerCallUs") }];
+    }),
   ),
+  listAll: {
+    pages: PAGES,
+    pageSize: PAGE_SIZE,
+    contenders: Object.fromEntries(
+      names.map((n) => {
+        const c = median(n, "listCpuPerWalkUs");
+        return [n, { cpuPerWalkUs: c, cpuRatio: c.median / floor("listCpuPerWalkUs") }];
+      }),
+    ),
+  },
+  waiting: {
+    trials: SETTINGS.waitTrials,
+    policies: Object.fromEntries(Object.entries(POLICIES).map(([n, p]) => [n, p.describe])),
+    cases: waiting,
+  },
+  bundle: withRatios(bundle),
+  bundleJourney: withRatios(bundleJourney),
   typecheck,
+  typecheckJourney,
   codegen: {
     stages: Object.fromEntries(Object.entries(stages).map(([s, v]) => [s, stats(v)])),
+    openapiTypescriptCliMs: cliWall,
+    generateToCliRatio: generateWall.median / cliWall.median,
     checkMs: stats(checkMs),
   },
 };
@@ -170,8 +303,10 @@ rmSync(work, { recursive: true, force: true });
 
 const f = (n: number, digits = 0) => n.toFixed(digits);
 const mmm = (s: Stats, digits = 0) => `${f(s.median, digits)} (${f(s.min, digits)}–${f(s.max, digits)})`;
+const ours = (target: number, ratio: number) => `${ratio <= target ? "✓" : "✗"} target ≤ ${f(target, 2)}×`;
+const rounds = `median, min–max over ${SETTINGS.rounds} rounds, each contender in a fresh process`;
 console.log(
-  `\nPer create call (median, min–max over ${SETTINGS.rounds} rounds; ${SETTINGS.sequential} sequential calls, then ${SETTINGS.concurrent} at concurrency ${SETTINGS.concurrency})\n` +
+  `\nPer create call (${rounds}; ${SETTINGS.sequential} sequential calls, then ${SETTINGS.concurrent} at concurrency ${SETTINGS.concurrency})\n` +
     table(
       ["contender", "CPU µs/call", "× raw fetch", "req/s", "× raw fetch"],
       names.map((n) => {
@@ -181,44 +316,110 @@ console.log(
     ),
 );
 console.log(
-  `\nBundle (esbuild --bundle --minify --platform=browser; a consumer that builds a client and calls create)\n` +
+  `\nPer retrieve call (${rounds}; ${SETTINGS.sequential} sequential calls after ${SETTINGS.warmup} warm-up)\n` +
     table(
-      ["contender", "minified B", "min+gz B", "× raw fetch"],
-      Object.entries(results.bundle).map(([n, b]) => [
-        n,
-        String(b.minified),
-        String(b.gzipped),
-        f(b.gzippedRatio, 1),
-      ]),
-    ),
+      ["contender", "CPU µs/call", "× raw fetch"],
+      names.map((n) => {
+        const r = results.retrieve[n]!;
+        return [n, mmm(r.cpuPerCallUs, 1), f(r.cpuRatio, 2)];
+      }),
+    ) +
+    `\n${OURS}: ${ours(1.1, results.retrieve[OURS]!.cpuRatio)}`,
 );
 console.log(
-  `\nConsumer type-check (tsc --noEmit --extendedDiagnostics, skipLibCheck false; ${SETTINGS.repeats} runs)\n` +
+  `\nEvery account of the list, ${PAGES} pages × ${PAGE_SIZE} (${rounds}; ${SETTINGS.walks} walks after ${SETTINGS.walkWarmup} warm-up)\n` +
     table(
-      ["contender", "check ms", "instantiations", "memory KB"],
-      Object.entries(typecheck).map(([n, t]) => [
-        n,
-        mmm(t.checkMs),
-        String(t.instantiations),
-        String(t.memoryKb),
-      ]),
-    ),
+      ["contender", "how", "CPU ms/walk", "µs/page", "× raw fetch"],
+      names.map((n) => {
+        const r = results.listAll.contenders[n]!;
+        const how = n === OURS ? "for await over list()" : "cursor loop by hand";
+        return [
+          n,
+          how,
+          mmm(scale(r.cpuPerWalkUs, 1 / 1000), 1),
+          f(r.cpuPerWalkUs.median / PAGES),
+          f(r.cpuRatio, 2),
+        ];
+      }),
+    ) +
+    `\n${OURS}: ${ours(1.1, results.listAll.contenders[OURS]!.cpuRatio)}`,
 );
 console.log(
-  `\nCodegen (${SETTINGS.repeats} runs)\n` +
+  `\nWaiting for a connection (simulated clock, polls take no time; ${SETTINGS.waitTrials} trials, the change ±0.5 s):` +
+    ` how long after the change it is noticed, median (min–max), and the polls sent\n` +
+    table(
+      ["connection", ...Object.keys(POLICIES)],
+      Object.keys(CASES).map((label) => [
+        label,
+        ...Object.keys(POLICIES).map((policy) => describeWait(waiting[label]![policy]!)),
+      ]),
+    ) +
+    "\n" +
+    Object.entries(POLICIES)
+      .map(([n, p]) => `  ${n}: ${p.describe}`)
+      .join("\n"),
+);
+const sizeRows = (sizes: ReturnType<typeof withRatios>) =>
+  Object.entries(sizes).map(([n, b]) => [n, String(b.minified), String(b.gzipped), f(b.gzippedRatio, 1)]);
+console.log(
+  `\nBundle (esbuild --bundle --minify --platform=browser): an app that creates\n` +
+    table(["contender", "minified B", "min+gz B", "× raw fetch"], sizeRows(results.bundle)),
+);
+console.log(
+  `\nBundle: an app that links, waits and lists (a hand-written wait and cursor loop where the client has none)\n` +
+    table(["contender", "minified B", "min+gz B", "× raw fetch"], sizeRows(results.bundleJourney)) +
+    `\n${OURS}: ${results.bundleJourney[OURS]!.gzipped < 7000 ? "✓" : "✗"} target < 7,000 B min+gz`,
+);
+const typeRows = (checks: Record<string, TypeCheck>) =>
+  Object.entries(checks).map(([n, t]) => [n, mmm(t.checkMs), String(t.instantiations), String(t.memoryKb)]);
+console.log(
+  `\nConsumer type-check (tsc --noEmit --extendedDiagnostics, skipLibCheck false; ${SETTINGS.repeats} runs): an app that creates\n` +
+    table(["contender", "check ms", "instantiations", "memory KB"], typeRows(typecheck)),
+);
+console.log(
+  `\nConsumer type-check: the whole journey (link, wait, list every page, updateStatus, revoke, delete)\n` +
+    table(["contender", "check ms", "instantiations", "memory KB"], typeRows(typecheckJourney)),
+);
+console.log(
+  `\nCodegen (${SETTINGS.repeats} runs; generate and the bare CLI alternate)\n` +
     table(
       ["stage", "ms"],
       [
         ...Object.entries(results.codegen.stages).map(([s, v]) => [s, mmm(v)]),
+        ["bare openapi-typescript CLI (npx, wall)", mmm(cliWall)],
+        ["npm run generate ÷ bare CLI (medians)", `${f(results.codegen.generateToCliRatio, 2)}×`],
         ["npm run check (wall)", mmm(results.codegen.checkMs)],
       ],
     ),
 );
-console.log(`\nbench: wrote ${join(outDir, "results.json")} and chart.svg`);
+const timings = Object.entries(sectionMs).map(([s, ms]) => `${s} ${f(ms / 1000, 1)} s`);
+const loads = `load ${loadText(machine.loadAtStart)} at start, ${loadText(machine.loadAtEnd)} at end`;
+console.log(
+  `\nbench: ${f(wallMs / 1000, 1)} s wall (${timings.join(", ")}${values.smoke ? ", side by side" : ""}); ${loads} (${machine.cpus} CPUs)` +
+    `\nbench: wrote ${join(outDir, "results.json")} and chart.svg`,
+);
 
 function slug(name: string): string {
   return name
     .replace(/[^a-z0-9]+/gi, "-")
     .replace(/^-|-$/g, "")
     .toLowerCase();
+}
+
+function withRatios(sizes: Record<string, Size>): Record<string, Size & { gzippedRatio: number }> {
+  const ratios = ratioTo(sizes, "gzipped");
+  return Object.fromEntries(Object.entries(sizes).map(([n, b]) => [n, { ...b, gzippedRatio: ratios[n]! }]));
+}
+
+function scale(s: Stats, by: number): Stats {
+  return { min: s.min * by, median: s.median * by, max: s.max * by };
+}
+
+function describeWait(figure: WaitFigure): string {
+  const seconds = (ms: number) => `${f(ms / 1000, ms < 10_000 ? 1 : 0)} s`;
+  const polls = figure.polls.min === figure.polls.max ? f(figure.polls.median) : mmm(figure.polls);
+  if (!figure.delayMs) return `gave up at ${seconds(figure.endedAtMs.median)} · ${polls} polls`;
+  const { min, median: mid, max } = figure.delayMs;
+  const missed = figure.outcomes.timeout ? `, ${figure.outcomes.timeout} gave up` : "";
+  return `${seconds(mid)} (${seconds(min)}–${seconds(max)})${missed} · ${polls} polls`;
 }

@@ -1,31 +1,41 @@
-// The bench's loopback server, in a process of its own: answers every request with a 201 and a
-// realistic create body (an OAuth 2 INITIATED connection), keep-alive. Prints its URL.
+// The bench's loopback server, in a process of its own, keep-alive; prints its URL. Under /api/v3/
+// (ours, openapi-fetch, raw fetch) and /api/v3.1/ (@composio/client v2) alike:
+//   POST …/connected_accounts         201, the create body (an OAuth 2 INITIATED connection)
+//   GET  …/connected_accounts/{id}    200, an account (OAuth 2 ACTIVE, tokens in its state)
+//   GET  …/connected_accounts?cursor  200, a page of the list (fixtures.ts: PAGES × PAGE_SIZE)
+// Every body is serialized once, at start.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { CREATED, cursorOf, listPage, PAGES, RETRIEVED } from "./fixtures.js";
 
-const body = JSON.stringify({
-  id: "ca_4f9d2b7c1e0a",
-  connectionData: {
-    authScheme: "OAUTH2",
-    val: {
-      status: "INITIATED",
-      redirectUrl: "https://backend.composio.dev/api/v3/s/abc123",
-      callback_url: "https://app.example.com/oauth/done",
-      code_verifier: "0123456789abcdef0123456789abcdef",
-    },
-  },
-  status: "INITIATED",
-  redirect_url: "https://backend.composio.dev/api/v3/s/abc123",
-  redirect_uri: "https://backend.composio.dev/api/v3/s/abc123",
-  deprecated: {
-    uuid: "550e8400-e29b-41d4-a716-446655440000",
-    authConfigUuid: "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
-  },
-});
+const created = JSON.stringify(CREATED);
+const retrieved = JSON.stringify(RETRIEVED);
+const pages = new Map<string, string>();
+for (let page = 1; page <= PAGES; page++)
+  pages.set(page === 1 ? "" : cursorOf(page), JSON.stringify(listPage(page)));
+
+const PREFIX = /^\/api\/v3(?:\.1)?\/connected_accounts(?:\/([^/?]+))?(?:\?(.*))?$/;
+
+function answer(method: string, url: string): [number, string] {
+  const match = PREFIX.exec(url);
+  if (!match) return [404, JSON.stringify({ error: { message: `no route ${method} ${url}` } })];
+  const [, id, query] = match;
+  if (method === "POST" && id === undefined) return [201, created];
+  if (method === "GET" && id !== undefined) return [200, retrieved];
+  if (method === "GET") {
+    const cursor = new URLSearchParams(query).get("cursor") ?? "";
+    const page = pages.get(cursor);
+    if (page !== undefined) return [200, page];
+    return [400, JSON.stringify({ error: { message: `unknown cursor ${cursor}` } })];
+  }
+  return [405, JSON.stringify({ error: { message: `no route ${method} ${url}` } })];
+}
+
 const server = createServer((req, res) => {
   req.resume();
   req.on("end", () => {
-    res.writeHead(201, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+    const [status, body] = answer(req.method ?? "GET", req.url ?? "/");
+    res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
     res.end(body);
   });
 });
