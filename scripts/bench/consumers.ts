@@ -38,6 +38,33 @@ export const CONSUMERS: Record<string, string> = {
     }`,
 };
 
+/**
+ * Bundled only: the same apps written with our standalone functions (createComposioTransport and
+ * one function per operation), which bundle only the operations they call.
+ */
+export const FUNCTION_CONSUMERS = {
+  create: `
+    import { createComposioTransport, createConnectedAccount } from "composio-connected-accounts";
+    export async function main(apiKey: string) {
+      const composio = createComposioTransport({ apiKey });
+      const account = await createConnectedAccount(composio, {
+        auth_config: { id: "ac_1" }, connection: { state: { authScheme: "API_KEY", val: { status: "ACTIVE", api_key: "k" } } },
+      });
+      return account.id;
+    }`,
+  linkWaitList: `
+    import { createComposioTransport, createConnectedAccountLink, listConnectedAccounts, waitForConnection } from "composio-connected-accounts";
+    export async function main(apiKey: string, send: (url: string) => void) {
+      const composio = createComposioTransport({ apiKey });
+      const link = await createConnectedAccountLink(composio, { auth_config_id: "ac_1", user_id: "user_42" });
+      send(link.redirect_url);
+      const account = await waitForConnection(composio, link.connected_account_id);
+      const ids: string[] = [];
+      for await (const item of listConnectedAccounts(composio, { user_ids: ["user_42"] })) ids.push(item.id);
+      return { account: account.id, ids };
+    }`,
+};
+
 /** Bundled on its own: our validator subpath, to show what opting in costs. */
 export const VALIDATOR_CONSUMER = `
   import { findIssues } from "composio-connected-accounts/validate";

@@ -14,7 +14,7 @@ import { parseArgs, promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { bundleForBrowser, CONSUMER_COMPILER_OPTIONS } from "../lib/consumer.js";
 import { renderChart } from "./chart.js";
-import { CONSUMERS, JOURNEYS, VALIDATOR_CONSUMER } from "./consumers.js";
+import { CONSUMERS, FUNCTION_CONSUMERS, JOURNEYS, VALIDATOR_CONSUMER } from "./consumers.js";
 import { CONTENDERS } from "./contenders.js";
 import { PAGE_SIZE, PAGES } from "./fixtures.js";
 import { stats, table, type Stats } from "./stats.js";
@@ -114,6 +114,7 @@ async function measurePerCall(): Promise<void> {
 // 2. Bundle size: esbuild --bundle --minify --platform=browser of each consumer: one that creates
 // (CONSUMERS), our validator alone, and one that links, waits and lists (JOURNEYS, first part).
 type Size = { minified: number; gzipped: number };
+const FUNCTIONS = "composio-connected-accounts (functions)";
 const bundle: Record<string, Size> = {};
 const bundleJourney: Record<string, Size> = {};
 async function measureBundles(): Promise<void> {
@@ -125,11 +126,16 @@ async function measureBundles(): Promise<void> {
   };
   for (const [name, source] of [
     ...Object.entries(CONSUMERS),
+    [FUNCTIONS, FUNCTION_CONSUMERS.create] as const,
     ["composio-connected-accounts/validate", VALIDATOR_CONSUMER] as const,
   ])
     bundle[name] = await size(`bundle-${slug(name)}.ts`, source);
   for (const [name, journey] of Object.entries(JOURNEYS))
     bundleJourney[name] = await size(`bundle-link-wait-list-${slug(name)}.ts`, journey(false));
+  bundleJourney[FUNCTIONS] = await size(
+    "bundle-link-wait-list-functions.ts",
+    FUNCTION_CONSUMERS.linkWaitList,
+  );
 }
 
 // 3. Type-check cost: tsc --noEmit --extendedDiagnostics, skipLibCheck false, of the consumer that
@@ -363,7 +369,8 @@ const sizeRows = (sizes: ReturnType<typeof withRatios>) =>
   Object.entries(sizes).map(([n, b]) => [n, String(b.minified), String(b.gzipped), f(b.gzippedRatio, 1)]);
 console.log(
   `\nBundle (esbuild --bundle --minify --platform=browser): an app that creates\n` +
-    table(["contender", "minified B", "min+gz B", "× raw fetch"], sizeRows(results.bundle)),
+    table(["contender", "minified B", "min+gz B", "× raw fetch"], sizeRows(results.bundle)) +
+    `\n${FUNCTIONS}: ${results.bundle[FUNCTIONS]!.gzipped} B; before the other operations existed, 5,496 B (the client, create only)`,
 );
 console.log(
   `\nBundle: an app that links, waits and lists (a hand-written wait and cursor loop where the client has none)\n` +
