@@ -43,7 +43,6 @@ export const QUERY_JOINED: Readonly<Record<string, string>> = {
 
 /** The leading parts of the operations' paths: a `baseUrl` that ends with one would double it in every request. */
 export const PATH_PREFIXES: readonly string[] = [
-  "/api",
   "/api/v3",
   "/api/v3.1",
   "/api/v3.1/connected_accounts",

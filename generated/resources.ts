@@ -81,8 +81,8 @@ export type RevokeConnectedAccountErrorBody = components["schemas"]["ErrorEnvelo
  *
  * @param transport From `createComposioTransport`.
  * @param query The query parameters.
- * @returns The first page when awaited; every item of every page with `for await`; the pages with `.pages()`.
  * @param options Per-request options; they override the client's.
+ * @returns The first page when awaited; every item of every page with `for await`; the pages with `.pages()`.
  */
 export function listConnectedAccounts(
   transport: Transport,
@@ -186,7 +186,7 @@ export async function createConnectedAccountLink(
  * GET /api/v3/connected_accounts/{nanoid}
  *
  * @param transport From `createComposioTransport`.
- * @param nanoid The `nanoid` path parameter.
+ * @param nanoid The id of the connected account. Like `ca_4f9d2b7c1e0a`.
  * @param options Per-request options; they override the client's.
  */
 export async function retrieveConnectedAccount(
@@ -215,7 +215,7 @@ export async function retrieveConnectedAccount(
  * DELETE /api/v3/connected_accounts/{nanoid}
  *
  * @param transport From `createComposioTransport`.
- * @param nanoid The `nanoid` path parameter.
+ * @param nanoid The id of the connected account. Like `ca_4f9d2b7c1e0a`.
  * @param query The query parameters.
  * @param options Per-request options; they override the client's.
  */
@@ -253,7 +253,7 @@ export async function deleteConnectedAccount(
  * PATCH /api/v3/connected_accounts/{nanoid}
  *
  * @param transport From `createComposioTransport`.
- * @param nanoid The `nanoid` path parameter.
+ * @param nanoid The id of the connected account. Like `ca_4f9d2b7c1e0a`.
  * @param body The JSON body.
  * @param options Per-request options; they override the client's.
  */
@@ -287,7 +287,7 @@ export async function updateConnectedAccount(
  * PATCH /api/v3/connected_accounts/{nanoId}/status
  *
  * @param transport From `createComposioTransport`.
- * @param nanoId The `nanoId` path parameter.
+ * @param nanoId The id of the connected account. Like `ca_4f9d2b7c1e0a`.
  * @param body The JSON body.
  * @param options Per-request options; they override the client's.
  */
@@ -322,7 +322,7 @@ export async function updateConnectedAccountStatus(
  * POST /api/v3/connected_accounts/{nanoid}/refresh
  *
  * @param transport From `createComposioTransport`.
- * @param nanoid The `nanoid` path parameter.
+ * @param nanoid The id of the connected account. Like `ca_4f9d2b7c1e0a`.
  * @param body The JSON body.
  * @param query The query parameters.
  * @param options Per-request options; they override the client's.
@@ -362,7 +362,7 @@ export async function refreshConnectedAccount(
  * POST /api/v3.1/connected_accounts/{nanoid}/revoke
  *
  * @param transport From `createComposioTransport`.
- * @param nanoid The `nanoid` path parameter.
+ * @param nanoid The id of the connected account. Like `ca_4f9d2b7c1e0a`.
  * @param options Per-request options; they override the client's.
  */
 export async function revokeConnectedAccount(
@@ -393,8 +393,8 @@ export interface ConnectedAccountsResource {
    * GET /api/v3/connected_accounts
    *
    * @param query The query parameters.
-   * @returns The first page when awaited; every item of every page with `for await`; the pages with `.pages()`.
    * @param options Per-request options; they override the client's.
+   * @returns The first page when awaited; every item of every page with `for await`; the pages with `.pages()`.
    */
   list(
     query?: ListConnectedAccountsQuery,
@@ -449,7 +449,7 @@ export interface ConnectedAccountsResource {
    *
    * GET /api/v3/connected_accounts/{nanoid}
    *
-   * @param nanoid The `nanoid` path parameter.
+   * @param nanoid The id of the connected account. Like `ca_4f9d2b7c1e0a`.
    * @param options Per-request options; they override the client's.
    */
   retrieve(
@@ -466,7 +466,7 @@ export interface ConnectedAccountsResource {
    *
    * DELETE /api/v3/connected_accounts/{nanoid}
    *
-   * @param nanoid The `nanoid` path parameter.
+   * @param nanoid The id of the connected account. Like `ca_4f9d2b7c1e0a`.
    * @param query The query parameters.
    * @param options Per-request options; they override the client's.
    */
@@ -491,7 +491,7 @@ export interface ConnectedAccountsResource {
    *
    * PATCH /api/v3/connected_accounts/{nanoid}
    *
-   * @param nanoid The `nanoid` path parameter.
+   * @param nanoid The id of the connected account. Like `ca_4f9d2b7c1e0a`.
    * @param body The JSON body.
    * @param options Per-request options; they override the client's.
    */
@@ -513,7 +513,7 @@ export interface ConnectedAccountsResource {
    *
    * PATCH /api/v3/connected_accounts/{nanoId}/status
    *
-   * @param nanoId The `nanoId` path parameter.
+   * @param nanoId The id of the connected account. Like `ca_4f9d2b7c1e0a`.
    * @param body The JSON body.
    * @param options Per-request options; they override the client's.
    */
@@ -536,7 +536,7 @@ export interface ConnectedAccountsResource {
    *
    * POST /api/v3/connected_accounts/{nanoid}/refresh
    *
-   * @param nanoid The `nanoid` path parameter.
+   * @param nanoid The id of the connected account. Like `ca_4f9d2b7c1e0a`.
    * @param body The JSON body.
    * @param query The query parameters.
    * @param options Per-request options; they override the client's.
@@ -563,7 +563,7 @@ export interface ConnectedAccountsResource {
    *
    * POST /api/v3.1/connected_accounts/{nanoid}/revoke
    *
-   * @param nanoid The `nanoid` path parameter.
+   * @param nanoid The id of the connected account. Like `ca_4f9d2b7c1e0a`.
    * @param options Per-request options; they override the client's.
    */
   revoke(

@@ -138,7 +138,7 @@ export class PermissionDeniedError extends ComposioApiError {
     return "PermissionDeniedError";
   }
 }
-/** 404: the auth config (or another referenced object) does not exist. */
+/** 404: what the call names does not exist: the connected account (never existed, or deleted), or the auth config. */
 export class NotFoundError extends ComposioApiError {
   override get name(): string {
     return "NotFoundError";
@@ -204,7 +204,7 @@ export class ComposioConnectionError extends ComposioError {
     return "ComposioConnectionError";
   }
 }
-/** An attempt took longer than `timeoutMs`. */
+/** No answer in time: an attempt took longer than `timeoutMs`, the call longer than `totalTimeoutMs`, or a wait longer than its `timeoutMs`. */
 export class ComposioTimeoutError extends ComposioConnectionError {
   override get name(): string {
     return "ComposioTimeoutError";

@@ -1,5 +1,6 @@
 // Logging: deprecation warnings (once per process) and optional debug lines. Lines carry the
 // method, path, status, attempt and duration: never a header or a body.
+import { ComposioError } from "./errors.js";
 import type { AttemptEvent } from "./retry.js";
 
 /** Where log lines go: `console` fits, as does any logger with these methods. */
@@ -26,13 +27,29 @@ export interface Log {
   warn: ((message: string) => void) | undefined;
 }
 
-export function createLog(logger: Logger | null | undefined, level: LogLevel): Log {
+/**
+ * The log lines at `level` and above, going to `logger` (console when undefined, nowhere when
+ * null). A logger without a method the level needs is refused here, when the client is made; a
+ * logger that throws is ignored: a log line must never turn a call that succeeded (a create the
+ * server made) into an error the caller would retry.
+ */
+export function createLog(logger: Logger | null | undefined, level: LogLevel, where: string): Log {
   const sink = logger === undefined ? console : logger;
   const floor = LEVELS.indexOf(level);
-  const at = (name: "debug" | "warn") =>
-    sink && LEVELS.indexOf(name) >= floor
-      ? (message: string) => sink[name](`${PREFIX} ${message}`)
-      : undefined;
+  const at = (name: "debug" | "warn") => {
+    if (!sink || LEVELS.indexOf(name) < floor) return undefined;
+    if (typeof sink[name] !== "function")
+      throw new ComposioError(
+        `${where}: \`logger\` has no ${name}() method, which logLevel "${level}" uses.`,
+      );
+    return (message: string) => {
+      try {
+        sink[name](`${PREFIX} ${message}`);
+      } catch {
+        // see above: the call goes on
+      }
+    };
+  };
   return { debug: at("debug"), warn: at("warn") };
 }
 
@@ -45,16 +62,24 @@ export function describeAttempt(method: string, path: string, event: AttemptEven
 
 const warned = new Set<string>();
 
-/** Warns once per process and route when the server marks it deprecated (RFC 9745) or sunsetting (RFC 8594). */
-export function warnIfDeprecated(log: Log, method: string, path: string, headers: Headers): void {
+/** Warns once per process and operation when the server marks it deprecated (RFC 9745) or sunsetting (RFC 8594); the link's query is left out. */
+export function warnIfDeprecated(
+  log: Log,
+  operation: string | undefined,
+  method: string,
+  path: string,
+  headers: Headers,
+): void {
   if (!log.warn) return;
   const deprecation = headers.get("deprecation");
   const sunset = headers.get("sunset");
   if (!deprecation && !sunset) return;
-  const route = `${method} ${path}`;
-  if (warned.has(route)) return;
-  warned.add(route);
-  const link = /<([^>]+)>\s*;[^,]*rel="?(?:deprecation|sunset)"?/i.exec(headers.get("link") ?? "")?.[1];
+  // Once per operation, not per filled-in path: a retrieve of many accounts warns once.
+  const key = operation ?? `${method} ${path}`;
+  if (warned.has(key)) return;
+  warned.add(key);
+  const route = operation ? `${operation} (${method} ${path})` : `${method} ${path}`;
+  const link = /<([^>?]+)[^>]*>\s*;[^,]*rel="?(?:deprecation|sunset)"?/i.exec(headers.get("link") ?? "")?.[1];
   const parts = [deprecation && `Deprecation: ${deprecation}`, sunset && `Sunset: ${sunset}`]
     .filter(Boolean)
     .join(", ");

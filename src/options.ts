@@ -90,12 +90,6 @@ export function resolveOptions(options: ClientOptions, where: string): ResolvedO
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function")
     throw new ComposioError(`${where}: no fetch here; pass one as \`fetch\`.`);
-  const number = (name: string, value: unknown) => {
-    if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value) || value < 0)) {
-      throw new ComposioError(`${where}: \`${name}\` must be a number ≥ 0 (got ${describe(value)}).`);
-    }
-    return value as number | undefined;
-  };
   const logLevel = options.logLevel ?? "warn";
   if (!LEVELS.includes(logLevel)) {
     throw new ComposioError(
@@ -107,17 +101,57 @@ export function resolveOptions(options: ClientOptions, where: string): ResolvedO
     headers,
     fetch: fetchImpl,
     defaults: {
-      maxRetries: number("maxRetries", options.maxRetries) ?? 2,
-      timeoutMs: number("timeoutMs", options.timeoutMs) ?? 60_000,
-      totalTimeoutMs: number("totalTimeoutMs", options.totalTimeoutMs),
+      maxRetries: 2,
+      timeoutMs: 60_000,
+      ...checkLimits(where, options),
     },
-    log: createLog(options.logger, logLevel),
+    log: createLog(options.logger, logLevel, where),
     validate: options.validate,
   };
 }
 
+/**
+ * The limits given among `options` (a client's or one request's), checked: `maxRetries` a whole
+ * number ≥ 0; `timeoutMs` and `totalTimeoutMs` numbers > 0 (0 would end every call at once);
+ * `retryUnsafe` a boolean. Each message names the option and says what it got.
+ */
+export function checkLimits(
+  where: string,
+  options: { maxRetries?: unknown; timeoutMs?: unknown; totalTimeoutMs?: unknown; retryUnsafe?: unknown },
+): { maxRetries?: number; timeoutMs?: number; totalTimeoutMs?: number } {
+  const limits: { maxRetries?: number; timeoutMs?: number; totalTimeoutMs?: number } = {};
+  for (const name of ["maxRetries", "timeoutMs", "totalTimeoutMs"] as const) {
+    const value = options[name];
+    if (value === undefined) continue;
+    const retries = name === "maxRetries";
+    // An attempt's timeout is a timer: above 2^31 - 1 ms Node would fire it at once. The whole
+    // call's may be Infinity (no limit).
+    const max =
+      name === "timeoutMs" ? MAX_TIMER_MS : name === "totalTimeoutMs" ? Infinity : Number.MAX_SAFE_INTEGER;
+    if (
+      typeof value !== "number" ||
+      Number.isNaN(value) ||
+      value > max ||
+      (retries ? value < 0 || !Number.isInteger(value) : value <= 0)
+    ) {
+      throw new ComposioError(
+        `${where}: \`${name}\` must be ${retries ? "a whole number ≥ 0" : `a number of milliseconds > 0${name === "timeoutMs" ? `, at most ${MAX_TIMER_MS}` : ""}`} (got ${describe(value)}).`,
+      );
+    }
+    limits[name] = value;
+  }
+  if (options.retryUnsafe !== undefined && typeof options.retryUnsafe !== "boolean")
+    throw new ComposioError(
+      `${where}: \`retryUnsafe\` must be true or false (got ${describe(options.retryUnsafe)}).`,
+    );
+  return limits;
+}
+
+/** The longest delay a timer takes (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** A value as a message shows it: strings quoted and called strings, so `"5000"` is not taken for 5000. */
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 40))}`;
   if (value === null || typeof value === "number" || typeof value === "boolean" || value === undefined)
     return String(value);
@@ -173,6 +207,11 @@ function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, where: strin
     url = new URL(baseUrl);
   } catch {
     throw new ComposioError(`${where}: \`baseUrl\` is not a URL (got ${describe(baseUrl)}).`);
+  }
+  if (url.search || url.hash) {
+    throw new ComposioError(
+      `${where}: \`baseUrl\` may not carry a query or a fragment: every request path is added to its end.`,
+    );
   }
   if (url.username || url.password) {
     throw new ComposioError(`${where}: \`baseUrl\` may not carry a user name or password.`);

@@ -30,6 +30,8 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
   readonly #options: RequestOptions | undefined;
   readonly #spec: PaginationSpec;
   #first: Promise<Page> | undefined;
+  /** So that it is assignable where a `Promise` of the first page is expected. */
+  readonly [Symbol.toStringTag] = "PagePromise";
 
   /** @internal Made by the generated list methods. */
   constructor(

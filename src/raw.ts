@@ -11,7 +11,7 @@ import { createClient } from "./openapi-fetch.js";
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from "./options.js";
 import { redactorFor } from "./redact.js";
 import { withRetries } from "./retry.js";
-import { queryString, type RequestValidator } from "./runtime.js";
+import { pathParam, queryString, type RequestValidator } from "./runtime.js";
 
 export type { components, operations, paths } from "../generated/schema.js";
 export type { ClientOptions, ClientSettings } from "./options.js";
@@ -42,7 +42,12 @@ export function createRawClient(options: ClientOptions): RawClient {
     headers: resolved.headers,
     fetch: retryingFetch(resolved, routes),
     // Arrays as the spec's style and explode say (`statuses=ACTIVE,FAILED`), as the main client sends them.
-    querySerializer: (query) => queryString(query, QUERY_JOINED).slice(1),
+    querySerializer: (query) => queryString(query, QUERY_JOINED),
+    // Path parameters as the main client fills them: an empty id or a dot segment is refused.
+    pathSerializer: (url, params) =>
+      url.replace(/\{([^}]+)\}/g, (template, name: string) =>
+        name in params ? pathParam(params[name], name, "createRawClient") : template,
+      ),
   });
   client.use(routing(routes, resolved.validate));
   return client;
@@ -79,13 +84,13 @@ function retryingFetch(
   routes: WeakMap<Request, Route>,
 ): typeof fetch {
   return async (input, init) => {
-    const idempotent = input instanceof Request && routes.get(input)?.idempotent === true;
+    const route = input instanceof Request ? routes.get(input) : undefined;
     const request = new Request(input, init);
     const path = new URL(request.url).pathname;
     const answer = await withRetries(
       {
         ...defaults,
-        retryUnsafe: idempotent,
+        retryUnsafe: route?.idempotent === true,
         signal: request.signal,
         onAttempt: log.debug && ((event) => log.debug!(describeAttempt(request.method, path, event))),
       },
@@ -110,8 +115,10 @@ function retryingFetch(
         redactorFor(Object.fromEntries(request.headers), body),
       );
     }
-    warnIfDeprecated(log, request.method, path, answer.headers);
+    warnIfDeprecated(log, route?.operation, request.method, path, answer.headers);
     const { status, statusText, headers, bytes } = answer;
-    return new Response(NO_BODY.has(status) ? null : bytes, { status, statusText, headers });
+    const response = new Response(NO_BODY.has(status) ? null : bytes, { status, statusText, headers });
+    // A Response made here has no url of its own: give it the request's, as fetch would.
+    return Object.defineProperty(response, "url", { value: request.url });
   };
 }

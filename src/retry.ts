@@ -126,7 +126,8 @@ function retryAfterMs(headers: Headers): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
+  // An HTTP date has letters ("Wed, 21 Oct 2026 07:28:00 GMT"); Date.parse would also read "-5" as a year.
+  const date = /[a-z]/i.test(value) ? Date.parse(value) : Number.NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
@@ -167,8 +168,14 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Every message down the cause chain ("fetch failed: connect ECONNREFUSED 127.0.0.1:1"), and the code. */
 function describeCause(error: unknown): string {
+  const messages: string[] = [];
+  for (let e: any = error, depth = 0; e && depth < 5; e = e.cause ?? e.errors?.[0], depth++) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (message && !messages.includes(message)) messages.push(message);
+  }
   const code = errorCode(error);
-  const message = error instanceof Error ? error.message : String(error);
-  return code ? `${message} (${code})` : message;
+  const text = messages.join(": ");
+  return code && !text.includes(code) ? `${text} (${code})` : text;
 }

@@ -12,9 +12,12 @@ import {
 import { checkHeaders } from "./headers.js";
 import { describeAttempt, warnIfDeprecated } from "./log.js";
 import { redactorFor } from "./redact.js";
-import type { ResolvedOptions } from "./options.js";
+import { checkLimits, type ResolvedOptions } from "./options.js";
 import { withRetries, type RetrySettings } from "./retry.js";
 import type { RequestInput, RequestOptions, Transport } from "./runtime.js";
+
+/** A call without options: nothing of its own to check. */
+const NO_OPTIONS: RequestOptions = {};
 
 /** How much of an error body is read: enough for any envelope, not a 50 MB proxy page. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
@@ -30,7 +33,7 @@ export function createTransport(config: ResolvedOptions): Transport {
       method: string,
       path: string,
       input: RequestInput,
-      options: RequestOptions = {},
+      options: RequestOptions = NO_OPTIONS,
     ): Promise<T> {
       if (validate && input.body !== undefined) validate(input.operation, input.body);
       const url = baseUrl + path;
@@ -44,10 +47,11 @@ export function createTransport(config: ResolvedOptions): Transport {
             ...(fixed === jsonHeaders ? { "content-type": "application/json" } : {}),
           }
         : fixed;
+      const limits = options === NO_OPTIONS ? options : checkLimits(`${input.operation}: options`, options);
       const settings: RetrySettings = {
-        maxRetries: options.maxRetries ?? config.defaults.maxRetries,
-        timeoutMs: options.timeoutMs ?? config.defaults.timeoutMs,
-        totalTimeoutMs: options.totalTimeoutMs ?? config.defaults.totalTimeoutMs,
+        maxRetries: limits.maxRetries ?? config.defaults.maxRetries,
+        timeoutMs: limits.timeoutMs ?? config.defaults.timeoutMs,
+        totalTimeoutMs: limits.totalTimeoutMs ?? config.defaults.totalTimeoutMs,
         retryUnsafe: options.retryUnsafe ?? input.idempotent === true,
         signal: options.signal,
         onAttempt: log.debug && ((event) => log.debug!(describeAttempt(method, path, event))),
@@ -68,7 +72,7 @@ export function createTransport(config: ResolvedOptions): Transport {
       if (isRedirect(answer.status) || answer.followedTo !== undefined) {
         throw redirectError(answer, url, redactorFor(headers, input.body));
       }
-      warnIfDeprecated(log, method, path, answer.headers);
+      warnIfDeprecated(log, input.operation, method, path, answer.headers);
       if (answer.status < 200 || answer.status > 299) {
         throw errorFromResponse(
           answer.status,

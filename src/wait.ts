@@ -9,6 +9,7 @@
 // wait settles.
 import { retrieveConnectedAccount, type RetrieveConnectedAccountResponse } from "../generated/resources.js";
 import { ComposioApiError, ComposioConnectionError, ComposioError, ComposioTimeoutError } from "./errors.js";
+import { describe } from "./options.js";
 import { redactorFor } from "./redact.js";
 import { sleep } from "./retry.js";
 import type { RequestOptions, Transport } from "./runtime.js";
@@ -47,15 +48,8 @@ export interface WaitOptions {
   requestOptions?: Omit<RequestOptions, "signal">;
 }
 
-/** The fields of an account the wait reads. */
-export interface PolledAccount {
-  id?: unknown;
-  status?: unknown;
-  status_reason?: unknown;
-}
-
 /** A connection ended FAILED, EXPIRED, REVOKED or INACTIVE while it was awaited. */
-export class ConnectionFailedError<Account = unknown> extends ComposioError {
+export class ConnectionFailedError extends ComposioError {
   override get name(): string {
     return "ConnectionFailedError";
   }
@@ -64,9 +58,9 @@ export class ConnectionFailedError<Account = unknown> extends ComposioError {
   /** Why, as the server says (`"OAuth callback failed during token exchange"` …), or null. */
   declare readonly statusReason: string | null;
   /** The account as last read, with its secrets (tokens in `state`) redacted. */
-  declare readonly account: Account;
+  declare readonly account: RetrieveConnectedAccountResponse;
 
-  constructor(account: Account & PolledAccount) {
+  constructor(account: RetrieveConnectedAccountResponse) {
     const status = String(account.status);
     const reason = typeof account.status_reason === "string" ? account.status_reason : null;
     super(`Connected account ${String(account.id)} is ${status}${reason ? `: ${reason}` : ""}`);
@@ -84,9 +78,14 @@ export function pollDelay(n: number, initialMs = INITIAL_INTERVAL_MS, maxMs = MA
 
 /**
  * `connectedAccounts.waitForConnection` as a function of its own: polls `retrieveConnectedAccount`
- * until the account is ACTIVE, and resolves it. See the file's head for the schedule.
+ * until the account is ACTIVE, and resolves it. Ends with a `ConnectionFailedError` on FAILED,
+ * EXPIRED, REVOKED or INACTIVE, the `NotFoundError` on 404, a `ComposioTimeoutError` at
+ * `timeoutMs` (default 10.5 minutes), a `ComposioAbortError` when `signal` fires. Polls at once,
+ * then after 1 s, growing by half to 10 s, with jitter; a last look comes just before the deadline.
  *
  * @param transport From `createComposioTransport`.
+ * @param id The connected account's id (`ca_…`), e.g. `link`'s `connected_account_id`.
+ * @param options The deadline, a signal, the intervals, and each poll's request options.
  */
 export async function waitForConnection(
   transport: Transport,
@@ -100,11 +99,12 @@ export async function waitForConnection(
   const deadline = Date.now() + timeoutMs;
   let lastStatus: string | undefined;
   let lastError: unknown;
+  const start = Date.now();
   const timedOut = () =>
     new ComposioTimeoutError(
-      `waitForConnection: ${id} was not ACTIVE within ${timeoutMs} ms (${
-        lastStatus ? `last seen ${lastStatus}` : "never read"
-      })`,
+      `waitForConnection: ${id} was not ACTIVE within its timeoutMs of ${timeoutMs} ms (${
+        lastStatus ? `still ${lastStatus}` : "never read"
+      } at the last look, ${Date.now() - start} ms in)`,
       { cause: lastError },
     );
   for (let n = 0; ; n++) {
@@ -121,7 +121,10 @@ export async function waitForConnection(
       const account = await retrieveConnectedAccount(transport, id, {
         ...requestOptions,
         signal,
-        totalTimeoutMs: Math.min(requestOptions.totalTimeoutMs ?? Infinity, deadline - Date.now()),
+        totalTimeoutMs: Math.max(
+          1,
+          Math.min(requestOptions.totalTimeoutMs ?? Infinity, deadline - Date.now()),
+        ),
       });
       const status = String(account.status);
       if (status === "ACTIVE") return account;
@@ -149,7 +152,7 @@ function checked(name: string, value: number | undefined, min: number): number |
     (name !== "timeoutMs" && !Number.isFinite(value))
   ) {
     throw new ComposioError(
-      `waitForConnection: \`${name}\` must be a number ≥ ${min} (got ${typeof value === "string" ? `the string ${JSON.stringify(value)}` : String(value)}).`,
+      `waitForConnection: \`${name}\` must be a number ≥ ${min} (got ${describe(value)}).`,
     );
   }
   return value;

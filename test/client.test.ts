@@ -63,7 +63,7 @@ describe("createComposioClient options", () => {
       "createComposioClient: headers: may not set X-User-Api-Key; pass the key as `apiKey` or `userApiKey`.",
     );
     expect(() => createComposioClient({ apiKey: API_KEY, maxRetries: -1 })).toThrow(
-      /`maxRetries` must be a number ≥ 0/,
+      /`maxRetries` must be a whole number ≥ 0/,
     );
   });
 

@@ -11,7 +11,7 @@ beforeAll(async () => {
     json(res, 201, createdBody(), {
       deprecation: "@1767225600",
       sunset: "Wed, 01 Jul 2026 00:00:00 GMT",
-      link: '<https://docs.composio.dev/migrate>; rel="deprecation"',
+      link: '<https://docs.composio.dev/migrate?ticket=tk_PLANTED_link_1>; rel="deprecation"',
     }),
   );
 });
@@ -45,7 +45,7 @@ describe.sequential("deprecation warnings", () => {
     await client({ logger: first.logger }).connectedAccounts.create(body);
     await client({ logger: first.logger }).connectedAccounts.create(body);
     expect(first.lines.warn).toEqual([
-      "composio-connected-accounts: POST /api/v3/connected_accounts is deprecated by the server " +
+      "composio-connected-accounts: createConnectedAccount (POST /api/v3/connected_accounts) is deprecated by the server " +
         "(Deprecation: @1767225600, Sunset: Wed, 01 Jul 2026 00:00:00 GMT). See https://docs.composio.dev/migrate",
     ]);
     const second = collecting();
@@ -75,5 +75,54 @@ describe("debug lines", () => {
     const { lines, logger } = collecting();
     await client({ logger }).connectedAccounts.create(body);
     expect(lines.debug).toEqual([]);
+  });
+});
+
+describe("a deprecated route read for many accounts", () => {
+  it("warns once per operation, not once per id", async () => {
+    const deprecated = await startServer((req, res) =>
+      json(res, 200, { id: req.url.split("/").pop(), status: "ACTIVE" }, { deprecation: "@1767225600" }),
+    );
+    try {
+      const { lines, logger } = collecting();
+      const accounts = createComposioClient({
+        apiKey: "ak_test",
+        baseUrl: deprecated.url,
+        logger,
+      }).connectedAccounts;
+      for (const id of ["ca_1", "ca_2", "ca_3"]) await accounts.retrieve(id);
+      expect(lines.warn).toEqual([
+        "composio-connected-accounts: retrieveConnectedAccount (GET /api/v3/connected_accounts/ca_1) is deprecated by the server (Deprecation: @1767225600).",
+      ]);
+    } finally {
+      await deprecated.close();
+    }
+  });
+});
+
+describe("loggers that do not fit", () => {
+  it("a logger without a method its level uses is refused when the client is made, naming it", () => {
+    expect(() => client({ logger: { warn() {} } as never, logLevel: "debug" })).toThrow(
+      'createComposioClient: `logger` has no debug() method, which logLevel "debug" uses.',
+    );
+    expect(() => client({ logger: { debug() {} } as never })).toThrow(
+      'createComposioClient: `logger` has no warn() method, which logLevel "warn" uses.',
+    );
+    expect(() => client({ logger: { warn() {} } as never, logLevel: "warn" })).not.toThrow();
+  });
+
+  it("a logger that throws never fails a call the server answered", async () => {
+    const throwing = {
+      debug: () => {
+        throw new Error("logger down");
+      },
+      info() {},
+      warn: () => {
+        throw new Error("logger down");
+      },
+      error() {},
+    };
+    const account = await client({ logger: throwing, logLevel: "debug" }).connectedAccounts.create(body);
+    expect(account.id).toBe("ca_test123");
   });
 });

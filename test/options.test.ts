@@ -82,8 +82,18 @@ describe("header injection", () => {
 
 describe("numbers", () => {
   it("refuse negative and non-finite limits", () => {
-    expect(make({ timeoutMs: Number.NaN })).toThrow("`timeoutMs` must be a number ≥ 0 (got NaN)");
-    expect(make({ totalTimeoutMs: -5 })).toThrow("`totalTimeoutMs` must be a number ≥ 0 (got -5)");
+    expect(make({ timeoutMs: Number.NaN })).toThrow(
+      "`timeoutMs` must be a number of milliseconds > 0, at most 2147483647 (got NaN)",
+    );
+    expect(make({ totalTimeoutMs: -5 })).toThrow(
+      "`totalTimeoutMs` must be a number of milliseconds > 0 (got -5)",
+    );
+    // 0 would end every call at once: users who write it mostly mean "no limit".
+    expect(make({ timeoutMs: 0 })).toThrow(
+      "`timeoutMs` must be a number of milliseconds > 0, at most 2147483647 (got 0)",
+    );
+    expect(make({ maxRetries: 1.5 })).toThrow("`maxRetries` must be a whole number ≥ 0 (got 1.5)");
+    expect(make({ maxRetries: 0 })).not.toThrow();
   });
 });
 
@@ -131,10 +141,10 @@ describe("messages for common mistakes", () => {
 
   it("a number given as a string says it was a string", () => {
     expect(messageOf(make({ timeoutMs: "5000" as never }))).toBe(
-      'createComposioClient: `timeoutMs` must be a number ≥ 0 (got the string "5000").',
+      'createComposioClient: `timeoutMs` must be a number of milliseconds > 0, at most 2147483647 (got the string "5000").',
     );
     expect(messageOf(make({ maxRetries: null as never }))).toBe(
-      "createComposioClient: `maxRetries` must be a number ≥ 0 (got null).",
+      "createComposioClient: `maxRetries` must be a whole number ≥ 0 (got null).",
     );
   });
 
@@ -145,7 +155,14 @@ describe("messages for common mistakes", () => {
     expect(messageOf(make({ baseUrl: "https://proxy.example.com/composio/api/v3/" }))).toMatch(
       /use https:\/\/proxy\.example\.com\/composio instead\.$/,
     );
-    expect(messageOf(make({ baseUrl: "https://backend.composio.dev/api" }))).toMatch(/ends with \/api,/);
+    expect(messageOf(make({ baseUrl: "https://backend.composio.dev/api/v3.1/" }))).toMatch(
+      /ends with \/api\/v3\.1,/,
+    );
+    // One segment may well be a gateway's own: https://gw.example.com/composio/api
+    expect(make({ baseUrl: "https://gw.example.com/composio/api" })).not.toThrow();
+    expect(messageOf(make({ baseUrl: "https://proxy.example.com/?tenant=1" }))).toBe(
+      "createComposioClient: `baseUrl` may not carry a query or a fragment: every request path is added to its end.",
+    );
     // A proxy prefix of its own is fine.
     expect(make({ baseUrl: "https://proxy.example.com/composio" })).not.toThrow();
     expect(make({ baseUrl: "https://proxy.example.com/myapi" })).not.toThrow();
@@ -163,5 +180,44 @@ describe("the type error for a missing key", () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain("Property 'apiKey' is missing");
     expect(problems[0]).not.toContain("userApiKey' is missing");
+  });
+});
+
+describe("per-request options", () => {
+  it("are checked as the client's are, naming the operation, before anything is sent", async () => {
+    const server = await startServer((_req, res) => json(res, 200, { items: [], next_cursor: null }));
+    try {
+      const accounts = createComposioClient({ apiKey: KEY, baseUrl: server.url }).connectedAccounts;
+      const cases: [object, string][] = [
+        [
+          { timeoutMs: "abc" },
+          'listConnectedAccounts: options: `timeoutMs` must be a number of milliseconds > 0, at most 2147483647 (got the string "abc").',
+        ],
+        [
+          { timeoutMs: Number.NaN },
+          "listConnectedAccounts: options: `timeoutMs` must be a number of milliseconds > 0, at most 2147483647 (got NaN).",
+        ],
+        [
+          { maxRetries: -1 },
+          "listConnectedAccounts: options: `maxRetries` must be a whole number ≥ 0 (got -1).",
+        ],
+        [
+          { totalTimeoutMs: "x" },
+          'listConnectedAccounts: options: `totalTimeoutMs` must be a number of milliseconds > 0 (got the string "x").',
+        ],
+        [
+          { retryUnsafe: "no" },
+          'listConnectedAccounts: options: `retryUnsafe` must be true or false (got the string "no").',
+        ],
+      ];
+      for (const [options, message] of cases) {
+        const error = await accounts.list({}, options as never).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ComposioError);
+        expect((error as Error).message).toBe(message);
+      }
+      expect(server.requests).toHaveLength(0);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -198,13 +198,16 @@ function operationDoc(op: OperationModel, note?: string): string {
     note,
     `${op.httpMethod} ${op.path}`,
     note ? "@param transport From `createComposioTransport`." : undefined,
-    ...op.pathParams.map((p) => `@param ${p.identifier} The \`${p.name}\` path parameter.`),
+    ...op.pathParams.map(
+      (p) =>
+        `@param ${p.identifier} ${p.description ?? `The \`${p.name}\` path parameter.`}${p.example ? ` Like \`${p.example}\`.` : ""}`,
+    ),
     op.body ? "@param body The JSON body." : undefined,
     op.query ? "@param query The query parameters." : undefined,
+    "@param options Per-request options; they override the client's.",
     op.pagination
       ? `@returns The first page when awaited; every item of every page with \`for await\`; the pages with \`.pages()\`.`
       : undefined,
-    "@param options Per-request options; they override the client's.",
     op.deprecated ? "@deprecated" : undefined,
   );
 }

@@ -21,6 +21,9 @@ export interface PathParam {
   name: string;
   /** The parameter's name as a TypeScript identifier. */
   identifier: string;
+  /** Its description, and its example, from the spec. */
+  description?: string;
+  example?: string;
 }
 
 export interface OperationModel {
@@ -191,16 +194,22 @@ function readPathParams(
   op: Schema,
   where: Pointer,
 ): PathParam[] {
-  const declared = new Set(
+  const declared = new Map(
     parameters(spec, pathItem, op, where)
       .filter((p) => p.in === "path")
-      .map((p) => p.name),
+      .map((p) => [p.name as string, p]),
   );
   return [...path.matchAll(/\{([^}]+)\}/g)].map(([, name]) => {
-    if (!declared.has(name!))
-      throw new SpecError(`${spec.at(where)} path-params {${name}} in ${path} is not declared`);
+    const param = declared.get(name!);
+    if (!param) throw new SpecError(`${spec.at(where)} path-params {${name}} in ${path} is not declared`);
     const identifier = IDENTIFIER.test(name!) ? name! : camelCase(name!);
-    return { name: name!, identifier };
+    const example = param.example ?? deref(spec, param.schema ?? {}, where).schema.examples?.[0];
+    return {
+      name: name!,
+      identifier,
+      description: param.description,
+      example: typeof example === "string" ? example : undefined,
+    };
   });
 }
 
@@ -420,7 +429,10 @@ export interface SpecMeta {
   sensitiveFields: string[];
   /** `"POST /api/v3/connected_accounts"` → its operationId, and whether it is safe to repeat. */
   routes: Record<string, { operation: string; idempotent: boolean }>;
-  /** Every leading part of the operations' paths, up to the first parameter: `/api`, `/api/v3` … */
+  /**
+   * Every leading part of two segments or more of the operations' paths, up to the first parameter:
+   * `/api/v3`, `/api/v3/connected_accounts` … (one segment, `/api`, may well end a gateway's address).
+   */
   pathPrefixes: string[];
   /** The array query parameters sent as one value, of every operation: name → delimiter. */
   queryJoined: Record<string, string>;
@@ -435,7 +447,7 @@ export function readMeta(spec: LoadedSpec, operations: OperationModel[]): SpecMe
   const prefixes = new Set<string>();
   for (const { path } of operations) {
     const segments = path.split("/").slice(1);
-    for (let n = 1; n < segments.length && !segments[n - 1]!.includes("{"); n++)
+    for (let n = 2; n < segments.length && !segments[n - 1]!.includes("{"); n++)
       prefixes.add(`/${segments.slice(0, n).join("/")}`);
   }
   // The raw client serializes every request's query with one table: a name must mean one style.

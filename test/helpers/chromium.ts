@@ -1,7 +1,16 @@
 // The Chromium that browser tests drive, the first found of: the one CHROMIUM_PATH names, a system
 // Chrome or Chromium at its usual path, and the one `npm ci` brings (@sparticuz/chromium, a Linux
 // x64 build shipped inside the npm package: nothing is downloaded, so it works on a closed network).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
@@ -35,7 +44,8 @@ export async function findChromium(): Promise<FoundChromium> {
     if (!existsSync(named)) throw new Error(`CHROMIUM_PATH is ${named}, and there is no such file`);
     return { executablePath: named, args: CLOSED_NETWORK_FLAGS, source: "CHROMIUM_PATH" };
   }
-  const system = systemPaths().find((path) => existsSync(path));
+  // A file that is there but cannot be run (a snap stub, a broken install) is no browser.
+  const system = systemPaths().find(isExecutable);
   if (system) return { executablePath: system, args: CLOSED_NETWORK_FLAGS, source: "system" };
   if (process.platform !== "linux" || process.arch !== "x64")
     throw new Error(
@@ -43,6 +53,15 @@ export async function findChromium(): Promise<FoundChromium> {
         `(@sparticuz/chromium, the fallback, is built for Linux x64 only)`,
     );
   return bundled();
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function systemPaths(): string[] {
