@@ -110,3 +110,46 @@ it("raw retries a read after a 502 as the client does", async () => {
   expect(data?.id).toBe("ca_1");
   expect(server!.requests).toHaveLength(2);
 });
+
+it("raw refuses an empty id too, and its responses carry the request's url", async () => {
+  await serve((_req, res) => json(res, 200, { id: "ca_1", status: "ACTIVE" }));
+  const raw = createRawClient({ apiKey: KEY, baseUrl: server!.url });
+  const empty = await raw
+    .GET("/api/v3/connected_accounts/{nanoid}", { params: { path: { nanoid: "" } } })
+    .catch((e: unknown) => e);
+  expect(empty).toBeInstanceOf(ComposioError);
+  expect((empty as Error).message).toBe(
+    'createRawClient: `nanoid` is "", which is no id: the request would go to another route.',
+  );
+  const { response } = await raw.GET("/api/v3/connected_accounts/{nanoid}", {
+    params: { path: { nanoid: "ca_1" } },
+  });
+  expect(response.url).toBe(`${server!.url}/api/v3/connected_accounts/ca_1`);
+  expect(server!.requests).toHaveLength(1);
+});
+
+it("a Retry-After that is no delay and no date falls back to backoff, not to an instant retry", async () => {
+  await serve((_req, res, attempt) =>
+    attempt === 1
+      ? json(
+          res,
+          429,
+          { error: { message: "slow down", code: 10429, slug: "RateLimited", status: 429 } },
+          { "retry-after": "-5" },
+        )
+      : json(res, 200, { id: "ca_1", status: "ACTIVE" }),
+  );
+  const started = Date.now();
+  await createComposioClient({ apiKey: KEY, baseUrl: server!.url, logger: null }).connectedAccounts.retrieve(
+    "ca_1",
+  );
+  expect(server!.requests).toHaveLength(2);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(300); // backoff's first wait: 375–500 ms
+});
+
+it("a connection error names every cause down the chain", async () => {
+  const error = (await createComposioClient({ apiKey: KEY, baseUrl: "http://127.0.0.1:1", maxRetries: 0 })
+    .connectedAccounts.retrieve("ca_1")
+    .catch((e: unknown) => e)) as Error;
+  expect(error.message).toBe("Connection failed: fetch failed: bad port");
+});

@@ -13,6 +13,8 @@ import {
   type CreateConnectedAccountErrorBody,
   type CreateConnectedAccountParams,
   type CreateConnectedAccountResponse,
+  type ListConnectedAccountsItem,
+  type ListConnectedAccountsResponse,
   type RetrieveConnectedAccountResponse,
   type UnknownValue,
 } from "../src/index.js";
@@ -200,5 +202,13 @@ describe("findIssues", () => {
     findIssues("createConnectedAccount", {});
     // @ts-expect-error a typo is no operation
     findIssues("createConnectedAcount", {});
+  });
+});
+
+describe("list", () => {
+  it("returns a PagePromise that goes where a Promise of the first page is expected", () => {
+    const page: Promise<ListConnectedAccountsResponse> = client.connectedAccounts.list();
+    expectTypeOf(page).resolves.toEqualTypeOf<ListConnectedAccountsResponse>();
+    expectTypeOf(client.connectedAccounts.list()).toExtend<AsyncIterable<ListConnectedAccountsItem>>();
   });
 });
