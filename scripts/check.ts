@@ -1,12 +1,20 @@
 // npm run check: regenerates into a temporary folder and fails, naming the files, if generated/ is
 // stale, or if a YAML file in the spec's folder is reached by no $ref (a split spec's forgotten file:
-// edits to it would change nothing). It never writes to the working tree.
+// edits to it would change nothing). It rates every change since the last release (api/released/):
+// the spec's with Redocly's diff and our rules, the public API's from the API Extractor reports
+// (api/*.api.md, which `npm run check:api` keeps current), and fails when the pending changesets ask
+// for a smaller bump than the larger rating needs (scripts/lib/gate.ts). It never writes to the
+// working tree.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import { rateApi, readReports } from "./lib/api-rating.js";
 import { fail, readArgs } from "./lib/cli.js";
+import { gate, readChangesets } from "./lib/gate.js";
 import { runPipeline } from "./lib/pipeline.js";
-import { loadSpec } from "./lib/spec.js";
+import { readRelease, RELEASED_DIR } from "./lib/release.js";
+import { loadSpec, type Schema } from "./lib/spec.js";
+import { rateSpec } from "./lib/spec-rating.js";
 import { readFolder, writeFolderAtomically } from "./lib/write.js";
 
 const { specPath, outDir, configPath } = readArgs();
@@ -23,6 +31,12 @@ try {
     .map((name) => resolve(specDir, name))
     .filter((path) => !reached.has(path))
     .sort();
+  // Redocly's diff runs in a child process while the pipeline regenerates.
+  const release = readRelease();
+  const specRating = release
+    ? rateSpec(release.spec, JSON.parse(JSON.stringify(spec.doc)) as Schema, configPath)
+    : undefined;
+  specRating?.catch(() => {});
   const { files } = await runPipeline({ specPath, configPath });
   writeFolderAtomically(join(scratch, "generated"), files);
   const expected = readFolder(join(scratch, "generated"));
@@ -49,12 +63,28 @@ try {
       `spec info.version ${specVersion} ≠ package.json version ${version}; run \`npm run release:version\`.`,
     );
   }
+  let rating = "";
+  if (!release) {
+    problems.push(
+      `no release is recorded in ${RELEASED_DIR}/ to rate the changes against; run \`npm run release:record -- --from <git ref of the last release>\`.`,
+    );
+  } else {
+    const verdict = gate({
+      spec: await specRating!,
+      api: rateApi(release.reports, readReports("api")),
+      changesets: readChangesets(),
+      version,
+      released: release.version,
+    });
+    if (verdict.ok) rating = `\n${verdict.text}`;
+    else problems.push(verdict.text);
+  }
   if (problems.length) {
     console.error(`check: ${problems.join("\n")}`);
     process.exitCode = 1;
   } else {
     console.log(
-      `check: ${out}/ is up to date (${expected.size} files), and the spec's version is package.json's.`,
+      `check: ${out}/ is up to date (${expected.size} files), and the spec's version is package.json's.${rating}`,
     );
   }
 } catch (error) {

@@ -1,8 +1,12 @@
 // npm run release:version: `changeset version` bumps package.json and writes CHANGELOG.md; this
 // script then writes the new version into the spec's info.version, the one link between the two
 // (`npm run check` fails while they differ), and regenerates. VERSION and the User-Agent follow.
+// Last, it records the release in api/released/ (the bundled spec and the API reports): what
+// `npm run check` rates every later change against.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { recordRelease, RELEASED_DIR } from "./lib/release.js";
+import { bundleSpec } from "./lib/spec-rating.js";
 
 const SPEC = "spec/openapi.yaml";
 const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
@@ -12,3 +16,8 @@ if (!infoVersion.test(spec)) throw new Error(`${SPEC}: no info.version line foun
 writeFileSync(SPEC, spec.replace(infoVersion, `$1${version}`));
 execFileSync("npm", ["run", "-s", "generate"], { stdio: "inherit" });
 console.log(`version: ${SPEC} info.version is now ${version}`);
+// api/*.api.md is the surface as released: `npm run check:api` keeps it current on main.
+recordRelease(bundleSpec(SPEC), "api");
+console.log(
+  `version: recorded ${version} in ${RELEASED_DIR}/ (the bundled spec and api/*.api.md); commit it with the release.`,
+);
