@@ -4,6 +4,7 @@
 // prettier) when it begins, so the lint child is not kept waiting for them, and each stage's time
 // includes its loading.
 import { createHash } from "node:crypto";
+import { parse } from "yaml";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import type { TypeNode } from "typescript";
@@ -128,10 +129,11 @@ async function buildFiles(
 }
 
 /** The spec's sha256 covers every file of it: each one's name (relative to the root's folder) and
- * text, in the order of their names, so that moving or editing any of them changes it. */
+ * content as parsed, in the order of their names, so that moving or editing any of them changes it,
+ * while a reformat (indentation, quotes, comments, flow or block style) does not. */
 export function specSha256(spec: LoadedSpec): string {
   const hash = createHash("sha256");
-  for (const { name, text } of spec.files) hash.update(`${name}\0${text}\0`);
+  for (const { name, text } of spec.files) hash.update(`${name}\0${JSON.stringify(parse(text))}\0`);
   return hash.digest("hex");
 }
 
