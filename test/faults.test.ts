@@ -2,7 +2,6 @@
 // server saw, the error's class and fields, that no timer outlives the call, and that no planted
 // secret leaks. The servers echo the request (headers and body) into their error answers, as a
 // careless proxy or backend might, so redaction is exercised on every error path.
-import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   BadRequestError,
@@ -17,47 +16,14 @@ import {
   type ClientOptions,
   type RequestOptions,
 } from "../src/index.js";
-import { expectNoSecrets, SECRETS, secretBody } from "./helpers/secrets.js";
-import {
-  createdBody,
-  freePort,
-  json,
-  startServer,
-  type Handler,
-  type SeenRequest,
-  type TestServer,
-} from "./helpers/server.js";
+import { echo, echoEnvelope, expectNoSecrets, SECRETS, secretBody } from "./helpers/secrets.js";
+import { createdBody, freePort, json, startServer, type Handler, type TestServer } from "./helpers/server.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-/** What a careless server sends back: the request itself, headers and body, inside its error. */
-const echo = (req: SeenRequest) => `${JSON.stringify(req.headers)} ${req.body}`;
-const echoEnvelope = (
-  res: ServerResponse,
-  status: number,
-  req: SeenRequest,
-  headers: Record<string, string> = {},
-) =>
-  json(
-    res,
-    status,
-    {
-      error: {
-        message: `Failed for ${echo(req)}`,
-        code: 10000 + status,
-        slug: `Http_${status}`,
-        status,
-        request_id: `req_${status}`,
-        errors: [req.body, String(req.headers["x-api-key"])],
-        suggested_fix: `Check ${SECRETS.accessToken}`,
-      },
-    },
-    headers,
-  );
 
 const activeTimers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
 let secretChecks = 0;

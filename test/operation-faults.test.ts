@@ -22,8 +22,8 @@ import {
   type UpdateConnectedAccountParams,
 } from "../src/index.js";
 import { ID, recordingLogger, settle } from "./helpers/operations.js";
-import { expectNoSecrets, SECRETS } from "./helpers/secrets.js";
-import { json, startServer, type Handler, type SeenRequest, type TestServer } from "./helpers/server.js";
+import { echo, echoEnvelope, expectNoSecrets, SECRETS } from "./helpers/secrets.js";
+import { startServer, type Handler, type SeenRequest, type TestServer } from "./helpers/server.js";
 
 /** An update that rotates credentials: every planted secret, in listed fields and an unlisted one. */
 const updateSecretBody: UpdateConnectedAccountParams = {
@@ -91,26 +91,11 @@ const OPERATIONS: FaultOperation[] = [
   },
 ];
 
-/** What a careless server sends back: the request itself, headers and body, inside its answer. */
-const echo = (req: SeenRequest) => `${req.method} ${req.url} ${JSON.stringify(req.headers)} ${req.body}`;
-const echoEnvelope = (res: ServerResponse, status: number, req: SeenRequest) =>
-  json(
-    res,
-    status,
-    {
-      error: {
-        message: `Failed for ${echo(req)}`,
-        code: 10000 + status,
-        slug: `Http_${status}`,
-        status,
-        request_id: `req_${status}`,
-        errors: [req.body, String(req.headers["x-api-key"] ?? req.headers["x-user-api-key"])],
-        suggested_fix: `Resend ${req.body} with ${String(req.headers["x-api-key"] ?? req.headers["x-user-api-key"])}`,
-        request: { headers: req.headers, body: req.body ? JSON.parse(req.body) : null },
-      },
-    },
-    { "retry-after-ms": "0", "x-echo": String(req.headers["x-api-key"] ?? req.headers["x-user-api-key"]) },
-  );
+/** No wait before a retry, and the key echoed in a header too. */
+const ECHO_HEADERS = (req: SeenRequest) => ({
+  "retry-after-ms": "0",
+  "x-echo": String(req.headers["x-api-key"] ?? req.headers["x-user-api-key"]),
+});
 const raw = (res: ServerResponse, status: number, type: string, text: string) => {
   res.writeHead(status, { "content-type": type, "retry-after-ms": "0" });
   res.end(text);
@@ -161,7 +146,12 @@ describe.each(OPERATIONS)("$name: no secret in any error or log line", (op) => {
     "a 4xx error envelope that echoes the request, with %o",
     async (credential) => {
       const { status, Class } = op.clientError;
-      const r = await call(op, (req, res) => echoEnvelope(res, status, req), {}, credential);
+      const r = await call(
+        op,
+        (req, res) => echoEnvelope(res, status, req, ECHO_HEADERS(req)),
+        {},
+        credential,
+      );
       expect(r.error).toBeInstanceOf(Class);
       const error = r.error as ComposioApiError;
       expect(error.slug).toBe(`Http_${status}`);
@@ -173,7 +163,7 @@ describe.each(OPERATIONS)("$name: no secret in any error or log line", (op) => {
   );
 
   it("a 500 error envelope that echoes the request (retried only if idempotent)", async () => {
-    const r = await call(op, (req, res) => echoEnvelope(res, 500, req));
+    const r = await call(op, (req, res) => echoEnvelope(res, 500, req, ECHO_HEADERS(req)));
     expect(r.error).toBeInstanceOf(InternalServerError);
     expect(r.attempts).toBe(attemptsAfter5xx);
     const errors = (r.error as InternalServerError).errors!;

@@ -1,7 +1,9 @@
 // Planted secrets, and the check that none of them shows in anything an error or a log exposes.
+import type { ServerResponse } from "node:http";
 import { inspect } from "node:util";
 import { expect } from "vitest";
 import { OAuth2State, type CreateConnectedAccountParams } from "../../src/index.js";
+import { json, type SeenRequest } from "./server.js";
 
 export const SECRETS = {
   apiKey: "ak_PLANTED_project_key_5d1e9c",
@@ -51,4 +53,40 @@ export function expectNoSecrets(error: unknown, logLines: string[] = []): number
     }
   }
   return checks;
+}
+
+/** The request as a careless server quotes it back: method, URL, headers and body. */
+export const echo = (req: SeenRequest): string =>
+  `${req.method} ${req.url} ${JSON.stringify(req.headers)} ${req.body}`;
+
+/** The key a request carried, whichever header it went in. */
+const keyOf = (req: SeenRequest) => String(req.headers["x-api-key"] ?? req.headers["x-user-api-key"]);
+
+/**
+ * What a careless server sends back: the request itself (method, URL, headers, body) inside its
+ * error envelope, in the message, the details, the suggested fix and a field of its own.
+ */
+export function echoEnvelope(
+  res: ServerResponse,
+  status: number,
+  req: SeenRequest,
+  headers: Record<string, string> = {},
+): void {
+  json(
+    res,
+    status,
+    {
+      error: {
+        message: `Failed for ${echo(req)}`,
+        code: 10000 + status,
+        slug: `Http_${status}`,
+        status,
+        request_id: `req_${status}`,
+        errors: [req.body, keyOf(req)],
+        suggested_fix: `Resend ${req.body} with ${keyOf(req)}`,
+        request: { headers: req.headers, body: req.body ? JSON.parse(req.body) : null },
+      },
+    },
+    headers,
+  );
 }
