@@ -2,7 +2,7 @@
 //
 // The schedule: a first look at once, then 1 s, growing by half each time, with jitter, to a 10 s
 // cap. A user who finishes the OAuth screen in two seconds is noticed about as soon as by a 1 s
-// poller; one who walks away costs ~65 requests over ten minutes instead of 600. The deadline holds
+// poller; one who walks away costs ~72 requests over ten minutes (65 without jitter) instead of 600. The deadline holds
 // even when a poll hangs: each attempt keeps the client's `timeoutMs`, and the whole poll, retries
 // included, gets only the time that is left. When the next interval would pass the deadline, a last
 // look comes just before it. A signal cuts a poll or a wait at once; every timer is cleared when the
