@@ -17,7 +17,15 @@ import {
   type RequestOptions,
 } from "../src/index.js";
 import { echo, echoEnvelope, expectNoSecrets, SECRETS, secretBody } from "./helpers/secrets.js";
-import { createdBody, freePort, json, startServer, type Handler, type TestServer } from "./helpers/server.js";
+import {
+  activeTimers,
+  createdBody,
+  freePort,
+  json,
+  startServer,
+  type Handler,
+  type TestServer,
+} from "./helpers/server.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -25,7 +33,6 @@ afterEach(async () => {
   server = undefined;
 });
 
-const activeTimers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
 let secretChecks = 0;
 
 async function call(

@@ -23,7 +23,13 @@ import {
 } from "../src/index.js";
 import { ID, recordingLogger, settle } from "./helpers/operations.js";
 import { echo, echoEnvelope, expectNoSecrets, SECRETS } from "./helpers/secrets.js";
-import { startServer, type Handler, type SeenRequest, type TestServer } from "./helpers/server.js";
+import {
+  activeTimers,
+  startServer,
+  type Handler,
+  type SeenRequest,
+  type TestServer,
+} from "./helpers/server.js";
 
 /** An update that rotates credentials: every planted secret, in listed fields and an unlisted one. */
 const updateSecretBody: UpdateConnectedAccountParams = {
@@ -107,7 +113,6 @@ afterEach(async () => {
   server = undefined;
 });
 
-const activeTimers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
 let secretChecks = 0;
 
 async function call(

@@ -18,7 +18,7 @@ import {
 } from "../src/index.js";
 import { pollDelay } from "../src/wait.js";
 import { expectNoSecrets, SECRETS } from "./helpers/secrets.js";
-import { errorBody, freePort, json, startServer, type TestServer } from "./helpers/server.js";
+import { activeTimers, errorBody, freePort, json, startServer, type TestServer } from "./helpers/server.js";
 
 const ID = "ca_4f9d2b7c1e0a";
 const REDACTED = "[redacted]";
@@ -70,8 +70,6 @@ const fail =
   (status: number, slug: string, headers: Record<string, string> = {}): Answer =>
   (res) =>
     json(res, status, errorBody(status, slug, `${slug} for ${ID}`), headers);
-
-const activeTimers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
 
 /**
  * The timers still keeping the process alive once a wait settled. vitest holds one of its own for

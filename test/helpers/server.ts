@@ -85,3 +85,7 @@ export async function freePort(): Promise<number> {
   await new Promise((resolve) => probe.close(resolve));
   return port;
 }
+
+/** How many timers the process holds now: a call that settled must leave none of its own behind. */
+export const activeTimers = (): number =>
+  process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
