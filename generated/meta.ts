@@ -10,25 +10,43 @@ export const DEFAULT_BASE_URL: string = "https://backend.composio.dev";
 export const SENSITIVE_KEY: RegExp =
   /^(?:basic_encoded|devKey)$|token|secret|passw|api[-_]?key|private|credential|session|signature|verifier|cookie|authorization/i;
 
-/** Each route, `METHOD /path/{param}`, with its operationId and whether it is safe to repeat: how the raw client finds a request's validator and retry rule. */
-export const ROUTES: Readonly<Record<string, { operation: string; idempotent: boolean }>> = {
-  "GET /api/v3/connected_accounts": { operation: "listConnectedAccounts", idempotent: true },
-  "POST /api/v3/connected_accounts": { operation: "createConnectedAccount", idempotent: false },
-  "POST /api/v3/connected_accounts/link": { operation: "createConnectedAccountLink", idempotent: false },
-  "GET /api/v3/connected_accounts/{nanoid}": { operation: "retrieveConnectedAccount", idempotent: true },
-  "DELETE /api/v3/connected_accounts/{nanoid}": { operation: "deleteConnectedAccount", idempotent: true },
-  "PATCH /api/v3/connected_accounts/{nanoid}": { operation: "updateConnectedAccount", idempotent: true },
-  "PATCH /api/v3/connected_accounts/{nanoId}/status": {
+/** Each route, `METHOD /path/{param}`, with its operationId, whether it is safe to repeat, and the credential headers it takes when not every one: how the raw client finds a request's validator, retry rule and key check. */
+export const ROUTES: Readonly<
+  Record<string, { operation: string; idempotent: boolean; credentials?: readonly string[] }>
+> = {
+  "GET /api/v3.1/connected_accounts": { operation: "listConnectedAccounts", idempotent: true },
+  "POST /api/v3.1/connected_accounts": {
+    operation: "createConnectedAccount",
+    idempotent: false,
+    credentials: ["x-api-key"],
+  },
+  "POST /api/v3.1/connected_accounts/link": { operation: "createConnectedAccountLink", idempotent: false },
+  "POST /api/v3.1/connected_accounts/complete_auth": {
+    operation: "completeConnectedAccountAuth",
+    idempotent: false,
+    credentials: ["x-api-key"],
+  },
+  "GET /api/v3.1/connected_accounts/{nanoid}": { operation: "retrieveConnectedAccount", idempotent: true },
+  "DELETE /api/v3.1/connected_accounts/{nanoid}": { operation: "deleteConnectedAccount", idempotent: true },
+  "PATCH /api/v3.1/connected_accounts/{nanoid}": {
+    operation: "updateConnectedAccount",
+    idempotent: true,
+    credentials: ["x-api-key"],
+  },
+  "PATCH /api/v3.1/connected_accounts/{nanoId}/status": {
     operation: "updateConnectedAccountStatus",
     idempotent: true,
+    credentials: ["x-api-key"],
   },
-  "POST /api/v3/connected_accounts/{nanoid}/refresh": {
+  "POST /api/v3.1/connected_accounts/{nanoid}/refresh": {
     operation: "refreshConnectedAccount",
     idempotent: false,
+    credentials: ["x-api-key"],
   },
   "POST /api/v3.1/connected_accounts/{nanoid}/revoke": {
     operation: "revokeConnectedAccount",
     idempotent: false,
+    credentials: ["x-api-key"],
   },
 };
 
@@ -42,9 +60,4 @@ export const QUERY_JOINED: Readonly<Record<string, string>> = {
 };
 
 /** The leading parts of the operations' paths: a `baseUrl` that ends with one would double it in every request. */
-export const PATH_PREFIXES: readonly string[] = [
-  "/api/v3",
-  "/api/v3.1",
-  "/api/v3.1/connected_accounts",
-  "/api/v3/connected_accounts",
-];
+export const PATH_PREFIXES: readonly string[] = ["/api/v3.1", "/api/v3.1/connected_accounts"];

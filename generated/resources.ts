@@ -4,61 +4,67 @@ import type { components, operations } from "./schema.js";
 import type { RequestOptions, Transport } from "../src/runtime.js";
 import { PagePromise, pathParam, queryString } from "../src/runtime.js";
 
-/** The query parameters of `GET /api/v3/connected_accounts` (`connectedAccounts.list`). */
+/** The query parameters of `GET /api/v3.1/connected_accounts` (`connectedAccounts.list`). */
 export type ListConnectedAccountsQuery = NonNullable<
   operations["listConnectedAccounts"]["parameters"]["query"]
 >;
-/** What `GET /api/v3/connected_accounts` answers on success. */
+/** What `GET /api/v3.1/connected_accounts` answers on success. */
 export type ListConnectedAccountsResponse = components["schemas"]["ConnectedAccountList"];
-/** One item of the pages of `GET /api/v3/connected_accounts`. */
+/** One item of the pages of `GET /api/v3.1/connected_accounts`. */
 export type ListConnectedAccountsItem = NonNullable<ListConnectedAccountsResponse["items"]>[number];
-/** The body of the error responses of `GET /api/v3/connected_accounts`. */
+/** The body of the error responses of `GET /api/v3.1/connected_accounts`. */
 export type ListConnectedAccountsErrorBody = components["schemas"]["ErrorEnvelope"];
-/** The JSON body of `POST /api/v3/connected_accounts` (`connectedAccounts.create`). */
+/** The JSON body of `POST /api/v3.1/connected_accounts` (`connectedAccounts.create`). */
 export type CreateConnectedAccountParams = components["schemas"]["CreateConnectedAccountRequest"];
-/** What `POST /api/v3/connected_accounts` answers on success. */
+/** What `POST /api/v3.1/connected_accounts` answers on success. */
 export type CreateConnectedAccountResponse = components["schemas"]["CreatedConnectedAccount"];
-/** The body of the error responses of `POST /api/v3/connected_accounts`. */
+/** The body of the error responses of `POST /api/v3.1/connected_accounts`. */
 export type CreateConnectedAccountErrorBody = components["schemas"]["ErrorEnvelope"];
-/** The JSON body of `POST /api/v3/connected_accounts/link` (`connectedAccounts.link`). */
+/** The JSON body of `POST /api/v3.1/connected_accounts/link` (`connectedAccounts.link`). */
 export type CreateConnectedAccountLinkParams = components["schemas"]["ConnectedAccountLinkRequest"];
-/** What `POST /api/v3/connected_accounts/link` answers on success. */
+/** What `POST /api/v3.1/connected_accounts/link` answers on success. */
 export type CreateConnectedAccountLinkResponse = components["schemas"]["ConnectedAccountLink"];
-/** The body of the error responses of `POST /api/v3/connected_accounts/link`. */
+/** The body of the error responses of `POST /api/v3.1/connected_accounts/link`. */
 export type CreateConnectedAccountLinkErrorBody = components["schemas"]["ErrorEnvelope"];
-/** What `GET /api/v3/connected_accounts/{nanoid}` answers on success. */
+/** The JSON body of `POST /api/v3.1/connected_accounts/complete_auth` (`connectedAccounts.completeAuth`). */
+export type CompleteConnectedAccountAuthParams = components["schemas"]["CompleteAuthRequest"];
+/** What `POST /api/v3.1/connected_accounts/complete_auth` answers on success. */
+export type CompleteConnectedAccountAuthResponse = components["schemas"]["CompletedAuth"];
+/** The body of the error responses of `POST /api/v3.1/connected_accounts/complete_auth`. */
+export type CompleteConnectedAccountAuthErrorBody = components["schemas"]["ErrorEnvelope"];
+/** What `GET /api/v3.1/connected_accounts/{nanoid}` answers on success. */
 export type RetrieveConnectedAccountResponse = components["schemas"]["RetrievedConnectedAccount"];
-/** The body of the error responses of `GET /api/v3/connected_accounts/{nanoid}`. */
+/** The body of the error responses of `GET /api/v3.1/connected_accounts/{nanoid}`. */
 export type RetrieveConnectedAccountErrorBody = components["schemas"]["ErrorEnvelope"];
-/** The query parameters of `DELETE /api/v3/connected_accounts/{nanoid}` (`connectedAccounts.delete`). */
+/** The query parameters of `DELETE /api/v3.1/connected_accounts/{nanoid}` (`connectedAccounts.delete`). */
 export type DeleteConnectedAccountQuery = NonNullable<
   operations["deleteConnectedAccount"]["parameters"]["query"]
 >;
-/** What `DELETE /api/v3/connected_accounts/{nanoid}` answers on success. */
+/** What `DELETE /api/v3.1/connected_accounts/{nanoid}` answers on success. */
 export type DeleteConnectedAccountResponse = components["schemas"]["DeletedConnectedAccount"];
-/** The body of the error responses of `DELETE /api/v3/connected_accounts/{nanoid}`. */
+/** The body of the error responses of `DELETE /api/v3.1/connected_accounts/{nanoid}`. */
 export type DeleteConnectedAccountErrorBody = components["schemas"]["ErrorEnvelope"];
-/** The JSON body of `PATCH /api/v3/connected_accounts/{nanoid}` (`connectedAccounts.update`). */
+/** The JSON body of `PATCH /api/v3.1/connected_accounts/{nanoid}` (`connectedAccounts.update`). */
 export type UpdateConnectedAccountParams = components["schemas"]["UpdateConnectedAccountRequest"];
-/** What `PATCH /api/v3/connected_accounts/{nanoid}` answers on success. */
+/** What `PATCH /api/v3.1/connected_accounts/{nanoid}` answers on success. */
 export type UpdateConnectedAccountResponse = components["schemas"]["UpdatedConnectedAccount"];
-/** The body of the error responses of `PATCH /api/v3/connected_accounts/{nanoid}`. */
+/** The body of the error responses of `PATCH /api/v3.1/connected_accounts/{nanoid}`. */
 export type UpdateConnectedAccountErrorBody = components["schemas"]["ErrorEnvelope"];
-/** The JSON body of `PATCH /api/v3/connected_accounts/{nanoId}/status` (`connectedAccounts.updateStatus`). */
+/** The JSON body of `PATCH /api/v3.1/connected_accounts/{nanoId}/status` (`connectedAccounts.updateStatus`). */
 export type UpdateConnectedAccountStatusParams = components["schemas"]["UpdateConnectedAccountStatusRequest"];
-/** What `PATCH /api/v3/connected_accounts/{nanoId}/status` answers on success. */
+/** What `PATCH /api/v3.1/connected_accounts/{nanoId}/status` answers on success. */
 export type UpdateConnectedAccountStatusResponse = components["schemas"]["StatusUpdateResult"];
-/** The body of the error responses of `PATCH /api/v3/connected_accounts/{nanoId}/status`. */
+/** The body of the error responses of `PATCH /api/v3.1/connected_accounts/{nanoId}/status`. */
 export type UpdateConnectedAccountStatusErrorBody = components["schemas"]["ErrorEnvelope"];
-/** The JSON body of `POST /api/v3/connected_accounts/{nanoid}/refresh` (`connectedAccounts.refresh`). */
+/** The JSON body of `POST /api/v3.1/connected_accounts/{nanoid}/refresh` (`connectedAccounts.refresh`). */
 export type RefreshConnectedAccountParams = components["schemas"]["RefreshConnectedAccountRequest"];
-/** The query parameters of `POST /api/v3/connected_accounts/{nanoid}/refresh` (`connectedAccounts.refresh`). */
+/** The query parameters of `POST /api/v3.1/connected_accounts/{nanoid}/refresh` (`connectedAccounts.refresh`). */
 export type RefreshConnectedAccountQuery = NonNullable<
   operations["refreshConnectedAccount"]["parameters"]["query"]
 >;
-/** What `POST /api/v3/connected_accounts/{nanoid}/refresh` answers on success. */
+/** What `POST /api/v3.1/connected_accounts/{nanoid}/refresh` answers on success. */
 export type RefreshConnectedAccountResponse = components["schemas"]["RefreshedConnectedAccount"];
-/** The body of the error responses of `POST /api/v3/connected_accounts/{nanoid}/refresh`. */
+/** The body of the error responses of `POST /api/v3.1/connected_accounts/{nanoid}/refresh`. */
 export type RefreshConnectedAccountErrorBody = components["schemas"]["ErrorEnvelope"];
 /** What `POST /api/v3.1/connected_accounts/{nanoid}/revoke` answers on success. */
 export type RevokeConnectedAccountResponse = components["schemas"]["RevokedConnectedAccount"];
@@ -77,7 +83,7 @@ export type RevokeConnectedAccountErrorBody = components["schemas"]["ErrorEnvelo
  *
  * `connectedAccounts.list` as a function of its own.
  *
- * GET /api/v3/connected_accounts
+ * GET /api/v3.1/connected_accounts
  *
  * @param transport From `createComposioTransport`.
  * @param query The query parameters.
@@ -93,7 +99,7 @@ export function listConnectedAccounts(
     (page, pageOptions) =>
       transport.request<ListConnectedAccountsResponse>(
         "GET",
-        "/api/v3/connected_accounts" +
+        "/api/v3.1/connected_accounts" +
           queryString(page, {
             toolkit_slugs: ",",
             statuses: ",",
@@ -123,7 +129,7 @@ export function listConnectedAccounts(
  *
  * `connectedAccounts.create` as a function of its own.
  *
- * POST /api/v3/connected_accounts
+ * POST /api/v3.1/connected_accounts
  *
  * @param transport From `createComposioTransport`.
  * @param body The JSON body.
@@ -136,8 +142,8 @@ export async function createConnectedAccount(
 ): Promise<CreateConnectedAccountResponse> {
   return transport.request<CreateConnectedAccountResponse>(
     "POST",
-    "/api/v3/connected_accounts",
-    { operation: "createConnectedAccount", body },
+    "/api/v3.1/connected_accounts",
+    { operation: "createConnectedAccount", body, credentials: ["x-api-key"] },
     options,
   );
 }
@@ -154,7 +160,7 @@ export async function createConnectedAccount(
  *
  * `connectedAccounts.link` as a function of its own.
  *
- * POST /api/v3/connected_accounts/link
+ * POST /api/v3.1/connected_accounts/link
  *
  * @param transport From `createComposioTransport`.
  * @param body The JSON body.
@@ -167,8 +173,38 @@ export async function createConnectedAccountLink(
 ): Promise<CreateConnectedAccountLinkResponse> {
   return transport.request<CreateConnectedAccountLinkResponse>(
     "POST",
-    "/api/v3/connected_accounts/link",
+    "/api/v3.1/connected_accounts/link",
     { operation: "createConnectedAccountLink", body },
+    options,
+  );
+}
+
+/**
+ * Complete a deferred OAuth connection
+ *
+ * Completes a connection whose OAuth flow was held back until the user's identity was verified:
+ * pass your user's id and the session URI the flow handed to your app. Answers with the id of
+ * the connected account and its toolkit; the account then goes on to ACTIVE as any other.
+ *
+ * Not marked safe to repeat: the session is used up by the first call.
+ *
+ * `connectedAccounts.completeAuth` as a function of its own.
+ *
+ * POST /api/v3.1/connected_accounts/complete_auth
+ *
+ * @param transport From `createComposioTransport`.
+ * @param body The JSON body.
+ * @param options Per-request options; they override the client's.
+ */
+export async function completeConnectedAccountAuth(
+  transport: Transport,
+  body: CompleteConnectedAccountAuthParams,
+  options?: RequestOptions,
+): Promise<CompleteConnectedAccountAuthResponse> {
+  return transport.request<CompleteConnectedAccountAuthResponse>(
+    "POST",
+    "/api/v3.1/connected_accounts/complete_auth",
+    { operation: "completeConnectedAccountAuth", body, credentials: ["x-api-key"] },
     options,
   );
 }
@@ -183,7 +219,7 @@ export async function createConnectedAccountLink(
  *
  * `connectedAccounts.retrieve` as a function of its own.
  *
- * GET /api/v3/connected_accounts/{nanoid}
+ * GET /api/v3.1/connected_accounts/{nanoid}
  *
  * @param transport From `createComposioTransport`.
  * @param nanoid The id of the connected account. Like `ca_4f9d2b7c1e0a`.
@@ -196,7 +232,7 @@ export async function retrieveConnectedAccount(
 ): Promise<RetrieveConnectedAccountResponse> {
   return transport.request<RetrieveConnectedAccountResponse>(
     "GET",
-    `/api/v3/connected_accounts/${pathParam(nanoid, "nanoid", "retrieveConnectedAccount")}`,
+    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "retrieveConnectedAccount")}`,
     { operation: "retrieveConnectedAccount", idempotent: true },
     options,
   );
@@ -212,7 +248,7 @@ export async function retrieveConnectedAccount(
  *
  * `connectedAccounts.delete` as a function of its own.
  *
- * DELETE /api/v3/connected_accounts/{nanoid}
+ * DELETE /api/v3.1/connected_accounts/{nanoid}
  *
  * @param transport From `createComposioTransport`.
  * @param nanoid The id of the connected account. Like `ca_4f9d2b7c1e0a`.
@@ -227,7 +263,7 @@ export async function deleteConnectedAccount(
 ): Promise<DeleteConnectedAccountResponse> {
   return transport.request<DeleteConnectedAccountResponse>(
     "DELETE",
-    `/api/v3/connected_accounts/${pathParam(nanoid, "nanoid", "deleteConnectedAccount")}` +
+    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "deleteConnectedAccount")}` +
       queryString(query),
     { operation: "deleteConnectedAccount", idempotent: true },
     options,
@@ -250,7 +286,7 @@ export async function deleteConnectedAccount(
  *
  * `connectedAccounts.update` as a function of its own.
  *
- * PATCH /api/v3/connected_accounts/{nanoid}
+ * PATCH /api/v3.1/connected_accounts/{nanoid}
  *
  * @param transport From `createComposioTransport`.
  * @param nanoid The id of the connected account. Like `ca_4f9d2b7c1e0a`.
@@ -265,8 +301,8 @@ export async function updateConnectedAccount(
 ): Promise<UpdateConnectedAccountResponse> {
   return transport.request<UpdateConnectedAccountResponse>(
     "PATCH",
-    `/api/v3/connected_accounts/${pathParam(nanoid, "nanoid", "updateConnectedAccount")}`,
-    { operation: "updateConnectedAccount", body, idempotent: true },
+    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "updateConnectedAccount")}`,
+    { operation: "updateConnectedAccount", body, idempotent: true, credentials: ["x-api-key"] },
     options,
   );
 }
@@ -284,7 +320,7 @@ export async function updateConnectedAccount(
  *
  * `connectedAccounts.updateStatus` as a function of its own.
  *
- * PATCH /api/v3/connected_accounts/{nanoId}/status
+ * PATCH /api/v3.1/connected_accounts/{nanoId}/status
  *
  * @param transport From `createComposioTransport`.
  * @param nanoId The id of the connected account. Like `ca_4f9d2b7c1e0a`.
@@ -299,8 +335,8 @@ export async function updateConnectedAccountStatus(
 ): Promise<UpdateConnectedAccountStatusResponse> {
   return transport.request<UpdateConnectedAccountStatusResponse>(
     "PATCH",
-    `/api/v3/connected_accounts/${pathParam(nanoId, "nanoId", "updateConnectedAccountStatus")}/status`,
-    { operation: "updateConnectedAccountStatus", body, idempotent: true },
+    `/api/v3.1/connected_accounts/${pathParam(nanoId, "nanoId", "updateConnectedAccountStatus")}/status`,
+    { operation: "updateConnectedAccountStatus", body, idempotent: true, credentials: ["x-api-key"] },
     options,
   );
 }
@@ -319,7 +355,7 @@ export async function updateConnectedAccountStatus(
  *
  * `connectedAccounts.refresh` as a function of its own.
  *
- * POST /api/v3/connected_accounts/{nanoid}/refresh
+ * POST /api/v3.1/connected_accounts/{nanoid}/refresh
  *
  * @param transport From `createComposioTransport`.
  * @param nanoid The id of the connected account. Like `ca_4f9d2b7c1e0a`.
@@ -337,9 +373,9 @@ export async function refreshConnectedAccount(
 ): Promise<RefreshConnectedAccountResponse> {
   return transport.request<RefreshConnectedAccountResponse>(
     "POST",
-    `/api/v3/connected_accounts/${pathParam(nanoid, "nanoid", "refreshConnectedAccount")}/refresh` +
+    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "refreshConnectedAccount")}/refresh` +
       queryString(query),
-    { operation: "refreshConnectedAccount", body },
+    { operation: "refreshConnectedAccount", body, credentials: ["x-api-key"] },
     options,
   );
 }
@@ -373,7 +409,7 @@ export async function revokeConnectedAccount(
   return transport.request<RevokeConnectedAccountResponse>(
     "POST",
     `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "revokeConnectedAccount")}/revoke`,
-    { operation: "revokeConnectedAccount" },
+    { operation: "revokeConnectedAccount", credentials: ["x-api-key"] },
     options,
   );
 }
@@ -390,7 +426,7 @@ export interface ConnectedAccountsResource {
    * The cursor is opaque (it encodes the page and the limit). Shared accounts come only when
    * `account_type` asks for them.
    *
-   * GET /api/v3/connected_accounts
+   * GET /api/v3.1/connected_accounts
    *
    * @param query The query parameters.
    * @param options Per-request options; they override the client's.
@@ -411,7 +447,7 @@ export interface ConnectedAccountsResource {
    * This call is **not idempotent** and the API has no idempotency key: repeating it can create
    * a second connected account.
    *
-   * POST /api/v3/connected_accounts
+   * POST /api/v3.1/connected_accounts
    *
    * @param body The JSON body.
    * @param options Per-request options; they override the client's.
@@ -430,7 +466,7 @@ export interface ConnectedAccountsResource {
    *
    * This call is **not idempotent**: repeating it creates another account and link.
    *
-   * POST /api/v3/connected_accounts/link
+   * POST /api/v3.1/connected_accounts/link
    *
    * @param body The JSON body.
    * @param options Per-request options; they override the client's.
@@ -440,6 +476,24 @@ export interface ConnectedAccountsResource {
     options?: RequestOptions,
   ): Promise<CreateConnectedAccountLinkResponse>;
   /**
+   * Complete a deferred OAuth connection
+   *
+   * Completes a connection whose OAuth flow was held back until the user's identity was verified:
+   * pass your user's id and the session URI the flow handed to your app. Answers with the id of
+   * the connected account and its toolkit; the account then goes on to ACTIVE as any other.
+   *
+   * Not marked safe to repeat: the session is used up by the first call.
+   *
+   * POST /api/v3.1/connected_accounts/complete_auth
+   *
+   * @param body The JSON body.
+   * @param options Per-request options; they override the client's.
+   */
+  completeAuth(
+    body: CompleteConnectedAccountAuthParams,
+    options?: RequestOptions,
+  ): Promise<CompleteConnectedAccountAuthResponse>;
+  /**
    * Retrieve a connected account
    *
    * Returns one connected account with its status, the reason for it (`status_reason`) and its
@@ -447,7 +501,7 @@ export interface ConnectedAccountsResource {
    * becomes ACTIVE: an INITIATED connection fails on the server after 10 minutes; FAILED, EXPIRED
    * and REVOKED are final.
    *
-   * GET /api/v3/connected_accounts/{nanoid}
+   * GET /api/v3.1/connected_accounts/{nanoid}
    *
    * @param nanoid The id of the connected account. Like `ca_4f9d2b7c1e0a`.
    * @param options Per-request options; they override the client's.
@@ -464,7 +518,7 @@ export interface ConnectedAccountsResource {
    *
    * Safe to repeat: a second call deletes nothing more (it answers 404).
    *
-   * DELETE /api/v3/connected_accounts/{nanoid}
+   * DELETE /api/v3.1/connected_accounts/{nanoid}
    *
    * @param nanoid The id of the connected account. Like `ca_4f9d2b7c1e0a`.
    * @param query The query parameters.
@@ -489,7 +543,7 @@ export interface ConnectedAccountsResource {
    * A 409 means one of two things: the alias is taken (not worth retrying), or a concurrent write
    * holds the connection's lease (retry the request).
    *
-   * PATCH /api/v3/connected_accounts/{nanoid}
+   * PATCH /api/v3.1/connected_accounts/{nanoid}
    *
    * @param nanoid The id of the connected account. Like `ca_4f9d2b7c1e0a`.
    * @param body The JSON body.
@@ -511,7 +565,7 @@ export interface ConnectedAccountsResource {
    * A 409 means one of two things: another operation holds the connection's lease (worth
    * retrying), or the account cannot move to that status from the one it has (not worth it).
    *
-   * PATCH /api/v3/connected_accounts/{nanoId}/status
+   * PATCH /api/v3.1/connected_accounts/{nanoId}/status
    *
    * @param nanoId The id of the connected account. Like `ca_4f9d2b7c1e0a`.
    * @param body The JSON body.
@@ -534,7 +588,7 @@ export interface ConnectedAccountsResource {
    * 409 when the auth scheme cannot be refreshed (API_KEY, BEARER_TOKEN …), 422 when the account's
    * state does not allow it.
    *
-   * POST /api/v3/connected_accounts/{nanoid}/refresh
+   * POST /api/v3.1/connected_accounts/{nanoid}/refresh
    *
    * @param nanoid The id of the connected account. Like `ca_4f9d2b7c1e0a`.
    * @param body The JSON body.
@@ -572,12 +626,92 @@ export interface ConnectedAccountsResource {
   ): Promise<RevokeConnectedAccountResponse>;
 }
 
+/** The `connectedAccounts` operations a `x-user-api-key` credential may call (UserApiKeyAuth); the others refuse it. */
+export interface ConnectedAccountsResourceForUserApiKeyAuth {
+  /**
+   * List connected accounts
+   *
+   * Lists the connected accounts of the project, newest first unless asked otherwise, one page at
+   * a time. Every filter is optional; a list filter matches any of its values.
+   *
+   * To read every page, pass each answer's `next_cursor` as `cursor` until it is null or absent.
+   * The cursor is opaque (it encodes the page and the limit). Shared accounts come only when
+   * `account_type` asks for them.
+   *
+   * GET /api/v3.1/connected_accounts
+   *
+   * @param query The query parameters.
+   * @param options Per-request options; they override the client's.
+   * @returns The first page when awaited; every item of every page with `for await`; the pages with `.pages()`.
+   */
+  list(
+    query?: ListConnectedAccountsQuery,
+    options?: RequestOptions,
+  ): PagePromise<ListConnectedAccountsResponse, ListConnectedAccountsItem>;
+  /**
+   * Create a hosted link to connect an account
+   *
+   * Creates a connected account, INITIATED at once, and a link to a page hosted by Composio where
+   * the user completes the connection (OAuth consent, or a form for credentials). Send the user to
+   * `redirect_url`; the account becomes ACTIVE when they finish. This is where Composio-managed
+   * OAuth auth configs go: the create endpoint refuses them.
+   *
+   * This call is **not idempotent**: repeating it creates another account and link.
+   *
+   * POST /api/v3.1/connected_accounts/link
+   *
+   * @param body The JSON body.
+   * @param options Per-request options; they override the client's.
+   */
+  link(
+    body: CreateConnectedAccountLinkParams,
+    options?: RequestOptions,
+  ): Promise<CreateConnectedAccountLinkResponse>;
+  /**
+   * Retrieve a connected account
+   *
+   * Returns one connected account with its status, the reason for it (`status_reason`) and its
+   * state, credentials included. Poll it to learn when a connection started by create or link
+   * becomes ACTIVE: an INITIATED connection fails on the server after 10 minutes; FAILED, EXPIRED
+   * and REVOKED are final.
+   *
+   * GET /api/v3.1/connected_accounts/{nanoid}
+   *
+   * @param nanoid The id of the connected account. Like `ca_4f9d2b7c1e0a`.
+   * @param options Per-request options; they override the client's.
+   */
+  retrieve(
+    nanoid: operations["retrieveConnectedAccount"]["parameters"]["path"]["nanoid"],
+    options?: RequestOptions,
+  ): Promise<RetrieveConnectedAccountResponse>;
+  /**
+   * Delete a connected account
+   *
+   * Deletes the account (a soft delete). Its tokens are not revoked at the provider unless
+   * `revoke_on_delete=true`; then the answer carries the id of the job that revokes them.
+   *
+   * Safe to repeat: a second call deletes nothing more (it answers 404).
+   *
+   * DELETE /api/v3.1/connected_accounts/{nanoid}
+   *
+   * @param nanoid The id of the connected account. Like `ca_4f9d2b7c1e0a`.
+   * @param query The query parameters.
+   * @param options Per-request options; they override the client's.
+   */
+  delete(
+    nanoid: operations["deleteConnectedAccount"]["parameters"]["path"]["nanoid"],
+    query?: DeleteConnectedAccountQuery,
+    options?: RequestOptions,
+  ): Promise<DeleteConnectedAccountResponse>;
+}
+
 /** Binds the `connectedAccounts` operations to a transport. */
 export function connectedAccountsResource(transport: Transport): ConnectedAccountsResource {
   return {
     list: listConnectedAccounts.bind(null, transport),
     create: createConnectedAccount.bind(null, transport),
     link: createConnectedAccountLink.bind(null, transport),
+    completeAuth: completeConnectedAccountAuth.bind(null, transport),
     retrieve: retrieveConnectedAccount.bind(null, transport),
     delete: deleteConnectedAccount.bind(null, transport),
     update: updateConnectedAccount.bind(null, transport),

@@ -2,7 +2,7 @@
 
 import type { UnknownValue } from "../src/runtime.js";
 export interface paths {
-  "/api/v3/connected_accounts": {
+  "/api/v3.1/connected_accounts": {
     parameters: {
       query?: never;
       header?: never;
@@ -37,7 +37,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/api/v3/connected_accounts/link": {
+  "/api/v3.1/connected_accounts/link": {
     parameters: {
       query?: never;
       header?: never;
@@ -62,7 +62,31 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/api/v3/connected_accounts/{nanoid}": {
+  "/api/v3.1/connected_accounts/complete_auth": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Complete a deferred OAuth connection
+     * @description Completes a connection whose OAuth flow was held back until the user's identity was verified:
+     *     pass your user's id and the session URI the flow handed to your app. Answers with the id of
+     *     the connected account and its toolkit; the account then goes on to ACTIVE as any other.
+     *
+     *     Not marked safe to repeat: the session is used up by the first call.
+     */
+    post: operations["completeConnectedAccountAuth"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v3.1/connected_accounts/{nanoid}": {
     parameters: {
       query?: never;
       header?: never;
@@ -111,7 +135,7 @@ export interface paths {
     patch: operations["updateConnectedAccount"];
     trace?: never;
   };
-  "/api/v3/connected_accounts/{nanoId}/status": {
+  "/api/v3.1/connected_accounts/{nanoId}/status": {
     parameters: {
       query?: never;
       header?: never;
@@ -143,7 +167,7 @@ export interface paths {
     patch: operations["updateConnectedAccountStatus"];
     trace?: never;
   };
-  "/api/v3/connected_accounts/{nanoid}/refresh": {
+  "/api/v3.1/connected_accounts/{nanoid}/refresh": {
     parameters: {
       query?: never;
       header?: never;
@@ -283,6 +307,11 @@ export interface components {
       /** @description The users who may not use the account. */
       not_allowed_user_ids?: string[];
     };
+    /** @description [EXPERIMENTAL] Who may use the connected account; its shape may change. */
+    AccountSharing: {
+      account_type: components["schemas"]["AccountType"];
+      acl_config_for_shared?: components["schemas"]["SharedAccountAcl"];
+    };
     /** @description The connected account that was created. */
     CreatedConnectedAccount: {
       /**
@@ -302,26 +331,7 @@ export interface components {
        * @description DEPRECATED: This field will be removed in a future version. Read `connectionData.val.redirectUrl` instead.
        */
       redirect_uri: string | null;
-      /**
-       * @deprecated
-       * @description DEPRECATED: This field will be removed in a future version. Please use id and auth_config.id instead.
-       */
-      deprecated: {
-        /**
-         * Format: uuid
-         * @description The uuid of the connected account
-         */
-        uuid: string;
-        /**
-         * Format: uuid
-         * @description The uuid of the auth config
-         */
-        authConfigUuid: string;
-      };
-      /** @description [EXPERIMENTAL] Extra data about the connected account; its shape may change. */
-      experimental?: {
-        [key: string]: unknown;
-      };
+      experimental?: components["schemas"]["AccountSharing"];
     };
     /**
      * @deprecated
@@ -382,10 +392,7 @@ export interface components {
        * @example ca_8b2d4f6a1c3e
        */
       connected_account_id: string;
-      /** @description [EXPERIMENTAL] Extra data about the link; its shape may change. */
-      experimental?: {
-        [key: string]: unknown;
-      };
+      experimental?: components["schemas"]["AccountSharing"];
     };
     /** @description One page of connected accounts. The last page has `next_cursor` null or absent; pass any other `next_cursor` as `cursor` to get the next page. */
     ConnectedAccountList: {
@@ -434,6 +441,11 @@ export interface components {
       };
       /**
        * @deprecated
+       * @description DEPRECATED: This field will be removed in a future version. Read `state.authScheme` instead.
+       */
+      authScheme?: components["schemas"]["AuthScheme"];
+      /**
+       * @deprecated
        * @description DEPRECATED: This field will be removed in a future version. The user id of the connected account.
        */
       user_id: string;
@@ -460,15 +472,11 @@ export interface components {
       data: {
         [key: string]: unknown;
       };
-      /** @description The account's human-readable name, unique per user and toolkit in a project (newer servers). */
-      alias?: string | null;
-      /** @description A readable id of the account (newer servers). */
-      word_id?: string | null;
-      /** @description [EXPERIMENTAL] Sharing settings of the account (newer servers). */
-      experimental?: {
-        account_type: components["schemas"]["AccountType"];
-        acl_config_for_shared?: components["schemas"]["SharedAccountAcl"];
-      };
+      /** @description The account's human-readable name, unique per user and toolkit in a project; null when it has none. */
+      alias: string | null;
+      /** @description A readable id of the account; null when it has none. */
+      word_id: string | null;
+      experimental?: components["schemas"]["AccountSharing"];
       /** @description The scopes the connection asked for (newer servers). */
       requested_scopes?: string[];
       /** @description The user scopes the connection asked for, where the service has them (newer servers). */
@@ -506,6 +514,10 @@ export interface components {
       /** @description The connection's new credentials. */
       connection?: {
         state: components["schemas"]["UpdateConnectionState"];
+      };
+      /** @description [EXPERIMENTAL] Sharing settings to change. */
+      experimental?: {
+        acl_config_for_shared?: components["schemas"]["SharedAccountAcl"];
       };
     };
     /** @description The account after an update. */
@@ -558,7 +570,7 @@ export interface components {
     /** @description The outcome of a revoke. */
     RevokedConnectedAccount: {
       /** @description The tokens revoked at the provider, one entry each; empty when the account was already revoked. */
-      revoked_tokens: string[];
+      revoked_tokens: components["schemas"]["RevokedToken"][];
       /** @description The account, now REVOKED. */
       connected_account: {
         /**
@@ -573,17 +585,45 @@ export interface components {
         status: "REVOKED";
       };
     };
-    /** @description The body of every error response. */
+    /**
+     * @description A kind of token revoked at the provider: the OAuth access or refresh token, or the stored credential of a non-OAuth scheme. Responses may carry kinds added after this description was written.
+     * @enum {string}
+     */
+    RevokedToken: ("access_token" | "refresh_token" | "credential") | UnknownValue;
+    /** @description The body of completeAuth. */
+    CompleteAuthRequest: {
+      /**
+       * @description Your id of the user whose connection this is, as given to link or create.
+       * @example user_42
+       */
+      user_id: string;
+      /** @description The session URI the OAuth flow handed to your app (secret until used). */
+      session_uri: string;
+    };
+    /** @description The connection that was completed. */
+    CompletedAuth: {
+      /**
+       * @description The id of the connected account.
+       * @example ca_4f9d2b7c1e0a
+       */
+      connected_account_id: string;
+      /**
+       * @description The toolkit (the service) the account connects to, e.g. `github`.
+       * @example github
+       */
+      toolkit_slug: string;
+    };
+    /** @description The body of an error response: `{ error: { message, code, slug, status, request_id?, suggested_fix?, errors? } }` from the API. Every field may be missing in an answer that did not come from the API itself. */
     ErrorEnvelope: {
-      error: {
+      error?: {
         /** @description What went wrong, for people. */
-        message: string;
+        message?: string;
         /** @description A numeric error code: 600–699 are connected-account errors, 10000–10999 HTTP-level ones. */
-        code: number;
+        code?: number;
         /** @description A stable, machine-readable name of the error, e.g. `ConnectedAccount_BadRequest`. */
-        slug: string;
+        slug?: string;
         /** @description The HTTP status, repeated. */
-        status: number;
+        status?: number;
         /** @description The id of the request, to quote to Composio support. */
         request_id?: string;
         /** @description What to change so the call succeeds. */
@@ -1095,152 +1135,55 @@ export interface components {
     S2SOAuth2Inactive: components["schemas"]["StateBase"] &
       components["schemas"]["StatusInactive"] &
       components["schemas"]["S2SOAuth2Fields"];
-    /** @description New credentials for an account, for the auth schemes whose credentials can be updated. `authScheme` must be the account's own. Unlike `ConnectionState`, `val` holds no status, and each of its fields is a string to set it or null to remove it; a field left out stays as it is. */
-    UpdateConnectionState:
-      | components["schemas"]["BearerTokenStateUpdate"]
-      | components["schemas"]["ApiKeyStateUpdate"]
-      | components["schemas"]["BasicStateUpdate"]
-      | components["schemas"]["BasicWithJwtStateUpdate"]
-      | components["schemas"]["GoogleServiceAccountStateUpdate"]
-      | components["schemas"]["ServiceAccountStateUpdate"];
-    /**
-     * BEARER_TOKEN
-     * @description A bearer token sent in the Authorization header.
-     */
-    BearerTokenStateUpdate: {
-      /** @constant */
-      authScheme: "BEARER_TOKEN";
-      /** @description The fields to change: a string sets one, null removes it, a field left out stays as it is. */
-      val: components["schemas"]["UpdateStateBase"] & {
-        /** @description The bearer token (secret). */
-        token?: string | null;
-      };
+    /** @description New credentials for an account whose scheme lets them be updated. `authScheme` must be the account's own. Unlike `ConnectionState`, `val` holds no status, and each of its fields is a string to set it or null to remove it; a field left out stays as it is. */
+    UpdateConnectionState: {
+      /**
+       * @description The account's own auth scheme; only these can have their credentials updated.
+       * @enum {string}
+       */
+      authScheme:
+        | "BEARER_TOKEN"
+        | "API_KEY"
+        | "BASIC"
+        | "BASIC_WITH_JWT"
+        | "GOOGLE_SERVICE_ACCOUNT"
+        | "SERVICE_ACCOUNT";
+      val: components["schemas"]["UpdateCredentialFields"];
     };
-    /**
-     * API_KEY
-     * @description An API key, or another single secret the service hands out.
-     */
-    ApiKeyStateUpdate: {
-      /** @constant */
-      authScheme: "API_KEY";
-      /** @description The fields to change: a string sets one, null removes it, a field left out stays as it is. */
-      val: components["schemas"]["UpdateStateBase"] & {
-        /** @description An API key whose header the auth config defines (secret). */
-        generic_api_key?: string | null;
-        /** @description The API key (secret). */
-        api_key?: string | null;
-        /** @description A bearer token (secret). */
-        bearer_token?: string | null;
-        /** @description Base64 of `user:password` (secret). */
-        basic_encoded?: string | null;
-      };
-    };
-    /**
-     * BASIC
-     * @description HTTP basic authentication.
-     */
-    BasicStateUpdate: {
-      /** @constant */
-      authScheme: "BASIC";
-      /** @description The fields to change: a string sets one, null removes it, a field left out stays as it is. */
-      val: components["schemas"]["UpdateStateBase"] & {
-        /** @description The user name. */
-        username?: string | null;
-        /** @description The password (secret). */
-        password?: string | null;
-      };
-    };
-    /**
-     * BASIC_WITH_JWT
-     * @description A username and password exchanged for a JWT.
-     */
-    BasicWithJwtStateUpdate: {
-      /** @constant */
-      authScheme: "BASIC_WITH_JWT";
-      /** @description The fields to change: a string sets one, null removes it, a field left out stays as it is. */
-      val: components["schemas"]["UpdateStateBase"] & {
-        /** @description The user name. */
-        username?: string | null;
-        /** @description The password (secret). */
-        password?: string | null;
-      };
-    };
-    /**
-     * GOOGLE_SERVICE_ACCOUNT
-     * @description A Google Cloud service account.
-     */
-    GoogleServiceAccountStateUpdate: {
-      /** @constant */
-      authScheme: "GOOGLE_SERVICE_ACCOUNT";
-      /** @description The fields to change: a string sets one, null removes it, a field left out stays as it is. */
-      val: components["schemas"]["UpdateStateBase"] & {
-        /** @description The service account's key file, as JSON text (secret). */
-        credentials_json?: string | null;
-      };
-    };
-    /**
-     * SERVICE_ACCOUNT
-     * @description An app installation with a private key (e.g. a GitHub App).
-     */
-    ServiceAccountStateUpdate: {
-      /** @constant */
-      authScheme: "SERVICE_ACCOUNT";
-      /** @description The fields to change: a string sets one, null removes it, a field left out stays as it is. */
-      val: components["schemas"]["UpdateStateBase"] & {
-        /** @description The app's id. */
-        application_id?: string | null;
-        /** @description The id of the app's installation. */
-        installation_id?: string | null;
-        /** @description The app's private key, PEM (secret). */
-        private_key?: string | null;
-      };
-    };
-    /** @description The per-tenant settings of StateBase, for an update: each one a string to set it or null to remove it; a field left out stays as it is. */
-    UpdateStateBase: {
-      /** @description The account's subdomain on the service. */
-      subdomain?: string | null;
-      /** @description The account's domain on the service. */
-      "your-domain"?: string | null;
-      /** @description The region the account is hosted in. */
-      region?: string | null;
-      /** @description The shop name (e.g. for Shopify). */
-      shop?: string | null;
-      /** @description The URL of the account. */
-      account_url?: string | null;
-      /** @description The company's domain on the service. */
-      COMPANYDOMAIN?: string | null;
-      /** @description A service-specific domain extension. */
-      extension?: string | null;
-      /** @description The base URL of the service's form API. */
-      form_api_base_url?: string | null;
-      /** @description The endpoint of the account's instance. */
-      instanceEndpoint?: string | null;
-      /** @description The base URL of the service's API for this account. */
-      api_url?: string | null;
-      /** @description The URL of the Borneo dashboard. */
-      borneo_dashboard_url?: string | null;
-      /** @description The user name for the service's proxy. */
-      proxy_username?: string | null;
-      /** @description The password for the service's proxy (secret). */
-      proxy_password?: string | null;
-      /** @description The service's domain for this account. */
-      domain?: string | null;
-      /** @description The API version to use. */
-      version?: string | null;
-      /** @description The data center the account is hosted in. */
-      dc?: string | null;
-      /** @description The site name of the account. */
-      site_name?: string | null;
-      /** @description The name of the account's instance. */
-      instanceName?: string | null;
-      /** @description The account's id on the service. */
-      account_id?: string | null;
-      /** @description The address of a self-hosted server. */
-      your_server?: string | null;
-      /** @description Where the account's server is located. */
-      server_location?: string | null;
-      /** @description The base URL of the service for this account. */
-      base_url?: string | null;
+    /** @description The credential fields to change, the same list for every scheme that can be updated: a string sets one, null removes it, a field left out stays as it is. Fields the list does not name are refused (v3.1 describes `val` as closed). */
+    UpdateCredentialFields: {
+      /** @description The bearer token (BEARER_TOKEN; secret). */
+      token?: string | null;
+      /** @description An API key whose header the auth config defines (secret). */
+      generic_api_key?: string | null;
+      /** @description The API key (secret). */
+      api_key?: string | null;
+      /** @description A bearer token (secret). */
+      bearer_token?: string | null;
+      /** @description Base64 of `user:password` (secret). */
+      basic_encoded?: string | null;
+      /** @description A token whose use the auth config defines (secret). */
+      generic_token?: string | null;
+      /** @description The text sent before the API key, where the service wants one (e.g. `Token`). */
+      api_key_prefix?: string | null;
+      /** @description A secret whose use the auth config defines (secret). */
+      generic_secret?: string | null;
+      /** @description An id whose use the auth config defines (e.g. a client or account id). */
+      generic_id?: string | null;
+      /** @description The User-Agent to send to the service, where it requires one. */
+      user_agent?: string | null;
+      /** @description The user name (BASIC, BASIC_WITH_JWT). */
+      username?: string | null;
+      /** @description The password (BASIC, BASIC_WITH_JWT; secret). */
+      password?: string | null;
+      /** @description The service account's key file, as JSON text (GOOGLE_SERVICE_ACCOUNT; secret). */
+      credentials_json?: string | null;
+      /** @description The app's id (SERVICE_ACCOUNT). */
+      application_id?: string | null;
+      /** @description The id of the app's installation (SERVICE_ACCOUNT). */
+      installation_id?: string | null;
+      /** @description The app's private key, PEM (SERVICE_ACCOUNT; secret). */
+      private_key?: string | null;
     };
     StatusInitializing: {
       /**
@@ -1424,6 +1367,10 @@ export interface components {
         /** @description The scopes granted to the user. */
         scope?: string;
       };
+      /** @description Other fields of the provider's token answer, as it sent them (may hold secrets). */
+      extra_token_data?: {
+        [key: string]: unknown;
+      };
     };
     /** @description The scopes granted, as one string, a list, or null. */
     TokenScope: string | string[] | null;
@@ -1494,6 +1441,8 @@ export interface components {
       /** @description The token type, usually `Bearer`. */
       token_type?: string;
       expires_in?: components["schemas"]["TokenExpiresIn"];
+      /** @description When the access token expires (ISO 8601). */
+      expires_at?: string;
       scope?: components["schemas"]["TokenScope"];
       /** @description The OAuth client id. */
       client_id?: string;
@@ -1734,7 +1683,7 @@ export interface operations {
          *       "gmail"
          *     ]
          */
-        toolkit_slugs?: string[];
+        toolkit_slugs?: string[] | null;
         /**
          * @description Only accounts with one of these statuses.
          * @example [
@@ -1742,21 +1691,21 @@ export interface operations {
          *       "INITIATED"
          *     ]
          */
-        statuses?: components["schemas"]["ConnectionStatus"][];
+        statuses?: components["schemas"]["ConnectionStatus"][] | null;
         /**
          * @description Only accounts of these users (your user ids).
          * @example [
          *       "user_42"
          *     ]
          */
-        user_ids?: string[];
+        user_ids?: string[] | null;
         /**
          * @description Only accounts connected through these auth configs.
          * @example [
          *       "ac_1a2b3c4d5e6f"
          *     ]
          */
-        auth_config_ids?: string[];
+        auth_config_ids?: string[] | null;
         /**
          * @description Only these connected accounts.
          * @example [
@@ -1764,14 +1713,14 @@ export interface operations {
          *       "ca_7c3e9a1b5d2f"
          *     ]
          */
-        connected_account_ids?: string[];
+        connected_account_ids?: string[] | null;
         /** @description The `next_cursor` of the previous page; leave it out for the first page. */
-        cursor?: string;
+        cursor?: string | null;
         /**
          * @description How many accounts a page holds. The API documents no bounds for this list (its auth-config list caps the same parameter at 50).
          * @example 20
          */
-        limit?: number;
+        limit?: number | null;
         /** @description The timestamp to order by. */
         order_by?: "created_at" | "updated_at";
         /** @description The direction to order in. */
@@ -1796,6 +1745,10 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      /** @description An auth config or toolkit named in a filter was not found */
+      404: components["responses"]["NotFound"];
+      /** @description The filters could not be applied */
+      422: components["responses"]["UnprocessableEntity"];
       500: components["responses"]["InternalServerError"];
     };
   };
@@ -1868,6 +1821,35 @@ export interface operations {
       501: components["responses"]["NotImplemented"];
     };
   };
+  completeConnectedAccountAuth: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CompleteAuthRequest"];
+      };
+    };
+    responses: {
+      /** @description The connection was completed */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["CompletedAuth"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      /** @description The session was not found, or has expired */
+      404: components["responses"]["NotFound"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
   retrieveConnectedAccount: {
     parameters: {
       query?: never;
@@ -1904,7 +1886,7 @@ export interface operations {
     parameters: {
       query?: {
         /** @description Also revoke the account's tokens at the provider (best effort, in a background job). */
-        revoke_on_delete?: boolean;
+        revoke_on_delete?: boolean | null;
       };
       header?: never;
       path: {
@@ -1929,6 +1911,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
       /** @description The connected account does not exist, or was already deleted */
       404: components["responses"]["ConnectedAccountNotFound"];
       500: components["responses"]["InternalServerError"];
@@ -2013,6 +1996,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
       404: components["responses"]["ConnectedAccountNotFound"];
       /** @description Another operation holds the connection lease (retry), or the account cannot move to that status from its current one (do not retry) */
       409: components["responses"]["Conflict"];
@@ -2064,6 +2048,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
       404: components["responses"]["ConnectedAccountNotFound"];
       /** @description The account's auth scheme cannot be refreshed (e.g. API_KEY, BEARER_TOKEN) */
       409: components["responses"]["Conflict"];
@@ -2099,6 +2084,7 @@ export interface operations {
       /** @description The toolkit cannot revoke tokens */
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
       404: components["responses"]["ConnectedAccountNotFound"];
       /** @description The account is neither ACTIVE nor already REVOKED */
       409: components["responses"]["Conflict"];

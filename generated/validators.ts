@@ -1608,7 +1608,7 @@ return errors === 0;
 }
 
 const schema33 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/OAuth2TokenFields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
-const schema34 = {"type":"object","required":["access_token"],"properties":{"access_token":{"type":"string"},"id_token":{"type":"string"},"token_type":{"type":"string"},"refresh_token":{"type":["string","null"]},"expires_in":{"$ref":"urn:composio:request-schemas#/$defs/TokenExpiresIn"},"scope":{"$ref":"urn:composio:request-schemas#/$defs/TokenScope"},"webhook_signature":{"type":"string"},"authed_user":{"type":"object","properties":{"access_token":{"type":"string"},"scope":{"type":"string"}}}}};
+const schema34 = {"type":"object","required":["access_token"],"properties":{"access_token":{"type":"string"},"id_token":{"type":"string"},"token_type":{"type":"string"},"refresh_token":{"type":["string","null"]},"expires_in":{"$ref":"urn:composio:request-schemas#/$defs/TokenExpiresIn"},"scope":{"$ref":"urn:composio:request-schemas#/$defs/TokenScope"},"webhook_signature":{"type":"string"},"authed_user":{"type":"object","properties":{"access_token":{"type":"string"},"scope":{"type":"string"}}},"extra_token_data":{"type":"object","additionalProperties":true}}};
 const schema35 = {"type":["number","string","null"]};
 
 function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1863,14 +1863,29 @@ vErrors.push(err8);
 errors++;
 }
 }
+if(data.extra_token_data !== undefined){
+let data10 = data.extra_token_data;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err9 = {instancePath:instancePath+"/extra_token_data",schemaPath:"#/properties/extra_token_data/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err9];
 }
 else {
 vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
 }
 errors++;
 }
@@ -5376,7 +5391,7 @@ return errors === 0;
 
 const schema90 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"S2S_OAUTH2"},"val":{"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/Initializing"},{"$ref":"urn:composio:request-schemas#/$defs/Initiated"},{"$ref":"urn:composio:request-schemas#/$defs/S2SOAuth2Active"},{"$ref":"urn:composio:request-schemas#/$defs/S2SOAuth2Inactive"},{"$ref":"urn:composio:request-schemas#/$defs/Failed"},{"$ref":"urn:composio:request-schemas#/$defs/Expired"}],"discriminator":{"propertyName":"status"}}}};
 const schema91 = {"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/StateBase"},{"$ref":"urn:composio:request-schemas#/$defs/StatusActive"},{"$ref":"urn:composio:request-schemas#/$defs/S2SOAuth2Fields"}],"properties":{"status":{"const":"ACTIVE"}},"required":["status"]};
-const schema92 = {"type":"object","required":["access_token"],"properties":{"access_token":{"type":"string"},"token_type":{"type":"string"},"expires_in":{"$ref":"urn:composio:request-schemas#/$defs/TokenExpiresIn"},"scope":{"$ref":"urn:composio:request-schemas#/$defs/TokenScope"},"client_id":{"type":"string"},"client_secret":{"type":"string"}}};
+const schema92 = {"type":"object","required":["access_token"],"properties":{"access_token":{"type":"string"},"token_type":{"type":"string"},"expires_in":{"$ref":"urn:composio:request-schemas#/$defs/TokenExpiresIn"},"expires_at":{"type":"string"},"scope":{"$ref":"urn:composio:request-schemas#/$defs/TokenScope"},"client_id":{"type":"string"},"client_secret":{"type":"string"}}};
 
 function validate297(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -5422,15 +5437,9 @@ vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.error
 errors = vErrors.length;
 }
 }
-if(data.scope !== undefined){
-if(!(validate86(data.scope, {instancePath:instancePath+"/scope",parentData:data,parentDataProperty:"scope",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
-errors = vErrors.length;
-}
-}
-if(data.client_id !== undefined){
-if(typeof data.client_id !== "string"){
-const err3 = {instancePath:instancePath+"/client_id",schemaPath:"#/properties/client_id/type",keyword:"type",params:{type: "string"}};
+if(data.expires_at !== undefined){
+if(typeof data.expires_at !== "string"){
+const err3 = {instancePath:instancePath+"/expires_at",schemaPath:"#/properties/expires_at/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5440,9 +5449,15 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.client_secret !== undefined){
-if(typeof data.client_secret !== "string"){
-const err4 = {instancePath:instancePath+"/client_secret",schemaPath:"#/properties/client_secret/type",keyword:"type",params:{type: "string"}};
+if(data.scope !== undefined){
+if(!(validate86(data.scope, {instancePath:instancePath+"/scope",parentData:data,parentDataProperty:"scope",rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+errors = vErrors.length;
+}
+}
+if(data.client_id !== undefined){
+if(typeof data.client_id !== "string"){
+const err4 = {instancePath:instancePath+"/client_id",schemaPath:"#/properties/client_id/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5452,14 +5467,26 @@ vErrors.push(err4);
 errors++;
 }
 }
-}
-else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(data.client_secret !== undefined){
+if(typeof data.client_secret !== "string"){
+const err5 = {instancePath:instancePath+"/client_secret",schemaPath:"#/properties/client_secret/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err5];
 }
 else {
 vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
 }
 errors++;
 }
@@ -6382,20 +6409,15 @@ validate333.errors = vErrors;
 return errors === 0;
 }
 
-const updateConnectedAccount = validate336;
-const schema98 = {"type":"object","properties":{"alias":{"type":"string"},"connection":{"type":"object","required":["state"],"properties":{"state":{"$ref":"urn:composio:request-schemas#/$defs/UpdateConnectionState"}}}}};
-const schema99 = {"oneOf":[{"$ref":"urn:composio:request-schemas#/$defs/BearerTokenStateUpdate"},{"$ref":"urn:composio:request-schemas#/$defs/ApiKeyStateUpdate"},{"$ref":"urn:composio:request-schemas#/$defs/BasicStateUpdate"},{"$ref":"urn:composio:request-schemas#/$defs/BasicWithJwtStateUpdate"},{"$ref":"urn:composio:request-schemas#/$defs/GoogleServiceAccountStateUpdate"},{"$ref":"urn:composio:request-schemas#/$defs/ServiceAccountStateUpdate"}],"discriminator":{"propertyName":"authScheme"}};
-const schema100 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"BEARER_TOKEN"},"val":{"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/UpdateStateBase"},{"type":"object","properties":{"token":{"type":["string","null"]}}}]}}};
-const schema101 = {"type":"object","properties":{"subdomain":{"type":["string","null"]},"your-domain":{"type":["string","null"]},"region":{"type":["string","null"]},"shop":{"type":["string","null"]},"account_url":{"type":["string","null"]},"COMPANYDOMAIN":{"type":["string","null"]},"extension":{"type":["string","null"]},"form_api_base_url":{"type":["string","null"]},"instanceEndpoint":{"type":["string","null"]},"api_url":{"type":["string","null"]},"borneo_dashboard_url":{"type":["string","null"]},"proxy_username":{"type":["string","null"]},"proxy_password":{"type":["string","null"]},"domain":{"type":["string","null"]},"version":{"type":["string","null"]},"dc":{"type":["string","null"]},"site_name":{"type":["string","null"]},"instanceName":{"type":["string","null"]},"account_id":{"type":["string","null"]},"your_server":{"type":["string","null"]},"server_location":{"type":["string","null"]},"base_url":{"type":["string","null"]}}};
+const completeConnectedAccountAuth = validate336;
+const schema98 = {"type":"object","required":["user_id","session_uri"],"properties":{"user_id":{"type":"string","minLength":1},"session_uri":{"type":"string","minLength":1}}};
 
-function validate339(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate336(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.subdomain !== undefined){
-let data0 = data.subdomain;
-if((typeof data0 !== "string") && (data0 !== null)){
-const err0 = {instancePath:instancePath+"/subdomain",schemaPath:"#/properties/subdomain/type",keyword:"type",params:{type: schema101.properties.subdomain.type}};
+if(data.user_id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "user_id"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6404,11 +6426,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-if(data["your-domain"] !== undefined){
-let data1 = data["your-domain"];
-if((typeof data1 !== "string") && (data1 !== null)){
-const err1 = {instancePath:instancePath+"/your-domain",schemaPath:"#/properties/your-domain/type",keyword:"type",params:{type: schema101.properties["your-domain"].type}};
+if(data.session_uri === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_uri"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6417,11 +6436,11 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-if(data.region !== undefined){
-let data2 = data.region;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err2 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: schema101.properties.region.type}};
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+const err2 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6431,10 +6450,8 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.shop !== undefined){
-let data3 = data.shop;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err3 = {instancePath:instancePath+"/shop",schemaPath:"#/properties/shop/type",keyword:"type",params:{type: schema101.properties.shop.type}};
+else {
+const err3 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6444,10 +6461,11 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.account_url !== undefined){
-let data4 = data.account_url;
-if((typeof data4 !== "string") && (data4 !== null)){
-const err4 = {instancePath:instancePath+"/account_url",schemaPath:"#/properties/account_url/type",keyword:"type",params:{type: schema101.properties.account_url.type}};
+if(data.session_uri !== undefined){
+let data1 = data.session_uri;
+if(typeof data1 === "string"){
+if(func2(data1) < 1){
+const err4 = {instancePath:instancePath+"/session_uri",schemaPath:"#/properties/session_uri/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6457,10 +6475,8 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.COMPANYDOMAIN !== undefined){
-let data5 = data.COMPANYDOMAIN;
-if((typeof data5 !== "string") && (data5 !== null)){
-const err5 = {instancePath:instancePath+"/COMPANYDOMAIN",schemaPath:"#/properties/COMPANYDOMAIN/type",keyword:"type",params:{type: schema101.properties.COMPANYDOMAIN.type}};
+else {
+const err5 = {instancePath:instancePath+"/session_uri",schemaPath:"#/properties/session_uri/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6470,10 +6486,112 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.extension !== undefined){
-let data6 = data.extension;
-if((typeof data6 !== "string") && (data6 !== null)){
-const err6 = {instancePath:instancePath+"/extension",schemaPath:"#/properties/extension/type",keyword:"type",params:{type: schema101.properties.extension.type}};
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate336.errors = vErrors;
+return errors === 0;
+}
+
+const updateConnectedAccount = validate337;
+const schema99 = {"type":"object","properties":{"alias":{"type":"string"},"connection":{"type":"object","required":["state"],"properties":{"state":{"$ref":"urn:composio:request-schemas#/$defs/UpdateConnectionState"}}},"experimental":{"type":"object","properties":{"acl_config_for_shared":{"$ref":"urn:composio:request-schemas#/$defs/SharedAccountAcl"}}}}};
+const schema100 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","enum":["BEARER_TOKEN","API_KEY","BASIC","BASIC_WITH_JWT","GOOGLE_SERVICE_ACCOUNT","SERVICE_ACCOUNT"]},"val":{"$ref":"urn:composio:request-schemas#/$defs/UpdateCredentialFields"}}};
+const schema101 = {"type":"object","additionalProperties":false,"properties":{"token":{"type":["string","null"]},"generic_api_key":{"type":["string","null"]},"api_key":{"type":["string","null"]},"bearer_token":{"type":["string","null"]},"basic_encoded":{"type":["string","null"]},"generic_token":{"type":["string","null"]},"api_key_prefix":{"type":["string","null"]},"generic_secret":{"type":["string","null"]},"generic_id":{"type":["string","null"]},"user_agent":{"type":["string","null"]},"username":{"type":["string","null"]},"password":{"type":["string","null"]},"credentials_json":{"type":["string","null"]},"application_id":{"type":["string","null"]},"installation_id":{"type":["string","null"]},"private_key":{"type":["string","null"]}}};
+const func6 = Object.prototype.hasOwnProperty;
+
+function validate339(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(func6.call(schema101.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.token !== undefined){
+let data0 = data.token;
+if((typeof data0 !== "string") && (data0 !== null)){
+const err1 = {instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: schema101.properties.token.type}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.generic_api_key !== undefined){
+let data1 = data.generic_api_key;
+if((typeof data1 !== "string") && (data1 !== null)){
+const err2 = {instancePath:instancePath+"/generic_api_key",schemaPath:"#/properties/generic_api_key/type",keyword:"type",params:{type: schema101.properties.generic_api_key.type}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.api_key !== undefined){
+let data2 = data.api_key;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err3 = {instancePath:instancePath+"/api_key",schemaPath:"#/properties/api_key/type",keyword:"type",params:{type: schema101.properties.api_key.type}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.bearer_token !== undefined){
+let data3 = data.bearer_token;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err4 = {instancePath:instancePath+"/bearer_token",schemaPath:"#/properties/bearer_token/type",keyword:"type",params:{type: schema101.properties.bearer_token.type}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.basic_encoded !== undefined){
+let data4 = data.basic_encoded;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err5 = {instancePath:instancePath+"/basic_encoded",schemaPath:"#/properties/basic_encoded/type",keyword:"type",params:{type: schema101.properties.basic_encoded.type}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.generic_token !== undefined){
+let data5 = data.generic_token;
+if((typeof data5 !== "string") && (data5 !== null)){
+const err6 = {instancePath:instancePath+"/generic_token",schemaPath:"#/properties/generic_token/type",keyword:"type",params:{type: schema101.properties.generic_token.type}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6483,10 +6601,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.form_api_base_url !== undefined){
-let data7 = data.form_api_base_url;
-if((typeof data7 !== "string") && (data7 !== null)){
-const err7 = {instancePath:instancePath+"/form_api_base_url",schemaPath:"#/properties/form_api_base_url/type",keyword:"type",params:{type: schema101.properties.form_api_base_url.type}};
+if(data.api_key_prefix !== undefined){
+let data6 = data.api_key_prefix;
+if((typeof data6 !== "string") && (data6 !== null)){
+const err7 = {instancePath:instancePath+"/api_key_prefix",schemaPath:"#/properties/api_key_prefix/type",keyword:"type",params:{type: schema101.properties.api_key_prefix.type}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6496,10 +6614,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.instanceEndpoint !== undefined){
-let data8 = data.instanceEndpoint;
-if((typeof data8 !== "string") && (data8 !== null)){
-const err8 = {instancePath:instancePath+"/instanceEndpoint",schemaPath:"#/properties/instanceEndpoint/type",keyword:"type",params:{type: schema101.properties.instanceEndpoint.type}};
+if(data.generic_secret !== undefined){
+let data7 = data.generic_secret;
+if((typeof data7 !== "string") && (data7 !== null)){
+const err8 = {instancePath:instancePath+"/generic_secret",schemaPath:"#/properties/generic_secret/type",keyword:"type",params:{type: schema101.properties.generic_secret.type}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6509,10 +6627,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.api_url !== undefined){
-let data9 = data.api_url;
-if((typeof data9 !== "string") && (data9 !== null)){
-const err9 = {instancePath:instancePath+"/api_url",schemaPath:"#/properties/api_url/type",keyword:"type",params:{type: schema101.properties.api_url.type}};
+if(data.generic_id !== undefined){
+let data8 = data.generic_id;
+if((typeof data8 !== "string") && (data8 !== null)){
+const err9 = {instancePath:instancePath+"/generic_id",schemaPath:"#/properties/generic_id/type",keyword:"type",params:{type: schema101.properties.generic_id.type}};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6522,10 +6640,10 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.borneo_dashboard_url !== undefined){
-let data10 = data.borneo_dashboard_url;
-if((typeof data10 !== "string") && (data10 !== null)){
-const err10 = {instancePath:instancePath+"/borneo_dashboard_url",schemaPath:"#/properties/borneo_dashboard_url/type",keyword:"type",params:{type: schema101.properties.borneo_dashboard_url.type}};
+if(data.user_agent !== undefined){
+let data9 = data.user_agent;
+if((typeof data9 !== "string") && (data9 !== null)){
+const err10 = {instancePath:instancePath+"/user_agent",schemaPath:"#/properties/user_agent/type",keyword:"type",params:{type: schema101.properties.user_agent.type}};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6535,10 +6653,10 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.proxy_username !== undefined){
-let data11 = data.proxy_username;
-if((typeof data11 !== "string") && (data11 !== null)){
-const err11 = {instancePath:instancePath+"/proxy_username",schemaPath:"#/properties/proxy_username/type",keyword:"type",params:{type: schema101.properties.proxy_username.type}};
+if(data.username !== undefined){
+let data10 = data.username;
+if((typeof data10 !== "string") && (data10 !== null)){
+const err11 = {instancePath:instancePath+"/username",schemaPath:"#/properties/username/type",keyword:"type",params:{type: schema101.properties.username.type}};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6548,10 +6666,10 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.proxy_password !== undefined){
-let data12 = data.proxy_password;
-if((typeof data12 !== "string") && (data12 !== null)){
-const err12 = {instancePath:instancePath+"/proxy_password",schemaPath:"#/properties/proxy_password/type",keyword:"type",params:{type: schema101.properties.proxy_password.type}};
+if(data.password !== undefined){
+let data11 = data.password;
+if((typeof data11 !== "string") && (data11 !== null)){
+const err12 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/type",keyword:"type",params:{type: schema101.properties.password.type}};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6561,10 +6679,10 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.domain !== undefined){
-let data13 = data.domain;
-if((typeof data13 !== "string") && (data13 !== null)){
-const err13 = {instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: schema101.properties.domain.type}};
+if(data.credentials_json !== undefined){
+let data12 = data.credentials_json;
+if((typeof data12 !== "string") && (data12 !== null)){
+const err13 = {instancePath:instancePath+"/credentials_json",schemaPath:"#/properties/credentials_json/type",keyword:"type",params:{type: schema101.properties.credentials_json.type}};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6574,10 +6692,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.version !== undefined){
-let data14 = data.version;
-if((typeof data14 !== "string") && (data14 !== null)){
-const err14 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: schema101.properties.version.type}};
+if(data.application_id !== undefined){
+let data13 = data.application_id;
+if((typeof data13 !== "string") && (data13 !== null)){
+const err14 = {instancePath:instancePath+"/application_id",schemaPath:"#/properties/application_id/type",keyword:"type",params:{type: schema101.properties.application_id.type}};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -6587,10 +6705,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.dc !== undefined){
-let data15 = data.dc;
-if((typeof data15 !== "string") && (data15 !== null)){
-const err15 = {instancePath:instancePath+"/dc",schemaPath:"#/properties/dc/type",keyword:"type",params:{type: schema101.properties.dc.type}};
+if(data.installation_id !== undefined){
+let data14 = data.installation_id;
+if((typeof data14 !== "string") && (data14 !== null)){
+const err15 = {instancePath:instancePath+"/installation_id",schemaPath:"#/properties/installation_id/type",keyword:"type",params:{type: schema101.properties.installation_id.type}};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -6600,10 +6718,10 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.site_name !== undefined){
-let data16 = data.site_name;
-if((typeof data16 !== "string") && (data16 !== null)){
-const err16 = {instancePath:instancePath+"/site_name",schemaPath:"#/properties/site_name/type",keyword:"type",params:{type: schema101.properties.site_name.type}};
+if(data.private_key !== undefined){
+let data15 = data.private_key;
+if((typeof data15 !== "string") && (data15 !== null)){
+const err16 = {instancePath:instancePath+"/private_key",schemaPath:"#/properties/private_key/type",keyword:"type",params:{type: schema101.properties.private_key.type}};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -6613,79 +6731,14 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.instanceName !== undefined){
-let data17 = data.instanceName;
-if((typeof data17 !== "string") && (data17 !== null)){
-const err17 = {instancePath:instancePath+"/instanceName",schemaPath:"#/properties/instanceName/type",keyword:"type",params:{type: schema101.properties.instanceName.type}};
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err17];
 }
 else {
 vErrors.push(err17);
-}
-errors++;
-}
-}
-if(data.account_id !== undefined){
-let data18 = data.account_id;
-if((typeof data18 !== "string") && (data18 !== null)){
-const err18 = {instancePath:instancePath+"/account_id",schemaPath:"#/properties/account_id/type",keyword:"type",params:{type: schema101.properties.account_id.type}};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data.your_server !== undefined){
-let data19 = data.your_server;
-if((typeof data19 !== "string") && (data19 !== null)){
-const err19 = {instancePath:instancePath+"/your_server",schemaPath:"#/properties/your_server/type",keyword:"type",params:{type: schema101.properties.your_server.type}};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-if(data.server_location !== undefined){
-let data20 = data.server_location;
-if((typeof data20 !== "string") && (data20 !== null)){
-const err20 = {instancePath:instancePath+"/server_location",schemaPath:"#/properties/server_location/type",keyword:"type",params:{type: schema101.properties.server_location.type}};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-if(data.base_url !== undefined){
-let data21 = data.base_url;
-if((typeof data21 !== "string") && (data21 !== null)){
-const err21 = {instancePath:instancePath+"/base_url",schemaPath:"#/properties/base_url/type",keyword:"type",params:{type: schema101.properties.base_url.type}};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-}
-else {
-const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
 }
 errors++;
 }
@@ -6730,8 +6783,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-if("BEARER_TOKEN" !== data0){
-const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "BEARER_TOKEN"}};
+if(!((((((data0 === "BEARER_TOKEN") || (data0 === "API_KEY")) || (data0 === "BASIC")) || (data0 === "BASIC_WITH_JWT")) || (data0 === "GOOGLE_SERVICE_ACCOUNT")) || (data0 === "SERVICE_ACCOUNT"))){
+const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/enum",keyword:"enum",params:{allowedValues: schema100.properties.authScheme.enum}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6742,45 +6795,19 @@ errors++;
 }
 }
 if(data.val !== undefined){
-let data1 = data.val;
-if(!(validate339(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
+if(!(validate339(data.val, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
 vErrors = vErrors === null ? validate339.errors : vErrors.concat(validate339.errors);
 errors = vErrors.length;
 }
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.token !== undefined){
-let data2 = data1.token;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err4 = {instancePath:instancePath+"/val/token",schemaPath:"#/properties/val/allOf/1/properties/token/type",keyword:"type",params:{type: schema100.properties.val.allOf[1].properties.token.type}};
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
-}
-errors++;
-}
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/allOf/1/type",keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-}
-else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
 }
 errors++;
 }
@@ -6788,648 +6815,8 @@ validate338.errors = vErrors;
 return errors === 0;
 }
 
-const schema102 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"API_KEY"},"val":{"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/UpdateStateBase"},{"type":"object","properties":{"generic_api_key":{"type":["string","null"]},"api_key":{"type":["string","null"]},"bearer_token":{"type":["string","null"]},"basic_encoded":{"type":["string","null"]}}}]}}};
-
-function validate341(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.authScheme === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "authScheme"}};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.val === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "val"}};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.authScheme !== undefined){
-let data0 = data.authScheme;
-if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if("API_KEY" !== data0){
-const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "API_KEY"}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.val !== undefined){
-let data1 = data.val;
-if(!(validate339(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate339.errors : vErrors.concat(validate339.errors);
-errors = vErrors.length;
-}
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.generic_api_key !== undefined){
-let data2 = data1.generic_api_key;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err4 = {instancePath:instancePath+"/val/generic_api_key",schemaPath:"#/properties/val/allOf/1/properties/generic_api_key/type",keyword:"type",params:{type: schema102.properties.val.allOf[1].properties.generic_api_key.type}};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data1.api_key !== undefined){
-let data3 = data1.api_key;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err5 = {instancePath:instancePath+"/val/api_key",schemaPath:"#/properties/val/allOf/1/properties/api_key/type",keyword:"type",params:{type: schema102.properties.val.allOf[1].properties.api_key.type}};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data1.bearer_token !== undefined){
-let data4 = data1.bearer_token;
-if((typeof data4 !== "string") && (data4 !== null)){
-const err6 = {instancePath:instancePath+"/val/bearer_token",schemaPath:"#/properties/val/allOf/1/properties/bearer_token/type",keyword:"type",params:{type: schema102.properties.val.allOf[1].properties.bearer_token.type}};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data1.basic_encoded !== undefined){
-let data5 = data1.basic_encoded;
-if((typeof data5 !== "string") && (data5 !== null)){
-const err7 = {instancePath:instancePath+"/val/basic_encoded",schemaPath:"#/properties/val/allOf/1/properties/basic_encoded/type",keyword:"type",params:{type: schema102.properties.val.allOf[1].properties.basic_encoded.type}};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/allOf/1/type",keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-}
-else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-validate341.errors = vErrors;
-return errors === 0;
-}
-
-const schema103 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"BASIC"},"val":{"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/UpdateStateBase"},{"type":"object","properties":{"username":{"type":["string","null"]},"password":{"type":["string","null"]}}}]}}};
-
-function validate343(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.authScheme === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "authScheme"}};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.val === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "val"}};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.authScheme !== undefined){
-let data0 = data.authScheme;
-if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if("BASIC" !== data0){
-const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "BASIC"}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.val !== undefined){
-let data1 = data.val;
-if(!(validate339(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate339.errors : vErrors.concat(validate339.errors);
-errors = vErrors.length;
-}
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.username !== undefined){
-let data2 = data1.username;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err4 = {instancePath:instancePath+"/val/username",schemaPath:"#/properties/val/allOf/1/properties/username/type",keyword:"type",params:{type: schema103.properties.val.allOf[1].properties.username.type}};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data1.password !== undefined){
-let data3 = data1.password;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err5 = {instancePath:instancePath+"/val/password",schemaPath:"#/properties/val/allOf/1/properties/password/type",keyword:"type",params:{type: schema103.properties.val.allOf[1].properties.password.type}};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/allOf/1/type",keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-}
-else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-validate343.errors = vErrors;
-return errors === 0;
-}
-
-const schema104 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"BASIC_WITH_JWT"},"val":{"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/UpdateStateBase"},{"type":"object","properties":{"username":{"type":["string","null"]},"password":{"type":["string","null"]}}}]}}};
-
-function validate345(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.authScheme === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "authScheme"}};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.val === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "val"}};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.authScheme !== undefined){
-let data0 = data.authScheme;
-if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if("BASIC_WITH_JWT" !== data0){
-const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "BASIC_WITH_JWT"}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.val !== undefined){
-let data1 = data.val;
-if(!(validate339(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate339.errors : vErrors.concat(validate339.errors);
-errors = vErrors.length;
-}
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.username !== undefined){
-let data2 = data1.username;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err4 = {instancePath:instancePath+"/val/username",schemaPath:"#/properties/val/allOf/1/properties/username/type",keyword:"type",params:{type: schema104.properties.val.allOf[1].properties.username.type}};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data1.password !== undefined){
-let data3 = data1.password;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err5 = {instancePath:instancePath+"/val/password",schemaPath:"#/properties/val/allOf/1/properties/password/type",keyword:"type",params:{type: schema104.properties.val.allOf[1].properties.password.type}};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/allOf/1/type",keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-}
-else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-validate345.errors = vErrors;
-return errors === 0;
-}
-
-const schema105 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"GOOGLE_SERVICE_ACCOUNT"},"val":{"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/UpdateStateBase"},{"type":"object","properties":{"credentials_json":{"type":["string","null"]}}}]}}};
-
-function validate347(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.authScheme === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "authScheme"}};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.val === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "val"}};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.authScheme !== undefined){
-let data0 = data.authScheme;
-if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if("GOOGLE_SERVICE_ACCOUNT" !== data0){
-const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "GOOGLE_SERVICE_ACCOUNT"}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.val !== undefined){
-let data1 = data.val;
-if(!(validate339(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate339.errors : vErrors.concat(validate339.errors);
-errors = vErrors.length;
-}
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.credentials_json !== undefined){
-let data2 = data1.credentials_json;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err4 = {instancePath:instancePath+"/val/credentials_json",schemaPath:"#/properties/val/allOf/1/properties/credentials_json/type",keyword:"type",params:{type: schema105.properties.val.allOf[1].properties.credentials_json.type}};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/allOf/1/type",keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-}
-else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-validate347.errors = vErrors;
-return errors === 0;
-}
-
-const schema106 = {"type":"object","required":["authScheme","val"],"properties":{"authScheme":{"type":"string","const":"SERVICE_ACCOUNT"},"val":{"allOf":[{"$ref":"urn:composio:request-schemas#/$defs/UpdateStateBase"},{"type":"object","properties":{"application_id":{"type":["string","null"]},"installation_id":{"type":["string","null"]},"private_key":{"type":["string","null"]}}}]}}};
-
-function validate349(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.authScheme === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "authScheme"}};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.val === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "val"}};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.authScheme !== undefined){
-let data0 = data.authScheme;
-if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/type",keyword:"type",params:{type: "string"}};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if("SERVICE_ACCOUNT" !== data0){
-const err3 = {instancePath:instancePath+"/authScheme",schemaPath:"#/properties/authScheme/const",keyword:"const",params:{allowedValue: "SERVICE_ACCOUNT"}};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.val !== undefined){
-let data1 = data.val;
-if(!(validate339(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate339.errors : vErrors.concat(validate339.errors);
-errors = vErrors.length;
-}
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.application_id !== undefined){
-let data2 = data1.application_id;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err4 = {instancePath:instancePath+"/val/application_id",schemaPath:"#/properties/val/allOf/1/properties/application_id/type",keyword:"type",params:{type: schema106.properties.val.allOf[1].properties.application_id.type}};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data1.installation_id !== undefined){
-let data3 = data1.installation_id;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err5 = {instancePath:instancePath+"/val/installation_id",schemaPath:"#/properties/val/allOf/1/properties/installation_id/type",keyword:"type",params:{type: schema106.properties.val.allOf[1].properties.installation_id.type}};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data1.private_key !== undefined){
-let data4 = data1.private_key;
-if((typeof data4 !== "string") && (data4 !== null)){
-const err6 = {instancePath:instancePath+"/val/private_key",schemaPath:"#/properties/val/allOf/1/properties/private_key/type",keyword:"type",params:{type: schema106.properties.val.allOf[1].properties.private_key.type}};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/val",schemaPath:"#/properties/val/allOf/1/type",keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-}
-else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-validate349.errors = vErrors;
-return errors === 0;
-}
-
 
 function validate337(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-const tag0 = data.authScheme;
-if(typeof tag0 == "string"){
-if(tag0 === "BEARER_TOKEN"){
-if(!(validate338(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate338.errors : vErrors.concat(validate338.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "API_KEY"){
-if(!(validate341(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate341.errors : vErrors.concat(validate341.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "BASIC"){
-if(!(validate343(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate343.errors : vErrors.concat(validate343.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "BASIC_WITH_JWT"){
-if(!(validate345(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate345.errors : vErrors.concat(validate345.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "GOOGLE_SERVICE_ACCOUNT"){
-if(!(validate347(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate347.errors : vErrors.concat(validate347.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "SERVICE_ACCOUNT"){
-if(!(validate349(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate349.errors : vErrors.concat(validate349.errors);
-errors = vErrors.length;
-}
-}
-else {
-const err0 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "authScheme", tagValue: tag0}};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "authScheme", tagValue: tag0}};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-validate337.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate336(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7459,8 +6846,8 @@ vErrors.push(err1);
 errors++;
 }
 if(data1.state !== undefined){
-if(!(validate337(data1.state, {instancePath:instancePath+"/connection/state",parentData:data1,parentDataProperty:"state",rootData}))){
-vErrors = vErrors === null ? validate337.errors : vErrors.concat(validate337.errors);
+if(!(validate338(data1.state, {instancePath:instancePath+"/connection/state",parentData:data1,parentDataProperty:"state",rootData}))){
+vErrors = vErrors === null ? validate338.errors : vErrors.concat(validate338.errors);
 errors = vErrors.length;
 }
 }
@@ -7476,9 +6863,18 @@ vErrors.push(err2);
 errors++;
 }
 }
+if(data.experimental !== undefined){
+let data3 = data.experimental;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.acl_config_for_shared !== undefined){
+if(!(validate330(data3.acl_config_for_shared, {instancePath:instancePath+"/experimental/acl_config_for_shared",parentData:data3,parentDataProperty:"acl_config_for_shared",rootData}))){
+vErrors = vErrors === null ? validate330.errors : vErrors.concat(validate330.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err3 = {instancePath:instancePath+"/experimental",schemaPath:"#/properties/experimental/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7487,14 +6883,26 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate336.errors = vErrors;
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate337.errors = vErrors;
 return errors === 0;
 }
 
-const updateConnectedAccountStatus = validate358;
-const schema107 = {"type":"object","required":["enabled"],"properties":{"enabled":{"type":"boolean"}}};
+const updateConnectedAccountStatus = validate343;
+const schema102 = {"type":"object","required":["enabled"],"properties":{"enabled":{"type":"boolean"}}};
 
-function validate358(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate343(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7531,14 +6939,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate358.errors = vErrors;
+validate343.errors = vErrors;
 return errors === 0;
 }
 
-const refreshConnectedAccount = validate359;
-const schema108 = {"type":"object","properties":{"redirect_url":{"type":"string"}}};
+const refreshConnectedAccount = validate344;
+const schema103 = {"type":"object","properties":{"redirect_url":{"type":"string"}}};
 
-function validate359(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate344(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7565,16 +6973,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate359.errors = vErrors;
+validate344.errors = vErrors;
 return errors === 0;
 }
 
 
 /** The operationIds with a JSON request body: the operations the validator knows. */
-export type ValidatedOperation = "createConnectedAccount" | "createConnectedAccountLink" | "updateConnectedAccount" | "updateConnectedAccountStatus" | "refreshConnectedAccount";
+export type ValidatedOperation = "createConnectedAccount" | "createConnectedAccountLink" | "completeConnectedAccountAuth" | "updateConnectedAccount" | "updateConnectedAccountStatus" | "refreshConnectedAccount";
 
 /** One compiled validator per operationId with a JSON request body. */
-export const validators: Readonly<Record<ValidatedOperation, CompiledValidator>> = { createConnectedAccount, createConnectedAccountLink, updateConnectedAccount, updateConnectedAccountStatus, refreshConnectedAccount };
+export const validators: Readonly<Record<ValidatedOperation, CompiledValidator>> = { createConnectedAccount, createConnectedAccountLink, completeConnectedAccountAuth, updateConnectedAccount, updateConnectedAccountStatus, refreshConnectedAccount };
 
 /** The discriminator properties of the request schemas, in the order they nest. */
 export const DISCRIMINATORS: readonly string[] = ["authScheme","status"];

@@ -64,7 +64,7 @@ const server = createServer((req, res) => {
       res.end(JSON.stringify(value));
     };
     // Reads: a list of two pages (the cursor and the filters echoed), and an ACTIVE account.
-    if (req.method === "GET" && pathname === "/api/v3/connected_accounts") {
+    if (req.method === "GET" && pathname === "/api/v3.1/connected_accounts") {
       const cursor = searchParams.get("cursor");
       return answer(200, {
         items: [{ id: cursor ? "ca_2" : "ca_1", statuses: searchParams.get("statuses") }],
@@ -139,7 +139,7 @@ try {
     const client = createComposioClient({ apiKey: "ak_consumer", baseUrl: process.argv[2], maxRetries: 0 });
     const account = await client.connectedAccounts.create({ auth_config: { id: "ac" }, connection: { state: ApiKeyState.active({ api_key: "k" }) } });
     const issues = findIssues("createConnectedAccount", { auth_config: { id: "ac" }, connection: { state: { authScheme: "OAUTH2", val: { status: "ACTIVE" } } } });
-    const raw = await createRawClient({ apiKey: "ak_consumer", baseUrl: process.argv[2] }).POST("/api/v3/connected_accounts", { body: { auth_config: { id: "ac" }, connection: {} } });
+    const raw = await createRawClient({ apiKey: "ak_consumer", baseUrl: process.argv[2] }).POST("/api/v3.1/connected_accounts", { body: { auth_config: { id: "ac" }, connection: {} } });
     // The journey's other calls: every page of a list (filters comma-joined), and a wait.
     const listed = [];
     for await (const item of client.connectedAccounts.list({ statuses: ["ACTIVE", "FAILED"] })) listed.push(item.id + ":" + item.statuses);

@@ -5,10 +5,11 @@
 import {
   createResources,
   type ConnectedAccountsResource,
+  type ConnectedAccountsResourceForUserApiKeyAuth,
   type Resources,
   type RetrieveConnectedAccountResponse,
 } from "../generated/resources.js";
-import { resolveOptions, type ClientOptions } from "./options.js";
+import { resolveOptions, type ClientOptions, type ClientSettings } from "./options.js";
 import type { Transport } from "./runtime.js";
 import { createTransport } from "./transport.js";
 import { waitForConnection, type WaitOptions } from "./wait.js";
@@ -38,6 +39,29 @@ export interface ComposioClient extends Resources {
 }
 
 /**
+ * A client made with `userApiKey`: typed with only the operations the API lets a user API key
+ * call (list, retrieve, delete, link, and waiting). The others still exist at run time and reject
+ * with a `ComposioError` before sending anything.
+ */
+export interface UserKeyComposioClient {
+  readonly connectedAccounts: ConnectedAccountsResourceForUserApiKeyAuth &
+    Pick<ConnectedAccounts, "waitForConnection">;
+}
+
+/** Client options with a user API key. */
+export type UserKeyClientOptions = Extract<ClientOptions, { userApiKey: string }>;
+
+/** The client `options` make: typed without the operations a user API key cannot call when they hold one. */
+export type ClientFor<O extends ClientOptions> = [O] extends [UserKeyClientOptions]
+  ? UserKeyComposioClient
+  : ComposioClient;
+
+/** Options of no known name are type errors (`timeout` for `timeoutMs`), as for a plain parameter. */
+export type KnownOptionsOnly<O> = {
+  [K in Exclude<keyof O, keyof ClientSettings | "apiKey" | "userApiKey">]: never;
+};
+
+/**
  * Creates a client for Composio's connected-accounts API.
  *
  * @example
@@ -49,6 +73,8 @@ export interface ComposioClient extends Resources {
  * });
  * ```
  */
+// A type parameter rather than overloads: a call with neither key then gets one error, naming `apiKey`.
+export function createComposioClient<O extends ClientOptions>(options: O & KnownOptionsOnly<O>): ClientFor<O>;
 export function createComposioClient(options: ClientOptions): ComposioClient {
   const transport = createTransport(resolveOptions(options, "createComposioClient"));
   const resources = createResources(transport);

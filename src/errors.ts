@@ -122,7 +122,7 @@ export class ManagedOAuthNotSupportedError extends BadRequestError {
     return "ManagedOAuthNotSupportedError";
   }
   /** Where such connections are made now: the endpoint of `connectedAccounts.link`. */
-  readonly linkEndpoint = "POST /api/v3/connected_accounts/link";
+  readonly linkEndpoint = "POST /api/v3.1/connected_accounts/link";
   /** The method that makes such connections now. */
   readonly useInstead = "connectedAccounts.link";
 }

@@ -6,7 +6,14 @@ export { createComposioClient, createComposioTransport } from "./client.js";
 export { waitForConnection } from "./wait.js";
 /** The version of this package, as sent in the User-Agent. */
 export { VERSION } from "../generated/meta.js";
-export type { ComposioClient, ConnectedAccounts } from "./client.js";
+export type {
+  ClientFor,
+  KnownOptionsOnly,
+  ComposioClient,
+  ConnectedAccounts,
+  UserKeyClientOptions,
+  UserKeyComposioClient,
+} from "./client.js";
 export type { WaitOptions } from "./wait.js";
 export type { ClientOptions, ClientSettings } from "./options.js";
 export type { Logger, LogLevel } from "./log.js";

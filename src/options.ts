@@ -63,6 +63,8 @@ export type ClientOptions = ClientSettings &
 
 /** Options after their checks, ready for a transport. */
 export interface ResolvedOptions {
+  /** The key given: its option's name and the header it is sent in. */
+  credential: Credential;
   baseUrl: string;
   headers: Record<string, string>;
   fetch: typeof fetch;
@@ -97,6 +99,7 @@ export function resolveOptions(options: ClientOptions, where: string): ResolvedO
     );
   }
   return {
+    credential,
     baseUrl: checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.allowInsecureHttp === true, where),
     headers,
     fetch: fetchImpl,
@@ -162,11 +165,42 @@ export function describe(value: unknown): string {
 const KEY_HELP =
   "Project API keys are in Composio's dashboard (Settings → API Keys); most apps read one from an environment variable such as COMPOSIO_API_KEY.";
 
-function pickCredential(options: ClientOptions, where: string): { header: string; value: string } {
-  const candidates = [
-    { option: "apiKey", header: "x-api-key", value: options.apiKey as unknown },
-    { option: "userApiKey", header: "x-user-api-key", value: options.userApiKey as unknown },
-  ];
+/** The credential options, and the header each is sent in. */
+const CREDENTIALS = [
+  { option: "apiKey", header: "x-api-key", what: "your project API key" },
+  { option: "userApiKey", header: "x-user-api-key", what: "a user API key" },
+] as const;
+
+export interface Credential {
+  option: (typeof CREDENTIALS)[number]["option"];
+  header: string;
+  value: string;
+}
+
+/**
+ * Refuses, before anything is sent, an operation the client's key cannot call: the spec's security
+ * lists the headers it accepts (`accepted`, undefined when every key will do), and the API answers
+ * any other with a 401.
+ */
+export function checkCredential(
+  credential: Credential,
+  operation: string,
+  accepted: readonly string[] | undefined,
+): void {
+  if (!accepted || accepted.includes(credential.header)) return;
+  const needed = CREDENTIALS.filter((c) => accepted.includes(c.header));
+  const names = needed.map((c) => `\`${c.option}\` (${c.what}, sent as ${c.header})`).join(" or ");
+  throw new ComposioError(
+    `${operation}: needs ${names || accepted.join(" or ")}; this client was made with \`${credential.option}\`, which the API refuses here (401). Nothing was sent. ${needed.some((c) => c.option === "apiKey") ? KEY_HELP : ""}`.trim(),
+  );
+}
+
+function pickCredential(options: ClientOptions, where: string): Credential {
+  const candidates = CREDENTIALS.map((c) => ({
+    option: c.option,
+    header: c.header,
+    value: options[c.option] as unknown,
+  }));
   const given = candidates.filter((c) => c.value !== undefined);
   if (given.length > 1) {
     throw new ComposioError(`${where}: pass \`apiKey\` or \`userApiKey\`, not both.`);
@@ -194,7 +228,7 @@ function pickCredential(options: ClientOptions, where: string): { header: string
       `${where}: \`${credential.option}\` has a line break (CR or LF) or NUL; was it read with a trailing newline?`,
     );
   }
-  return { header: credential.header, value: credential.value };
+  return { option: credential.option, header: credential.header, value: credential.value };
 }
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
@@ -224,7 +258,7 @@ function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, where: strin
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ComposioError(`${where}: \`baseUrl\` must be http(s), not ${url.protocol}`);
   }
-  // Every operation's path starts with /api/v3 (or /api/v3.1): a baseUrl ending so would double it.
+  // Every operation's path starts with /api/v3.1: a baseUrl ending so would double it.
   const path = url.pathname.replace(/\/+$/, "");
   const doubled = PATH_PREFIXES.filter((prefix) => path.endsWith(prefix)).pop();
   if (doubled) {

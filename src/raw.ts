@@ -8,7 +8,13 @@ import type { paths } from "../generated/schema.js";
 import { isRedirect, parseJson, redirectError } from "./errors.js";
 import { describeAttempt, warnIfDeprecated } from "./log.js";
 import { createClient } from "./openapi-fetch.js";
-import { resolveOptions, type ClientOptions, type ResolvedOptions } from "./options.js";
+import {
+  checkCredential,
+  resolveOptions,
+  type ClientOptions,
+  type Credential,
+  type ResolvedOptions,
+} from "./options.js";
 import { redactorFor } from "./redact.js";
 import { withRetries } from "./retry.js";
 import { pathParam, queryString, type RequestValidator } from "./runtime.js";
@@ -29,7 +35,7 @@ export type RawClient = Client<paths>;
  * ```ts
  * import { createRawClient } from "composio-connected-accounts/raw";
  * const raw = createRawClient({ apiKey: process.env.COMPOSIO_API_KEY! });
- * const { data, error, response } = await raw.POST("/api/v3/connected_accounts", {
+ * const { data, error, response } = await raw.POST("/api/v3.1/connected_accounts", {
  *   body: { auth_config: { id: "ac_1a2b3c4d5e6f" }, connection: { user_id: "user_42" } },
  * });
  * ```
@@ -49,7 +55,7 @@ export function createRawClient(options: ClientOptions): RawClient {
         name in params ? pathParam(params[name], name, "createRawClient") : template,
       ),
   });
-  client.use(routing(routes, resolved.validate));
+  client.use(routing(routes, resolved.credential, resolved.validate));
   return client;
 }
 
@@ -58,13 +64,19 @@ type Route = (typeof ROUTES)[string];
 /**
  * Tells the retry loop which operation each request is (openapi-fetch hands the middleware the
  * path template, and `fetch` the same Request), so that reads and idempotent writes are retried as
- * on the main client; and runs the validator, when there is one, on each JSON body before it is sent.
+ * on the main client; refuses an operation the client's key cannot call; and runs the validator,
+ * when there is one, on each JSON body before it is sent.
  */
-function routing(routes: WeakMap<Request, Route>, validate: RequestValidator | undefined): Middleware {
+function routing(
+  routes: WeakMap<Request, Route>,
+  credential: Credential,
+  validate: RequestValidator | undefined,
+): Middleware {
   return {
     async onRequest({ request, schemaPath }) {
       const route = ROUTES[`${request.method} ${schemaPath}`];
       if (!route) return;
+      checkCredential(credential, route.operation, route.credentials);
       routes.set(request, route);
       if (validate && request.body) validate(route.operation, parseJson(await request.clone().text()));
     },

@@ -46,6 +46,8 @@ export interface RequestInput {
   body?: unknown;
   /** A read, or a write the spec marks idempotent: failures after which the server may have acted are retried too. */
   idempotent?: boolean;
+  /** The credential headers the operation takes, when not every key will do: another is refused before sending. */
+  credentials?: readonly string[];
 }
 
 export { PagePromise, type PaginationSpec } from "./pagination.js";

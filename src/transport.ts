@@ -12,7 +12,7 @@ import {
 import { checkHeaders } from "./headers.js";
 import { describeAttempt, warnIfDeprecated } from "./log.js";
 import { redactorFor } from "./redact.js";
-import { checkLimits, type ResolvedOptions } from "./options.js";
+import { checkCredential, checkLimits, type ResolvedOptions } from "./options.js";
 import { withRetries, type RetrySettings } from "./retry.js";
 import type { RequestInput, RequestOptions, Transport } from "./runtime.js";
 
@@ -35,6 +35,7 @@ export function createTransport(config: ResolvedOptions): Transport {
       input: RequestInput,
       options: RequestOptions = NO_OPTIONS,
     ): Promise<T> {
+      checkCredential(config.credential, input.operation, input.credentials);
       if (validate && input.body !== undefined) validate(input.operation, input.body);
       const url = baseUrl + path;
       const body = input.body === undefined ? undefined : JSON.stringify(input.body);

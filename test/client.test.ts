@@ -86,7 +86,7 @@ describe("connectedAccounts.create", () => {
     expect(account.id).toBe("ca_test123");
     const [seen] = server!.requests;
     expect(seen!.method).toBe("POST");
-    expect(seen!.url).toBe("/api/v3/connected_accounts");
+    expect(seen!.url).toBe("/api/v3.1/connected_accounts");
     expect(seen!.headers["x-api-key"]).toBe(API_KEY);
     expect(seen!.headers["x-user-api-key"]).toBeUndefined();
     expect(seen!.headers["content-type"]).toBe("application/json");
@@ -102,15 +102,15 @@ describe("connectedAccounts.create", () => {
   });
 
   it("sends x-user-api-key alone when built with userApiKey, plus the client's and the request's headers", async () => {
-    server = await startServer((_req, res) => json(res, 201, createdBody()));
+    server = await startServer((_req, res) => json(res, 200, { items: [], next_cursor: null }));
     const client = createComposioClient({
       userApiKey: API_KEY,
       baseUrl: `${server.url}/`,
       headers: { "x-team": "a" },
     });
-    await client.connectedAccounts.create(body, { headers: { "x-trace": "t1" } });
+    await client.connectedAccounts.list({}, { headers: { "x-trace": "t1" } });
     const seen = server.requests[0]!;
-    expect(seen.url).toBe("/api/v3/connected_accounts");
+    expect(seen.url).toBe("/api/v3.1/connected_accounts");
     expect(seen.headers["x-user-api-key"]).toBe(API_KEY);
     expect(seen.headers["x-api-key"]).toBeUndefined();
     expect(seen.headers["x-team"]).toBe("a");
@@ -257,10 +257,10 @@ describe("createRawClient (composio-connected-accounts/raw)", () => {
   it("is the openapi-fetch client with the same credential and base URL", async () => {
     await clientFor((_req, res) => json(res, 404, errorBody(404, "AuthConfig_NotFound", "No such config")));
     const raw = createRawClient({ apiKey: API_KEY, baseUrl: server!.url });
-    const { data, error, response } = await raw.POST("/api/v3/connected_accounts", { body });
+    const { data, error, response } = await raw.POST("/api/v3.1/connected_accounts", { body });
     expect(data).toBeUndefined();
     expect(response.status).toBe(404);
-    expect(error?.error.slug).toBe("AuthConfig_NotFound");
+    expect(error?.error?.slug).toBe("AuthConfig_NotFound");
     expect(server!.requests[0]!.headers["x-api-key"]).toBe(API_KEY);
   });
 
@@ -271,7 +271,7 @@ describe("createRawClient (composio-connected-accounts/raw)", () => {
         : json(res, 201, createdBody()),
     );
     const raw = createRawClient({ apiKey: API_KEY, baseUrl: server!.url });
-    const { data } = await raw.POST("/api/v3/connected_accounts", { body });
+    const { data } = await raw.POST("/api/v3.1/connected_accounts", { body });
     expect(data?.id).toBe("ca_test123");
     expect(server!.requests).toHaveLength(2);
     expect(JSON.parse(server!.requests[1]!.body)).toEqual(JSON.parse(server!.requests[0]!.body));
@@ -284,12 +284,12 @@ describe("createRawClient (composio-connected-accounts/raw)", () => {
         : json(res, 200, { ...createdBody(), status: "ACTIVE" }),
     );
     const raw = createRawClient({ apiKey: API_KEY, baseUrl: server!.url, logger: null });
-    const read = await raw.GET("/api/v3/connected_accounts/{nanoid}", {
+    const read = await raw.GET("/api/v3.1/connected_accounts/{nanoid}", {
       params: { path: { nanoid: "ca_1" } },
     });
     expect(read.data?.status).toBe("ACTIVE");
     expect(server!.requests).toHaveLength(2);
-    const created = await raw.POST("/api/v3/connected_accounts", { body });
+    const created = await raw.POST("/api/v3.1/connected_accounts", { body });
     expect(created.response.status).toBe(500);
     expect(server!.requests).toHaveLength(3);
   });
@@ -304,7 +304,7 @@ describe("createRawClient (composio-connected-accounts/raw)", () => {
     const raw = createRawClient({ apiKey: API_KEY, baseUrl: server!.url, validate: validateRequest });
     const main = createComposioClient({ apiKey: API_KEY, baseUrl: server!.url, validate: validateRequest });
     for (const send of [
-      () => raw.POST("/api/v3/connected_accounts", { body: bad }),
+      () => raw.POST("/api/v3.1/connected_accounts", { body: bad }),
       () => main.connectedAccounts.create(bad),
     ]) {
       const error = await send().catch((e: unknown) => e);
@@ -314,7 +314,7 @@ describe("createRawClient (composio-connected-accounts/raw)", () => {
       );
     }
     expect(server!.requests).toHaveLength(0);
-    const { data } = await raw.POST("/api/v3/connected_accounts", { body });
+    const { data } = await raw.POST("/api/v3.1/connected_accounts", { body });
     expect(data?.id).toBe("ca_test123");
   });
 
@@ -325,7 +325,7 @@ describe("createRawClient (composio-connected-accounts/raw)", () => {
     });
     const options = { apiKey: API_KEY, baseUrl: server!.url, timeoutMs: 200, logger: null };
     for (const send of [
-      () => createRawClient(options).POST("/api/v3/connected_accounts", { body }),
+      () => createRawClient(options).POST("/api/v3.1/connected_accounts", { body }),
       () => createComposioClient(options).connectedAccounts.create(body),
     ]) {
       const started = Date.now();
@@ -347,8 +347,8 @@ describe("standalone functions (createComposioTransport)", () => {
     const account = await retrieveConnectedAccount(transport, "ca_a/b");
     expect(account.status).toBe("ACTIVE");
     expect(server!.requests.map((r) => `${r.method} ${r.url} ${r.headers["x-api-key"]}`)).toEqual([
-      `POST /api/v3/connected_accounts ${API_KEY}`,
-      `GET /api/v3/connected_accounts/ca_a%2Fb ${API_KEY}`,
+      `POST /api/v3.1/connected_accounts ${API_KEY}`,
+      `GET /api/v3.1/connected_accounts/ca_a%2Fb ${API_KEY}`,
     ]);
     expect(JSON.parse(server!.requests[0]!.body)).toEqual(body);
   });

@@ -104,8 +104,10 @@ afterAll(async () => {
 describe("the docs page", () => {
   it("shows the operation, its route and its security", () => {
     expect(text).toContain("Create a new connected account");
-    expect(text).toContain("/api/v3/connected_accounts");
-    expect(text).toContain("ApiKeyAuth or UserApiKeyAuth");
+    expect(text).toContain("/api/v3.1/connected_accounts");
+    // create takes the project key only (v3.1): the page says so.
+    expect(text).toContain("ApiKeyAuth");
+    expect(text).not.toContain("ApiKeyAuth or UserApiKeyAuth");
     expect(text).toContain("not idempotent");
   });
 

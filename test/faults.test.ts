@@ -76,7 +76,7 @@ describe("retried by default: the server surely did not act", () => {
     expect(r.attempts).toBe(2);
     expect(server!.requests[1]!.body).toBe(server!.requests[0]!.body);
     expect(r.logLines[0]).toMatch(
-      /^composio-connected-accounts: POST \/api\/v3\/connected_accounts → 429 \(attempt 1, \d+ ms, retrying in 0 ms\)$/,
+      /^composio-connected-accounts: POST \/api\/v3\.1\/connected_accounts → 429 \(attempt 1, \d+ ms, retrying in 0 ms\)$/,
     );
     expect(r.logLines[1]).toMatch(/→ 201 \(attempt 2, \d+ ms\)$/);
   });
@@ -304,7 +304,7 @@ describe("bodies that are not the envelope", () => {
       json(res, 400, {
         error: {
           message:
-            "Creating connections on this endpoint for Composio-managed OAuth auth configs is no longer supported. Use POST /api/v3/connected_accounts/link instead.",
+            "Creating connections on this endpoint for Composio-managed OAuth auth configs is no longer supported. Use POST /api/v3.1/connected_accounts/link instead.",
           code: 600,
           slug: "ConnectedAccount_BadRequest",
           status: 400,
@@ -314,10 +314,10 @@ describe("bodies that are not the envelope", () => {
     const error = r.error as ManagedOAuthNotSupportedError;
     expect(error).toBeInstanceOf(ManagedOAuthNotSupportedError);
     expect(error).toBeInstanceOf(BadRequestError);
-    expect(error.linkEndpoint).toBe("POST /api/v3/connected_accounts/link");
+    expect(error.linkEndpoint).toBe("POST /api/v3.1/connected_accounts/link");
     expect(error.useInstead).toBe("connectedAccounts.link");
     expect(error.message).toBe(
-      "400 ConnectedAccount_BadRequest: Creating connections on this endpoint for Composio-managed OAuth auth configs is no longer supported. Use POST /api/v3/connected_accounts/link instead. Use connectedAccounts.link.",
+      "400 ConnectedAccount_BadRequest: Creating connections on this endpoint for Composio-managed OAuth auth configs is no longer supported. Use POST /api/v3.1/connected_accounts/link instead. Use connectedAccounts.link.",
     );
   });
 

@@ -139,7 +139,7 @@ async function failedGenerate(name: string, ...edits: Edit[]) {
 }
 
 const ROOT = "openapi.yaml";
-const CREATE = "paths/api_v3_connected_accounts.yaml";
+const CREATE = "paths/api_v3.1_connected_accounts.yaml";
 const REQUEST = "components/schemas/CreateConnectedAccountRequest.yaml";
 const OAUTH2 = "components/schemas/OAuth2State.yaml";
 

@@ -80,9 +80,9 @@ describe("connect an account", () => {
     );
     // One link, then polls: at once (INITIATED), and after about a second (ACTIVE).
     expect(apiCalls()).toEqual([
-      "POST /api/v3/connected_accounts/link",
-      `GET /api/v3/connected_accounts/${account.id}`,
-      `GET /api/v3/connected_accounts/${account.id}`,
+      "POST /api/v3.1/connected_accounts/link",
+      `GET /api/v3.1/connected_accounts/${account.id}`,
+      `GET /api/v3.1/connected_accounts/${account.id}`,
     ]);
   });
 
@@ -121,7 +121,7 @@ describe("connect an account", () => {
     expect(await browser).toBe(
       `https://app.example.com/oauth/done?status=success&connected_account_id=${created.id}`,
     );
-    expect(apiCalls()[0]).toBe("POST /api/v3/connected_accounts");
+    expect(apiCalls()[0]).toBe("POST /api/v3.1/connected_accounts");
     expect(JSON.parse(fake.requests[0]!.body)).toEqual({
       auth_config: { id: OWN_GITHUB },
       connection: {
@@ -150,8 +150,8 @@ describe("connect an account", () => {
     const retrieved = await composio.connectedAccounts.retrieve(account.id);
     expect(retrieved).toMatchObject({ status: "ACTIVE", toolkit: { slug: "serpapi" }, is_disabled: false });
     expect(apiCalls()).toEqual([
-      "POST /api/v3/connected_accounts",
-      `GET /api/v3/connected_accounts/${account.id}`,
+      "POST /api/v3.1/connected_accounts",
+      `GET /api/v3.1/connected_accounts/${account.id}`,
     ]);
   });
 
@@ -210,9 +210,9 @@ describe("manage the accounts", () => {
     }
     expect(active).toEqual([serpapi, github2, github1]);
     expect(apiCalls()).toEqual([
-      "GET /api/v3/connected_accounts?user_ids=user_42&statuses=ACTIVE&limit=2",
+      "GET /api/v3.1/connected_accounts?user_ids=user_42&statuses=ACTIVE&limit=2",
       expect.stringMatching(
-        /^GET \/api\/v3\/connected_accounts\?user_ids=user_42&statuses=ACTIVE&limit=2&cursor=\w+$/,
+        /^GET \/api\/v3\.1\/connected_accounts\?user_ids=user_42&statuses=ACTIVE&limit=2&cursor=\w+$/,
       ),
     ]);
 
@@ -237,7 +237,7 @@ describe("manage the accounts", () => {
       [github1, "Connection status updated by user"],
     ]);
     expect(ended).toMatchObject({ next_cursor: null, total_items: 2, total_pages: 1, current_page: 1 });
-    expect(apiCalls().at(-1)).toBe("GET /api/v3/connected_accounts?statuses=INACTIVE,REVOKED");
+    expect(apiCalls().at(-1)).toBe("GET /api/v3.1/connected_accounts?statuses=INACTIVE,REVOKED");
 
     // The deleted one is gone; deleting it again finds nothing.
     await expect(composio.connectedAccounts.retrieve(serpapi)).rejects.toBeInstanceOf(NotFoundError);

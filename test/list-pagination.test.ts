@@ -53,7 +53,7 @@ const FILTERS: ListConnectedAccountsQuery = {
   toolkit_slugs: ["github", "gmail"],
   limit: 2,
 };
-const FIRST_URL = "/api/v3/connected_accounts?statuses=ACTIVE,FAILED&toolkit_slugs=github,gmail&limit=2";
+const FIRST_URL = "/api/v3.1/connected_accounts?statuses=ACTIVE,FAILED&toolkit_slugs=github,gmail&limit=2";
 
 describe("connectedAccounts.list: every page", () => {
   it("for await walks 30 pages, the filters on every request, the cursor sent back encoded", async () => {
@@ -94,7 +94,7 @@ describe("connectedAccounts.list: every page", () => {
     expect(pages[0]).toBe(first);
     expect(server!.requests).toHaveLength(4);
     expect(server!.requests[3]!.url).toBe(
-      `/api/v3/connected_accounts?statuses=ACTIVE&cursor=${encodeURIComponent(cursorFor(4))}`,
+      `/api/v3.1/connected_accounts?statuses=ACTIVE&cursor=${encodeURIComponent(cursorFor(4))}`,
     );
   });
 
@@ -104,8 +104,8 @@ describe("connectedAccounts.list: every page", () => {
     for await (const item of accounts.list({ cursor: cursorFor(4), limit: 2 })) ids.push(item.id);
     expect(ids).toEqual(["ca_6", "ca_7", "ca_8", "ca_9"]);
     expect(server!.requests.map((r) => r.url)).toEqual([
-      `/api/v3/connected_accounts?cursor=${encodeURIComponent(cursorFor(4))}&limit=2`,
-      `/api/v3/connected_accounts?cursor=${encodeURIComponent(cursorFor(5))}&limit=2`,
+      `/api/v3.1/connected_accounts?cursor=${encodeURIComponent(cursorFor(4))}&limit=2`,
+      `/api/v3.1/connected_accounts?cursor=${encodeURIComponent(cursorFor(5))}&limit=2`,
     ]);
   });
 

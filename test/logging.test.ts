@@ -45,7 +45,7 @@ describe.sequential("deprecation warnings", () => {
     await client({ logger: first.logger }).connectedAccounts.create(body);
     await client({ logger: first.logger }).connectedAccounts.create(body);
     expect(first.lines.warn).toEqual([
-      "composio-connected-accounts: createConnectedAccount (POST /api/v3/connected_accounts) is deprecated by the server " +
+      "composio-connected-accounts: createConnectedAccount (POST /api/v3.1/connected_accounts) is deprecated by the server " +
         "(Deprecation: @1767225600, Sunset: Wed, 01 Jul 2026 00:00:00 GMT). See https://docs.composio.dev/migrate",
     ]);
     const second = collecting();
@@ -60,13 +60,13 @@ describe("debug lines", () => {
     const c = client({ logger, logLevel: "debug" });
     await c.connectedAccounts.create(body);
     await createRawClient({ apiKey: "ak_test", baseUrl: server.url, logger, logLevel: "debug" }).POST(
-      "/api/v3/connected_accounts",
+      "/api/v3.1/connected_accounts",
       { body },
     );
     expect(lines.debug).toHaveLength(2);
     for (const line of lines.debug!) {
       expect(line).toMatch(
-        /^composio-connected-accounts: POST \/api\/v3\/connected_accounts → 201 \(attempt 1, \d+ ms\)$/,
+        /^composio-connected-accounts: POST \/api\/v3\.1\/connected_accounts → 201 \(attempt 1, \d+ ms\)$/,
       );
     }
   });
@@ -92,7 +92,7 @@ describe("a deprecated route read for many accounts", () => {
       }).connectedAccounts;
       for (const id of ["ca_1", "ca_2", "ca_3"]) await accounts.retrieve(id);
       expect(lines.warn).toEqual([
-        "composio-connected-accounts: retrieveConnectedAccount (GET /api/v3/connected_accounts/ca_1) is deprecated by the server (Deprecation: @1767225600).",
+        "composio-connected-accounts: retrieveConnectedAccount (GET /api/v3.1/connected_accounts/ca_1) is deprecated by the server (Deprecation: @1767225600).",
       ]);
     } finally {
       await deprecated.close();

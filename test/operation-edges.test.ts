@@ -30,8 +30,8 @@ it("an id that is empty or a dot segment is refused, not sent to another route",
 it("raw list sends array filters comma-joined, as the spec's explode: false says", async () => {
   await serve((_req, res) => json(res, 200, { items: [], next_cursor: null }));
   const raw = createRawClient({ apiKey: KEY, baseUrl: server!.url });
-  await raw.GET("/api/v3/connected_accounts", { params: { query: { statuses: ["ACTIVE", "FAILED"] } } });
-  expect(server!.requests[0]!.url).toBe("/api/v3/connected_accounts?statuses=ACTIVE,FAILED");
+  await raw.GET("/api/v3.1/connected_accounts", { params: { query: { statuses: ["ACTIVE", "FAILED"] } } });
+  expect(server!.requests[0]!.url).toBe("/api/v3.1/connected_accounts?statuses=ACTIVE,FAILED");
 });
 
 it("an error body cut at 64 KiB through the echoed API key keeps no part of it", async () => {
@@ -80,7 +80,7 @@ it("a 400 to revoke that mentions /connected_accounts/link is a plain BadRequest
   await serve((_req, res) =>
     json(res, 400, {
       error: {
-        message: "This toolkit cannot revoke; reconnect through POST /api/v3/connected_accounts/link",
+        message: "This toolkit cannot revoke; reconnect through POST /api/v3.1/connected_accounts/link",
         code: 600,
         slug: "ConnectedAccount_BadRequest",
         status: 400,
@@ -104,7 +104,7 @@ it("raw retries a read after a 502 as the client does", async () => {
       : json(res, 200, { id: "ca_1" }),
   );
   const raw = createRawClient({ apiKey: KEY, baseUrl: server!.url, logger: null });
-  const { data } = await raw.GET("/api/v3/connected_accounts/{nanoid}", {
+  const { data } = await raw.GET("/api/v3.1/connected_accounts/{nanoid}", {
     params: { path: { nanoid: "ca_1" } },
   });
   expect(data?.id).toBe("ca_1");
@@ -115,16 +115,16 @@ it("raw refuses an empty id too, and its responses carry the request's url", asy
   await serve((_req, res) => json(res, 200, { id: "ca_1", status: "ACTIVE" }));
   const raw = createRawClient({ apiKey: KEY, baseUrl: server!.url });
   const empty = await raw
-    .GET("/api/v3/connected_accounts/{nanoid}", { params: { path: { nanoid: "" } } })
+    .GET("/api/v3.1/connected_accounts/{nanoid}", { params: { path: { nanoid: "" } } })
     .catch((e: unknown) => e);
   expect(empty).toBeInstanceOf(ComposioError);
   expect((empty as Error).message).toBe(
     'createRawClient: `nanoid` is "", which is no id: the request would go to another route.',
   );
-  const { response } = await raw.GET("/api/v3/connected_accounts/{nanoid}", {
+  const { response } = await raw.GET("/api/v3.1/connected_accounts/{nanoid}", {
     params: { path: { nanoid: "ca_1" } },
   });
-  expect(response.url).toBe(`${server!.url}/api/v3/connected_accounts/ca_1`);
+  expect(response.url).toBe(`${server!.url}/api/v3.1/connected_accounts/ca_1`);
   expect(server!.requests).toHaveLength(1);
 });
 

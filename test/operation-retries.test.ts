@@ -104,7 +104,13 @@ describe("the spec decides which operations are idempotent", () => {
     }
     expect(fromSpec).toEqual(Object.fromEntries(OPERATIONS.map((op) => [op.name, op.idempotent])));
     expect(idempotent.map((op) => op.name)).toEqual(["list", "retrieve", "update", "updateStatus", "delete"]);
-    expect(notIdempotent.map((op) => op.name)).toEqual(["create", "link", "refresh", "revoke"]);
+    expect(notIdempotent.map((op) => op.name)).toEqual([
+      "create",
+      "completeAuth",
+      "link",
+      "refresh",
+      "revoke",
+    ]);
   });
 });
 

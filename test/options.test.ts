@@ -149,10 +149,10 @@ describe("messages for common mistakes", () => {
   });
 
   it("a baseUrl that already ends with the API's path prefix, which every path would double", () => {
-    expect(messageOf(make({ baseUrl: "https://backend.composio.dev/api/v3" }))).toBe(
-      "createComposioClient: `baseUrl` ends with /api/v3, which every request path already starts with; use https://backend.composio.dev instead.",
+    expect(messageOf(make({ baseUrl: "https://backend.composio.dev/api/v3.1" }))).toBe(
+      "createComposioClient: `baseUrl` ends with /api/v3.1, which every request path already starts with; use https://backend.composio.dev instead.",
     );
-    expect(messageOf(make({ baseUrl: "https://proxy.example.com/composio/api/v3/" }))).toMatch(
+    expect(messageOf(make({ baseUrl: "https://proxy.example.com/composio/api/v3.1/" }))).toMatch(
       /use https:\/\/proxy\.example\.com\/composio instead\.$/,
     );
     expect(messageOf(make({ baseUrl: "https://backend.composio.dev/api/v3.1/" }))).toMatch(

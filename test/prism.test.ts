@@ -4,9 +4,11 @@ import {
   ApiKeyState,
   AuthenticationError,
   BadRequestError,
+  ComposioError,
   createComposioClient,
   UnprocessableEntityError,
   type ComposioApiError,
+  type ConnectedAccounts,
   type CreateConnectedAccountParams,
 } from "../src/index.js";
 import { createRawClient } from "../src/raw.js";
@@ -34,9 +36,11 @@ describe("against Prism mocking spec/openapi.yaml", () => {
     ).toMatch(/^https:\/\//);
   });
 
-  it("accepts x-user-api-key as the alternative credential", async () => {
+  it("accepts x-user-api-key as the alternative credential where the spec allows it", async () => {
     const client = createComposioClient({ userApiKey: "uak_test", baseUrl: prism.url, maxRetries: 0 });
-    await expect(client.connectedAccounts.create(body)).resolves.toMatchObject({ id: "ca_4f9d2b7c1e0a" });
+    await expect(
+      client.connectedAccounts.link({ auth_config_id: "ac_1a2b3c4d5e6f", user_id: "user_42" }),
+    ).resolves.toMatchObject({ connected_account_id: expect.any(String) });
   });
 
   it("a body the spec rejects comes back as UnprocessableEntityError", async () => {
@@ -65,12 +69,12 @@ describe("against Prism mocking spec/openapi.yaml", () => {
 
   it("raw without a valid credential gets the spec's 401", async () => {
     const raw = createRawClient({ apiKey: "ak_test", baseUrl: prism.url, maxRetries: 0 });
-    const { error, response } = await raw.POST("/api/v3/connected_accounts", {
+    const { error, response } = await raw.POST("/api/v3.1/connected_accounts", {
       body,
       headers: { "x-api-key": null },
     });
     expect(response.status).toBe(401);
-    expect(error?.error.slug).toBe("Unauthorized");
+    expect(error?.error?.slug).toBe("Unauthorized");
     const typed = await createComposioClient({
       apiKey: "ak_test",
       baseUrl: prism.url,
@@ -101,11 +105,20 @@ describe("against Prism mocking spec/openapi.yaml", () => {
     await expect(accounts.refresh(id)).resolves.toMatchObject({ status: "INITIATED" });
     const revoked = await accounts.revoke(id);
     expect(revoked.connected_account.status).toBe("REVOKED");
-    // update, status and refresh take x-api-key only: Prism refuses the user key for them.
+    // update, status and refresh take x-api-key only: Prism refuses the user key for them …
+    const response = await fetch(`${prism.url}/api/v3.1/connected_accounts/${id}/status`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json", "x-user-api-key": "uak_test" },
+      body: JSON.stringify({ enabled: true }),
+    });
+    expect(response.status).toBe(401);
+    // … so the client does not send them with a user key at all.
     const asUser = createComposioClient({ userApiKey: "uak_test", baseUrl: prism.url, maxRetries: 0 });
-    await expect(asUser.connectedAccounts.updateStatus(id, { enabled: true })).rejects.toBeInstanceOf(
-      AuthenticationError,
-    );
+    const refused = await (asUser.connectedAccounts as ConnectedAccounts)
+      .updateStatus(id, { enabled: true })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ComposioError);
+    expect(refused).not.toBeInstanceOf(AuthenticationError);
     await expect(asUser.connectedAccounts.retrieve(id)).resolves.toMatchObject({ id });
   });
 });

@@ -43,7 +43,7 @@ describe("raw: the lifecycle operations", () => {
     const server = await serve(answerByRoute);
     const { lines, logger } = recordingLogger();
     const raw = createRawClient({ apiKey: KEY, baseUrl: server.url, logger, logLevel: "debug" });
-    const { data, error, response } = await raw.GET("/api/v3/connected_accounts/{nanoid}", {
+    const { data, error, response } = await raw.GET("/api/v3.1/connected_accounts/{nanoid}", {
       params: { path: { nanoid: ID } },
     });
     expect(error).toBeUndefined();
@@ -52,12 +52,12 @@ describe("raw: the lifecycle operations", () => {
     expectTypeOf<RetrieveConnectedAccountResponse | undefined>().toExtend<typeof data>();
     expect(data).toEqual(answerOf("retrieve"));
     const seen = server.requests[0]!;
-    expect(`${seen.method} ${seen.url}`).toBe(`GET /api/v3/connected_accounts/${ENCODED_ID}`);
+    expect(`${seen.method} ${seen.url}`).toBe(`GET /api/v3.1/connected_accounts/${ENCODED_ID}`);
     expect(seen.headers["x-api-key"]).toBe(KEY);
     expect(lines).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^composio-connected-accounts: GET /api/v3/connected_accounts/${ENCODED_ID} → 200 \\(attempt 1, \\d+ ms\\)$`,
+          `^composio-connected-accounts: GET /api/v3.1/connected_accounts/${ENCODED_ID} → 200 \\(attempt 1, \\d+ ms\\)$`,
         ),
       ),
     ]);
@@ -76,20 +76,20 @@ describe("raw: the lifecycle operations", () => {
       }),
     );
     const raw = createRawClient({ apiKey: KEY, baseUrl: server.url });
-    const { data, error, response } = await raw.GET("/api/v3/connected_accounts/{nanoid}", {
+    const { data, error, response } = await raw.GET("/api/v3.1/connected_accounts/{nanoid}", {
       params: { path: { nanoid: "ca_gone" } },
     });
     expect(data).toBeUndefined();
     expect(response.status).toBe(404);
-    expect(error?.error.slug).toBe("ConnectedAccount_NotFound");
-    expect(error?.error.request_id).toBe("req_404");
+    expect(error?.error?.slug).toBe("ConnectedAccount_NotFound");
+    expect(error?.error?.request_id).toBe("req_404");
     expect(server.requests).toHaveLength(1); // a 404 is not retried
   });
 
   it("GET list with a query: scalars, and a one-item array, as the spec's form style sends them", async () => {
     const server = await serve(answerByRoute);
     const raw = createRawClient({ userApiKey: KEY, baseUrl: server.url });
-    const { data } = await raw.GET("/api/v3/connected_accounts", {
+    const { data } = await raw.GET("/api/v3.1/connected_accounts", {
       params: { query: { statuses: ["ACTIVE"], limit: 20, order_by: "updated_at", cursor: "eyJwIjoyfQ==" } },
     });
     expectTypeOf(data).toExtend<ListConnectedAccountsResponse | undefined>();
@@ -97,7 +97,7 @@ describe("raw: the lifecycle operations", () => {
     expect(data).toEqual(answerOf("list"));
     const seen = server.requests[0]!;
     expect(seen.url).toBe(
-      "/api/v3/connected_accounts?statuses=ACTIVE&limit=20&order_by=updated_at&cursor=eyJwIjoyfQ%3D%3D",
+      "/api/v3.1/connected_accounts?statuses=ACTIVE&limit=20&order_by=updated_at&cursor=eyJwIjoyfQ%3D%3D",
     );
     expect(seen.headers["x-user-api-key"]).toBe(KEY);
     expect(seen.headers["x-api-key"]).toBeUndefined();
@@ -108,11 +108,11 @@ describe("raw: the lifecycle operations", () => {
     const raw = createRawClient({ apiKey: KEY, baseUrl: server.url });
     const path = { params: { path: { nanoid: ID } } };
     expect(
-      (await raw.PATCH("/api/v3/connected_accounts/{nanoid}", { ...path, body: updateBody })).data,
+      (await raw.PATCH("/api/v3.1/connected_accounts/{nanoid}", { ...path, body: updateBody })).data,
     ).toEqual(answerOf("update"));
     expect(
       (
-        await raw.PATCH("/api/v3/connected_accounts/{nanoId}/status", {
+        await raw.PATCH("/api/v3.1/connected_accounts/{nanoId}/status", {
           params: { path: { nanoId: ID } },
           body: { enabled: false },
         })
@@ -120,7 +120,7 @@ describe("raw: the lifecycle operations", () => {
     ).toEqual({ success: true });
     expect(
       (
-        await raw.DELETE("/api/v3/connected_accounts/{nanoid}", {
+        await raw.DELETE("/api/v3.1/connected_accounts/{nanoid}", {
           params: { path: { nanoid: ID }, query: { revoke_on_delete: true } },
         })
       ).data,
@@ -129,9 +129,9 @@ describe("raw: the lifecycle operations", () => {
       answerOf("revoke"),
     );
     expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
-      `PATCH /api/v3/connected_accounts/${ENCODED_ID}`,
-      `PATCH /api/v3/connected_accounts/${ENCODED_ID}/status`,
-      `DELETE /api/v3/connected_accounts/${ENCODED_ID}?revoke_on_delete=true`,
+      `PATCH /api/v3.1/connected_accounts/${ENCODED_ID}`,
+      `PATCH /api/v3.1/connected_accounts/${ENCODED_ID}/status`,
+      `DELETE /api/v3.1/connected_accounts/${ENCODED_ID}?revoke_on_delete=true`,
       `POST /api/v3.1/connected_accounts/${ENCODED_ID}/revoke`,
     ]);
     expect(JSON.parse(server.requests[0]!.body)).toEqual(updateBody);
@@ -146,7 +146,7 @@ describe("raw: validate, on the lifecycle operations with a body", () => {
       name: "update (an auth scheme whose credentials cannot be updated)",
       operation: "updateConnectedAccount",
       send: (raw: ReturnType<typeof createRawClient>, body: unknown) =>
-        raw.PATCH("/api/v3/connected_accounts/{nanoid}", {
+        raw.PATCH("/api/v3.1/connected_accounts/{nanoid}", {
           params: { path: { nanoid: ID } },
           body: body as never,
         }),
@@ -157,7 +157,7 @@ describe("raw: validate, on the lifecycle operations with a body", () => {
       name: "updateStatus (enabled is not a boolean)",
       operation: "updateConnectedAccountStatus",
       send: (raw: ReturnType<typeof createRawClient>, body: unknown) =>
-        raw.PATCH("/api/v3/connected_accounts/{nanoId}/status", {
+        raw.PATCH("/api/v3.1/connected_accounts/{nanoId}/status", {
           params: { path: { nanoId: ID } },
           body: body as never,
         }),
@@ -168,7 +168,7 @@ describe("raw: validate, on the lifecycle operations with a body", () => {
       name: "link (user_id empty)",
       operation: "createConnectedAccountLink",
       send: (raw: ReturnType<typeof createRawClient>, body: unknown) =>
-        raw.POST("/api/v3/connected_accounts/link", { body: body as never }),
+        raw.POST("/api/v3.1/connected_accounts/link", { body: body as never }),
       bad: { auth_config_id: "ac_1", user_id: "" },
       good: { auth_config_id: "ac_1", user_id: "user_42" },
     },
@@ -220,14 +220,17 @@ describe("raw and the client: no redirect followed on the lifecycle operations",
   };
   const sends = {
     "raw GET retrieve": (url: string) =>
-      createRawClient({ apiKey: SECRETS.apiKey, baseUrl: url }).GET("/api/v3/connected_accounts/{nanoid}", {
+      createRawClient({ apiKey: SECRETS.apiKey, baseUrl: url }).GET("/api/v3.1/connected_accounts/{nanoid}", {
         params: { path: { nanoid: ID } },
       }),
     "raw PATCH update": (url: string) =>
-      createRawClient({ apiKey: SECRETS.apiKey, baseUrl: url }).PATCH("/api/v3/connected_accounts/{nanoid}", {
-        params: { path: { nanoid: ID } },
-        body: secretUpdate,
-      }),
+      createRawClient({ apiKey: SECRETS.apiKey, baseUrl: url }).PATCH(
+        "/api/v3.1/connected_accounts/{nanoid}",
+        {
+          params: { path: { nanoid: ID } },
+          body: secretUpdate,
+        },
+      ),
     "client retrieve": (url: string) =>
       createComposioClient({ apiKey: SECRETS.apiKey, baseUrl: url }).connectedAccounts.retrieve(ID),
     "client update": (url: string) =>

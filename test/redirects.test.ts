@@ -37,10 +37,22 @@ async function redirecting(status: number, sameOrigin = false) {
   return { api, elsewhere };
 }
 
+/** A link that pre-fills the form with credentials: what a user API key may send (create takes the project key only). */
+const secretLinkBody = {
+  auth_config_id: "ac_9z8y7x6w5v4u",
+  user_id: "user_42",
+  connection_data: { api_key: SECRETS.accessToken, client_secret: SECRETS.unlistedSecret },
+};
+
 const clients = {
-  client: (options: ClientOptions) => createComposioClient(options).connectedAccounts.create(secretBody),
+  client: (options: ClientOptions) =>
+    "userApiKey" in options
+      ? createComposioClient(options).connectedAccounts.link(secretLinkBody)
+      : createComposioClient(options).connectedAccounts.create(secretBody),
   raw: (options: ClientOptions) =>
-    createRawClient(options).POST("/api/v3/connected_accounts", { body: secretBody }),
+    "userApiKey" in options
+      ? createRawClient(options).POST("/api/v3.1/connected_accounts/link", { body: secretLinkBody })
+      : createRawClient(options).POST("/api/v3.1/connected_accounts", { body: secretBody }),
 };
 
 describe.each(Object.entries(clients))("%s: no redirect is followed", (_name, send) => {

@@ -62,7 +62,10 @@ describe.each([
 
   it("is in the spec, with its description, and deprecated where the seed says so", () => {
     const missing: string[] = [];
-    for (const field of fields) {
+    // The seed documents v3; v3.1's 201 no longer carries the deprecated uuids.
+    const gone = _kind === "response" ? /^deprecated(\.|$)/ : /^$/;
+    expect(fields.some((f) => gone.test(f.path.join(".")))).toBe(_kind === "response");
+    for (const field of fields.filter((f) => !gone.test(f.path.join(".")))) {
       const found = reach(root, field.path);
       const name = field.path.join(".");
       if (!found.length) {
@@ -99,17 +102,17 @@ describe("facts beyond the seed", () => {
     expect(deref(spec, experimental.properties.account_type, []).schema.enum).toEqual(["PRIVATE", "SHARED"]);
   });
 
-  it("requires all six response fields, with the deprecated ones marked and the URLs nullable", () => {
+  it("requires the five response fields v3.1 sends (no `deprecated`), with the deprecated ones marked and the URLs nullable", () => {
     expect(responseSchema.required).toEqual([
       "id",
       "connectionData",
       "status",
       "redirect_url",
       "redirect_uri",
-      "deprecated",
     ]);
+    expect(responseSchema.properties.deprecated).toBeUndefined();
     expect(reach(responseSchema, ["status"]).some((s) => s.deprecated)).toBe(true);
-    for (const name of ["redirect_url", "redirect_uri", "deprecated"])
+    for (const name of ["redirect_url", "redirect_uri"])
       expect(responseSchema.properties[name].deprecated, name).toBe(true);
     expect(responseSchema.properties.redirect_url.type).toEqual(["string", "null"]);
     expect(reach(responseSchema, ["status"]).find((s) => s.enum)!.enum).toEqual([
@@ -124,7 +127,7 @@ describe("facts beyond the seed", () => {
   });
 
   it("uses one error envelope for 400, 401, 404, 422, 500 and 501", () => {
-    const responses = spec.doc.paths["/api/v3/connected_accounts"].post.responses;
+    const responses = spec.doc.paths["/api/v3.1/connected_accounts"].post.responses;
     expect(Object.keys(responses)).toEqual(["201", "400", "401", "404", "422", "500", "501"]);
     for (const code of ["400", "401", "404", "422", "500", "501"]) {
       const response = deref(spec, responses[code], []).schema;
@@ -141,47 +144,48 @@ describe("facts beyond the seed", () => {
     expect(spec.doc.servers[0].url).toBe("https://backend.composio.dev");
   });
 
-  it("shares the 22 base strings through one component (and one nullable twin for update)", () => {
+  it("shares the 22 base strings through one component", () => {
     const base = schemas.StateBase!.properties;
     expect(Object.keys(base)).toHaveLength(22);
     const text = spec.files.map((f) => f.text).join("\n");
-    expect(text.match(/borneo_dashboard_url:/g)).toHaveLength(2);
-    const forUpdate = schemas.UpdateStateBase!.properties;
-    expect(Object.keys(forUpdate)).toEqual(Object.keys(base));
-    for (const [name, field] of Object.entries<Schema>(forUpdate)) {
-      expect(field.type, name).toEqual(["string", "null"]);
-      expect(field.description, name).toBe(base[name].description);
-    }
+    expect(text.match(/borneo_dashboard_url:/g)).toHaveLength(1);
   });
 });
 
-describe("every operation of api-lifecycle.md", () => {
+describe("every operation of v3.1 (../shared/upstream/README.md's table)", () => {
   const EITHER = [{ ApiKeyAuth: [] }, { UserApiKeyAuth: [] }];
   const API_KEY_ONLY = [{ ApiKeyAuth: [] }];
-  // method, path, x-sdk method, security, success status and error statuses. Where the facts list no
-  // errors for an operation, 400, 401 and 500 (and 404 for one addressed by id) are what any call
-  // can answer; retrieve and revoke, for which the facts name no credential rule, take either key.
+  // method, path, x-sdk method, security, success status and error statuses, as Composio's own
+  // description of v3.1 has them: a user API key is taken by list, retrieve, delete and link only.
   const operations: [string, string, string, object[], string, string[]][] = [
     [
       "post",
-      "/api/v3/connected_accounts",
+      "/api/v3.1/connected_accounts",
       "create",
-      EITHER,
+      API_KEY_ONLY,
       "201",
       ["400", "401", "404", "422", "500", "501"],
     ],
     [
       "post",
-      "/api/v3/connected_accounts/link",
+      "/api/v3.1/connected_accounts/link",
       "link",
       EITHER,
       "201",
       ["400", "401", "404", "422", "429", "500", "501"],
     ],
-    ["get", "/api/v3/connected_accounts", "list", EITHER, "200", ["400", "401", "500"]],
+    [
+      "post",
+      "/api/v3.1/connected_accounts/complete_auth",
+      "completeAuth",
+      API_KEY_ONLY,
+      "200",
+      ["400", "401", "404", "500"],
+    ],
+    ["get", "/api/v3.1/connected_accounts", "list", EITHER, "200", ["400", "401", "404", "422", "500"]],
     [
       "get",
-      "/api/v3/connected_accounts/{nanoid}",
+      "/api/v3.1/connected_accounts/{nanoid}",
       "retrieve",
       EITHER,
       "200",
@@ -189,7 +193,7 @@ describe("every operation of api-lifecycle.md", () => {
     ],
     [
       "patch",
-      "/api/v3/connected_accounts/{nanoid}",
+      "/api/v3.1/connected_accounts/{nanoid}",
       "update",
       API_KEY_ONLY,
       "200",
@@ -197,28 +201,35 @@ describe("every operation of api-lifecycle.md", () => {
     ],
     [
       "patch",
-      "/api/v3/connected_accounts/{nanoId}/status",
+      "/api/v3.1/connected_accounts/{nanoId}/status",
       "updateStatus",
       API_KEY_ONLY,
       "200",
-      ["400", "401", "404", "409", "500"],
+      ["400", "401", "403", "404", "409", "500"],
     ],
-    ["delete", "/api/v3/connected_accounts/{nanoid}", "delete", EITHER, "200", ["400", "401", "404", "500"]],
+    [
+      "delete",
+      "/api/v3.1/connected_accounts/{nanoid}",
+      "delete",
+      EITHER,
+      "200",
+      ["400", "401", "403", "404", "500"],
+    ],
     [
       "post",
-      "/api/v3/connected_accounts/{nanoid}/refresh",
+      "/api/v3.1/connected_accounts/{nanoid}/refresh",
       "refresh",
       API_KEY_ONLY,
       "200",
-      ["400", "401", "404", "409", "422", "500"],
+      ["400", "401", "403", "404", "409", "422", "500"],
     ],
     [
       "post",
       "/api/v3.1/connected_accounts/{nanoid}/revoke",
       "revoke",
-      EITHER,
+      API_KEY_ONLY,
       "200",
-      ["400", "401", "404", "409", "500"],
+      ["400", "401", "403", "404", "409", "500"],
     ],
   ];
   const op = (method: string, path: string): Schema => spec.doc.paths[path]?.[method];
@@ -257,7 +268,7 @@ describe("every operation of api-lifecycle.md", () => {
   });
 
   it("list: cursor pagination, comma-joined array filters and the query enums with their defaults", () => {
-    const path = "/api/v3/connected_accounts";
+    const path = "/api/v3.1/connected_accounts";
     expect(op("get", path)["x-sdk-pagination"]).toEqual({
       cursorParam: "cursor",
       nextCursor: "next_cursor",
@@ -275,7 +286,7 @@ describe("every operation of api-lifecycle.md", () => {
         in: "query",
         style: "form",
         explode: false,
-        schema: { type: "array" },
+        schema: { type: ["array", "null"] },
       });
       expect(p.required ?? false, name).toBe(false);
     }
@@ -301,26 +312,26 @@ describe("every operation of api-lifecycle.md", () => {
       enum: ["PRIVATE", "SHARED", "ALL"],
       default: "PRIVATE",
     });
-    expect(param("get", path, "cursor").schema.type).toBe("string");
-    expect(param("get", path, "limit").schema.type).toBe("number");
+    expect(param("get", path, "cursor").schema.type).toEqual(["string", "null"]);
+    expect(param("get", path, "limit").schema.type).toEqual(["number", "null"]);
     const page = schemas.ConnectedAccountList!;
     expect(page.required).toEqual(["items", "total_pages", "current_page", "total_items"]);
     expect(page.properties.next_cursor.type).toEqual(["string", "null"]);
   });
 
   it("delete: revoke_on_delete defaults to false; refresh: redirect_url in the query and the body", () => {
-    expect(param("delete", "/api/v3/connected_accounts/{nanoid}", "revoke_on_delete").schema).toEqual({
-      type: "boolean",
+    expect(param("delete", "/api/v3.1/connected_accounts/{nanoid}", "revoke_on_delete").schema).toEqual({
+      type: ["boolean", "null"],
       default: false,
     });
-    const refresh = "/api/v3/connected_accounts/{nanoid}/refresh";
+    const refresh = "/api/v3.1/connected_accounts/{nanoid}/refresh";
     expect(param("post", refresh, "redirect_url").schema).toEqual({ type: "string", format: "uri" });
     expect(op("post", refresh).requestBody.required).toBe(false);
     expect(schemas.RefreshConnectedAccountRequest!.properties.redirect_url.format).toBe("uri");
   });
 
   it("the account id in every path is `ca_…`, spelt nanoId where the real path does", () => {
-    for (const [method, path] of operations.slice(3)) {
+    for (const [method, path] of operations.filter(([, path]) => path.includes("{"))) {
       const name = path.includes("{nanoId}") ? "nanoId" : "nanoid";
       const p = param(method, path, name);
       expect(p, `${method} ${path}`).toMatchObject({ in: "path", required: true });
@@ -336,7 +347,7 @@ describe("every operation of api-lifecycle.md", () => {
     expect(schemas.ConnectedAccountList!.properties.items.items.$ref).toBe(
       "#/components/schemas/ConnectedAccount",
     );
-    const retrieve = op("get", "/api/v3/connected_accounts/{nanoid}").responses["200"];
+    const retrieve = op("get", "/api/v3.1/connected_accounts/{nanoid}").responses["200"];
     expect(retrieve.content["application/json"].schema.$ref).toBe(
       "#/components/schemas/RetrievedConnectedAccount",
     );
@@ -356,13 +367,18 @@ describe("every operation of api-lifecycle.md", () => {
       "updated_at",
       "state",
       "data",
+      "alias",
+      "word_id",
     ]);
+    // v3.1 always sends alias and word_id, null when there is none.
+    for (const name of ["alias", "word_id"])
+      expect(account.properties[name].type).toEqual(["string", "null"]);
     expect(account.properties.params).toBeUndefined();
     // The same two-level union as create's connectionData, by reference: never a copy.
     expect(account.properties.state).toEqual({ $ref: "#/components/schemas/ConnectionState" });
     expect(account.properties.status).toEqual({ $ref: "#/components/schemas/ConnectionStatus" });
     expect(account.properties.status_reason.type).toEqual(["string", "null"]);
-    for (const name of ["user_id", "data", "deprecated"])
+    for (const name of ["user_id", "data", "deprecated", "authScheme"])
       expect(account.properties[name].deprecated, name).toBe(true);
     expect(account.properties.auth_config.required).toEqual([
       "id",
@@ -413,15 +429,16 @@ describe("every operation of api-lifecycle.md", () => {
     ]);
   });
 
-  it("update: the state is a union of the 6 updatable schemes, each val field a nullable string", () => {
+  it("update: the 6 updatable schemes; val is v3.1's closed list of 16 nullable credential fields; experimental ACLs", () => {
     const body = schemas.UpdateConnectedAccountRequest!;
     expect(body.required).toBeUndefined();
     expect(body.properties.connection.required).toEqual(["state"]);
     expect(body.properties.connection.properties.state.$ref).toBe(
       "#/components/schemas/UpdateConnectionState",
     );
-    const members = schemas.UpdateConnectionState!.oneOf.map((m: Schema) => deref(spec, m, []).schema);
-    expect(members.map((m: Schema) => m.properties.authScheme.const)).toEqual([
+    const state = schemas.UpdateConnectionState!;
+    expect(state.required).toEqual(["authScheme", "val"]);
+    expect(state.properties.authScheme.enum).toEqual([
       "BEARER_TOKEN",
       "API_KEY",
       "BASIC",
@@ -429,23 +446,22 @@ describe("every operation of api-lifecycle.md", () => {
       "GOOGLE_SERVICE_ACCOUNT",
       "SERVICE_ACCOUNT",
     ]);
-    const fields = new Set<string>();
-    for (const member of members) {
-      const [base, own] = member.properties.val.allOf;
-      expect(base.$ref).toBe("#/components/schemas/UpdateStateBase");
-      expect(own.required).toBeUndefined();
-      for (const [name, field] of Object.entries<Schema>(own.properties)) {
-        expect(field.type, name).toEqual(["string", "null"]);
-        fields.add(name);
-      }
-    }
-    expect([...fields].sort()).toEqual(
+    const val = deref(spec, state.properties.val, []).schema;
+    expect(val.additionalProperties).toBe(false);
+    for (const [name, field] of Object.entries<Schema>(val.properties))
+      expect(field.type, name).toEqual(["string", "null"]);
+    expect(Object.keys(val.properties).sort()).toEqual(
       [
         "token",
         "generic_api_key",
         "api_key",
         "bearer_token",
         "basic_encoded",
+        "generic_token",
+        "api_key_prefix",
+        "generic_secret",
+        "generic_id",
+        "user_agent",
         "username",
         "password",
         "credentials_json",
@@ -453,6 +469,9 @@ describe("every operation of api-lifecycle.md", () => {
         "installation_id",
         "private_key",
       ].sort(),
+    );
+    expect(body.properties.experimental.properties.acl_config_for_shared.$ref).toBe(
+      "#/components/schemas/SharedAccountAcl",
     );
   });
 });

@@ -8,6 +8,8 @@ import {
   NoAuthState,
   OAuth2State,
   ServiceAccountState,
+  type ClientOptions,
+  type ComposioClient,
   type components,
   type ConnectionState,
   type CreateConnectedAccountErrorBody,
@@ -16,7 +18,9 @@ import {
   type ListConnectedAccountsItem,
   type ListConnectedAccountsResponse,
   type RetrieveConnectedAccountResponse,
+  type RevokeConnectedAccountResponse,
   type UnknownValue,
+  type UserKeyComposioClient,
 } from "../src/index.js";
 import { createRawClient } from "../src/raw.js";
 import { findIssues, type ValidatedOperation } from "../src/validate.js";
@@ -175,8 +179,10 @@ describe("responses", () => {
   });
 
   it("types the error body and raw's results", async () => {
-    expectTypeOf<CreateConnectedAccountErrorBody["error"]["slug"]>().toEqualTypeOf<string>();
-    const { data, error } = await createRawClient({ apiKey: "k" }).POST("/api/v3/connected_accounts", {
+    expectTypeOf<NonNullable<CreateConnectedAccountErrorBody["error"]>["slug"]>().toEqualTypeOf<
+      string | undefined
+    >();
+    const { data, error } = await createRawClient({ apiKey: "k" }).POST("/api/v3.1/connected_accounts", {
       body: { auth_config: { id: "a" }, connection: {} },
     });
     // openapi-fetch flattens the intersections: the same type, spelt differently.
@@ -193,6 +199,23 @@ describe("client options", () => {
     createComposioClient({ apiKey: "k", userApiKey: "u" });
     // @ts-expect-error no credential
     createComposioClient({ baseUrl: "http://127.0.0.1:1" });
+    // @ts-expect-error an option of no known name (timeoutMs was meant)
+    createComposioClient({ apiKey: "k", timeout: 5 });
+  });
+
+  it("a client made with userApiKey is typed with only what a user API key may call", () => {
+    const asUser = createComposioClient({ userApiKey: "u" });
+    expectTypeOf(asUser).toEqualTypeOf<UserKeyComposioClient>();
+    expectTypeOf(asUser.connectedAccounts).toHaveProperty("link");
+    expectTypeOf(asUser.connectedAccounts).toHaveProperty("waitForConnection");
+    // @ts-expect-error create takes the project key only
+    void asUser.connectedAccounts.create;
+    // @ts-expect-error so does update
+    void asUser.connectedAccounts.update;
+    expectTypeOf(createComposioClient({ apiKey: "k" })).toEqualTypeOf<ComposioClient>();
+    // Options typed as the union could hold either key: the full client, refused at run time where it must be.
+    const either = { apiKey: "k" } as ClientOptions;
+    expectTypeOf(createComposioClient(either)).toEqualTypeOf<ComposioClient>();
   });
 });
 
@@ -210,5 +233,58 @@ describe("list", () => {
     const page: Promise<ListConnectedAccountsResponse> = client.connectedAccounts.list();
     expectTypeOf(page).resolves.toEqualTypeOf<ListConnectedAccountsResponse>();
     expectTypeOf(client.connectedAccounts.list()).toExtend<AsyncIterable<ListConnectedAccountsItem>>();
+  });
+});
+
+describe("v3.1's bodies and answers, as Composio describes them", () => {
+  it("types the request bodies v3.1 takes", () => {
+    // update: the sharing ACLs that @composio/core's updateAcl sends, and the five newer credential fields
+    void client.connectedAccounts.update("ca_1", {
+      experimental: { acl_config_for_shared: { allow_all_users: false, allowed_user_ids: ["user_7"] } },
+    });
+    void client.connectedAccounts.update("ca_1", {
+      connection: {
+        state: {
+          authScheme: "API_KEY",
+          val: {
+            generic_token: "t",
+            api_key_prefix: "Token",
+            generic_secret: null,
+            generic_id: "id",
+            user_agent: "app/1",
+          },
+        },
+      },
+    });
+    // list's array filters and cursor may be null; so may delete's revoke_on_delete
+    void client.connectedAccounts.list({ statuses: null, user_ids: null, toolkit_slugs: null, cursor: null });
+    void client.connectedAccounts.list({ auth_config_ids: null, connected_account_ids: null, limit: null });
+    void client.connectedAccounts.delete("ca_1", { revoke_on_delete: null });
+  });
+
+  it("types the answers v3.1 sends", () => {
+    // @ts-expect-error create's 201 has no `deprecated` in v3.1
+    type Gone = CreateConnectedAccountResponse["deprecated"];
+    expectTypeOf<NonNullable<CreateConnectedAccountResponse["experimental"]>["account_type"]>().toEqualTypeOf<
+      "PRIVATE" | "SHARED"
+    >();
+    expectTypeOf<ListConnectedAccountsItem["alias"]>().toEqualTypeOf<string | null>();
+    expectTypeOf<ListConnectedAccountsItem["word_id"]>().toEqualTypeOf<string | null>();
+    expectTypeOf<ListConnectedAccountsItem>().toHaveProperty("authScheme");
+    type OAuth2Active = Extract<
+      components["schemas"]["OAuth2Active"],
+      { status: "ACTIVE" }
+    >["extra_token_data"];
+    expectTypeOf<OAuth2Active>().toEqualTypeOf<{ [key: string]: unknown } | undefined>();
+    expectTypeOf<components["schemas"]["S2SOAuth2Active"]["expires_at"]>().toEqualTypeOf<
+      string | undefined
+    >();
+    expectTypeOf<RevokeConnectedAccountResponse["revoked_tokens"][number]>().toEqualTypeOf<
+      UnknownValue | "access_token" | "refresh_token" | "credential"
+    >();
+    // An error body may lack every field (a proxy's `{}`, an envelope without slug).
+    const bare: CreateConnectedAccountErrorBody = {};
+    const noSlug: CreateConnectedAccountErrorBody = { error: { message: "m", code: 1, status: 400 } };
+    void [bare, noSlug];
   });
 });

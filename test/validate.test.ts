@@ -24,7 +24,7 @@ describe("findIssues", () => {
     const typo = () => findIssues("createConnectedAcount" as never, {});
     expect(typo).toThrow(ComposioError);
     expect(typo).toThrow(
-      'findIssues: unknown operation "createConnectedAcount"; the operations with a body are createConnectedAccount, createConnectedAccountLink, updateConnectedAccount, updateConnectedAccountStatus, refreshConnectedAccount.',
+      'findIssues: unknown operation "createConnectedAcount"; the operations with a body are createConnectedAccount, createConnectedAccountLink, completeConnectedAccountAuth, updateConnectedAccount, updateConnectedAccountStatus, refreshConnectedAccount.',
     );
     expect(() => validateRequest("nope", {})).toThrow(/^validateRequest: unknown operation "nope";/);
   });

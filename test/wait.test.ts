@@ -127,7 +127,7 @@ async function waitAgainst(
   const settledAt = Date.now();
   expect(await timersLeft(), "a timer outlived the wait").toBe(0);
   for (const req of server.requests) {
-    expect(`${req.method} ${req.url}`).toBe(`GET /api/v3/connected_accounts/${ID}`);
+    expect(`${req.method} ${req.url}`).toBe(`GET /api/v3.1/connected_accounts/${ID}`);
     expect(req.headers["x-api-key"]).toBe(SECRETS.apiKey);
   }
   return { ...outcome, ms: settledAt - started, polls, settledAt };

@@ -3,7 +3,7 @@
 export const CONSUMERS: Record<string, string> = {
   "raw fetch": `
     export async function main(apiKey: string) {
-      const response = await fetch("https://backend.composio.dev/api/v3/connected_accounts", {
+      const response = await fetch("https://backend.composio.dev/api/v3.1/connected_accounts", {
         method: "POST",
         headers: { "content-type": "application/json", "x-api-key": apiKey },
         body: JSON.stringify({ auth_config: { id: "ac_1" }, connection: { state: { authScheme: "API_KEY", val: { status: "ACTIVE", api_key: "k" } } } }),
@@ -15,7 +15,7 @@ export const CONSUMERS: Record<string, string> = {
     import type { paths } from "composio-connected-accounts/raw";
     export async function main(apiKey: string) {
       const client = createClient<paths>({ baseUrl: "https://backend.composio.dev", headers: { "x-api-key": apiKey } });
-      const { data } = await client.POST("/api/v3/connected_accounts", {
+      const { data } = await client.POST("/api/v3.1/connected_accounts", {
         body: { auth_config: { id: "ac_1" }, connection: { state: { authScheme: "API_KEY", val: { status: "ACTIVE", api_key: "k" } } } },
       });
       return data?.id;
@@ -90,11 +90,11 @@ export const JOURNEYS: Record<string, (full: boolean) => string> = {
         return (await response.json()) as T;
       };
       const link = await call<{ redirect_url: string; connected_account_id: string }>(
-        "POST", "/api/v3/connected_accounts/link", { auth_config_id: "ac_1", user_id: "user_42" });
+        "POST", "/api/v3.1/connected_accounts/link", { auth_config_id: "ac_1", user_id: "user_42" });
       send(link.redirect_url);
       const id = encodeURIComponent(link.connected_account_id);
       for (const deadline = Date.now() + 600_000; ; await new Promise((done) => setTimeout(done, 1000))) {
-        const account = await call<Account>("GET", "/api/v3/connected_accounts/" + id);
+        const account = await call<Account>("GET", "/api/v3.1/connected_accounts/" + id);
         if (account.status === "ACTIVE") break;
         if (["FAILED", "EXPIRED", "REVOKED", "INACTIVE"].includes(account.status) || Date.now() > deadline)
           throw new Error(account.id + " is " + account.status);
@@ -103,15 +103,15 @@ export const JOURNEYS: Record<string, (full: boolean) => string> = {
       let cursor: string | null | undefined;
       do {
         const page = await call<{ items: Account[]; next_cursor?: string | null }>(
-          "GET", "/api/v3/connected_accounts?user_ids=user_42" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
+          "GET", "/api/v3.1/connected_accounts?user_ids=user_42" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
         for (const item of page.items) ids.push(item.id);
         cursor = page.next_cursor;
       } while (cursor);${
         full
           ? `
-      await call("PATCH", "/api/v3/connected_accounts/" + id + "/status", { enabled: false });
+      await call("PATCH", "/api/v3.1/connected_accounts/" + id + "/status", { enabled: false });
       await call("POST", "/api/v3.1/connected_accounts/" + id + "/revoke");
-      await call("DELETE", "/api/v3/connected_accounts/" + id);`
+      await call("DELETE", "/api/v3.1/connected_accounts/" + id);`
           : ""
       }
       return ids;
@@ -121,12 +121,12 @@ export const JOURNEYS: Record<string, (full: boolean) => string> = {
     import type { paths } from "composio-connected-accounts/raw";
     export async function main(apiKey: string, send: (url: string) => void) {
       const client = createClient<paths>({ baseUrl: "https://backend.composio.dev", headers: { "x-api-key": apiKey } });
-      const link = await client.POST("/api/v3/connected_accounts/link", { body: { auth_config_id: "ac_1", user_id: "user_42" } });
+      const link = await client.POST("/api/v3.1/connected_accounts/link", { body: { auth_config_id: "ac_1", user_id: "user_42" } });
       if (!link.data) throw new Error("link failed");
       send(link.data.redirect_url);
       const nanoid = link.data.connected_account_id;
       for (const deadline = Date.now() + 600_000; ; await new Promise((done) => setTimeout(done, 1000))) {
-        const { data: account } = await client.GET("/api/v3/connected_accounts/{nanoid}", { params: { path: { nanoid } } });
+        const { data: account } = await client.GET("/api/v3.1/connected_accounts/{nanoid}", { params: { path: { nanoid } } });
         if (!account) throw new Error("retrieve failed");
         if (account.status === "ACTIVE") break;
         if (["FAILED", "EXPIRED", "REVOKED", "INACTIVE"].includes(String(account.status)) || Date.now() > deadline)
@@ -135,7 +135,7 @@ export const JOURNEYS: Record<string, (full: boolean) => string> = {
       const ids: string[] = [];
       let cursor: string | null | undefined;
       do {
-        const { data: page } = await client.GET("/api/v3/connected_accounts", {
+        const { data: page } = await client.GET("/api/v3.1/connected_accounts", {
           params: { query: { user_ids: ["user_42"], ...(cursor ? { cursor } : {}) } },
         });
         if (!page) throw new Error("list failed");
@@ -144,9 +144,9 @@ export const JOURNEYS: Record<string, (full: boolean) => string> = {
       } while (cursor);${
         full
           ? `
-      await client.PATCH("/api/v3/connected_accounts/{nanoId}/status", { params: { path: { nanoId: nanoid } }, body: { enabled: false } });
+      await client.PATCH("/api/v3.1/connected_accounts/{nanoId}/status", { params: { path: { nanoId: nanoid } }, body: { enabled: false } });
       await client.POST("/api/v3.1/connected_accounts/{nanoid}/revoke", { params: { path: { nanoid } } });
-      await client.DELETE("/api/v3/connected_accounts/{nanoid}", { params: { path: { nanoid } } });`
+      await client.DELETE("/api/v3.1/connected_accounts/{nanoid}", { params: { path: { nanoid } } });`
           : ""
       }
       return ids;

@@ -46,10 +46,10 @@ export const CONTENDERS: Record<string, (url: string) => Contender | Promise<Con
       if (!response.ok) throw new Error(String(response.status));
       return response.json();
     };
-    const listUrl = `${url}/api/v3/connected_accounts?user_ids=${LIST_QUERY.user_ids.join(",")}&limit=${LIST_QUERY.limit}`;
+    const listUrl = `${url}/api/v3.1/connected_accounts?user_ids=${LIST_QUERY.user_ids.join(",")}&limit=${LIST_QUERY.limit}`;
     return {
       create: async () => {
-        const response = await fetch(`${url}/api/v3/connected_accounts`, {
+        const response = await fetch(`${url}/api/v3.1/connected_accounts`, {
           method: "POST",
           headers,
           body: JSON.stringify(body),
@@ -57,7 +57,7 @@ export const CONTENDERS: Record<string, (url: string) => Contender | Promise<Con
         if (!response.ok) throw new Error(String(response.status));
         return response.json();
       },
-      retrieve: () => get(`${url}/api/v3/connected_accounts/${encodeURIComponent(ACCOUNT_ID)}`),
+      retrieve: () => get(`${url}/api/v3.1/connected_accounts/${encodeURIComponent(ACCOUNT_ID)}`),
       listAll: async () => {
         let seen = 0;
         let cursor: string | null | undefined;
@@ -76,12 +76,12 @@ export const CONTENDERS: Record<string, (url: string) => Contender | Promise<Con
     const client = createClient<paths>({ baseUrl: url, headers: { "x-api-key": "ak_bench" } });
     return {
       create: async () => {
-        const { data, error } = await client.POST("/api/v3/connected_accounts", { body });
+        const { data, error } = await client.POST("/api/v3.1/connected_accounts", { body });
         if (error) throw new Error("error");
         return data;
       },
       retrieve: async () => {
-        const { data, error } = await client.GET("/api/v3/connected_accounts/{nanoid}", {
+        const { data, error } = await client.GET("/api/v3.1/connected_accounts/{nanoid}", {
           params: { path: { nanoid: ACCOUNT_ID } },
         });
         if (error) throw new Error("error");
@@ -91,7 +91,7 @@ export const CONTENDERS: Record<string, (url: string) => Contender | Promise<Con
         let seen = 0;
         let cursor: string | null | undefined;
         do {
-          const { data, error } = await client.GET("/api/v3/connected_accounts", {
+          const { data, error } = await client.GET("/api/v3.1/connected_accounts", {
             params: { query: { ...LIST_QUERY, ...(cursor ? { cursor } : {}) } },
           });
           if (error) throw new Error("error");

@@ -1,5 +1,5 @@
-// The bench's loopback server, in a process of its own, keep-alive; prints its URL. Under /api/v3/
-// (ours, openapi-fetch, raw fetch) and /api/v3.1/ (@composio/client v2) alike:
+// The bench's loopback server, in a process of its own, keep-alive; prints its URL. Under /api/v3.1/
+// (every contender; /api/v3/ too, for any that still calls it):
 //   POST …/connected_accounts         201, the create body (an OAuth 2 INITIATED connection)
 //   GET  …/connected_accounts/{id}    200, an account (OAuth 2 ACTIVE, tokens in its state)
 //   GET  …/connected_accounts?cursor  200, a page of the list (fixtures.ts: PAGES × PAGE_SIZE)

@@ -9,7 +9,7 @@ import {
   type WriterFunction,
 } from "ts-morph";
 import type { BuilderUnion, OperationModel, SpecMeta } from "./model.js";
-import { pascalCase } from "./model.js";
+import { allCredentials, narrowCredentials, pascalCase, schemeOf } from "./model.js";
 
 /** The one runtime file of src/ that generated code may import. */
 export const RUNTIME = "../src/runtime.js";
@@ -35,6 +35,7 @@ const doc = (...parts: (string | undefined)[]): string => {
 export function emitResources(operations: OperationModel[]): EmittedFile {
   const file = project().createSourceFile("resources.ts", "", { overwrite: true });
   const statements: StatementStructures[] = [];
+  const credentials = allCredentials(operations);
   // Import from schema.ts only what the types below refer to.
   const typeExprs = operations.flatMap((op) => [op.successType, op.errorType, op.body?.type ?? ""]);
   const schemaNames = ["components", "operations"].filter(
@@ -127,7 +128,7 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
       parameters: [{ name: "transport", type: "Transport" }, ...signature(op)],
       returnType: returnType(op),
       docs: [operationDoc(op, `\`${op.resource}.${op.method}\` as a function of its own.`)],
-      statements: `return ${call(op)};`,
+      statements: `return ${call(op, narrowCredentials(op, credentials))};`,
     });
   }
 
@@ -146,6 +147,27 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
         docs: [operationDoc(op)],
       })),
     });
+    // Per credential that some operation refuses: the operations it may call, as an interface of
+    // their own (a union of method names would change, breaking, with every operation added).
+    for (const header of restrictedCredentials(ops, credentials)) {
+      const allowed = ops.filter((op) => !op.credentials.length || op.credentials.includes(header));
+      statements.push({
+        kind: StructureKind.Interface,
+        isExported: true,
+        name: resourceFor(resource, schemeOf(operations, header)),
+        docs: [
+          doc(
+            `The \`${resource}\` operations a \`${header}\` credential may call (${schemeOf(operations, header)}); the others refuse it.`,
+          ),
+        ],
+        methods: allowed.map((op) => ({
+          name: op.method,
+          parameters: signature(op),
+          returnType: returnType(op),
+          docs: [operationDoc(op)],
+        })),
+      });
+    }
     statements.push({
       kind: StructureKind.Function,
       isExported: true,
@@ -185,6 +207,14 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
   return { name: "resources.ts", text: file.getFullText() };
 }
 
+/** The name of the interface of a resource's operations that one security scheme may call. */
+export const resourceFor = (resource: string, scheme: string): string =>
+  `${pascalCase(resource)}ResourceFor${pascalCase(scheme)}`;
+
+/** The credential headers that some of `ops` refuse. */
+const restrictedCredentials = (ops: OperationModel[], credentials: string[]): string[] =>
+  credentials.filter((header) => ops.some((op) => op.credentials.length && !op.credentials.includes(header)));
+
 const returnType = (op: OperationModel): string =>
   op.pagination
     ? `PagePromise<${op.typeStem}Response, ${op.typeStem}Item>`
@@ -213,11 +243,12 @@ function operationDoc(op: OperationModel, note?: string): string {
 }
 
 /** An operation's call: the path, query and body from the spec, sent by the transport. */
-function call(op: OperationModel): string {
+function call(op: OperationModel, credentials: string[] | undefined): string {
   const input = [
     `operation: ${JSON.stringify(op.operationId)}`,
     op.body ? "body" : "",
     op.idempotent ? "idempotent: true" : "",
+    credentials ? `credentials: ${JSON.stringify(credentials)}` : "",
   ].filter(Boolean);
   const send = (query: string, options: string) =>
     `transport.request<${op.typeStem}Response>(${JSON.stringify(op.httpMethod)}, ${pathExpression(op, query)}, { ${input.join(", ")} }, ${options})`;
@@ -354,9 +385,9 @@ export function emitMeta(meta: SpecMeta): EmittedFile {
     ),
     constant(
       "ROUTES",
-      "Readonly<Record<string, { operation: string; idempotent: boolean }>>",
+      "Readonly<Record<string, { operation: string; idempotent: boolean; credentials?: readonly string[] }>>",
       JSON.stringify(meta.routes),
-      "Each route, `METHOD /path/{param}`, with its operationId and whether it is safe to repeat: how the raw client finds a request's validator and retry rule.",
+      "Each route, `METHOD /path/{param}`, with its operationId, whether it is safe to repeat, and the credential headers it takes when not every one: how the raw client finds a request's validator, retry rule and key check.",
     ),
     constant(
       "QUERY_JOINED",
@@ -418,8 +449,14 @@ export function emitIndex(
     ...(op.pagination ? [`${op.typeStem}Item`] : []),
     `${op.typeStem}ErrorBody`,
   ]);
+  const credentials = allCredentials(operations);
   const resourceTypes = [
-    ...new Set(operations.map((op) => `${pascalCase(op.resource)}Resource`)),
+    ...[...groupBy(operations, (op) => op.resource)].flatMap(([resource, ops]) => [
+      `${pascalCase(resource)}Resource`,
+      ...restrictedCredentials(ops, credentials).map((header) =>
+        resourceFor(resource, schemeOf(operations, header)),
+      ),
+    ]),
     "Resources",
   ];
   statements.push({

@@ -15,7 +15,7 @@ export const maxRating = (...ratings: Rating[]): Rating =>
 /** One change as a rating names it: what and where, its impact, and why (the rule that decided). */
 export interface RatedChange {
   impact: Impact;
-  /** Where, for people: `POST /api/v3/connected_accounts request body: connection.user_id`. */
+  /** Where, for people: `POST /api/v3.1/connected_accounts request body: connection.user_id`. */
   where: string;
   /** What happened, for people. */
   message: string;

@@ -44,6 +44,14 @@ export interface OperationModel {
    * (GET, HEAD, OPTIONS), or a write the spec marks `x-sdk-idempotent: true`.
    */
   idempotent: boolean;
+  /**
+   * The credential headers the operation accepts (its security requirements, each one apiKey
+   * scheme in a header); empty when it needs none. Where they are fewer than every operation's
+   * together (`narrowCredentials`), the client refuses to send it with another key.
+   */
+  credentials: string[];
+  /** The security schemes those headers belong to, in the same order. */
+  schemes: string[];
   /** From `x-sdk-pagination`: where the cursor goes and where a page keeps it and its items. */
   pagination?: PaginationModel;
   body?: { required: boolean; type: string };
@@ -157,6 +165,7 @@ export function readOperations(spec: LoadedSpec): OperationModel[] {
         pathParams: readPathParams(spec, path, pathItem, op, where),
         query: readQuery(spec, pathItem, op, where),
         idempotent: SAFE_METHODS.has(httpMethod) || op["x-sdk-idempotent"] === true,
+        ...readCredentials(spec, op.security ?? spec.doc.security, where),
         pagination: readPagination(spec, pathItem, op, where),
         body: readBody(spec, op, where, operationId),
         successType: responseType(spec, op, where, operationId, (code) => /^2\d\d$/.test(code), "void"),
@@ -172,6 +181,42 @@ export function readOperations(spec: LoadedSpec): OperationModel[] {
     }
   }
   return operations;
+}
+
+/** Every credential header some operation takes. */
+export const allCredentials = (operations: OperationModel[]): string[] => [
+  ...new Set(operations.flatMap((op) => op.credentials)),
+];
+
+/** The name of the security scheme a credential header belongs to. */
+export const schemeOf = (operations: OperationModel[], header: string): string => {
+  const op = operations.find((o) => o.credentials.includes(header))!;
+  return op.schemes[op.credentials.indexOf(header)]!;
+};
+
+/** The operation's credential headers when it takes fewer than `all`; undefined when any key will do. */
+export const narrowCredentials = (op: OperationModel, all: string[]): string[] | undefined =>
+  op.credentials.length && op.credentials.length < all.length ? op.credentials : undefined;
+
+/** The header names of an operation's security requirements: alternatives of one apiKey scheme each. */
+function readCredentials(
+  spec: LoadedSpec,
+  security: unknown,
+  where: Pointer,
+): { credentials: string[]; schemes: string[] } {
+  if (!Array.isArray(security)) return { credentials: [], schemes: [] };
+  const schemes: Record<string, Schema> = spec.doc.components?.securitySchemes ?? {};
+  const found = security.map((requirement: Record<string, unknown>, i) => {
+    const names = Object.keys(requirement ?? {});
+    const scheme = names.length === 1 ? schemes[names[0]!] : undefined;
+    if (scheme?.type !== "apiKey" || scheme.in !== "header" || typeof scheme.name !== "string") {
+      throw new SpecError(
+        `${spec.at([...where, "security", i])} security each security requirement must name one apiKey scheme sent in a header (got ${JSON.stringify(requirement)})`,
+      );
+    }
+    return { header: scheme.name.toLowerCase(), scheme: names[0]! };
+  });
+  return { credentials: found.map((f) => f.header), schemes: found.map((f) => f.scheme) };
 }
 
 function parameters(spec: LoadedSpec, pathItem: Schema, op: Schema, where: Pointer): Schema[] {
@@ -226,10 +271,12 @@ function readQuery(spec: LoadedSpec, pathItem: Schema, op: Schema, where: Pointe
       throw new SpecError(
         `${at()} query-style ${p.name}: the generator sends form, spaceDelimited and pipeDelimited query parameters, not ${style}`,
       );
-    const type = deref(spec, p.schema ?? {}, [...where, "parameters"]).schema.type;
-    if (type === "object")
+    // `type: [array, "null"]`: null is left out of the query, like undefined.
+    const declared: unknown = deref(spec, p.schema ?? {}, [...where, "parameters"]).schema.type;
+    const types = (Array.isArray(declared) ? declared : [declared]).filter((t) => t !== "null");
+    if (types.includes("object"))
       throw new SpecError(`${at()} query-style ${p.name}: the generator sends no object query parameters`);
-    if (type === "array") {
+    if (types.includes("array")) {
       if (explode) repeated.push(p.name);
       else joined[p.name] = DELIMITERS[style]!;
     }
@@ -427,11 +474,11 @@ export interface SpecMeta {
   version: string;
   server: string;
   sensitiveFields: string[];
-  /** `"POST /api/v3/connected_accounts"` → its operationId, and whether it is safe to repeat. */
-  routes: Record<string, { operation: string; idempotent: boolean }>;
+  /** `"POST /api/v3.1/connected_accounts"` → its operationId, and whether it is safe to repeat. */
+  routes: Record<string, { operation: string; idempotent: boolean; credentials?: string[] }>;
   /**
    * Every leading part of two segments or more of the operations' paths, up to the first parameter:
-   * `/api/v3`, `/api/v3/connected_accounts` … (one segment, `/api`, may well end a gateway's address).
+   * `/api/v3`, `/api/v3.1/connected_accounts` … (one segment, `/api`, may well end a gateway's address).
    */
   pathPrefixes: string[];
   /** The array query parameters sent as one value, of every operation: name → delimiter. */
@@ -452,6 +499,7 @@ export function readMeta(spec: LoadedSpec, operations: OperationModel[]): SpecMe
   }
   // The raw client serializes every request's query with one table: a name must mean one style.
   const queryJoined: Record<string, string> = {};
+  const credentials = allCredentials(operations);
   const styleOf = new Map<string, { style: string; operation: string }>();
   for (const op of operations) {
     const styles = [
@@ -476,7 +524,11 @@ export function readMeta(spec: LoadedSpec, operations: OperationModel[]): SpecMe
     routes: Object.fromEntries(
       operations.map((op) => [
         `${op.httpMethod} ${op.path}`,
-        { operation: op.operationId, idempotent: op.idempotent },
+        {
+          operation: op.operationId,
+          idempotent: op.idempotent,
+          ...(narrowCredentials(op, credentials) ? { credentials: op.credentials } : {}),
+        },
       ]),
     ),
     pathPrefixes: [...prefixes].sort(),

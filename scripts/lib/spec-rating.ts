@@ -471,7 +471,7 @@ function describeKind(change: RedoclyChange): string {
 }
 
 /**
- * A walk path made readable: `POST /api/v3/connected_accounts request body: connection.state
+ * A walk path made readable: `POST /api/v3.1/connected_accounts request body: connection.state
  * (OAuth1State).val`, `GET /x response 200: items[].status`, `schema ConnectionStatus`.
  */
 export function describePath(doc: Schema, change: Pick<RedoclyChange, "path" | "kind" | "property">): string {

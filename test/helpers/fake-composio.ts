@@ -8,7 +8,7 @@
 // compile, and each is recorded with the name of its schema in the spec, for tests to check it
 // there too (see spec-schemas.ts). Request bodies are checked with the spec's own validator, and
 // list filters must come comma-joined, as the spec says: a client that sent them otherwise fails.
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
 import {
@@ -138,11 +138,11 @@ export async function startFakeComposio(
     };
 
     const path = url.pathname;
-    const one = /^\/api\/v3\/connected_accounts\/([^/]+)$/.exec(path);
-    const status = /^\/api\/v3\/connected_accounts\/([^/]+)\/status$/.exec(path);
+    const one = /^\/api\/v3\.1\/connected_accounts\/([^/]+)$/.exec(path);
+    const status = /^\/api\/v3\.1\/connected_accounts\/([^/]+)\/status$/.exec(path);
     const revoke = /^\/api\/v3\.1\/connected_accounts\/([^/]+)\/revoke$/.exec(path);
 
-    if (req.method === "POST" && path === "/api/v3/connected_accounts/link") {
+    if (req.method === "POST" && path === "/api/v3.1/connected_accounts/link") {
       const body = parse<CreateConnectedAccountLinkParams>("createConnectedAccountLink");
       if (!body) return;
       const config = authConfigs[body.auth_config_id];
@@ -160,7 +160,7 @@ export async function startFakeComposio(
       return send(201, "ConnectedAccountLink", answer);
     }
 
-    if (req.method === "POST" && path === "/api/v3/connected_accounts") {
+    if (req.method === "POST" && path === "/api/v3.1/connected_accounts") {
       const body = parse<CreateConnectedAccountParams>("createConnectedAccount");
       if (!body) return;
       const config = authConfigs[body.auth_config.id];
@@ -169,7 +169,7 @@ export async function startFakeComposio(
         return fail(
           400,
           "ConnectedAccount_BadRequest",
-          "Creating connections on this endpoint for Composio-managed OAuth auth configs is no longer supported. Use POST /api/v3/connected_accounts/link instead.",
+          "Creating connections on this endpoint for Composio-managed OAuth auth configs is no longer supported. Use POST /api/v3.1/connected_accounts/link instead.",
         );
       }
       const state = body.connection.state;
@@ -199,12 +199,11 @@ export async function startFakeComposio(
         status: account.status,
         redirect_url: redirectUrl,
         redirect_uri: redirectUrl,
-        deprecated: { uuid: randomUUID(), authConfigUuid: randomUUID() },
       };
       return send(201, "CreatedConnectedAccount", answer);
     }
 
-    if (req.method === "GET" && path === "/api/v3/connected_accounts") {
+    if (req.method === "GET" && path === "/api/v3.1/connected_accounts") {
       const lists: Record<string, string[] | undefined> = {};
       for (const name of [
         "user_ids",
@@ -283,7 +282,8 @@ export async function startFakeComposio(
       if (account.status !== "ACTIVE" && account.status !== "REVOKED") {
         return fail(409, "ConnectedAccount_Conflict", `A ${account.status} account cannot be revoked`);
       }
-      const revoked = account.status === "ACTIVE" ? ["access_token", "refresh_token"] : [];
+      const revoked: RevokeConnectedAccountResponse["revoked_tokens"] =
+        account.status === "ACTIVE" ? ["access_token", "refresh_token"] : [];
       account.revokedAt ??= now();
       change(account, "REVOKED", "Revoked via user-initiated revoke endpoint");
       const answer: RevokeConnectedAccountResponse = {
@@ -402,6 +402,8 @@ function itemOf(a: StoredAccount): ListConnectedAccountsItem {
     updated_at: a.updatedAt,
     state: stateOf(a),
     data: {},
+    alias: null,
+    word_id: null,
   };
 }
 

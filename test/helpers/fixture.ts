@@ -6,6 +6,7 @@ import { createResources } from "../fixtures/two-operations/generated/resources.
 export function fixtureResources(baseUrl: string) {
   return createResources(
     createTransport({
+      credential: { option: "apiKey", header: "x-api-key", value: "" },
       baseUrl,
       headers: {},
       fetch,

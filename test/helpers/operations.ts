@@ -1,4 +1,4 @@
-// The nine connectedAccounts operations as a table, for tests that run each one the same way: how
+// The connectedAccounts operations as a table, for tests that run each one the same way: how
 // to call it, what reaches the server (method, path, query, body) and what a success answers.
 import type { ServerResponse } from "node:http";
 import type {
@@ -7,6 +7,7 @@ import type {
   RequestOptions,
   UpdateConnectedAccountParams,
 } from "../../src/index.js";
+import { loadSpec } from "../../scripts/lib/spec.js";
 import { json, type SeenRequest } from "./server.js";
 
 /** An id that must be percent-encoded in a path: a slash and a space. */
@@ -57,9 +58,13 @@ export const linkBody = {
   user_id: "user_42",
   callback_url: "https://app.example.com/connections/done",
 };
+export const completeAuthBody = {
+  user_id: "user_42",
+  session_uri: "https://backend.composio.dev/api/v3.1/s/9f8e7d6c",
+};
 export const updateBody: UpdateConnectedAccountParams = {
   alias: "Work account",
-  connection: { state: { authScheme: "API_KEY", val: { api_key: "svc_new_key_123", subdomain: null } } },
+  connection: { state: { authScheme: "API_KEY", val: { api_key: "svc_new_key_123", generic_id: null } } },
 };
 
 /** One operation: how to call it, what the server must see, and its success answer. */
@@ -82,7 +87,7 @@ export const OPERATIONS: readonly Operation[] = [
     name: "list",
     idempotent: true,
     method: "GET",
-    url: "/api/v3/connected_accounts?statuses=ACTIVE,FAILED&toolkit_slugs=github,gmail&user_ids=user%2042&limit=20&order_by=updated_at",
+    url: "/api/v3.1/connected_accounts?statuses=ACTIVE,FAILED&toolkit_slugs=github,gmail&user_ids=user%2042&limit=20&order_by=updated_at",
     body: undefined,
     status: 200,
     answer: {
@@ -110,7 +115,7 @@ export const OPERATIONS: readonly Operation[] = [
     name: "create",
     idempotent: false,
     method: "POST",
-    url: "/api/v3/connected_accounts",
+    url: "/api/v3.1/connected_accounts",
     body: createBody,
     status: 201,
     answer: {
@@ -119,18 +124,24 @@ export const OPERATIONS: readonly Operation[] = [
       status: "ACTIVE",
       redirect_url: null,
       redirect_uri: null,
-      deprecated: {
-        uuid: "550e8400-e29b-41d4-a716-446655440000",
-        authConfigUuid: "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
-      },
     },
     send: (a, o) => a.create(createBody, o),
+  },
+  {
+    name: "completeAuth",
+    idempotent: false,
+    method: "POST",
+    url: "/api/v3.1/connected_accounts/complete_auth",
+    body: completeAuthBody,
+    status: 200,
+    answer: { connected_account_id: "ca_8b2d4f6a1c3e", toolkit_slug: "github" },
+    send: (a, o) => a.completeAuth(completeAuthBody, o),
   },
   {
     name: "link",
     idempotent: false,
     method: "POST",
-    url: "/api/v3/connected_accounts/link",
+    url: "/api/v3.1/connected_accounts/link",
     body: linkBody,
     status: 201,
     answer: {
@@ -145,7 +156,7 @@ export const OPERATIONS: readonly Operation[] = [
     name: "retrieve",
     idempotent: true,
     method: "GET",
-    url: `/api/v3/connected_accounts/${ENCODED_ID}`,
+    url: `/api/v3.1/connected_accounts/${ENCODED_ID}`,
     body: undefined,
     status: 200,
     answer: account(ID, { access: "at_retrieve_1", refresh: "rt_retrieve_1" }),
@@ -155,7 +166,7 @@ export const OPERATIONS: readonly Operation[] = [
     name: "update",
     idempotent: true,
     method: "PATCH",
-    url: `/api/v3/connected_accounts/${ENCODED_ID}`,
+    url: `/api/v3.1/connected_accounts/${ENCODED_ID}`,
     body: updateBody,
     status: 200,
     answer: { success: true, id: ID, status: "ACTIVE" },
@@ -165,7 +176,7 @@ export const OPERATIONS: readonly Operation[] = [
     name: "updateStatus",
     idempotent: true,
     method: "PATCH",
-    url: `/api/v3/connected_accounts/${ENCODED_ID}/status`,
+    url: `/api/v3.1/connected_accounts/${ENCODED_ID}/status`,
     body: { enabled: false },
     status: 200,
     answer: { success: true },
@@ -175,7 +186,7 @@ export const OPERATIONS: readonly Operation[] = [
     name: "delete",
     idempotent: true,
     method: "DELETE",
-    url: `/api/v3/connected_accounts/${ENCODED_ID}?revoke_on_delete=true`,
+    url: `/api/v3.1/connected_accounts/${ENCODED_ID}?revoke_on_delete=true`,
     body: undefined,
     status: 200,
     answer: { success: true, revoke_job_id: "job_5d41402abc4b2a76" },
@@ -185,7 +196,7 @@ export const OPERATIONS: readonly Operation[] = [
     name: "refresh",
     idempotent: false,
     method: "POST",
-    url: `/api/v3/connected_accounts/${ENCODED_ID}/refresh?redirect_url=https%3A%2F%2Fapp.example.com%2Fdone%3Fa%3D1%26b%3D2`,
+    url: `/api/v3.1/connected_accounts/${ENCODED_ID}/refresh?redirect_url=https%3A%2F%2Fapp.example.com%2Fdone%3Fa%3D1%26b%3D2`,
     body: { redirect_url: "https://app.example.com/done" },
     status: 200,
     answer: { id: ID, status: "INITIATED", redirect_url: "https://backend.composio.dev/api/v3/s/def456" },
@@ -224,6 +235,23 @@ export function answerByRoute(req: SeenRequest, res: ServerResponse): void {
   else json(res, 404, { error: { message: `no route ${req.method} ${req.url}`, status: 404 } });
 }
 
+/** The credential headers each method takes, read from the spec's security (the API's default where an operation names none). */
+export function credentialHeadersBySpec(): Map<string, string[]> {
+  const { doc } = loadSpec("spec/openapi.yaml");
+  const schemes = doc.components.securitySchemes as Record<string, { name: string }>;
+  const found = new Map<string, string[]>();
+  for (const item of Object.values(doc.paths as Record<string, Record<string, any>>)) {
+    for (const op of Object.values(item)) {
+      if (!op?.["x-sdk"]) continue;
+      const security: Record<string, unknown>[] = op.security ?? doc.security;
+      found.set(
+        op["x-sdk"].method,
+        security.flatMap((requirement) => Object.keys(requirement).map((name) => schemes[name]!.name)),
+      );
+    }
+  }
+  return found;
+}
 /** Runs a promise to its outcome: the value, or the error it rejected with. */
 export function settle<T>(promise: Promise<T>): Promise<{ value: T | undefined; error: unknown }> {
   return promise.then(

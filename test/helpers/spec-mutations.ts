@@ -22,8 +22,8 @@ function edit(dir: string, file: string, change: (doc: Document) => void): void 
   writeFileSync(path, doc.toString({ lineWidth: 0 }));
 }
 
-const NANOID = "paths/api_v3_connected_accounts_{nanoid}.yaml";
-const LIST = "paths/api_v3_connected_accounts.yaml";
+const NANOID = "paths/api_v3.1_connected_accounts_{nanoid}.yaml";
+const LIST = "paths/api_v3.1_connected_accounts.yaml";
 
 export const MUTATIONS: Mutation[] = [
   {
@@ -78,7 +78,7 @@ export const MUTATIONS: Mutation[] = [
   {
     name: "remove an operation",
     expected: "major",
-    // DELETE /api/v3/connected_accounts/{nanoid}, and the schema only it used.
+    // DELETE /api/v3.1/connected_accounts/{nanoid}, and the schema only it used.
     apply: (dir) => {
       edit(dir, NANOID, (doc) => doc.delete("delete"));
       edit(dir, "openapi.yaml", (doc) => doc.deleteIn(["components", "schemas", "DeletedConnectedAccount"]));
@@ -99,10 +99,10 @@ export const MUTATIONS: Mutation[] = [
   {
     name: "add an operation",
     expected: "minor",
-    // A second path like refresh's: POST /api/v3/connected_accounts/{nanoid}/reauthorize.
+    // A second path like refresh's: POST /api/v3.1/connected_accounts/{nanoid}/reauthorize.
     apply: (dir) => {
-      const from = "paths/api_v3_connected_accounts_{nanoid}_refresh.yaml";
-      const to = "paths/api_v3_connected_accounts_{nanoid}_reauthorize.yaml";
+      const from = "paths/api_v3.1_connected_accounts_{nanoid}_refresh.yaml";
+      const to = "paths/api_v3.1_connected_accounts_{nanoid}_reauthorize.yaml";
       writeFileSync(join(dir, to), readFileSync(join(dir, from), "utf8"));
       edit(dir, to, (doc) => {
         doc.setIn(["post", "operationId"], "reauthorizeConnectedAccount");
@@ -111,7 +111,10 @@ export const MUTATIONS: Mutation[] = [
         doc.deleteIn(["post", "deprecated"]);
       });
       edit(dir, "openapi.yaml", (doc) => {
-        doc.setIn(["paths", "/api/v3/connected_accounts/{nanoid}/reauthorize"], doc.createNode({ $ref: to }));
+        doc.setIn(
+          ["paths", "/api/v3.1/connected_accounts/{nanoid}/reauthorize"],
+          doc.createNode({ $ref: to }),
+        );
       });
     },
   },
