@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join, posix } from "node:path";
+import { basename, join, posix, resolve } from "node:path";
 import { bundleForBrowser, CONSUMER_COMPILER_OPTIONS } from "./lib/consumer.js";
 import { readOperations } from "./lib/model.js";
 import { loadSpec } from "./lib/spec.js";
@@ -124,14 +124,24 @@ try {
     join(consumer, "package.json"),
     JSON.stringify({ name: "consumer", private: true, type: "module" }),
   );
-  // --offline: openapi-fetch comes from the npm cache that `npm ci` filled; no network here.
+  // --offline, and the runtime dependencies packed from node_modules beside the tarball: the npm
+  // cache that `npm ci` fills holds their tarballs but not always the registry documents a fresh
+  // install asks for, so nothing here depends on what the cache happens to hold.
   await step("install the tarball into a fresh project", async () => {
+    const dependencies = runtimeDependencies();
+    const packed: string[] = [];
+    for (const dir of dependencies) {
+      const [dep] = JSON.parse(await run("npm", ["pack", "--json", "--pack-destination", work], dir)) as {
+        filename: string;
+      }[];
+      packed.push(join(work, dep!.filename));
+    }
     await run(
       "npm",
-      ["install", "--offline", "--no-audit", "--no-fund", "--no-package-lock", tarball],
+      ["install", "--offline", "--no-audit", "--no-fund", "--no-package-lock", ...packed, tarball],
       consumer,
     );
-    return "with its one dependency, openapi-fetch";
+    return `with its runtime dependencies: ${dependencies.map((d) => basename(d)).join(", ")}`;
   });
 
   const call = (load: string) => `
@@ -301,3 +311,22 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 console.log(`check:package: ${pkg.name}@${pkg.version}\n${proved.join("\n")}`);
+
+/** The folders in node_modules of the package's runtime dependencies, theirs included. */
+function runtimeDependencies(): string[] {
+  const found = new Map<string, string>();
+  const visit = (names: string[]) => {
+    for (const name of names) {
+      if (found.has(name)) continue;
+      const dir = resolve("node_modules", name);
+      found.set(name, dir);
+      const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+        dependencies?: Record<string, string>;
+      };
+      visit(Object.keys(manifest.dependencies ?? {}));
+    }
+  };
+  const own = JSON.parse(readFileSync("package.json", "utf8")) as { dependencies?: Record<string, string> };
+  visit(Object.keys(own.dependencies ?? {}));
+  return [...found.values()];
+}
