@@ -1,7 +1,7 @@
 // Errors a caller can act on: a class per failure, the API's fields lifted to the top, and a
 // message written for people (never the raw JSON body).
 
-import { isSensitiveKey, REDACTED, type Redactor } from "./redact.js";
+import { isSensitiveKey, parseJson, REDACTED, type Redactor } from "./redact.js";
 import type { ValidationIssue } from "./runtime.js";
 
 const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
@@ -239,25 +239,31 @@ export function errorFromResponse(
   status: number,
   headers: Headers,
   { text, truncated }: BodyText,
-  redact: Redactor,
+  requestRedactor: Redactor,
   operation = "",
 ): ComposioApiError {
+  const parsed = parseJson(text);
+  // The answer's own secrets (an account's tokens) are scrubbed wherever else it quotes them.
+  const redact = requestRedactor.with(parsed);
   const safeHeaders = redactHeaders(headers, redact);
-  const body = redact.value(parseJson(text));
+  const body = redact.value(parsed);
   const envelope = isEnvelope(body) ? body.error : undefined;
   const Class = classFor(status, envelope, operation);
+  // A status HTTP does not have (a Response cannot even carry it) is named as such.
+  const odd =
+    status < 100 || status > 599 ? `${operation}: status ${status} is no HTTP status (100–599): ` : "";
   if (!envelope)
     return new Class(
       status,
       safeHeaders,
       body ?? redact.text(text),
-      `${status} ${describeBody(redact.text(text), truncated)}`,
+      `${odd}${status} ${describeBody(redact.text(text), truncated)}`,
     );
   const slug = str(envelope.slug);
   const fix = str(envelope.suggested_fix);
-  const requestId = str(envelope.request_id) ?? headers.get("x-request-id");
+  const requestId = str(envelope.request_id) ?? safeHeaders.get("x-request-id");
   const use = Class === ManagedOAuthNotSupportedError ? " Use connectedAccounts.link." : "";
-  const message = `${status}${slug ? ` ${slug}` : ""}: ${str(envelope.message) ?? "(no message)"}${fix ? ` — ${fix}` : ""}${use}${requestId ? ` (request_id ${requestId})` : ""}`;
+  const message = `${odd}${status}${slug ? ` ${slug}` : ""}: ${str(envelope.message) ?? "(no message)"}${fix ? ` — ${fix}` : ""}${use}${requestId ? ` (request_id ${requestId})` : ""}`;
   return new Class(status, safeHeaders, body, message, envelope);
 }
 
@@ -279,8 +285,10 @@ export interface RedirectAnswer extends BodyText {
 }
 
 /** The error for a redirect answer to a request sent to `url`. */
-export function redirectError(answer: RedirectAnswer, url: string, redact: Redactor): RedirectError {
+export function redirectError(answer: RedirectAnswer, url: string, requestRedactor: Redactor): RedirectError {
   const { status, headers, text, followedTo } = answer;
+  const parsed = parseJson(text);
+  const redact = requestRedactor.with(parsed);
   const target = followedTo ?? headers.get("location");
   let location: string | undefined;
   try {
@@ -298,25 +306,37 @@ export function redirectError(answer: RedirectAnswer, url: string, redact: Redac
   return new RedirectError(
     status,
     redactHeaders(headers, redact),
-    redact.value(parseJson(text)) ?? redact.text(text),
+    redact.value(parsed) ?? redact.text(text),
     `${what} the key and request bodies go to ${new URL(url).origin} only. Is \`baseUrl\` the API's address?`,
     location,
   );
 }
 
-/** A success status whose body is not the JSON the operation promises. */
+/**
+ * A success answer that is not the JSON object every operation answers with: no body, a body that
+ * is not JSON, or JSON that is no object (`null`, an array …).
+ */
 export function unreadableSuccess(
   status: number,
   headers: Headers,
   text: string,
-  redact: Redactor,
+  requestRedactor: Redactor,
+  operation: string,
 ): ComposioApiError {
+  const parsed = parseJson(text);
+  const redact = requestRedactor.with(parsed);
   const safe = redact.text(text);
+  const what =
+    text.trim() === ""
+      ? "has no body, not a JSON object"
+      : parsed === undefined
+        ? `is not JSON: ${describeBody(safe)}`
+        : `is ${describeBody(safe)}, not a JSON object`;
   return new ComposioApiError(
     status,
     redactHeaders(headers, redact),
-    safe,
-    `${status} response is not JSON: ${describeBody(safe)}`,
+    redact.value(parsed) ?? safe,
+    `${operation}: ${status} response ${what}`,
   );
 }
 
@@ -349,14 +369,7 @@ function redactHeaders(headers: Headers, redact: Redactor): Headers {
   return safe;
 }
 
-export function parseJson(text: string): unknown {
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
+export { parseJson };
 
 function isEnvelope(body: unknown): body is { error: ErrorEnvelopeFields } {
   return (

@@ -1,6 +1,9 @@
 // Logging: deprecation warnings (once per process) and optional debug lines. Lines carry the
-// method, path, status, attempt and duration: never a header or a body.
+// method, path, status, attempt and duration: never a header or a body. What the server sends
+// (the Deprecation, Sunset and Link values) and the path (ids, a cursor) pass the request's
+// redactor first.
 import { ComposioError } from "./errors.js";
+import type { Redactor } from "./redact.js";
 import type { AttemptEvent } from "./retry.js";
 
 /** Where log lines go: `console` fits, as does any logger with these methods. */
@@ -62,13 +65,18 @@ export function describeAttempt(method: string, path: string, event: AttemptEven
 
 const warned = new Set<string>();
 
-/** Warns once per process and operation when the server marks it deprecated (RFC 9745) or sunsetting (RFC 8594); the link's query is left out. */
+/**
+ * Warns once per process and operation when the server marks it deprecated (RFC 9745) or
+ * sunsetting (RFC 8594); the link's query is left out, and the line is scrubbed by the redactor
+ * `redact` makes (only then: the success path makes none).
+ */
 export function warnIfDeprecated(
   log: Log,
   operation: string | undefined,
   method: string,
   path: string,
   headers: Headers,
+  redact: () => Redactor,
 ): void {
   if (!log.warn) return;
   const deprecation = headers.get("deprecation");
@@ -83,5 +91,5 @@ export function warnIfDeprecated(
   const parts = [deprecation && `Deprecation: ${deprecation}`, sunset && `Sunset: ${sunset}`]
     .filter(Boolean)
     .join(", ");
-  log.warn(`${route} is deprecated by the server (${parts}).${link ? ` See ${link}` : ""}`);
+  log.warn(redact().text(`${route} is deprecated by the server (${parts}).${link ? ` See ${link}` : ""}`));
 }

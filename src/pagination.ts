@@ -17,9 +17,6 @@ export interface PaginationSpec {
   items: string;
 }
 
-/** Longest cursor quoted back in a message. */
-const QUOTE_CHARS = 40;
-
 /**
  * The first page as a promise, and every page and item as async iterables. Nothing is sent until
  * it is awaited or iterated; the first page is fetched once, however it is read.
@@ -76,8 +73,9 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
       if (cursor === null || cursor === undefined || cursor === "") return;
       const key = String(cursor);
       if (seen.has(key) || key === String(this.#query[cursorParam] ?? "")) {
+        // The cursor is the server's string: not quoted (it may echo a secret), only measured.
         throw new ComposioError(
-          `${operation}: the server sent the cursor ${JSON.stringify(key.slice(0, QUOTE_CHARS))} again after ${count} page(s); stopped instead of reading the same pages forever.`,
+          `${operation}: the server sent a cursor again (${key.length} chars) after ${count} page(s); stopped instead of reading the same pages forever.`,
         );
       }
       seen.add(key);

@@ -5,7 +5,8 @@
 import type { Client, Middleware } from "openapi-fetch";
 import { QUERY_JOINED, ROUTES } from "../generated/meta.js";
 import type { paths } from "../generated/schema.js";
-import { isRedirect, parseJson, redirectError } from "./errors.js";
+import { errorFromResponse, isRedirect, parseJson, redirectError, unreadableSuccess } from "./errors.js";
+import { checkHeader } from "./headers.js";
 import { describeAttempt, warnIfDeprecated } from "./log.js";
 import { createClient } from "./openapi-fetch.js";
 import {
@@ -48,7 +49,7 @@ export function createRawClient(options: ClientOptions): RawClient {
     headers: resolved.headers,
     fetch: retryingFetch(resolved, routes),
     // Arrays as the spec's style and explode say (`statuses=ACTIVE,FAILED`), as the main client sends them.
-    querySerializer: (query) => queryString(query, QUERY_JOINED),
+    querySerializer: (query) => queryString(query, QUERY_JOINED, "createRawClient"),
     // Path parameters as the main client fills them: an empty id or a dot segment is refused.
     pathSerializer: (url, params) =>
       url.replace(/\{([^}]+)\}/g, (template, name: string) =>
@@ -56,10 +57,50 @@ export function createRawClient(options: ClientOptions): RawClient {
       ),
   });
   client.use(routing(routes, resolved.credential, resolved.validate));
-  return client;
+  return checkingHeaders(client);
 }
 
 type Route = (typeof ROUTES)[string];
+
+const METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
+type Send = (url: string, init?: { headers?: unknown; params?: { header?: unknown } }) => Promise<unknown>;
+
+/**
+ * Each request's own headers are checked as the client's are, before openapi-fetch builds its
+ * Request: undici would refuse a value with CR or LF in a TypeError that quotes it (a token).
+ */
+function checkingHeaders(client: RawClient): RawClient {
+  const check = (method: string, url: string, init: Parameters<Send>[1]) => {
+    const where = `${ROUTES[`${method} ${url}`]?.operation ?? `${method} ${url}`}: headers`;
+    for (const headers of [init?.headers, init?.params?.header]) {
+      // A Headers object checked its values when it was made.
+      if (!headers || typeof headers !== "object" || headers instanceof Headers) continue;
+      for (const [name, value] of Object.entries(headers)) {
+        for (const item of Array.isArray(value) ? value : [value]) {
+          if (item !== null && item !== undefined) checkHeader(name, String(item), where);
+        }
+      }
+    }
+  };
+  const methods = client as unknown as Record<(typeof METHODS)[number], Send>;
+  for (const method of METHODS) {
+    const send = methods[method];
+    methods[method] = async (url, init) => {
+      check(method, url, init);
+      return send(url, init);
+    };
+  }
+  const request = client.request as unknown as (
+    method: string,
+    url: string,
+    init?: Parameters<Send>[1],
+  ) => Promise<unknown>;
+  (client as unknown as { request: typeof request }).request = async (method, url, init) => {
+    check(String(method).toUpperCase(), url, init);
+    return request(method, url, init);
+  };
+  return client;
+}
 
 /**
  * Tells the retry loop which operation each request is (openapi-fetch hands the middleware the
@@ -84,7 +125,7 @@ function routing(
 }
 
 /** Statuses whose answers have no body (a Response with one cannot be made). */
-const NO_BODY = new Set([101, 103, 204, 205, 304]);
+const NO_BODY = new Set([204, 205]);
 
 /**
  * The retry loop as a `fetch`, for openapi-fetch. Each attempt sends a fresh clone of the request,
@@ -99,12 +140,27 @@ function retryingFetch(
     const route = input instanceof Request ? routes.get(input) : undefined;
     const request = new Request(input, init);
     const path = new URL(request.url).pathname;
+    const operation = route?.operation ?? `${request.method} ${path}`;
+    // Made only for an error or a log line, from the headers and the body as sent.
+    const redact = async () =>
+      redactorFor(
+        Object.fromEntries(request.headers),
+        request.body ? await request.clone().text() : undefined,
+      );
     const answer = await withRetries(
       {
         ...defaults,
         retryUnsafe: route?.idempotent === true,
         signal: request.signal,
-        onAttempt: log.debug && ((event) => log.debug!(describeAttempt(request.method, path, event))),
+        // The line holds the method, the path (no query), a status: the request's headers are enough.
+        onAttempt:
+          log.debug &&
+          ((event) =>
+            log.debug!(
+              redactorFor(Object.fromEntries(request.headers)).text(
+                describeAttempt(request.method, path, event),
+              ),
+            )),
       },
       async (signal) => {
         const response = await fetchImpl(new Request(request.clone(), { signal, redirect: "manual" }));
@@ -118,19 +174,44 @@ function retryingFetch(
         };
       },
     );
-    if (isRedirect(answer.status) || answer.followedTo !== undefined) {
-      const body = parseJson(await request.clone().text());
-      const text = new TextDecoder().decode(answer.bytes);
-      throw redirectError(
-        { ...answer, text, truncated: false },
-        request.url,
-        redactorFor(Object.fromEntries(request.headers), body),
-      );
-    }
-    warnIfDeprecated(log, route?.operation, request.method, path, answer.headers);
     const { status, statusText, headers, bytes } = answer;
-    const response = new Response(NO_BODY.has(status) ? null : bytes, { status, statusText, headers });
+    const text = () => new TextDecoder().decode(bytes);
+    if (isRedirect(status) || answer.followedTo !== undefined) {
+      throw redirectError({ ...answer, text: text(), truncated: false }, request.url, await redact());
+    }
+    // No Response can carry a status outside 200–599 (a RangeError): it is the server's error.
+    if (status < 200 || status > 599) {
+      throw errorFromResponse(status, headers, { text: text(), truncated: false }, await redact(), operation);
+    }
+    if (log.warn && (headers.has("deprecation") || headers.has("sunset"))) {
+      const redactor = await redact();
+      warnIfDeprecated(log, route?.operation, request.method, path, headers, () => redactor);
+    }
+    const ok = status <= 299 && !NO_BODY.has(status);
+    const response = new Response(NO_BODY.has(status) ? null : bytes, {
+      status,
+      statusText,
+      // openapi-fetch reads a JSON body with json() only when it has a length (else text() and its own JSON.parse).
+      headers: ok && !headers.has("content-length") ? withLength(headers, bytes.byteLength) : headers,
+    });
+    // A success body that is not JSON is the server's error, as on the main client, not a SyntaxError.
+    if (ok) {
+      Object.defineProperty(response, "json", {
+        value: async () => {
+          const parsed = parseJson(text());
+          if (parsed === undefined)
+            throw unreadableSuccess(status, headers, text(), await redact(), operation);
+          return parsed;
+        },
+      });
+    }
     // A Response made here has no url of its own: give it the request's, as fetch would.
     return Object.defineProperty(response, "url", { value: request.url });
   };
+}
+
+function withLength(headers: Headers, length: number): Headers {
+  const copy = new Headers(headers);
+  copy.set("content-length", String(length));
+  return copy;
 }

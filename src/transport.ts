@@ -2,6 +2,7 @@
 // through the retry loop, reads the answer inside the attempt's timeout, and turns error statuses
 // into typed errors with the request's secrets scrubbed.
 import {
+  ComposioError,
   errorFromResponse,
   isRedirect,
   parseJson,
@@ -11,7 +12,7 @@ import {
 } from "./errors.js";
 import { checkHeaders } from "./headers.js";
 import { describeAttempt, warnIfDeprecated } from "./log.js";
-import { redactorFor } from "./redact.js";
+import { redactorFor, rememberHeaders } from "./redact.js";
 import { checkCredential, checkLimits, type ResolvedOptions } from "./options.js";
 import { withRetries, type RetrySettings } from "./retry.js";
 import type { RequestInput, RequestOptions, Transport } from "./runtime.js";
@@ -28,7 +29,7 @@ export function createTransport(config: ResolvedOptions): Transport {
   // Built once: a call copies them only when it adds headers of its own.
   const baseHeaders: Record<string, string> = { accept: "application/json", ...config.headers };
   const jsonHeaders: Record<string, string> = { ...baseHeaders, "content-type": "application/json" };
-  return {
+  const transport: Transport = {
     async request<T>(
       method: string,
       path: string,
@@ -36,10 +37,8 @@ export function createTransport(config: ResolvedOptions): Transport {
       options: RequestOptions = NO_OPTIONS,
     ): Promise<T> {
       checkCredential(config.credential, input.operation, input.credentials);
-      if (validate && input.body !== undefined) validate(input.operation, input.body);
       const url = baseUrl + path;
-      const body = input.body === undefined ? undefined : JSON.stringify(input.body);
-      const fixed = body === undefined ? baseHeaders : jsonHeaders;
+      const fixed = input.body === undefined ? baseHeaders : jsonHeaders;
       // A call's own headers go over the client's, but never over content-type.
       const headers = options.headers
         ? {
@@ -48,6 +47,11 @@ export function createTransport(config: ResolvedOptions): Transport {
             ...(fixed === jsonHeaders ? { "content-type": "application/json" } : {}),
           }
         : fixed;
+      // Serialized once: the validator, the redactor and the wire see the same body (toJSON runs once).
+      const body = input.body === undefined ? undefined : serialize(input.body, input.operation);
+      if (validate && body !== undefined) validate(input.operation, JSON.parse(body));
+      // Made only for an error or a log line: the success path scrubs nothing.
+      const redact = () => redactorFor(headers, body);
       const limits = options === NO_OPTIONS ? options : checkLimits(`${input.operation}: options`, options);
       const settings: RetrySettings = {
         maxRetries: limits.maxRetries ?? config.defaults.maxRetries,
@@ -55,7 +59,7 @@ export function createTransport(config: ResolvedOptions): Transport {
         totalTimeoutMs: limits.totalTimeoutMs ?? config.defaults.totalTimeoutMs,
         retryUnsafe: options.retryUnsafe ?? input.idempotent === true,
         signal: options.signal,
-        onAttempt: log.debug && ((event) => log.debug!(describeAttempt(method, path, event))),
+        onAttempt: log.debug && ((event) => log.debug!(redact().text(describeAttempt(method, path, event)))),
       };
       // Every attempt sends the same serialized body: a string can be sent again, a stream could not.
       const answer = await withRetries(settings, async (signal) => {
@@ -71,28 +75,33 @@ export function createTransport(config: ResolvedOptions): Transport {
         };
       });
       if (isRedirect(answer.status) || answer.followedTo !== undefined) {
-        throw redirectError(answer, url, redactorFor(headers, input.body));
+        throw redirectError(answer, url, redact());
       }
-      warnIfDeprecated(log, input.operation, method, path, answer.headers);
+      warnIfDeprecated(log, input.operation, method, path, answer.headers, redact);
       if (answer.status < 200 || answer.status > 299) {
-        throw errorFromResponse(
-          answer.status,
-          answer.headers,
-          answer,
-          redactorFor(headers, input.body),
-          input.operation,
-        );
+        throw errorFromResponse(answer.status, answer.headers, answer, redact(), input.operation);
       }
-      if (answer.text === "" && answer.status === 204) return undefined as T;
       const parsed = parseJson(answer.text);
-      if (parsed === undefined) {
-        throw unreadableSuccess(answer.status, answer.headers, answer.text, redactorFor(headers, input.body));
+      // Every operation answers a JSON object: no body, null or HTML is an error, not a value.
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+        throw unreadableSuccess(answer.status, answer.headers, answer.text, redact(), input.operation);
       }
       // No validation of the answer: values the client does not know yet (new auth schemes,
       // statuses, fields) reach the caller as the server sent them.
       return parsed as T;
     },
   };
+  rememberHeaders(transport, baseHeaders);
+  return transport;
+}
+
+/** The body as JSON; a value JSON cannot hold (a BigInt, a cycle) is the caller's error, said so. */
+function serialize(body: unknown, operation: string): string {
+  try {
+    return JSON.stringify(body);
+  } catch (error) {
+    throw new ComposioError(`${operation}: the body cannot be sent as JSON: ${(error as Error).message}`);
+  }
 }
 
 /** The body as text, cut after `limit` bytes (the rest is not downloaded). */

@@ -10,7 +10,7 @@
 import { retrieveConnectedAccount, type RetrieveConnectedAccountResponse } from "../generated/resources.js";
 import { ComposioApiError, ComposioConnectionError, ComposioError, ComposioTimeoutError } from "./errors.js";
 import { describe } from "./options.js";
-import { redactorFor } from "./redact.js";
+import { redactorFor, redactorOf } from "./redact.js";
 import { sleep } from "./retry.js";
 import type { RequestOptions, Transport } from "./runtime.js";
 
@@ -61,12 +61,14 @@ export class ConnectionFailedError extends ComposioError {
   declare readonly account: RetrieveConnectedAccountResponse;
 
   constructor(account: RetrieveConnectedAccountResponse) {
-    const status = String(account.status);
-    const reason = typeof account.status_reason === "string" ? account.status_reason : null;
-    super(`Connected account ${String(account.id)} is ${status}${reason ? `: ${reason}` : ""}`);
+    // The account's own tokens are scrubbed wherever it quotes them (its status_reason too).
+    const safe = redactorFor({}).with(account).value(account);
+    const status = String(safe.status);
+    const reason = typeof safe.status_reason === "string" ? safe.status_reason : null;
+    super(`Connected account ${String(safe.id)} is ${status}${reason ? `: ${reason}` : ""}`);
     this.status = status;
     this.statusReason = reason;
-    this.account = redactorFor({}, undefined).value(account);
+    this.account = safe;
   }
 }
 
@@ -100,11 +102,15 @@ export async function waitForConnection(
   let lastStatus: string | undefined;
   let lastError: unknown;
   const start = Date.now();
+  // What the server and the caller give passes the redactor that knows the client's key.
+  const redact = () => redactorOf(transport, requestOptions.headers);
   const timedOut = () =>
     new ComposioTimeoutError(
-      `waitForConnection: ${id} was not ACTIVE within its timeoutMs of ${timeoutMs} ms (${
-        lastStatus ? `still ${lastStatus}` : "never read"
-      } at the last look, ${Date.now() - start} ms in)`,
+      redact().text(
+        `waitForConnection: ${id} was not ACTIVE within its timeoutMs of ${timeoutMs} ms (${
+          lastStatus ? `still ${lastStatus}` : "never read"
+        } at the last look, ${Date.now() - start} ms in)`,
+      ),
       { cause: lastError },
     );
   for (let n = 0; ; n++) {
@@ -128,7 +134,7 @@ export async function waitForConnection(
       });
       const status = String(account.status);
       if (status === "ACTIVE") return account;
-      if (FINAL.has(status)) throw new ConnectionFailedError(account);
+      if (FINAL.has(status)) throw new ConnectionFailedError(redact().with(account).value(account));
       // INITIALIZING, INITIATED, or a status this client does not know yet: keep waiting.
       lastStatus = status;
     } catch (error) {

@@ -159,7 +159,9 @@ describe("connectedAccounts.create", () => {
     const error = await client.connectedAccounts.create(body).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ComposioApiError);
     expect((error as ComposioApiError).status).toBe(201);
-    expect((error as Error).message).toBe("201 response is not JSON: <html>proxy says hi</html>");
+    expect((error as Error).message).toBe(
+      "createConnectedAccount: 201 response is not JSON: <html>proxy says hi</html>",
+    );
   });
 });
 

@@ -63,7 +63,13 @@ describe("secrets the request did not carry", () => {
   it("a truncated account body quoted in an error has its tokens scrubbed by key", () => {
     const text =
       '{"id":"ca_1","state":{"authScheme":"OAUTH2","val":{"status":"ACTIVE","access_token":"at_RESPONSE_ONLY_9f","refresh_token" : "rt_RESPONSE_ONLY_2c\\"x","scope":"read","client_secret":"cs_TRUNC';
-    const error = first.unreadableSuccess(200, new Headers(), text, redactorFor({}, undefined));
+    const error = first.unreadableSuccess(
+      200,
+      new Headers(),
+      text,
+      redactorFor({}),
+      "retrieveConnectedAccount",
+    );
     expect(error.message).toContain('"access_token":"[redacted]"');
     expect(error.message).toContain('"refresh_token" : "[redacted]"');
     expect(error.message).toContain('"scope":"read"');

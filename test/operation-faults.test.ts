@@ -215,7 +215,7 @@ describe.each(OPERATIONS)("$name: no secret in any error or log line", (op) => {
     });
     expect(r.error).toBeInstanceOf(ComposioApiError);
     expect((r.error as ComposioApiError).status).toBe(200);
-    expect((r.error as Error).message).toMatch(/^200 response is not JSON: /);
+    expect((r.error as Error).message).toMatch(/^\w+: 200 response is not JSON: /);
     expect(r.attempts).toBe(1);
   });
 
