@@ -100,13 +100,17 @@ export function listConnectedAccounts(
       transport.request<ListConnectedAccountsResponse>(
         "GET",
         "/api/v3.1/connected_accounts" +
-          queryString(page, {
-            toolkit_slugs: ",",
-            statuses: ",",
-            user_ids: ",",
-            auth_config_ids: ",",
-            connected_account_ids: ",",
-          }),
+          queryString(
+            page,
+            {
+              toolkit_slugs: ",",
+              statuses: ",",
+              user_ids: ",",
+              auth_config_ids: ",",
+              connected_account_ids: ",",
+            },
+            "listConnectedAccounts",
+          ),
         { operation: "listConnectedAccounts", idempotent: true },
         pageOptions,
       ),
@@ -264,7 +268,7 @@ export async function deleteConnectedAccount(
   return transport.request<DeleteConnectedAccountResponse>(
     "DELETE",
     `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "deleteConnectedAccount")}` +
-      queryString(query),
+      queryString(query, {}, "deleteConnectedAccount"),
     { operation: "deleteConnectedAccount", idempotent: true },
     options,
   );
@@ -374,7 +378,7 @@ export async function refreshConnectedAccount(
   return transport.request<RefreshConnectedAccountResponse>(
     "POST",
     `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "refreshConnectedAccount")}/refresh` +
-      queryString(query),
+      queryString(query, {}, "refreshConnectedAccount"),
     { operation: "refreshConnectedAccount", body, credentials: ["x-api-key"] },
     options,
   );

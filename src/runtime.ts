@@ -65,28 +65,44 @@ export function pathParam(value: unknown, name: string, operation: string): stri
       `${operation}: \`${name}\` is ${text === undefined ? String(value) : JSON.stringify(text)}, which is no id: the request would go to another route.`,
     );
   }
-  return encodeURIComponent(text);
+  return encode(text, `${operation}: \`${name}\``);
+}
+
+/** A value percent-encoded; one with a lone surrogate (no UTF-8 for it) is refused, naming `what`. */
+function encode(value: string, what: string): string {
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    const at = value.search(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+    throw new ComposioError(
+      `${what} has a lone surrogate (half of a UTF-16 pair) at index ${at}, which no URL can carry.`,
+    );
+  }
 }
 
 /**
  * `?a=1&b=x&b=y` from query parameters, as the spec's `style` and `explode` say: an array repeats
  * its name (form, explode: true), or, named in `joined`, is one value with its items joined by the
- * delimiter (`statuses=ACTIVE,FAILED`). undefined and null are left out.
+ * delimiter (`statuses=ACTIVE,FAILED`). undefined and null are left out. `operation` names the
+ * call in the error for a value no URL can carry.
  */
 export function queryString(
   query: object | undefined,
   joined: Readonly<Record<string, string>> = {},
+  operation = "queryString",
 ): string {
   const parts: string[] = [];
-  const add = (key: string, value: string) => parts.push(`${encodeURIComponent(key)}=${value}`);
+  const add = (key: string, value: string) =>
+    parts.push(`${encode(key, `${operation}: a query parameter's name`)}=${value}`);
   for (const [key, value] of Object.entries(query ?? {})) {
     const items = (Array.isArray(value) ? value : [value]).filter(
       (item) => item !== undefined && item !== null,
     );
     const delimiter = Array.isArray(value) ? joined[key] : undefined;
+    const encoded = (item: unknown) => encode(String(item), `${operation}: \`${key}\``);
     if (delimiter !== undefined) {
-      if (items.length) add(key, items.map((item) => encodeURIComponent(String(item))).join(delimiter));
-    } else for (const item of items) add(key, encodeURIComponent(String(item)));
+      if (items.length) add(key, items.map(encoded).join(delimiter));
+    } else for (const item of items) add(key, encoded(item));
   }
   return parts.length ? `?${parts.join("&")}` : "";
 }

@@ -264,8 +264,7 @@ function pathExpression(op: OperationModel, query: string): string {
     ? `\`${op.path.replace(/[`\\]/g, "\\$&").replace(/\{([^}]+)\}/g, (_, name: string) => `\${pathParam(${byName.get(name)}, ${JSON.stringify(name)}, ${JSON.stringify(op.operationId)})}`)}\``
     : JSON.stringify(op.path);
   if (!op.query) return path;
-  const joined = Object.keys(op.query.joined).length ? `, ${JSON.stringify(op.query.joined)}` : "";
-  return `${path} + queryString(${query}${joined})`;
+  return `${path} + queryString(${query}, ${JSON.stringify(op.query.joined)}, ${JSON.stringify(op.operationId)})`;
 }
 
 function signature(op: OperationModel): { name: string; type: string; hasQuestionToken?: boolean }[] {
