@@ -16,7 +16,7 @@ import {
   type Credential,
   type ResolvedOptions,
 } from "./options.js";
-import { redactorFor } from "./redact.js";
+import { redactorFor, type Redactor } from "./redact.js";
 import { withRetries } from "./retry.js";
 import { pathParam, queryString, type RequestValidator } from "./runtime.js";
 
@@ -141,6 +141,7 @@ function retryingFetch(
     const request = new Request(input, init);
     const path = new URL(request.url).pathname;
     const operation = route?.operation ?? `${request.method} ${path}`;
+    let lineRedactor: Redactor | undefined;
     // Made only for an error or a log line, from the headers and the body as sent.
     const redact = async () =>
       redactorFor(
@@ -157,7 +158,7 @@ function retryingFetch(
           log.debug &&
           ((event) =>
             log.debug!(
-              redactorFor(Object.fromEntries(request.headers)).text(
+              (lineRedactor ??= redactorFor(Object.fromEntries(request.headers))).text(
                 describeAttempt(request.method, path, event),
               ),
             )),

@@ -71,6 +71,8 @@ export function redactorOf(transport: object, headers: Record<string, string> = 
 interface Index {
   /** Every run of RUN characters of every form of every secret. */
   runs: Set<string>;
+  /** The rolling hash of each run: a text's windows are hashed in one pass, and only a hit is compared. */
+  hashes: Set<number>;
   /** Forms shorter than a run, scrubbed where they occur whole. */
   short: string[];
   /** The first 4 to 7 characters of each form: a text cut short may end with them. */
@@ -106,12 +108,16 @@ function lazyRedactor(gather: (into: Set<string>) => void): Redactor {
 function indexOf(gather: (into: Set<string>) => void): Index {
   const secrets = new Set<string>();
   gather(secrets);
-  const index: Index = { runs: new Set(), short: [], starts: new Set() };
+  const index: Index = { runs: new Set(), hashes: new Set(), short: [], starts: new Set() };
   for (const secret of secrets) {
     if (secret.length < MIN_SCRUBBED_LENGTH || secret === REDACTED) continue;
     for (const form of formsOf(secret)) {
       if (form.length < RUN) index.short.push(form);
-      for (let i = 0; i + RUN <= form.length; i++) index.runs.add(form.slice(i, i + RUN));
+      for (let i = 0; i + RUN <= form.length; i++) {
+        const run = form.slice(i, i + RUN);
+        index.runs.add(run);
+        index.hashes.add(hashOf(run));
+      }
       for (let n = MIN_SCRUBBED_LENGTH; n < Math.min(RUN, form.length); n++)
         index.starts.add(form.slice(0, n));
     }
@@ -120,12 +126,17 @@ function indexOf(gather: (into: Set<string>) => void): Index {
 }
 
 /** The text with every run of a secret, every short secret, and a secret's start at its very end replaced. */
-function scrub(input: string, { runs, short, starts }: Index): string {
+function scrub(input: string, { runs, hashes, short, starts }: Index): string {
   const cuts: [number, number][] = [];
-  // One pass: every window of RUN characters is looked up in the index.
-  if (runs.size) {
-    for (let i = 0; i + RUN <= input.length; i++)
-      if (runs.has(input.slice(i, i + RUN))) cuts.push([i, i + RUN]);
+  // One pass: the hash of every window of RUN characters rolls along the text; a window whose
+  // hash is a run's is compared in full.
+  if (runs.size && input.length >= RUN) {
+    let hash = hashOf(input);
+    for (let i = 0; ; i++) {
+      if (hashes.has(hash) && runs.has(input.slice(i, i + RUN))) cuts.push([i, i + RUN]);
+      if (i + RUN >= input.length) break;
+      hash = roll(hash, input.charCodeAt(i), input.charCodeAt(i + RUN));
+    }
   }
   for (const secret of short) {
     for (let at = input.indexOf(secret); at >= 0; at = input.indexOf(secret, at + 1)) {
@@ -151,6 +162,19 @@ function scrub(input: string, { runs, short, starts }: Index): string {
       isSensitiveKey(decodeKey(key)) ? `${before}${key}=${REDACTED}` : pair,
     );
 }
+
+/** A polynomial hash of the first RUN characters, in 32 bits. */
+function hashOf(text: string): number {
+  let hash = 0;
+  for (let i = 0; i < RUN; i++) hash = (Math.imul(hash, BASE) + text.charCodeAt(i)) | 0;
+  return hash;
+}
+const BASE = 31;
+/** BASE to the power RUN - 1, in 32 bits: the weight of the character that leaves the window. */
+const TOP = (BASE ** (RUN - 1)) | 0;
+/** The hash of the window moved by one character. */
+const roll = (hash: number, out: number, next: number): number =>
+  (Math.imul(hash - Math.imul(out, TOP), BASE) + next) | 0;
 
 /**
  * A secret as a server may echo it: as is, JSON-escaped, percent-encoded (either case of hex),

@@ -12,7 +12,7 @@ import {
 } from "./errors.js";
 import { checkHeaders } from "./headers.js";
 import { describeAttempt, warnIfDeprecated } from "./log.js";
-import { redactorFor, rememberHeaders } from "./redact.js";
+import { redactorFor, rememberHeaders, type Redactor } from "./redact.js";
 import { checkCredential, checkLimits, type ResolvedOptions } from "./options.js";
 import { withRetries, type RetrySettings } from "./retry.js";
 import type { RequestInput, RequestOptions, Transport } from "./runtime.js";
@@ -50,8 +50,9 @@ export function createTransport(config: ResolvedOptions): Transport {
       // Serialized once: the validator, the redactor and the wire see the same body (toJSON runs once).
       const body = input.body === undefined ? undefined : serialize(input.body, input.operation);
       if (validate && body !== undefined) validate(input.operation, JSON.parse(body));
-      // Made only for an error or a log line: the success path scrubs nothing.
-      const redact = () => redactorFor(headers, body);
+      // Made only for an error or a log line (once per call): the success path scrubs nothing.
+      let redactor: Redactor | undefined;
+      const redact = () => (redactor ??= redactorFor(headers, body));
       const limits = options === NO_OPTIONS ? options : checkLimits(`${input.operation}: options`, options);
       const settings: RetrySettings = {
         maxRetries: limits.maxRetries ?? config.defaults.maxRetries,
