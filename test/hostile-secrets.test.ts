@@ -24,6 +24,7 @@ import {
   type RequestValidator,
 } from "../src/index.js";
 import { createRawClient } from "../src/raw.js";
+import { redactorFor } from "../src/redact.js";
 import { validateRequest } from "../src/validate.js";
 import { account } from "./helpers/operations.js";
 import { viewsOf } from "./helpers/secrets.js";
@@ -475,3 +476,29 @@ describe("raw: a per-request header with CR or LF", () => {
     expect(server.requests).toHaveLength(0);
   });
 });
+
+describe("the redactor's rule: 8 characters of a secret in a row", () => {
+  const redact = redactorFor({ "x-api-key": KEY });
+
+  it("scrubs a run of 8 anywhere, keeps 7; overlapping runs are one [redacted], apart ones two", () => {
+    expect(redact.text(`a ${KEY.slice(0, 7)} b`)).toBe(`a ${KEY.slice(0, 7)} b`);
+    expect(redact.text(`a ${KEY.slice(3, 11)} b`)).toBe("a [redacted] b");
+    expect(redact.text(`${KEY.slice(20)}|${KEY.slice(0, 12)}`)).toBe("[redacted]|[redacted]");
+    expect(redact.text(`${KEY}${KEY}`)).toBe("[redacted]");
+  });
+
+  it("a text cut short may end with the first 4 to 7 characters of a secret: those go too", () => {
+    expect(redact.text(`cut here: ${KEY.slice(0, 5)}`)).toBe("cut here: [redacted]");
+    expect(redact.text(`cut here: ${KEY.slice(0, 3)}`)).toBe(`cut here: ${KEY.slice(0, 3)}`);
+  });
+
+  it("learns an answer's own secrets with `with`, however deep they sit", () => {
+    const answer = nestedDeep(50, { refresh_token: REFRESH });
+    expect(redact.with(answer).text(`reason: ${REFRESH}`)).toBe("reason: [redacted]");
+    expect(redact.text(`reason: ${REFRESH}`)).toBe(`reason: ${REFRESH}`);
+  });
+});
+
+function nestedDeep(depth: number, leaf: unknown): unknown {
+  return depth === 0 ? leaf : { next: nestedDeep(depth - 1, leaf) };
+}
