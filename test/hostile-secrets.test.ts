@@ -311,6 +311,20 @@ describe("the key in other forms", () => {
     }
   });
 
+  it("raw: percent-encoded in a redirect's location, lower-case hex", async () => {
+    const server = await serve((req, res) => {
+      const hex = encodeURIComponent(keyOf(req)).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase());
+      res.writeHead(307, { location: `/moved/${hex}/x` });
+      res.end();
+    });
+    const { raw, lines } = entries(server, { apiKey: ODD_KEY });
+    const error = (await failure(
+      raw.GET(rawPath("retrieveConnectedAccount"), { params: { path: { nanoid: ID } } }),
+    )) as RedirectError;
+    expect(error.location).toBe(`${server.url}/moved/[redacted]/x`);
+    expectHidden(error, [ODD_KEY, encodeURIComponent(ODD_KEY).toLowerCase()], lines);
+  });
+
   it("base64: a Basic header sent back, at each of the three alignments", async () => {
     const basics = (key: string) => [
       base64(key),
