@@ -369,6 +369,7 @@ function redactHeaders(headers: Headers, redact: Redactor): Headers {
   return safe;
 }
 
+/** How answers are read (it lives beside the redactor, which reads a sent body with it). */
 export { parseJson };
 
 function isEnvelope(body: unknown): body is { error: ErrorEnvelopeFields } {

@@ -65,17 +65,20 @@ export function pathParam(value: unknown, name: string, operation: string): stri
       `${operation}: \`${name}\` is ${text === undefined ? String(value) : JSON.stringify(text)}, which is no id: the request would go to another route.`,
     );
   }
-  return encode(text, `${operation}: \`${name}\``);
+  return encode(text, operation, name);
 }
 
-/** A value percent-encoded; one with a lone surrogate (no UTF-8 for it) is refused, naming `what`. */
-function encode(value: string, what: string): string {
+/**
+ * A value percent-encoded; one with a lone surrogate (no UTF-8 for it) is refused, naming the
+ * operation and the parameter (`name`; undefined for a query parameter's own name).
+ */
+function encode(value: string, operation: string, name: string | undefined): string {
   try {
     return encodeURIComponent(value);
   } catch {
     const at = value.search(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
     throw new ComposioError(
-      `${what} has a lone surrogate (half of a UTF-16 pair) at index ${at}, which no URL can carry.`,
+      `${operation}: ${name === undefined ? "a query parameter's name" : `\`${name}\``} has a lone surrogate (half of a UTF-16 pair) at index ${at}, which no URL can carry.`,
     );
   }
 }
@@ -92,17 +95,15 @@ export function queryString(
   operation = "queryString",
 ): string {
   const parts: string[] = [];
-  const add = (key: string, value: string) =>
-    parts.push(`${encode(key, `${operation}: a query parameter's name`)}=${value}`);
+  const add = (key: string, value: string) => parts.push(`${encode(key, operation, undefined)}=${value}`);
   for (const [key, value] of Object.entries(query ?? {})) {
     const items = (Array.isArray(value) ? value : [value]).filter(
       (item) => item !== undefined && item !== null,
     );
     const delimiter = Array.isArray(value) ? joined[key] : undefined;
-    const encoded = (item: unknown) => encode(String(item), `${operation}: \`${key}\``);
     if (delimiter !== undefined) {
-      if (items.length) add(key, items.map(encoded).join(delimiter));
-    } else for (const item of items) add(key, encoded(item));
+      if (items.length) add(key, items.map((item) => encode(String(item), operation, key)).join(delimiter));
+    } else for (const item of items) add(key, encode(String(item), operation, key));
   }
   return parts.length ? `?${parts.join("&")}` : "";
 }
