@@ -3,7 +3,10 @@
 // edits to it would change nothing). It rates every change since the last release (api/released/):
 // the spec's with Redocly's diff and our rules, the public API's from the API Extractor reports
 // (api/*.api.md, which `npm run check:api` keeps current), and fails when the pending changesets ask
-// for a smaller bump than the larger rating needs (scripts/lib/gate.ts). It never writes to the
+// for a smaller bump than the larger rating needs (scripts/lib/gate.ts). It compares the spec with
+// Composio's own description pinned in api/upstream/ (scripts/lib/upstream.ts): it fails on a
+// difference neither fixed nor recorded as deliberate, on a stale record, and while a pull of a
+// changed description is pending (it lists Composio's changes, rated). It never writes to the
 // working tree.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,9 +18,10 @@ import { runPipeline } from "./lib/pipeline.js";
 import { readRelease, RELEASED_DIR } from "./lib/release.js";
 import { loadSpec, type Schema } from "./lib/spec.js";
 import { rateSpec } from "./lib/spec-rating.js";
+import { upstreamReport } from "./lib/upstream.js";
 import { readFolder, writeFolderAtomically } from "./lib/write.js";
 
-const { specPath, outDir, configPath } = readArgs();
+const { specPath, outDir, configPath, upstreamDir } = readArgs();
 const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
 const out = relative(process.cwd(), outDir) || ".";
 const scratch = mkdtempSync(join(tmpdir(), "composio-check-"));
@@ -37,6 +41,8 @@ try {
     ? rateSpec(release.spec, JSON.parse(JSON.stringify(spec.doc)) as Schema, configPath)
     : undefined;
   specRating?.catch(() => {});
+  const upstream = upstreamReport({ specPath, dir: upstreamDir, configPath });
+  upstream.catch(() => {});
   const { files } = await runPipeline({ specPath, configPath });
   writeFolderAtomically(join(scratch, "generated"), files);
   const expected = readFolder(join(scratch, "generated"));
@@ -79,6 +85,9 @@ try {
     if (verdict.ok) rating = `\n${verdict.text}`;
     else problems.push(verdict.text);
   }
+  const compared = await upstream;
+  if (compared.ok) rating += `\n${compared.text}`;
+  else problems.push(compared.text);
   if (problems.length) {
     console.error(`check: ${problems.join("\n")}`);
     process.exitCode = 1;

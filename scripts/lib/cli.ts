@@ -10,6 +10,7 @@ export function readArgs() {
       out: { type: "string", default: "generated" },
       config: { type: "string", default: "redocly.yaml" },
       watch: { type: "boolean", default: false },
+      upstream: { type: "string", default: "api/upstream" },
     },
   });
   return {
@@ -17,6 +18,7 @@ export function readArgs() {
     outDir: resolve(values.out),
     configPath: resolve(values.config),
     watch: values.watch,
+    upstreamDir: resolve(values.upstream),
   };
 }
 

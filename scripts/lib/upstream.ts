@@ -1,0 +1,415 @@
+// Composio's own description of the connected-accounts API, pinned in the repository, and what
+// `npm run check` makes of it. The folder (api/upstream/ by default) holds:
+//
+//   composio.json           a structural copy of Composio's openapi.json, cut down to the
+//                           connected-accounts paths, descriptions, summaries and examples removed:
+//                           data our spec is compared with, never a spec of ours.
+//   provenance.json         where and when it came from: source, upstream commit, info.version,
+//                           the copy's sha256, when pulled; and, while one is pending, the baseline.
+//   composio.baseline.json  only after a pull that changed the copy and until it is accepted: the
+//                           copy as it was at the last reconciled pull. The check rates every change
+//                           from it to the copy, for our users, as it rates our own spec edits.
+//   differences.yaml        the deliberate differences between our spec and the copy, one entry per
+//                           difference id (scripts/lib/upstream-compare.ts), each with its reason.
+//
+// The loop: `npm run upstream:pull -- <file-or-url>` refreshes the copy (keeping the baseline);
+// `npm run check` lists Composio's changes, rated, and every difference that is neither fixed nor
+// recorded; the maintainer edits the spec or records a difference; `npm run upstream:pull --
+// --accept` drops the baseline (it refuses while the spec and the record disagree with the copy).
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { parse } from "yaml";
+import { formatChanges } from "./gate.js";
+import { bundleSpec, rateSpec, type SpecRating } from "./spec-rating.js";
+import type { Schema } from "./spec.js";
+import { compareSpecs, type Divergence } from "./upstream-compare.js";
+
+export const UPSTREAM_DIR = "api/upstream";
+export const COPY = "composio.json";
+export const BASELINE = "composio.baseline.json";
+export const PROVENANCE = "provenance.json";
+export const DIFFERENCES = "differences.yaml";
+
+export interface Provenance {
+  /** Where the copy was pulled from: a URL, or the file as named to the pull. */
+  source: string;
+  /** How the source reached us, when not pulled from it directly. */
+  via?: string;
+  /** Upstream's commit, when known (`--commit`). */
+  commit?: string;
+  title: string;
+  /** Upstream's `info.version`. */
+  version: string;
+  /** Which paths were kept: this prefix and everything under it. */
+  prefix: string;
+  /** sha256 of composio.json's bytes. */
+  sha256: string;
+  pulledAt: string;
+  /** When the last pull was accepted (the spec reconciled with it). */
+  reconciledAt?: string;
+  /** While a pull is pending: the copy it replaced (composio.baseline.json). */
+  baseline?: { sha256: string; version: string; pulledAt: string };
+}
+
+export interface Difference {
+  id: string;
+  reason: string;
+}
+
+const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+const isObject = (value: unknown): value is Schema =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** The copy as written: JSON, two spaces, a final newline (so its sha256 is reproducible). */
+export const serialize = (doc: Schema): string => `${JSON.stringify(doc, null, 2)}\n`;
+
+// ── The structural copy ─────────────────────────────────────────────────────────────────────────
+
+/** Keywords that only document: the copy drops them (a property of that name stays). */
+const PROSE = new Set(["description", "summary", "example", "examples"]);
+/** Maps whose keys are names, not keywords. */
+const NAMED = new Set(["properties", "patternProperties", "paths", "responses", "content", "schemas"]);
+
+function stripProse(node: unknown, named = false): unknown {
+  if (Array.isArray(node)) return node.map((item) => stripProse(item));
+  if (!isObject(node)) return node;
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (!named && PROSE.has(key)) continue;
+    out[key] = stripProse(value, !named && NAMED.has(key));
+  }
+  return out;
+}
+
+/**
+ * Composio's openapi.json cut down as the pinned copy is: the paths under `prefix`, the components
+ * they reach (every security scheme), descriptions, summaries and examples removed. A structural
+ * copy comes out as it went in.
+ */
+export function structuralCopy(doc: Schema, prefix: string): Schema {
+  if (!isObject(doc) || typeof doc.openapi !== "string" || !isObject(doc.paths))
+    throw new Error('not an OpenAPI document: no "openapi" version or no "paths"');
+  const paths: Schema = {};
+  for (const [path, item] of Object.entries(doc.paths))
+    if (path === prefix || path.startsWith(`${prefix}/`)) paths[path] = item;
+  if (!Object.keys(paths).length) throw new Error(`no path of the document starts with ${prefix}`);
+
+  // The components the kept paths reach, following refs from component to component.
+  const reached = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!isObject(node)) return;
+    const ref = node.$ref;
+    if (typeof ref === "string" && ref.startsWith("#/components/") && !reached.has(ref)) {
+      reached.add(ref);
+      const [, , section, name] = ref.split("/");
+      visit(doc.components?.[section!]?.[name!]);
+    }
+    Object.values(node).forEach(visit);
+  };
+  visit(paths);
+  if (isObject(doc.security)) visit(doc.security);
+
+  const components: Schema = {};
+  for (const [section, entries] of Object.entries((doc.components ?? {}) as Schema)) {
+    if (!isObject(entries)) continue;
+    const kept = Object.entries(entries).filter(
+      ([name]) => section === "securitySchemes" || reached.has(`#/components/${section}/${name}`),
+    );
+    if (kept.length) components[section] = Object.fromEntries(kept);
+  }
+  const out: Schema = {};
+  for (const key of Object.keys(doc)) {
+    if (key === "paths") out.paths = paths;
+    else if (key === "components") out.components = components;
+    else if (["openapi", "info", "servers", "security"].includes(key)) out[key] = doc[key];
+  }
+  return stripProse(out) as Schema;
+}
+
+// ── Reading the folder ──────────────────────────────────────────────────────────────────────────
+
+export interface Upstream {
+  dir: string;
+  copy: Schema;
+  baseline?: Schema;
+  provenance: Provenance;
+  differences: Difference[];
+}
+
+export function readUpstream(dir = UPSTREAM_DIR): Upstream {
+  const file = (name: string) => join(dir, name);
+  if (!existsSync(file(COPY)))
+    throw new Error(`no pinned copy at ${file(COPY)}; run \`npm run upstream:pull -- <file-or-url>\``);
+  const text = readFileSync(file(COPY), "utf8");
+  const provenance = JSON.parse(readFileSync(file(PROVENANCE), "utf8")) as Provenance;
+  if (provenance.sha256 !== sha256(text))
+    throw new Error(
+      `${file(COPY)} is not the copy ${file(PROVENANCE)} records (sha256 ${sha256(text)} ≠ ${provenance.sha256}): refresh it with \`npm run upstream:pull\`, never by hand`,
+    );
+  return {
+    dir,
+    copy: JSON.parse(text) as Schema,
+    ...(existsSync(file(BASELINE)) && {
+      baseline: JSON.parse(readFileSync(file(BASELINE), "utf8")) as Schema,
+    }),
+    provenance,
+    differences: readDifferences(file(DIFFERENCES)),
+  };
+}
+
+/** differences.yaml: a list of `{ id, reason }`, every id once, every reason said. */
+export function readDifferences(path: string): Difference[] {
+  if (!existsSync(path)) return [];
+  const read = parse(readFileSync(path, "utf8")) as unknown;
+  if (read === null || read === undefined) return [];
+  if (!Array.isArray(read)) throw new Error(`${path}: a list of { id, reason } entries is expected`);
+  const seen = new Set<string>();
+  return read.map((entry: unknown, i) => {
+    const where = `${path}: entry ${i + 1}`;
+    if (!isObject(entry) || typeof entry.id !== "string" || !entry.id.trim())
+      throw new Error(`${where} has no id`);
+    if (typeof entry.reason !== "string" || !entry.reason.trim())
+      throw new Error(`${where} (${entry.id}) has no reason: say why the difference is deliberate`);
+    if (seen.has(entry.id)) throw new Error(`${where} repeats ${entry.id}`);
+    seen.add(entry.id);
+    return { id: entry.id, reason: entry.reason.trim() };
+  });
+}
+
+// ── The check ───────────────────────────────────────────────────────────────────────────────────
+
+export interface Reconciliation {
+  divergences: Divergence[];
+  /** Divergences no entry of differences.yaml names. */
+  unrecorded: Divergence[];
+  /** Entries that name no divergence any more. */
+  stale: Difference[];
+}
+
+export function reconcile(ours: Schema, upstream: Upstream): Reconciliation {
+  const divergences = compareSpecs(ours, upstream.copy);
+  const recorded = new Set(upstream.differences.map((d) => d.id));
+  const found = new Set(divergences.map((d) => d.id));
+  return {
+    divergences,
+    unrecorded: divergences.filter((d) => !recorded.has(d.id)),
+    stale: upstream.differences.filter((d) => !found.has(d.id)),
+  };
+}
+
+/**
+ * What Composio changed between the baseline and the copy, rated for this client's users by the
+ * spec gate's own rating (scripts/lib/spec-rating.ts). Where our spec marks the counterpart
+ * `x-sdk-open`, both documents carry the mark too, so that a value added to an enum our client
+ * already lets through rates as it would in our spec (minor, not major).
+ */
+export async function rateUpstreamChange(
+  ours: Schema,
+  baseline: Schema,
+  copy: Schema,
+  configPath: string,
+): Promise<SpecRating> {
+  const marked = (doc: Schema) => {
+    const clone = structuredClone(doc);
+    compareSpecs(ours, clone, { onOpen: (node) => void (node["x-sdk-open"] = true) });
+    return clone;
+  };
+  return rateSpec(marked(baseline), marked(copy), configPath);
+}
+
+export interface UpstreamReport {
+  ok: boolean;
+  text: string;
+  reconciliation: Reconciliation;
+  /** Composio's changes since the last reconciled pull, while one is pending. */
+  change?: SpecRating;
+}
+
+const yamlString = (text: string) => JSON.stringify(text);
+
+/** The upstream part of `npm run check`: what fails it, and what it says either way. */
+export async function upstreamReport({
+  specPath,
+  dir = UPSTREAM_DIR,
+  configPath,
+}: {
+  specPath: string;
+  dir?: string;
+  configPath: string;
+}): Promise<UpstreamReport> {
+  const upstream = readUpstream(dir);
+  const ours = bundleSpec(specPath);
+  const reconciliation = reconcile(ours, upstream);
+  const change = upstream.baseline
+    ? await rateUpstreamChange(ours, upstream.baseline, upstream.copy, configPath)
+    : undefined;
+  const { divergences, unrecorded, stale } = reconciliation;
+  const { provenance: p } = upstream;
+  const shown = relative(process.cwd(), dir) || ".";
+  const lines = [
+    `upstream: our spec against ${p.title} (version ${p.version}${p.commit ? `, commit ${p.commit}` : ""}), pulled ${p.pulledAt.slice(0, 10)} (${shown}/${COPY}): ${divergences.length} differences, ${divergences.length - unrecorded.length} recorded as deliberate in ${shown}/${DIFFERENCES}`,
+  ];
+  if (unrecorded.length) {
+    lines.push(
+      `  ${unrecorded.length} difference${unrecorded.length === 1 ? " is" : "s are"} neither fixed nor recorded; fix the spec, or record a deliberate one with its reason:`,
+    );
+    for (const d of unrecorded)
+      lines.push(`    ${d.id}`, `        ours:     ${d.ours}`, `        upstream: ${d.upstream}`);
+    lines.push(
+      `  entries to paste into ${shown}/${DIFFERENCES}, each with its reason (only for deliberate ones):`,
+      ...unrecorded.map((d) => `    - id: ${yamlString(d.id)}\n      reason: ""`),
+    );
+  }
+  if (stale.length) {
+    lines.push(
+      `  ${stale.length} entr${stale.length === 1 ? "y" : "ies"} of ${shown}/${DIFFERENCES} match${stale.length === 1 ? "es" : ""} no difference any more (fixed, or renamed): delete ${stale.length === 1 ? "it" : "them"}:`,
+      ...stale.map((d) => `    ${d.id}`),
+    );
+  }
+  if (change && p.baseline) {
+    lines.push(
+      `  Composio changed its description since the last reconciled pull (${p.baseline.version}, pulled ${p.baseline.pulledAt.slice(0, 10)}): ${change.rating} for our users (${change.changes.length} change${change.changes.length === 1 ? "" : "s"}):`,
+      ...formatChanges(change.changes),
+      "  reconcile the spec with it (and record the deliberate differences), then `npm run upstream:pull -- --accept`.",
+    );
+  }
+  return {
+    ok: !unrecorded.length && !stale.length && !change,
+    text: lines.join("\n"),
+    reconciliation,
+    ...(change && { change }),
+  };
+}
+
+// ── Pull and accept ─────────────────────────────────────────────────────────────────────────────
+
+/** The largest document a pull reads: Composio's whole openapi.json is a few MB. */
+export const MAX_SOURCE_BYTES = 64 * 1024 * 1024;
+
+/** A file, or an http(s) URL fetched with a time and size bound. */
+export async function readSource(
+  source: string,
+  { fetchImpl = fetch, timeoutMs = 60_000 }: { fetchImpl?: typeof fetch; timeoutMs?: number } = {},
+): Promise<string> {
+  if (!/^https?:\/\//i.test(source)) return readFileSync(source, "utf8");
+  const response = await fetchImpl(source, { signal: AbortSignal.timeout(timeoutMs) });
+  if (!response.ok || !response.body) throw new Error(`${source} answered ${response.status}`);
+  const length = Number(response.headers.get("content-length"));
+  if (length > MAX_SOURCE_BYTES)
+    throw new Error(`${source} is ${length} bytes, more than ${MAX_SOURCE_BYTES}`);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    size += read.value.byteLength;
+    if (size > MAX_SOURCE_BYTES) {
+      await reader.cancel();
+      throw new Error(`${source} is more than ${MAX_SOURCE_BYTES} bytes`);
+    }
+    chunks.push(read.value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export interface PullResult {
+  changed: boolean;
+  text: string;
+}
+
+/** Refreshes the copy from `text` (a full openapi.json, or a structural copy; JSON or YAML). */
+export function pull({
+  text,
+  source,
+  dir = UPSTREAM_DIR,
+  commit,
+  prefix,
+  now = new Date(),
+}: {
+  text: string;
+  source: string;
+  dir?: string;
+  commit?: string;
+  prefix?: string;
+  now?: Date;
+}): PullResult {
+  const file = (name: string) => join(dir, name);
+  const before = existsSync(file(PROVENANCE))
+    ? (JSON.parse(readFileSync(file(PROVENANCE), "utf8")) as Provenance)
+    : undefined;
+  const keep = prefix ?? before?.prefix;
+  if (!keep) throw new Error("no --prefix given and no provenance.json to take it from");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = parse(text);
+  }
+  const copy = serialize(structuralCopy(parsed as Schema, keep));
+  const current = existsSync(file(COPY)) ? readFileSync(file(COPY), "utf8") : undefined;
+  const info = (JSON.parse(copy) as Schema).info ?? {};
+  if (current === copy)
+    return {
+      changed: false,
+      text: `upstream:pull: ${source} holds the pinned copy as it is (${info.version}); nothing written.`,
+    };
+
+  let baseline = before?.baseline;
+  // The baseline is the last reconciled copy: a second pull before the accept keeps it.
+  if (!baseline && current !== undefined && before) {
+    writeFileSync(file(BASELINE), current);
+    baseline = { sha256: before.sha256, version: before.version, pulledAt: before.pulledAt };
+  }
+  if (baseline && baseline.sha256 === sha256(copy)) {
+    // Back to the reconciled copy: nothing is pending.
+    rmSync(file(BASELINE), { force: true });
+    baseline = undefined;
+  }
+  writeFileSync(file(COPY), copy);
+  const provenance: Provenance = {
+    source,
+    ...(commit && { commit }),
+    title: String(info.title ?? ""),
+    version: String(info.version ?? ""),
+    prefix: keep,
+    sha256: sha256(copy),
+    pulledAt: now.toISOString(),
+    ...(before?.reconciledAt && { reconciledAt: before.reconciledAt }),
+    ...(baseline && { baseline }),
+  };
+  writeFileSync(file(PROVENANCE), `${JSON.stringify(provenance, null, 2)}\n`);
+  const next = baseline
+    ? "run `npm run check` to see what changed, rated, and where our spec now differs; reconcile, then `npm run upstream:pull -- --accept`."
+    : "the copy is the reconciled one again: nothing is pending.";
+  return {
+    changed: true,
+    text: `upstream:pull: ${file(COPY)} is now ${info.title} ${info.version} from ${source}; ${next}`,
+  };
+}
+
+/** Ends a pending pull: refuses while the spec and differences.yaml disagree with the copy. */
+export function accept({
+  dir = UPSTREAM_DIR,
+  specPath,
+  now = new Date(),
+}: {
+  dir?: string;
+  specPath: string;
+  now?: Date;
+}): string {
+  const upstream = readUpstream(dir);
+  if (!upstream.baseline) return "upstream:pull: no pull is pending; nothing to accept.";
+  const { unrecorded, stale } = reconcile(bundleSpec(specPath), upstream);
+  if (unrecorded.length || stale.length)
+    throw new Error(
+      `the spec is not reconciled with ${join(dir, COPY)} yet: ${unrecorded.length} difference(s) neither fixed nor recorded, ${stale.length} stale entr(ies); \`npm run check\` lists them.`,
+    );
+  rmSync(join(dir, BASELINE));
+  const { baseline: _done, ...provenance } = upstream.provenance;
+  writeFileSync(
+    join(dir, PROVENANCE),
+    `${JSON.stringify({ ...provenance, reconciledAt: now.toISOString() }, null, 2)}\n`,
+  );
+  return `upstream:pull: accepted ${upstream.provenance.title} ${upstream.provenance.version}; the next pull is rated against it.`;
+}

@@ -1,0 +1,18 @@
+// npm run upstream:check [-- --spec … --upstream <dir>]: our spec against Composio's own
+// description pinned in api/upstream/ (scripts/lib/upstream.ts). `npm run check` runs it too.
+import { fail, readArgs } from "./lib/cli.js";
+import { upstreamReport } from "./lib/upstream.js";
+
+const { specPath, configPath, upstreamDir } = readArgs();
+try {
+  const started = performance.now();
+  const report = await upstreamReport({ specPath, dir: upstreamDir, configPath });
+  const took = `(${(performance.now() - started).toFixed(0)} ms)`;
+  if (report.ok) console.log(`${report.text} ${took}`);
+  else {
+    console.error(`${report.text}\n${took}`);
+    process.exitCode = 1;
+  }
+} catch (error) {
+  fail("upstream:check: could not compare the spec with upstream's.", error);
+}

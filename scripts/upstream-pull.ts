@@ -1,0 +1,43 @@
+// npm run upstream:pull -- <file-or-url> [--commit <sha>] [--prefix /api/v3.1/connected_accounts]
+// npm run upstream:pull -- --accept
+// Refreshes the pinned copy of Composio's description in api/upstream/ (`--upstream <dir>` for
+// another folder) from Composio's openapi.json or from a structural copy, keeping the copy it
+// replaces as the baseline that `npm run check` rates the changes against; `--accept` ends that
+// once the spec is reconciled. See scripts/lib/upstream.ts.
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { fail } from "./lib/cli.js";
+import { accept, pull, readSource, UPSTREAM_DIR } from "./lib/upstream.js";
+
+try {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      upstream: { type: "string", default: UPSTREAM_DIR },
+      spec: { type: "string", default: "spec/openapi.yaml" },
+      commit: { type: "string" },
+      prefix: { type: "string" },
+      accept: { type: "boolean", default: false },
+    },
+  });
+  const dir = resolve(values.upstream);
+  if (values.accept) {
+    if (positionals.length) throw new Error("--accept takes no source");
+    console.log(accept({ dir, specPath: resolve(values.spec) }));
+  } else {
+    const [source, ...extra] = positionals;
+    if (!source || extra.length)
+      throw new Error("give one source: `npm run upstream:pull -- <file-or-url>` (or `-- --accept`)");
+    const text = await readSource(source);
+    const result = pull({
+      text,
+      source,
+      dir,
+      ...(values.commit && { commit: values.commit }),
+      ...(values.prefix && { prefix: values.prefix }),
+    });
+    console.log(result.text);
+  }
+} catch (error) {
+  fail("upstream:pull:", error instanceof Error && !(error instanceof TypeError) ? error.message : error);
+}
