@@ -205,6 +205,9 @@ interface View {
   nullable: boolean;
   /** Every allowed value (JSON), when every alternative restricts its values. */
   values: Set<string> | undefined;
+  /** `x-sdk-open` is written on a schema of the view. */
+  marked: boolean;
+  /** Marked, or const tags of an open union's members: values added later pass. */
   open: boolean;
   deprecated: boolean;
   /** How many object alternatives, and their labels. */
@@ -247,6 +250,7 @@ function viewOf(doc: Schema, nodes: { node: unknown; label?: string; fromOpenUni
     types: new Set(),
     nullable: false,
     values: new Set(),
+    marked: false,
     open: false,
     deprecated: nodes.length > 0,
     objects: [],
@@ -256,6 +260,7 @@ function viewOf(doc: Schema, nodes: { node: unknown; label?: string; fromOpenUni
   for (const { node, label, fromOpenUnion } of nodes) {
     const e = expand(doc, node, label, fromOpenUnion);
     view.nullable ||= e.nullable;
+    view.marked ||= e.open;
     view.open ||= e.open;
     view.deprecated &&= e.deprecated;
     view.union ||= e.unionMembers > 1;
@@ -352,18 +357,18 @@ function compareSchemas(
       out.add(at("enum"), describe(o.values, onlyOurs), describe(u.values, onlyUp));
     }
   }
-  if (o.open !== u.open)
+  if (o.marked !== u.marked)
     out.add(
       at("open"),
-      o.open ? "x-sdk-open: values added later pass, typed UnknownValue" : "closed",
-      u.open ? "x-sdk-open" : "closed: no mark that values may be added",
+      o.marked ? "x-sdk-open: values added later pass, typed UnknownValue" : "closed",
+      u.marked ? "x-sdk-open" : "closed: no mark that values may be added",
     );
   const oUnion = o.union && o.objects.length > 1;
   const uUnion = u.union && u.objects.length > 1;
   if (oUnion !== uUnion) {
     const describe = (view: View, isUnion: boolean) =>
       isUnion
-        ? `a union of ${view.objects.length} objects (${summarize(view.objects.map((a) => a.label))})`
+        ? `a union of ${view.objects.length} objects${summarize(view.objects.map((a) => a.label))}`
         : view.objects.length
           ? "one object"
           : "no object";
@@ -387,7 +392,8 @@ function compareSchemas(
 
 function summarize(labels: string[]): string {
   const distinct = [...new Set(labels.filter(Boolean))];
-  return distinct.length > 6 ? `${distinct.slice(0, 6).join(", ")}, …` : distinct.join(", ");
+  if (!distinct.length) return "";
+  return ` (${distinct.length > 6 ? `${distinct.slice(0, 6).join(", ")}, …` : distinct.join(", ")})`;
 }
 
 interface PropertyOf {
