@@ -159,14 +159,20 @@ export function readUpstream(dir = UPSTREAM_DIR): Upstream {
   };
 }
 
-/** differences.yaml: a list of `{ id, reason }`, every id once, every reason said. */
+/**
+ * differences.yaml: `differences:`, a list of `{ id, reason }`, every id once, every reason said;
+ * beside it `reasons:` may hold YAML anchors (`open: &open …`) that entries share (`reason: *open`).
+ * A bare list is read too.
+ */
 export function readDifferences(path: string): Difference[] {
   if (!existsSync(path)) return [];
   const read = parse(readFileSync(path, "utf8")) as unknown;
   if (read === null || read === undefined) return [];
-  if (!Array.isArray(read)) throw new Error(`${path}: a list of { id, reason } entries is expected`);
+  const list = Array.isArray(read) ? read : isObject(read) ? (read.differences ?? []) : undefined;
+  if (!Array.isArray(list))
+    throw new Error(`${path}: \`differences:\`, a list of { id, reason } entries, is expected`);
   const seen = new Set<string>();
-  return read.map((entry: unknown, i) => {
+  return list.map((entry: unknown, i) => {
     const where = `${path}: entry ${i + 1}`;
     if (!isObject(entry) || typeof entry.id !== "string" || !entry.id.trim())
       throw new Error(`${where} has no id`);
@@ -291,22 +297,22 @@ export const MAX_SOURCE_BYTES = 64 * 1024 * 1024;
 /** A file, or an http(s) URL fetched with a time and size bound. */
 export async function readSource(
   source: string,
-  { fetchImpl = fetch, timeoutMs = 60_000 }: { fetchImpl?: typeof fetch; timeoutMs?: number } = {},
+  { timeoutMs = 60_000, maxBytes = MAX_SOURCE_BYTES }: { timeoutMs?: number; maxBytes?: number } = {},
 ): Promise<string> {
   if (!/^https?:\/\//i.test(source)) return readFileSync(source, "utf8");
-  const response = await fetchImpl(source, { signal: AbortSignal.timeout(timeoutMs) });
-  if (!response.ok || !response.body) throw new Error(`${source} answered ${response.status}`);
-  const length = Number(response.headers.get("content-length"));
-  if (length > MAX_SOURCE_BYTES)
-    throw new Error(`${source} is ${length} bytes, more than ${MAX_SOURCE_BYTES}`);
+  const response = await fetch(source, { signal: AbortSignal.timeout(timeoutMs) });
+  if (!response.ok || !response.body) {
+    await response.body?.cancel();
+    throw new Error(`${source} answered ${response.status}`);
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = response.body.getReader();
   for (let read = await reader.read(); !read.done; read = await reader.read()) {
     size += read.value.byteLength;
-    if (size > MAX_SOURCE_BYTES) {
+    if (size > maxBytes) {
       await reader.cancel();
-      throw new Error(`${source} is more than ${MAX_SOURCE_BYTES} bytes`);
+      throw new Error(`${source} is more than ${maxBytes} bytes`);
     }
     chunks.push(read.value);
   }

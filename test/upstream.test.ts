@@ -1,0 +1,433 @@
+// Composio's own description pinned in api/upstream/ (scripts/lib/upstream.ts): the pinned copy is
+// what its provenance says, a pull cuts Composio's whole openapi.json as the copy was cut, and the
+// next upstream change is noticed and rated: seeded changes of a copy of the pinned JSON, pulled into
+// a temporary folder, each listed by the check with its rating for our users, and the spec's
+// mismatch with it named. Nothing here writes into the repository: every folder is a temporary copy.
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Schema } from "../scripts/lib/spec.js";
+import { bundleSpec } from "../scripts/lib/spec-rating.js";
+import {
+  accept,
+  BASELINE,
+  COPY,
+  DIFFERENCES,
+  pull,
+  PROVENANCE,
+  readDifferences,
+  readSource,
+  readUpstream,
+  reconcile,
+  serialize,
+  structuralCopy,
+  upstreamReport,
+  UPSTREAM_DIR,
+  type Difference,
+  type Provenance,
+  type UpstreamReport,
+} from "../scripts/lib/upstream.js";
+import { json, startServer } from "./helpers/server.js";
+
+const run = promisify(execFile);
+const ROOT = process.cwd();
+const SPEC = join(ROOT, "spec/openapi.yaml");
+const CONFIG = join(ROOT, "redocly.yaml");
+const scratch = mkdtempSync(join(tmpdir(), "composio-upstream-test-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const pinnedText = readFileSync(join(UPSTREAM_DIR, COPY), "utf8");
+const pinned = () => JSON.parse(pinnedText) as Schema;
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+const ours = bundleSpec(SPEC);
+
+/** A copy of api/upstream/ to pull into. */
+function workspace(name: string): string {
+  const dir = join(scratch, name);
+  cpSync(UPSTREAM_DIR, dir, { recursive: true });
+  return dir;
+}
+
+const writeDifferences = (dir: string, entries: Difference[]) =>
+  writeFileSync(
+    join(dir, DIFFERENCES),
+    entries.map((d) => `- id: ${JSON.stringify(d.id)}\n  reason: ${JSON.stringify(d.reason)}\n`).join(""),
+  );
+
+/** A copy of api/upstream/ whose differences.yaml records every difference our spec has with it. */
+function reconciledWorkspace(name: string): string {
+  const dir = workspace(name);
+  const { divergences } = reconcile(ours, readUpstream(dir));
+  writeDifferences(
+    dir,
+    divergences.map((d) => ({ id: d.id, reason: "Recorded for the test." })),
+  );
+  return dir;
+}
+
+/** Writes `doc` as a source file and pulls it into `dir`, as `npm run upstream:pull -- <file>`. */
+function pullDoc(dir: string, doc: Schema, name = "openapi.json") {
+  const source = join(dir, "..", `${name}-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(source, JSON.stringify(doc));
+  return pull({ text: readFileSync(source, "utf8"), source, dir });
+}
+
+const operation = (doc: Schema, method: string, path: string): Schema =>
+  doc.paths[`/api/v3.1/connected_accounts${path}`][method];
+const answer = (doc: Schema, method: string, path: string, status = "200"): Schema =>
+  operation(doc, method, path).responses[status].content["application/json"].schema;
+
+describe("the pinned copy", () => {
+  it("is the copy its provenance records: sha256, title, version, source and the paths kept", () => {
+    const provenance = JSON.parse(readFileSync(join(UPSTREAM_DIR, PROVENANCE), "utf8")) as Provenance;
+    expect(provenance).toMatchObject({
+      sha256: sha256(pinnedText),
+      title: pinned().info.title,
+      version: "3.1.0",
+      commit: "030e86e4",
+      prefix: "/api/v3.1/connected_accounts",
+    });
+    expect(provenance.source).toMatch(/^https:\/\/github\.com\/ComposioHQ\/composio\/.*openapi\.json$/);
+    expect(Number.isNaN(Date.parse(provenance.pulledAt))).toBe(false);
+    // Ten operations under seven paths, complete_auth included; no pull is pending.
+    expect(Object.keys(pinned().paths)).toHaveLength(7);
+    expect(existsSync(join(UPSTREAM_DIR, BASELINE))).toBe(false);
+  });
+
+  it("comes out of the cut as it went in, byte for byte", () => {
+    expect(serialize(structuralCopy(pinned(), "/api/v3.1/connected_accounts"))).toBe(pinnedText);
+  });
+
+  it("is refused when edited by hand (its sha256 is no longer the recorded one)", () => {
+    const dir = workspace("hand-edited");
+    writeFileSync(join(dir, COPY), pinnedText.replace('"3.1.0"', '"3.1.1"'));
+    expect(() => readUpstream(dir)).toThrow(
+      /composio\.json is not the copy .*provenance\.json records .*never by hand/,
+    );
+  });
+
+  it("and our spec differ only as differences.yaml records, each with its reason, none stale", () => {
+    const { divergences, unrecorded, stale } = reconcile(ours, readUpstream());
+    expect(divergences.length).toBeGreaterThan(0);
+    expect(unrecorded.map((d) => `${d.id}\n  ours: ${d.ours}\n  upstream: ${d.upstream}`)).toEqual([]);
+    expect(stale.map((d) => d.id)).toEqual([]);
+  });
+});
+
+describe("a pull", () => {
+  it("cuts Composio's whole document down as the copy was: its paths, the components they reach, no prose", () => {
+    const full = pinned();
+    full.info.description = "The whole platform API.";
+    full.tags = [{ name: "Tools", description: "Tools." }];
+    full.paths["/api/v3.1/tools"] = {
+      get: { summary: "List tools", responses: { "200": { $ref: "#/components/responses/Tools" } } },
+    };
+    full.paths["/api/v3/connected_accounts"] = { get: { responses: {} } };
+    full.components.responses = { Tools: { description: "Tools", content: {} } };
+    full.components.schemas.Unused = { type: "object" };
+    const list = operation(full, "get", "");
+    list.summary = "List connected accounts";
+    list.description = "Lists them.";
+    list.parameters[0].description = "Toolkits.";
+    list.parameters[0].example = ["github"];
+    const item = answer(full, "get", "").properties.items.items;
+    item.properties.status.description = "The status.";
+    item.examples = [{ id: "ca_1" }];
+    // A property that happens to be called `description` is structure, not prose.
+    item.properties.description = { type: "string", description: "Its description." };
+
+    const expected = pinned();
+    answer(expected, "get", "").properties.items.items.properties.description = { type: "string" };
+    expect(structuralCopy(full, "/api/v3.1/connected_accounts")).toEqual(expected);
+    expect(() => structuralCopy(full, "/api/v4/connected_accounts")).toThrow(
+      /no path of the document starts with \/api\/v4\/connected_accounts/,
+    );
+    expect(() => structuralCopy({ swagger: "2.0" }, "/api")).toThrow(/not an OpenAPI document/);
+  });
+
+  it("keeps the last reconciled copy as the baseline until accepted, across pulls, and drops it when upstream goes back", () => {
+    const dir = workspace("baseline");
+    const same = pull({ text: pinnedText, source: "same.json", dir });
+    expect(same.changed).toBe(false);
+    expect(existsSync(join(dir, BASELINE))).toBe(false);
+
+    const first = pinned();
+    first.info.version = "3.1.1";
+    answer(first, "get", "/{nanoid}").properties.last_used_at = { type: "string" };
+    expect(pullDoc(dir, first).text).toMatch(
+      /composio\.json is now Composio Platform API v3\.1 3\.1\.1 from .*run `npm run check`/,
+    );
+    expect(readFileSync(join(dir, BASELINE), "utf8")).toBe(pinnedText);
+    const afterFirst = JSON.parse(readFileSync(join(dir, PROVENANCE), "utf8")) as Provenance;
+    expect(afterFirst).toMatchObject({
+      version: "3.1.1",
+      baseline: { version: "3.1.0", sha256: sha256(pinnedText) },
+    });
+    expect(afterFirst.sha256).toBe(sha256(readFileSync(join(dir, COPY), "utf8")));
+    expect(afterFirst.commit).toBeUndefined();
+
+    const second = structuredClone(first);
+    second.info.version = "3.1.2";
+    pullDoc(dir, second);
+    // Still rated against the reconciled copy, not against the first pull.
+    expect(readFileSync(join(dir, BASELINE), "utf8")).toBe(pinnedText);
+
+    expect(pullDoc(dir, pinned()).text).toMatch(/the copy is the reconciled one again: nothing is pending/);
+    expect(existsSync(join(dir, BASELINE))).toBe(false);
+    expect(readFileSync(join(dir, COPY), "utf8")).toBe(pinnedText);
+  });
+
+  it("is accepted only once every difference is fixed or recorded; then the check passes and the next pull is rated from there", async () => {
+    const dir = reconciledWorkspace("accept");
+    const changed = pinned();
+    answer(changed, "get", "/{nanoid}").properties.last_used_at = { type: "string" };
+    pullDoc(dir, changed);
+    expect(() => accept({ dir, specPath: SPEC })).toThrow(
+      /not reconciled .*1 difference\(s\) neither fixed nor recorded/,
+    );
+
+    // The maintainer records the new difference (here: a field we choose not to type).
+    const id = "GET /api/v3.1/connected_accounts/{nanoid} · response 200 · last_used_at · property";
+    writeDifferences(dir, [...readDifferences(join(dir, DIFFERENCES)), { id, reason: "Not typed yet." }]);
+    const pending = await upstreamReport({ specPath: SPEC, dir, configPath: CONFIG });
+    expect(pending.ok).toBe(false);
+    expect(pending.text).toMatch(
+      /Composio changed its description since the last reconciled pull \(3\.1\.0, pulled /,
+    );
+
+    const now = new Date("2027-01-02T03:04:05.000Z");
+    expect(accept({ dir, specPath: SPEC, now })).toMatch(/accepted Composio Platform API v3\.1 3\.1\.0/);
+    expect(existsSync(join(dir, BASELINE))).toBe(false);
+    const provenance = JSON.parse(readFileSync(join(dir, PROVENANCE), "utf8")) as Provenance;
+    expect(provenance.reconciledAt).toBe(now.toISOString());
+    expect(provenance.baseline).toBeUndefined();
+    const done = await upstreamReport({ specPath: SPEC, dir, configPath: CONFIG });
+    expect(done.ok).toBe(true);
+    expect(done.change).toBeUndefined();
+    expect(accept({ dir, specPath: SPEC })).toMatch(/no pull is pending/);
+  });
+
+  it("reads a URL with a size bound, and refuses an answer that is not 2xx", async () => {
+    const big = "x".repeat(2048);
+    const server = await startServer((req, res) =>
+      req.url === "/openapi.json"
+        ? json(res, 200, pinned())
+        : req.url === "/big"
+          ? res.end(big)
+          : json(res, 404, {}),
+    );
+    try {
+      expect(JSON.parse(await readSource(`${server.url}/openapi.json`))).toEqual(pinned());
+      await expect(readSource(`${server.url}/big`, { maxBytes: 1024 })).rejects.toThrow(
+        /\/big is more than 1024 bytes/,
+      );
+      await expect(readSource(`${server.url}/gone`)).rejects.toThrow(/\/gone answered 404/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("differences.yaml", () => {
+  it("needs an id and a reason for every entry, each id once", () => {
+    const file = (name: string, text: string) => {
+      const path = join(scratch, name);
+      writeFileSync(path, text);
+      return path;
+    };
+    expect(() => readDifferences(file("no-reason.yaml", '- id: "a · b"\n'))).toThrow(
+      /no-reason\.yaml: entry 1 \(a · b\) has no reason: say why the difference is deliberate/,
+    );
+    expect(() =>
+      readDifferences(file("twice.yaml", "- { id: a, reason: r }\n- { id: a, reason: r }\n")),
+    ).toThrow(/twice\.yaml: entry 2 repeats a/);
+    expect(() => readDifferences(file("map.yaml", "differences: { a: r }\n"))).toThrow(
+      /`differences:`, a list of \{ id, reason \} entries, is expected/,
+    );
+    // The repository's file shares reasons through anchors: each entry still has its own.
+    const anchored = file(
+      "anchored.yaml",
+      "reasons:\n  r: &r Shared.\ndifferences:\n  - { id: a, reason: *r }\n  - { id: b, reason: *r }\n",
+    );
+    expect(readDifferences(anchored)).toEqual([
+      { id: "a", reason: "Shared." },
+      { id: "b", reason: "Shared." },
+    ]);
+  });
+
+  it("fails the check on a difference neither fixed nor recorded, naming it and both sides, and on a stale entry", async () => {
+    const dir = reconciledWorkspace("unrecorded");
+    const { divergences } = reconcile(ours, readUpstream(dir));
+    const [dropped] = divergences;
+    const kept = readDifferences(join(dir, DIFFERENCES)).filter((d) => d.id !== dropped!.id);
+    writeDifferences(dir, [...kept, { id: "GET /nowhere · response 299", reason: "Long gone." }]);
+    const report = await upstreamReport({ specPath: SPEC, dir, configPath: CONFIG });
+    expect(report.ok).toBe(false);
+    expect(report.text).toContain(
+      `    ${dropped!.id}\n        ours:     ${dropped!.ours}\n        upstream: ${dropped!.upstream}`,
+    );
+    expect(report.text).toContain(`    - id: ${JSON.stringify(dropped!.id)}\n      reason: ""`);
+    expect(report.text).toMatch(
+      /1 entry of .*differences\.yaml matches no difference any more .*\n {4}GET \/nowhere · response 299/,
+    );
+  });
+});
+
+// The next upstream change, seeded: each a copy of the pinned JSON changed as Composio might change
+// it, pulled into a folder of its own. The check lists it with its rating for our users, and names
+// where our spec now differs from it (a difference the pinned copy did not have).
+interface Seeded {
+  name: string;
+  rating: "major" | "minor";
+  /** How the change reads in the check's list: impact, where, what. */
+  listed: RegExp;
+  /** The new difference between our spec and the changed copy. */
+  divergence: string;
+  change(doc: Schema): void;
+}
+
+const RETRIEVE = "GET /api/v3.1/connected_accounts/{nanoid}";
+const SEEDED: Seeded[] = [
+  {
+    name: "a response field added",
+    rating: "minor",
+    listed:
+      /minor +GET \/api\/v3\.1\/connected_accounts\/\{nanoid\} response 200: last_used_at — Property `last_used_at` added\./,
+    divergence: `${RETRIEVE} · response 200 · last_used_at · property`,
+    change: (doc) => (answer(doc, "get", "/{nanoid}").properties.last_used_at = { type: "string" }),
+  },
+  {
+    name: "an enum value added (to a status our client keeps open)",
+    rating: "minor",
+    listed:
+      /minor +GET \/api\/v3\.1\/connected_accounts\/\{nanoid\} response 200: status \(enum\) — Enum of `status` gained values: 'PAUSED'\. \[client\/open-enum-grew\] \(Redocly: major\)/,
+    divergence: `${RETRIEVE} · response 200 · status · enum`,
+    change: (doc) => answer(doc, "get", "/{nanoid}").properties.status.enum.push("PAUSED"),
+  },
+  {
+    name: "a security requirement narrowed",
+    rating: "major",
+    listed:
+      /major +GET \/api\/v3\.1\/connected_accounts\/\{nanoid\}: security 1 — Security requirement `UserApiKeyAuth` is no longer accepted\./,
+    divergence: `${RETRIEVE} · security`,
+    change: (doc) => (operation(doc, "get", "/{nanoid}").security = [{ ApiKeyAuth: [] }]),
+  },
+  {
+    name: "an operation added",
+    rating: "minor",
+    listed: /minor +\/api\/v3\.1\/connected_accounts\/\{nanoid\}\/pause — Path added\./,
+    divergence: "POST /api/v3.1/connected_accounts/{nanoid}/pause · operation",
+    change: (doc) =>
+      (doc.paths["/api/v3.1/connected_accounts/{nanoid}/pause"] = {
+        post: {
+          operationId: "pauseConnectedAccount",
+          security: [{ ApiKeyAuth: [] }],
+          parameters: [{ name: "nanoid", in: "path", required: true, schema: { type: "string" } }],
+          responses: { "200": { content: { "application/json": { schema: { type: "object" } } } } },
+        },
+      }),
+  },
+  {
+    name: "a request field made required",
+    rating: "major",
+    listed:
+      /major +POST \/api\/v3\.1\/connected_accounts\/link request body \(required\) — Properties became required: `callback_url`\./,
+    divergence: "POST /api/v3.1/connected_accounts/link · request body · callback_url · required",
+    change: (doc) =>
+      operation(doc, "post", "/link").requestBody.content["application/json"].schema.required.push(
+        "callback_url",
+      ),
+  },
+];
+
+describe("the next upstream change", () => {
+  const reports = new Map<string, UpstreamReport>();
+  const before = new Set(reconcile(ours, readUpstream()).divergences.map((d) => d.id));
+
+  beforeAll(async () => {
+    await Promise.all(
+      SEEDED.map(async (seeded) => {
+        const dir = workspace(`seeded-${seeded.name.replace(/\W+/g, "-")}`);
+        const doc = pinned();
+        seeded.change(doc);
+        pullDoc(dir, doc);
+        reports.set(seeded.name, await upstreamReport({ specPath: SPEC, dir, configPath: CONFIG }));
+      }),
+    );
+  }, 120_000);
+
+  it.each(SEEDED.map((s) => [s.name, s] as const))(
+    "%s: listed with its rating, and the spec's mismatch named",
+    (name, seeded) => {
+      const report = reports.get(name)!;
+      expect(report.ok).toBe(false);
+      expect(report.change!.rating).toBe(seeded.rating);
+      expect(report.change!.changes).toHaveLength(1);
+      expect(report.text).toMatch(
+        new RegExp(
+          `changed its description since the last reconciled pull \\(3\\.1\\.0, pulled 2026-12-04\\): ${seeded.rating} for our users \\(1 change\\)`,
+        ),
+      );
+      expect(report.text).toMatch(seeded.listed);
+      expect(report.text).toContain("then `npm run upstream:pull -- --accept`");
+      const fresh = report.reconciliation.unrecorded.filter((d) => !before.has(d.id)).map((d) => d.id);
+      expect(fresh).toEqual([seeded.divergence]);
+    },
+  );
+});
+
+describe("the commands", { timeout: 60_000 }, () => {
+  const node = (script: string, ...args: string[]) =>
+    run(process.execPath, ["--import", "tsx", resolve(ROOT, `scripts/${script}.ts`), ...args], {
+      cwd: ROOT,
+    }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+
+  it("upstream:pull takes a URL into the folder given, and upstream:check then fails listing the change; the repository is untouched", async () => {
+    const dir = workspace("commands");
+    const changed = pinned();
+    operation(changed, "get", "/{nanoid}").security = [{ ApiKeyAuth: [] }];
+    const server = await startServer((_, res) => json(res, 200, changed));
+    const repoBefore = ["composio.json", "provenance.json", "differences.yaml"].map((f) =>
+      readFileSync(join(UPSTREAM_DIR, f), "utf8"),
+    );
+    try {
+      const pulled = await node(
+        "upstream-pull",
+        `${server.url}/openapi.json`,
+        "--upstream",
+        dir,
+        "--commit",
+        "abc1234",
+      );
+      expect(pulled.code).toBe(0);
+      expect(pulled.stdout).toContain(`from ${server.url}/openapi.json`);
+      expect(JSON.parse(readFileSync(join(dir, PROVENANCE), "utf8"))).toMatchObject({
+        source: `${server.url}/openapi.json`,
+        commit: "abc1234",
+      });
+      const checked = await node("upstream-check", "--upstream", dir);
+      expect(checked.code).toBe(1);
+      expect(checked.stderr).toMatch(
+        /major for our users \(1 change\):\n +major +GET \/api\/v3\.1\/connected_accounts\/\{nanoid\}: security 1/,
+      );
+      const refused = await node("upstream-pull", "--accept", "--upstream", dir);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/the spec is not reconciled with .*composio\.json yet/);
+    } finally {
+      await server.close();
+    }
+    expect(
+      ["composio.json", "provenance.json", "differences.yaml"].map((f) =>
+        readFileSync(join(UPSTREAM_DIR, f), "utf8"),
+      ),
+    ).toEqual(repoBefore);
+    expect(existsSync(join(UPSTREAM_DIR, BASELINE))).toBe(false);
+  });
+});
