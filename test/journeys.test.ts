@@ -2,7 +2,9 @@
 // would write it, against a fake Composio on 127.0.0.1 (test/helpers/fake-composio.ts): Composio's
 // own OAuth app through a hosted link, your own OAuth app through create, and API keys. Then the
 // accounts are managed: listed (every page, filtered), disabled, revoked and deleted. After each
-// test, every answer the fake gave is checked against its schema in the spec.
+// test, every answer the fake gave is checked against its schema in the spec, and against the
+// response schema of Composio's own description (api/upstream/) for that operation and status: the
+// fake cannot drift with our spec.
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from "vitest";
 import {
   ApiKeyState,
@@ -19,7 +21,7 @@ import {
   type FakeAuthConfig,
   type FakeComposio,
 } from "./helpers/fake-composio.js";
-import { specSchemas } from "./helpers/spec-schemas.js";
+import { specSchemas, upstreamAnswers } from "./helpers/spec-schemas.js";
 
 const COMPOSIO_API_KEY = "ak_fake_project_key_0d9c";
 const SERVICE_API_KEY = "serp_fake_service_key_77e1";
@@ -35,6 +37,7 @@ const AUTH_CONFIGS: Record<string, FakeAuthConfig> = {
 };
 
 const checkAnswer = specSchemas();
+const checkUpstream = upstreamAnswers();
 let fake: FakeComposio;
 let composio: ComposioClient;
 
@@ -48,6 +51,7 @@ afterEach(async () => {
   expect(fake.answers.length).toBeGreaterThan(0);
   for (const { route, status, schema, body } of fake.answers) {
     expect(checkAnswer(schema, body), `${route} → ${status} ${schema}`).toEqual([]);
+    expect(checkUpstream(route, status, body), `${route} → ${status}, upstream`).toEqual([]);
   }
 });
 
@@ -252,7 +256,7 @@ describe("manage the accounts", () => {
   });
 });
 
-describe("the fake's answers are checked against the spec", () => {
+describe("the fake's answers are checked against the spec and against upstream's description", () => {
   it("a misnamed or missing field is caught", async () => {
     const link = await composio.connectedAccounts.link({
       auth_config_id: MANAGED_GITHUB,
@@ -265,6 +269,39 @@ describe("the fake's answers are checked against the spec", () => {
     ]);
     expect(checkAnswer("ConnectedAccountLink", { ...link, expires_at: "tomorrow" })).toEqual([
       'ConnectedAccountLink/expires_at must match format "date-time"',
+    ]);
+  });
+
+  it("an answer upstream's description refuses is refused, naming the operation, status and field", async () => {
+    const { id } = await composio.connectedAccounts.create({
+      auth_config: { id: SERPAPI },
+      connection: { user_id: "user_42", state: ApiKeyState.active({ api_key: "serp_key_1" }) },
+    });
+    const account = await composio.connectedAccounts.retrieve(id);
+    const { route, status } = fake.answers.at(-1)!;
+    expect(checkUpstream(route, status, account)).toEqual([]);
+    const { word_id: _wordId, ...withoutWordId } = account;
+    // v3.1 requires `word_id`, null or a string.
+    expect(checkUpstream(route, status, withoutWordId)).toEqual([
+      expect.stringMatching(
+        /^GET \/api\/v3\.1\/connected_accounts\/\{nanoid\} 200 must have required property 'word_id'$/,
+      ),
+    ]);
+    expect(checkUpstream(route, status, { ...account, is_disabled: "no" })).toEqual([
+      expect.stringMatching(/200\/is_disabled must be boolean$/),
+    ]);
+    // A value our spec adds deliberately (recorded in differences.yaml) passes; any other does not.
+    const revoked = { ...account, state: { authScheme: "OAUTH2", val: { status: "REVOKED" } } };
+    expect(checkUpstream(route, status, revoked)).toEqual([]);
+    const paused = { ...account, state: { authScheme: "OAUTH2", val: { status: "PAUSED" } } };
+    expect(checkUpstream(route, status, paused)).toEqual([
+      expect.stringMatching(/200\/state\/val\/status must be equal to one of the allowed values$/),
+    ]);
+    expect(checkUpstream(route, 409, account)).toEqual([
+      `${route}: upstream declares no 409 answer with a JSON body`,
+    ]);
+    expect(checkUpstream(route.replace(/^GET/, "PUT"), status, account)).toEqual([
+      `${route.replace(/^GET/, "PUT")}: upstream describes no such operation`,
     ]);
   });
 });

@@ -31,7 +31,9 @@ import {
   type Provenance,
   type UpstreamReport,
 } from "../scripts/lib/upstream.js";
+import { OPERATIONS } from "./helpers/operations.js";
 import { json, startServer } from "./helpers/server.js";
+import { upstreamAnswers } from "./helpers/spec-schemas.js";
 
 const run = promisify(execFile);
 const ROOT = process.cwd();
@@ -115,6 +117,18 @@ describe("the pinned copy", () => {
     expect(divergences.length).toBeGreaterThan(0);
     expect(unrecorded.map((d) => `${d.id}\n  ours: ${d.ours}\n  upstream: ${d.upstream}`)).toEqual([]);
     expect(stale.map((d) => d.id)).toEqual([]);
+  });
+});
+
+describe("our tests' answers", () => {
+  // The journeys check every answer of the fake Composio the same way (test/journeys.test.ts).
+  it("the operations table's success answers are valid in upstream's description too", () => {
+    const check = upstreamAnswers();
+    const problems = OPERATIONS.flatMap((op) =>
+      check(`${op.method} ${op.url.split("?")[0]}`, op.status, op.answer),
+    );
+    expect(problems).toEqual([]);
+    expect(OPERATIONS.length).toBeGreaterThanOrEqual(9);
   });
 });
 

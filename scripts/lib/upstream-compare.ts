@@ -293,7 +293,7 @@ const values = (set: Set<string> | undefined): string =>
 
 class Collector {
   readonly found: Divergence[] = [];
-  constructor(readonly onOpen?: (upstreamNode: Schema) => void) {}
+  constructor(readonly options: CompareOptions = {}) {}
   private readonly seen = new Set<string>();
   /** A schema of upstream's components reached again finds the same differences: kept once. */
   add(parts: (string | undefined)[], ours: string, upstream: string): void {
@@ -337,7 +337,7 @@ function compareSchemas(
   }
   const o = viewOf(ours.doc, ours.nodes);
   const u = viewOf(up.doc, up.nodes);
-  if (o.open && out.onOpen) for (const { node } of up.nodes) out.onOpen(target(up.doc, node));
+  if (o.open && out.options.onOpen) for (const { node } of up.nodes) out.options.onOpen(target(up.doc, node));
   const at = (aspect: string) => [...where, field || undefined, aspect];
   if (list(o.types) !== list(u.types)) out.add(at("type"), list(o.types), list(u.types));
   if (o.nullable !== u.nullable)
@@ -355,6 +355,12 @@ function compareSchemas(
           ? `${values(mine)}${extra.length ? ` (only here: ${extra.map((v) => JSON.parse(v)).join(", ")})` : ""}`
           : "any value";
       out.add(at("enum"), describe(o.values, onlyOurs), describe(u.values, onlyUp));
+      if (onlyOurs.length && out.options.onValuesOnlyOurs)
+        out.options.onValuesOnlyOurs(
+          at("enum").filter(Boolean).join(SEPARATOR),
+          up.nodes.map(({ node }) => target(up.doc, node)),
+          onlyOurs.map((v) => JSON.parse(v) as unknown),
+        );
     }
   }
   if (o.marked !== u.marked)
@@ -564,11 +570,13 @@ const jsonSchema = (doc: Schema, holder: unknown): unknown => {
 export interface CompareOptions {
   /** Called with each of upstream's schemas whose counterpart in our spec is `x-sdk-open`. */
   onOpen?: (upstreamNode: Schema) => void;
+  /** Called with the id of an `enum` difference, upstream's schemas there, and the values only ours has. */
+  onValuesOnlyOurs?: (id: string, upstreamNodes: Schema[], values: unknown[]) => void;
 }
 
 /** Every difference between our spec and upstream's, sorted by id. */
 export function compareSpecs(ours: Schema, upstream: Schema, options: CompareOptions = {}): Divergence[] {
-  const out = new Collector(options.onOpen);
+  const out = new Collector(options);
   const mine = operationsOf(ours);
   const theirs = operationsOf(upstream);
   for (const [key, u] of theirs) {

@@ -3,7 +3,10 @@
 // formats (uri, date-time, uuid) included. `x-` extensions and other annotations are ignored.
 import { Ajv2020 } from "ajv/dist/2020.js";
 import formats from "ajv-formats";
-import { loadSpec } from "../../scripts/lib/spec.js";
+import { loadSpec, type Schema } from "../../scripts/lib/spec.js";
+import { bundleSpec } from "../../scripts/lib/spec-rating.js";
+import { readUpstream, UPSTREAM_DIR } from "../../scripts/lib/upstream.js";
+import { compareSpecs } from "../../scripts/lib/upstream-compare.js";
 
 const ID = "urn:composio:spec";
 
@@ -23,4 +26,78 @@ export function specSchemas(specPath = "spec/openapi.yaml"): SchemaCheck {
     if (validate(value)) return [];
     return (validate.errors ?? []).map((e) => `${schema}${e.instancePath} ${e.message ?? e.keyword}`);
   };
+}
+
+/** A checker of answers: the problems of `body` as the `status` answer of `route` (`GET /path`). */
+export type AnswerCheck = (route: string, status: number, body: unknown) => string[];
+
+const UPSTREAM_ID = "urn:composio:upstream";
+
+/**
+ * Checks answers against the response schemas of Composio's own description pinned in
+ * api/upstream/ (an OpenAPI 3.0 document: its `nullable` is rewritten as JSON Schema's null type).
+ * A route is matched to upstream's operation by method and path, whatever the version segment.
+ * Where differences.yaml records an enum we deliberately keep richer (a revoked OAuth state's
+ * REVOKED), upstream's enum takes our values too: a recorded difference is no failure, any other is.
+ */
+export function upstreamAnswers({ dir = UPSTREAM_DIR, specPath = "spec/openapi.yaml" } = {}): AnswerCheck {
+  const upstream = readUpstream(dir);
+  const recorded = new Set(upstream.differences.map((d) => d.id));
+  const copy = structuredClone(upstream.copy);
+  compareSpecs(bundleSpec(specPath), copy, {
+    onValuesOnlyOurs: (id, nodes, values) => {
+      if (!recorded.has(id)) return;
+      for (const node of nodes)
+        if (Array.isArray(node.enum)) node.enum.push(...values.filter((v) => !node.enum.includes(v)));
+    },
+  });
+  const doc = withNullTypes(copy) as Schema;
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  formats.default(ajv);
+  // Its own id formats (authConfigId, connectedAccountId) say nothing a string does not.
+  for (const format of JSON.stringify(doc).matchAll(/"format":"([^"]+)"/g))
+    if (!ajv.formats[format[1]!]) ajv.addFormat(format[1]!, true);
+  const answers: Schema = {};
+  const routes: { method: string; path: RegExp; label: string; responses: Schema }[] = [];
+  for (const [template, item] of Object.entries(doc.paths as Schema)) {
+    for (const [method, op] of Object.entries(item as Schema)) {
+      const label = `${method.toUpperCase()} ${template}`;
+      const path = new RegExp(
+        `^${template.replace(/^\/api\/v[^/]+/, "/api/[^/]+").replace(/\{[^}]*\}/g, "[^/]+")}$`,
+      );
+      routes.push({ method: method.toUpperCase(), path, label, responses: op.responses ?? {} });
+      for (const [status, response] of Object.entries((op.responses ?? {}) as Schema)) {
+        const schema = response.content?.["application/json"]?.schema;
+        if (schema) answers[`${label} ${status}`] = schema;
+      }
+    }
+  }
+  // Literal segments first: `/connected_accounts/link` before `/connected_accounts/{nanoid}`.
+  routes.sort((a, b) => (a.label.match(/\{/g)?.length ?? 0) - (b.label.match(/\{/g)?.length ?? 0));
+  ajv.addSchema({ $id: UPSTREAM_ID, components: doc.components, answers });
+  return (route, status, body) => {
+    const [method, path] = route.split(" ");
+    const op = routes.find((r) => r.method === method && r.path.test(path ?? ""));
+    if (!op) return [`${route}: upstream describes no such operation`];
+    const key = `${op.label} ${status}`;
+    if (!answers[key]) return [`${route}: upstream declares no ${status} answer with a JSON body`];
+    const validate = ajv.getSchema(
+      `${UPSTREAM_ID}#/answers/${encodeURIComponent(key.replace(/~/g, "~0").replace(/\//g, "~1"))}`,
+    );
+    if (!validate) throw new Error(`no schema for ${key}`);
+    if (validate(body)) return [];
+    return (validate.errors ?? []).map((e) => `${key}${e.instancePath} ${e.message ?? e.keyword}`);
+  };
+}
+
+/** OpenAPI 3.0's `nullable: true` as JSON Schema 2020-12 says it: null among the types (and values). */
+function withNullTypes(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withNullTypes);
+  if (typeof node !== "object" || node === null) return node;
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(node)) if (key !== "nullable") out[key] = withNullTypes(value);
+  if ((node as Schema).nullable !== true) return out;
+  if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
+  if (typeof out.type === "string") return { ...out, type: [out.type, "null"] };
+  return { anyOf: [out, { type: "null" }] };
 }
