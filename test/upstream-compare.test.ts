@@ -139,6 +139,24 @@ describe("the union rule: our oneOf against upstream's flattened object", () => 
     });
   });
 
+  it("properties written beside the oneOf belong to every member", () => {
+    const beside = {
+      type: "object",
+      required: ["common"],
+      properties: { common: { type: "string" } },
+      oneOf: [
+        { title: "A", properties: { a: { type: "string" } } },
+        { title: "B", properties: { b: { type: "string" } } },
+      ],
+    };
+    const flat = {
+      type: "object",
+      required: ["common"],
+      properties: { common: { type: "string" }, a: { type: "string" }, b: { type: "string" } },
+    };
+    expect(ids(doc(beside), doc(flat))).toEqual([`${OP} · response 200 · union`]);
+  });
+
   it("members nested two levels deep (a union in each member) are compared as one list", () => {
     const twoLevels = {
       oneOf: [

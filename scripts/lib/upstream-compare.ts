@@ -159,8 +159,13 @@ function expandNode(
     });
     nullable ||= parts.some((p) => p.nullable);
     const members = parts.filter((p) => p.alts.length > 0);
+    // Properties written beside the union belong to every member.
+    const { oneOf: _oneOf, anyOf: _anyOf, ...beside } = s;
+    const shared = beside.properties || beside.required ? beside : undefined;
     return {
-      alts: members.flatMap((p) => p.alts),
+      alts: members
+        .flatMap((p) => p.alts)
+        .map((a) => (shared ? { ...a, schema: mergeParts(a.schema, shared) } : a)),
       nullable,
       open: open || parts.some((p) => p.open),
       deprecated,
