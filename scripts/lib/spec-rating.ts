@@ -65,10 +65,11 @@ const ANNOTATIONS = new Set([
   "$comment",
 ]);
 
-const isObject = (value: unknown): value is Schema =>
+export const isObject = (value: unknown): value is Schema =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-const jsonType = (value: unknown): string =>
+/** The JSON Schema type of a value (`integer` for a whole number). */
+export const jsonType = (value: unknown): string =>
   value === null
     ? "null"
     : Array.isArray(value)
@@ -168,7 +169,7 @@ function canonicalize(node: unknown): void {
 const sameType = (type: string, value: unknown): boolean =>
   jsonType(value) === type || (type === "number" && jsonType(value) === "integer");
 
-const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 function materializeSecurity(doc: Schema): void {
   const root = doc.security;

@@ -43,7 +43,7 @@
 //     deliberate differences explains.
 // Two unions are compared merged too (member by member matching is not attempted: the pinned
 // copy has none left); properties then stand alone.
-import { atPointer } from "./spec-rating.js";
+import { atPointer, HTTP_METHODS, isObject, jsonType } from "./spec-rating.js";
 import type { Schema } from "./spec.js";
 
 /** One difference between our spec and upstream's. */
@@ -57,9 +57,6 @@ export interface Divergence {
 }
 
 export const SEPARATOR = " · ";
-const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-const isObject = (value: unknown): value is Schema =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** A path without its version segment and parameter names: how operations are matched. */
 export const pathKey = (path: string): string =>
@@ -222,23 +219,12 @@ interface View {
   arrays: Alt[];
 }
 
-const typeOfValue = (value: unknown): string =>
-  value === null
-    ? "null"
-    : Array.isArray(value)
-      ? "array"
-      : typeof value === "number"
-        ? Number.isInteger(value)
-          ? "integer"
-          : "number"
-        : typeof value;
-
 function altTypes(schema: Schema): string[] {
   const declared = typesOf(schema).filter((t) => t !== "null");
   if (declared.length) return declared;
-  if ("const" in schema) return [typeOfValue(schema.const)];
+  if ("const" in schema) return [jsonType(schema.const)];
   if (Array.isArray(schema.enum))
-    return [...new Set(schema.enum.filter((v: unknown) => v !== null).map(typeOfValue))];
+    return [...new Set(schema.enum.filter((v: unknown) => v !== null).map(jsonType))];
   if (schema.properties) return ["object"];
   if (schema.items) return ["array"];
   return ["any"];

@@ -21,7 +21,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse } from "yaml";
 import { formatChanges } from "./gate.js";
-import { bundleSpec, rateSpec, type SpecRating } from "./spec-rating.js";
+import { bundleSpec, isObject, rateSpec, type SpecRating } from "./spec-rating.js";
 import type { Schema } from "./spec.js";
 import { compareSpecs, type Divergence } from "./upstream-compare.js";
 
@@ -58,8 +58,6 @@ export interface Difference {
 }
 
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
-const isObject = (value: unknown): value is Schema =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** The copy as written: JSON, two spaces, a final newline (so its sha256 is reproducible). */
 export const serialize = (doc: Schema): string => `${JSON.stringify(doc, null, 2)}\n`;
