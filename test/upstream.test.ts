@@ -4,7 +4,6 @@
 // a temporary folder, each listed by the check with its rating for our users, and the spec's
 // mismatch with it named. Nothing here writes into the repository: every folder is a temporary copy.
 import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -24,6 +23,7 @@ import {
   readUpstream,
   reconcile,
   serialize,
+  sha256,
   structuralCopy,
   upstreamReport,
   UPSTREAM_DIR,
@@ -44,7 +44,6 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const pinnedText = readFileSync(join(UPSTREAM_DIR, COPY), "utf8");
 const pinned = () => JSON.parse(pinnedText) as Schema;
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const ours = bundleSpec(SPEC);
 
 /** A copy of api/upstream/ to pull into. */

@@ -57,7 +57,7 @@ export interface Difference {
   reason: string;
 }
 
-const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+export const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
 /** The copy as written: JSON, two spaces, a final newline (so its sha256 is reproducible). */
 export const serialize = (doc: Schema): string => `${JSON.stringify(doc, null, 2)}\n`;
