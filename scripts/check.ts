@@ -41,8 +41,11 @@ try {
     ? rateSpec(release.spec, JSON.parse(JSON.stringify(spec.doc)) as Schema, configPath)
     : undefined;
   specRating?.catch(() => {});
-  const upstream = upstreamReport({ specPath, dir: upstreamDir, configPath });
-  upstream.catch(() => {});
+  // A broken upstream folder is one more problem to name, not a failure to regenerate.
+  const upstream = upstreamReport({ specPath, dir: upstreamDir, configPath }).catch((error: Error) => ({
+    ok: false,
+    text: `upstream: ${error.message}`,
+  }));
   const { files } = await runPipeline({ specPath, configPath });
   writeFolderAtomically(join(scratch, "generated"), files);
   const expected = readFolder(join(scratch, "generated"));
