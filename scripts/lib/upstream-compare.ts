@@ -286,6 +286,10 @@ class Collector {
   readonly found: Divergence[] = [];
   constructor(readonly options: CompareOptions = {}) {}
   private readonly seen = new Set<string>();
+  /** A yes-or-no property that differs: `required` against `optional`, and so on. */
+  flag(parts: (string | undefined)[], ours: boolean, upstream: boolean, yes: string, no: string): void {
+    if (ours !== upstream) this.add(parts, ours ? yes : no, upstream ? yes : no);
+  }
   /** A schema of upstream's components reached again finds the same differences: kept once. */
   add(parts: (string | undefined)[], ours: string, upstream: string): void {
     const divergence = { id: parts.filter(Boolean).join(SEPARATOR), ours, upstream };
@@ -331,12 +335,7 @@ function compareSchemas(
   if (o.open && out.options.onOpen) for (const { node } of up.nodes) out.options.onOpen(target(up.doc, node));
   const at = (aspect: string) => [...where, field || undefined, aspect];
   if (list(o.types) !== list(u.types)) out.add(at("type"), list(o.types), list(u.types));
-  if (o.nullable !== u.nullable)
-    out.add(
-      at("nullable"),
-      o.nullable ? "nullable" : "not nullable",
-      u.nullable ? "nullable" : "not nullable",
-    );
+  out.flag(at("nullable"), o.nullable, u.nullable, "nullable", "not nullable");
   if (o.values || u.values) {
     const onlyOurs = o.values && u.values ? [...o.values].filter((v) => !u.values!.has(v)) : [];
     const onlyUp = o.values && u.values ? [...u.values].filter((v) => !o.values!.has(v)) : [];
@@ -461,12 +460,7 @@ function compareProperties(
       );
     const oDeprecated = viewOf(ours.doc, mine.nodes).deprecated;
     const uDeprecated = viewOf(up.doc, theirs.nodes).deprecated;
-    if (oDeprecated !== uDeprecated)
-      out.add(
-        [...where, path(name), "deprecated"],
-        oDeprecated ? "deprecated" : "not deprecated",
-        uDeprecated ? "deprecated" : "not deprecated",
-      );
+    out.flag([...where, path(name), "deprecated"], oDeprecated, uDeprecated, "deprecated", "not deprecated");
     compareSchemas(
       out,
       where,
@@ -578,12 +572,13 @@ export function compareSpecs(ours: Schema, upstream: Schema, options: CompareOpt
       continue;
     }
     if (o.path !== u.path) out.add([name, "path"], o.path, u.path);
-    if ((o.op.deprecated === true) !== (u.op.deprecated === true))
-      out.add(
-        [name, "deprecated"],
-        o.op.deprecated ? "deprecated" : "not deprecated",
-        u.op.deprecated ? "deprecated" : "not deprecated",
-      );
+    out.flag(
+      [name, "deprecated"],
+      o.op.deprecated === true,
+      u.op.deprecated === true,
+      "deprecated",
+      "not deprecated",
+    );
     const oSecurity = securityOf(ours, o.op);
     const uSecurity = securityOf(upstream, u.op);
     if (oSecurity !== uSecurity) out.add([name, "security"], oSecurity, uSecurity);
@@ -621,20 +616,16 @@ function compareParameters(
     }
     const where = [name, label(key, q)];
     if (p.in === "path" && p.name !== q.name) out.add([...where, "name"], p.name, q.name);
-    if ((p.required === true) !== (q.required === true))
-      out.add(
-        [...where, "required"],
-        p.required ? "required" : "optional",
-        q.required ? "required" : "optional",
-      );
+    out.flag([...where, "required"], p.required === true, q.required === true, "required", "optional");
     if (defaultStyle(p) !== defaultStyle(q)) out.add([...where, "style"], defaultStyle(p), defaultStyle(q));
     if (explodes(p) !== explodes(q)) out.add([...where, "explode"], String(explodes(p)), String(explodes(q)));
-    if ((p.deprecated === true) !== (q.deprecated === true))
-      out.add(
-        [...where, "deprecated"],
-        p.deprecated ? "deprecated" : "not deprecated",
-        q.deprecated ? "deprecated" : "not deprecated",
-      );
+    out.flag(
+      [...where, "deprecated"],
+      p.deprecated === true,
+      q.deprecated === true,
+      "deprecated",
+      "not deprecated",
+    );
     compareSchemas(
       out,
       where,
@@ -663,10 +654,8 @@ function compareBodies(
     out.add(where, ob ? "a body" : "absent", ub ? "a body" : "absent");
     return;
   }
-  const oRequired = resolve(ours, ob).required === true;
-  const uRequired = resolve(upstream, ub).required === true;
-  if (oRequired !== uRequired)
-    out.add([...where, "required"], oRequired ? "required" : "optional", uRequired ? "required" : "optional");
+  const required = (doc: Schema, body: unknown) => resolve(doc, body).required === true;
+  out.flag([...where, "required"], required(ours, ob), required(upstream, ub), "required", "optional");
   compareContent(out, where, ours, upstream, ob, ub);
 }
 
