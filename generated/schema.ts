@@ -285,7 +285,10 @@ export interface components {
         alias?: string;
         experimental?: components["schemas"]["ConnectionExperimental"];
       };
-      /** @description [EXPERIMENTAL] Whether to validate the provided credentials, validates only for API Key Auth scheme. Newer servers validate API-key, basic and bearer credentials on their own and reject bad ones with the slug `ConnectedAccount_CredentialValidationRejected`. */
+      /**
+       * @deprecated
+       * @description DEPRECATED: v3.1 no longer describes it. [EXPERIMENTAL] Whether to validate the provided credentials, validates only for API Key Auth scheme. Newer servers validate API-key, basic and bearer credentials on their own and reject bad ones with the slug `ConnectedAccount_CredentialValidationRejected`.
+       */
       validate_credentials?: boolean;
     };
     /** @description [EXPERIMENTAL] Sharing settings of the connected account. */
@@ -310,7 +313,16 @@ export interface components {
     /** @description [EXPERIMENTAL] Who may use the connected account; its shape may change. */
     AccountSharing: {
       account_type: components["schemas"]["AccountType"];
-      acl_config_for_shared?: components["schemas"]["SharedAccountAcl"];
+      acl_config_for_shared?: components["schemas"]["SharedAccountAclSettings"];
+    };
+    /** @description Who may use a SHARED account, as the API answers it: every field present (SharedAccountAcl is the same, as a request sends it, every field optional). */
+    SharedAccountAclSettings: {
+      /** @description Every user of the project may use the account. */
+      allow_all_users: boolean;
+      /** @description The users who may use the account. */
+      allowed_user_ids: string[];
+      /** @description The users who may not use the account. */
+      not_allowed_user_ids: string[];
     };
     /** @description The connected account that was created. */
     CreatedConnectedAccount: {
