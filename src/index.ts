@@ -4,6 +4,7 @@
 // The client
 export { createComposioClient, createComposioTransport } from "./client.js";
 export { waitForConnection } from "./wait.js";
+export { confirmConnection } from "./confirm.js";
 /** The version of this package, as sent in the User-Agent. */
 export { VERSION } from "../generated/meta.js";
 export type {
@@ -15,6 +16,7 @@ export type {
   UserKeyComposioClient,
 } from "./client.js";
 export type { WaitOptions } from "./wait.js";
+export type { ConfirmOptions, ConfirmWith, NotConfirmedReason } from "./confirm.js";
 export type { ClientOptions, ClientSettings } from "./options.js";
 export type { Logger, LogLevel } from "./log.js";
 export type {
@@ -48,6 +50,7 @@ export {
   UnprocessableEntityError,
 } from "./errors.js";
 export { ConnectionFailedError } from "./wait.js";
+export { ConnectionNotConfirmedError } from "./confirm.js";
 export type { ErrorEnvelopeFields } from "./errors.js";
 
 // From the spec: operation types, resource types, and connection.state types with their builders

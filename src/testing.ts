@@ -1,0 +1,181 @@
+// composio-connected-accounts/testing: a stateful fake Composio for the tests of apps that use this
+// package. It keeps accounts as the API does (link, create, complete, fail, the ten-minute expiry
+// on a clock the test moves, list with every filter and page, manage, revoke, delete), answers in
+// Composio's envelope, and fails on demand. It runs in process (`fake.fetch`, no Node built-in:
+// edge runtimes too) or on 127.0.0.1 (`fake.listen()`, for browsers and other languages). Nothing
+// else in the package imports this entry point, so an app that does not use it bundles none of it.
+import type { operations } from "../generated/schema.js";
+import { ComposioError } from "./errors.js";
+import { FakeStore, randomId, type FakeAuthConfig } from "./testing/accounts.js";
+import { FakeFrontDoor, type FakeFault, type FakeRequest } from "./testing/http.js";
+import { serve, type FakeServer } from "./testing/server.js";
+
+export type { FakeAuthConfig, FakeAuthScheme } from "./testing/accounts.js";
+export type { FakeFault, FakeRequest } from "./testing/http.js";
+export type { FakeServer } from "./testing/server.js";
+
+/** Options of `createFakeComposio`. */
+export interface FakeComposioOptions {
+  /** The auth configs the fake knows; link and create answer 404 for any other id. */
+  authConfigs: readonly FakeAuthConfig[];
+  /**
+   * Where the fake's clock starts. It stands still until `advance(ms)` moves it: timestamps
+   * (`created_at`, `expires_at` …) and the ten-minute expiry follow it, not the wall clock.
+   * @default the current time
+   */
+  now?: Date | number | string;
+}
+
+/** A fake Composio: the connected-accounts API in memory, and the hands of the user and the clock. */
+export interface FakeComposio {
+  /** A project API key made for this fake (`ak_…`), sent as `x-api-key`; any other key gets the API's 401. */
+  readonly apiKey: string;
+  /** A user API key (`uak_…`), sent as `x-user-api-key`: list, retrieve, delete and link take it; the others answer 401, as the API does. */
+  readonly userApiKey: string;
+  /**
+   * The API in process: pass it as the client's `fetch` (no port, no Node built-in). Any origin
+   * reaches it; it never follows a redirect (a hosted page answers its 302 as it is).
+   */
+  readonly fetch: typeof fetch;
+  /**
+   * Serves the same API on 127.0.0.1 (`port` 0, the default, picks a free one). While it listens,
+   * every `redirect_url` is a page on it, which a browser can open. `close()` stops it and ends
+   * every open connection.
+   */
+  listen(options?: { port?: number }): Promise<FakeServer>;
+  /** The user finished on the hosted page: the INITIATED account turns ACTIVE, with credentials made up for its scheme. */
+  complete(id: string): void;
+  /** The connection fails: the account turns FAILED with `status_reason` `reason` (INITIATED or ACTIVE accounts). @default reason "OAuth callback failed during token exchange" */
+  fail(id: string, reason?: string): void;
+  /** Moves the fake's clock: an account INITIATED for ten minutes turns FAILED ("Connection initiation did not complete within 10 minutes"). */
+  advance(ms: number): void;
+  /** The fake's clock. */
+  now(): Date;
+  /**
+   * The session URI of a deferred OAuth connection (an INITIATED account): what Composio hands
+   * your app when the flow waits for you to verify the user; `completeAuth({ user_id, session_uri })`
+   * then completes it.
+   */
+  sessionUri(id: string): string;
+  /**
+   * The next request of `operation` (an operationId, e.g. `"createConnectedAccount"`) gets this
+   * fault instead of its answer, and the fake does not act on it. Faults queue: two calls fail the
+   * next two requests. An unknown operation throws.
+   */
+  failNext(operation: keyof operations, fault: FakeFault): void;
+  /** Every request received so far, in order (hosted pages included), with keys and secrets redacted. */
+  readonly requests: readonly FakeRequest[];
+}
+
+/**
+ * Creates a fake Composio for tests: the connected-accounts API, stateful, in memory.
+ *
+ * @example
+ * ```ts
+ * import { createComposioClient } from "composio-connected-accounts";
+ * import { createFakeComposio } from "composio-connected-accounts/testing";
+ *
+ * const fake = createFakeComposio({
+ *   authConfigs: [{ id: "ac_github", toolkit: "github", authScheme: "OAUTH2", managed: true }],
+ * });
+ * const composio = createComposioClient({ apiKey: fake.apiKey, fetch: fake.fetch });
+ * const link = await composio.connectedAccounts.link({ auth_config_id: "ac_github", user_id: "u1" });
+ * fake.complete(link.connected_account_id); // the user finished on the hosted page
+ * const account = await composio.connectedAccounts.waitForConnection(link.connected_account_id);
+ * ```
+ */
+export function createFakeComposio(options: FakeComposioOptions): FakeComposio {
+  if (typeof options !== "object" || options === null || !Array.isArray(options.authConfigs))
+    throw new ComposioError(
+      'createFakeComposio: pass { authConfigs: [...] }, e.g. [{ id: "ac_github", toolkit: "github", authScheme: "OAUTH2", managed: true }].',
+    );
+  const start = options.now === undefined ? Date.now() : new Date(options.now).getTime();
+  if (Number.isNaN(start))
+    throw new ComposioError(`createFakeComposio: \`now\` is not a date (got ${String(options.now)}).`);
+  const store = new FakeStore(options.authConfigs, start);
+  const keys = { apiKey: randomId("ak_", 20), userApiKey: randomId("uak_", 20) };
+  let server: FakeServer | undefined;
+  const door = new FakeFrontDoor(store, keys, () => server?.baseUrl);
+
+  const account = (where: string, id: string) => {
+    const found = store.live(id);
+    if (!found) throw new ComposioError(`fake.${where}(${JSON.stringify(id)}): no such connected account.`);
+    return found;
+  };
+  const initiated = (where: string, id: string) => {
+    const found = account(where, id);
+    if (found.status !== "INITIATED")
+      throw new ComposioError(
+        `fake.${where}(${JSON.stringify(id)}): the account is ${found.status}; only an INITIATED one waits for the user.`,
+      );
+    return found;
+  };
+
+  return {
+    ...keys,
+    fetch: async (input, init) => {
+      const request = new Request(input, init);
+      request.signal.throwIfAborted();
+      const outcome = await door.handle({
+        method: request.method,
+        url: new URL(request.url),
+        headers: request.headers,
+        text: await request.text(),
+      });
+      if (outcome === "hang") return hang(request.signal);
+      if (outcome === "reset") throw connectionReset();
+      return outcome;
+    },
+    async listen({ port = 0 } = {}) {
+      if (server)
+        throw new ComposioError(`fake.listen: already listening at ${server.baseUrl}; close() it first.`);
+      const listening = await serve(door, port);
+      server = listening;
+      return {
+        baseUrl: listening.baseUrl,
+        close: async () => {
+          if (server === listening) server = undefined;
+          await listening.close();
+        },
+      };
+    },
+    complete(id) {
+      store.connect(initiated("complete", id));
+    },
+    fail(id, reason = "OAuth callback failed during token exchange") {
+      const found = account("fail", id);
+      if (found.status !== "INITIATED" && found.status !== "ACTIVE" && found.status !== "INACTIVE")
+        throw new ComposioError(
+          `fake.fail(${JSON.stringify(id)}): the account is ${found.status} already, which is final.`,
+        );
+      store.fail(found, reason);
+    },
+    advance(ms) {
+      if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0)
+        throw new ComposioError(`fake.advance: \`ms\` must be a number ≥ 0 (got ${String(ms)}).`);
+      store.advance(ms);
+    },
+    now: () => new Date(store.now),
+    sessionUri(id) {
+      const found = initiated("sessionUri", id);
+      found.session ??= `${new URL(found.redirectUrl!).origin}/s/${randomId("", 16)}`;
+      return found.session;
+    },
+    failNext: (operation, fault) => door.failNext(operation, fault),
+    requests: door.requests,
+  };
+}
+
+/** No answer, ever: the caller's signal (its timeout) ends the request, as on a silent network. */
+function hang(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    signal.throwIfAborted();
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+}
+
+/** What Node's fetch throws when the server cuts the connection after the request was sent. */
+function connectionReset(): TypeError {
+  const cause = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET", syscall: "read" });
+  return new TypeError("fetch failed", { cause });
+}

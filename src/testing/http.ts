@@ -1,0 +1,230 @@
+// The fake's front door, shared by `fake.fetch` and the listening server: a request is routed by
+// the generated ROUTES table (a new operation of the spec is found here and answers 501 until the
+// fake implements it), its key checked as the API checks it, its body checked against the spec,
+// recorded with its secrets redacted, and answered in Composio's error envelope when it fails.
+// Faults asked for with `failNext` replace the answer. No Node built-in is used here.
+import { ROUTES } from "../../generated/meta.js";
+import { validators } from "../../generated/validators.js";
+import { ComposioError } from "../errors.js";
+import { isSensitiveKey, REDACTED, redactorFor } from "../redact.js";
+import { findIssues } from "../validate.js";
+import { randomId, type FakeStore } from "./accounts.js";
+import { apiError, OPERATIONS, type Answer } from "./operations.js";
+import { hostedPage } from "./pages.js";
+
+/** A request as the fake reads it, from `fetch` or from the listening server. */
+export interface Incoming {
+  method: string;
+  url: URL;
+  headers: Headers;
+  text: string;
+}
+
+/** What the fake does with a request: answers it, never answers, or cuts the connection. */
+export type Outcome = Response | "hang" | "reset";
+
+/**
+ * A fault for the next request of an operation: an error status (with `Retry-After` seconds if
+ * given), `"hang"` (no answer ever: the caller's timeout or signal ends it), or `"reset"` (the
+ * connection is cut after the request arrived). The fake does not act on a faulted request.
+ */
+export type FakeFault = { status: number; retryAfter?: number } | "hang" | "reset";
+
+/** A request the fake received, its credentials and secrets redacted. */
+export interface FakeRequest {
+  method: string;
+  /** The path, without the query. */
+  path: string;
+  /** The query parameters, as sent (a repeated name keeps its last value). */
+  query: Record<string, string>;
+  /** The operationId the request was routed to; undefined for a hosted page or an unknown route. */
+  operation: string | undefined;
+  /** The JSON body, parsed, with every secret (`api_key`, tokens …) replaced by `[redacted]`. */
+  body: unknown;
+  /** The headers, lower-case, with the keys (`x-api-key`, `x-user-api-key`) redacted. */
+  headers: Record<string, string>;
+}
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  operation: string;
+  credentials: readonly string[] | undefined;
+}
+
+/** The routes of a ROUTES-shaped table, those with fewer path parameters first (`/link` before `/{nanoid}`). */
+export function compileRoutes(table: typeof ROUTES): Route[] {
+  return Object.entries(table)
+    .map(([key, { operation, credentials }]) => {
+      const [method, path] = key.split(" ") as [string, string];
+      const source = path
+        .split(/\{[^}]+\}/)
+        .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, "\\$&"))
+        .join("([^/]+)");
+      return { method, pattern: new RegExp(`^${source}$`), operation, credentials };
+    })
+    .sort((a, b) => a.pattern.source.split("([^/]+)").length - b.pattern.source.split("([^/]+)").length);
+}
+
+const ENVELOPE_SLUGS: Record<number, string> = {
+  400: "BadRequest",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "NotFound",
+  408: "RequestTimeout",
+  409: "Conflict",
+  422: "UnprocessableEntity",
+  429: "TooManyRequests",
+  500: "InternalServerError",
+  501: "NotImplemented",
+  502: "BadGateway",
+  503: "ServiceUnavailable",
+  504: "GatewayTimeout",
+};
+
+export interface FakeKeys {
+  apiKey: string;
+  userApiKey: string;
+}
+
+/** The request handler behind `fake.fetch` and `fake.listen()`. */
+export class FakeFrontDoor {
+  readonly requests: FakeRequest[] = [];
+  readonly #faults = new Map<string, FakeFault[]>();
+  readonly #routes: Route[];
+  readonly #operations: ReadonlySet<string>;
+
+  constructor(
+    readonly store: FakeStore,
+    readonly keys: FakeKeys,
+    /** Where hosted pages live: the listening server's address, else the request's origin. */
+    readonly pageOrigin: () => string | undefined,
+    table: typeof ROUTES = ROUTES,
+  ) {
+    this.#routes = compileRoutes(table);
+    this.#operations = new Set(this.#routes.map((r) => r.operation));
+  }
+
+  failNext(operation: string, fault: FakeFault): void {
+    const where = `fake.failNext(${JSON.stringify(String(operation).slice(0, 60))})`;
+    if (!this.#operations.has(operation))
+      throw new ComposioError(
+        `${where}: no such operation; the spec's operationIds are ${[...this.#operations].join(", ")}.`,
+      );
+    if (fault !== "hang" && fault !== "reset") {
+      const { status, retryAfter } = (fault ?? {}) as { status?: unknown; retryAfter?: unknown };
+      if (typeof status !== "number" || !Number.isInteger(status) || status < 400 || status > 599)
+        throw new ComposioError(
+          `${where}: the fault is "hang", "reset" or { status } with an error status 400–599 (got ${JSON.stringify(fault)}).`,
+        );
+      if (retryAfter !== undefined && (typeof retryAfter !== "number" || !(retryAfter >= 0)))
+        throw new ComposioError(`${where}: retryAfter is seconds, a number ≥ 0 (got ${String(retryAfter)}).`);
+    }
+    const queue = this.#faults.get(operation) ?? [];
+    queue.push(typeof fault === "string" ? fault : { ...fault });
+    this.#faults.set(operation, queue);
+  }
+
+  async handle(incoming: Incoming): Promise<Outcome> {
+    const { method, url, headers } = incoming;
+    const path = url.pathname;
+    const route = this.#routes.find((r) => r.method === method && r.pattern.test(path));
+    const operation = route?.operation;
+    const body = parseJson(incoming.text);
+    this.requests.push({
+      method,
+      path,
+      query: Object.fromEntries(url.searchParams),
+      operation,
+      body: body.ok
+        ? redactorFor({}, body.value).value(body.value)
+        : redactorFor({}, undefined).text(incoming.text),
+      headers: Object.fromEntries(
+        [...headers].map(([name, value]) => [name, isSensitiveKey(name) ? REDACTED : value]),
+      ),
+    });
+    const origin = this.pageOrigin() ?? url.origin;
+    if (method === "GET" && path.startsWith("/link/")) return hostedPage(this.store, path.slice(6), url);
+    if (!route) return send(apiError(404, "NotFound", `No route ${method} ${path}`));
+
+    const fault = this.#faults.get(route.operation)?.shift();
+    if (fault === "hang" || fault === "reset") return fault;
+    if (fault) {
+      const slug = ENVELOPE_SLUGS[fault.status] ?? "HttpError";
+      const answer = apiError(fault.status, slug, `${slug} (fake.failNext)`);
+      return send(answer, fault.retryAfter === undefined ? {} : { "retry-after": String(fault.retryAfter) });
+    }
+
+    const refused = this.#checkKey(headers, route);
+    if (refused) return send(refused);
+    const implementation = OPERATIONS[route.operation];
+    if (!implementation)
+      return send(
+        apiError(
+          501,
+          "NotImplemented",
+          `${route.operation} (${method} ${path}) is not faked yet: composio-connected-accounts/testing does not implement this operation of the spec.`,
+        ),
+      );
+    if (!body.ok) return send(apiError(400, "BadRequest", "The body is not JSON", { errors: [body.error] }));
+    if (body.value === undefined && implementation.body === "required")
+      return send(apiError(400, "BadRequest", `${route.operation} needs a JSON body`));
+    if (body.value !== undefined && Object.hasOwn(validators, route.operation)) {
+      const issues = findIssues(route.operation as keyof typeof validators, body.value);
+      if (issues.length)
+        return send(
+          apiError(400, "BadRequest", "The body does not match the schema", {
+            errors: issues.map((i) => `${i.path || "(body)"}: ${i.message}`),
+          }),
+        );
+    }
+    const params = route.pattern.exec(path)!.slice(1).map(decodeURIComponent);
+    return send(
+      implementation.run({ store: this.store, params, query: url.searchParams, body: body.value, origin }),
+    );
+  }
+
+  #checkKey(headers: Headers, route: Route): Answer | undefined {
+    const apiKey = headers.get("x-api-key");
+    const userApiKey = headers.get("x-user-api-key");
+    if (apiKey !== null && userApiKey !== null)
+      return apiError(401, "Unauthorized", "Multiple authentication modes were provided");
+    if (apiKey === null && userApiKey === null)
+      return apiError(
+        401,
+        "Unauthorized",
+        "No API key: send your project API key as x-api-key, or a user API key as x-user-api-key",
+      );
+    const header = apiKey !== null ? "x-api-key" : "x-user-api-key";
+    if (apiKey !== null ? apiKey !== this.keys.apiKey : userApiKey !== this.keys.userApiKey)
+      return apiError(401, "Unauthorized", `Invalid API key (${header})`);
+    if (route.credentials && !route.credentials.includes(header))
+      return apiError(
+        401,
+        "Unauthorized",
+        `${route.operation} takes ${route.credentials.join(" or ")} only; ${header} is not accepted here`,
+      );
+    return undefined;
+  }
+}
+
+/** The answer as a JSON response; an error's envelope gets the request id the header carries. */
+function send(answer: Answer, extra: Record<string, string> = {}): Response {
+  const requestId = randomId("req_", 16);
+  const { body } = answer;
+  const error = (body as { error?: Record<string, unknown> } | undefined)?.error;
+  if (answer.status >= 400 && error) error.request_id = requestId;
+  return new Response(JSON.stringify(body), {
+    status: answer.status,
+    headers: { "content-type": "application/json", "x-request-id": requestId, ...extra },
+  });
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  if (text === "") return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  }
+}

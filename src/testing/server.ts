@@ -1,0 +1,87 @@
+// `fake.listen()`: the fake on 127.0.0.1 over node:http, for browsers and clients in any language.
+// node:http is imported here, when listen() is called, and by a name bundlers do not follow: an
+// app or a test on an edge runtime that uses only `fake.fetch` never loads, nor bundles, a Node
+// built-in.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { FakeFrontDoor } from "./http.js";
+
+const NODE_HTTP = "node:http";
+/** The largest request body read; a larger one is refused (413) without reading it all. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The fake, listening. */
+export interface FakeServer {
+  /** `http://127.0.0.1:<port>`: the client's `baseUrl`, and the origin of every `redirect_url`. */
+  baseUrl: string;
+  /** Stops listening and ends every open connection (a hung request included). */
+  close(): Promise<void>;
+}
+
+export async function serve(door: FakeFrontDoor, port: number): Promise<FakeServer> {
+  const http = (await import(
+    /* webpackIgnore: true */ /* @vite-ignore */ NODE_HTTP
+  )) as typeof import("node:http");
+  let baseUrl = "";
+  const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    req.on("data", (chunk: Uint8Array) => {
+      size += chunk.byteLength;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      if (res.headersSent) return;
+      res.writeHead(413, { "content-type": "application/json", connection: "close" });
+      res.end(
+        JSON.stringify({
+          error: { message: "The body is too large", code: 10413, slug: "PayloadTooLarge", status: 413 },
+        }),
+      );
+      req.destroy();
+    });
+    req.on("end", () => {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers))
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+      const text = new TextDecoder().decode(concat(chunks));
+      void door
+        .handle({ method: req.method ?? "GET", url: new URL(req.url ?? "/", baseUrl), headers, text })
+        .then(async (outcome) => {
+          if (outcome === "hang") return;
+          if (outcome === "reset") return void req.socket.destroy();
+          const body = new Uint8Array(await outcome.arrayBuffer());
+          res.writeHead(outcome.status, Object.fromEntries(outcome.headers));
+          res.end(body);
+        })
+        .catch((error: unknown) => {
+          res.writeHead(500, { "content-type": "text/plain" });
+          res.end(`The fake failed: ${error instanceof Error ? error.message : String(error)}`);
+        });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  baseUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : port}`;
+  return {
+    baseUrl,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
