@@ -1,0 +1,480 @@
+// composio-connected-accounts/testing, as a user's test suite drives it: every journey of the README
+// (Composio-managed OAuth with the hosted page, your own OAuth app, API keys; list, disable, revoke,
+// delete) and the failure cases (a failed or declined connection, the ten-minute expiry, faults
+// with the client's retry rules), in process (`fake.fetch`) and on 127.0.0.1 (`fake.listen()`).
+// Every answer the client gets is held to the spec after each test (helpers/testing-fake.ts).
+import { describe, expect, it } from "vitest";
+import {
+  ApiKeyState,
+  AuthenticationError,
+  ComposioConnectionError,
+  ComposioError,
+  ComposioTimeoutError,
+  ConflictError,
+  ConnectionFailedError,
+  confirmConnection,
+  createComposioClient,
+  InternalServerError,
+  ManagedOAuthNotSupportedError,
+  NotFoundError,
+  OAuth2State,
+  RateLimitError,
+} from "../src/index.js";
+import { createFakeComposio } from "../src/testing.js";
+import {
+  MANAGED_GITHUB,
+  openPage,
+  OWN_GMAIL,
+  SERPAPI,
+  useFake,
+  type Transport,
+} from "./helpers/testing-fake.js";
+
+const setup = useFake();
+const TRANSPORTS: Transport[] = ["fetch", "listen"];
+const TEN_MINUTES = 10 * 60_000;
+
+describe.each(TRANSPORTS)("the README's journeys, through %s", (transport) => {
+  it("1. Composio-managed OAuth: link, the user finishes on the hosted page, the callback route confirms", async () => {
+    const { fake, composio, fetch, baseUrl } = await setup(transport);
+    const link = await composio.connectedAccounts.link({
+      auth_config_id: MANAGED_GITHUB,
+      user_id: "user_42",
+      callback_url: "https://app.example.com/connected?from=settings",
+    });
+    expect(link.connected_account_id).toMatch(/^ca_[a-z0-9]{12}$/);
+    // The hosted page is the fake's: on the listening server, or wherever the client sends.
+    expect(new URL(link.redirect_url).origin).toBe(baseUrl);
+    expect(Date.parse(link.expires_at)).toBe(fake.now().getTime() + TEN_MINUTES);
+    expect((await composio.connectedAccounts.retrieve(link.connected_account_id)).status).toBe("INITIATED");
+
+    // The user's browser, following the redirect by hand: the page sends it back to the app with
+    // the app's own query kept and Composio's added.
+    const page = await openPage(fetch, link.redirect_url);
+    expect(page.status).toBe(302);
+    const callback = new URL(page.location!);
+    expect(`${callback.origin}${callback.pathname}`).toBe("https://app.example.com/connected");
+    expect(Object.fromEntries(callback.searchParams)).toEqual({
+      from: "settings",
+      status: "success",
+      connectedAccountId: link.connected_account_id,
+    });
+
+    const account = await confirmConnection(composio, callback.href, { userId: "user_42" });
+    expect(account).toMatchObject({
+      id: link.connected_account_id,
+      status: "ACTIVE",
+      status_reason: null,
+      toolkit: { slug: "github" },
+      auth_config: { id: MANAGED_GITHUB, is_composio_managed: true },
+      state: { authScheme: "OAUTH2", val: { status: "ACTIVE", access_token: expect.any(String) } },
+    });
+    // The page was used: opening it again changes nothing.
+    expect((await openPage(fetch, link.redirect_url)).status).toBe(410);
+    expect(fake.requests.filter((r) => r.operation === "createConnectedAccountLink")).toHaveLength(1);
+  });
+
+  it("1b. the same, waiting instead: complete() is the user finishing, waitForConnection resolves", async () => {
+    const { fake, composio } = await setup(transport);
+    const link = await composio.connectedAccounts.link({ auth_config_id: MANAGED_GITHUB, user_id: "u1" });
+    fake.complete(link.connected_account_id);
+    const account = await composio.connectedAccounts.waitForConnection(link.connected_account_id);
+    expect(account.status).toBe("ACTIVE");
+    expect(fake.requests.map((r) => r.operation)).toEqual([
+      "createConnectedAccountLink",
+      "retrieveConnectedAccount",
+    ]);
+  });
+
+  it("2. your own OAuth app: create INITIALIZING, the user consents at the provider's URL, confirmed", async () => {
+    const { composio, fetch } = await setup(transport);
+    const created = await composio.connectedAccounts.create({
+      auth_config: { id: OWN_GMAIL },
+      connection: {
+        user_id: "user_42",
+        callback_url: "https://app.example.com/oauth/done",
+        state: OAuth2State.initializing(),
+      },
+    });
+    const data = created.connectionData;
+    expect(created.status).toBe("INITIATED");
+    if (!(data.authScheme === "OAUTH2" && data.val.status === "INITIATED")) throw new Error("not INITIATED");
+    expect(data.val.callback_url).toBe("https://app.example.com/oauth/done");
+    expect(created.redirect_url).toBe(data.val.redirectUrl);
+
+    const page = await openPage(fetch, data.val.redirectUrl);
+    const account = await confirmConnection(composio, page.location!, { userId: "user_42" });
+    expect(account).toMatchObject({ id: created.id, status: "ACTIVE", toolkit: { slug: "gmail" } });
+  });
+
+  it("3. API keys: create, ACTIVE at once; the fake records the request with the key redacted", async () => {
+    const { fake, composio } = await setup(transport);
+    const serviceKey = "serp_live_4f9c2a7b1e";
+    const created = await composio.connectedAccounts.create({
+      auth_config: { id: SERPAPI },
+      connection: { user_id: "user_42", state: ApiKeyState.active({ api_key: serviceKey }) },
+    });
+    expect(created).toMatchObject({ status: "ACTIVE", redirect_url: null, redirect_uri: null });
+    const account = await composio.connectedAccounts.retrieve(created.id);
+    expect(account.state).toEqual({ authScheme: "API_KEY", val: { status: "ACTIVE", api_key: serviceKey } });
+
+    const [create] = fake.requests;
+    expect(create).toMatchObject({
+      method: "POST",
+      operation: "createConnectedAccount",
+      path: expect.stringMatching(/\/connected_accounts$/),
+      body: { connection: { state: { val: { status: "ACTIVE", api_key: "[redacted]" } } } },
+      headers: { "x-api-key": "[redacted]", "content-type": "application/json" },
+    });
+    expect(JSON.stringify(fake.requests)).not.toContain(serviceKey);
+    expect(JSON.stringify(fake.requests)).not.toContain(fake.apiKey);
+  });
+
+  it("create with a Composio-managed OAuth auth config: ManagedOAuthNotSupportedError, pointing to link", async () => {
+    const { composio } = await setup(transport);
+    const error = await composio.connectedAccounts
+      .create({ auth_config: { id: MANAGED_GITHUB }, connection: { user_id: "user_42" } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ManagedOAuthNotSupportedError);
+    expect(error).toMatchObject({ status: 400, slug: "ConnectedAccount_BadRequest", code: 600 });
+    expect((error as Error).message).toMatch(/POST \/api\/v3\.1\/connected_accounts\/link/);
+    expect((await composio.connectedAccounts.list()).total_items).toBe(0);
+  });
+
+  it("then: list a user's accounts (every page), disable one, enable it, revoke, delete", async () => {
+    const { composio, fake } = await setup(transport);
+    const ids: string[] = [];
+    for (const user of ["user_42", "user_42", "user_7", "user_42", "user_42"]) {
+      const link = await composio.connectedAccounts.link({ auth_config_id: MANAGED_GITHUB, user_id: user });
+      fake.complete(link.connected_account_id);
+      ids.push(link.connected_account_id);
+    }
+    const mine = ids.filter((_, i) => i !== 2);
+    const listed: string[] = [];
+    for await (const account of composio.connectedAccounts.list({
+      user_ids: ["user_42"],
+      statuses: ["ACTIVE"],
+      limit: 2,
+    }))
+      listed.push(account.id);
+    expect(listed).toEqual([...mine].reverse()); // newest first, two pages
+    expect(fake.requests.filter((r) => r.operation === "listConnectedAccounts").map((r) => r.query)).toEqual([
+      { user_ids: "user_42", statuses: "ACTIVE", limit: "2" },
+      { user_ids: "user_42", statuses: "ACTIVE", limit: "2", cursor: expect.any(String) },
+    ]);
+
+    const id = mine[0]!;
+    await composio.connectedAccounts.updateStatus(id, { enabled: false });
+    expect(await composio.connectedAccounts.retrieve(id)).toMatchObject({
+      status: "INACTIVE",
+      is_disabled: true,
+      status_reason: "Connection status updated by user",
+      state: { val: { status: "INACTIVE", access_token: expect.any(String) } },
+    });
+    await composio.connectedAccounts.updateStatus(id, { enabled: true });
+    expect(await composio.connectedAccounts.retrieve(id)).toMatchObject({
+      status: "ACTIVE",
+      is_disabled: false,
+    });
+
+    const revoked = await composio.connectedAccounts.revoke(id);
+    expect(revoked).toEqual({
+      revoked_tokens: ["access_token", "refresh_token"],
+      connected_account: { id, status: "REVOKED" },
+    });
+    expect(await composio.connectedAccounts.retrieve(id)).toMatchObject({
+      status: "REVOKED",
+      status_reason: "Revoked via user-initiated revoke endpoint",
+      state: { authScheme: "OAUTH2", val: { status: "REVOKED", revoked_at: fake.now().toISOString() } },
+    });
+    expect((await composio.connectedAccounts.revoke(id)).revoked_tokens).toEqual([]); // already revoked
+
+    expect(await composio.connectedAccounts.delete(id, { revoke_on_delete: true })).toEqual({
+      success: true,
+      revoke_job_id: expect.stringMatching(/^job_/),
+    });
+    expect(await composio.connectedAccounts.delete(mine[1]!)).toEqual({ success: true });
+    await expect(composio.connectedAccounts.retrieve(id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(composio.connectedAccounts.delete(id)).rejects.toMatchObject({
+      status: 404,
+      slug: "ConnectedAccount_NotFound",
+    });
+    expect((await composio.connectedAccounts.list({ user_ids: ["user_42"] })).total_items).toBe(2);
+  });
+});
+
+describe.each(TRANSPORTS)("the failure cases, through %s", (transport) => {
+  it("fail(id, reason): the wait ends with ConnectionFailedError and the reason", async () => {
+    const { fake, composio } = await setup(transport);
+    const link = await composio.connectedAccounts.link({ auth_config_id: MANAGED_GITHUB, user_id: "u1" });
+    fake.fail(link.connected_account_id, "Max auth failures reached");
+    const error = await composio.connectedAccounts
+      .waitForConnection(link.connected_account_id)
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(ConnectionFailedError);
+    expect(error).toMatchObject({ status: "FAILED", statusReason: "Max auth failures reached" });
+  });
+
+  it("the user says no on the page: the callback says failed, and confirming ends with ConnectionFailedError", async () => {
+    const { composio, fetch } = await setup(transport);
+    const link = await composio.connectedAccounts.link({
+      auth_config_id: MANAGED_GITHUB,
+      user_id: "u1",
+      callback_url: "https://app.example.com/connected",
+    });
+    const page = await openPage(fetch, link.redirect_url, { deny: true });
+    expect(new URL(page.location!).searchParams.get("status")).toBe("failed");
+    const error = await confirmConnection(composio, page.location!, { userId: "u1" }).catch((e) => e);
+    expect(error).toBeInstanceOf(ConnectionFailedError);
+    expect(error).toMatchObject({
+      status: "FAILED",
+      statusReason: "OAuth callback failed during token exchange",
+    });
+  });
+
+  it("the ten-minute expiry, on the test's clock: FAILED at ten minutes, not a moment before", async () => {
+    const { fake, composio, fetch } = await setup(transport);
+    const started = fake.now().getTime();
+    const link = await composio.connectedAccounts.link({ auth_config_id: MANAGED_GITHUB, user_id: "u1" });
+    fake.advance(TEN_MINUTES - 1);
+    expect((await composio.connectedAccounts.retrieve(link.connected_account_id)).status).toBe("INITIATED");
+    fake.advance(5_000);
+    const account = await composio.connectedAccounts.retrieve(link.connected_account_id);
+    expect(account).toMatchObject({
+      status: "FAILED",
+      status_reason: "Connection initiation did not complete within 10 minutes",
+      created_at: new Date(started).toISOString(),
+      updated_at: new Date(started + TEN_MINUTES).toISOString(),
+    });
+    const error = await composio.connectedAccounts
+      .waitForConnection(link.connected_account_id)
+      .catch((e) => e);
+    expect(error).toMatchObject({ name: "ConnectionFailedError", status: "FAILED" });
+    // The page expired with it.
+    expect((await openPage(fetch, link.redirect_url)).status).toBe(410);
+    expect(() => fake.complete(link.connected_account_id)).toThrow(/is FAILED; only an INITIATED one/);
+  });
+
+  it("503 and 429 (the server did nothing): retried, also for create; one account made", async () => {
+    const { fake, composio } = await setup(transport);
+    fake.failNext("createConnectedAccount", { status: 503, retryAfter: 0 });
+    fake.failNext("createConnectedAccount", { status: 429, retryAfter: 0 });
+    const created = await composio.connectedAccounts.create({
+      auth_config: { id: SERPAPI },
+      connection: { state: ApiKeyState.active({ api_key: "k_123456" }) },
+    });
+    expect(fake.requests.filter((r) => r.operation === "createConnectedAccount")).toHaveLength(3);
+    expect((await composio.connectedAccounts.list()).items.map((a) => a.id)).toEqual([created.id]);
+  });
+
+  it("a 429 with a Retry-After over the client's cap surfaces as RateLimitError at once", async () => {
+    const { fake, composio } = await setup(transport);
+    fake.failNext("listConnectedAccounts", { status: 429, retryAfter: 3600 });
+    const error = await composio.connectedAccounts.list().catch((e) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error.headers.get("retry-after")).toBe("3600");
+    expect(error).toMatchObject({ slug: "TooManyRequests", requestId: expect.stringMatching(/^req_/) });
+  });
+
+  it("500 (the server may have acted): create is not retried, retrieve is", async () => {
+    const { fake, composio } = await setup(transport);
+    fake.failNext("createConnectedAccount", { status: 500, retryAfter: 0 });
+    const error = await composio.connectedAccounts
+      .create({
+        auth_config: { id: SERPAPI },
+        connection: { state: ApiKeyState.active({ api_key: "k_123456" }) },
+      })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(fake.requests).toHaveLength(1);
+    expect((await composio.connectedAccounts.list()).total_items).toBe(0); // the fake did not act
+
+    const link = await composio.connectedAccounts.link({ auth_config_id: MANAGED_GITHUB, user_id: "u1" });
+    fake.failNext("retrieveConnectedAccount", { status: 500, retryAfter: 0 });
+    expect((await composio.connectedAccounts.retrieve(link.connected_account_id)).id).toBe(
+      link.connected_account_id,
+    );
+    expect(fake.requests.filter((r) => r.operation === "retrieveConnectedAccount")).toHaveLength(2);
+  });
+
+  it("a 409 is never retried", async () => {
+    const { fake, composio } = await setup(transport);
+    const link = await composio.connectedAccounts.link({ auth_config_id: MANAGED_GITHUB, user_id: "u1" });
+    fake.failNext("updateConnectedAccountStatus", { status: 409 });
+    await expect(
+      composio.connectedAccounts.updateStatus(link.connected_account_id, { enabled: false }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect(fake.requests.filter((r) => r.operation === "updateConnectedAccountStatus")).toHaveLength(1);
+  });
+
+  it('"hang": the attempt times out; a read is retried, a create is not', async () => {
+    const { fake, composio } = await setup(transport);
+    const link = await composio.connectedAccounts.link({ auth_config_id: MANAGED_GITHUB, user_id: "u1" });
+    fake.failNext("retrieveConnectedAccount", "hang");
+    const account = await composio.connectedAccounts.retrieve(link.connected_account_id, { timeoutMs: 150 });
+    expect(account.id).toBe(link.connected_account_id);
+    expect(fake.requests.filter((r) => r.operation === "retrieveConnectedAccount")).toHaveLength(2);
+
+    fake.failNext("createConnectedAccount", "hang");
+    const error = await composio.connectedAccounts
+      .create(
+        { auth_config: { id: SERPAPI }, connection: { state: ApiKeyState.active({ api_key: "k_123456" }) } },
+        { timeoutMs: 150 },
+      )
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(ComposioTimeoutError);
+    expect(fake.requests.filter((r) => r.operation === "createConnectedAccount")).toHaveLength(1);
+  });
+
+  it('"reset": the connection is cut; a list is retried, a link is not', async () => {
+    const { fake, composio } = await setup(transport);
+    fake.failNext("listConnectedAccounts", "reset");
+    expect((await composio.connectedAccounts.list()).total_items).toBe(0);
+    expect(fake.requests.filter((r) => r.operation === "listConnectedAccounts")).toHaveLength(2);
+
+    fake.failNext("createConnectedAccountLink", "reset");
+    const error = await composio.connectedAccounts
+      .link({ auth_config_id: MANAGED_GITHUB, user_id: "u1" })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(ComposioConnectionError);
+    expect(error).not.toBeInstanceOf(ComposioTimeoutError);
+    expect(fake.requests.filter((r) => r.operation === "createConnectedAccountLink")).toHaveLength(1);
+  });
+});
+
+describe("fake.failNext", () => {
+  it("refuses an operation the spec does not have, naming the ones it has, and a fault that is none", () => {
+    const fake = createFakeComposio({ authConfigs: [] });
+    // @ts-expect-error not an operationId of the spec
+    expect(() => fake.failNext("createAccount", "hang")).toThrow(
+      /fake\.failNext\("createAccount"\): no such operation; the spec's operationIds are listConnectedAccounts, .*revokeConnectedAccount/,
+    );
+    expect(() => fake.failNext("listConnectedAccounts", { status: 200 })).toThrow(/error status 400–599/);
+    expect(() => fake.failNext("listConnectedAccounts", { status: 503, retryAfter: -1 })).toThrow(
+      /retryAfter/,
+    );
+    // @ts-expect-error not a fault
+    expect(() => fake.failNext("listConnectedAccounts", "timeout")).toThrow(
+      /"hang", "reset" or \{ status \}/,
+    );
+  });
+
+  it("faults queue, one per request, and each is used once", async () => {
+    const { fake, composio } = await setup();
+    fake.failNext("listConnectedAccounts", { status: 502 });
+    fake.failNext("listConnectedAccounts", { status: 504 });
+    await expect(composio.connectedAccounts.list({}, { maxRetries: 0 })).rejects.toMatchObject({
+      status: 502,
+    });
+    await expect(composio.connectedAccounts.list({}, { maxRetries: 0 })).rejects.toMatchObject({
+      status: 504,
+      slug: "GatewayTimeout",
+    });
+    expect((await composio.connectedAccounts.list({}, { maxRetries: 0 })).total_items).toBe(0);
+  });
+});
+
+describe("fake.listen()", () => {
+  it("close() ends open connections, a hung request included, and the port stops answering", async () => {
+    const fake = createFakeComposio({ authConfigs: [] });
+    const server = await fake.listen();
+    fake.failNext("listConnectedAccounts", "hang");
+    const hung = fetch(`${server.baseUrl}/api/v3.1/connected_accounts`, {
+      headers: { "x-api-key": fake.apiKey },
+    }).catch((e: unknown) => e);
+    await expect.poll(() => fake.requests.length).toBe(1);
+    await server.close();
+    expect(await hung).toBeInstanceOf(TypeError);
+    await expect(fetch(`${server.baseUrl}/api/v3.1/connected_accounts`)).rejects.toThrow();
+  });
+
+  it("one server at a time; after close() it listens again", async () => {
+    const fake = createFakeComposio({ authConfigs: [] });
+    const first = await fake.listen();
+    await expect(fake.listen()).rejects.toThrow(`fake.listen: already listening at ${first.baseUrl}`);
+    await first.close();
+    const second = await fake.listen();
+    expect(second.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await second.close();
+  });
+
+  it("a body over 1 MiB is refused (413) without being read whole", async () => {
+    const fake = createFakeComposio({ authConfigs: [] });
+    const server = await fake.listen();
+    try {
+      const response = await fetch(`${server.baseUrl}/api/v3.1/connected_accounts/link`, {
+        method: "POST",
+        headers: { "x-api-key": fake.apiKey, "content-type": "application/json" },
+        body: "x".repeat(2 * 1024 * 1024),
+      }).catch((e: unknown) => e);
+      // The server answers 413 and closes; a client may see the answer or the cut connection.
+      if (response instanceof Response) expect(response.status).toBe(413);
+      else expect(response).toBeInstanceOf(TypeError);
+      expect(fake.requests).toHaveLength(0);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("keys", () => {
+  it("fake.apiKey and fake.userApiKey look like Composio's, and are new for each fake", () => {
+    const [a, b] = [createFakeComposio({ authConfigs: [] }), createFakeComposio({ authConfigs: [] })];
+    expect(a.apiKey).toMatch(/^ak_[a-z0-9]{20}$/);
+    expect(a.userApiKey).toMatch(/^uak_[a-z0-9]{20}$/);
+    expect(a.apiKey).not.toBe(b.apiKey);
+  });
+
+  it.each(TRANSPORTS)(
+    "any other key, none, or both get the API's 401 in its envelope (%s)",
+    async (transport) => {
+      const { fake, fetch, baseUrl } = await setup(transport);
+      const wrong = createComposioClient({
+        apiKey: "ak_not_this_fakes_key_000",
+        baseUrl,
+        fetch,
+        logger: null,
+      });
+      const error = await wrong.connectedAccounts.list().catch((e) => e);
+      expect(error).toBeInstanceOf(AuthenticationError);
+      expect(error).toMatchObject({ status: 401, slug: "Unauthorized", code: 10401 });
+      expect(error.message).not.toContain("ak_not_this_fakes_key_000");
+
+      const send = (headers: Record<string, string>) =>
+        fetch(`${baseUrl}/api/v3.1/connected_accounts`, { headers }).then(async (r) => [
+          r.status,
+          await r.json(),
+        ]);
+      expect(await send({ "x-api-key": fake.apiKey, "x-user-api-key": fake.userApiKey })).toEqual([
+        401,
+        {
+          error: expect.objectContaining({
+            message: "Multiple authentication modes were provided",
+            status: 401,
+          }),
+        },
+      ]);
+      expect(await send({})).toEqual([401, { error: expect.objectContaining({ slug: "Unauthorized" }) }]);
+      expect(await send({ "x-user-api-key": fake.userApiKey })).toEqual([
+        200,
+        expect.objectContaining({ items: [] }),
+      ]);
+    },
+  );
+
+  it("a user API key: list, retrieve, link and delete work; the client refuses the others before sending", async () => {
+    const { fake, fetch } = await setup();
+    const asUser = createComposioClient({ userApiKey: fake.userApiKey, fetch, logger: null });
+    const link = await asUser.connectedAccounts.link({ auth_config_id: MANAGED_GITHUB, user_id: "u1" });
+    fake.complete(link.connected_account_id);
+    expect((await asUser.connectedAccounts.retrieve(link.connected_account_id)).status).toBe("ACTIVE");
+    expect((await asUser.connectedAccounts.list()).total_items).toBe(1);
+    expect(await asUser.connectedAccounts.delete(link.connected_account_id)).toEqual({ success: true });
+    expect(fake.requests.every((r) => r.headers["x-user-api-key"] === "[redacted]")).toBe(true);
+    const refused = await (asUser.connectedAccounts as unknown as { revoke(id: string): Promise<unknown> })
+      .revoke("ca_x")
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ComposioError);
+    expect(fake.requests.some((r) => r.operation === "revokeConnectedAccount")).toBe(false);
+  });
+});
