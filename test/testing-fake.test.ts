@@ -270,7 +270,7 @@ describe.each(TRANSPORTS)("the failure cases, through %s", (transport) => {
   it("a 429 with a Retry-After over the client's cap surfaces as RateLimitError at once", async () => {
     const { fake, composio } = await setup(transport);
     fake.failNext("listConnectedAccounts", { status: 429, retryAfter: 3600 });
-    const error = await composio.connectedAccounts.list().catch((e: RateLimitError) => e);
+    const error = (await composio.connectedAccounts.list().catch((e: unknown) => e)) as RateLimitError;
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error.headers.get("retry-after")).toBe("3600");
     expect(error).toMatchObject({ slug: "TooManyRequests", requestId: expect.stringMatching(/^req_/) });
@@ -435,7 +435,7 @@ describe("keys", () => {
         fetch,
         logger: null,
       });
-      const error = await wrong.connectedAccounts.list().catch((e: AuthenticationError) => e);
+      const error = (await wrong.connectedAccounts.list().catch((e: unknown) => e)) as AuthenticationError;
       expect(error).toBeInstanceOf(AuthenticationError);
       expect(error).toMatchObject({ status: 401, slug: "Unauthorized", code: 10401 });
       expect(error.message).not.toContain("ak_not_this_fakes_key_000");
