@@ -75,6 +75,8 @@ const INITIATION: Partial<Record<string, readonly string[]>> = {
   OAUTH1: ["oauth_token", "oauth_token_secret"],
   DCR_OAUTH: ["client_id"],
 };
+/** The schemes whose FAILED and EXPIRED states still carry the credentials (the spec requires them). */
+const FAILS_WITH_CREDENTIALS = new Set<string>(["BASIC_WITH_JWT"]);
 /** The schemes whose credentials come from a consent screen: the only ones refresh re-authorizes. */
 const CONSENT = new Set<string>(["OAUTH1", "OAUTH2", "DCR_OAUTH", "CIMD_OAUTH"]);
 
@@ -270,9 +272,17 @@ export class FakeStore {
   /** The account's `state`, as its scheme shows its status. */
   stateOf(account: Account): ConnectionState {
     const builder = BUILDERS.get(account.config.authScheme)!;
-    const build = builder[account.status.toLowerCase()];
-    // A status the scheme has no state for (an API_KEY account FAILED at the ten minutes, say):
-    // the bare INITIALIZING state, which every scheme has and which needs nothing.
+    const failed = account.status === "FAILED" || account.status === "EXPIRED";
+    const credentialsMissing = (CREDENTIALS[account.config.authScheme] ?? []).some(
+      (f) => account.fields[f] == null,
+    );
+    const build =
+      failed && FAILS_WITH_CREDENTIALS.has(account.config.authScheme) && credentialsMissing
+        ? undefined
+        : builder[account.status.toLowerCase()];
+    // A status the scheme has no state for (an API_KEY account FAILED at the ten minutes, say, or a
+    // BASIC_WITH_JWT one that failed before it had credentials): the bare INITIALIZING state,
+    // which every scheme has and which needs nothing.
     if (!build) return builder.initializing!({});
     const fields = { ...account.fields };
     switch (account.status) {
