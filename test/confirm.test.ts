@@ -1,0 +1,148 @@
+// confirmConnection, the callback route's helper: the browser's query only names the account (in
+// either spelling); the API, asked with retrieve, says whose it is and whether it is ACTIVE. Run
+// against the fake of /testing, whose answers are held to the spec after each test.
+import { describe, expect, it } from "vitest";
+import {
+  ComposioError,
+  ConnectionFailedError,
+  ConnectionNotConfirmedError,
+  confirmConnection,
+  createComposioClient,
+  createComposioTransport,
+  InternalServerError,
+  NotFoundError,
+} from "../src/index.js";
+import { MANAGED_GITHUB, openPage, useFake } from "./helpers/testing-fake.js";
+
+const setup = useFake();
+const CALLBACK = "https://app.example.com/connected";
+
+/** A fake with one account of user_42, ACTIVE unless `finish` is false. */
+async function connected(finish = true) {
+  const s = await setup();
+  const link = await s.composio.connectedAccounts.link({
+    auth_config_id: MANAGED_GITHUB,
+    user_id: "user_42",
+    callback_url: CALLBACK,
+  });
+  const id = link.connected_account_id;
+  if (finish) s.fake.complete(id);
+  return { ...s, id, link };
+}
+
+const retrieves = (fake: { requests: readonly { operation: string | undefined }[] }) =>
+  fake.requests.filter((r) => r.operation === "retrieveConnectedAccount").length;
+
+describe("confirmConnection", () => {
+  it("reads the id in either spelling, from a URL or a path and query, with a client or a transport", async () => {
+    const { composio, fake, id, fetch } = await connected();
+    const transport = createComposioTransport({ apiKey: fake.apiKey, fetch, logger: null });
+    for (const [url, via] of [
+      [`${CALLBACK}?status=success&connectedAccountId=${id}`, composio],
+      [`${CALLBACK}?status=success&connected_account_id=${id}`, composio],
+      [`/connected?connectedAccountId=${id}`, transport],
+      [new URL(`${CALLBACK}?connectedAccountId=${id}&connected_account_id=${id}`), transport],
+    ] as const) {
+      const account = await confirmConnection(via, url, { userId: "user_42" });
+      expect([String(url), account.id, account.status]).toEqual([String(url), id, "ACTIVE"]);
+    }
+    expect(retrieves(fake)).toBe(4);
+  });
+
+  it("a user API key's client does too", async () => {
+    const { fake, id, fetch } = await connected();
+    const asUser = createComposioClient({ userApiKey: fake.userApiKey, fetch, logger: null });
+    expect(
+      (await confirmConnection(asUser, `${CALLBACK}?connectedAccountId=${id}`, { userId: "user_42" })).id,
+    ).toBe(id);
+  });
+
+  it("no id, two ids, or no id of Composio's: not confirmed, and nothing is sent", async () => {
+    const { composio, fake, id } = await connected();
+    for (const query of [
+      "status=success",
+      `connectedAccountId=${id}&connected_account_id=ca_other`,
+      "connectedAccountId=..",
+      `connectedAccountId=${"a".repeat(101)}`,
+      "connectedAccountId=ca_1%2F..%2Flink",
+    ]) {
+      const error = await confirmConnection(composio, `${CALLBACK}?${query}`, { userId: "user_42" }).catch(
+        (e: unknown) => e,
+      );
+      expect([query, error]).toEqual([query, expect.any(ConnectionNotConfirmedError)]);
+      expect(error).toMatchObject({ reason: "no-account-id", accountId: undefined });
+    }
+    expect(retrieves(fake)).toBe(0);
+  });
+
+  it("an id the API does not know: not confirmed, the NotFoundError as its cause", async () => {
+    const { composio } = await connected();
+    const error = (await confirmConnection(
+      composio,
+      `${CALLBACK}?status=success&connectedAccountId=ca_forged`,
+      {
+        userId: "user_42",
+      },
+    ).catch((e: unknown) => e)) as ConnectionNotConfirmedError;
+    expect(error).toBeInstanceOf(ConnectionNotConfirmedError);
+    expect(error).toMatchObject({
+      reason: "unknown-account",
+      accountId: "ca_forged",
+      callbackStatus: "success",
+    });
+    expect(error.cause).toBeInstanceOf(NotFoundError);
+  });
+
+  it("another user's account: not confirmed, and the message does not say whose it is", async () => {
+    const { composio, id } = await connected();
+    const error = (await confirmConnection(composio, `${CALLBACK}?connectedAccountId=${id}`, {
+      userId: "user_7",
+    }).catch((e: unknown) => e)) as ConnectionNotConfirmedError;
+    expect(error).toMatchObject({ reason: "other-user", accountId: id, status: undefined });
+    expect(error.message).toBe(`confirmConnection: account ${id} is not the signed-in user's`);
+    expect(error.message).not.toContain("user_42");
+  });
+
+  it("a callback that claims success for an account still INITIATED: not confirmed (not-active)", async () => {
+    const { composio, id } = await connected(false);
+    const error = await confirmConnection(composio, `${CALLBACK}?status=success&connectedAccountId=${id}`, {
+      userId: "user_42",
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionNotConfirmedError);
+    expect(error).toMatchObject({ reason: "not-active", status: "INITIATED", callbackStatus: "success" });
+  });
+
+  it("a callback that claims success for a FAILED account: ConnectionFailedError, as a wait ends", async () => {
+    const { composio, fake, fetch, link } = await connected(false);
+    const page = await openPage(fetch, link.redirect_url, { deny: true });
+    const forged = page.location!.replace("status=failed", "status=success");
+    const error = await confirmConnection(composio, forged, { userId: "user_42" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionFailedError);
+    expect(error).toMatchObject({ status: "FAILED" });
+    expect(fake.requests.at(-1)?.operation).toBe("retrieveConnectedAccount");
+  });
+
+  it("an error of the request itself is thrown as it is; requestOptions reach the request", async () => {
+    const { composio, fake, id } = await connected();
+    fake.failNext("retrieveConnectedAccount", { status: 500 });
+    await expect(
+      confirmConnection(composio, `${CALLBACK}?connectedAccountId=${id}`, {
+        userId: "user_42",
+        requestOptions: { maxRetries: 0 },
+      }),
+    ).rejects.toBeInstanceOf(InternalServerError);
+    expect(retrieves(fake)).toBe(1);
+  });
+
+  it("refuses a missing userId or a callbackUrl that is no URL, naming it", async () => {
+    const { composio, id } = await connected();
+    const url = `${CALLBACK}?connectedAccountId=${id}`;
+    await expect(confirmConnection(composio, url, { userId: "" })).rejects.toThrow(
+      "confirmConnection: `userId` must be your signed-in user's id",
+    );
+    await expect(confirmConnection(composio, url, undefined as never)).rejects.toBeInstanceOf(ComposioError);
+    await expect(confirmConnection(composio, "http://[::1", { userId: "user_42" })).rejects.toThrow(
+      "confirmConnection: `callbackUrl` is not a URL",
+    );
+  });
+});
