@@ -1,0 +1,81 @@
+// The whole "connect your GitHub" flow in a real browser (the Chromium of helpers/chromium.ts),
+// against the fake of /testing listening on 127.0.0.1: the app's route links and redirects, the
+// browser lands on the fake's hosted page, which sends it back to the app's callback route, where
+// confirmConnection asks the API. Nothing leaves 127.0.0.1.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, expect, it } from "vitest";
+import { confirmConnection, createComposioClient } from "../src/index.js";
+import { createFakeComposio, type FakeServer } from "../src/testing.js";
+import { findChromium } from "./helpers/chromium.js";
+import { recordingFetch, specAnswers } from "./helpers/spec-answers.js";
+
+let browser: Browser | undefined;
+let app: Server | undefined;
+let fakeServer: FakeServer | undefined;
+
+afterAll(async () => {
+  await browser?.close();
+  await fakeServer?.close();
+  app?.closeAllConnections();
+  app?.close();
+});
+
+it("link → the fake's hosted page → the app's callback route, which confirms with the API", async () => {
+  const fake = createFakeComposio({
+    authConfigs: [{ id: "ac_github", toolkit: "github", authScheme: "OAUTH2", managed: true }],
+  });
+  fakeServer = await fake.listen();
+  const { fetch: recording, answers } = recordingFetch(fetch);
+  const composio = createComposioClient({
+    apiKey: fake.apiKey,
+    baseUrl: fakeServer.baseUrl,
+    fetch: recording,
+  });
+
+  // The app: /connect starts the link for the signed-in user, /connected is the callback route.
+  let appUrl = "";
+  app = createServer((req, res) => {
+    const route = async () => {
+      if (req.url === "/connect") {
+        const link = await composio.connectedAccounts.link({
+          auth_config_id: "ac_github",
+          user_id: "user_42",
+          callback_url: `${appUrl}/connected`,
+        });
+        return res.writeHead(302, { location: link.redirect_url }).end();
+      }
+      const account = await confirmConnection(composio, req.url ?? "", { userId: "user_42" });
+      res.writeHead(200, { "content-type": "text/html" }).end(`<h1>${account.toolkit.slug} connected</h1>`);
+    };
+    route().catch((error: Error) => res.writeHead(400).end(`<h1>${error.name}</h1>`));
+  });
+  await new Promise<void>((resolve) => app!.listen(0, "127.0.0.1", resolve));
+  appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+
+  const { executablePath, args } = await findChromium();
+  browser = await chromium.launch({ executablePath, args, headless: true });
+  const page = await browser.newPage();
+  // Every page the browser went through, redirects included; nothing may leave 127.0.0.1.
+  const visited: string[] = [];
+  page.on("request", (request) => {
+    if (request.isNavigationRequest()) visited.push(request.url());
+  });
+  await page.route("**/*", (route) =>
+    route.request().url().startsWith("http://127.0.0.1:") ? route.continue() : route.abort(),
+  );
+  await page.goto(`${appUrl}/connect`);
+
+  expect(await page.locator("h1").textContent()).toBe("github connected");
+  const landed = new URL(page.url());
+  expect(`${landed.origin}${landed.pathname}`).toBe(`${appUrl}/connected`);
+  expect(landed.searchParams.get("status")).toBe("success");
+  expect(visited.map((url) => new URL(url).origin)).toEqual([appUrl, fakeServer.baseUrl, appUrl]);
+  const [account] = (await composio.connectedAccounts.list({ user_ids: ["user_42"] })).items;
+  expect(account).toMatchObject({ id: landed.searchParams.get("connectedAccountId"), status: "ACTIVE" });
+
+  const check = specAnswers();
+  expect(answers.map((a) => a.route.split(" ")[0])).toEqual(["POST", "GET", "GET"]);
+  for (const { route, status, body } of answers) expect(check(route, status, body)).toEqual([]);
+}, 60_000);
