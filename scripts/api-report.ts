@@ -8,16 +8,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Extractor, ExtractorConfig, ExtractorLogLevel } from "@microsoft/api-extractor";
+import { ENTRIES as SOURCE_ENTRIES } from "./lib/api-surface.js";
 import { CONSUMER_COMPILER_OPTIONS } from "./lib/consumer.js";
 
 const { values } = parseArgs({ options: { update: { type: "boolean", default: false } } });
 const root = process.cwd();
 const scratch = mkdtempSync(join(tmpdir(), "composio-api-report-"));
-const ENTRIES = [
-  { entry: "dist/index.d.ts", report: "composio-connected-accounts" },
-  { entry: "dist/validate.d.ts", report: "composio-connected-accounts-validate" },
-  { entry: "dist/raw.d.ts", report: "composio-connected-accounts-raw" },
-];
+// The entry points are api-surface's (the same reports, made without a build): src/x.ts → dist/x.d.ts.
+const ENTRIES = SOURCE_ENTRIES.map(({ source, report }) => ({
+  entry: source.replace(/^src\/(.+)\.ts$/, "dist/$1.d.ts"),
+  report,
+}));
 
 const pendingChangesets = () =>
   readdirSync(".changeset").filter((f) => f.endsWith(".md") && f !== "README.md");

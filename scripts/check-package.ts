@@ -9,6 +9,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join, posix, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
 import { bundleForBrowser, CONSUMER_COMPILER_OPTIONS } from "./lib/consumer.js";
 import { readOperations } from "./lib/model.js";
 import { loadSpec } from "./lib/spec.js";
@@ -24,6 +25,8 @@ const run = (cmd: string, args: string[], cwd = root): Promise<string> =>
     ),
   );
 const proved: string[] = [];
+/** Strings only the fake of /testing carries: an app's bundle that has one carries the fake. */
+const FAKE_MARKERS = ["is not faked yet", "fake.failNext"];
 const step = async (what: string, work: () => string | void | Promise<string | void | undefined>) => {
   try {
     const detail = await work();
@@ -212,6 +215,47 @@ try {
        notOther: !(api instanceof esm.NotFoundError) && !(fromCjs instanceof esm.ComposioApiError),
      }));`,
   );
+  // /testing: the fake, loaded as a user's test suite loads it, under ESM and CommonJS: a link the
+  // "user" completes, waited for through fake.fetch; then the same API on 127.0.0.1 through listen().
+  const fakeRun = (load: string) => `
+    ${load}
+    const fake = createFakeComposio({ authConfigs: [{ id: "ac_gh", toolkit: "github", authScheme: "OAUTH2", managed: true }] });
+    const client = createComposioClient({ apiKey: fake.apiKey, fetch: fake.fetch });
+    const link = await client.connectedAccounts.link({ auth_config_id: "ac_gh", user_id: "u1" });
+    fake.complete(link.connected_account_id);
+    const account = await client.connectedAccounts.waitForConnection(link.connected_account_id);
+    const server = await fake.listen();
+    const listed = await createComposioClient({ apiKey: fake.apiKey, baseUrl: server.baseUrl }).connectedAccounts.list();
+    await server.close();
+    console.log(JSON.stringify({ status: account.status, listed: listed.total_items, requests: fake.requests.map((r) => r.operation).join(" ") }));
+  `;
+  writeFileSync(
+    join(consumer, "fake.mjs"),
+    fakeRun(`import { createComposioClient } from "${pkg.name}";
+             import { createFakeComposio } from "${pkg.name}/testing";`),
+  );
+  writeFileSync(
+    join(consumer, "fake.cjs"),
+    `(async () => { ${fakeRun(`const { createComposioClient } = require("${pkg.name}");
+             const { createFakeComposio } = require("${pkg.name}/testing");`)} })().catch((e) => { console.error(e); process.exit(1); });`,
+  );
+  for (const file of ["fake.mjs", "fake.cjs"]) {
+    await step(
+      `(g) /testing under ${file.endsWith(".mjs") ? "Node ESM import" : "CommonJS require"}`,
+      async () => {
+        const out = JSON.parse(await run(process.execPath, [file], consumer)) as Record<string, unknown>;
+        const want = {
+          status: "ACTIVE",
+          listed: 1,
+          requests: "createConnectedAccountLink retrieveConnectedAccount listConnectedAccounts",
+        };
+        if (JSON.stringify(out) !== JSON.stringify(want))
+          throw new Error(`${file}: ${JSON.stringify(out)}, expected ${JSON.stringify(want)}`);
+        return "linked and waited through fake.fetch, listed through listen() on 127.0.0.1";
+      },
+    );
+  }
+
   await step("(e) ESM and CJS builds in one process: instanceof holds across them", async () => {
     const out = JSON.parse(await run(process.execPath, ["dual.mjs"], consumer)) as Record<string, boolean>;
     const wrong = Object.entries(out).filter(([, ok]) => !ok);
@@ -258,6 +302,27 @@ try {
     }
   `;
   writeFileSync(join(consumer, "typed.ts"), typed);
+  // /testing's declarations, as a test suite types them (no @types/node here either).
+  writeFileSync(
+    join(consumer, "typed-testing.ts"),
+    `import { createComposioClient, confirmConnection, ConnectionNotConfirmedError } from "${pkg.name}";
+     import { createFakeComposio, type FakeRequest, type FakeServer } from "${pkg.name}/testing";
+     export async function journey(): Promise<[string, FakeRequest[], FakeServer]> {
+       const fake = createFakeComposio({ authConfigs: [{ id: "ac", toolkit: "github", authScheme: "OAUTH2", managed: true }] });
+       const client = createComposioClient({ apiKey: fake.apiKey, fetch: fake.fetch });
+       const link = await client.connectedAccounts.link({ auth_config_id: "ac", user_id: "u1", callback_url: "https://app.example.com/cb" });
+       fake.failNext("retrieveConnectedAccount", { status: 503, retryAfter: 1 });
+       // @ts-expect-error not an operationId of the spec
+       fake.failNext("retrieve", "hang");
+       const page = await fake.fetch(link.redirect_url, { redirect: "manual" });
+       try {
+         await confirmConnection(client, page.headers.get("location") ?? "", { userId: "u1" });
+       } catch (error) {
+         if (error instanceof ConnectionNotConfirmedError) return [error.reason, [...fake.requests], await fake.listen()];
+       }
+       return ["ok", [...fake.requests], await fake.listen()];
+     }`,
+  );
   writeFileSync(
     join(consumer, "typed.cts"),
     typed.replace(/^\s*import (.*) from (".*");$/gm, "import $1 from $2;"),
@@ -266,7 +331,8 @@ try {
     ["node16", { module: "node16", moduleResolution: "node16" }],
     ["bundler", { module: "esnext", moduleResolution: "bundler" }],
   ] as const) {
-    const files = name === "node16" ? ["typed.ts", "typed.cts"] : ["typed.ts"];
+    const files =
+      name === "node16" ? ["typed.ts", "typed.cts", "typed-testing.ts"] : ["typed.ts", "typed-testing.ts"];
     writeFileSync(
       join(consumer, `tsconfig.${name}.json`),
       JSON.stringify({
@@ -304,7 +370,28 @@ try {
     if (!text.includes('"createConnectedAccount"'))
       throw new Error("the bundle does not send createConnectedAccount");
     if (others.length) throw new Error(`the create-only bundle carries: ${others.join(", ")}`);
-    return `${text.length} bytes minified, only createConnectedAccount`;
+    // Nothing of /testing either: nothing outside it imports it.
+    const fake = FAKE_MARKERS.filter((marker) => text.includes(marker));
+    if (fake.length) throw new Error(`the create-only bundle carries the fake: ${fake.join(", ")}`);
+    return `${text.length} bytes minified (${gzipSync(text).length} gzipped), only createConnectedAccount, nothing of /testing`;
+  });
+
+  // fake.fetch is for edge runtimes too: an app of /testing that never listens bundles for the
+  // browser (esbuild fails on a Node built-in it would have to resolve) and imports none.
+  writeFileSync(
+    join(consumer, "fake-fetch-only.ts"),
+    `import { createComposioClient } from "${pkg.name}";
+     import { createFakeComposio } from "${pkg.name}/testing";
+     const fake = createFakeComposio({ authConfigs: [{ id: "ac", toolkit: "github", authScheme: "API_KEY" }] });
+     export const client = createComposioClient({ apiKey: fake.apiKey, fetch: fake.fetch });`,
+  );
+  await step("(h) /testing's fake.fetch bundles for the browser with no Node built-in", async () => {
+    const bytes = await bundleForBrowser(join(consumer, "fake-fetch-only.ts"), consumer);
+    const text = new TextDecoder().decode(bytes);
+    const builtins = text.match(/(?:from\s*|require\(|import\()\s*["']node:[a-z_]+["']/g);
+    if (builtins) throw new Error(`the bundle imports Node built-ins: ${builtins.join(", ")}`);
+    if (!FAKE_MARKERS.every((marker) => text.includes(marker))) throw new Error("the bundle lacks the fake");
+    return `${bytes.byteLength} bytes minified (${gzipSync(bytes).length} gzipped); node:http is loaded by listen() alone`;
   });
 } finally {
   server.close();

@@ -10,6 +10,9 @@ import { FakeStore, randomId, type FakeAuthConfig } from "./testing/accounts.js"
 import { FakeFrontDoor, type FakeFault, type FakeRequest } from "./testing/http.js";
 import { serve, type FakeServer } from "./testing/server.js";
 
+// The spec's types that the fake's own refer to (auth schemes, operationIds), as /raw exports them.
+export type { components, operations } from "../generated/schema.js";
+export type { UnknownValue } from "./runtime.js";
 export type { FakeAuthConfig, FakeAuthScheme } from "./testing/accounts.js";
 export type { FakeFault, FakeRequest } from "./testing/http.js";
 export type { FakeServer } from "./testing/server.js";

@@ -126,9 +126,9 @@ beforeAll(async () => {
   const before = (await runPipeline({ specPath, configPath: "redocly.yaml", lint: false })).files;
   reformat(reformatted);
   const after = (await runPipeline({ specPath, configPath: "redocly.yaml", lint: false })).files;
-  // The client's and the validator's entry points: /raw repeats the client's mirror of the spec
-  // (paths, components, operations), which the rating counts once anyway.
-  const entries = ENTRIES.filter((e) => !e.source.endsWith("raw.ts"));
+  // The client's and the validator's entry points: /raw and /testing repeat the client's mirror of
+  // the spec (paths, components, operations), which the rating counts once anyway.
+  const entries = ENTRIES.filter((e) => !/(raw|testing)\.ts$/.test(e.source));
   const reports = await reportTrees([base.dir, ...trees.map((t) => t.dir)], ROOT, entries);
   const specs = await specRatings;
   MUTATIONS.forEach((mutation, i) => {

@@ -13,6 +13,7 @@ export const ENTRIES = [
   { source: "src/index.ts", report: "composio-connected-accounts" },
   { source: "src/validate.ts", report: "composio-connected-accounts-validate" },
   { source: "src/raw.ts", report: "composio-connected-accounts-raw" },
+  { source: "src/testing.ts", report: "composio-connected-accounts-testing" },
 ] as const;
 
 /** API Extractor's messages as scripts/api-report.ts sets them: everything exported is public, and

@@ -33,6 +33,9 @@ function compilerOptions(): ts.CompilerOptions {
       "composio-connected-accounts": [join(root, "src", "index.ts")],
       "composio-connected-accounts/raw": [join(root, "src", "raw.ts")],
       "composio-connected-accounts/validate": [join(root, "src", "validate.ts")],
+      "composio-connected-accounts/testing": [join(root, "src", "testing.ts")],
+      // The README's test sample imports vitest, as a user's test file does.
+      vitest: [join(root, "node_modules", "vitest", "dist", "index.d.ts")],
     },
     // A sample shows values to the reader without using them (`const { data, error } = …`): that is
     // a lint preference of this repository, not a mistake a user would copy.
