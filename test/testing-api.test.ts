@@ -19,7 +19,7 @@ import { createFakeComposio, type FakeAuthScheme } from "../src/testing.js";
 import { FakeStore } from "../src/testing/accounts.js";
 import { FakeFrontDoor } from "../src/testing/http.js";
 import { OPERATIONS } from "../src/testing/operations.js";
-import { specAnswers } from "./helpers/spec-answers.js";
+import { specAnswers } from "./helpers/spec-schemas.js";
 import { MANAGED_GITHUB, openPage, OWN_GMAIL, SERPAPI, useFake } from "./helpers/testing-fake.js";
 
 const setup = useFake();
@@ -148,9 +148,17 @@ describe("list", () => {
       user_id: "u1",
       experimental: { account_type: "SHARED", acl_config_for_shared: { allow_all_users: true } },
     });
+    // Answered with every ACL field, as the API answers them; an update changes those it names.
     expect(shared.experimental).toEqual({
       account_type: "SHARED",
-      acl_config_for_shared: { allow_all_users: true },
+      acl_config_for_shared: { allow_all_users: true, allowed_user_ids: [], not_allowed_user_ids: [] },
+    });
+    await composio.connectedAccounts.update(shared.connected_account_id, {
+      experimental: { acl_config_for_shared: { not_allowed_user_ids: ["u9"] } },
+    });
+    expect((await composio.connectedAccounts.retrieve(shared.connected_account_id)).experimental).toEqual({
+      account_type: "SHARED",
+      acl_config_for_shared: { allow_all_users: true, allowed_user_ids: [], not_allowed_user_ids: ["u9"] },
     });
     const own = await composio.connectedAccounts.link({ auth_config_id: MANAGED_GITHUB, user_id: "u1" });
     const ids = async (account_type?: "PRIVATE" | "SHARED" | "ALL") =>

@@ -131,16 +131,16 @@ export class FakeFrontDoor {
     const route = this.#routes.find((r) => r.method === method && r.pattern.test(path));
     const operation = route?.operation;
     const body = parseJson(incoming.text);
+    const sent = Object.fromEntries(headers);
+    const redact = redactorFor(sent, incoming.text);
     this.requests.push({
       method,
       path,
       query: Object.fromEntries(url.searchParams),
       operation,
-      body: body.ok
-        ? redactorFor({}, body.value).value(body.value)
-        : redactorFor({}, undefined).text(incoming.text),
+      body: body.ok ? redact.value(body.value) : redact.text(incoming.text),
       headers: Object.fromEntries(
-        [...headers].map(([name, value]) => [name, isSensitiveKey(name) ? REDACTED : value]),
+        Object.entries(sent).map(([name, value]) => [name, isSensitiveKey(name) ? REDACTED : value]),
       ),
     });
     const origin = this.pageOrigin() ?? url.origin;

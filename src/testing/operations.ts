@@ -22,7 +22,11 @@ import type {
   UpdateConnectedAccountStatusParams,
   UpdateConnectedAccountStatusResponse,
 } from "../../generated/resources.js";
+import type { components } from "../../generated/schema.js";
 import { INITIATION_TTL_MS, type Account, type FakeStatus, type FakeStore } from "./accounts.js";
+
+type AccountSharing = components["schemas"]["AccountSharing"];
+type SharedAccountAcl = components["schemas"]["SharedAccountAcl"];
 
 /** An answer: its status and JSON body. */
 export interface Answer {
@@ -104,6 +108,29 @@ function itemOf(store: FakeStore, a: Account): ListConnectedAccountsItem {
     alias: a.alias,
     word_id: null,
     ...(a.experimental ? { experimental: a.experimental } : {}),
+  };
+}
+
+/**
+ * The sharing settings as the API answers them (every ACL field present), from those a request
+ * gives, over those the account had.
+ */
+function sharing(
+  given: { account_type?: AccountSharing["account_type"]; acl_config_for_shared?: SharedAccountAcl },
+  before?: AccountSharing,
+): AccountSharing {
+  const acl = given.acl_config_for_shared;
+  const settings =
+    acl || before?.acl_config_for_shared ? { ...before?.acl_config_for_shared, ...acl } : undefined;
+  return {
+    account_type: given.account_type ?? before?.account_type ?? "PRIVATE",
+    ...(settings && {
+      acl_config_for_shared: {
+        allow_all_users: settings.allow_all_users ?? false,
+        allowed_user_ids: settings.allowed_user_ids ?? [],
+        not_allowed_user_ids: settings.not_allowed_user_ids ?? [],
+      },
+    }),
   };
 }
 
@@ -244,7 +271,7 @@ function create({ store, body, origin }: Call): Answer {
     return badRequest(`The alias ${JSON.stringify(connection.alias)} is taken for this user and toolkit`);
   const account = store.add(config, userId, fields);
   account.alias = connection.alias ?? null;
-  if (connection.experimental) account.experimental = { account_type: "PRIVATE", ...connection.experimental };
+  if (connection.experimental) account.experimental = sharing(connection.experimental);
   if (status === "ACTIVE") store.change(account, "ACTIVE");
   else store.initiate(account, origin, connection.callback_url ?? connection.redirect_uri);
   const redirectUrl = account.status === "INITIATED" ? account.redirectUrl! : null;
@@ -276,7 +303,7 @@ function link({ store, body, origin }: Call): Answer {
   );
   const account = store.add(config, request.user_id, Object.fromEntries(settings));
   account.alias = request.alias ?? null;
-  if (request.experimental) account.experimental = { account_type: "PRIVATE", ...request.experimental };
+  if (request.experimental) account.experimental = sharing(request.experimental);
   store.initiate(account, origin, request.callback_url);
   const answer: CreateConnectedAccountLinkResponse = {
     link_token: account.pageToken!,
@@ -332,8 +359,7 @@ const update = onAccount((account, { store, body }) => {
     else account.fields[field] = value;
   }
   const acl = request.experimental?.acl_config_for_shared;
-  if (acl)
-    account.experimental = { account_type: "PRIVATE", ...account.experimental, acl_config_for_shared: acl };
+  if (acl) account.experimental = sharing({ acl_config_for_shared: acl }, account.experimental);
   store.change(account, account.status, account.statusReason);
   const answer: UpdateConnectedAccountResponse = { success: true, id: account.id, status: account.status };
   return ok(answer);

@@ -3,7 +3,7 @@
 // formats (uri, date-time, uuid) included. `x-` extensions and other annotations are ignored.
 import { Ajv2020 } from "ajv/dist/2020.js";
 import formats from "ajv-formats";
-import { loadSpec, type Schema } from "../../scripts/lib/spec.js";
+import { deref, loadSpec, schemaRefName, type Schema } from "../../scripts/lib/spec.js";
 import { bundleSpec } from "../../scripts/lib/spec-rating.js";
 import { readUpstream, UPSTREAM_DIR } from "../../scripts/lib/upstream.js";
 import { compareSpecs } from "../../scripts/lib/upstream-compare.js";
@@ -58,26 +58,15 @@ export function upstreamAnswers({ dir = UPSTREAM_DIR, specPath = "spec/openapi.y
   for (const format of JSON.stringify(doc).matchAll(/"format":"([^"]+)"/g))
     if (!ajv.formats[format[1]!]) ajv.addFormat(format[1]!, true);
   const answers: Schema = {};
-  const routes: { method: string; path: RegExp; label: string; responses: Schema }[] = [];
-  for (const [template, item] of Object.entries(doc.paths as Schema)) {
-    for (const [method, op] of Object.entries(item as Schema)) {
-      const label = `${method.toUpperCase()} ${template}`;
-      const path = new RegExp(
-        `^${template.replace(/^\/api\/v[^/]+/, "/api/[^/]+").replace(/\{[^}]*\}/g, "[^/]+")}$`,
-      );
-      routes.push({ method: method.toUpperCase(), path, label, responses: op.responses ?? {} });
-      for (const [status, response] of Object.entries((op.responses ?? {}) as Schema)) {
-        const schema = response.content?.["application/json"]?.schema;
-        if (schema) answers[`${label} ${status}`] = schema;
-      }
+  const findRoute = routesOf(doc.paths as Schema, { anyVersion: true });
+  for (const { label, responses } of findRoute.all)
+    for (const [status, response] of Object.entries(responses)) {
+      const schema = response.content?.["application/json"]?.schema;
+      if (schema) answers[`${label} ${status}`] = schema;
     }
-  }
-  // Literal segments first: `/connected_accounts/link` before `/connected_accounts/{nanoid}`.
-  routes.sort((a, b) => (a.label.match(/\{/g)?.length ?? 0) - (b.label.match(/\{/g)?.length ?? 0));
   ajv.addSchema({ $id: UPSTREAM_ID, components: doc.components, answers });
   return (route, status, body) => {
-    const [method, path] = route.split(" ");
-    const op = routes.find((r) => r.method === method && r.path.test(path ?? ""));
+    const op = findRoute(route);
     if (!op) return [`${route}: upstream describes no such operation`];
     const key = `${op.label} ${status}`;
     if (!answers[key]) return [`${route}: upstream declares no ${status} answer with a JSON body`];
@@ -88,6 +77,63 @@ export function upstreamAnswers({ dir = UPSTREAM_DIR, specPath = "spec/openapi.y
     if (validate(body)) return [];
     return (validate.errors ?? []).map((e) => `${key}${e.instancePath} ${e.message ?? e.keyword}`);
   };
+}
+
+/**
+ * Checks answers against our spec: the status must be one the route's operation declares, and the
+ * body must fit that response's schema.
+ */
+export function specAnswers(specPath = "spec/openapi.yaml"): AnswerCheck {
+  const spec = loadSpec(specPath);
+  const check = specSchemas(specPath);
+  const findRoute = routesOf(spec.doc.paths as Schema);
+  return (route, status, body) => {
+    const op = findRoute(route);
+    if (!op) return [`${route}: the spec has no such operation`];
+    const declared = op.responses[String(status)];
+    if (!declared) return [`${route}: the spec declares no ${status} answer`];
+    const name = schemaRefName(deref(spec, declared, []).schema.content?.["application/json"]?.schema);
+    if (!name) return [`${route} ${status}: the spec's answer has no named JSON schema`];
+    return check(name, body);
+  };
+}
+
+interface Route {
+  method: string;
+  path: RegExp;
+  /** `METHOD /template`. */
+  label: string;
+  responses: Schema;
+}
+
+/**
+ * The operations of a document's `paths`, found by `METHOD /path` (literal segments before
+ * parameters: `/connected_accounts/link` before `/connected_accounts/{nanoid}`); with `anyVersion`,
+ * whatever the version segment (`/api/v3/…`, `/api/v3.1/…`).
+ */
+function routesOf(
+  paths: Schema,
+  { anyVersion = false } = {},
+): ((route: string) => Route | undefined) & { all: Route[] } {
+  const all: Route[] = Object.entries(paths)
+    .flatMap(([template, item]) =>
+      Object.entries(item as Schema)
+        .filter(([, op]) => typeof op === "object" && op !== null && "responses" in op)
+        .map(([method, op]) => ({
+          method: method.toUpperCase(),
+          label: `${method.toUpperCase()} ${template}`,
+          path: new RegExp(
+            `^${(anyVersion ? template.replace(/^\/api\/v[^/]+/, "/api/[^/]+") : template).replace(/\{[^}]*\}/g, "[^/]+")}$`,
+          ),
+          responses: (op as Schema).responses as Schema,
+        })),
+    )
+    .sort((a, b) => (a.label.match(/\{/g)?.length ?? 0) - (b.label.match(/\{/g)?.length ?? 0));
+  const find = (route: string) => {
+    const [method, path] = route.split(" ");
+    return all.find((r) => r.method === method && r.path.test(path ?? ""));
+  };
+  return Object.assign(find, { all });
 }
 
 /** OpenAPI 3.0's `nullable: true` as JSON Schema 2020-12 says it: null among the types (and values). */

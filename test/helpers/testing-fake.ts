@@ -1,7 +1,8 @@
 // A fake of composio-connected-accounts/testing with a client on it, in process (`fake.fetch`) or
 // on 127.0.0.1 (`fake.listen()`). Every answer the client receives is recorded, and after each test
-// held to the spec: the status must be one the operation declares, the body must fit its schema.
-// Faults asked for with failNext are not the API's answers: they are held to the envelope only.
+// held to the spec and to Composio's own description (api/upstream/): the status must be one the
+// operation declares, the body must fit its schema. Faults asked for with failNext (and answers to
+// paths of no operation) are not the API's answers: they are held to the envelope only.
 import { afterEach, expect } from "vitest";
 import { createComposioClient, type ComposioClient } from "../../src/index.js";
 import {
@@ -10,8 +11,8 @@ import {
   type FakeComposio,
   type FakeServer,
 } from "../../src/testing.js";
-import { recordingFetch, specAnswers, type SeenAnswer } from "./spec-answers.js";
-import { specSchemas } from "./spec-schemas.js";
+import { recordingFetch, type SeenAnswer } from "./recording-fetch.js";
+import { specAnswers, specSchemas, upstreamAnswers } from "./spec-schemas.js";
 
 export type Transport = "fetch" | "listen";
 
@@ -36,6 +37,7 @@ export interface FakeSetup {
 }
 
 const checkAnswer = specAnswers();
+const checkUpstream = upstreamAnswers();
 const checkSchema = specSchemas();
 
 /** Registers the checks after each test; returns `setup` for the tests. */
@@ -49,7 +51,9 @@ export function useFake(): (transport?: Transport, authConfigs?: FakeAuthConfig[
         const text = JSON.stringify(body);
         // Faults asked for, and paths of no operation: not answers the spec describes.
         const injected = /\(fake\.failNext\)|not faked yet|"No route /.test(text);
-        const problems = injected ? checkSchema("ErrorEnvelope", body) : checkAnswer(route, status, body);
+        const problems = injected
+          ? checkSchema("ErrorEnvelope", body)
+          : [...checkAnswer(route, status, body), ...checkUpstream(route, status, body)];
         expect(problems, `${route} → ${status}: ${text.slice(0, 300)}`).toEqual([]);
       }
   });
