@@ -21,7 +21,8 @@ export interface ConnectedAccounts extends ConnectedAccountsResource {
    * `ConnectionFailedError` on FAILED, EXPIRED, REVOKED or INACTIVE, the `NotFoundError` on 404, a
    * `ComposioTimeoutError` at `timeoutMs` (default 10.5 minutes: the server fails a connection
    * not completed within 10), a `ComposioAbortError` when `signal` fires. Polls at once, then
-   * after 1 s, growing by half to 10 s, with jitter; a last look comes just before the deadline.
+   * after 1 s, growing by half to 10 s, with jitter; the last look comes at the deadline, and the
+   * wait ends at most a second after it.
    *
    * @example
    * ```ts

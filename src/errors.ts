@@ -203,6 +203,17 @@ export class ComposioConnectionError extends ComposioError {
   override get name(): string {
     return "ComposioConnectionError";
   }
+  /**
+   * false when the request surely never reached the server (connection refused, DNS, host
+   * unreachable): nothing happened there. true when it was sent, or may have been (a connection
+   * cut after sending, a timeout): the server may have acted on it, e.g. made the account.
+   */
+  declare readonly requestSent: boolean;
+
+  constructor(message: string, options?: ErrorOptions & { requestSent?: boolean }) {
+    super(message, options);
+    this.requestSent = options?.requestSent ?? true;
+  }
 }
 /** No answer in time: an attempt took longer than `timeoutMs`, the call longer than `totalTimeoutMs`, or a wait longer than its `timeoutMs`. */
 export class ComposioTimeoutError extends ComposioConnectionError {
@@ -337,6 +348,22 @@ export function unreadableSuccess(
     redactHeaders(headers, redact),
     redact.value(parsed) ?? safe,
     `${operation}: ${status} response ${what}`,
+  );
+}
+
+/** A success answer larger than `maxResponseBytes`: reading stopped there and the connection was dropped. */
+export function oversizeAnswer(
+  status: number,
+  headers: Headers,
+  maxResponseBytes: number,
+  redact: Redactor,
+  route: string,
+): ComposioApiError {
+  return new ComposioApiError(
+    status,
+    redactHeaders(headers, redact),
+    undefined,
+    `${status} answer to ${route} is larger than maxResponseBytes (${maxResponseBytes} bytes, decoded): reading stopped there and the connection was dropped.`,
   );
 }
 

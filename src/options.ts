@@ -5,7 +5,7 @@ import { ComposioError } from "./errors.js";
 import { checkHeaders } from "./headers.js";
 import { createLog, LEVELS, type Log, type Logger, type LogLevel } from "./log.js";
 import type { RetrySettings } from "./retry.js";
-import type { RequestValidator } from "./runtime.js";
+import type { RequestOptions, RequestValidator } from "./runtime.js";
 
 /** The options of `createComposioClient` (and `createRawClient`) other than the credential. */
 export interface ClientSettings {
@@ -25,6 +25,12 @@ export interface ClientSettings {
   timeoutMs?: number;
   /** Milliseconds a whole call may take, every attempt and wait included. @default undefined (no limit) */
   totalTimeoutMs?: number;
+  /**
+   * The most bytes an answer may have once decoded (gzip and all): past it, the call ends with a
+   * `ComposioApiError` and the connection is dropped. Error answers are read only up to 64 KiB.
+   * @default 33554432 (32 MiB)
+   */
+  maxResponseBytes?: number;
   /**
    * How many times a failed attempt may be retried where the server surely did not act
    * (429, 503, connection refused). See `RequestOptions.retryUnsafe` for the rest.
@@ -68,10 +74,27 @@ export interface ResolvedOptions {
   baseUrl: string;
   headers: Record<string, string>;
   fetch: typeof fetch;
-  defaults: Pick<RetrySettings, "maxRetries" | "timeoutMs" | "totalTimeoutMs">;
+  defaults: Pick<RetrySettings, "maxRetries" | "timeoutMs" | "totalTimeoutMs"> & { maxResponseBytes: number };
   log: Log;
   validate: RequestValidator | undefined;
 }
+
+/** Every option of ClientOptions: any other key is refused (see checkKnown). */
+const CLIENT_OPTIONS = [
+  "apiKey",
+  "userApiKey",
+  "baseUrl",
+  "allowInsecureHttp",
+  "fetch",
+  "timeoutMs",
+  "totalTimeoutMs",
+  "maxResponseBytes",
+  "maxRetries",
+  "headers",
+  "logger",
+  "logLevel",
+  "validate",
+] as const satisfies readonly (keyof ClientSettings | "apiKey" | "userApiKey")[];
 
 /** Sent with every request (browsers may drop it); a `user-agent` in `headers` replaces it. */
 const USER_AGENT = `composio-connected-accounts/${VERSION}`;
@@ -83,6 +106,7 @@ export function resolveOptions(options: ClientOptions, where: string): ResolvedO
       `${where}: pass the options, e.g. ${where}({ apiKey: process.env.COMPOSIO_API_KEY }) (got ${describe(options)}).`,
     );
   }
+  checkKnown(where, options, CLIENT_OPTIONS);
   const credential = pickCredential(options, where);
   const headers = {
     "user-agent": USER_AGENT,
@@ -106,6 +130,7 @@ export function resolveOptions(options: ClientOptions, where: string): ResolvedO
     defaults: {
       maxRetries: 2,
       timeoutMs: 60_000,
+      maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
       ...checkLimits(where, options),
     },
     log: createLog(options.logger, logLevel, where),
@@ -113,45 +138,109 @@ export function resolveOptions(options: ClientOptions, where: string): ResolvedO
   };
 }
 
+/** The longest delay a timer takes (2^31 - 1 ms, about 24.8 days): Node fires a longer one at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * The default `maxResponseBytes`: 32 MiB, about ten times a page of a thousand accounts with their
+ * state. No answer of this API comes near it; a gzip answer that decodes to gigabytes stops there.
+ */
+const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+/** A numeric option's rule: what it must be, in words for the message, and the test. */
+interface NumberRule {
+  text: string;
+  test: (value: number) => boolean;
+}
+
+// An attempt's timeout is a timer: above MAX_TIMER_MS Node would fire it at once. The whole
+// call's may be Infinity (no limit), as may a walk's number of pages.
+const LIMIT_RULES = {
+  maxRetries: { text: "a whole number ≥ 0", test: (v) => Number.isInteger(v) && v >= 0 },
+  timeoutMs: {
+    text: `a number of milliseconds > 0, at most ${MAX_TIMER_MS}`,
+    test: (v) => v > 0 && v <= MAX_TIMER_MS,
+  },
+  totalTimeoutMs: { text: "a number of milliseconds > 0", test: (v) => v > 0 },
+  maxResponseBytes: { text: "a whole number of bytes > 0", test: (v) => Number.isSafeInteger(v) && v > 0 },
+  maxPages: {
+    text: "a whole number > 0, or Infinity",
+    test: (v) => v === Infinity || (Number.isInteger(v) && v > 0),
+  },
+} satisfies Record<string, NumberRule>;
+
+type Limits = { -readonly [name in keyof typeof LIMIT_RULES]?: number };
+
+/** `value` if it is a number that passes `rule`; otherwise an error naming the option and what it got. */
+export function checkNumber(where: string, name: string, value: unknown, rule: NumberRule): number {
+  if (typeof value !== "number" || !rule.test(value)) {
+    throw new ComposioError(`${where}: \`${name}\` must be ${rule.text} (got ${describe(value)}).`);
+  }
+  return value;
+}
+
 /**
  * The limits given among `options` (a client's or one request's), checked: `maxRetries` a whole
  * number ≥ 0; `timeoutMs` and `totalTimeoutMs` numbers > 0 (0 would end every call at once);
- * `retryUnsafe` a boolean. Each message names the option and says what it got.
+ * `maxResponseBytes` and `maxPages` whole numbers > 0; `retryUnsafe` a boolean. Each message
+ * names the option and says what it got.
  */
-export function checkLimits(
-  where: string,
-  options: { maxRetries?: unknown; timeoutMs?: unknown; totalTimeoutMs?: unknown; retryUnsafe?: unknown },
-): { maxRetries?: number; timeoutMs?: number; totalTimeoutMs?: number } {
-  const limits: { maxRetries?: number; timeoutMs?: number; totalTimeoutMs?: number } = {};
-  for (const name of ["maxRetries", "timeoutMs", "totalTimeoutMs"] as const) {
-    const value = options[name];
-    if (value === undefined) continue;
-    const retries = name === "maxRetries";
-    // An attempt's timeout is a timer: above 2^31 - 1 ms Node would fire it at once. The whole
-    // call's may be Infinity (no limit).
-    const max =
-      name === "timeoutMs" ? MAX_TIMER_MS : name === "totalTimeoutMs" ? Infinity : Number.MAX_SAFE_INTEGER;
-    if (
-      typeof value !== "number" ||
-      Number.isNaN(value) ||
-      value > max ||
-      (retries ? value < 0 || !Number.isInteger(value) : value <= 0)
-    ) {
-      throw new ComposioError(
-        `${where}: \`${name}\` must be ${retries ? "a whole number ≥ 0" : `a number of milliseconds > 0${name === "timeoutMs" ? `, at most ${MAX_TIMER_MS}` : ""}`} (got ${describe(value)}).`,
-      );
-    }
-    limits[name] = value;
+export function checkLimits(where: string, options: object): Limits {
+  const given = options as Record<string, unknown>;
+  const limits: Limits = {};
+  for (const name of Object.keys(LIMIT_RULES) as (keyof typeof LIMIT_RULES)[]) {
+    const value = given[name];
+    if (value !== undefined) limits[name] = checkNumber(where, name, value, LIMIT_RULES[name]);
   }
-  if (options.retryUnsafe !== undefined && typeof options.retryUnsafe !== "boolean")
+  if (given.retryUnsafe !== undefined && typeof given.retryUnsafe !== "boolean")
     throw new ComposioError(
-      `${where}: \`retryUnsafe\` must be true or false (got ${describe(options.retryUnsafe)}).`,
+      `${where}: \`retryUnsafe\` must be true or false (got ${describe(given.retryUnsafe)}).`,
     );
   return limits;
 }
 
-/** The longest delay a timer takes (2^31 - 1 ms, about 24.8 days). */
-const MAX_TIMER_MS = 2_147_483_647;
+/** Every option of RequestOptions: any other key is refused. */
+const REQUEST_OPTIONS = [
+  "signal",
+  "timeoutMs",
+  "totalTimeoutMs",
+  "maxRetries",
+  "retryUnsafe",
+  "maxResponseBytes",
+  "maxPages",
+  "headers",
+] as const satisfies readonly (keyof RequestOptions)[];
+
+/** One request's options, checked: no unknown key, and the limits as `checkLimits` says. */
+export function checkRequestOptions(where: string, options: RequestOptions): Limits {
+  checkKnown(where, options, REQUEST_OPTIONS);
+  return checkLimits(where, options);
+}
+
+/**
+ * Refuses a key of `options` that is not among `known` (a JavaScript caller's `timeout` for
+ * `timeoutMs` would otherwise be ignored without a word), naming it and the nearest known one.
+ */
+export function checkKnown(where: string, options: object, known: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const nearest = known.reduce((best, name) => (distance(key, name) < distance(key, best) ? name : best));
+    throw new ComposioError(`${where}: unknown option \`${key}\`; did you mean \`${nearest}\`?`);
+  }
+}
+
+/** Edit distance between two names, case aside: the nearest known option to a misspelt one. */
+function distance(a: string, b: string): number {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  let row = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= y.length; j++)
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[y.length]!;
+}
 
 /** A value as a message shows it: strings quoted and called strings, so `"5000"` is not taken for 5000. */
 export function describe(value: unknown): string {
@@ -242,7 +331,8 @@ function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, where: strin
   } catch {
     throw new ComposioError(`${where}: \`baseUrl\` is not a URL (got ${describe(baseUrl)}).`);
   }
-  if (url.search || url.hash) {
+  // "https://host/?" has an empty `search`, yet its `?` would still precede every request path.
+  if (url.href.includes("?") || url.href.includes("#")) {
     throw new ComposioError(
       `${where}: \`baseUrl\` may not carry a query or a fragment: every request path is added to its end.`,
     );

@@ -1,8 +1,11 @@
 // Cursor pagination for the operations the spec marks `x-sdk-pagination`: one call gives the first
 // page when awaited, every item of every page with `for await`, and the pages with `.pages()`.
-// Servers misbehave (a cursor that comes back, `next_cursor: null` too early), so the walk stops
-// on a repeated cursor with an error instead of looping, and a signal stops it at once.
+// Servers misbehave (a cursor that comes back, `next_cursor: null` too early, empty pages with
+// fresh cursors forever), so a walk that makes no progress ends with an error instead of looping:
+// on a repeated cursor, on MAX_EMPTY_PAGES empty pages in a row, and after `maxPages` pages. Its
+// memory stays bounded however long it runs. A signal stops it at once.
 import { ComposioError } from "./errors.js";
+import { checkLimits } from "./options.js";
 import type { RequestOptions } from "./runtime.js";
 
 /** Where the spec says the cursor goes and where the page keeps its items and the next cursor. */
@@ -16,6 +19,13 @@ export interface PaginationSpec {
   /** The property of a page holding its items. */
   items: string;
 }
+
+/** Empty pages in a row, each with a next cursor, after which a walk is deemed stuck. */
+const MAX_EMPTY_PAGES = 5;
+/** How many of the last cursors a walk remembers (as hashes) to notice one that comes back. */
+const REMEMBERED_CURSORS = 1024;
+/** The default `maxPages`: 10,000 pages of the default 20 accounts is 200,000 accounts. */
+const DEFAULT_MAX_PAGES = 10_000;
 
 /**
  * The first page as a promise, and every page and item as async iterables. Nothing is sent until
@@ -64,21 +74,41 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
 
   /** Every page, first to last: the filters of the first call go with every request. */
   async *pages(): AsyncGenerator<Page, void, undefined> {
-    const { cursorParam, nextCursor, operation } = this.#spec;
-    const seen = new Set<string>();
+    const { cursorParam, nextCursor, items, operation } = this.#spec;
+    const maxPages = checkLimits(`${operation}: options`, this.#options ?? {}).maxPages ?? DEFAULT_MAX_PAGES;
+    // Hashes of the last cursors, not the cursors (which may be long): memory stays constant. A
+    // cycle longer than the window ends at maxPages instead.
+    const seen = new Set([cursorHash(String(this.#query[cursorParam] ?? ""))]);
+    let emptyInARow = 0;
     let page = await this.#firstPage();
     for (let count = 1; ; count++) {
       yield page;
-      const cursor = (page as Record<string, unknown>)[nextCursor];
+      const record = page as Record<string, unknown>;
+      const cursor = record[nextCursor];
       if (cursor === null || cursor === undefined || cursor === "") return;
       const key = String(cursor);
-      if (seen.has(key) || key === String(this.#query[cursorParam] ?? "")) {
+      const hash = cursorHash(key);
+      if (seen.has(hash)) {
         // The cursor is the server's string: not quoted (it may echo a secret), only measured.
         throw new ComposioError(
           `${operation}: the server sent a cursor again (${key.length} chars) after ${count} page(s); stopped instead of reading the same pages forever.`,
         );
       }
-      seen.add(key);
+      seen.add(hash);
+      // A Set keeps insertion order: its first value is the oldest.
+      if (seen.size > REMEMBERED_CURSORS) seen.delete(seen.values().next().value!);
+      const found = record[items];
+      emptyInARow = Array.isArray(found) && found.length > 0 ? 0 : emptyInARow + 1;
+      if (emptyInARow >= MAX_EMPTY_PAGES) {
+        throw new ComposioError(
+          `${operation}: the server sent ${emptyInARow} empty pages in a row, each with a next cursor (after ${count} page(s)); stopped: the walk made no progress.`,
+        );
+      }
+      if (count >= maxPages) {
+        throw new ComposioError(
+          `${operation}: stopped after \`maxPages\` (${maxPages}) pages, and the server has more; pass a larger \`maxPages\` in the list's options to read on.`,
+        );
+      }
       // The caller's signal goes with every page request: an abort ends the walk at once.
       page = await this.#fetchPage({ ...this.#query, [cursorParam]: cursor }, this.#options);
     }
@@ -91,4 +121,18 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
       if (Array.isArray(items)) yield* items as Item[];
     }
   }
+}
+
+/** A 53-bit hash of a cursor (cyrb53): a walk remembers these rather than the cursors themselves. */
+function cursorHash(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }

@@ -5,7 +5,15 @@
 import type { Client, Middleware } from "openapi-fetch";
 import { QUERY_JOINED, ROUTES } from "../generated/meta.js";
 import type { paths } from "../generated/schema.js";
-import { errorFromResponse, isRedirect, parseJson, redirectError, unreadableSuccess } from "./errors.js";
+import {
+  ComposioError,
+  errorFromResponse,
+  isRedirect,
+  oversizeAnswer,
+  parseJson,
+  redirectError,
+  unreadableSuccess,
+} from "./errors.js";
 import { checkHeader } from "./headers.js";
 import { describeAttempt, warnIfDeprecated } from "./log.js";
 import { createClient } from "./openapi-fetch.js";
@@ -19,6 +27,7 @@ import {
 import { redactorFor, type Redactor } from "./redact.js";
 import { withRetries } from "./retry.js";
 import { pathParam, queryString, type RequestValidator } from "./runtime.js";
+import { MAX_ERROR_BODY_BYTES, readBody } from "./transport.js";
 
 export type { components, operations, paths } from "../generated/schema.js";
 export type { ClientOptions, ClientSettings } from "./options.js";
@@ -44,10 +53,11 @@ export type RawClient = Client<paths>;
 export function createRawClient(options: ClientOptions): RawClient {
   const resolved = resolveOptions(options, "createRawClient");
   const routes = new WeakMap<Request, Route>();
+  const fetch = retryingFetch(resolved, routes);
   const client = createClient<paths>({
     baseUrl: resolved.baseUrl,
     headers: resolved.headers,
-    fetch: retryingFetch(resolved, routes),
+    fetch,
     // Arrays as the spec's style and explode say (`statuses=ACTIVE,FAILED`), as the main client sends them.
     querySerializer: (query) => queryString(query, QUERY_JOINED, "createRawClient"),
     // Path parameters as the main client fills them: an empty id or a dot segment is refused.
@@ -56,7 +66,7 @@ export function createRawClient(options: ClientOptions): RawClient {
         name in params ? pathParam(params[name], name, "createRawClient") : template,
       ),
   });
-  client.use(routing(routes, resolved.credential, resolved.validate));
+  client.use(routing(routes, resolved.credential, resolved.validate, fetch));
   return checkingHeaders(client);
 }
 
@@ -106,15 +116,23 @@ function checkingHeaders(client: RawClient): RawClient {
  * Tells the retry loop which operation each request is (openapi-fetch hands the middleware the
  * path template, and `fetch` the same Request), so that reads and idempotent writes are retried as
  * on the main client; refuses an operation the client's key cannot call; and runs the validator,
- * when there is one, on each JSON body before it is sent.
+ * when there is one, on each JSON body before it is sent. A per-request `fetch` is refused: it would
+ * send without the timeout, retries, redirect rule and size bound that the client's `fetch` (the
+ * retry loop) brings.
  */
 function routing(
   routes: WeakMap<Request, Route>,
   credential: Credential,
   validate: RequestValidator | undefined,
+  clientFetch: typeof fetch,
 ): Middleware {
   return {
-    async onRequest({ request, schemaPath }) {
+    async onRequest({ request, schemaPath, options }) {
+      if (options.fetch !== clientFetch) {
+        throw new ComposioError(
+          "createRawClient: a per-request `fetch` would bypass the client's timeout, retries and checks; pass `fetch` to createRawClient instead.",
+        );
+      }
       const route = ROUTES[`${request.method} ${schemaPath}`];
       if (!route) return;
       checkCredential(credential, route.operation, route.credentials);
@@ -129,17 +147,27 @@ const NO_BODY = new Set([204, 205]);
 
 /**
  * The retry loop as a `fetch`, for openapi-fetch. Each attempt sends a fresh clone of the request,
- * follows no redirect (see REDIRECTS in errors.ts), and reads the whole answer, so that
- * `timeoutMs` bounds the body as it does on the main client; the answer is handed back buffered.
+ * follows no redirect (see REDIRECTS in errors.ts), and reads the answer within `timeoutMs` and
+ * `maxResponseBytes` as the main client does (error bodies up to 64 KiB); the answer is handed back
+ * buffered. Only `baseUrl`'s origin gets a request: openapi-fetch's per-request `baseUrl`, or a
+ * middleware's new Request, may not send the key elsewhere.
  */
 function retryingFetch(
-  { fetch: fetchImpl, defaults, log }: ResolvedOptions,
+  { fetch: fetchImpl, defaults, log, baseUrl }: ResolvedOptions,
   routes: WeakMap<Request, Route>,
 ): typeof fetch {
+  const origin = new URL(baseUrl).origin;
+  const { maxResponseBytes, ...limits } = defaults;
   return async (input, init) => {
     const route = input instanceof Request ? routes.get(input) : undefined;
     const request = new Request(input, init);
-    const path = new URL(request.url).pathname;
+    const url = new URL(request.url);
+    if (url.origin !== origin) {
+      throw new ComposioError(
+        `createRawClient: refused to send to ${url.origin}: the key and request bodies go to baseUrl's origin (${origin}) only, so a per-request \`baseUrl\` must keep it.`,
+      );
+    }
+    const path = url.pathname;
     const operation = route?.operation ?? `${request.method} ${path}`;
     let lineRedactor: Redactor | undefined;
     // Made only for an error or a log line, from the headers and the body as sent.
@@ -150,8 +178,11 @@ function retryingFetch(
       );
     const answer = await withRetries(
       {
-        ...defaults,
+        ...limits,
         retryUnsafe: route?.idempotent === true,
+        operation: route?.operation,
+        route: `${request.method} ${path}`,
+        idempotent: route?.idempotent === true,
         signal: request.signal,
         // The line holds the method, the path (no query), a status: the request's headers are enough.
         onAttempt:
@@ -164,25 +195,34 @@ function retryingFetch(
             )),
       },
       async (signal) => {
-        const response = await fetchImpl(new Request(request.clone(), { signal, redirect: "manual" }));
-        const { status, statusText, headers, redirected, url } = response;
+        // The signal goes to fetch itself: on a Request made here, it would be followed only while
+        // that Request lived, and a garbage collection would leave the request without a timeout.
+        const response = await fetchImpl(request.clone(), { signal, redirect: "manual" });
+        const { status, statusText, headers, redirected, url: followedTo } = response;
+        const ok = status >= 200 && status <= 299;
+        const limit = ok ? maxResponseBytes : Math.min(maxResponseBytes, MAX_ERROR_BODY_BYTES);
+        const { bytes, truncated } = await readBody(response, limit, !ok);
         return {
           status,
           statusText,
           headers,
-          followedTo: redirected ? url : undefined,
-          bytes: await response.arrayBuffer(),
+          followedTo: redirected ? followedTo : undefined,
+          bytes,
+          truncated,
         };
       },
     );
-    const { status, statusText, headers, bytes } = answer;
+    const { status, statusText, headers, bytes, truncated } = answer;
     const text = () => new TextDecoder().decode(bytes);
     if (isRedirect(status) || answer.followedTo !== undefined) {
-      throw redirectError({ ...answer, text: text(), truncated: false }, request.url, await redact());
+      throw redirectError({ ...answer, text: text() }, request.url, await redact());
     }
     // No Response can carry a status outside 200–599 (a RangeError): it is the server's error.
     if (status < 200 || status > 599) {
-      throw errorFromResponse(status, headers, { text: text(), truncated: false }, await redact(), operation);
+      throw errorFromResponse(status, headers, { text: text(), truncated }, await redact(), operation);
+    }
+    if (truncated && status <= 299) {
+      throw oversizeAnswer(status, headers, maxResponseBytes, await redact(), `${request.method} ${path}`);
     }
     if (log.warn && (headers.has("deprecation") || headers.has("sunset"))) {
       const redactor = await redact();

@@ -4,7 +4,9 @@
 //   - a connection that failed before the request was sent (refused, DNS, unreachable).
 // 500, 502, 504, timeouts and connections cut after sending may have created the account: retrying
 // them could create a second one, so they are retried only when the caller opts in (`retryUnsafe`).
-// An abort is never retried. Every timer is cleared before the call settles.
+// An abort is never retried. Every timer is cleared before the call settles. Deadlines and
+// durations read the monotonic clock (`performance.now()`): a wall clock set back an hour would
+// otherwise keep a call waiting for an hour.
 import { ComposioAbortError, ComposioConnectionError, ComposioTimeoutError } from "./errors.js";
 
 export interface RetrySettings {
@@ -15,6 +17,12 @@ export interface RetrySettings {
   totalTimeoutMs?: number | undefined;
   /** Also retry failures after which the server may have acted (see above). */
   retryUnsafe: boolean;
+  /** For messages: the operationId (or undefined for a route the raw client does not know). */
+  operation?: string | undefined;
+  /** For messages: `METHOD /path`. */
+  route: string;
+  /** A read or an idempotent write: a call cut after it was sent harmed nothing. */
+  idempotent: boolean;
   signal?: AbortSignal | null | undefined;
   /** Told of each attempt's end, for debug logging. */
   onAttempt?: ((event: AttemptEvent) => void) | undefined;
@@ -57,19 +65,18 @@ export async function withRetries<T extends AttemptResult>(
   attempt: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const { signal, onAttempt } = settings;
-  const start = Date.now();
+  const start = performance.now();
   const deadline = settings.totalTimeoutMs === undefined ? Infinity : start + settings.totalTimeoutMs;
   for (let retry = 0; ; retry++) {
     throwIfAborted(signal);
-    const attemptStart = Date.now();
+    const attemptStart = performance.now();
     const budget = Math.min(settings.timeoutMs, deadline - attemptStart);
     const byDeadline = budget < settings.timeoutMs;
     const controller = new AbortController();
-    const forwardAbort = () => controller.abort();
-    signal?.addEventListener("abort", forwardAbort, { once: true });
+    const stopForwarding = onAbort(signal, () => controller.abort());
     const timer = setTimeout(() => controller.abort(), Math.max(0, budget));
     let delay: number | undefined;
-    let failure: Error | undefined;
+    let failure: ComposioConnectionError | undefined;
     let result: T | undefined;
     try {
       result = await attempt(controller.signal);
@@ -77,27 +84,22 @@ export async function withRetries<T extends AttemptResult>(
     } catch (error) {
       throwIfAborted(signal, error);
       const timedOut = controller.signal.aborted;
-      failure = timedOut
-        ? new ComposioTimeoutError(
-            byDeadline
-              ? `Request exceeded totalTimeoutMs (${settings.totalTimeoutMs} ms) after ${retry + 1} attempt(s)`
-              : `Request timed out after ${settings.timeoutMs} ms`,
-            { cause: error },
-          )
-        : new ComposioConnectionError(`Connection failed: ${describeCause(error)}`, { cause: error });
-      const safe = !timedOut && NOT_SENT_CODES.has(errorCode(error) ?? "");
+      failure = attemptError(settings, error, timedOut && (byDeadline ? retry + 1 : 0));
       const retryable =
-        retry < settings.maxRetries && !(timedOut && byDeadline) && (safe || settings.retryUnsafe);
+        retry < settings.maxRetries &&
+        !(timedOut && byDeadline) &&
+        (!failure.requestSent || settings.retryUnsafe);
       delay = retryable ? backoff(retry) : undefined;
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener("abort", forwardAbort);
+      stopForwarding();
     }
+    const now = performance.now();
     // No wait that would end past the deadline: the caller learns now what it would learn then.
-    if (delay !== undefined && Date.now() + delay >= deadline) delay = undefined;
+    if (delay !== undefined && now + delay >= deadline) delay = undefined;
     onAttempt?.({
       attempt: retry + 1,
-      ms: Date.now() - attemptStart,
+      ms: Math.round(now - attemptStart),
       status: result?.status,
       error: failure,
       retryInMs: delay,
@@ -110,6 +112,50 @@ export async function withRetries<T extends AttemptResult>(
   }
 }
 
+/**
+ * Operations that make a connected account: when one may have been carried out without an answer,
+ * the message says how to find the account before making another.
+ */
+const CREATES_ACCOUNT = new Set(["createConnectedAccount", "createConnectedAccountLink"]);
+
+/**
+ * The error for an attempt that got no answer: a timeout (`timedOutAfter` attempts when the
+ * whole call's deadline ended it, 0 for the attempt's own `timeoutMs`; false for no timeout) or a
+ * connection failure. It names the operation and the route, says whether the request may have
+ * reached the server (`requestSent`), and, for a call that is not safe to repeat, what to do then.
+ */
+function attemptError(
+  settings: RetrySettings,
+  error: unknown,
+  timedOutAfter: number | false,
+): ComposioConnectionError {
+  const requestSent = timedOutAfter !== false || !NOT_SENT_CODES.has(errorCode(error) ?? "");
+  const what = settings.operation ? `${settings.operation} (${settings.route})` : settings.route;
+  const advice =
+    !requestSent || settings.idempotent
+      ? ""
+      : CREATES_ACCOUNT.has(settings.operation ?? "")
+        ? " The server may have made the connected account: before making another, look for it with connectedAccounts.list({ user_ids: [userId], auth_config_ids: [authConfigId] }), newest first."
+        : " The server may have acted on it: check the account before repeating the call.";
+  if (timedOutAfter === false) {
+    const how = requestSent ? "the request may have reached the server" : "nothing was sent";
+    return new ComposioConnectionError(
+      `${what}: connection failed (${how}): ${describeCause(error)}.${advice}`,
+      {
+        cause: error,
+        requestSent,
+      },
+    );
+  }
+  const limit = timedOutAfter
+    ? `totalTimeoutMs (${settings.totalTimeoutMs} ms), after ${timedOutAfter} attempt(s)`
+    : `timeoutMs (${settings.timeoutMs} ms)`;
+  return new ComposioTimeoutError(`${what}: no answer within ${limit}.${advice}`, {
+    cause: error,
+    requestSent: true,
+  });
+}
+
 function delayAfterStatus(result: AttemptResult, retry: number, retryUnsafe: boolean): number | undefined {
   if (!SAFE_STATUSES.has(result.status) && !(retryUnsafe && UNSAFE_STATUSES.has(result.status)))
     return undefined;
@@ -118,15 +164,17 @@ function delayAfterStatus(result: AttemptResult, retry: number, retryUnsafe: boo
   return asked <= MAX_RETRY_AFTER_MS ? asked : undefined;
 }
 
-/** `retry-after-ms`, or `Retry-After` in seconds or as an HTTP date. */
+/** `retry-after-ms`, or `Retry-After` in seconds or as an HTTP date; Infinity for a number too large to hold. */
 function retryAfterMs(headers: Headers): number | undefined {
   const ms = Number.parseFloat(headers.get("retry-after-ms") ?? "");
-  if (Number.isFinite(ms) && ms >= 0) return ms;
+  if (ms >= 0) return ms;
   const value = headers.get("retry-after");
   if (!value) return undefined;
+  // "1e400" is Infinity seconds: longer than any wait honoured, so the retries end.
   const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  if (seconds >= 0) return seconds * 1000;
   // An HTTP date has letters ("Wed, 21 Oct 2026 07:28:00 GMT"); Date.parse would also read "-5" as a year.
+  // The date is the server's wall clock, so it is compared with ours (Date.now), not a monotonic one.
   const date = /[a-z]/i.test(value) ? Date.parse(value) : Number.NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
@@ -144,16 +192,51 @@ export function sleep(
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new ComposioAbortError(why, { cause: signal.reason }));
-    const onAbort = () => {
+    const stop = onAbort(signal, () => {
       clearTimeout(timer);
       reject(new ComposioAbortError(why, { cause: signal?.reason }));
-    };
+    });
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      stop();
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/** The one listener this package adds to a caller's signal, and the calls it tells. */
+interface Watch {
+  callbacks: Set<() => void>;
+  listener: () => void;
+}
+const watches = new WeakMap<AbortSignal, Watch>();
+const NOTHING = () => {};
+
+/**
+ * Calls `then` when `signal` aborts; returns the function that stops watching. However many calls
+ * share one signal (50 concurrent calls, a wait and its polls), the signal gets one listener from
+ * this package: more than 10 would set off Node's MaxListenersExceededWarning. The listener is
+ * removed when the last call stops watching.
+ */
+export function onAbort(signal: AbortSignal | null | undefined, then: () => void): () => void {
+  if (!signal) return NOTHING;
+  let watch = watches.get(signal);
+  if (!watch) {
+    const callbacks = new Set<() => void>();
+    const listener = () => {
+      watches.delete(signal);
+      for (const callback of callbacks) callback();
+    };
+    watches.set(signal, (watch = { callbacks, listener }));
+    signal.addEventListener("abort", listener, { once: true });
+  }
+  const current = watch;
+  current.callbacks.add(then);
+  return () => {
+    if (!current.callbacks.delete(then) || current.callbacks.size > 0) return;
+    if (watches.get(signal) !== current) return;
+    watches.delete(signal);
+    signal.removeEventListener("abort", current.listener);
+  };
 }
 
 function throwIfAborted(signal: AbortSignal | null | undefined, cause?: unknown): void {

@@ -27,6 +27,14 @@ export interface RequestOptions {
   totalTimeoutMs?: number;
   /** How many times a failed attempt may be retried, where retrying is safe (see README). */
   maxRetries?: number;
+  /** The most bytes the answer may have once decoded; past it the call ends with a ComposioApiError. */
+  maxResponseBytes?: number;
+  /**
+   * For a list's `for await` and `.pages()`: the most pages the walk reads; past them it ends
+   * with a ComposioError. `Infinity` for no limit.
+   * @default 10000
+   */
+  maxPages?: number;
   /**
    * Also retry failures after which the server may have acted: 408, 500, 502, 504, timeouts, and
    * connections cut after the request was sent. Reads and idempotent writes (update, updateStatus,

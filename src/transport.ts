@@ -5,15 +5,15 @@ import {
   ComposioError,
   errorFromResponse,
   isRedirect,
+  oversizeAnswer,
   parseJson,
   redirectError,
   unreadableSuccess,
-  type BodyText,
 } from "./errors.js";
 import { checkHeaders } from "./headers.js";
 import { describeAttempt, warnIfDeprecated } from "./log.js";
 import { redactorFor, rememberHeaders, type Redactor } from "./redact.js";
-import { checkCredential, checkLimits, type ResolvedOptions } from "./options.js";
+import { checkCredential, checkRequestOptions, type ResolvedOptions } from "./options.js";
 import { withRetries, type RetrySettings } from "./retry.js";
 import type { RequestInput, RequestOptions, Transport } from "./runtime.js";
 
@@ -21,7 +21,7 @@ import type { RequestInput, RequestOptions, Transport } from "./runtime.js";
 const NO_OPTIONS: RequestOptions = {};
 
 /** How much of an error body is read: enough for any envelope, not a 50 MB proxy page. */
-const MAX_ERROR_BODY_BYTES = 64 * 1024;
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 export function createTransport(config: ResolvedOptions): Transport {
   const baseUrl = config.baseUrl.replace(/\/+$/, "");
@@ -53,12 +53,18 @@ export function createTransport(config: ResolvedOptions): Transport {
       // Made only for an error or a log line (once per call): the success path scrubs nothing.
       let redactor: Redactor | undefined;
       const redact = () => (redactor ??= redactorFor(headers, body));
-      const limits = options === NO_OPTIONS ? options : checkLimits(`${input.operation}: options`, options);
+      const limits =
+        options === NO_OPTIONS ? options : checkRequestOptions(`${input.operation}: options`, options);
+      const maxBytes = limits.maxResponseBytes ?? config.defaults.maxResponseBytes;
+      const idempotent = input.idempotent === true;
       const settings: RetrySettings = {
         maxRetries: limits.maxRetries ?? config.defaults.maxRetries,
         timeoutMs: limits.timeoutMs ?? config.defaults.timeoutMs,
         totalTimeoutMs: limits.totalTimeoutMs ?? config.defaults.totalTimeoutMs,
-        retryUnsafe: options.retryUnsafe ?? input.idempotent === true,
+        retryUnsafe: options.retryUnsafe ?? idempotent,
+        operation: input.operation,
+        route: `${method} ${path.split("?")[0]}`,
+        idempotent,
         signal: options.signal,
         onAttempt: log.debug && ((event) => log.debug!(redact().text(describeAttempt(method, path, event)))),
       };
@@ -72,20 +78,31 @@ export function createTransport(config: ResolvedOptions): Transport {
           status,
           headers: responseHeaders,
           followedTo: response.redirected ? response.url : undefined,
-          ...(await readText(response, ok ? Infinity : MAX_ERROR_BODY_BYTES)),
+          ...(await readBody(response, ok ? maxBytes : Math.min(maxBytes, MAX_ERROR_BODY_BYTES), !ok)),
         };
       });
+      const text = DECODER.decode(answer.bytes);
+      const truncated = answer.truncated;
       if (isRedirect(answer.status) || answer.followedTo !== undefined) {
-        throw redirectError(answer, url, redact());
+        throw redirectError({ ...answer, text, truncated }, url, redact());
       }
       warnIfDeprecated(log, input.operation, method, path, answer.headers, redact);
       if (answer.status < 200 || answer.status > 299) {
-        throw errorFromResponse(answer.status, answer.headers, answer, redact(), input.operation);
+        throw errorFromResponse(
+          answer.status,
+          answer.headers,
+          { text, truncated },
+          redact(),
+          input.operation,
+        );
       }
-      const parsed = parseJson(answer.text);
+      if (truncated) {
+        throw oversizeAnswer(answer.status, answer.headers, maxBytes, redact(), settings.route);
+      }
+      const parsed = parseJson(text);
       // Every operation answers a JSON object: no body, null or HTML is an error, not a value.
       if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-        throw unreadableSuccess(answer.status, answer.headers, answer.text, redact(), input.operation);
+        throw unreadableSuccess(answer.status, answer.headers, text, redact(), input.operation);
       }
       // No validation of the answer: values the client does not know yet (new auth schemes,
       // statuses, fields) reach the caller as the server sent them.
@@ -105,21 +122,48 @@ function serialize(body: unknown, operation: string): string {
   }
 }
 
-/** The body as text, cut after `limit` bytes (the rest is not downloaded). */
-async function readText(response: Response, limit: number): Promise<BodyText> {
-  if (limit === Infinity || !response.body) return { text: await response.text(), truncated: false };
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  let bytes = 0;
-  for (;;) {
+const DECODER = new TextDecoder();
+
+/** A body as read: at most the limit's bytes; `truncated` when there were more. */
+export interface BodyBytes {
+  bytes: Uint8Array<ArrayBuffer>;
+  truncated: boolean;
+}
+
+/**
+ * Reads at most `limit` bytes of a body, counted once decoded (after gzip, so that a small
+ * compressed answer cannot become gigabytes). Past the limit it stops, and cancels the body, which
+ * drops the connection: the rest is never downloaded. What was read is kept then only for an
+ * `excerpt` (an error body's first 64 KiB): a success body cut short is of no use.
+ */
+export async function readBody(response: Response, limit: number, excerpt: boolean): Promise<BodyBytes> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body?.getReader();
+  while (reader) {
     const { done, value } = await reader.read();
-    if (done) return { text: text + decoder.decode(), truncated: false };
-    bytes += value.byteLength;
-    text += decoder.decode(value, { stream: true });
-    if (bytes >= limit) {
-      await reader.cancel();
-      return { text: text.slice(0, limit), truncated: true };
+    if (done) break;
+    if (size + value.byteLength > limit) {
+      // Not awaited: a body that errors while cancelled has nothing left to say.
+      reader.cancel().catch(() => {});
+      if (!excerpt) return { bytes: new Uint8Array(0), truncated: true };
+      chunks.push(value.subarray(0, limit - size));
+      return { bytes: concat(chunks, limit), truncated: true };
     }
+    chunks.push(value);
+    size += value.byteLength;
   }
+  return { bytes: concat(chunks, size), truncated: false };
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array<ArrayBuffer> {
+  // A fetch body's chunks are views of ArrayBuffers (never shared memory).
+  if (chunks.length === 1) return chunks[0] as Uint8Array<ArrayBuffer>;
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
 }

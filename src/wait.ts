@@ -4,12 +4,12 @@
 // cap. A user who finishes the OAuth screen in two seconds is noticed about as soon as by a 1 s
 // poller; one who walks away costs ~72 requests over ten minutes (65 without jitter) instead of 600. The deadline holds
 // even when a poll hangs: each attempt keeps the client's `timeoutMs`, and the whole poll, retries
-// included, gets only the time that is left. When the next interval would pass the deadline, a last
-// look comes just before it. A signal cuts a poll or a wait at once; every timer is cleared when the
-// wait settles.
+// included, gets only the time that is left. When the next interval would pass the deadline, the last
+// look comes at it, and gets at most a second to answer. A signal cuts a poll or a wait at once;
+// every timer is cleared when the wait settles. Times are read from the monotonic clock.
 import { retrieveConnectedAccount, type RetrieveConnectedAccountResponse } from "../generated/resources.js";
 import { ComposioApiError, ComposioConnectionError, ComposioError, ComposioTimeoutError } from "./errors.js";
-import { describe } from "./options.js";
+import { checkKnown, checkNumber, MAX_TIMER_MS } from "./options.js";
 import { redactorFor, redactorOf } from "./redact.js";
 import { sleep } from "./retry.js";
 import type { RequestOptions, Transport } from "./runtime.js";
@@ -25,7 +25,7 @@ const DEFAULT_TIMEOUT_MS = 630_000;
 const INITIAL_INTERVAL_MS = 1_000;
 const MAX_INTERVAL_MS = 10_000;
 const GROWTH = 1.5;
-/** The time a last poll before the deadline gets to answer (or half of what is left, if less). */
+/** The time the last look, sent at the deadline, gets to answer (or half of timeoutMs, if less). */
 const LAST_LOOK_MS = 1_000;
 /** The shortest interval between polls that may be asked for: no hot loop. */
 const MIN_INTERVAL_MS = 10;
@@ -83,7 +83,8 @@ export function pollDelay(n: number, initialMs = INITIAL_INTERVAL_MS, maxMs = MA
  * until the account is ACTIVE, and resolves it. Ends with a `ConnectionFailedError` on FAILED,
  * EXPIRED, REVOKED or INACTIVE, the `NotFoundError` on 404, a `ComposioTimeoutError` at
  * `timeoutMs` (default 10.5 minutes), a `ComposioAbortError` when `signal` fires. Polls at once,
- * then after 1 s, growing by half to 10 s, with jitter; a last look comes just before the deadline.
+ * then after 1 s, growing by half to 10 s, with jitter; the last look comes at the deadline, and the
+ * wait ends at most a second after it.
  *
  * @param transport From `createComposioTransport`.
  * @param id The connected account's id (`ca_…`), e.g. `link`'s `connected_account_id`.
@@ -94,14 +95,20 @@ export async function waitForConnection(
   id: string,
   options: WaitOptions = {},
 ): Promise<RetrieveConnectedAccountResponse> {
+  checkKnown(WHERE, options, WAIT_OPTIONS);
   const { signal, requestOptions = {} } = options;
-  const timeoutMs = checked("timeoutMs", options.timeoutMs, 0) ?? DEFAULT_TIMEOUT_MS;
-  const initialMs = checked("initialIntervalMs", options.initialIntervalMs, MIN_INTERVAL_MS);
-  const maxMs = checked("maxIntervalMs", options.maxIntervalMs, initialMs ?? MIN_INTERVAL_MS);
-  const deadline = Date.now() + timeoutMs;
+  const timeoutMs = optional("timeoutMs", options.timeoutMs, 0, Infinity) ?? DEFAULT_TIMEOUT_MS;
+  const initialMs = optional("initialIntervalMs", options.initialIntervalMs, MIN_INTERVAL_MS, MAX_TIMER_MS);
+  const maxMs = optional("maxIntervalMs", options.maxIntervalMs, initialMs ?? MIN_INTERVAL_MS, MAX_TIMER_MS);
+  // The monotonic clock: a wall clock set back an hour would keep the wait going for an hour.
+  const start = performance.now();
+  const deadline = start + timeoutMs;
+  // The last look is sent at the deadline and gets this long to answer (as does a poll sent just
+  // before it); a poll that hangs earlier is cut at the deadline. So the wait ends no later than
+  // this after its timeoutMs.
+  const grace = Math.min(LAST_LOOK_MS, timeoutMs / 2);
   let lastStatus: string | undefined;
   let lastError: unknown;
-  const start = Date.now();
   // What the server and the caller give passes the redactor that knows the client's key.
   const redact = () => redactorOf(transport, requestOptions.headers);
   const timedOut = () =>
@@ -109,27 +116,26 @@ export async function waitForConnection(
       redact().text(
         `waitForConnection: ${id} was not ACTIVE within its timeoutMs of ${timeoutMs} ms (${
           lastStatus ? `still ${lastStatus}` : "never read"
-        } at the last look, ${Date.now() - start} ms in)`,
+        } at the last look, ${Math.round(performance.now() - start)} ms in)`,
       ),
       { cause: lastError },
     );
   for (let n = 0; ; n++) {
-    const before = deadline - Date.now();
-    if (before <= 0) throw timedOut();
-    // When the next interval would pass the deadline, one last look comes just before it instead.
+    // When the next interval would pass the deadline, the last look comes at the deadline instead.
     let delay = pollDelay(n, initialMs, maxMs);
-    const lastLook = delay >= before;
-    if (lastLook) delay = Math.max(0, before - Math.min(LAST_LOOK_MS, before / 2));
+    const left = deadline - performance.now();
+    const lastLook = delay >= left;
+    if (lastLook) delay = Math.max(0, left);
     if (delay > 0) await sleep(delay, signal, "waitForConnection: aborted");
     try {
       // Each attempt keeps the client's timeoutMs; the whole poll, retries included, gets only
-      // what is left of the wait, so a hanging poll cannot overrun the deadline.
+      // what is left of the wait (at least the grace), so a hanging poll cannot overrun it.
       const account = await retrieveConnectedAccount(transport, id, {
         ...requestOptions,
         signal,
-        totalTimeoutMs: Math.max(
-          1,
-          Math.min(requestOptions.totalTimeoutMs ?? Infinity, deadline - Date.now()),
+        totalTimeoutMs: Math.min(
+          requestOptions.totalTimeoutMs ?? Infinity,
+          Math.max(deadline - performance.now(), grace, 1),
         ),
       });
       const status = String(account.status);
@@ -144,24 +150,27 @@ export async function waitForConnection(
       if (!transient(error)) throw error;
       lastError = error;
     }
-    if (lastLook) throw timedOut();
+    if (lastLook || performance.now() >= deadline) throw timedOut();
   }
 }
 
-/** A wait option, if it is a number ≥ `min` (Infinity allowed for timeoutMs). */
-function checked(name: string, value: number | undefined, min: number): number | undefined {
+const WHERE = "waitForConnection";
+/** Every option of WaitOptions: any other key is refused. */
+const WAIT_OPTIONS = [
+  "timeoutMs",
+  "signal",
+  "initialIntervalMs",
+  "maxIntervalMs",
+  "requestOptions",
+] as const satisfies readonly (keyof WaitOptions)[];
+
+/** A wait option, if it is a number within [min, max]; intervals are timers, so at most 2^31 - 1 ms. */
+function optional(name: string, value: unknown, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
-  if (
-    typeof value !== "number" ||
-    Number.isNaN(value) ||
-    value < min ||
-    (name !== "timeoutMs" && !Number.isFinite(value))
-  ) {
-    throw new ComposioError(
-      `waitForConnection: \`${name}\` must be a number ≥ ${min} (got ${describe(value)}).`,
-    );
-  }
-  return value;
+  return checkNumber(WHERE, name, value, {
+    text: `a number of milliseconds ≥ ${min}${max === Infinity ? " (or Infinity)" : `, at most ${max}`}`,
+    test: (v) => v >= min && v <= max,
+  });
 }
 
 function transient(error: unknown): boolean {

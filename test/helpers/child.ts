@@ -1,0 +1,38 @@
+// A script run in a child Node process of its own (ESM, TypeScript through tsx, from the repository's
+// root): for what one process cannot measure about itself inside vitest (its peak memory, a forced
+// garbage collection). The child is killed if it outlives `timeoutMs`.
+import { spawn } from "node:child_process";
+
+export interface ChildRun {
+  /** Its standard output. */
+  out: string;
+  /** Its exit code, null when it was killed. */
+  code: number | null;
+}
+
+export function runScript(script: string, nodeFlags: string[] = [], timeoutMs = 20_000): Promise<ChildRun> {
+  const child = spawn(
+    process.execPath,
+    [...nodeFlags, "--import", "tsx", "--input-type=module", "-e", script],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  let out = "";
+  child.stdout.on("data", (chunk) => (out += chunk));
+  const killer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  return new Promise((resolve) =>
+    child.on("exit", (code) => {
+      clearTimeout(killer);
+      resolve({ out, code });
+    }),
+  );
+}
+
+/** The last line of a child's output that is JSON, parsed. */
+export function lastJson<T>(run: ChildRun): T {
+  const line = run.out.trim().split("\n").pop() ?? "";
+  try {
+    return JSON.parse(line) as T;
+  } catch {
+    throw new Error(`the child (exit code ${run.code}) printed no JSON: ${run.out.slice(-500)}`);
+  }
+}
