@@ -1,0 +1,175 @@
+// Outcomes told honestly (issue 14, point 9): a failure without an answer says whether the request
+// may have reached the server (`requestSent`), names the operation and the route, and on a creating
+// call says that an account may exist and how to find it; a JavaScript caller's unknown option is
+// refused with its name and the nearest known one. Real servers on 127.0.0.1.
+import { afterEach, describe, expect, it } from "vitest";
+import { ROUTES } from "../generated/meta.js";
+import {
+  ComposioConnectionError,
+  ComposioError,
+  ComposioTimeoutError,
+  createComposioClient,
+  type ClientOptions,
+} from "../src/index.js";
+import { createRawClient } from "../src/raw.js";
+import { createBody, linkBody } from "./helpers/operations.js";
+import { freePort, json, startServer, type Handler, type TestServer } from "./helpers/server.js";
+
+const KEY = "ak_PLANTED_outcomes_key_61b0d2";
+const ID = "ca_4f9d2b7c1e0a";
+
+let servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  servers = [];
+});
+async function serve(handler: Handler): Promise<TestServer> {
+  const server = await startServer(handler);
+  servers.push(server);
+  return server;
+}
+const clientOf = (baseUrl: string, options: Partial<ClientOptions> = {}) =>
+  createComposioClient({ apiKey: KEY, baseUrl, logger: null, ...options } as ClientOptions).connectedAccounts;
+
+/** Cuts the connection once the whole request has arrived. */
+const cut: Handler = (_req, res) => res.socket?.destroy();
+/** Never answers. */
+const silent: Handler = () => {};
+
+const FIND_IT =
+  "The server may have made the connected account: before making another, look for it with connectedAccounts.list({ user_ids: [userId], auth_config_ids: [authConfigId] }), newest first.";
+const route = (method: string, suffix: string) =>
+  `${method} /api/v3[.\\d]*/connected_accounts${suffix.replace(/[/.]/g, "\\$&")}`;
+
+describe("9. what a failure without an answer tells", () => {
+  it("create, cut once sent: requestSent, not retried, and how to find the account that may exist", async () => {
+    const server = await serve(cut);
+    const error = (await clientOf(server.url)
+      .create(createBody)
+      .catch((e: unknown) => e)) as ComposioConnectionError;
+    expect(error).toBeInstanceOf(ComposioConnectionError);
+    expect(error).not.toBeInstanceOf(ComposioTimeoutError);
+    expect(error.requestSent).toBe(true);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^createConnectedAccount \\(${route("POST", "")}\\): connection failed \\(the request may have reached the server\\): .+\\.`,
+      ),
+    );
+    expect(error.message.endsWith(FIND_IT)).toBe(true);
+    expect(error.toJSON()).toMatchObject({ requestSent: true });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("link, no answer in time: a timeout that names the operation and route, and the same advice", async () => {
+    const server = await serve(silent);
+    const error = (await clientOf(server.url, { timeoutMs: 200 })
+      .link(linkBody)
+      .catch((e: unknown) => e)) as ComposioTimeoutError;
+    expect(error).toBeInstanceOf(ComposioTimeoutError);
+    expect(error.requestSent).toBe(true);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^createConnectedAccountLink \\(${route("POST", "/link")}\\): no answer within timeoutMs \\(200 ms\\)\\. `,
+      ),
+    );
+    expect(error.message.endsWith(FIND_IT)).toBe(true);
+  });
+
+  it("create, connection refused: requestSent false, nothing was sent, so no advice (and it was retried)", async () => {
+    const port = await freePort();
+    let attempts = 0;
+    const counting: typeof fetch = (input, init) => {
+      attempts++;
+      return fetch(input, init);
+    };
+    const error = (await clientOf(`http://127.0.0.1:${port}`, { fetch: counting, maxRetries: 1 })
+      .create(createBody)
+      .catch((e: unknown) => e)) as ComposioConnectionError;
+    expect(error).toBeInstanceOf(ComposioConnectionError);
+    expect(error.requestSent).toBe(false);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^createConnectedAccount \\(${route("POST", "")}\\): connection failed \\(nothing was sent\\): .*ECONNREFUSED.*\\.$`,
+      ),
+    );
+    expect(attempts).toBe(2);
+  });
+
+  it("a read's timeout names it and its route, and gives no advice; another non-idempotent call says to check", async () => {
+    const server = await serve(silent);
+    const timedOut = (await clientOf(server.url, { timeoutMs: 150, maxRetries: 0 })
+      .retrieve(ID)
+      .catch((e: unknown) => e)) as Error;
+    expect(timedOut.message).toMatch(
+      new RegExp(
+        `^retrieveConnectedAccount \\(${route("GET", `/${ID}`)}\\): no answer within timeoutMs \\(150 ms\\)\\.$`,
+      ),
+    );
+    const cutServer = await serve(cut);
+    const revoked = (await clientOf(cutServer.url)
+      .revoke(ID)
+      .catch((e: unknown) => e)) as ComposioConnectionError;
+    expect(revoked.requestSent).toBe(true);
+    expect(revoked.message).toMatch(/^revokeConnectedAccount \(POST .+\/revoke\): connection failed/);
+    expect(revoked.message).toMatch(
+      / The server may have acted on it: check the account before repeating the call\.$/,
+    );
+  });
+
+  it("the raw client tells the same", async () => {
+    const server = await serve(cut);
+    const raw = createRawClient({ apiKey: KEY, baseUrl: server.url, logger: null });
+    const createPath = Object.keys(ROUTES)
+      .find((r) => ROUTES[r]!.operation === "createConnectedAccount")!
+      .split(" ")[1]!;
+    const error = (await raw
+      .POST(createPath as never, { body: createBody } as never)
+      .catch((e: unknown) => e)) as ComposioConnectionError;
+    expect(error).toBeInstanceOf(ComposioConnectionError);
+    expect(error.requestSent).toBe(true);
+    expect(error.message).toMatch(/^createConnectedAccount \(POST .+\): connection failed/);
+    expect(error.message.endsWith(FIND_IT)).toBe(true);
+  });
+});
+
+describe("9. an unknown option is refused with its name and the nearest known one", () => {
+  const messageOf = (run: () => unknown): string => {
+    try {
+      run();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ComposioError);
+      return (error as Error).message;
+    }
+    throw new Error("did not throw");
+  };
+
+  it("client options, on both clients", () => {
+    expect(messageOf(() => createComposioClient({ apiKey: KEY, timeout: 5 } as never))).toBe(
+      "createComposioClient: unknown option `timeout`; did you mean `timeoutMs`?",
+    );
+    expect(messageOf(() => createRawClient({ apiKey: KEY, retries: 2 } as never))).toBe(
+      "createRawClient: unknown option `retries`; did you mean `maxRetries`?",
+    );
+    expect(messageOf(() => createComposioClient({ apiKey: KEY, BaseURL: "https://x" } as never))).toBe(
+      "createComposioClient: unknown option `BaseURL`; did you mean `baseUrl`?",
+    );
+  });
+
+  it("request options and wait options, before anything is sent", async () => {
+    const server = await serve((_req, res) => json(res, 200, { id: ID, status: "ACTIVE" }));
+    const accounts = clientOf(server.url);
+    await expect(accounts.retrieve(ID, { timeout: 5 } as never)).rejects.toThrow(
+      "retrieveConnectedAccount: options: unknown option `timeout`; did you mean `timeoutMs`?",
+    );
+    await expect(accounts.create(createBody, { signl: AbortSignal.abort() } as never)).rejects.toThrow(
+      "createConnectedAccount: options: unknown option `signl`; did you mean `signal`?",
+    );
+    await expect(accounts.waitForConnection(ID, { initialInterval: 100 } as never)).rejects.toThrow(
+      "waitForConnection: unknown option `initialInterval`; did you mean `initialIntervalMs`?",
+    );
+    await expect(accounts.waitForConnection(ID, { requestOptions: { timeout: 5 } } as never)).rejects.toThrow(
+      "retrieveConnectedAccount: options: unknown option `timeout`; did you mean `timeoutMs`?",
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+});
