@@ -84,7 +84,8 @@ export async function withRetries<T extends AttemptResult>(
     } catch (error) {
       throwIfAborted(signal, error);
       const timedOut = controller.signal.aborted;
-      failure = attemptError(settings, error, timedOut && (byDeadline ? retry + 1 : 0));
+      const limit = !timedOut ? undefined : byDeadline ? "totalTimeoutMs" : "timeoutMs";
+      failure = attemptError(settings, error, limit, retry + 1);
       const retryable =
         retry < settings.maxRetries &&
         !(timedOut && byDeadline) &&
@@ -119,17 +120,17 @@ export async function withRetries<T extends AttemptResult>(
 const CREATES_ACCOUNT = new Set(["createConnectedAccount", "createConnectedAccountLink"]);
 
 /**
- * The error for an attempt that got no answer: a timeout (`timedOutAfter` attempts when the
- * whole call's deadline ended it, 0 for the attempt's own `timeoutMs`; false for no timeout) or a
- * connection failure. It names the operation and the route, says whether the request may have
+ * The error for an attempt that got no answer: a timeout (`limit` names the one that ended it) or
+ * a connection failure. It names the operation and the route, says whether the request may have
  * reached the server (`requestSent`), and, for a call that is not safe to repeat, what to do then.
  */
 function attemptError(
   settings: RetrySettings,
   error: unknown,
-  timedOutAfter: number | false,
+  limit: "timeoutMs" | "totalTimeoutMs" | undefined,
+  attempts: number,
 ): ComposioConnectionError {
-  const requestSent = timedOutAfter !== false || !NOT_SENT_CODES.has(errorCode(error) ?? "");
+  const requestSent = limit !== undefined || !NOT_SENT_CODES.has(errorCode(error) ?? "");
   const what = settings.operation ? `${settings.operation} (${settings.route})` : settings.route;
   const advice =
     !requestSent || settings.idempotent
@@ -137,23 +138,19 @@ function attemptError(
       : CREATES_ACCOUNT.has(settings.operation ?? "")
         ? " The server may have made the connected account: before making another, look for it with connectedAccounts.list({ user_ids: [userId], auth_config_ids: [authConfigId] }), newest first."
         : " The server may have acted on it: check the account before repeating the call.";
-  if (timedOutAfter === false) {
+  const options = { cause: error, requestSent };
+  if (limit === undefined) {
     const how = requestSent ? "the request may have reached the server" : "nothing was sent";
     return new ComposioConnectionError(
       `${what}: connection failed (${how}): ${describeCause(error)}.${advice}`,
-      {
-        cause: error,
-        requestSent,
-      },
+      options,
     );
   }
-  const limit = timedOutAfter
-    ? `totalTimeoutMs (${settings.totalTimeoutMs} ms), after ${timedOutAfter} attempt(s)`
-    : `timeoutMs (${settings.timeoutMs} ms)`;
-  return new ComposioTimeoutError(`${what}: no answer within ${limit}.${advice}`, {
-    cause: error,
-    requestSent: true,
-  });
+  const within =
+    limit === "totalTimeoutMs"
+      ? `totalTimeoutMs (${settings.totalTimeoutMs} ms), after ${attempts} attempt(s)`
+      : `timeoutMs (${settings.timeoutMs} ms)`;
+  return new ComposioTimeoutError(`${what}: no answer within ${within}.${advice}`, options);
 }
 
 function delayAfterStatus(result: AttemptResult, retry: number, retryUnsafe: boolean): number | undefined {
@@ -217,7 +214,7 @@ const NOTHING = () => {};
  * this package: more than 10 would set off Node's MaxListenersExceededWarning. The listener is
  * removed when the last call stops watching.
  */
-export function onAbort(signal: AbortSignal | null | undefined, then: () => void): () => void {
+function onAbort(signal: AbortSignal | null | undefined, then: () => void): () => void {
   if (!signal) return NOTHING;
   let watch = watches.get(signal);
   if (!watch) {
