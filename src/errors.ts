@@ -357,13 +357,16 @@ export function oversizeAnswer(
   headers: Headers,
   maxResponseBytes: number,
   redact: Redactor,
-  route: string,
+  method: string,
+  path: string,
 ): ComposioApiError {
   return new ComposioApiError(
     status,
     redactHeaders(headers, redact),
     undefined,
-    `${status} answer to ${route} is larger than maxResponseBytes (${maxResponseBytes} bytes, decoded): reading stopped there and the connection was dropped.`,
+    redact.text(
+      `${status} answer to ${method} ${path.split("?")[0]} is larger than maxResponseBytes (${maxResponseBytes} bytes, decoded): reading stopped there and the connection was dropped.`,
+    ),
   );
 }
 

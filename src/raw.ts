@@ -170,6 +170,10 @@ function retryingFetch(
     const path = url.pathname;
     const operation = route?.operation ?? `${request.method} ${path}`;
     let lineRedactor: Redactor | undefined;
+    // For debug lines and the messages of failures without an answer: they hold the method, the
+    // path (no query) and a status or a cause, so the request's headers are enough.
+    const redactLine = (text: string) =>
+      (lineRedactor ??= redactorFor(Object.fromEntries(request.headers))).text(text);
     // Made only for an error or a log line, from the headers and the body as sent.
     const redact = async () =>
       redactorFor(
@@ -181,18 +185,13 @@ function retryingFetch(
         ...limits,
         retryUnsafe: route?.idempotent === true,
         operation: route?.operation,
-        route: `${request.method} ${path}`,
+        method: request.method,
+        path,
         idempotent: route?.idempotent === true,
+        redact: redactLine,
         signal: request.signal,
-        // The line holds the method, the path (no query), a status: the request's headers are enough.
         onAttempt:
-          log.debug &&
-          ((event) =>
-            log.debug!(
-              (lineRedactor ??= redactorFor(Object.fromEntries(request.headers))).text(
-                describeAttempt(request.method, path, event),
-              ),
-            )),
+          log.debug && ((event) => log.debug!(redactLine(describeAttempt(request.method, path, event)))),
       },
       async (signal) => {
         // The signal goes to fetch itself: on a Request made here, it would be followed only while
@@ -222,7 +221,7 @@ function retryingFetch(
       throw errorFromResponse(status, headers, { text: text(), truncated }, await redact(), operation);
     }
     if (truncated && status <= 299) {
-      throw oversizeAnswer(status, headers, maxResponseBytes, await redact(), `${request.method} ${path}`);
+      throw oversizeAnswer(status, headers, maxResponseBytes, await redact(), request.method, path);
     }
     if (log.warn && (headers.has("deprecation") || headers.has("sunset"))) {
       const redactor = await redact();

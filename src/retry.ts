@@ -19,8 +19,11 @@ export interface RetrySettings {
   retryUnsafe: boolean;
   /** For messages: the operationId (or undefined for a route the raw client does not know). */
   operation?: string | undefined;
-  /** For messages: `METHOD /path`. */
-  route: string;
+  /** For messages: the method and the path (its query is left out). */
+  method: string;
+  path: string;
+  /** Scrubs the request's secrets from a message (an id the caller gave may be anything). */
+  redact?: ((text: string) => string) | undefined;
   /** A read or an idempotent write: a call cut after it was sent harmed nothing. */
   idempotent: boolean;
   signal?: AbortSignal | null | undefined;
@@ -131,7 +134,10 @@ function attemptError(
   attempts: number,
 ): ComposioConnectionError {
   const requestSent = limit !== undefined || !NOT_SENT_CODES.has(errorCode(error) ?? "");
-  const what = settings.operation ? `${settings.operation} (${settings.route})` : settings.route;
+  // Built only here, when a call fails: the success path makes no message.
+  const route = `${settings.method} ${settings.path.split("?")[0]}`;
+  const what = settings.operation ? `${settings.operation} (${route})` : route;
+  const redact = settings.redact ?? ((text: string) => text);
   const advice =
     !requestSent || settings.idempotent
       ? ""
@@ -141,16 +147,14 @@ function attemptError(
   const options = { cause: error, requestSent };
   if (limit === undefined) {
     const how = requestSent ? "the request may have reached the server" : "nothing was sent";
-    return new ComposioConnectionError(
-      `${what}: connection failed (${how}): ${describeCause(error)}.${advice}`,
-      options,
-    );
+    const message = `${what}: connection failed (${how}): ${describeCause(error)}.${advice}`;
+    return new ComposioConnectionError(redact(message), options);
   }
   const within =
     limit === "totalTimeoutMs"
       ? `totalTimeoutMs (${settings.totalTimeoutMs} ms), after ${attempts} attempt(s)`
       : `timeoutMs (${settings.timeoutMs} ms)`;
-  return new ComposioTimeoutError(`${what}: no answer within ${within}.${advice}`, options);
+  return new ComposioTimeoutError(redact(`${what}: no answer within ${within}.${advice}`), options);
 }
 
 function delayAfterStatus(result: AttemptResult, retry: number, retryUnsafe: boolean): number | undefined {

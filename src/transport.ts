@@ -63,8 +63,10 @@ export function createTransport(config: ResolvedOptions): Transport {
         totalTimeoutMs: limits.totalTimeoutMs ?? config.defaults.totalTimeoutMs,
         retryUnsafe: options.retryUnsafe ?? idempotent,
         operation: input.operation,
-        route: `${method} ${path.split("?")[0]}`,
+        method,
+        path,
         idempotent,
+        redact: (text) => redact().text(text),
         signal: options.signal,
         onAttempt: log.debug && ((event) => log.debug!(redact().text(describeAttempt(method, path, event)))),
       };
@@ -97,7 +99,7 @@ export function createTransport(config: ResolvedOptions): Transport {
         );
       }
       if (truncated) {
-        throw oversizeAnswer(answer.status, answer.headers, maxBytes, redact(), settings.route);
+        throw oversizeAnswer(answer.status, answer.headers, maxBytes, redact(), method, path);
       }
       const parsed = parseJson(text);
       // Every operation answers a JSON object: no body, null or HTML is an error, not a value.
