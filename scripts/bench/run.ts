@@ -2,7 +2,8 @@
 // only: per-call CPU and requests/s of a create, CPU per retrieve, CPU per walk over a long list,
 // how soon a wait notices a connection (simulated clock), bundle size and a consumer's type-check
 // cost (a create alone, and the whole journey of a connection), and codegen time next to the bare
-// openapi-typescript CLI. Prints tables; writes results.json and chart.svg to docs/bench/.
+// openapi-typescript CLI, and what a retrieve's timeout costs by mechanism (mechanisms.ts). Prints
+// tables; writes results.json and chart.svg to docs/bench/.
 //
 // --smoke: few iterations, written to a temporary folder: CI's check that the bench still runs. It
 // runs the sections side by side (their figures mean nothing then) to stay well under a minute.
@@ -34,6 +35,8 @@ const SETTINGS = values.smoke
       walkWarmup: 1,
       waitTrials: 500,
       repeats: 1,
+      mechanismRounds: 4,
+      mechanismBatch: 20,
     }
   : {
       rounds: 5,
@@ -45,6 +48,8 @@ const SETTINGS = values.smoke
       walkWarmup: 10,
       waitTrials: 10_000,
       repeats: 5,
+      mechanismRounds: 150,
+      mechanismBatch: 50,
     };
 const FLOOR = "raw fetch";
 const OURS = "composio-connected-accounts";
@@ -78,6 +83,8 @@ interface PerCallRun {
   listCpuPerWalkUs: number;
 }
 const perCallRuns: Record<string, PerCallRun[]> = Object.fromEntries(names.map((n) => [n, []]));
+/** mechanisms.ts: CPU µs per retrieve of each timeout mechanism, 10th percentile and median. */
+let mechanisms: Record<string, { p10: number; median: number }> = {};
 async function measurePerCall(): Promise<void> {
   const server = spawn(process.execPath, ["--import", "tsx", "scripts/bench/server.ts"], {
     stdio: ["ignore", "pipe", "inherit"],
@@ -106,6 +113,15 @@ async function measurePerCall(): Promise<void> {
         perCallRuns[name]!.push(JSON.parse(stdout.trim().split("\n").pop()!) as PerCallRun);
       }
     }
+    const { stdout } = await run(process.execPath, [
+      "--import",
+      "tsx",
+      "scripts/bench/mechanisms.ts",
+      url,
+      String(SETTINGS.mechanismRounds),
+      String(SETTINGS.mechanismBatch),
+    ]);
+    mechanisms = JSON.parse(stdout.trim().split("\n").pop()!) as typeof mechanisms;
   } finally {
     server.kill();
   }
@@ -287,6 +303,16 @@ const results = {
       }),
     ),
   },
+  timeoutMechanisms: Object.fromEntries(
+    Object.entries(mechanisms).map(([n, m]) => [
+      n,
+      {
+        ...m,
+        p10Ratio: m.p10 / mechanisms["raw fetch"]!.p10,
+        medianRatio: m.median / mechanisms["raw fetch"]!.median,
+      },
+    ]),
+  ),
   waiting: {
     trials: SETTINGS.waitTrials,
     policies: Object.fromEntries(Object.entries(POLICIES).map(([n, p]) => [n, p.describe])),
@@ -349,6 +375,19 @@ console.log(
       }),
     ) +
     `\n${OURS}: ${ours(1.1, results.listAll.contenders[OURS]!.cpuRatio)}`,
+);
+console.log(
+  `\nA retrieve's timeout, by mechanism (one process, ${SETTINGS.mechanismRounds} interleaved batches of ${SETTINGS.mechanismBatch} calls; CPU µs/call, 10th percentile and median of the batches)\n` +
+    table(
+      ["variant", "p10", "× raw fetch", "median", "× raw fetch"],
+      Object.entries(results.timeoutMechanisms).map(([n, m]) => [
+        n,
+        f(m.p10),
+        f(m.p10Ratio, 2),
+        f(m.median),
+        f(m.medianRatio, 2),
+      ]),
+    ),
 );
 console.log(
   `\nWaiting for a connection (simulated clock, polls take no time; ${SETTINGS.waitTrials} trials, the change ±0.5 s):` +
