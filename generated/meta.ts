@@ -12,15 +12,23 @@ export const SENSITIVE_KEY: RegExp =
 
 /** Each route, `METHOD /path/{param}`, with its operationId, whether it is safe to repeat, and the credential headers it takes when not every one: how the raw client finds a request's validator, retry rule and key check. */
 export const ROUTES: Readonly<
-  Record<string, { operation: string; idempotent: boolean; credentials?: readonly string[] }>
+  Record<
+    string,
+    { operation: string; idempotent: boolean; createsAccount?: true; credentials?: readonly string[] }
+  >
 > = {
   "GET /api/v3.1/connected_accounts": { operation: "listConnectedAccounts", idempotent: true },
   "POST /api/v3.1/connected_accounts": {
     operation: "createConnectedAccount",
     idempotent: false,
+    createsAccount: true,
     credentials: ["x-api-key"],
   },
-  "POST /api/v3.1/connected_accounts/link": { operation: "createConnectedAccountLink", idempotent: false },
+  "POST /api/v3.1/connected_accounts/link": {
+    operation: "createConnectedAccountLink",
+    idempotent: false,
+    createsAccount: true,
+  },
   "POST /api/v3.1/connected_accounts/complete_auth": {
     operation: "completeConnectedAccountAuth",
     idempotent: false,

@@ -147,7 +147,7 @@ export async function createConnectedAccount(
   return transport.request<CreateConnectedAccountResponse>(
     "POST",
     "/api/v3.1/connected_accounts",
-    { operation: "createConnectedAccount", body, credentials: ["x-api-key"] },
+    { operation: "createConnectedAccount", body, createsAccount: true, credentials: ["x-api-key"] },
     options,
   );
 }
@@ -178,7 +178,7 @@ export async function createConnectedAccountLink(
   return transport.request<CreateConnectedAccountLinkResponse>(
     "POST",
     "/api/v3.1/connected_accounts/link",
-    { operation: "createConnectedAccountLink", body },
+    { operation: "createConnectedAccountLink", body, createsAccount: true },
     options,
   );
 }

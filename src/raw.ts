@@ -188,6 +188,7 @@ function retryingFetch(
         method: request.method,
         path,
         idempotent: route?.idempotent === true,
+        createsAccount: route?.createsAccount,
         redact: redactLine,
         signal: request.signal,
         onAttempt:

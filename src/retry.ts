@@ -26,6 +26,8 @@ export interface RetrySettings {
   redact?: ((text: string) => string) | undefined;
   /** A read or an idempotent write: a call cut after it was sent harmed nothing. */
   idempotent: boolean;
+  /** A call cut after it was sent may have made a connected account (create, link: `x-sdk-creates-account`). */
+  createsAccount?: boolean | undefined;
   signal?: AbortSignal | null | undefined;
   /** Told of each attempt's end, for debug logging. */
   onAttempt?: ((event: AttemptEvent) => void) | undefined;
@@ -117,12 +119,6 @@ export async function withRetries<T extends AttemptResult>(
 }
 
 /**
- * Operations that make a connected account: when one may have been carried out without an answer,
- * the message says how to find the account before making another.
- */
-const CREATES_ACCOUNT = new Set(["createConnectedAccount", "createConnectedAccountLink"]);
-
-/**
  * The error for an attempt that got no answer: a timeout (`limit` names the one that ended it) or
  * a connection failure. It names the operation and the route, says whether the request may have
  * reached the server (`requestSent`), and, for a call that is not safe to repeat, what to do then.
@@ -141,7 +137,7 @@ function attemptError(
   const advice =
     !requestSent || settings.idempotent
       ? ""
-      : CREATES_ACCOUNT.has(settings.operation ?? "")
+      : settings.createsAccount
         ? " The server may have made the connected account: before making another, look for it with connectedAccounts.list({ user_ids: [userId], auth_config_ids: [authConfigId] }), newest first."
         : " The server may have acted on it: check the account before repeating the call.";
   const options = { cause: error, requestSent };

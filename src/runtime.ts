@@ -54,6 +54,8 @@ export interface RequestInput {
   body?: unknown;
   /** A read, or a write the spec marks idempotent: failures after which the server may have acted are retried too. */
   idempotent?: boolean;
+  /** A call cut after it was sent may have made a connected account (`x-sdk-creates-account`): its error says how to find it. */
+  createsAccount?: boolean;
   /** The credential headers the operation takes, when not every key will do: another is refused before sending. */
   credentials?: readonly string[];
 }

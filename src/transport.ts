@@ -66,6 +66,7 @@ export function createTransport(config: ResolvedOptions): Transport {
         method,
         path,
         idempotent,
+        createsAccount: input.createsAccount,
         redact: (text) => redact().text(text),
         signal: options.signal,
         onAttempt: log.debug && ((event) => log.debug!(redact().text(describeAttempt(method, path, event)))),

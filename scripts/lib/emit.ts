@@ -248,6 +248,7 @@ function call(op: OperationModel, credentials: string[] | undefined): string {
     `operation: ${JSON.stringify(op.operationId)}`,
     op.body ? "body" : "",
     op.idempotent ? "idempotent: true" : "",
+    op.createsAccount ? "createsAccount: true" : "",
     credentials ? `credentials: ${JSON.stringify(credentials)}` : "",
   ].filter(Boolean);
   const send = (query: string, options: string) =>
@@ -384,7 +385,7 @@ export function emitMeta(meta: SpecMeta): EmittedFile {
     ),
     constant(
       "ROUTES",
-      "Readonly<Record<string, { operation: string; idempotent: boolean; credentials?: readonly string[] }>>",
+      "Readonly<Record<string, { operation: string; idempotent: boolean; createsAccount?: true; credentials?: readonly string[] }>>",
       JSON.stringify(meta.routes),
       "Each route, `METHOD /path/{param}`, with its operationId, whether it is safe to repeat, and the credential headers it takes when not every one: how the raw client finds a request's validator, retry rule and key check.",
     ),

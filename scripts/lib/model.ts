@@ -44,6 +44,8 @@ export interface OperationModel {
    * (GET, HEAD, OPTIONS), or a write the spec marks `x-sdk-idempotent: true`.
    */
   idempotent: boolean;
+  /** `x-sdk-creates-account`: a call cut after it was sent may have made a connected account. */
+  createsAccount: boolean;
   /**
    * The credential headers the operation accepts (its security requirements, each one apiKey
    * scheme in a header); empty when it needs none. Where they are fewer than every operation's
@@ -165,6 +167,7 @@ export function readOperations(spec: LoadedSpec): OperationModel[] {
         pathParams: readPathParams(spec, path, pathItem, op, where),
         query: readQuery(spec, pathItem, op, where),
         idempotent: SAFE_METHODS.has(httpMethod) || op["x-sdk-idempotent"] === true,
+        createsAccount: op["x-sdk-creates-account"] === true,
         ...readCredentials(spec, op.security ?? spec.doc.security, where),
         pagination: readPagination(spec, pathItem, op, where),
         body: readBody(spec, op, where, operationId),
@@ -475,7 +478,10 @@ export interface SpecMeta {
   server: string;
   sensitiveFields: string[];
   /** `"POST /api/v3.1/connected_accounts"` → its operationId, and whether it is safe to repeat. */
-  routes: Record<string, { operation: string; idempotent: boolean; credentials?: string[] }>;
+  routes: Record<
+    string,
+    { operation: string; idempotent: boolean; createsAccount?: true; credentials?: string[] }
+  >;
   /**
    * Every leading part of two segments or more of the operations' paths, up to the first parameter:
    * `/api/v3`, `/api/v3.1/connected_accounts` … (one segment, `/api`, may well end a gateway's address).
@@ -527,6 +533,7 @@ export function readMeta(spec: LoadedSpec, operations: OperationModel[]): SpecMe
         {
           operation: op.operationId,
           idempotent: op.idempotent,
+          ...(op.createsAccount ? { createsAccount: true as const } : {}),
           ...(narrowCredentials(op, credentials) ? { credentials: op.credentials } : {}),
         },
       ]),
