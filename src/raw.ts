@@ -229,7 +229,10 @@ function retryingFetch(
       warnIfDeprecated(log, route?.operation, request.method, path, headers, () => redactor);
     }
     const ok = status <= 299 && !NO_BODY.has(status);
-    const response = new Response(NO_BODY.has(status) ? null : bytes, {
+    // An error body reaches the caller as `error`: scrubbed of the request's secrets and its own
+    // tokens first, as the main client's errors are (a server may echo the key or the body).
+    const body = ok || NO_BODY.has(status) ? bytes : scrubbed(text(), await redact());
+    const response = new Response(NO_BODY.has(status) ? null : body, {
       status,
       statusText,
       // openapi-fetch reads a JSON body with json() only when it has a length (else text() and its own JSON.parse).
@@ -249,6 +252,14 @@ function retryingFetch(
     // A Response made here has no url of its own: give it the request's, as fetch would.
     return Object.defineProperty(response, "url", { value: request.url });
   };
+}
+
+/** An error body, its secrets scrubbed: JSON stays JSON (`error` is parsed from it), other text stays text. */
+function scrubbed(text: string, redactor: Redactor): string {
+  const parsed = parseJson(text);
+  const safe =
+    parsed === undefined ? redactor.text(text) : JSON.stringify(redactor.with(parsed).value(parsed));
+  return safe;
 }
 
 function withLength(headers: Headers, length: number): Headers {

@@ -118,14 +118,17 @@ export function createFakeComposio(options: FakeComposioOptions): FakeComposio {
     ...keys,
     fetch: async (input, init) => {
       const request = new Request(input, init);
-      request.signal.throwIfAborted();
+      // The caller's own signal, not the Request's: a Request's derived signal can be collected
+      // while the call waits, and then its abort never arrives (a hung call would never end).
+      const signal = init?.signal ?? (input instanceof Request ? input.signal : request.signal);
+      signal.throwIfAborted();
       const outcome = await door.handle({
         method: request.method,
         url: new URL(request.url),
         headers: request.headers,
         text: await request.text(),
       });
-      if (outcome === "hang") return hang(request.signal);
+      if (outcome === "hang") return hang(signal);
       if (outcome === "reset") throw connectionReset();
       return outcome;
     },

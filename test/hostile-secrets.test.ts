@@ -516,3 +516,35 @@ describe("the redactor's rule: 8 characters of a secret in a row", () => {
 function nestedDeep(depth: number, leaf: unknown): unknown {
   return depth === 0 ? leaf : { next: nestedDeep(depth - 1, leaf) };
 }
+
+describe("raw: an error body that echoes the request", () => {
+  it("comes back as `error` with the key, the body's secrets and its own tokens scrubbed", async () => {
+    const serviceKey = "svc_SERVICE_SECRET_abcdef123";
+    const server = await serve((req, res) =>
+      json(res, 400, {
+        error: {
+          message: `bad key ${keyOf(req)} body ${req.body}`,
+          slug: "ConnectedAccount_BadRequest",
+          status: 400,
+        },
+        state: { val: { access_token: ACCESS } },
+      }),
+    );
+    const raw = createRawClient({ apiKey: KEY, baseUrl: server.url, maxRetries: 0 });
+    const { error, response } = await raw.POST("/api/v3.1/connected_accounts", {
+      body: {
+        auth_config: { id: "ac_1a2b3c4d5e6f" },
+        connection: {
+          user_id: "user_42",
+          state: { authScheme: "API_KEY", val: { status: "ACTIVE", api_key: serviceKey } },
+        },
+      },
+    });
+    expect(response.status).toBe(400);
+    expect(server.requests[0]!.body).toContain(serviceKey);
+    const shown = JSON.stringify(error);
+    expect(error?.error?.slug).toBe("ConnectedAccount_BadRequest");
+    expect(shown).toContain("[redacted]");
+    for (const secret of [KEY, serviceKey, ACCESS]) expect(shown).not.toContain(secret.slice(0, 8));
+  });
+});

@@ -21,6 +21,7 @@ import {
   RateLimitError,
 } from "../src/index.js";
 import { createFakeComposio } from "../src/testing.js";
+import { lastJson, runScript } from "./helpers/child.js";
 import {
   MANAGED_GITHUB,
   openPage,
@@ -477,4 +478,30 @@ describe("keys", () => {
     expect(refused).toBeInstanceOf(ComposioError);
     expect(fake.requests.some((r) => r.operation === "revokeConnectedAccount")).toBe(false);
   });
+});
+
+describe('"hang" on fake.fetch with garbage collected while it waits (node --expose-gc)', () => {
+  it("still ends at the caller's timeoutMs", async () => {
+    const script = `
+      import { createComposioClient } from "./src/index.ts";
+      import { createFakeComposio } from "./src/testing.ts";
+      const fake = createFakeComposio({ authConfigs: [] });
+      const composio = createComposioClient({ apiKey: fake.apiKey, fetch: fake.fetch, logger: null });
+      fake.failNext("listConnectedAccounts", "hang");
+      const collector = setInterval(() => globalThis.gc(), 20);
+      const watchdog = setTimeout(() => { console.log(JSON.stringify({ pending: true })); process.exit(0); }, 8000);
+      const started = performance.now();
+      const name = await composio.connectedAccounts.list({}, { timeoutMs: 1000, maxRetries: 0 })
+        .then(() => "resolved", (error) => error.name);
+      clearInterval(collector);
+      clearTimeout(watchdog);
+      console.log(JSON.stringify({ name, ms: Math.round(performance.now() - started) }));
+    `;
+    const result = lastJson<{ name?: string; ms?: number; pending?: true }>(
+      await runScript(script, ["--expose-gc"], 20_000),
+    );
+    expect(result.pending, "the hung call was still pending 8 s in").toBeUndefined();
+    expect(result.name).toBe("ComposioTimeoutError");
+    expect(result.ms).toBeLessThan(3_000);
+  }, 30_000);
 });
