@@ -38,7 +38,7 @@ export interface RequestOptions {
   /**
    * Also retry failures after which the server may have acted: 408, 500, 502, 504, timeouts, and
    * connections cut after the request was sent. Reads and idempotent writes (update, updateStatus,
-   * delete …) do by default. Creating calls (create, link, refresh, revoke) do not: a retried create
+   * delete …) do by default. Creating calls (create, link, completeAuth, refresh, revoke) do not: a retried create
    * can make a second connected account. Set it there only where a duplicate is harmless to you.
    * @default true for reads and idempotent writes, false for the others
    */
