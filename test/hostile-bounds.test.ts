@@ -5,7 +5,7 @@
 // one signal shared by many calls). Real servers on 127.0.0.1; memory and GC measured in a child.
 import type { ServerResponse } from "node:http";
 import { createGzip } from "node:zlib";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROUTES } from "../generated/meta.js";
 import {
   ComposioAbortError,
@@ -17,21 +17,20 @@ import {
 } from "../src/index.js";
 import { createRawClient } from "../src/raw.js";
 import { lastJson, runScript } from "./helpers/child.js";
-import { errorBody, json, startServer, type Handler, type TestServer } from "./helpers/server.js";
+import {
+  errorBody,
+  json,
+  serverPerTest,
+  startServer,
+  type Handler,
+  type TestServer,
+} from "./helpers/server.js";
 
 const KEY = "ak_PLANTED_bounds_key_31c9a7";
 const ID = "ca_4f9d2b7c1e0a";
 
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-async function serve(handler: Handler): Promise<TestServer> {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
+/** Each server a test starts is closed after it. */
+const serve = serverPerTest();
 
 /** An operation's path template, whatever its prefix (/api/v3 or /api/v3.1). */
 const pathOf = (operation: string): string =>

@@ -2,7 +2,7 @@
 // may have reached the server (`requestSent`), names the operation and the route, and on a creating
 // call says that an account may exist and how to find it; a JavaScript caller's unknown option is
 // refused with its name and the nearest known one. Real servers on 127.0.0.1.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ROUTES } from "../generated/meta.js";
 import {
   ComposioConnectionError,
@@ -13,21 +13,13 @@ import {
 } from "../src/index.js";
 import { createRawClient } from "../src/raw.js";
 import { createBody, linkBody } from "./helpers/operations.js";
-import { freePort, json, startServer, type Handler, type TestServer } from "./helpers/server.js";
+import { freePort, json, serverPerTest, type Handler } from "./helpers/server.js";
 
 const KEY = "ak_PLANTED_outcomes_key_61b0d2";
 const ID = "ca_4f9d2b7c1e0a";
 
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-async function serve(handler: Handler): Promise<TestServer> {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
+/** Each server a test starts is closed after it. */
+const serve = serverPerTest();
 const clientOf = (baseUrl: string, options: Partial<ClientOptions> = {}) =>
   createComposioClient({ apiKey: KEY, baseUrl, logger: null, ...options } as ClientOptions).connectedAccounts;
 

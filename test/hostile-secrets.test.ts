@@ -3,7 +3,7 @@
 // the key and the request's secrets before it reaches a message, a field, a log line or a warning.
 // Each case runs on every entry point that can reach it: createComposioClient, the standalone
 // functions over createComposioTransport, and /raw where it applies.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ROUTES } from "../generated/meta.js";
 import {
   ComposioApiError,
@@ -28,7 +28,7 @@ import { redactorFor } from "../src/redact.js";
 import { validateRequest } from "../src/validate.js";
 import { account } from "./helpers/operations.js";
 import { viewsOf } from "./helpers/secrets.js";
-import { json, startServer, type Handler, type SeenRequest, type TestServer } from "./helpers/server.js";
+import { json, serverPerTest, type Handler, type SeenRequest, type TestServer } from "./helpers/server.js";
 
 const KEY = "ak_live_7Hq2Zp9Xw4Lm8Rt3Vb6N";
 /** The account's own tokens, as retrieve answers them in `state.val`. */
@@ -36,17 +36,8 @@ const ACCESS = "at_4Fz9Qm2Lx7Vr8Kd3Wn";
 const REFRESH = "rt_6Py1Ts5Gh8Jk2Lq9Xc";
 const ID = "ca_hostile1";
 
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-
-async function serve(handler: Handler): Promise<TestServer> {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
+/** Each server a test starts is closed after it. */
+const serve = serverPerTest();
 
 /** The key a request carried. */
 const keyOf = (req: SeenRequest) => String(req.headers["x-api-key"]);

@@ -1,5 +1,6 @@
 // A real HTTP server on 127.0.0.1 for tests: answers with a handler and records what it saw.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { afterEach } from "vitest";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 
 export interface SeenRequest {
@@ -15,6 +16,20 @@ export interface TestServer {
   url: string;
   requests: SeenRequest[];
   close(): Promise<void>;
+}
+
+/** `serve(handler)` for a test file: every server it starts is closed after each test. */
+export function serverPerTest(): (handler: Handler) => Promise<TestServer> {
+  let servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+    servers = [];
+  });
+  return async (handler) => {
+    const server = await startServer(handler);
+    servers.push(server);
+    return server;
+  };
 }
 
 export async function startServer(handler: Handler): Promise<TestServer> {
