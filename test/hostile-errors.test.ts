@@ -2,7 +2,6 @@
 // 200) and ids no URL can carry end in a ComposioError whose message names the operation, on
 // every entry point, never in a TypeError, RangeError, SyntaxError or URIError.
 import { afterEach, describe, expect, it } from "vitest";
-import { ROUTES } from "../generated/meta.js";
 import {
   ComposioApiError,
   ComposioError,
@@ -16,6 +15,7 @@ import {
   type CreateConnectedAccountParams,
 } from "../src/index.js";
 import { createRawClient } from "../src/raw.js";
+import { rawPath } from "./helpers/operations.js";
 import { json, startServer, type Handler, type TestServer } from "./helpers/server.js";
 
 const ID = "ca_plain1";
@@ -43,11 +43,6 @@ async function entries(handler: Handler) {
     transport: createComposioTransport(options),
     raw: createRawClient(options),
   };
-}
-
-function rawPath(operation: string): any {
-  const route = Object.keys(ROUTES).find((r) => ROUTES[r]!.operation === operation)!;
-  return route.slice(route.indexOf(" ") + 1);
 }
 
 const failure = (promise: PromiseLike<unknown> | (() => PromiseLike<unknown>)): Promise<Error> =>

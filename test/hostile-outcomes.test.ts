@@ -6,13 +6,12 @@ import { describe, expect, it } from "vitest";
 import { ROUTES } from "../generated/meta.js";
 import {
   ComposioConnectionError,
-  ComposioError,
   ComposioTimeoutError,
   createComposioClient,
   type ClientOptions,
 } from "../src/index.js";
 import { createRawClient } from "../src/raw.js";
-import { createBody, linkBody } from "./helpers/operations.js";
+import { createBody, linkBody, messageOf } from "./helpers/operations.js";
 import { freePort, json, serverPerTest, type Handler } from "./helpers/server.js";
 
 const KEY = "ak_PLANTED_outcomes_key_61b0d2";
@@ -125,16 +124,6 @@ describe("9. what a failure without an answer tells", () => {
 });
 
 describe("9. an unknown option is refused with its name and the nearest known one", () => {
-  const messageOf = (run: () => unknown): string => {
-    try {
-      run();
-    } catch (error) {
-      expect(error).toBeInstanceOf(ComposioError);
-      return (error as Error).message;
-    }
-    throw new Error("did not throw");
-  };
-
   it("client options, on both clients", () => {
     expect(messageOf(() => createComposioClient({ apiKey: KEY, timeout: 5 } as never))).toBe(
       "createComposioClient: unknown option `timeout`; did you mean `timeoutMs`?",

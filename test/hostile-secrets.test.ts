@@ -4,7 +4,6 @@
 // Each case runs on every entry point that can reach it: createComposioClient, the standalone
 // functions over createComposioTransport, and /raw where it applies.
 import { describe, expect, it } from "vitest";
-import { ROUTES } from "../generated/meta.js";
 import {
   ComposioApiError,
   ComposioError,
@@ -26,7 +25,7 @@ import {
 import { createRawClient } from "../src/raw.js";
 import { redactorFor } from "../src/redact.js";
 import { validateRequest } from "../src/validate.js";
-import { account } from "./helpers/operations.js";
+import { account, rawPath } from "./helpers/operations.js";
 import { viewsOf } from "./helpers/secrets.js";
 import { json, serverPerTest, type Handler, type SeenRequest, type TestServer } from "./helpers/server.js";
 
@@ -63,12 +62,6 @@ function entries(server: TestServer, options: Partial<ClientOptions> = {}) {
     transport: createComposioTransport(all),
     raw: createRawClient(all),
   };
-}
-
-/** The route of an operation as /raw types it (found by operationId, so the path prefix may move). */
-function rawPath(operation: string): any {
-  const route = Object.keys(ROUTES).find((r) => ROUTES[r]!.operation === operation)!;
-  return route.slice(route.indexOf(" ") + 1);
 }
 
 /** Every 8-character run of a secret: none may show anywhere. */

@@ -1,6 +1,7 @@
 // Construction-time and request-time checks: plain http, credentials in URLs, header injection.
 import { describe, expect, it } from "vitest";
 import { ApiKeyState, ComposioError, createComposioClient, type ClientOptions } from "../src/index.js";
+import { messageOf } from "./helpers/operations.js";
 import { checkSamples } from "./helpers/samples.js";
 import { viewsOf } from "./helpers/secrets.js";
 import { createdBody, json, startServer } from "./helpers/server.js";
@@ -99,16 +100,6 @@ describe("numbers", () => {
 
 // What a newcomer gets wrong in the first minutes: each message says what is wrong, with the option's name.
 describe("messages for common mistakes", () => {
-  const messageOf = (run: () => unknown): string => {
-    try {
-      run();
-    } catch (error) {
-      expect(error).toBeInstanceOf(ComposioError);
-      return (error as Error).message;
-    }
-    throw new Error("did not throw");
-  };
-
   it("an unset environment variable: says the key is undefined and where keys come from", () => {
     const unset = process.env.COMPOSIO_TEST_SURELY_UNSET_VARIABLE;
     const message = messageOf(() => createComposioClient({ apiKey: unset! }));

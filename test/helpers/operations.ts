@@ -1,12 +1,15 @@
 // The connectedAccounts operations as a table, for tests that run each one the same way: how
 // to call it, what reaches the server (method, path, query, body) and what a success answers.
 import type { ServerResponse } from "node:http";
+import { ComposioError } from "../../src/index.js";
 import type {
   ConnectedAccounts,
   CreateConnectedAccountParams,
   RequestOptions,
   UpdateConnectedAccountParams,
 } from "../../src/index.js";
+import { expect } from "vitest";
+import { ROUTES } from "../../generated/meta.js";
 import { loadSpec } from "../../scripts/lib/spec.js";
 import { json, type SeenRequest } from "./server.js";
 
@@ -264,4 +267,21 @@ export function settle<T>(promise: Promise<T>): Promise<{ value: T | undefined; 
 export function recordingLogger(lines: string[] = []) {
   const push = (m: string) => void lines.push(m);
   return { lines, logger: { debug: push, info: push, warn: push, error: push } };
+}
+
+/** The route of an operation as /raw types it (found by operationId, so the path prefix may move). */
+export function rawPath(operation: string): any {
+  const route = Object.keys(ROUTES).find((r) => ROUTES[r]!.operation === operation)!;
+  return route.slice(route.indexOf(" ") + 1);
+}
+
+/** The message of the ComposioError that `run` throws at once (fails the test if it throws none, or another error). */
+export function messageOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ComposioError);
+    return (error as Error).message;
+  }
+  throw new Error("did not throw");
 }
