@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Extractor, ExtractorConfig, ExtractorLogLevel } from "@microsoft/api-extractor";
-import { ENTRIES as SOURCE_ENTRIES } from "./lib/api-surface.js";
-import { CONSUMER_COMPILER_OPTIONS } from "./lib/consumer.js";
+import { ENTRIES as SOURCE_ENTRIES } from "./release/api-surface.js";
+import { CONSUMER_COMPILER_OPTIONS } from "./package/consumer.js";
 
 const { values } = parseArgs({ options: { update: { type: "boolean", default: false } } });
 const root = process.cwd();

@@ -7,13 +7,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { rateApi, readReports, MIRROR } from "./lib/api-rating.js";
-import { reportTrees } from "./lib/api-surface.js";
+import { rateApi, readReports, MIRROR } from "./release/api-rating.js";
+import { reportTrees } from "./release/api-surface.js";
 import { fail } from "./lib/cli.js";
-import { formatChanges, gate, neededBump, PACKAGE, readChangesets } from "./lib/gate.js";
-import { rank, type Impact, type RatedChange } from "./lib/impact.js";
-import { readRelease, RELEASED_DIR } from "./lib/release.js";
-import { bundleSpec, rateSpec } from "./lib/spec-rating.js";
+import { formatChanges, gate, neededBump, PACKAGE, readChangesets } from "./release/gate.js";
+import { rank, type Impact, type RatedChange } from "./release/impact.js";
+import { readRelease, RELEASED_DIR } from "./release/release.js";
+import { bundleSpec, rateSpec } from "./release/spec-rating.js";
 
 const { values } = parseArgs({
   options: {

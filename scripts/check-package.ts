@@ -10,10 +10,10 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join, posix, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import { bundleForBrowser, CONSUMER_COMPILER_OPTIONS } from "./lib/consumer.js";
+import { bundleForBrowser, CONSUMER_COMPILER_OPTIONS } from "./package/consumer.js";
 import { readOperations } from "./lib/model.js";
 import { loadSpec } from "./lib/spec.js";
-import { linkTargets, relativeFile } from "./lib/markdown.js";
+import { linkTargets, relativeFile } from "./package/markdown.js";
 
 const root = process.cwd();
 const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { name: string; version: string };

@@ -3,22 +3,22 @@
 // edits to it would change nothing). It rates every change since the last release (api/released/):
 // the spec's with Redocly's diff and our rules, the public API's from the API Extractor reports
 // (api/*.api.md, which `npm run check:api` keeps current), and fails when the pending changesets ask
-// for a smaller bump than the larger rating needs (scripts/lib/gate.ts). It compares the spec with
-// Composio's own description pinned in api/upstream/ (scripts/lib/upstream.ts): it fails on a
+// for a smaller bump than the larger rating needs (scripts/release/gate.ts). It compares the spec with
+// Composio's own description pinned in api/upstream/ (scripts/upstream/pinned.ts): it fails on a
 // difference neither fixed nor recorded as deliberate, on a stale record, and while a pull of a
 // changed description is pending (it lists Composio's changes, rated). It never writes to the
 // working tree.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { rateApi, readReports } from "./lib/api-rating.js";
+import { rateApi, readReports } from "./release/api-rating.js";
 import { fail, readArgs } from "./lib/cli.js";
-import { gate, readChangesets } from "./lib/gate.js";
+import { gate, readChangesets } from "./release/gate.js";
 import { runPipeline } from "./lib/pipeline.js";
-import { readRelease, RELEASED_DIR } from "./lib/release.js";
+import { readRelease, RELEASED_DIR } from "./release/release.js";
 import { loadSpec, type Schema } from "./lib/spec.js";
-import { rateSpec } from "./lib/spec-rating.js";
-import { upstreamReport } from "./lib/upstream.js";
+import { rateSpec } from "./release/spec-rating.js";
+import { upstreamReport } from "./upstream/pinned.js";
 import { readFolder, writeFolderAtomically } from "./lib/write.js";
 
 const { specPath, outDir, configPath, upstreamDir } = readArgs();

@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { buildDocs } from "./lib/docs.js";
+import { buildDocs } from "./docs/site.js";
 import { onChange } from "./lib/watch.js";
 
 const { values } = parseArgs({ options: { port: { type: "string", default: "4400" } } });

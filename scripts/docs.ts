@@ -1,6 +1,6 @@
 // npm run docs: docs/index.html, a self-contained HTML reference built from the spec.
 import { relative, resolve } from "node:path";
-import { buildDocs } from "./lib/docs.js";
+import { buildDocs } from "./docs/site.js";
 
 const output = resolve("docs/index.html");
 const start = performance.now();

@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { fail } from "./lib/cli.js";
-import { recordRelease, RELEASED_DIR } from "./lib/release.js";
-import { bundleSpec } from "./lib/spec-rating.js";
+import { recordRelease, RELEASED_DIR } from "./release/release.js";
+import { bundleSpec } from "./release/spec-rating.js";
 
 const { values } = parseArgs({ options: { from: { type: "string" } } });
 const scratch = mkdtempSync(join(tmpdir(), "composio-release-record-"));

@@ -1,7 +1,7 @@
 // npm run upstream:check [-- --spec … --upstream <dir>]: our spec against Composio's own
-// description pinned in api/upstream/ (scripts/lib/upstream.ts). `npm run check` runs it too.
+// description pinned in api/upstream/ (scripts/upstream/pinned.ts). `npm run check` runs it too.
 import { fail, readArgs } from "./lib/cli.js";
-import { upstreamReport } from "./lib/upstream.js";
+import { upstreamReport } from "./upstream/pinned.js";
 
 const { specPath, configPath, upstreamDir } = readArgs();
 try {

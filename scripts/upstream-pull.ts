@@ -3,11 +3,11 @@
 // Refreshes the pinned copy of Composio's description in api/upstream/ (`--upstream <dir>` for
 // another folder) from Composio's openapi.json or from a structural copy, keeping the copy it
 // replaces as the baseline that `npm run check` rates the changes against; `--accept` ends that
-// once the spec is reconciled. See scripts/lib/upstream.ts.
+// once the spec is reconciled. See scripts/upstream/pinned.ts.
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { fail } from "./lib/cli.js";
-import { accept, pull, readSource, UPSTREAM_DIR } from "./lib/upstream.js";
+import { accept, pull, readSource, UPSTREAM_DIR } from "./upstream/pinned.js";
 
 try {
   const { values, positionals } = parseArgs({

@@ -5,8 +5,8 @@
 // `npm run check` rates every later change against.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { recordRelease, RELEASED_DIR } from "./lib/release.js";
-import { bundleSpec } from "./lib/spec-rating.js";
+import { recordRelease, RELEASED_DIR } from "./release/release.js";
+import { bundleSpec } from "./release/spec-rating.js";
 
 const SPEC = "spec/openapi.yaml";
 const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDocs } from "../scripts/lib/docs.js";
+import { buildDocs } from "../scripts/docs/site.js";
 import { readOperations } from "../scripts/lib/model.js";
 import { loadSpec } from "../scripts/lib/spec.js";
 import { findChromium } from "./helpers/chromium.js";

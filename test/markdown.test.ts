@@ -1,7 +1,7 @@
 // The Markdown reading behind the README checks: fenced code blocks (the samples test) and link
 // targets (check:package's packed-README check).
 import { describe, expect, it } from "vitest";
-import { codeBlocks, linkTargets, relativeFile } from "../scripts/lib/markdown.js";
+import { codeBlocks, linkTargets, relativeFile } from "../scripts/package/markdown.js";
 
 describe("codeBlocks", () => {
   it("finds backtick and tilde fences with their language and first line of code", () => {

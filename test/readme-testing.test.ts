@@ -1,7 +1,7 @@
 // README.md's sample in "Testing your integration", run: the code between the markers is the
 // sample word for word but for the package's names (the test at the end of this file checks it).
 import { readFileSync } from "node:fs";
-import { codeBlocks } from "../scripts/lib/markdown.js";
+import { codeBlocks } from "../scripts/package/markdown.js";
 // sample
 import { describe, expect, it } from "vitest";
 import { ApiKeyState, InternalServerError, confirmConnection, createComposioClient } from "../src/index.js";

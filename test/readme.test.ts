@@ -2,7 +2,7 @@
 // a sample can no longer drift from the API without this test failing.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { codeBlocks } from "../scripts/lib/markdown.js";
+import { codeBlocks } from "../scripts/package/markdown.js";
 import { checkSamples } from "./helpers/samples.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");

@@ -10,12 +10,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rateApi, type ApiRating } from "../scripts/lib/api-rating.js";
-import { ENTRIES, reportTrees } from "../scripts/lib/api-surface.js";
-import { gate, neededBump, readChangesets } from "../scripts/lib/gate.js";
-import { maxRating, rank, type Impact, type Rating } from "../scripts/lib/impact.js";
+import { rateApi, type ApiRating } from "../scripts/release/api-rating.js";
+import { ENTRIES, reportTrees } from "../scripts/release/api-surface.js";
+import { gate, neededBump, readChangesets } from "../scripts/release/gate.js";
+import { maxRating, rank, type Impact, type Rating } from "../scripts/release/impact.js";
 import { runPipeline } from "../scripts/lib/pipeline.js";
-import { bundleSpec, rateSpec, type SpecRating } from "../scripts/lib/spec-rating.js";
+import { bundleSpec, rateSpec, type SpecRating } from "../scripts/release/spec-rating.js";
 import { writeFolderAtomically } from "../scripts/lib/write.js";
 import { MUTATIONS, reformat } from "./helpers/spec-mutations.js";
 

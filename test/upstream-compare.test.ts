@@ -1,9 +1,9 @@
-// The comparison of our spec with Composio's own description (scripts/lib/upstream-compare.ts), on
+// The comparison of our spec with Composio's own description (scripts/upstream/compare.ts), on
 // small documents: the union rule (our oneOf against a flattened object), and each thing compared
 // with the id it gets. The real pinned copy is in test/upstream.test.ts.
 import { describe, expect, it } from "vitest";
 import type { Schema } from "../scripts/lib/spec.js";
-import { compareSpecs, pathKey } from "../scripts/lib/upstream-compare.js";
+import { compareSpecs, pathKey } from "../scripts/upstream/compare.js";
 
 const OP = "GET /api/v3.1/things";
 

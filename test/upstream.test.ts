@@ -1,4 +1,4 @@
-// Composio's own description pinned in api/upstream/ (scripts/lib/upstream.ts): the pinned copy is
+// Composio's own description pinned in api/upstream/ (scripts/upstream/pinned.ts): the pinned copy is
 // what its provenance says, a pull cuts Composio's whole openapi.json as the copy was cut, and the
 // next upstream change is noticed and rated: seeded changes of a copy of the pinned JSON, pulled into
 // a temporary folder, each listed by the check with its rating for our users, and the spec's
@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Schema } from "../scripts/lib/spec.js";
-import { bundleSpec } from "../scripts/lib/spec-rating.js";
+import { bundleSpec } from "../scripts/release/spec-rating.js";
 import {
   accept,
   BASELINE,
@@ -30,7 +30,7 @@ import {
   type Difference,
   type Provenance,
   type UpstreamReport,
-} from "../scripts/lib/upstream.js";
+} from "../scripts/upstream/pinned.js";
 import { OPERATIONS } from "./helpers/operations.js";
 import { json, startServer } from "./helpers/server.js";
 import { upstreamAnswers } from "./helpers/spec-schemas.js";

@@ -13,7 +13,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { gzipSync } from "node:zlib";
-import { bundleForBrowser, CONSUMER_COMPILER_OPTIONS } from "../lib/consumer.js";
+import { bundleForBrowser, CONSUMER_COMPILER_OPTIONS } from "../package/consumer.js";
 import { renderChart } from "./chart.js";
 import { CONSUMERS, FUNCTION_CONSUMERS, JOURNEYS, VALIDATOR_CONSUMER } from "./consumers.js";
 import { CONTENDERS } from "./contenders.js";

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { bundleSpec } from "../../scripts/lib/spec-rating.js";
+import { bundleSpec } from "../../scripts/release/spec-rating.js";
 import type { Schema } from "../../scripts/lib/spec.js";
 import { freePort } from "./server.js";
 

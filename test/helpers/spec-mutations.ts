@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from "yaml";
-import type { Rating } from "../../scripts/lib/impact.js";
+import type { Rating } from "../../scripts/release/impact.js";
 
 export interface Mutation {
   name: string;

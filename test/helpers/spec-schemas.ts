@@ -4,9 +4,9 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import formats from "ajv-formats";
 import { deref, loadSpec, schemaRefName, type Schema } from "../../scripts/lib/spec.js";
-import { bundleSpec } from "../../scripts/lib/spec-rating.js";
-import { readUpstream, UPSTREAM_DIR } from "../../scripts/lib/upstream.js";
-import { compareSpecs } from "../../scripts/lib/upstream-compare.js";
+import { bundleSpec } from "../../scripts/release/spec-rating.js";
+import { readUpstream, UPSTREAM_DIR } from "../../scripts/upstream/pinned.js";
+import { compareSpecs } from "../../scripts/upstream/compare.js";
 
 const ID = "urn:composio:spec";
 

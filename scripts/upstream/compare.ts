@@ -43,8 +43,8 @@
 //     deliberate differences explains.
 // Two unions are compared merged too (member by member matching is not attempted: the pinned
 // copy has none left); properties then stand alone.
-import { atPointer, HTTP_METHODS, isObject, jsonType } from "./spec-rating.js";
-import type { Schema } from "./spec.js";
+import { atPointer, HTTP_METHODS, isObject, jsonType } from "../release/spec-rating.js";
+import type { Schema } from "../lib/spec.js";
 
 /** One difference between our spec and upstream's. */
 export interface Divergence {

@@ -32,7 +32,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { maxRating, rank, type Impact, type RatedChange, type Rating } from "./impact.js";
-import { loadSpec, type Schema } from "./spec.js";
+import { loadSpec, type Schema } from "../lib/spec.js";
 
 const require = createRequire(import.meta.url);
 const redoclyCli = join(dirname(require.resolve("@redocly/cli/package.json")), "bin", "cli.js");

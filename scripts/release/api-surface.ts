@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
-import { CONSUMER_COMPILER_OPTIONS } from "./consumer.js";
+import { CONSUMER_COMPILER_OPTIONS } from "../package/consumer.js";
 
 /** The entry points of the package and the name of each one's report (api/<report>.api.md). */
 export const ENTRIES = [

@@ -16,7 +16,7 @@ import {
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { readReports } from "./api-rating.js";
-import type { Schema } from "./spec.js";
+import type { Schema } from "../lib/spec.js";
 
 export const RELEASED_DIR = "api/released";
 export const RELEASED_SPEC = "openapi.yaml";

@@ -10,7 +10,7 @@
 //                           copy as it was at the last reconciled pull. The check rates every change
 //                           from it to the copy, for our users, as it rates our own spec edits.
 //   differences.yaml        the deliberate differences between our spec and the copy, one entry per
-//                           difference id (scripts/lib/upstream-compare.ts), each with its reason.
+//                           difference id (scripts/upstream/compare.ts), each with its reason.
 //
 // The loop: `npm run upstream:pull -- <file-or-url>` refreshes the copy (keeping the baseline);
 // `npm run check` lists Composio's changes, rated, and every difference that is neither fixed nor
@@ -20,10 +20,10 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse } from "yaml";
-import { formatChanges } from "./gate.js";
-import { bundleSpec, isObject, rateSpec, type SpecRating } from "./spec-rating.js";
-import type { Schema } from "./spec.js";
-import { compareSpecs, type Divergence } from "./upstream-compare.js";
+import { formatChanges } from "../release/gate.js";
+import { bundleSpec, isObject, rateSpec, type SpecRating } from "../release/spec-rating.js";
+import type { Schema } from "../lib/spec.js";
+import { compareSpecs, type Divergence } from "./compare.js";
 
 export const UPSTREAM_DIR = "api/upstream";
 export const COPY = "composio.json";
@@ -205,7 +205,7 @@ export function reconcile(ours: Schema, upstream: Upstream): Reconciliation {
 
 /**
  * What Composio changed between the baseline and the copy, rated for this client's users by the
- * spec gate's own rating (scripts/lib/spec-rating.ts). Where our spec marks the counterpart
+ * spec gate's own rating (scripts/release/spec-rating.ts). Where our spec marks the counterpart
  * `x-sdk-open`, both documents carry the mark too, so that a value added to an enum our client
  * already lets through rates as it would in our spec (minor, not major).
  */
