@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { rateApi, readReports, MIRROR } from "./release/api-rating.js";
-import { reportTrees } from "./release/api-surface.js";
+import { reportTrees, staleReports } from "./release/api-surface.js";
 import { fail } from "./lib/cli.js";
 import { formatChanges, gate, neededBump, PACKAGE, readChangesets } from "./release/gate.js";
 import { rank, type Impact, type RatedChange } from "./release/impact.js";
@@ -36,9 +36,7 @@ try {
   let stale: string[] = [];
   if (!values.committed) {
     current = (await reportTrees([process.cwd()])).get(process.cwd())!;
-    stale = [...current]
-      .filter(([file, text]) => committed.get(file) !== text)
-      .map(([file]) => `api/${file}`);
+    stale = staleReports(current, committed);
   }
   const spec = await specRating;
   const api = rateApi(release.reports, current);

@@ -1,9 +1,12 @@
-// npm run check: regenerates into a temporary folder and fails, naming the files, if generated/ is
-// stale, or if a YAML file in the spec's folder is reached by no $ref (a split spec's forgotten file:
-// edits to it would change nothing). It rates every change since the last release (api/released/):
-// the spec's with Redocly's diff and our rules, the public API's from the API Extractor reports
-// (api/*.api.md, which `npm run check:api` keeps current), and fails when the pending changesets ask
-// for a smaller bump than the larger rating needs (scripts/release/gate.ts). It compares the spec with
+// npm run check: what CI checks, without a build. It regenerates into a temporary folder and fails,
+// naming the files, if generated/ is stale, or if a YAML file in the spec's folder is reached by no
+// $ref (a split spec's forgotten file: edits to it would change nothing). On the repository's own
+// tree (the default --spec and --out) it also reports the public API with no build
+// (scripts/release/api-surface.ts, the reports `npm run check:api` makes from dist/) and fails when
+// api/*.api.md is stale, and runs the code checks of CI (prettier; the linter's place is CODE_CHECKS).
+// It rates every change since the last release (api/released/): the spec's with Redocly's diff and
+// our rules, the public API's from that fresh report, and fails when the pending changesets ask for
+// a smaller bump than the larger rating needs (scripts/release/gate.ts). It compares the spec with
 // Composio's own description pinned in api/upstream/ (scripts/upstream/pinned.ts): it fails on a
 // difference neither fixed nor recorded as deliberate, on a stale record, and while a pull of a
 // changed description is pending (it lists Composio's changes, rated). It never writes to the
@@ -11,8 +14,10 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import { createRequire } from "node:module";
 import { rateApi, readReports } from "./release/api-rating.js";
-import { fail, readArgs } from "./lib/cli.js";
+import { reportTrees, staleReports } from "./release/api-surface.js";
+import { fail, readArgs, runNode } from "./lib/cli.js";
 import { gate, readChangesets } from "./release/gate.js";
 import { runPipeline } from "./lib/pipeline.js";
 import { readRelease, RELEASED_DIR } from "./release/release.js";
@@ -21,7 +26,25 @@ import { rateSpec } from "./release/spec-rating.js";
 import { upstreamReport } from "./upstream/pinned.js";
 import { readFolder, writeFolderAtomically } from "./lib/write.js";
 
+const require = createRequire(import.meta.url);
+const prettier = require.resolve("prettier/bin/prettier.cjs");
+
+/** CI's checks of the hand-written code that need no build, each a node CLI run in a child process
+ * beside the regeneration, with the command that fixes what it finds. */
+const CODE_CHECKS = [
+  // --cache (in node_modules/.cache): only files changed since the last run are read again.
+  {
+    name: "prettier",
+    args: [prettier, "--check", "--cache", "--log-level=warn", "."],
+    fix: "npm run format",
+  },
+  // The code linter (issue 16, point 6) goes here, as one more entry: { name, args, fix }.
+];
+
 const { specPath, outDir, configPath, upstreamDir } = readArgs();
+// --spec and --out check another spec or folder against the generator; the API surface and the
+// code checks are of this repository's tree.
+const ownTree = specPath === resolve("spec/openapi.yaml") && outDir === resolve("generated");
 const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
 const out = relative(process.cwd(), outDir) || ".";
 const scratch = mkdtempSync(join(tmpdir(), "composio-check-"));
@@ -46,6 +69,13 @@ try {
     ok: false,
     text: `upstream: ${error.message}`,
   }));
+  const codeChecks = Promise.all(
+    (ownTree ? CODE_CHECKS : []).map(async ({ name, args, fix }) => {
+      const { code, stdout, stderr } = await runNode(args);
+      return code === 0 ? undefined : `${name} failed; run \`${fix}\`:\n${(stderr + stdout).trim()}`;
+    }),
+  );
+  codeChecks.catch(() => {});
   const { files } = await runPipeline({ specPath, configPath });
   writeFolderAtomically(join(scratch, "generated"), files);
   const expected = readFolder(join(scratch, "generated"));
@@ -72,6 +102,15 @@ try {
       `spec info.version ${specVersion} ≠ package.json version ${version}; run \`npm run release:version\`.`,
     );
   }
+  // The public API as `npm run check:api` reports it from dist/, from src/ and generated/ directly.
+  const committedReports = readReports("api");
+  const reports = ownTree ? (await reportTrees([process.cwd()])).get(process.cwd())! : committedReports;
+  const staleApi = staleReports(reports, committedReports);
+  if (staleApi.length) {
+    problems.push(
+      `the public API no longer matches ${staleApi.join(", ")}; run \`npm run api:update\` (after the changeset the rating below asks for) and commit the result.`,
+    );
+  }
   let rating = "";
   if (!release) {
     problems.push(
@@ -80,7 +119,7 @@ try {
   } else {
     const verdict = gate({
       spec: await specRating!,
-      api: rateApi(release.reports, readReports("api")),
+      api: rateApi(release.reports, reports),
       changesets: readChangesets(),
       version,
       released: release.version,
@@ -88,6 +127,7 @@ try {
     if (verdict.ok) rating = `\n${verdict.text}`;
     else problems.push(verdict.text);
   }
+  for (const problem of await codeChecks) if (problem) problems.push(problem);
   const compared = await upstream;
   if (compared.ok) rating += `\n${compared.text}`;
   else problems.push(compared.text);
@@ -96,7 +136,7 @@ try {
     process.exitCode = 1;
   } else {
     console.log(
-      `check: ${out}/ is up to date (${expected.size} files), and the spec's version is package.json's.${rating}`,
+      `check: ${out}/ is up to date (${expected.size} files)${ownTree ? `, api/*.api.md is the public API, the code is formatted` : ""}, and the spec's version is package.json's.${rating}`,
     );
   }
 } catch (error) {

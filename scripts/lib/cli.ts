@@ -1,4 +1,5 @@
 // Argument parsing and failure reporting shared by the scripts.
+import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { SpecError } from "./spec.js";
@@ -36,3 +37,18 @@ export function fail(what: string, error: unknown): void {
 
 export const formatTimings = (timings: [string, number][]): string =>
   timings.map(([stage, ms]) => `  ${stage.padEnd(16)} ${ms.toFixed(0).padStart(6)} ms`).join("\n");
+
+/** Runs `node <args>` as a child process (on the other core while this one works) and collects
+ * its exit code and output. Redocly's update notice and telemetry are off: scripts stay offline. */
+export function runNode(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env = { ...process.env, REDOCLY_SUPPRESS_UPDATE_NOTICE: "true", REDOCLY_TELEMETRY: "off" };
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, stdout, stderr }));
+  });
+}

@@ -140,3 +140,15 @@ export async function reportTrees(
     rmSync(scratch, { recursive: true, force: true });
   }
 }
+
+/** The reports of `dir` that differ from `current` (missing or extra ones included): `dir/<file>`. */
+export function staleReports(
+  current: Map<string, string>,
+  committed: Map<string, string>,
+  dir = "api",
+): string[] {
+  return [...new Set([...current.keys(), ...committed.keys()])]
+    .filter((file) => current.get(file) !== committed.get(file))
+    .sort()
+    .map((file) => `${dir}/${file}`);
+}
