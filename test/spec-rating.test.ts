@@ -59,14 +59,16 @@ let lintTotals: Promise<string[]>;
 const redoclyCli = join(ROOT, "node_modules/@redocly/cli/bin/cli.js");
 let reformattedRating: { spec: SpecRating; before: Map<string, string>; after: Map<string, string> };
 
-/** A package like this one with a seeded spec (its own generated/, the API reports and the release
- * of this repository) and one pending changeset; `node` runs one of its scripts there. */
+/** A package like this one with a seeded spec (its own generated/; src/, the API reports and the
+ * release of this repository) and one pending changeset; `node` runs one of its scripts there. */
 function project(name: string, bump: Impact) {
   const dir = join(scratch, `project-${name}`);
   cpSync("spec", join(dir, "spec"), { recursive: true });
   MUTATIONS.find((m) => m.name === "remove a response property")!.apply(join(dir, "spec"));
-  for (const file of ["package.json", "redocly.yaml"]) cpSync(file, join(dir, file));
-  cpSync("api", join(dir, "api"), { recursive: true });
+  for (const file of ["package.json", "redocly.yaml", "tsconfig.json", ".prettierignore"])
+    cpSync(file, join(dir, file));
+  for (const folder of ["api", "src"]) cpSync(folder, join(dir, folder), { recursive: true });
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
   mkdirSync(join(dir, ".changeset"));
   writeFileSync(
     join(dir, ".changeset/seeded.md"),
@@ -286,5 +288,13 @@ describe("npm run check", () => {
       /major spec +schema CreatedConnectedAccount: redirect_uri — Property `redirect_uri`/,
     );
     expect(failed.stderr).toContain("needs: a minor changeset (breaking, and 0.1.0 is 0.x");
+    // The public API, reported with no build, lost the member: api/*.api.md is stale, as CI's
+    // `npm run check:api` would say.
+    expect(failed.stderr).toMatch(
+      /the public API no longer matches api\/composio-connected-accounts\.api\.md.*; run `npm run api:update`/,
+    );
+    expect(failed.stderr).toMatch(
+      /major api +composio-connected-accounts: components\.schemas\.CreatedConnectedAccount\.redirect_uri — Member removed/,
+    );
   });
 });

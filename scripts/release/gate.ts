@@ -19,8 +19,15 @@ export const PACKAGE = "composio-connected-accounts";
 export interface Changeset {
   file: string;
   bump: Impact;
+  /** The text for the CHANGELOG, without the record of covered changes. */
   summary: string;
+  /** The fingerprints of the rated changes it covers (scripts/release/coverage.ts). */
+  covers: Set<string>;
 }
+
+/** The record `npm run changeset:suggest` leaves at the end of a changeset: the fingerprints of
+ * the rated changes it covers, in an HTML comment (`release:version` drops it from the CHANGELOG). */
+export const COVERS = /\n*[ \t]*<!-- changeset:suggest covers:([\s\S]*?)-->[ \t]*/g;
 
 /** The pending changesets of this package: `.changeset/*.md` but the README. */
 export function readChangesets(dir = ".changeset", pkg = PACKAGE): Changeset[] {
@@ -34,8 +41,9 @@ export function readChangesets(dir = ".changeset", pkg = PACKAGE): Changeset[] {
     if (!m) continue;
     const front = (parse(m[1]!) ?? {}) as Record<string, unknown>;
     const bump = front[pkg];
-    if (bump === "major" || bump === "minor" || bump === "patch")
-      out.push({ file: join(dir, file), bump, summary: m[2]!.trim() });
+    if (bump !== "major" && bump !== "minor" && bump !== "patch") continue;
+    const covers = new Set([...m[2]!.matchAll(COVERS)].flatMap((c) => c[1]!.split(/\s+/).filter(Boolean)));
+    out.push({ file: join(dir, file), bump, summary: m[2]!.replace(COVERS, "").trim(), covers });
   }
   return out;
 }

@@ -1,0 +1,177 @@
+// changeset:suggest describes only the rated changes that no pending changeset covers: each
+// changeset it writes records the fingerprints of the changes it covers (scripts/release/coverage.ts).
+// The logic on rated changes made by hand, then the script for real on a copy of this package.
+import { execFile } from "node:child_process";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import type { ApiRating } from "../scripts/release/api-rating.js";
+import { coverageRecord, fingerprint, suggest } from "../scripts/release/coverage.js";
+import { readChangesets } from "../scripts/release/gate.js";
+import { ratingOf, type RatedChange } from "../scripts/release/impact.js";
+import type { SpecRating } from "../scripts/release/spec-rating.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "composio-coverage-test-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const REMOVED: RatedChange = {
+  impact: "major",
+  where: "schema CreatedConnectedAccount: redirect_uri",
+  message: "Property `redirect_uri` of `CreatedConnectedAccount` was removed.",
+  rule: "property-removed",
+};
+const ADDED: RatedChange = {
+  impact: "minor",
+  where: "composio-connected-accounts: waitForConnection",
+  message: "Export added.",
+  rule: "api/added",
+};
+const MIRRORED: RatedChange = {
+  impact: "major",
+  where: "composio-connected-accounts: components.schemas.CreatedConnectedAccount.redirect_uri",
+  message: "Member removed.",
+  rule: "api/removed",
+};
+const NEW: RatedChange = {
+  impact: "minor",
+  where: "GET /api/v3.1/connected_accounts/{nanoid}/health",
+  message: "Operation was added.",
+  rule: "operation-added",
+};
+
+const ratings = (spec: RatedChange[], api: RatedChange[]) => ({
+  spec: { rating: ratingOf(spec), changes: spec, redocly: ratingOf(spec) } satisfies SpecRating,
+  api: {
+    rating: ratingOf(api),
+    changes: api,
+    mirror: ratingOf(api.filter((c) => c === MIRRORED)),
+    mirrorChanges: api.filter((c) => c === MIRRORED),
+  } satisfies ApiRating,
+});
+
+let dirs = 0;
+/** A .changeset folder holding these files. */
+function changesetDir(files: Record<string, string>): string {
+  const dir = join(scratch, `changesets-${dirs++}`);
+  mkdirSync(dir);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+const released = "0.1.0";
+const version = "0.1.0";
+
+describe("suggest", () => {
+  it("with nothing pending, describes every change and records them all", () => {
+    const { spec, api } = ratings([REMOVED], [ADDED, MIRRORED]);
+    const out = suggest({ spec, api, changesets: [], version, released });
+    expect(out.uncovered).toEqual([REMOVED, ADDED, MIRRORED]);
+    expect(out.bump).toBe("minor"); // breaking at 0.x
+    expect(out.text).toMatch(
+      /^---\n"composio-connected-accounts": minor\n---\n\nChanges since 0\.1\.0, rated/,
+    );
+    expect(out.text).toContain("CreatedConnectedAccount: redirect_uri");
+    expect(out.text).toContain("waitForConnection");
+    // The mirror of the spec repeats the spec's change: described once, recorded as covered too.
+    expect(out.text).not.toContain("components.schemas");
+    for (const change of [REMOVED, ADDED, MIRRORED]) expect(out.text).toContain(fingerprint(change));
+  });
+
+  it("with pending changesets covering every change, has nothing to write", () => {
+    const { spec, api } = ratings([REMOVED], [ADDED, MIRRORED]);
+    const first = suggest({ spec, api, changesets: [], version, released });
+    const changesets = readChangesets(changesetDir({ "rated.md": first.text! }));
+    expect(changesets[0]!.covers.size).toBe(3);
+    // The record is no part of the text for the CHANGELOG.
+    expect(changesets[0]!.summary).not.toContain("<!--");
+    expect(changesets[0]!.summary).toContain("redirect_uri");
+    const again = suggest({ spec, api, changesets, version, released });
+    expect(again).toEqual({ uncovered: [], bump: "none" });
+    // --force describes them all again.
+    expect(suggest({ spec, api, changesets, version, released, force: true }).uncovered).toHaveLength(3);
+  });
+
+  it("describes only a change made after the pending changesets, with the bump it needs", () => {
+    const before = ratings([REMOVED], [ADDED, MIRRORED]);
+    const changesets = readChangesets(
+      changesetDir({ "rated.md": suggest({ ...before, changesets: [], version, released }).text! }),
+    );
+    const after = ratings([REMOVED, NEW], [ADDED, MIRRORED]);
+    const out = suggest({ ...after, changesets, version: "1.2.0", released });
+    expect(out.uncovered).toEqual([NEW]);
+    expect(out.bump).toBe("minor");
+    expect(out.text).toContain("that the pending changesets do not cover");
+    expect(out.text).toContain("/health");
+    expect(out.text).not.toContain("redirect_uri");
+    expect(out.text).not.toContain("waitForConnection");
+    expect(out.text).toContain(fingerprint(NEW));
+    expect(out.text).not.toContain(fingerprint(REMOVED));
+  });
+
+  it("counts a change as new when it changes again (its message, so its fingerprint, differs)", () => {
+    const changesets = readChangesets(
+      changesetDir({
+        "by-hand.md": `---\n"composio-connected-accounts": patch\n---\n\nBy hand.\n\n${coverageRecord([REMOVED])}\n`,
+      }),
+    );
+    const changed = {
+      ...REMOVED,
+      message: "Property `redirect_uri` of `CreatedConnectedAccount` changed type.",
+    };
+    const { spec, api } = ratings([changed], []);
+    expect(suggest({ spec, api, changesets, version, released }).uncovered).toEqual([changed]);
+  });
+});
+
+describe("npm run changeset:suggest", () => {
+  const ROOT = process.cwd();
+  /** A copy of this package's spec, release record and reports, with no pending changeset. */
+  const dir = join(scratch, "project");
+  cpSync("spec", join(dir, "spec"), { recursive: true });
+  cpSync("api", join(dir, "api"), { recursive: true });
+  for (const file of ["package.json", "redocly.yaml"]) cpSync(file, join(dir, file));
+  mkdirSync(join(dir, ".changeset"));
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  const suggestThere = (...args: string[]) =>
+    promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", resolve(ROOT, "scripts/changeset-suggest.ts"), "--committed", ...args],
+      { cwd: dir },
+    );
+  const pending = () => readdirSync(join(dir, ".changeset"));
+
+  it(
+    "writes one changeset for the changes since the release, then says the pending one covers them",
+    {
+      timeout: 180_000,
+    },
+    async () => {
+      const first = await suggestThere();
+      expect(first.stdout).toMatch(
+        /changeset:suggest: wrote \.changeset\/rated-\w+\.md \(minor\) for \d+ rated changes/,
+      );
+      expect(pending()).toHaveLength(1);
+      const written = readFileSync(join(dir, ".changeset", pending()[0]!), "utf8");
+      expect(written).toMatch(
+        /^---\n"composio-connected-accounts": minor\n---\n\nChanges since 0\.1\.0, rated/,
+      );
+      expect(written).toMatch(/<!-- changeset:suggest covers:\n[0-9a-f]{10}/);
+
+      const second = await suggestThere();
+      expect(second.stdout).toContain("the pending changesets cover every rated change");
+      expect(second.stdout).toContain("nothing to write");
+      expect(pending()).toHaveLength(1);
+    },
+  );
+});
