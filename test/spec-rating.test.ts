@@ -141,7 +141,7 @@ beforeAll(async () => {
   });
   reformattedRating = { spec: specs.at(-1)!, before, after };
   await check;
-}, 240_000);
+}, 480_000);
 
 /** The API report carries no doc text: a doc-only change of the spec leaves it as it was. */
 const apiExpected = (expected: Rating): Rating => (expected === "patch" ? "none" : expected);

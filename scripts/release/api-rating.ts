@@ -7,9 +7,10 @@
 //   a member added ....................... minor; major if required where callers write it
 //   a member became required ............. major where callers write it; minor where they only read
 //   a member became optional ............. minor where callers write it; major where they read
-//   a union gained members ............... minor where callers write it, or when the union admits
-//                                          UnknownValue (x-sdk-open: no switch over it was
+//   a union gained members ............... minor where callers only write it, or when the union
+//                                          admits UnknownValue (x-sdk-open: no switch over it was
 //                                          exhaustive); major where callers read a closed union
+//   Omit<X, "k"> became X's parts without the one declaring k (or back) ... no change
 //   a union lost members ..................................................... major
 //   any other change of a type or a signature ................................ major
 //   docs only (`@deprecated`, documented or not; the report carries no doc text) .. patch
@@ -435,9 +436,37 @@ function compareMember(
     push(ctx, path, "patch", "api/docs", a.undocumented ? "Its doc comment was removed." : "Documented now.");
 }
 
+/**
+ * `Omit<components[…]["X"], "k">` written as what it leaves: X's intersection without its parts
+ * that declare k alone (`StateBase & StatusActive & ApiKeyFields` without `StatusActive` is
+ * `StateBase & ApiKeyFields`), when no other part declares k. The builders once took
+ * `Omit<Variant, "status">` and now take the variant's named parts: the same type, no change.
+ */
+export function withoutOmit(type: string, types: Map<string, string>): string {
+  return type.replace(
+    /Omit<(components\["\w+"\]\["[^"]+"\]), "([\w$]+)">/g,
+    (omit, ref: string, key: string) => {
+      const parts = splitTop(squash(types.get(ref) ?? ""), "&");
+      const keysOf = (part: string) => {
+        const body = canonical(types.get(part) ?? part);
+        return body.startsWith("{")
+          ? splitTop(body.slice(1, -1), ";").map((m) => m.split(/\??:/)[0]!.trim())
+          : undefined;
+      };
+      const kept = parts.filter((part) => keysOf(part)?.join() !== key);
+      // Kept parts must be known objects without k: anything else (a union, an unknown type) stays as
+      // written. An inline object is written as a component moved out of it would be (canonical).
+      const clean = kept.every((part) => keysOf(part) && !keysOf(part)!.includes(key));
+      return parts.length > 1 && kept.length < parts.length && clean
+        ? kept.map((part) => (part.startsWith("{") ? `(${canonical(part)})` : part)).join(" & ")
+        : omit;
+    },
+  );
+}
+
 function classify(ctx: Context, path: string[], b: Member, a: Member, direction: Direction): void {
-  const oldType = canonical(typeOfBody(b), ctx.oldOnly);
-  const newType = canonical(typeOfBody(a), ctx.newOnly);
+  const oldType = canonical(withoutOmit(typeOfBody(b), ctx.old.types), ctx.oldOnly);
+  const newType = canonical(withoutOmit(typeOfBody(a), ctx.now.types), ctx.newOnly);
   const wasOptional = optionalOf(b);
   const isOptional = optionalOf(a);
   if (oldType === newType) {
@@ -451,7 +480,9 @@ function classify(ctx: Context, path: string[], b: Member, a: Member, direction:
   const gained = newUnion.filter((m) => !oldUnion.includes(m));
   if (!lost.length && gained.length && wasOptional === isOptional) {
     const open = newUnion.some((m) => /\bUnknownValue\b/.test(m));
-    const breaks = direction === "output" && !open;
+    // Where callers read it (responses, and where the direction is unknown), a closed union that
+    // grew breaks an exhaustive switch: only a union callers only write may grow freely.
+    const breaks = direction !== "input" && !open;
     push(
       ctx,
       path,
