@@ -6,7 +6,7 @@
 // from those), any other file ref is replaced by the node it points at. Each object of that document
 // remembers the file and YAML node it was written in, so `at` still answers `file:line:col`.
 import { readFileSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { dirname, posix, relative, resolve } from "node:path";
 import {
   isAlias,
   isMap,
@@ -338,4 +338,51 @@ export function unionMembers(
   const key = s.oneOf ? "oneOf" : s.anyOf ? "anyOf" : undefined;
   if (!key) return [];
   return (s[key] as Schema[]).map((member, i) => ({ schema: member, where: [...w, key, i] }));
+}
+
+/**
+ * The spec's layout rule: a file under `components/<type>/` holds one component, registered in the
+ * root's `components.<type>` under the file's name. The generated type takes the registered name,
+ * and the loader inlines a file nobody registered (its type would vanish), so a registration whose
+ * name is not its file's, or a component file that is not registered, is refused here, naming the
+ * line to write. Files no ref reaches are `npm run check`'s (it lists them as unused).
+ */
+export function checkLayout(spec: LoadedSpec): void {
+  const lines = new LineCounter();
+  const root = parseDocument(spec.text, { lineCounter: lines });
+  const at = (node: Node | null | undefined) => {
+    const { line, col } = lines.linePos(node?.range?.[0] ?? 0);
+    return `${spec.file}:${line}:${col}`;
+  };
+  const problems: string[] = [];
+  const registered = new Set<string>();
+  const components = root.get("components", true);
+  for (const typePair of isMap(components) ? components.items : []) {
+    if (!isMap(typePair.value)) continue;
+    const type = String(keyOf(typePair.key));
+    for (const pair of typePair.value.items) {
+      const refNode = isMap(pair.value) ? pair.value.get("$ref", true) : undefined;
+      const ref = isScalar(refNode) ? refNode.value : undefined;
+      if (typeof ref !== "string" || ref.startsWith("#")) continue;
+      const file = posix.normalize(ref);
+      const name = String(keyOf(pair.key));
+      const expected = `components/${type}/${name}.yaml`;
+      registered.add(file);
+      if (file !== expected) {
+        problems.push(
+          `${at(refNode as Node)} component-file components.${type}.${name} is ${ref}: name the file ${expected}, or the component after its file (the generated type takes the component's name)`,
+        );
+      }
+    }
+  }
+  for (const file of spec.files) {
+    if (!file.name.startsWith("components/") || registered.has(file.name)) continue;
+    const match = /^components\/([^/]+)\/([^/]+)\.yaml$/.exec(file.name);
+    problems.push(
+      match
+        ? `${file.file}:1:1 component-file not registered: add \`${match[2]}: { $ref: ${file.name} }\` under components.${match[1]} in ${spec.file}`
+        : `${file.file}:1:1 component-file a component's file is components/<type>/<Name>.yaml, registered in ${spec.file} under components.<type>.<Name>`,
+    );
+  }
+  if (problems.length) throw new SpecError(`the spec's components break its layout:\n${problems.join("\n")}`);
 }
