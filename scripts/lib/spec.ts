@@ -52,6 +52,15 @@ export interface LoadedSpec {
   /** `file:line:col` of the node at `pointer` (in the file it is written in), or of its nearest
    * ancestor that exists. */
   at(pointer: Pointer): string;
+  /** The root's `components.<type>.<name>: { $ref: <file> }` entries, with where each ref is written. */
+  registrations: Registration[];
+}
+
+export interface Registration {
+  type: string;
+  name: string;
+  ref: string;
+  at: string;
 }
 
 interface Source extends SpecFile {
@@ -112,6 +121,7 @@ export function loadSpec(specPath: string): LoadedSpec {
 
   // The files the root registers as components: `<path>#<pointer>` → `#/components/<type>/<Name>`.
   const registered = new Map<string, string>();
+  const registrations: Registration[] = [];
   const components = root.yaml.get("components", true);
   if (isMap(components)) {
     for (const typePair of components.items) {
@@ -121,7 +131,9 @@ export function loadSpec(specPath: string): LoadedSpec {
         const ref = isScalar(refNode) ? refNode.value : undefined;
         if (typeof ref !== "string" || ref.startsWith("#")) continue;
         const target = locate(ref, root, refNode as Node);
-        const local = `#/components/${escapePointer(String(keyOf(typePair.key)))}/${escapePointer(String(keyOf(pair.key)))}`;
+        const [type, name] = [String(keyOf(typePair.key)), String(keyOf(pair.key))];
+        registrations.push({ type, name, ref, at: where(root, refNode as Node) });
+        const local = `#/components/${escapePointer(type)}/${escapePointer(name)}`;
         if (!registered.has(target.key)) registered.set(target.key, local);
       }
     }
@@ -274,7 +286,7 @@ export function loadSpec(specPath: string): LoadedSpec {
   const files = [...sources.values()]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map(({ file, name, path, text }) => ({ file, name, path, text }));
-  return { file: root.file, text: root.text, files, doc, at };
+  return { file: root.file, text: root.text, files, doc, at, registrations };
 }
 
 const keyOf = (key: unknown): unknown => (isScalar(key) ? key.value : key);
@@ -348,31 +360,16 @@ export function unionMembers(
  * line to write. Files no ref reaches are `npm run check`'s (it lists them as unused).
  */
 export function checkLayout(spec: LoadedSpec): void {
-  const lines = new LineCounter();
-  const root = parseDocument(spec.text, { lineCounter: lines });
-  const at = (node: Node | null | undefined) => {
-    const { line, col } = lines.linePos(node?.range?.[0] ?? 0);
-    return `${spec.file}:${line}:${col}`;
-  };
   const problems: string[] = [];
   const registered = new Set<string>();
-  const components = root.get("components", true);
-  for (const typePair of isMap(components) ? components.items : []) {
-    if (!isMap(typePair.value)) continue;
-    const type = String(keyOf(typePair.key));
-    for (const pair of typePair.value.items) {
-      const refNode = isMap(pair.value) ? pair.value.get("$ref", true) : undefined;
-      const ref = isScalar(refNode) ? refNode.value : undefined;
-      if (typeof ref !== "string" || ref.startsWith("#")) continue;
-      const file = posix.normalize(ref);
-      const name = String(keyOf(pair.key));
-      const expected = `components/${type}/${name}.yaml`;
-      registered.add(file);
-      if (file !== expected) {
-        problems.push(
-          `${at(refNode as Node)} component-file components.${type}.${name} is ${ref}: name the file ${expected}, or the component after its file (the generated type takes the component's name)`,
-        );
-      }
+  for (const { type, name, ref, at } of spec.registrations) {
+    const file = posix.normalize(ref);
+    const expected = `components/${type}/${name}.yaml`;
+    registered.add(file);
+    if (file !== expected) {
+      problems.push(
+        `${at} component-file components.${type}.${name} is ${ref}: name the file ${expected}, or the component after its file (the generated type takes the component's name)`,
+      );
     }
   }
   for (const file of spec.files) {
