@@ -10,7 +10,7 @@ import {
   type RetrieveConnectedAccountResponse,
 } from "../generated/resources.js";
 import { resolveOptions, type ClientOptions, type ClientSettings } from "./options.js";
-import type { Transport } from "./runtime.js";
+import type { Transport } from "./types.js";
 import { createTransport } from "./transport.js";
 import { waitForConnection, type WaitOptions } from "./wait.js";
 

@@ -4,7 +4,7 @@
 import { retrieveConnectedAccount, type RetrieveConnectedAccountResponse } from "../generated/resources.js";
 import { ComposioError, NotFoundError } from "./errors.js";
 import { describe } from "./options.js";
-import type { RequestOptions, Transport } from "./runtime.js";
+import type { RequestOptions, Transport } from "./types.js";
 import { ConnectionFailedError } from "./wait.js";
 
 /** The query parameters that may carry the account id: Composio's, and the snake-case spelling. */

@@ -2,7 +2,6 @@
 // message written for people (never the raw JSON body).
 
 import { isSensitiveKey, parseJson, REDACTED, type Redactor } from "./redact.js";
-import type { ValidationIssue } from "./runtime.js";
 
 const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 
@@ -417,6 +416,16 @@ function describeBody(text: string, truncated = false): string {
   const flat = text.replace(/\s+/g, " ").trim();
   if (flat.length <= EXCERPT_CHARS && !truncated) return flat;
   return `${flat.slice(0, EXCERPT_CHARS)}… (${truncated ? "over " : ""}${text.length} chars)`;
+}
+
+/** One problem the local validator found in a request, before anything was sent. */
+export interface ValidationIssue {
+  /** Where, as a dotted path into the body: `connection.state.val`. */
+  path: string;
+  /** What is wrong, for people: `OAUTH2 ACTIVE requires access_token`. */
+  message: string;
+  /** The JSON Schema rule that failed: `required`, `type`, `discriminator` … */
+  rule: string;
 }
 
 /** The opt-in local validator refused a request body; nothing was sent. */

@@ -19,14 +19,7 @@ export type { WaitOptions } from "./wait.js";
 export type { ConfirmOptions, ConfirmWith, NotConfirmedReason } from "./confirm.js";
 export type { ClientOptions, ClientSettings } from "./options.js";
 export type { Logger, LogLevel } from "./log.js";
-export type {
-  RequestInput,
-  RequestOptions,
-  RequestValidator,
-  Transport,
-  UnknownValue,
-  ValidationIssue,
-} from "./runtime.js";
+export type { RequestInput, RequestOptions, RequestValidator, Transport, UnknownValue } from "./types.js";
 export type { PagePromise, PaginationSpec } from "./pagination.js";
 
 // Errors
@@ -51,7 +44,7 @@ export {
 } from "./errors.js";
 export { ConnectionFailedError } from "./wait.js";
 export { ConnectionNotConfirmedError } from "./confirm.js";
-export type { ErrorEnvelopeFields } from "./errors.js";
+export type { ErrorEnvelopeFields, ValidationIssue } from "./errors.js";
 
 // From the spec: operation types, resource types, and connection.state types with their builders
 export * from "../generated/index.js";

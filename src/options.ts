@@ -5,7 +5,7 @@ import { ComposioError } from "./errors.js";
 import { checkHeaders } from "./headers.js";
 import { createLog, LEVELS, type Log, type Logger, type LogLevel } from "./log.js";
 import type { RetrySettings } from "./retry.js";
-import type { RequestOptions, RequestValidator } from "./runtime.js";
+import type { RequestOptions, RequestValidator } from "./types.js";
 
 /** The options of `createComposioClient` (and `createRawClient`) other than the credential. */
 export interface ClientSettings {

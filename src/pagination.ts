@@ -6,7 +6,7 @@
 // memory stays bounded however long it runs. A signal stops it at once.
 import { ComposioError } from "./errors.js";
 import { checkLimits } from "./options.js";
-import type { RequestOptions } from "./runtime.js";
+import type { RequestOptions } from "./types.js";
 
 /** Where the spec says the cursor goes and where the page keeps its items and the next cursor. */
 export interface PaginationSpec {

@@ -26,13 +26,15 @@ import {
 } from "./options.js";
 import { redactorFor, type Redactor } from "./redact.js";
 import { withRetries } from "./retry.js";
-import { pathParam, queryString, type RequestValidator } from "./runtime.js";
+import { pathParam, queryString } from "./runtime.js";
+import type { RequestValidator } from "./types.js";
 import { MAX_ERROR_BODY_BYTES, readBody } from "./transport.js";
 
 export type { components, operations, paths } from "../generated/schema.js";
 export type { ClientOptions, ClientSettings } from "./options.js";
 export type { Logger, LogLevel } from "./log.js";
-export type { RequestValidator, UnknownValue, ValidationIssue } from "./runtime.js";
+export type { ValidationIssue } from "./errors.js";
+export type { RequestValidator, UnknownValue } from "./types.js";
 
 /** The openapi-fetch client over the spec's paths. */
 export type RawClient = Client<paths>;

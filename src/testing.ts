@@ -12,7 +12,7 @@ import { serve, type FakeServer } from "./testing/server.js";
 
 // The spec's types that the fake's own refer to (auth schemes, operationIds), as /raw exports them.
 export type { components, operations } from "../generated/schema.js";
-export type { UnknownValue } from "./runtime.js";
+export type { UnknownValue } from "./types.js";
 export type { FakeAuthConfig, FakeAuthScheme } from "./testing/accounts.js";
 export type { FakeFault, FakeRequest } from "./testing/http.js";
 export type { FakeServer } from "./testing/server.js";

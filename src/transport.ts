@@ -15,7 +15,7 @@ import { describeAttempt, warnIfDeprecated } from "./log.js";
 import { redactorFor, rememberHeaders, type Redactor } from "./redact.js";
 import { checkCredential, checkRequestOptions, type ResolvedOptions } from "./options.js";
 import { withRetries, type RetrySettings } from "./retry.js";
-import type { RequestInput, RequestOptions, Transport } from "./runtime.js";
+import type { RequestInput, RequestOptions, Transport } from "./types.js";
 
 /** A call without options: nothing of its own to check. */
 const NO_OPTIONS: RequestOptions = {};

@@ -1,10 +1,11 @@
 // composio-connected-accounts/validate: the opt-in local validator. It is its own entry point so
 // the ajv code generated from the spec is bundled only by those who import it.
 import { DISCRIMINATORS, validators, type ValidatedOperation } from "../generated/validators.js";
-import { ComposioError, ComposioValidationError } from "./errors.js";
-import type { RequestValidator, SchemaError, ValidationIssue } from "./runtime.js";
+import { ComposioError, ComposioValidationError, type ValidationIssue } from "./errors.js";
+import type { RequestValidator, SchemaError } from "./types.js";
 
-export type { RequestValidator, ValidationIssue } from "./runtime.js";
+export type { ValidationIssue } from "./errors.js";
+export type { RequestValidator } from "./types.js";
 export type { ValidatedOperation } from "../generated/validators.js";
 
 /** Longest discriminator value quoted back in a message. */

@@ -12,7 +12,7 @@ import { ComposioApiError, ComposioConnectionError, ComposioError, ComposioTimeo
 import { checkKnown, checkNumber, MAX_TIMER_MS } from "./options.js";
 import { redactorFor, redactorOf } from "./redact.js";
 import { sleep } from "./retry.js";
-import type { RequestOptions, Transport } from "./runtime.js";
+import type { RequestOptions, Transport } from "./types.js";
 
 /** Statuses that end a wait with a ConnectionFailedError. INACTIVE: someone disabled the account meanwhile. */
 const FINAL = new Set(["FAILED", "EXPIRED", "REVOKED", "INACTIVE"]);

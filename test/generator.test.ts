@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { readOpenSchemas } from "../scripts/lib/model.js";
 import { runPipeline } from "../scripts/lib/pipeline.js";
-import { loadSpec } from "../scripts/lib/spec.js";
+import { checkLayout, loadSpec } from "../scripts/lib/spec.js";
 import { readFolder, writeFolderAtomically } from "../scripts/lib/write.js";
 import { fixtureResources } from "./helpers/fixture.js";
 import { TokenCredential } from "./fixtures/two-operations/generated/credential.js";
@@ -327,6 +327,33 @@ describe("loadSpec on a split spec", () => {
     });
     expect(() => loadSpec(specPath)).toThrow(
       /loop\/paths\/b\.yaml:3:9 unsupported-ref \.\/b\.yaml leads back to itself/,
+    );
+  });
+});
+
+describe("the spec's layout: one component per file, registered under the file's name", () => {
+  const ACTIVE = "    OAuth2Active:\n      $ref: components/schemas/OAuth2Active.yaml\n";
+
+  it("holds for spec/", () => {
+    expect(() => checkLayout(loadSpec("spec/openapi.yaml"))).not.toThrow();
+  });
+
+  it("names a component file the root does not register, and the line to add", async () => {
+    const { specPath, shown } = brokenSpec("unregistered", ["openapi.yaml", ACTIVE, ""]);
+    const message = `${shown("components/schemas/OAuth2Active.yaml")}:1:1 component-file not registered: add \`OAuth2Active: { $ref: components/schemas/OAuth2Active.yaml }\` under components.schemas in`;
+    expect(() => checkLayout(loadSpec(specPath))).toThrow(message);
+    // generate refuses it too (before the types stage, which would name the type otherwise).
+    await expect(runPipeline({ specPath, configPath: "redocly.yaml", lint: false })).rejects.toThrow(message);
+  });
+
+  it("names a registration whose name is not its file's, at its line", () => {
+    const { specPath, shown, lineOf } = brokenSpec("misnamed", [
+      "openapi.yaml",
+      "    OAuth2Active:",
+      "    OAuth2Live:",
+    ]);
+    expect(() => checkLayout(loadSpec(specPath))).toThrow(
+      `${shown("openapi.yaml")}:${lineOf("openapi.yaml", "OAuth2Live:") + 1}:13 component-file components.schemas.OAuth2Live is components/schemas/OAuth2Active.yaml: name the file components/schemas/OAuth2Live.yaml, or the component after its file`,
     );
   });
 });

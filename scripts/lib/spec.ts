@@ -6,7 +6,7 @@
 // from those), any other file ref is replaced by the node it points at. Each object of that document
 // remembers the file and YAML node it was written in, so `at` still answers `file:line:col`.
 import { readFileSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { dirname, posix, relative, resolve } from "node:path";
 import {
   isAlias,
   isMap,
@@ -52,6 +52,15 @@ export interface LoadedSpec {
   /** `file:line:col` of the node at `pointer` (in the file it is written in), or of its nearest
    * ancestor that exists. */
   at(pointer: Pointer): string;
+  /** The root's `components.<type>.<name>: { $ref: <file> }` entries, with where each ref is written. */
+  registrations: Registration[];
+}
+
+export interface Registration {
+  type: string;
+  name: string;
+  ref: string;
+  at: string;
 }
 
 interface Source extends SpecFile {
@@ -112,6 +121,7 @@ export function loadSpec(specPath: string): LoadedSpec {
 
   // The files the root registers as components: `<path>#<pointer>` → `#/components/<type>/<Name>`.
   const registered = new Map<string, string>();
+  const registrations: Registration[] = [];
   const components = root.yaml.get("components", true);
   if (isMap(components)) {
     for (const typePair of components.items) {
@@ -121,7 +131,9 @@ export function loadSpec(specPath: string): LoadedSpec {
         const ref = isScalar(refNode) ? refNode.value : undefined;
         if (typeof ref !== "string" || ref.startsWith("#")) continue;
         const target = locate(ref, root, refNode as Node);
-        const local = `#/components/${escapePointer(String(keyOf(typePair.key)))}/${escapePointer(String(keyOf(pair.key)))}`;
+        const [type, name] = [String(keyOf(typePair.key)), String(keyOf(pair.key))];
+        registrations.push({ type, name, ref, at: where(root, refNode as Node) });
+        const local = `#/components/${escapePointer(type)}/${escapePointer(name)}`;
         if (!registered.has(target.key)) registered.set(target.key, local);
       }
     }
@@ -274,7 +286,7 @@ export function loadSpec(specPath: string): LoadedSpec {
   const files = [...sources.values()]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map(({ file, name, path, text }) => ({ file, name, path, text }));
-  return { file: root.file, text: root.text, files, doc, at };
+  return { file: root.file, text: root.text, files, doc, at, registrations };
 }
 
 const keyOf = (key: unknown): unknown => (isScalar(key) ? key.value : key);
@@ -338,4 +350,36 @@ export function unionMembers(
   const key = s.oneOf ? "oneOf" : s.anyOf ? "anyOf" : undefined;
   if (!key) return [];
   return (s[key] as Schema[]).map((member, i) => ({ schema: member, where: [...w, key, i] }));
+}
+
+/**
+ * The spec's layout rule: a file under `components/<type>/` holds one component, registered in the
+ * root's `components.<type>` under the file's name. The generated type takes the registered name,
+ * and the loader inlines a file nobody registered (its type would vanish), so a registration whose
+ * name is not its file's, or a component file that is not registered, is refused here, naming the
+ * line to write. Files no ref reaches are `npm run check`'s (it lists them as unused).
+ */
+export function checkLayout(spec: LoadedSpec): void {
+  const problems: string[] = [];
+  const registered = new Set<string>();
+  for (const { type, name, ref, at } of spec.registrations) {
+    const file = posix.normalize(ref);
+    const expected = `components/${type}/${name}.yaml`;
+    registered.add(file);
+    if (file !== expected) {
+      problems.push(
+        `${at} component-file components.${type}.${name} is ${ref}: name the file ${expected}, or the component after its file (the generated type takes the component's name)`,
+      );
+    }
+  }
+  for (const file of spec.files) {
+    if (!file.name.startsWith("components/") || registered.has(file.name)) continue;
+    const match = /^components\/([^/]+)\/([^/]+)\.yaml$/.exec(file.name);
+    problems.push(
+      match
+        ? `${file.file}:1:1 component-file not registered: add \`${match[2]}: { $ref: ${file.name} }\` under components.${match[1]} in ${spec.file}`
+        : `${file.file}:1:1 component-file a component's file is components/<type>/<Name>.yaml, registered in ${spec.file} under components.<type>.<Name>`,
+    );
+  }
+  if (problems.length) throw new SpecError(`the spec's components break its layout:\n${problems.join("\n")}`);
 }

@@ -10,6 +10,7 @@ import standalone from "ajv/dist/standalone/index.js";
 const standaloneCode = (
   standalone as unknown as { default: (ajv: Ajv, refs: Record<string, string>) => string }
 ).default;
+import { RUNTIME } from "./emit.js";
 import type { OperationModel } from "./model.js";
 import { SpecError, type LoadedSpec, type Schema } from "./spec.js";
 
@@ -34,7 +35,7 @@ export function emitValidators(
   const ids = operations.filter((op) => op.body).map((op) => op.operationId);
   const text = [
     "// @ts-nocheck -- ajv's standalone code is plain JavaScript; the table below is typed.",
-    'import type { CompiledValidator } from "../src/runtime.js";',
+    `import type { CompiledValidator } from "${RUNTIME}";`,
     code.replace(/^"use strict";/, "").replace(/^export const /gm, "const "),
     "",
     "/** The operationIds with a JSON request body: the operations the validator knows. */",

@@ -1,0 +1,86 @@
+// The contract between generated code and the runtime, as types only: what a generated operation
+// hands to the transport, the options of one request, and the compiled validators' shape. It
+// imports nothing, so every file of src/ can use it without making a circle.
+
+declare const unknownValue: unique symbol;
+
+/**
+ * A value the API sent that this version of the client does not know yet: an auth scheme or a
+ * status added after its spec was written (the types of schemas marked `x-sdk-open` admit it).
+ * At run time it is the string the server sent; `String(value)` reads it. The type is opaque on
+ * purpose: comparing with a known literal (`=== "OAUTH2"`) still narrows to that member, and an
+ * exhaustive `switch` over the known values keeps a reachable `default` branch, as it is at run time.
+ */
+export interface UnknownValue {
+  readonly [unknownValue]: "a value this version of the client does not know";
+}
+
+/** Options of one request. Each one overrides the client's option of the same name. */
+export interface RequestOptions {
+  /** Cancels the request, and any wait between retries, at once. */
+  signal?: AbortSignal;
+  /** Milliseconds one attempt may take, from sending to the last byte of the answer. */
+  timeoutMs?: number;
+  /** Milliseconds the whole call may take: every attempt and every wait between them. */
+  totalTimeoutMs?: number;
+  /** How many times a failed attempt may be retried, where retrying is safe (see README). */
+  maxRetries?: number;
+  /** The most bytes the answer may have once decoded; past it the call ends with a ComposioApiError. */
+  maxResponseBytes?: number;
+  /**
+   * For a list's `for await` and `.pages()`: the most pages the walk reads; past them it ends
+   * with a ComposioError. `Infinity` for no limit.
+   * @default 10000
+   */
+  maxPages?: number;
+  /**
+   * Also retry failures after which the server may have acted: 408, 500, 502, 504, timeouts, and
+   * connections cut after the request was sent. Reads and idempotent writes (update, updateStatus,
+   * delete …) do by default. Creating calls (create, link, completeAuth, refresh, revoke) do not: a retried create
+   * can make a second connected account. Set it there only where a duplicate is harmless to you.
+   * @default true for reads and idempotent writes, false for the others
+   */
+  retryUnsafe?: boolean;
+  /** Extra headers for this request. */
+  headers?: Record<string, string>;
+}
+
+/** What a generated operation hands to the transport, beside the method and the filled-in path. */
+export interface RequestInput {
+  /** The operationId. */
+  operation: string;
+  body?: unknown;
+  /** A read, or a write the spec marks idempotent: failures after which the server may have acted are retried too. */
+  idempotent?: boolean;
+  /** A call cut after it was sent may have made a connected account (`x-sdk-creates-account`): its error says how to find it. */
+  createsAccount?: boolean;
+  /** The credential headers the operation takes, when not every key will do: another is refused before sending. */
+  credentials?: readonly string[];
+}
+
+/** Sends one operation and resolves to its parsed success body, or throws a ComposioError. */
+export interface Transport {
+  request<T>(
+    method: string,
+    path: string,
+    input: RequestInput,
+    options: RequestOptions | undefined,
+  ): Promise<T>;
+}
+
+/** Checks a request body before it is sent, and throws (a ComposioValidationError) to refuse it. */
+export type RequestValidator = (operation: string, body: unknown) => void;
+
+/** One error of a compiled validator (the fields of ajv's error objects that are used). */
+export interface SchemaError {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  params: Record<string, any>;
+}
+
+/** A validator compiled from the spec at generate time. */
+export interface CompiledValidator {
+  (data: unknown): boolean;
+  errors?: SchemaError[] | null;
+}
