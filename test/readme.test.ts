@@ -42,6 +42,21 @@ console.log(state, findIssues);`;
     ]);
   });
 
+  it("Develop shows the set-up commands CI runs, exactly as written, each in its own ```sh block", () => {
+    // .ci/run runs "the README's set-up commands as written": the two must not drift apart.
+    const start = readme.indexOf("\n## Develop\n");
+    expect(start, "a '## Develop' section").toBeGreaterThan(-1);
+    const develop = readme.slice(start, readme.indexOf("\n## ", start + 1));
+    const commands = codeBlocks(develop)
+      .filter((block) => block.lang === "sh")
+      .map((block) => block.code);
+    expect(commands).toEqual(["npm ci && npm run generate", "npm test"]);
+    // .ci/run may add `|| exit` (set -e lets a failure left of && go on); the command is as written.
+    const ci = readFileSync(new URL("../.ci/run", import.meta.url), "utf8").split("\n");
+    for (const command of commands)
+      expect(ci.filter((l) => l.replace(/ \|\| exit$/, "") === command)).toHaveLength(1);
+  });
+
   it("an import the package does not have is reported", () => {
     const problems = checkSamples([
       { line: 1, code: `import { redirect } from "composio-connected-accounts/raw";\nredirect("/");` },
