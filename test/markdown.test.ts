@@ -1,7 +1,7 @@
-// The Markdown reading behind the README checks: fenced code blocks (the samples test) and link
-// targets (check:package's packed-README check).
+// The Markdown reading behind the README checks: fenced code blocks (the samples test), link
+// targets (check:package's packed-README check, the links test) and heading anchors (the links test).
 import { describe, expect, it } from "vitest";
-import { codeBlocks, linkTargets, relativeFile } from "../scripts/package/markdown.js";
+import { codeBlocks, headingAnchors, linkTargets, relativeFile } from "../scripts/package/markdown.js";
 
 describe("codeBlocks", () => {
   it("finds backtick and tilde fences with their language and first line of code", () => {
@@ -59,5 +59,34 @@ describe("linkTargets", () => {
     ]);
     expect(relativeFile("//cdn.example.com/x.js")).toBeUndefined();
     expect(relativeFile("docs/a%20b.png?raw=1")).toBe("docs/a b.png");
+  });
+});
+
+describe("headingAnchors", () => {
+  it("slugs headings as GitHub does: markup and punctuation out, spaces to hyphens, repeats numbered", () => {
+    const md = [
+      "# composio-connected-accounts",
+      "## `/raw`: the openapi-fetch client",
+      "### The maintainer's loop",
+      "## Set up (fresh machine, Node ≥ 20.19)",
+      "```md",
+      "## not a heading",
+      "```",
+      "## [Linked](https://example.com) _heading_ ##",
+      "## Errors",
+      "## Errors",
+      "#no-space is text",
+      "## `x_sdk` and snake_case",
+    ].join("\n");
+    expect(headingAnchors(md)).toEqual([
+      "composio-connected-accounts",
+      "raw-the-openapi-fetch-client",
+      "the-maintainers-loop",
+      "set-up-fresh-machine-node--2019",
+      "linked-heading",
+      "errors",
+      "errors-1",
+      "x_sdk-and-snake_case",
+    ]);
   });
 });

@@ -10,7 +10,7 @@ const samples = codeBlocks(readme).filter((block) => block.lang === "ts" || bloc
 
 describe("README samples", () => {
   it("are found: every ```ts block", () => {
-    // The README has 6 today; fewer means the extraction broke, not that the samples went away.
+    // The README has 13 today; fewer than 6 means the extraction broke, not that samples went away.
     expect(samples.length).toBeGreaterThanOrEqual(6);
     // Each sample's line is right: its opening fence is the line above its first line of code.
     for (const sample of samples)
@@ -40,6 +40,21 @@ console.log(state, findIssues);`;
         /^README\.md:43:45, line 4 of the sample at README\.md:39: TS2304: Cannot find name 'serviceApiKey'\./,
       ),
     ]);
+  });
+
+  it("Develop shows the set-up commands CI runs, exactly as written, each in its own ```sh block", () => {
+    // .ci/run runs "the README's set-up commands as written": the two must not drift apart.
+    const start = readme.indexOf("\n## Develop\n");
+    expect(start, "a '## Develop' section").toBeGreaterThan(-1);
+    const develop = readme.slice(start, readme.indexOf("\n## ", start + 1));
+    const commands = codeBlocks(develop)
+      .filter((block) => block.lang === "sh")
+      .map((block) => block.code);
+    expect(commands).toEqual(["npm ci && npm run generate", "npm test"]);
+    // .ci/run may add `|| exit` (set -e lets a failure left of && go on); the command is as written.
+    const ci = readFileSync(new URL("../.ci/run", import.meta.url), "utf8").split("\n");
+    for (const command of commands)
+      expect(ci.filter((l) => l.replace(/ \|\| exit$/, "") === command)).toHaveLength(1);
   });
 
   it("an import the package does not have is reported", () => {

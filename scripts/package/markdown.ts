@@ -1,5 +1,6 @@
-// Just enough Markdown for the checks on README.md: its fenced code blocks (the samples, which a test
-// type-checks) and its link and image targets (which check:package finds in the packed tarball).
+// Just enough Markdown for the checks on README.md, CONTRIBUTING.md and docs/: fenced code blocks
+// (the samples, which a test type-checks), link and image targets (which check:package finds in the
+// packed tarball, and a test in the repository), and the anchors headings get (for `#fragment` links).
 // Line-based, CommonMark's rules for fences; no dependency.
 
 /** A fenced code block: its info string's first word, its first line of code (1-based), its text. */
@@ -42,6 +43,16 @@ export function codeBlocks(markdown: string): CodeBlock[] {
   return blocks;
 }
 
+/** The lines (1-based) of every fenced code block: the fence lines themselves and the code between. */
+function fencedLines(markdown: string): Set<number> {
+  const fenced = new Set<number>();
+  for (const block of codeBlocks(markdown)) {
+    const last = block.line + block.code.split("\n").length;
+    for (let n = block.line - 1; n <= last; n++) fenced.add(n);
+  }
+  return fenced;
+}
+
 /**
  * The target of every link and image outside code: inline `[x](y)` and `![x](y)` (with or without
  * a title, `<y>` too), reference definitions `[x]: y`, and HTML `<a href>`, `<img src>` and
@@ -50,12 +61,7 @@ export function codeBlocks(markdown: string): CodeBlock[] {
 export function linkTargets(markdown: string): LinkTarget[] {
   const targets: LinkTarget[] = [];
   const lines = markdown.split(/\r?\n/);
-  const fenced = new Set<number>();
-  for (const block of codeBlocks(markdown)) {
-    // The fence lines themselves and the code between them.
-    const last = block.line + block.code.split("\n").length;
-    for (let n = block.line - 1; n <= last; n++) fenced.add(n);
-  }
+  const fenced = fencedLines(markdown);
   lines.forEach((raw, index) => {
     const line = index + 1;
     if (fenced.has(line)) return;
@@ -100,4 +106,39 @@ export function relativeFile(target: string): string | undefined {
   } catch {
     return path;
   }
+}
+
+/**
+ * The `#fragment` each heading outside code gets on GitHub, in order: its text without inline
+ * markup, lower-cased, punctuation and symbols dropped, each space a hyphen; a repeated one gets
+ * `-1`, `-2` … as github-slugger does.
+ */
+export function headingAnchors(markdown: string): string[] {
+  const fenced = fencedLines(markdown);
+  const seen = new Map<string, number>();
+  const anchors: string[] = [];
+  markdown.split(/\r?\n/).forEach((raw, index) => {
+    const heading = /^ {0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$/.exec(raw);
+    if (!heading || fenced.has(index + 1)) return;
+    // Code spans keep their text as written; elsewhere links, images, tags and emphasis give theirs.
+    const text = heading[1]!
+      .split(/(`+[^`]*`+)/)
+      .map((part, i) =>
+        i % 2
+          ? part.replace(/^`+|`+$/g, "")
+          : part
+              .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
+              .replace(/<[^>]+>/g, "")
+              .replace(/(^|[^\p{L}\p{N}])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\2(?![\p{L}\p{N}])/gu, "$1$3"),
+      )
+      .join("");
+    const base = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, "")
+      .replace(/ /g, "-");
+    const count = seen.get(base) ?? 0;
+    seen.set(base, count + 1);
+    anchors.push(count === 0 ? base : `${base}-${count}`);
+  });
+  return anchors;
 }
