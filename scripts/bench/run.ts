@@ -141,6 +141,7 @@ const bundle: Record<string, Size> = {};
 const bundleJourney: Record<string, Size> = {};
 async function measureBundles(): Promise<void> {
   const size = async (file: string, source: string): Promise<Size> => {
+    progress(`bundle: ${file}`);
     const entry = join(work, file);
     writeFileSync(entry, source);
     const code = await bundleForBrowser(entry, root);
