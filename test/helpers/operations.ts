@@ -28,7 +28,9 @@ export function account(id: string, tokens: { access: string; refresh: string; i
     token_type: "Bearer",
     scope: "repo read:user",
   };
-  return { ...listedAccount(id, { authScheme: "OAUTH2", val }), params: {} };
+  // `data` mirrors only the two tokens: the suites read it as a second place tokens sit.
+  const data = { access_token: tokens.access, refresh_token: tokens.refresh };
+  return listedAccount(id, { authScheme: "OAUTH2", val }, { data, params: {} });
 }
 
 export const createBody: CreateConnectedAccountParams = {
