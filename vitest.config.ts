@@ -1,13 +1,40 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+/**
+ * The suites that take most of `npm test`'s time: child processes (Prism, Chromium, the generator,
+ * tsc, redocly, a gc-bound node), not the code under test. `npm run test:fast` (the `fast` project)
+ * skips them for the inner loop; `npm test` and CI run them all. Times are the files' own, measured
+ * with `npx vitest run --reporter=verbose` on the shared 2-core machine (see CONTRIBUTING).
+ */
+export const SLOW_SUITES = [
+  "test/generator.test.ts", // the generator's golden and check runs (npm run generate in children): ~60 s
+  "test/spec-rating.test.ts", // generates and rates seeded specs in beforeAll: ~90 s
+  "test/readme.test.ts", // tsc over every README sample: ~40 s
+  "test/upstream.test.ts", // upstream:pull and upstream:check as child processes: ~40 s
+  "test/prism.test.ts", // a Prism mock server from the spec
+  "test/prism-errors.test.ts", // a Prism mock server from the spec
+  "test/testing-browser.test.ts", // Chromium
+  "test/docs.test.ts", // Chromium on the rendered docs
+  "test/hostile-bounds.test.ts", // memory bounds in child node processes with --expose-gc: ~30 s
+];
+const ALL = ["test/**/*.test.ts"];
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    typecheck: {
-      include: ["test/**/*.test-d.ts"],
-      tsconfig: "./tsconfig.json",
-    },
+    // Two projects, so that the slow list lives here once: `npm test` runs both.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "fast",
+          include: ALL,
+          exclude: [...configDefaults.exclude, ...SLOW_SUITES],
+          typecheck: { include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
+        },
+      },
+      { extends: true, test: { name: "slow", include: SLOW_SUITES } },
+    ],
   },
 });

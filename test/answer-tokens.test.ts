@@ -6,7 +6,7 @@
 // and a list walk whose later page fails. No planted answer token may show in any view of the
 // error or in any log line.
 import type { ServerResponse } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ComposioApiError,
   ComposioConnectionError,
@@ -18,18 +18,14 @@ import {
 } from "../src/index.js";
 import { ANSWER_TOKENS, expectNoAnswerTokens, tokenAccount } from "./helpers/answer-tokens.js";
 import { account, ID, recordingLogger, settle } from "./helpers/operations.js";
-import { startServer, type Handler, type TestServer } from "./helpers/server.js";
+import { serverPerTest, type Handler } from "./helpers/server.js";
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const serve = serverPerTest();
 
 let tokenChecks = 0;
 
 async function clientFor(handler: Handler) {
-  server = await startServer(handler);
+  const server = await serve(handler);
   const { lines, logger } = recordingLogger();
   const accounts = createComposioClient({
     apiKey: "ak_test_answer_tokens",
@@ -75,7 +71,7 @@ describe("a retrieve answer cut short (200, JSON that does not parse)", () => {
       }
       // Most of those cuts held a whole token: the check above had something to find.
       expect(withTokenText).toBeGreaterThan(text.length / 3);
-      expect(server!.requests).toHaveLength(text.length);
+      expect(serve.last.requests).toHaveLength(text.length);
       expect(lines).toHaveLength(text.length);
     });
   }
@@ -89,7 +85,7 @@ describe("a retrieve answer cut short (200, JSON that does not parse)", () => {
     expect(error.body).toContain('"refresh_token":"[redacted]"');
     expect(error.body).toMatch(/"id_token":"\[redacted\]"$/);
     expect(error.body).toContain('"slug":"github"');
-    expect(server!.requests).toHaveLength(1); // a 200 is an answer: not retried
+    expect(serve.last.requests).toHaveLength(1); // a 200 is an answer: not retried
   });
 });
 
@@ -103,7 +99,7 @@ describe("a connection cut in the middle of an account", () => {
     });
     const { error } = await settle(accounts.retrieve(ID, { maxRetries: 1 }));
     expect(error).toBeInstanceOf(ComposioConnectionError);
-    expect(server!.requests).toHaveLength(2); // retrieve is a read: retried after a reset
+    expect(serve.last.requests).toHaveLength(2); // retrieve is a read: retried after a reset
     tokenChecks += expectNoAnswerTokens(error, lines);
   });
 });
@@ -115,7 +111,7 @@ describe("an error status whose body is an account", () => {
     );
     const { error } = await settle(accounts.retrieve(ID));
     expect(error).toBeInstanceOf(InternalServerError);
-    expect(server!.requests).toHaveLength(3);
+    expect(serve.last.requests).toHaveLength(3);
     const body = (error as InternalServerError).body as ReturnType<typeof tokenAccount>;
     expect(body.id).toBe("ca_tokens");
     expect(body.state.val).toMatchObject({

@@ -1,6 +1,6 @@
 // The client against a real node:http server on 127.0.0.1.
 import { readFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ApiKeyState,
   AuthenticationError,
@@ -21,14 +21,7 @@ import {
   type CreateConnectedAccountParams,
   VERSION,
 } from "../src/index.js";
-import {
-  createdBody,
-  errorBody,
-  json,
-  startServer,
-  type Handler,
-  type TestServer,
-} from "./helpers/server.js";
+import { createdBody, errorBody, json, serverPerTest, type Handler } from "./helpers/server.js";
 import { createRawClient } from "../src/raw.js";
 import { validateRequest } from "../src/validate.js";
 
@@ -39,14 +32,10 @@ const body: CreateConnectedAccountParams = {
   connection: { user_id: "user_42", state: ApiKeyState.active({ api_key: SERVICE_KEY }) },
 };
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const serve = serverPerTest();
 
 async function clientFor(handler: Handler, options: { maxRetries?: number } = {}) {
-  server = await startServer(handler);
+  const server = await serve(handler);
   return createComposioClient({ apiKey: API_KEY, baseUrl: server.url, ...options });
 }
 
@@ -84,7 +73,7 @@ describe("connectedAccounts.create", () => {
     const client = await clientFor((_req, res) => json(res, 201, createdBody()));
     const account = await client.connectedAccounts.create(body);
     expect(account.id).toBe("ca_test123");
-    const [seen] = server!.requests;
+    const [seen] = serve.last.requests;
     expect(seen!.method).toBe("POST");
     expect(seen!.url).toBe("/api/v3.1/connected_accounts");
     expect(seen!.headers["x-api-key"]).toBe(API_KEY);
@@ -102,7 +91,7 @@ describe("connectedAccounts.create", () => {
   });
 
   it("sends x-user-api-key alone when built with userApiKey, plus the client's and the request's headers", async () => {
-    server = await startServer((_req, res) => json(res, 200, { items: [], next_cursor: null }));
+    const server = await serve((_req, res) => json(res, 200, { items: [], next_cursor: null }));
     const client = createComposioClient({
       userApiKey: API_KEY,
       baseUrl: `${server.url}/`,
@@ -203,7 +192,7 @@ describe("error statuses", () => {
       expect(error.stack).not.toContain(API_KEY);
       expect(error.stack).not.toContain(SERVICE_KEY);
       // 5xx may have created the account: not retried by default.
-      expect(server!.requests).toHaveLength(1);
+      expect(serve.last.requests).toHaveLength(1);
     });
   }
 
@@ -229,8 +218,8 @@ describe("retries", () => {
         : json(res, 201, createdBody()),
     );
     await expect(client.connectedAccounts.create(body)).resolves.toMatchObject({ id: "ca_test123" });
-    expect(server!.requests).toHaveLength(2);
-    expect(server!.requests[1]!.body).toBe(server!.requests[0]!.body);
+    expect(serve.last.requests).toHaveLength(2);
+    expect(serve.last.requests[1]!.body).toBe(serve.last.requests[0]!.body);
   });
 
   it("honours maxRetries per request over the client's", async () => {
@@ -242,7 +231,7 @@ describe("retries", () => {
     );
     const error = await client.connectedAccounts.create(body, { maxRetries: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InternalServerError);
-    expect(server!.requests).toHaveLength(2);
+    expect(serve.last.requests).toHaveLength(2);
   });
 });
 
@@ -258,12 +247,12 @@ describe("createRawClient (composio-connected-accounts/raw)", () => {
 
   it("is the openapi-fetch client with the same credential and base URL", async () => {
     await clientFor((_req, res) => json(res, 404, errorBody(404, "AuthConfig_NotFound", "No such config")));
-    const raw = createRawClient({ apiKey: API_KEY, baseUrl: server!.url });
+    const raw = createRawClient({ apiKey: API_KEY, baseUrl: serve.last.url });
     const { data, error, response } = await raw.POST("/api/v3.1/connected_accounts", { body });
     expect(data).toBeUndefined();
     expect(response.status).toBe(404);
     expect(error?.error?.slug).toBe("AuthConfig_NotFound");
-    expect(server!.requests[0]!.headers["x-api-key"]).toBe(API_KEY);
+    expect(serve.last.requests[0]!.headers["x-api-key"]).toBe(API_KEY);
   });
 
   it("retries through the same loop, re-sending the body", async () => {
@@ -272,11 +261,11 @@ describe("createRawClient (composio-connected-accounts/raw)", () => {
         ? json(res, 503, errorBody(503, "Unavailable", "Down"), { "retry-after": "0" })
         : json(res, 201, createdBody()),
     );
-    const raw = createRawClient({ apiKey: API_KEY, baseUrl: server!.url });
+    const raw = createRawClient({ apiKey: API_KEY, baseUrl: serve.last.url });
     const { data } = await raw.POST("/api/v3.1/connected_accounts", { body });
     expect(data?.id).toBe("ca_test123");
-    expect(server!.requests).toHaveLength(2);
-    expect(JSON.parse(server!.requests[1]!.body)).toEqual(JSON.parse(server!.requests[0]!.body));
+    expect(serve.last.requests).toHaveLength(2);
+    expect(JSON.parse(serve.last.requests[1]!.body)).toEqual(JSON.parse(serve.last.requests[0]!.body));
   });
 
   it("retries a read after a 500, but not a create, as the main client does", async () => {
@@ -285,15 +274,15 @@ describe("createRawClient (composio-connected-accounts/raw)", () => {
         ? json(res, 500, errorBody(500, "Oops", "Failed"))
         : json(res, 200, { ...createdBody(), status: "ACTIVE" }),
     );
-    const raw = createRawClient({ apiKey: API_KEY, baseUrl: server!.url, logger: null });
+    const raw = createRawClient({ apiKey: API_KEY, baseUrl: serve.last.url, logger: null });
     const read = await raw.GET("/api/v3.1/connected_accounts/{nanoid}", {
       params: { path: { nanoid: "ca_1" } },
     });
     expect(read.data?.status).toBe("ACTIVE");
-    expect(server!.requests).toHaveLength(2);
+    expect(serve.last.requests).toHaveLength(2);
     const created = await raw.POST("/api/v3.1/connected_accounts", { body });
     expect(created.response.status).toBe(500);
-    expect(server!.requests).toHaveLength(3);
+    expect(serve.last.requests).toHaveLength(3);
   });
 
   // The same options behave the same on both clients.
@@ -303,8 +292,12 @@ describe("createRawClient (composio-connected-accounts/raw)", () => {
       ...body,
       connection: { user_id: "user_42", state: { authScheme: "OAUTH2", val: { status: "ACTIVE" } } },
     } as never;
-    const raw = createRawClient({ apiKey: API_KEY, baseUrl: server!.url, validate: validateRequest });
-    const main = createComposioClient({ apiKey: API_KEY, baseUrl: server!.url, validate: validateRequest });
+    const raw = createRawClient({ apiKey: API_KEY, baseUrl: serve.last.url, validate: validateRequest });
+    const main = createComposioClient({
+      apiKey: API_KEY,
+      baseUrl: serve.last.url,
+      validate: validateRequest,
+    });
     for (const send of [
       () => raw.POST("/api/v3.1/connected_accounts", { body: bad }),
       () => main.connectedAccounts.create(bad),
@@ -315,7 +308,7 @@ describe("createRawClient (composio-connected-accounts/raw)", () => {
         "Invalid body for createConnectedAccount:\n  connection.state.val: OAUTH2 ACTIVE requires access_token",
       );
     }
-    expect(server!.requests).toHaveLength(0);
+    expect(serve.last.requests).toHaveLength(0);
     const { data } = await raw.POST("/api/v3.1/connected_accounts", { body });
     expect(data?.id).toBe("ca_test123");
   });
@@ -325,7 +318,7 @@ describe("createRawClient (composio-connected-accounts/raw)", () => {
       res.writeHead(201, { "content-type": "application/json" });
       res.write('{"id":"ca_'); // and never the rest
     });
-    const options = { apiKey: API_KEY, baseUrl: server!.url, timeoutMs: 200, logger: null };
+    const options = { apiKey: API_KEY, baseUrl: serve.last.url, timeoutMs: 200, logger: null };
     for (const send of [
       () => createRawClient(options).POST("/api/v3.1/connected_accounts", { body }),
       () => createComposioClient(options).connectedAccounts.create(body),
@@ -343,16 +336,16 @@ describe("standalone functions (createComposioTransport)", () => {
     await clientFor((req, res) =>
       json(res, req.method === "GET" ? 200 : 201, { ...createdBody(), status: "ACTIVE" }),
     );
-    const transport = createComposioTransport({ apiKey: API_KEY, baseUrl: server!.url });
+    const transport = createComposioTransport({ apiKey: API_KEY, baseUrl: serve.last.url });
     const created = await createConnectedAccount(transport, body);
     expect(created.id).toBe("ca_test123");
     const account = await retrieveConnectedAccount(transport, "ca_a/b");
     expect(account.status).toBe("ACTIVE");
-    expect(server!.requests.map((r) => `${r.method} ${r.url} ${r.headers["x-api-key"]}`)).toEqual([
+    expect(serve.last.requests.map((r) => `${r.method} ${r.url} ${r.headers["x-api-key"]}`)).toEqual([
       `POST /api/v3.1/connected_accounts ${API_KEY}`,
       `GET /api/v3.1/connected_accounts/ca_a%2Fb ${API_KEY}`,
     ]);
-    expect(JSON.parse(server!.requests[0]!.body)).toEqual(body);
+    expect(JSON.parse(serve.last.requests[0]!.body)).toEqual(body);
   });
 
   it("check their options, naming the function", () => {

@@ -2,7 +2,7 @@
 // server saw, the error's class and fields, that no timer outlives the call, and that no planted
 // secret leaks. The servers echo the request (headers and body) into their error answers, as a
 // careless proxy or backend might, so redaction is exercised on every error path.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   BadRequestError,
   ComposioAbortError,
@@ -17,21 +17,9 @@ import {
   type RequestOptions,
 } from "../src/index.js";
 import { echo, echoEnvelope, expectNoSecrets, SECRETS, secretBody } from "./helpers/secrets.js";
-import {
-  activeTimers,
-  createdBody,
-  freePort,
-  json,
-  startServer,
-  type Handler,
-  type TestServer,
-} from "./helpers/server.js";
+import { activeTimers, createdBody, freePort, json, serverPerTest, type Handler } from "./helpers/server.js";
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const serve = serverPerTest();
 
 let secretChecks = 0;
 
@@ -41,7 +29,7 @@ async function call(
   request: RequestOptions = {},
   logLines: string[] = [],
 ) {
-  server = await startServer(handler);
+  const server = await serve(handler);
   const logger = {
     debug: (m: string) => logLines.push(m),
     info: (m: string) => logLines.push(m),
@@ -74,7 +62,7 @@ describe("retried by default: the server surely did not act", () => {
     expect(r.error).toBeUndefined();
     expect(r.value?.id).toBe("ca_test123");
     expect(r.attempts).toBe(2);
-    expect(server!.requests[1]!.body).toBe(server!.requests[0]!.body);
+    expect(serve.last.requests[1]!.body).toBe(serve.last.requests[0]!.body);
     expect(r.logLines[0]).toMatch(
       /^composio-connected-accounts: POST \/api\/v3\.1\/connected_accounts → 429 \(attempt 1, \d+ ms, retrying in 0 ms\)$/,
     );
@@ -139,7 +127,7 @@ describe("not retried by default: the server may have acted (a retry could creat
       expect(once.error).toBeInstanceOf(InternalServerError);
       expect((once.error as ComposioApiError).status).toBe(status);
       expect(once.attempts).toBe(1);
-      await server!.close();
+      await serve.last.close();
       const optedIn = await call(
         (req, res, n) => (n === 1 ? echoEnvelope(res, status, req) : json(res, 201, createdBody())),
         {},
@@ -164,7 +152,7 @@ describe("not retried by default: the server may have acted (a retry could creat
     const r = await call((_req, res) => res.socket?.destroy());
     expect(r.error).toBeInstanceOf(ComposioConnectionError);
     expect(r.attempts).toBe(1);
-    await server!.close();
+    await serve.last.close();
     const optedIn = await call(
       (_req, res) => res.socket?.destroy(),
       {},

@@ -1,7 +1,7 @@
 // No bare errors: answers no operation gives (null, a 204, a status HTTP does not have, HTML with a
 // 200) and ids no URL can carry end in a ComposioError whose message names the operation, on
 // every entry point, never in a TypeError, RangeError, SyntaxError or URIError.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ComposioApiError,
   ComposioError,
@@ -16,21 +16,16 @@ import {
 } from "../src/index.js";
 import { createRawClient } from "../src/raw.js";
 import { rawPath } from "./helpers/operations.js";
-import { json, startServer, type Handler, type TestServer } from "./helpers/server.js";
+import { json, serverPerTest, type Handler } from "./helpers/server.js";
 
 const ID = "ca_plain1";
 /** An id with half of a surrogate pair: no UTF-8, so no URL, can carry it. */
 const LONE = "ca_\ud83d";
 
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+const serve = serverPerTest();
 
 async function entries(handler: Handler) {
-  const server = await startServer(handler);
-  servers.push(server);
+  const server = await serve(handler);
   const options = {
     apiKey: "ak_test_bare",
     baseUrl: server.url,

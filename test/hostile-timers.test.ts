@@ -11,20 +11,18 @@ import {
   ComposioTimeoutError,
   createComposioClient,
 } from "../src/index.js";
-import { errorBody, json, startServer, type Handler, type TestServer } from "./helpers/server.js";
+import { errorBody, json, serverPerTest, type Handler } from "./helpers/server.js";
 
 const KEY = "ak_PLANTED_timers_key_8e21f0";
 const ID = "ca_4f9d2b7c1e0a";
 const account = (status: string) => ({ id: ID, status, status_reason: null });
 
-let server: TestServer | undefined;
-afterEach(async () => {
+const serve = serverPerTest();
+afterEach(() => {
   vi.useRealTimers();
-  await server?.close();
-  server = undefined;
 });
 async function clientFor(handler: Handler) {
-  server = await startServer(handler);
+  const server = await serve(handler);
   return createComposioClient({ apiKey: KEY, baseUrl: server.url, logger: null }).connectedAccounts;
 }
 
@@ -49,7 +47,7 @@ describe("5. intervals bounded, deadlines on the monotonic clock", () => {
     await expect(accounts.waitForConnection(ID, { timeoutMs: -1 })).rejects.toThrow(
       "waitForConnection: `timeoutMs` must be a number of milliseconds ≥ 0 (or Infinity) (got -1).",
     );
-    expect(server!.requests).toHaveLength(0);
+    expect(serve.last.requests).toHaveLength(0);
   });
 
   it("a wall clock set back an hour during a wait does not keep it running", async () => {
@@ -79,7 +77,7 @@ describe("5. intervals bounded, deadlines on the monotonic clock", () => {
     // The 503 of the last attempt, or that attempt cut at the deadline: not the 3 s signal.
     expect(error).toBeInstanceOf(ComposioError);
     expect(error).not.toBeInstanceOf(ComposioAbortError);
-    expect(server!.requests.length).toBeGreaterThan(1);
+    expect(serve.last.requests.length).toBeGreaterThan(1);
     expect(performance.now() - started).toBeLessThan(1_500);
   });
 });

@@ -2,7 +2,7 @@
 // and `pages()`, the first call's filters (arrays comma-joined) and options on every page request,
 // the opaque cursor sent back in `cursor`, the end at `next_cursor: null` (or absent, or ""), and
 // a clear error instead of a loop when the server repeats a cursor.
-import { afterEach, describe, expect, expectTypeOf, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   ComposioAbortError,
   ComposioError,
@@ -12,13 +12,9 @@ import {
   type ListConnectedAccountsResponse,
 } from "../src/index.js";
 import { account } from "./helpers/operations.js";
-import { json, startServer, type SeenRequest, type TestServer } from "./helpers/server.js";
+import { json, serverPerTest, type SeenRequest } from "./helpers/server.js";
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const serve = serverPerTest();
 
 /** An opaque cursor as the API makes them: base64 of the page and limit, with +, / and = in it. */
 const cursorFor = (page: number) => Buffer.from(`{"page":${page},"limit":2}~~?`).toString("base64");
@@ -27,7 +23,7 @@ const pageOf = (cursor: string) =>
 
 /** The list against a server whose answer to each request is `answer(cursor, request)`. */
 async function listWith(answer: (cursor: string | null, req: SeenRequest) => unknown) {
-  server = await startServer((req, res) => {
+  const server = await serve((req, res) => {
     json(res, 200, answer(new URL(req.url, "http://x").searchParams.get("cursor"), req));
   });
   return createComposioClient({ apiKey: "ak_test_pagination", baseUrl: server.url, logger: null })
@@ -64,7 +60,7 @@ describe("connectedAccounts.list: every page", () => {
       ids.push(item.id);
     }
     expect(ids).toEqual(Array.from({ length: 60 }, (_, i) => `ca_${i}`));
-    const urls = server!.requests.map((r) => r.url);
+    const urls = serve.last.requests.map((r) => r.url);
     expect(urls).toHaveLength(30);
     expect(urls[0]).toBe(FIRST_URL);
     for (let n = 2; n <= 30; n++) {
@@ -73,7 +69,7 @@ describe("connectedAccounts.list: every page", () => {
     // The cursor has characters a query must encode: it arrived as the server sent it.
     expect(cursorFor(2)).toMatch(/[+/=]/);
     expect(
-      server!.requests.every((r) => r.method === "GET" && r.headers["x-api-key"] === "ak_test_pagination"),
+      serve.last.requests.every((r) => r.method === "GET" && r.headers["x-api-key"] === "ak_test_pagination"),
     ).toBe(true);
   });
 
@@ -92,8 +88,8 @@ describe("connectedAccounts.list: every page", () => {
       [4, true],
     ]);
     expect(pages[0]).toBe(first);
-    expect(server!.requests).toHaveLength(4);
-    expect(server!.requests[3]!.url).toBe(
+    expect(serve.last.requests).toHaveLength(4);
+    expect(serve.last.requests[3]!.url).toBe(
       `/api/v3.1/connected_accounts?statuses=ACTIVE&cursor=${encodeURIComponent(cursorFor(4))}`,
     );
   });
@@ -103,7 +99,7 @@ describe("connectedAccounts.list: every page", () => {
     const ids: string[] = [];
     for await (const item of accounts.list({ cursor: cursorFor(4), limit: 2 })) ids.push(item.id);
     expect(ids).toEqual(["ca_6", "ca_7", "ca_8", "ca_9"]);
-    expect(server!.requests.map((r) => r.url)).toEqual([
+    expect(serve.last.requests.map((r) => r.url)).toEqual([
       `/api/v3.1/connected_accounts?cursor=${encodeURIComponent(cursorFor(4))}&limit=2`,
       `/api/v3.1/connected_accounts?cursor=${encodeURIComponent(cursorFor(5))}&limit=2`,
     ]);
@@ -121,9 +117,7 @@ describe("connectedAccounts.list: every page", () => {
       const ids: string[] = [];
       for await (const item of accounts.list()) ids.push(item.id);
       expect(ids).toEqual(["a", "b"]);
-      expect(server!.requests).toHaveLength(2);
-      await server!.close();
-      server = undefined;
+      expect(serve.last.requests).toHaveLength(2);
     }
   });
 
@@ -142,14 +136,14 @@ describe("connectedAccounts.list: every page", () => {
     })().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ComposioAbortError);
     expect(ids).toHaveLength(6);
-    expect(server!.requests).toHaveLength(3); // page 4 was never asked for
-    expect(server!.requests.map((r) => r.headers["x-trace"])).toEqual(["walk-1", "walk-1", "walk-1"]);
+    expect(serve.last.requests).toHaveLength(3); // page 4 was never asked for
+    expect(serve.last.requests.map((r) => r.headers["x-trace"])).toEqual(["walk-1", "walk-1", "walk-1"]);
   });
 
   it("breaking out of for await sends no more requests", async () => {
     const accounts = await listWith(numbered(50));
     for await (const item of accounts.list()) if (item.id === "ca_4") break;
-    expect(server!.requests).toHaveLength(3);
+    expect(serve.last.requests).toHaveLength(3);
   });
 });
 
@@ -178,7 +172,7 @@ describe("connectedAccounts.list: a server that repeats a cursor", () => {
       "listConnectedAccounts: the server sent a cursor again (2 chars) after 4 page(s); stopped instead of reading the same pages forever.",
     );
     expect(ids).toEqual(["after_start", "after_c1", "after_c2", "after_c3"]);
-    expect(server!.requests).toHaveLength(4);
+    expect(serve.last.requests).toHaveLength(4);
   });
 
   it("a page that names its own cursor as the next; the cursor measured, not quoted", async () => {
@@ -194,6 +188,6 @@ describe("connectedAccounts.list: a server that repeats a cursor", () => {
     expect((error as Error).message).toBe(
       `listConnectedAccounts: the server sent a cursor again (500 chars) after 1 page(s); stopped instead of reading the same pages forever.`,
     );
-    expect(server!.requests).toHaveLength(1);
+    expect(serve.last.requests).toHaveLength(1);
   });
 });

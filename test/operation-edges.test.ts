@@ -1,7 +1,7 @@
 // Edges of the operations: ids that are no ids, raw's query style and retries, secrets cut in half
 // or form-encoded, a Location with a token, and the managed-OAuth error on create only. Each was a bug once.
 import { inspect } from "node:util";
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import {
   BadRequestError,
   ComposioError,
@@ -9,29 +9,27 @@ import {
   ManagedOAuthNotSupportedError,
 } from "../src/index.js";
 import { createRawClient } from "../src/raw.js";
-import { json, startServer, type Handler, type TestServer } from "./helpers/server.js";
+import { json, serverPerTest } from "./helpers/server.js";
 
-let server: TestServer | undefined;
-afterEach(async () => void (await server?.close()));
-const serve = async (h: Handler) => (server = await startServer(h));
+const serve = serverPerTest();
 const KEY = "ak_PLANTED_project_key_5d1e9c";
 
 it("an id that is empty or a dot segment is refused, not sent to another route", async () => {
   await serve((_req, res) => json(res, 200, { items: [] }));
   const accounts = createComposioClient({
     apiKey: KEY,
-    baseUrl: server!.url,
+    baseUrl: serve.last.url,
     logger: null,
   }).connectedAccounts;
   for (const id of ["", ".", ".."]) await expect(accounts.retrieve(id)).rejects.toBeInstanceOf(ComposioError);
-  expect(server!.requests.map((r) => r.url)).toEqual([]);
+  expect(serve.last.requests.map((r) => r.url)).toEqual([]);
 });
 
 it("raw list sends array filters comma-joined, as the spec's explode: false says", async () => {
   await serve((_req, res) => json(res, 200, { items: [], next_cursor: null }));
-  const raw = createRawClient({ apiKey: KEY, baseUrl: server!.url });
+  const raw = createRawClient({ apiKey: KEY, baseUrl: serve.last.url });
   await raw.GET("/api/v3.1/connected_accounts", { params: { query: { statuses: ["ACTIVE", "FAILED"] } } });
-  expect(server!.requests[0]!.url).toBe("/api/v3.1/connected_accounts?statuses=ACTIVE,FAILED");
+  expect(serve.last.requests[0]!.url).toBe("/api/v3.1/connected_accounts?statuses=ACTIVE,FAILED");
 });
 
 it("an error body cut at 64 KiB through the echoed API key keeps no part of it", async () => {
@@ -41,7 +39,7 @@ it("an error body cut at 64 KiB through the echoed API key keeps no part of it",
   });
   const accounts = createComposioClient({
     apiKey: KEY,
-    baseUrl: server!.url,
+    baseUrl: serve.last.url,
     logger: null,
   }).connectedAccounts;
   const error = await accounts.retrieve("ca_1", { maxRetries: 0 }).catch((e: unknown) => e);
@@ -55,7 +53,7 @@ it("answer tokens in a form-encoded error body are scrubbed by key", async () =>
   });
   const accounts = createComposioClient({
     apiKey: KEY,
-    baseUrl: server!.url,
+    baseUrl: serve.last.url,
     logger: null,
   }).connectedAccounts;
   const error = (await accounts.retrieve("ca_1", { maxRetries: 0 }).catch((e: unknown) => e)) as Error;
@@ -69,7 +67,7 @@ it("a redirect's Location carrying a token does not show in util.inspect(error)"
   });
   const accounts = createComposioClient({
     apiKey: KEY,
-    baseUrl: server!.url,
+    baseUrl: serve.last.url,
     logger: null,
   }).connectedAccounts;
   const error = await accounts.retrieve("ca_1").catch((e: unknown) => e);
@@ -89,7 +87,7 @@ it("a 400 to revoke that mentions /connected_accounts/link is a plain BadRequest
   );
   const accounts = createComposioClient({
     apiKey: KEY,
-    baseUrl: server!.url,
+    baseUrl: serve.last.url,
     logger: null,
   }).connectedAccounts;
   const error = await accounts.revoke("ca_1").catch((e: unknown) => e);
@@ -103,17 +101,17 @@ it("raw retries a read after a 502 as the client does", async () => {
       ? json(res, 502, { error: { message: "bad gateway", status: 502 } }, { "retry-after-ms": "0" })
       : json(res, 200, { id: "ca_1" }),
   );
-  const raw = createRawClient({ apiKey: KEY, baseUrl: server!.url, logger: null });
+  const raw = createRawClient({ apiKey: KEY, baseUrl: serve.last.url, logger: null });
   const { data } = await raw.GET("/api/v3.1/connected_accounts/{nanoid}", {
     params: { path: { nanoid: "ca_1" } },
   });
   expect(data?.id).toBe("ca_1");
-  expect(server!.requests).toHaveLength(2);
+  expect(serve.last.requests).toHaveLength(2);
 });
 
 it("raw refuses an empty id too, and its responses carry the request's url", async () => {
   await serve((_req, res) => json(res, 200, { id: "ca_1", status: "ACTIVE" }));
-  const raw = createRawClient({ apiKey: KEY, baseUrl: server!.url });
+  const raw = createRawClient({ apiKey: KEY, baseUrl: serve.last.url });
   const empty = await raw
     .GET("/api/v3.1/connected_accounts/{nanoid}", { params: { path: { nanoid: "" } } })
     .catch((e: unknown) => e);
@@ -124,8 +122,8 @@ it("raw refuses an empty id too, and its responses carry the request's url", asy
   const { response } = await raw.GET("/api/v3.1/connected_accounts/{nanoid}", {
     params: { path: { nanoid: "ca_1" } },
   });
-  expect(response.url).toBe(`${server!.url}/api/v3.1/connected_accounts/ca_1`);
-  expect(server!.requests).toHaveLength(1);
+  expect(response.url).toBe(`${serve.last.url}/api/v3.1/connected_accounts/ca_1`);
+  expect(serve.last.requests).toHaveLength(1);
 });
 
 it("a Retry-After that is no delay and no date falls back to backoff, not to an instant retry", async () => {
@@ -140,10 +138,12 @@ it("a Retry-After that is no delay and no date falls back to backoff, not to an 
       : json(res, 200, { id: "ca_1", status: "ACTIVE" }),
   );
   const started = Date.now();
-  await createComposioClient({ apiKey: KEY, baseUrl: server!.url, logger: null }).connectedAccounts.retrieve(
-    "ca_1",
-  );
-  expect(server!.requests).toHaveLength(2);
+  await createComposioClient({
+    apiKey: KEY,
+    baseUrl: serve.last.url,
+    logger: null,
+  }).connectedAccounts.retrieve("ca_1");
+  expect(serve.last.requests).toHaveLength(2);
   expect(Date.now() - started).toBeGreaterThanOrEqual(300); // backoff's first wait: 375–500 ms
 });
 

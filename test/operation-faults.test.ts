@@ -4,7 +4,7 @@
 // 5xx, a body that is not JSON, a body cut short, a timeout) is checked for the planted secrets of
 // helpers/secrets.ts in every view of the error and in every debug log line.
 import type { ServerResponse } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   BadRequestError,
   ComposioApiError,
@@ -23,13 +23,7 @@ import {
 } from "../src/index.js";
 import { credentialHeadersBySpec, ID, recordingLogger, settle } from "./helpers/operations.js";
 import { echo, echoEnvelope, expectNoSecrets, SECRETS } from "./helpers/secrets.js";
-import {
-  activeTimers,
-  startServer,
-  type Handler,
-  type SeenRequest,
-  type TestServer,
-} from "./helpers/server.js";
+import { activeTimers, serverPerTest, type Handler, type SeenRequest } from "./helpers/server.js";
 
 /** An update that rotates credentials: every planted secret, in listed fields and an unlisted one. */
 const updateSecretBody: UpdateConnectedAccountParams = {
@@ -107,11 +101,7 @@ const raw = (res: ServerResponse, status: number, type: string, text: string) =>
   res.end(text);
 };
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const serve = serverPerTest();
 
 let secretChecks = 0;
 
@@ -121,7 +111,7 @@ async function call(
   request: RequestOptions = {},
   credential: Pick<ClientOptions, "apiKey" | "userApiKey"> = { apiKey: SECRETS.apiKey },
 ) {
-  server = await startServer(handler);
+  const server = await serve(handler);
   const { lines, logger } = recordingLogger();
   const accounts = createComposioClient({
     ...credential,

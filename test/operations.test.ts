@@ -2,7 +2,7 @@
 // server (method, path with its parameter percent-encoded, query as the spec's style says, JSON
 // body, credential), the typed value a success resolves to, and the error class, message, slug and
 // request id of each error status the spec declares for the operation.
-import { afterEach, describe, expect, expectTypeOf, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   AuthenticationError,
   BadRequestError,
@@ -44,18 +44,15 @@ import {
   credentialHeadersBySpec,
   type Operation,
 } from "./helpers/operations.js";
-import { json, startServer, type Handler, type TestServer } from "./helpers/server.js";
+import { json, serverPerTest, type Handler, type TestServer } from "./helpers/server.js";
 
 const KEY = "ak_test_operations_key";
 
+const serve = serverPerTest();
 let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 async function accountsFor(handler: Handler, options: Partial<ClientOptions> = { apiKey: KEY }) {
-  server = await startServer(handler);
+  server = await serve(handler);
   return createComposioClient({ baseUrl: server.url, logger: null, ...options } as ClientOptions)
     .connectedAccounts;
 }

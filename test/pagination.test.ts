@@ -1,20 +1,16 @@
 // Cursor pagination, on the fixture's list (its cursor, page and items named only by its spec's
 // `x-sdk-pagination`, so a second paginated list needs no code change) against node:http.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ComposioAbortError, ComposioError } from "../src/index.js";
 import { queryString } from "../src/runtime.js";
 import { fixtureResources } from "./helpers/fixture.js";
-import { json, startServer, type SeenRequest, type TestServer } from "./helpers/server.js";
+import { json, serverPerTest, type SeenRequest } from "./helpers/server.js";
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const serve = serverPerTest();
 
 /** The fixture's client against a server that answers each page request with `page(cursor, request)`. */
 async function pagedApi(page: (cursor: string | null, req: SeenRequest) => unknown) {
-  server = await startServer((req, res) => {
+  const server = await serve((req, res) => {
     const cursor = new URL(req.url, "http://x").searchParams.get("after");
     json(res, 200, page(cursor, req));
   });
@@ -36,7 +32,7 @@ describe("list: await, for await, pages()", () => {
     const first = await accounts.list({ tiers: ["FREE"] });
     expect(first.data.map((a) => a.id)).toEqual(["a0", "a1"]);
     expect(first.next).toBe("c1");
-    expect(server!.requests).toHaveLength(1);
+    expect(serve.last.requests).toHaveLength(1);
   });
 
   it("for await walks every item of every page, the first call's filters on every request", async () => {
@@ -44,7 +40,7 @@ describe("list: await, for await, pages()", () => {
     const ids: string[] = [];
     for await (const account of accounts.list({ tiers: ["FREE", "PRO"] })) ids.push(account.id);
     expect(ids).toEqual(Array.from({ length: 24 }, (_, i) => `a${i}`));
-    expect(server!.requests.map((r) => r.url)).toEqual([
+    expect(serve.last.requests.map((r) => r.url)).toEqual([
       "/v1/accounts?tiers=FREE,PRO",
       ...Array.from({ length: 11 }, (_, i) => `/v1/accounts?tiers=FREE,PRO&after=c${i + 1}`),
     ]);
@@ -57,14 +53,14 @@ describe("list: await, for await, pages()", () => {
     const nexts: (string | null | undefined)[] = [];
     for await (const page of list.pages()) nexts.push(page.next);
     expect(nexts).toEqual(["c1", "c2", null]);
-    expect(server!.requests).toHaveLength(3);
+    expect(serve.last.requests).toHaveLength(3);
   });
 
   it("has catch and finally, as a promise of the first page", async () => {
     const accounts = await pagedApi(() => {
       throw new Error("not reached");
     });
-    await server!.close();
+    await serve.last.close();
     let settled = false;
     const caught = await accounts
       .list({}, { maxRetries: 0 })
@@ -72,7 +68,6 @@ describe("list: await, for await, pages()", () => {
       .finally(() => (settled = true));
     expect(caught).toBeInstanceOf(ComposioError);
     expect(settled).toBe(true);
-    server = undefined;
   });
 
   it("ends at an absent or empty cursor too", async () => {
@@ -83,8 +78,6 @@ describe("list: await, for await, pages()", () => {
       const ids: string[] = [];
       for await (const account of accounts.list()) ids.push(account.id);
       expect(ids).toEqual(["a", "b"]);
-      await server!.close();
-      server = undefined;
     }
   });
 });
@@ -104,7 +97,7 @@ describe("list: servers that misbehave", () => {
       "listAccounts: the server sent a cursor again (2 chars) after 3 page(s); stopped instead of reading the same pages forever.",
     );
     expect(ids).toEqual(["first", "c1", "c2"]);
-    expect(server!.requests).toHaveLength(3);
+    expect(serve.last.requests).toHaveLength(3);
   });
 
   it("a page that names its own cursor as the next is caught at once", async () => {
@@ -127,13 +120,13 @@ describe("list: servers that misbehave", () => {
     })().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ComposioAbortError);
     expect(ids).toHaveLength(6); // the third page was already read when the fifth item came
-    expect(server!.requests).toHaveLength(3);
+    expect(serve.last.requests).toHaveLength(3);
   });
 
   it("breaking out of for await sends no more requests", async () => {
     const accounts = await pagedApi(numbered(100));
     for await (const account of accounts.list()) if (account.id === "a3") break;
-    expect(server!.requests).toHaveLength(2);
+    expect(serve.last.requests).toHaveLength(2);
   });
 });
 

@@ -1,7 +1,7 @@
 // The raw client (createRawClient, composio-connected-accounts/raw) on the lifecycle operations:
 // a GET with a path parameter, a list with a query, the writes with bodies, its `validate` on
 // update, link and updateStatus, and no redirect followed for retrieve and update.
-import { afterEach, describe, expect, expectTypeOf, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   ComposioValidationError,
   createComposioClient,
@@ -20,21 +20,11 @@ import {
   updateBody,
 } from "./helpers/operations.js";
 import { expectNoSecrets, SECRETS } from "./helpers/secrets.js";
-import { json, startServer, type Handler, type TestServer } from "./helpers/server.js";
+import { json, serverPerTest } from "./helpers/server.js";
 
 const KEY = "ak_test_raw_key";
 
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-
-async function serve(handler: Handler) {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = serverPerTest();
 
 const answerOf = (name: string) => OPERATIONS.find((op) => op.name === name)!.answer;
 

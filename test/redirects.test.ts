@@ -1,11 +1,11 @@
 // Redirects: the client follows none. Two origins on 127.0.0.1 (two ports): the API's answers
 // every request with a redirect to the other, which must never see a request — not the key, not
 // the body with its service credentials — for any 3xx, either credential, on the client and /raw.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ComposioApiError, createComposioClient, RedirectError, type ClientOptions } from "../src/index.js";
 import { createRawClient } from "../src/raw.js";
 import { expectNoSecrets, SECRETS, secretBody } from "./helpers/secrets.js";
-import { createdBody, json, startServer, type TestServer } from "./helpers/server.js";
+import { createdBody, json, serverPerTest } from "./helpers/server.js";
 
 const STATUSES = [301, 302, 303, 307, 308];
 const CREDENTIALS: Pick<ClientOptions, "apiKey" | "userApiKey">[] = [
@@ -13,18 +13,12 @@ const CREDENTIALS: Pick<ClientOptions, "apiKey" | "userApiKey">[] = [
   { userApiKey: SECRETS.apiKey },
 ];
 
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+const serve = serverPerTest();
 
 /** The other origin, and the API's, which redirects there; the Location carries the key it got. */
 async function redirecting(status: number, sameOrigin = false) {
-  const elsewhere = await startServer((_req, res) =>
-    json(res, 201, createdBody({ id: "ca_from_elsewhere" })),
-  );
-  const api = await startServer((req, res) => {
+  const elsewhere = await serve((_req, res) => json(res, 201, createdBody({ id: "ca_from_elsewhere" })));
+  const api = await serve((req, res) => {
     const key = String(req.headers["x-api-key"] ?? req.headers["x-user-api-key"]);
     const target = sameOrigin ? "" : elsewhere.url;
     res.writeHead(status, {
@@ -33,7 +27,6 @@ async function redirecting(status: number, sameOrigin = false) {
     });
     res.end(JSON.stringify({ moved: true, echo: req.body }));
   });
-  servers.push(elsewhere, api);
   return { api, elsewhere };
 }
 

@@ -1,24 +1,20 @@
 // waitForConnection at its edges: the client's per-attempt timeout, no deadline, a deadline that
 // comes before the next interval, and options that are no numbers. Each was a bug once.
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import {
   ComposioAbortError,
   ComposioError,
   ComposioTimeoutError,
   createComposioClient,
 } from "../src/index.js";
-import { json, startServer, type TestServer } from "./helpers/server.js";
+import { json, serverPerTest } from "./helpers/server.js";
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const serve = serverPerTest();
 const ID = "ca_4f9d2b7c1e0a";
 const account = (status: string) => ({ id: ID, status, status_reason: null });
 
 it("a hung poll is cut at the client's timeoutMs, and the account is seen by the next attempt", async () => {
-  server = await startServer((_req, res, n) => (n === 1 ? undefined : json(res, 200, account("ACTIVE"))));
+  const server = await serve((_req, res, n) => (n === 1 ? undefined : json(res, 200, account("ACTIVE"))));
   const client = createComposioClient({ apiKey: "ak_x", baseUrl: server.url, timeoutMs: 200, logger: null });
   const result = await client.connectedAccounts
     .waitForConnection(ID, { timeoutMs: 3_000 })
@@ -27,7 +23,7 @@ it("a hung poll is cut at the client's timeoutMs, and the account is seen by the
 });
 
 it("timeoutMs: Infinity (no deadline) still gives each poll time to answer", async () => {
-  server = await startServer((_req, res, n) =>
+  const server = await serve((_req, res, n) =>
     setTimeout(() => json(res, 200, account(n >= 2 ? "ACTIVE" : "INITIATED")), 20),
   );
   const client = createComposioClient({ apiKey: "ak_x", baseUrl: server.url, logger: null });
@@ -40,7 +36,7 @@ it("timeoutMs: Infinity (no deadline) still gives each poll time to answer", asy
 
 it("the wait does not give up before its deadline (completed at 1.1 s, deadline 1.5 s)", async () => {
   const started = Date.now();
-  server = await startServer((_req, res) =>
+  const server = await serve((_req, res) =>
     json(res, 200, account(Date.now() - started >= 1_100 ? "ACTIVE" : "INITIATED")),
   );
   const client = createComposioClient({ apiKey: "ak_x", baseUrl: server.url, logger: null });
@@ -52,7 +48,7 @@ it("the wait does not give up before its deadline (completed at 1.1 s, deadline 
 });
 
 it("a NaN timeoutMs (e.g. Number(process.env.UNSET)) is refused at once", async () => {
-  server = await startServer((_req, res) => json(res, 200, account("INITIATED")));
+  const server = await serve((_req, res) => json(res, 200, account("INITIATED")));
   const client = createComposioClient({ apiKey: "ak_x", baseUrl: server.url, logger: null });
   const result = await client.connectedAccounts
     .waitForConnection(ID, {

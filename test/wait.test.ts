@@ -4,7 +4,7 @@
 // deadline options (no fake timers). The default schedule is checked through `pollDelay`, pure.
 import type { ServerResponse } from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   AuthenticationError,
   ComposioAbortError,
@@ -18,12 +18,11 @@ import {
 } from "../src/index.js";
 import { pollDelay } from "../src/wait.js";
 import { expectNoSecrets, SECRETS } from "./helpers/secrets.js";
-import { activeTimers, errorBody, freePort, json, startServer, type TestServer } from "./helpers/server.js";
+import { activeTimers, errorBody, freePort, json, serverPerTest, startServer } from "./helpers/server.js";
 
 const ID = "ca_4f9d2b7c1e0a";
 const REDACTED = "[redacted]";
 
-let server: TestServer | undefined;
 // The first fetch of a process loads and sets up undici (tens of ms): done here, so that the
 // times below measure the waiter.
 beforeAll(async () => {
@@ -31,10 +30,7 @@ beforeAll(async () => {
   await (await fetch(warm.url)).arrayBuffer();
   await warm.close();
 });
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const serve = serverPerTest();
 
 /** The account as retrieve answers it, in `status`; `extra` overrides fields. */
 function account(status: string, extra: Record<string, unknown> = {}) {
@@ -105,7 +101,7 @@ async function waitAgainst(
 ): Promise<Outcome> {
   const polls: number[] = [];
   let started = 0;
-  server = await startServer((_req, res, n) => {
+  const server = await serve((_req, res, n) => {
     const ms = Date.now() - started;
     polls.push(ms);
     const answer = answers[Math.min(n, answers.length) - 1]!;

@@ -1,5 +1,6 @@
 // What the loopback server answers, and the shape of the list every contender walks: realistic
 // bodies as the API sends them (the state union with its tokens, the deprecated mirrors of it).
+import { listedAccount } from "../fixtures/accounts.js";
 
 /** The account every contender retrieves. */
 export const ACCOUNT_ID = "ca_4f9d2b7c1e0a";
@@ -61,28 +62,12 @@ const TOOLKITS = ["github", "slack", "notion", "jira"];
 export function account(index: number): Record<string, unknown> {
   const state = STATES[index % STATES.length]!;
   const id = index === 0 ? ACCOUNT_ID : `ca_${index.toString(36).padStart(10, "0")}`;
-  return {
-    id,
+  return listedAccount(id, state, {
     toolkit: { slug: TOOLKITS[index % TOOLKITS.length] },
-    auth_config: {
-      id: "ac_9z8y7x6w5v4u",
-      auth_scheme: state.authScheme,
-      is_composio_managed: false,
-      is_disabled: false,
-    },
-    user_id: "user_42",
-    status: "ACTIVE",
-    status_reason: null,
-    is_disabled: false,
-    created_at: "2026-01-15T09:30:00.000Z",
-    updated_at: "2026-01-15T09:31:12.000Z",
-    state,
-    data: { ...state.val },
-    alias: null,
     word_id: `brave-otter-${index}`,
     test_request_endpoint: "https://api.github.com/user",
     deprecated: { labels: [], uuid: "550e8400-e29b-41d4-a716-446655440000" },
-  };
+  });
 }
 
 /** The answer of a retrieve: an OAuth 2 account, ACTIVE, with its tokens. */

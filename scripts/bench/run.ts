@@ -72,6 +72,10 @@ const machine = { cpus: cpus().length, loadAtStart: load(), loadAtEnd: undefined
 console.log(
   `bench: node ${process.version}, ${machine.cpus} CPUs, load ${loadText(machine.loadAtStart)}; ${values.smoke ? "smoke run" : "full run"}: ${JSON.stringify(SETTINGS)}`,
 );
+/** Progress on stderr (which benchmark, which round, time so far): stdout keeps only the figures. */
+const progress = (what: string) =>
+  process.stderr.write(`bench [${((performance.now() - started) / 1000).toFixed(0)} s] ${what}\n`);
+progress("building the package");
 await run("npm", ["run", "-s", "build"]);
 
 // 1. Per-call cost: a loopback server in its own process; each contender in a fresh process per
@@ -95,6 +99,7 @@ async function measurePerCall(): Promise<void> {
   try {
     for (let round = 0; round < SETTINGS.rounds; round++) {
       for (const name of round % 2 ? [...names].reverse() : names) {
+        progress(`per call: ${name}, round ${round + 1}/${SETTINGS.rounds}`);
         const args = [
           name,
           url,
@@ -113,6 +118,7 @@ async function measurePerCall(): Promise<void> {
         perCallRuns[name]!.push(JSON.parse(stdout.trim().split("\n").pop()!) as PerCallRun);
       }
     }
+    progress("per call: timeout mechanisms");
     const { stdout } = await run(process.execPath, [
       "--import",
       "tsx",
@@ -135,6 +141,7 @@ const bundle: Record<string, Size> = {};
 const bundleJourney: Record<string, Size> = {};
 async function measureBundles(): Promise<void> {
   const size = async (file: string, source: string): Promise<Size> => {
+    progress(`bundle: ${file}`);
     const entry = join(work, file);
     writeFileSync(entry, source);
     const code = await bundleForBrowser(entry, root);
@@ -172,6 +179,7 @@ async function measureTypeChecks(): Promise<void> {
     );
     const runs: { checkMs: number; instantiations: number; memoryKb: number }[] = [];
     for (let i = 0; i < SETTINGS.repeats; i++) {
+      progress(`type check: ${file}, run ${i + 1}/${SETTINGS.repeats}`);
       // A type error would make the figure meaningless: tsc exits non-zero and the bench stops.
       const { stdout } = await run(process.execPath, [
         join(root, "node_modules/typescript/bin/tsc"),
@@ -235,6 +243,7 @@ async function measureCodegen(): Promise<void> {
   };
   try {
     for (let i = 0; i < SETTINGS.repeats; i++) {
+      progress(`codegen: generate, openapi-typescript and check, round ${i + 1}/${SETTINGS.repeats}`);
       const steps = [...(i % 2 ? [cli, generate] : [generate, cli]), check];
       if (values.smoke) await Promise.all(steps.map((step) => step()));
       else for (const step of steps) await step();
@@ -250,7 +259,9 @@ const waiting = simulateWaiting(SETTINGS.waitTrials);
 const sectionMs: Record<string, number> = {};
 const timed = async (section: () => Promise<void>) => {
   const start = performance.now();
+  progress(`${section.name.replace(/^measure/, "")}: started`);
   await section();
+  progress(`${section.name.replace(/^measure/, "")}: done`);
   sectionMs[section.name.replace(/^measure/, "")] = performance.now() - start;
 };
 const sections = [measurePerCall, measureBundles, measureTypeChecks, measureCodegen];

@@ -10,6 +10,7 @@ import type {
 } from "../../src/index.js";
 import { expect } from "vitest";
 import { ROUTES } from "../../generated/meta.js";
+import { listedAccount } from "../../scripts/fixtures/accounts.js";
 import { loadSpec } from "../../scripts/lib/spec.js";
 import { json, type SeenRequest } from "./server.js";
 
@@ -19,37 +20,17 @@ export const ENCODED_ID = "ca_a%2Fb%20c";
 
 /** A connected account as retrieve and list answer it, its tokens in `state.val` (and in the deprecated `data`). */
 export function account(id: string, tokens: { access: string; refresh: string; id?: string }) {
-  return {
-    id,
-    toolkit: { slug: "github" },
-    auth_config: {
-      id: "ac_9z8y7x6w5v4u",
-      auth_scheme: "OAUTH2",
-      is_composio_managed: false,
-      is_disabled: false,
-    },
-    user_id: "user_42",
+  const val = {
     status: "ACTIVE",
-    status_reason: null,
-    is_disabled: false,
-    created_at: "2026-01-15T09:30:00.000Z",
-    updated_at: "2026-01-15T09:31:12.000Z",
-    state: {
-      authScheme: "OAUTH2",
-      val: {
-        status: "ACTIVE",
-        access_token: tokens.access,
-        refresh_token: tokens.refresh,
-        ...(tokens.id ? { id_token: tokens.id } : {}),
-        token_type: "Bearer",
-        scope: "repo read:user",
-      },
-    },
-    data: { access_token: tokens.access, refresh_token: tokens.refresh },
-    params: {},
-    alias: null,
-    word_id: null,
+    access_token: tokens.access,
+    refresh_token: tokens.refresh,
+    ...(tokens.id ? { id_token: tokens.id } : {}),
+    token_type: "Bearer",
+    scope: "repo read:user",
   };
+  // `data` mirrors only the two tokens: the suites read it as a second place tokens sit.
+  const data = { access_token: tokens.access, refresh_token: tokens.refresh };
+  return listedAccount(id, { authScheme: "OAUTH2", val }, { data, params: {} });
 }
 
 export const createBody: CreateConnectedAccountParams = {

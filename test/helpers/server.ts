@@ -18,18 +18,33 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** `serve(handler)` for a test file: every server it starts is closed after each test. */
-export function serverPerTest(): (handler: Handler) => Promise<TestServer> {
+/** Starts a server for the running test; every server a test starts is closed after it. */
+export interface ServerPerTest {
+  (handler: Handler): Promise<TestServer>;
+  /** The server the running test started last (reading it before starting one is a test bug). */
+  readonly last: TestServer;
+}
+
+/** `serve(handler)` for a test file: the one place a test file's servers are closed (after each test). */
+export function serverPerTest(): ServerPerTest {
   let servers: TestServer[] = [];
   afterEach(async () => {
-    await Promise.all(servers.map((s) => s.close()));
+    const closing = servers;
     servers = [];
+    await Promise.all(closing.map((s) => s.close()));
   });
-  return async (handler) => {
+  const serve = async (handler: Handler) => {
     const server = await startServer(handler);
     servers.push(server);
     return server;
   };
+  return Object.defineProperty(serve, "last", {
+    get() {
+      const server = servers.at(-1);
+      if (!server) throw new Error("serverPerTest: `last` read before this test started a server");
+      return server;
+    },
+  }) as ServerPerTest;
 }
 
 export async function startServer(handler: Handler): Promise<TestServer> {
@@ -46,14 +61,16 @@ export async function startServer(handler: Handler): Promise<TestServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  let closed: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    // Once: a test may close its server early (to cut a walk short); the after-each close is then a no-op.
     close: () =>
-      new Promise((resolve) => {
+      (closed ??= new Promise((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      })),
   };
 }
 
