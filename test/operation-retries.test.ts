@@ -105,7 +105,9 @@ describe("the spec decides which operations are idempotent", () => {
         if (op["x-sdk"]) fromSpec[op.operationId] = method === "get" || op["x-sdk-idempotent"] === true;
       }
     }
-    expect(Object.fromEntries(Object.values(ROUTES).map((r) => [r.operation, r.idempotent]))).toEqual(fromSpec);
+    expect(Object.fromEntries(Object.values(ROUTES).map((r) => [r.operation, r.idempotent]))).toEqual(
+      fromSpec,
+    );
     for (const op of OPERATIONS) expect(op.idempotent, op.operationId).toBe(fromSpec[op.operationId]);
     // Both kinds exist, so neither block below runs empty.
     expect(idempotent.length).toBeGreaterThan(0);

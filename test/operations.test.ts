@@ -92,7 +92,9 @@ describe("the operations table", () => {
     expect(fixture.answer).toMatchObject({ id: "ca_4f9d2b7c1e0a", status: "ACTIVE" });
     expect(fixture.body).toBeUndefined();
     const calls: unknown[][] = [];
-    const accounts = { retrieve: async (...args: unknown[]) => calls.push(args) } as unknown as ConnectedAccounts;
+    const accounts = {
+      retrieve: async (...args: unknown[]) => calls.push(args),
+    } as unknown as ConnectedAccounts;
     await fixture.send(accounts, { maxRetries: 0 }, "ca_x");
     expect(calls).toEqual([["ca_x", { maxRetries: 0 }]]);
   });

@@ -99,7 +99,8 @@ export interface Fixture {
  */
 const FIXTURES: Record<string, Fixture> = {
   listConnectedAccounts: {
-    query: "statuses=ACTIVE,FAILED&toolkit_slugs=github,gmail&user_ids=user%2042&limit=20&order_by=updated_at",
+    query:
+      "statuses=ACTIVE,FAILED&toolkit_slugs=github,gmail&user_ids=user%2042&limit=20&order_by=updated_at",
     answer: {
       items: [account("ca_1", { access: "at_list_1", refresh: "rt_list_1" })],
       next_cursor: null,
@@ -210,7 +211,8 @@ function derivedFixture(op: OperationModel): Fixture | string {
     ...(op.query?.required ? ["the required query"] : []),
   ];
   const answer = successExample(op);
-  if (answer === undefined) needs.push(`a success answer (its ${specOperation(op).status} response has no example)`);
+  if (answer === undefined)
+    needs.push(`a success answer (its ${specOperation(op).status} response has no example)`);
   if (needs.length) return needs.join(", ");
   const method = op.method as MethodName;
   // The generated signature: path parameters, then the body and the query when it has them, then options.
@@ -376,7 +378,12 @@ export function declaredErrors(): DeclaredError[] {
       .map(([status, ref]) => {
         const media = deref(SPEC, ref, []).schema.content["application/json"];
         const example = media.example ?? Object.values<Schema>(media.examples)[0]!.value;
-        return { name: op.method, operationId: op.operationId, status: Number(status), example: example.error };
+        return {
+          name: op.method,
+          operationId: op.operationId,
+          status: Number(status),
+          example: example.error,
+        };
       });
   });
 }
