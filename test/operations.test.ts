@@ -19,6 +19,7 @@ import {
   UnprocessableEntityError,
   VERSION,
   type ClientOptions,
+  type ConnectedAccounts,
   type CreateConnectedAccountLinkResponse,
   type CreateConnectedAccountResponse,
   type DeleteConnectedAccountResponse,
@@ -30,19 +31,21 @@ import {
   type UpdateConnectedAccountResponse,
   type UpdateConnectedAccountStatusResponse,
 } from "../src/index.js";
-import { loadSpec } from "../scripts/lib/spec.js";
 import {
   answerByRoute,
   createBody,
+  declaredErrors,
   ENCODED_ID,
+  fixtureFor,
   ID,
   linkBody,
   OPERATIONS,
+  operationNamed,
   settle,
+  SPEC_OPERATIONS,
   succeed,
   updateBody,
   credentialHeadersBySpec,
-  type Operation,
 } from "./helpers/operations.js";
 import { json, serverPerTest, type Handler, type TestServer } from "./helpers/server.js";
 
@@ -57,9 +60,42 @@ async function accountsFor(handler: Handler, options: Partial<ClientOptions> = {
     .connectedAccounts;
 }
 
-const byName = (name: Operation["name"]) => OPERATIONS.find((op) => op.name === name)!;
+const byName = operationNamed;
 
 const TAKES = credentialHeadersBySpec();
+
+describe("the operations table", () => {
+  // Every table-driven test here and elsewhere runs OPERATIONS: the spec's operations that have a
+  // fixture. One the spec adds without a fixture it cannot read from the spec fails here, once,
+  // naming the operation and the file to add it to.
+  it.each(SPEC_OPERATIONS.map((op) => op.operationId))("%s has a fixture", (operationId) => {
+    expect(fixtureFor(operationId).answer).toBeDefined();
+    expect(OPERATIONS.map((op) => op.operationId)).toContain(operationId);
+  });
+
+  it("an operation with a required body and no fixture: one message naming it, the file and what it needs", () => {
+    const create = SPEC_OPERATIONS.find((op) => op.operationId === "createConnectedAccount")!;
+    const added = { ...create, operationId: "pauseConnectedAccount", method: "pause" };
+    expect(() => fixtureFor("pauseConnectedAccount", { operations: [added] })).toThrow(
+      'No fixture for operation "pauseConnectedAccount" (connectedAccounts.pause): add one to FIXTURES in ' +
+        "test/helpers/operations.ts — a call (send), the query and body it sends, and a success answer. " +
+        "It cannot be read from the spec: it needs the required body.",
+    );
+  });
+
+  it("an operation with only path parameters needs no fixture: it is called with the id and answers the spec's example", async () => {
+    const retrieve = SPEC_OPERATIONS.find((op) => op.operationId === "retrieveConnectedAccount")!;
+    const fixture = fixtureFor(retrieve.operationId, { fixtures: {} });
+    expect(fixture.answer).toMatchObject({ id: "ca_4f9d2b7c1e0a", status: "ACTIVE" });
+    expect(fixture.body).toBeUndefined();
+    const calls: unknown[][] = [];
+    const accounts = {
+      retrieve: async (...args: unknown[]) => calls.push(args),
+    } as unknown as ConnectedAccounts;
+    await fixture.send(accounts, { maxRetries: 0 }, "ca_x");
+    expect(calls).toEqual([["ca_x", { maxRetries: 0 }]]);
+  });
+});
 
 describe.each([
   { credential: "apiKey", header: "x-api-key", other: "x-user-api-key" },
@@ -243,29 +279,17 @@ const CLASS_BY_STATUS: Record<string, typeof ComposioApiError> = {
   "501": NotImplementedError,
 };
 
-/** Each operation's error statuses, as the spec declares them. */
-function declaredErrors(): { name: string; status: number }[] {
-  const spec = loadSpec("spec/openapi.yaml");
-  const found: { name: string; status: number }[] = [];
-  for (const item of Object.values(spec.doc.paths as Record<string, Record<string, unknown>>)) {
-    for (const operation of Object.values(item)) {
-      const op = operation as { "x-sdk"?: { method: string }; responses?: Record<string, unknown> };
-      if (!op["x-sdk"] || !op.responses) continue;
-      for (const status of Object.keys(op.responses))
-        if (Number(status) >= 400) found.push({ name: op["x-sdk"].method, status: Number(status) });
-    }
-  }
-  return found;
-}
-
 describe("errors, for each status the spec declares per operation", () => {
-  const declared = declaredErrors();
+  // An operation without a fixture fails once, above, and is left out here.
+  const declared = declaredErrors().filter((d) => OPERATIONS.some((op) => op.name === d.name));
 
   it("the spec declares errors for every operation, and each status has its class", () => {
-    expect(new Set(declared.map((d) => d.name))).toEqual(new Set(OPERATIONS.map((op) => op.name)));
+    expect(new Set(declaredErrors().map((d) => d.operationId))).toEqual(
+      new Set(SPEC_OPERATIONS.map((op) => op.operationId)),
+    );
     for (const { status } of declared) expect(CLASS_BY_STATUS[status], `status ${status}`).toBeDefined();
     // The statuses the issue names, where the lifecycle facts put them.
-    expect(declared).toEqual(
+    expect(declared.map(({ name, status }) => ({ name, status }))).toEqual(
       expect.arrayContaining([
         { name: "retrieve", status: 404 },
         { name: "delete", status: 404 },
@@ -281,7 +305,7 @@ describe("errors, for each status the spec declares per operation", () => {
   });
 
   it.each(declared)("$name → $status", async ({ name, status }) => {
-    const op = byName(name as Operation["name"]);
+    const op = operationNamed(name);
     const accounts = await accountsFor((_req, res) =>
       json(res, status, {
         error: {
