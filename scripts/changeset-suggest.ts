@@ -11,7 +11,7 @@ import { rateApi, readReports, MIRROR } from "./lib/api-rating.js";
 import { reportTrees } from "./lib/api-surface.js";
 import { fail } from "./lib/cli.js";
 import { formatChanges, gate, neededBump, PACKAGE, readChangesets } from "./lib/gate.js";
-import { rank, type Impact, type RatedChange } from "./lib/impact.js";
+import { rank, type RatedChange } from "./lib/impact.js";
 import { readRelease, RELEASED_DIR } from "./lib/release.js";
 import { bundleSpec, rateSpec } from "./lib/spec-rating.js";
 
@@ -75,7 +75,7 @@ try {
       ...spec.changes.filter(uncovered),
       ...api.changes.filter((c) => uncovered(c) && handWritten(c)),
     ];
-    const bump = verdict.needed as Impact;
+    const bump = verdict.needed;
     const text = `---\n"${PACKAGE}": ${bump}\n---\n\n${summarize(described, release.version, version)}\n`;
     if (values["dry-run"]) {
       console.log(`changeset:suggest: would write a ${bump} changeset:\n\n${text}`);

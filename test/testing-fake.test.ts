@@ -386,7 +386,7 @@ describe("fake.listen()", () => {
     await expect.poll(() => fake.requests.length).toBe(1);
     await server.close();
     expect(await hung).toBeInstanceOf(TypeError);
-    await expect(fetch(`${server.baseUrl}/api/v3.1/connected_accounts`)).rejects.toThrow();
+    await expect(fetch(`${server.baseUrl}/api/v3.1/connected_accounts`)).rejects.toThrow(TypeError);
   });
 
   it("one server at a time; after close() it listens again", async () => {
