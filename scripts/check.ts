@@ -3,7 +3,7 @@
 // $ref (a split spec's forgotten file: edits to it would change nothing). On the repository's own
 // tree (the default --spec and --out) it also reports the public API with no build
 // (scripts/release/api-surface.ts, the reports `npm run check:api` makes from dist/) and fails when
-// api/*.api.md is stale, and runs the code checks of CI (prettier; the linter's place is CODE_CHECKS).
+// api/*.api.md is stale, and runs the code checks of CI (prettier and oxlint, CODE_CHECKS).
 // It rates every change since the last release (api/released/): the spec's with Redocly's diff and
 // our rules, the public API's from that fresh report, and fails when the pending changesets ask for
 // a smaller bump than the larger rating needs (scripts/release/gate.ts). It compares the spec with
@@ -28,6 +28,7 @@ import { readFolder, writeFolderAtomically } from "./lib/write.js";
 
 const require = createRequire(import.meta.url);
 const prettier = require.resolve("prettier/bin/prettier.cjs");
+const oxlint = join(dirname(require.resolve("oxlint/package.json")), "bin/oxlint");
 
 /** CI's checks of the hand-written code that need no build, each a node CLI run in a child process
  * beside the regeneration, with the command that fixes what it finds. */
@@ -38,7 +39,9 @@ const CODE_CHECKS = [
     args: [prettier, "--check", "--cache", "--log-level=warn", "."],
     fix: "npm run format",
   },
-  // The code linter (issue 16, point 6) goes here, as one more entry: { name, args, fix }.
+  // Type-aware (.oxlintrc.json): floating promises, unused code, import cycles. No auto-fix for
+  // these: the message names the file, line and rule.
+  { name: "oxlint", args: [oxlint], fix: "npm run lint:code, then fix what it names" },
 ];
 
 const { specPath, outDir, configPath, upstreamDir } = readArgs();
@@ -136,7 +139,7 @@ try {
     process.exitCode = 1;
   } else {
     console.log(
-      `check: ${out}/ is up to date (${expected.size} files)${ownTree ? `, api/*.api.md is the public API, the code is formatted` : ""}, and the spec's version is package.json's.${rating}`,
+      `check: ${out}/ is up to date (${expected.size} files)${ownTree ? `, api/*.api.md is the public API, the code is formatted and lint-free` : ""}, and the spec's version is package.json's.${rating}`,
     );
   }
 } catch (error) {

@@ -27,12 +27,17 @@ const rebuild = async () => {
 };
 
 await rebuild();
-createServer(async (req, res) => {
+createServer((req, res) => {
   if (req.url === "/__build") return res.end(String(build));
   if (req.url !== "/" && req.url !== "/index.html") return res.writeHead(404).end();
-  const html = await readFile(output, "utf8");
-  res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-  res.end(html.replace("</body>", `${reloader}</body>`));
+  // No page yet (the first build failed): a 500 that says so, not a rejection that ends the preview.
+  readFile(output, "utf8").then(
+    (html) => {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(html.replace("</body>", `${reloader}</body>`));
+    },
+    (error: unknown) => res.writeHead(500).end(`docs:preview: no page to serve: ${(error as Error).message}`),
+  );
 }).listen(Number(values.port), "127.0.0.1", () => {
   console.log(`docs:preview: http://127.0.0.1:${values.port}/ (watching spec/ and redocly.yaml)`);
 });

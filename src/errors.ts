@@ -376,7 +376,7 @@ function classFor(
 ): typeof ComposioApiError {
   // The retired case is create's only, and has only a generic slug: the pointer to /link in its
   // text is what tells it apart.
-  const text = `${String(envelope?.message ?? "")} ${String(envelope?.suggested_fix ?? "")}`;
+  const text = [envelope?.message, envelope?.suggested_fix].filter((v) => typeof v === "string").join(" ");
   if (status === 400 && operation === "createConnectedAccount" && /\/connected_accounts\/link\b/.test(text))
     return ManagedOAuthNotSupportedError;
   return CLASS_BY_STATUS[status] ?? (status >= 500 ? InternalServerError : ComposioApiError);

@@ -356,5 +356,5 @@ function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, where: strin
       `${where}: \`baseUrl\` ends with ${doubled}, which every request path already starts with; use ${url.origin}${path.slice(0, -doubled.length)} instead.`,
     );
   }
-  return baseUrl as string;
+  return baseUrl;
 }

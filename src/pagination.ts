@@ -57,6 +57,7 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
     return (this.#first ??= this.#fetchPage(this.#query, this.#options));
   }
 
+  // oxlint-disable-next-line unicorn/no-thenable -- by design: `await client.list()` is the first page
   then<A = Page, B = never>(
     onfulfilled?: ((page: Page) => A | PromiseLike<A>) | null,
     onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
@@ -78,6 +79,7 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
     const maxPages = checkLimits(`${operation}: options`, this.#options ?? {}).maxPages ?? DEFAULT_MAX_PAGES;
     // Hashes of the last cursors, not the cursors (which may be long): memory stays constant. A
     // cycle longer than the window ends at maxPages instead.
+    // oxlint-disable-next-line typescript/no-base-to-string -- a cursor is compared as the text it is sent as
     const seen = new Set([cursorHash(String(this.#query[cursorParam] ?? ""))]);
     let emptyInARow = 0;
     let page = await this.#firstPage();
@@ -86,6 +88,7 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
       const record = page as Record<string, unknown>;
       const cursor = record[nextCursor];
       if (cursor === null || cursor === undefined || cursor === "") return;
+      // oxlint-disable-next-line typescript/no-base-to-string -- sent back as text, whatever its JSON type
       const key = String(cursor);
       const hash = cursorHash(key);
       if (seen.has(hash)) {

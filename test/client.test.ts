@@ -341,7 +341,7 @@ describe("standalone functions (createComposioTransport)", () => {
     expect(created.id).toBe("ca_test123");
     const account = await retrieveConnectedAccount(transport, "ca_a/b");
     expect(account.status).toBe("ACTIVE");
-    expect(serve.last.requests.map((r) => `${r.method} ${r.url} ${r.headers["x-api-key"]}`)).toEqual([
+    expect(serve.last.requests.map((r) => `${r.method} ${r.url} ${String(r.headers["x-api-key"])}`)).toEqual([
       `POST /api/v3.1/connected_accounts ${API_KEY}`,
       `GET /api/v3.1/connected_accounts/ca_a%2Fb ${API_KEY}`,
     ]);

@@ -128,7 +128,9 @@ describe("2. the decoded size of every answer is bounded", () => {
 
   it("past maxResponseBytes the call ends with a ComposioApiError and the connection is dropped", async () => {
     let dropped: Promise<void> | undefined;
-    const server = await serve((_req, res) => (dropped = endless(res, 200)));
+    const server = await serve((_req, res) => {
+      dropped = endless(res, 200);
+    });
     const client = createComposioClient({ apiKey: KEY, baseUrl: server.url, logger: null, timeoutMs: 5_000 });
     const error = await client.connectedAccounts
       .retrieve(ID, { maxResponseBytes: 1024 * 1024 })

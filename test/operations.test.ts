@@ -104,6 +104,7 @@ describe.each([
   const refused = OPERATIONS.filter((op) => !TAKES.get(op.name)!.includes(header));
   const taken = OPERATIONS.filter((op) => TAKES.get(op.name)!.includes(header));
 
+  // oxlint-disable-next-line vitest/no-conditional-tests -- only the operations this credential refuses get this test
   if (refused.length) {
     it.each(refused)("$name: refused before sending (the API answers 401)", async (op) => {
       const accounts = await accountsFor(succeed(op), { [credential]: KEY });

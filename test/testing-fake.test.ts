@@ -354,6 +354,13 @@ describe("fake.failNext", () => {
     expect(() => fake.failNext("listConnectedAccounts", { status: 503, retryAfter: -1 })).toThrow(
       /retryAfter/,
     );
+    // Quoted as every option is: a string is called one, an object is not "[object Object]".
+    expect(() => fake.failNext("listConnectedAccounts", { status: 503, retryAfter: "5" as never })).toThrow(
+      /retryAfter is seconds, a number ≥ 0 \(got the string "5"\)/,
+    );
+    expect(() => fake.failNext("listConnectedAccounts", { status: 503, retryAfter: {} as never })).toThrow(
+      /\(got an? object\)/,
+    );
     // @ts-expect-error not a fault
     expect(() => fake.failNext("listConnectedAccounts", "timeout")).toThrow(
       /"hang", "reset" or \{ status \}/,
@@ -386,7 +393,7 @@ describe("fake.listen()", () => {
     await expect.poll(() => fake.requests.length).toBe(1);
     await server.close();
     expect(await hung).toBeInstanceOf(TypeError);
-    await expect(fetch(`${server.baseUrl}/api/v3.1/connected_accounts`)).rejects.toThrow();
+    await expect(fetch(`${server.baseUrl}/api/v3.1/connected_accounts`)).rejects.toThrow(TypeError);
   });
 
   it("one server at a time; after close() it listens again", async () => {

@@ -264,7 +264,7 @@ describe("v3.1's bodies and answers, as Composio describes them", () => {
 
   it("types the answers v3.1 sends", () => {
     // @ts-expect-error create's 201 has no `deprecated` in v3.1
-    type Gone = CreateConnectedAccountResponse["deprecated"];
+    type _Gone = CreateConnectedAccountResponse["deprecated"];
     expectTypeOf<NonNullable<CreateConnectedAccountResponse["experimental"]>["account_type"]>().toEqualTypeOf<
       "PRIVATE" | "SHARED"
     >();

@@ -8,7 +8,7 @@ import { compareSpecs, pathKey } from "../scripts/upstream/compare.js";
 const OP = "GET /api/v3.1/things";
 
 /** A document with one operation answering `schema`, under `/api/<version>/things`. */
-function doc(schema: Schema, { version = "v3.1", schemas = {} as Schema, op = {} as Schema } = {}): Schema {
+function doc(schema: Schema, { version = "v3.1", schemas = {}, op = {} } = {}): Schema {
   return {
     openapi: "3.1.0",
     paths: {

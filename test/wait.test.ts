@@ -113,7 +113,10 @@ async function waitAgainst(
     apiKey: SECRETS.apiKey,
     baseUrl: serverUrl,
     logger: null,
-    ...(redirect && { fetch: (input, init) => fetch(redirect(String(input), serverUrl), init) }),
+    ...(redirect && {
+      fetch: (input, init) =>
+        fetch(redirect(input instanceof Request ? input.url : String(input), serverUrl), init),
+    }),
   });
   started = Date.now();
   const outcome = await client.connectedAccounts.waitForConnection(ID, options).then(
@@ -134,7 +137,7 @@ const gaps = (polls: number[]) => polls.slice(1).map((at, i) => at - polls[i]!);
 
 describe("waitForConnection: until ACTIVE", () => {
   it("resolves with the account once ACTIVE; polls at once, then ×1.5 per poll to the cap, jitter cutting at most a fifth", async () => {
-    const r = await waitAgainst([..."123456"].map(() => "INITIATED").concat("ACTIVE"), {
+    const r = await waitAgainst(Array<Answer>(6).fill("INITIATED").concat("ACTIVE"), {
       initialIntervalMs: 80,
       maxIntervalMs: 300,
     });

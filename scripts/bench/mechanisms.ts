@@ -44,7 +44,7 @@ const VARIANTS: Record<string, () => Promise<unknown>> = {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
     try {
-      return (await fetch(target, { ...init, signal: controller.signal })).json();
+      return await (await fetch(target, { ...init, signal: controller.signal })).json();
     } finally {
       clearTimeout(timer);
     }

@@ -130,9 +130,9 @@ export function loadSpec(specPath: string): LoadedSpec {
         const refNode = isMap(pair.value) ? pair.value.get("$ref", true) : undefined;
         const ref = isScalar(refNode) ? refNode.value : undefined;
         if (typeof ref !== "string" || ref.startsWith("#")) continue;
-        const target = locate(ref, root, refNode as Node);
+        const target = locate(ref, root, refNode);
         const [type, name] = [String(keyOf(typePair.key)), String(keyOf(pair.key))];
-        registrations.push({ type, name, ref, at: where(root, refNode as Node) });
+        registrations.push({ type, name, ref, at: where(root, refNode) });
         const local = `#/components/${escapePointer(type)}/${escapePointer(name)}`;
         if (!registered.has(target.key)) registered.set(target.key, local);
       }
@@ -233,9 +233,7 @@ export function loadSpec(specPath: string): LoadedSpec {
         );
       }
       const file = read(target.path, where(source, refNode));
-      const content = target.pointer.length
-        ? file.yaml.getIn(target.pointer, true)
-        : (file.yaml.contents as Node | null);
+      const content = target.pointer.length ? file.yaml.getIn(target.pointer, true) : file.yaml.contents;
       if (content === undefined || content === null) {
         throw new SpecError(`${where(source, refNode)} unresolved-ref ${ref} points at nothing`);
       }
@@ -248,7 +246,7 @@ export function loadSpec(specPath: string): LoadedSpec {
       return value;
     // OpenAPI 3.1 lets a ref carry a summary or description that overrides the target's.
     const out = { ...(value as Schema), ...siblings };
-    origins.set(out, origins.get(value as object) ?? { source, node });
+    origins.set(out, origins.get(value) ?? { source, node });
     return out;
   }
 

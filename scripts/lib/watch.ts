@@ -10,7 +10,9 @@ export function onChange(targets: string[], work: () => Promise<void>, quietMs =
   let running = Promise.resolve();
   const schedule = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => (running = running.then(work, work)), quietMs);
+    timer = setTimeout(() => {
+      running = running.then(work, work);
+    }, quietMs);
   };
   for (const target of targets) {
     if (statSync(target).isDirectory()) {

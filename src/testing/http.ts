@@ -6,6 +6,7 @@
 import { ROUTES } from "../../generated/meta.js";
 import { validators } from "../../generated/validators.js";
 import { ComposioError } from "../errors.js";
+import { describe } from "../options.js";
 import { isSensitiveKey, REDACTED, redactorFor } from "../redact.js";
 import { findIssues } from "../validate.js";
 import { randomId, type FakeStore } from "./accounts.js";
@@ -118,7 +119,9 @@ export class FakeFrontDoor {
           `${where}: the fault is "hang", "reset" or { status } with an error status 400–599 (got ${JSON.stringify(fault)}).`,
         );
       if (retryAfter !== undefined && (typeof retryAfter !== "number" || !(retryAfter >= 0)))
-        throw new ComposioError(`${where}: retryAfter is seconds, a number ≥ 0 (got ${String(retryAfter)}).`);
+        throw new ComposioError(
+          `${where}: retryAfter is seconds, a number ≥ 0 (got ${describe(retryAfter)}).`,
+        );
     }
     const queue = this.#faults.get(operation) ?? [];
     queue.push(typeof fault === "string" ? fault : { ...fault });

@@ -19,7 +19,7 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 /** The project's compiler options (tsconfig.json), adjusted for a user's module that imports the package. */
 function compilerOptions(): ts.CompilerOptions {
   const file = join(root, "tsconfig.json");
-  const { config, error } = ts.readConfigFile(file, ts.sys.readFile);
+  const { config, error } = ts.readConfigFile(file, (path) => ts.sys.readFile(path));
   if (error) throw new Error(ts.flattenDiagnosticMessageText(error.messageText, "\n"));
   const { options } = ts.parseJsonConfigFileContent(config, ts.sys, root, undefined, file);
   return {
@@ -63,7 +63,7 @@ export function checkSamples(samples: Sample[], file = "README.md"): string[] {
     }
     const options = compilerOptions();
     const host = ts.createCompilerHost(options);
-    const getSourceFile = host.getSourceFile;
+    const getSourceFile = host.getSourceFile.bind(host);
     // The package's sources, lib and @types files parse the same every time: parse them once.
     host.getSourceFile = (fileName, languageVersion, ...rest) => {
       if (fileName.startsWith(dir)) return getSourceFile(fileName, languageVersion, ...rest);

@@ -11,7 +11,7 @@ export interface Mutation {
   /** The rating the change deserves for this client. */
   expected: Rating;
   /** Edits the spec folder `dir` in place. */
-  apply(dir: string): void;
+  apply: (dir: string) => void;
 }
 
 /** Edits one YAML file of the copy through the yaml Document API (comments and layout kept). */
@@ -184,9 +184,7 @@ export function reformat(dir: string): void {
         return;
       }
       if (!isMap(node) && !isSeq(node)) return;
-      const children = isMap(node)
-        ? node.items.flatMap((pair) => [pair.key, pair.value])
-        : (node.items as unknown[]);
+      const children = isMap(node) ? node.items.flatMap((pair) => [pair.key, pair.value]) : node.items;
       const leaf = children.every((child) => isScalar(child));
       // Flow becomes block (where YAML allows it), a block of scalars becomes flow.
       node.flow = insideFlow || node.items.length === 0 || (!node.flow && leaf);
