@@ -65,7 +65,7 @@ function project(name: string, bump: Impact) {
   const dir = join(scratch, `project-${name}`);
   cpSync("spec", join(dir, "spec"), { recursive: true });
   MUTATIONS.find((m) => m.name === "remove a response property")!.apply(join(dir, "spec"));
-  for (const file of ["package.json", "redocly.yaml", "tsconfig.json", ".prettierignore"])
+  for (const file of ["package.json", "redocly.yaml", "tsconfig.json", ".prettierignore", ".oxlintrc.json"])
     cpSync(file, join(dir, file));
   for (const folder of ["api", "src"]) cpSync(folder, join(dir, folder), { recursive: true });
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
