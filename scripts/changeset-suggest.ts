@@ -9,6 +9,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { format, resolveConfig } from "prettier";
 import { rateApi, readReports } from "./release/api-rating.js";
 import { reportTrees, staleReports } from "./release/api-surface.js";
 import { fail } from "./lib/cli.js";
@@ -79,6 +80,7 @@ try {
       if (!marked)
         throw new Error(`--mark ${values.mark}: not a pending changeset of ${PACKAGE} in .changeset/`);
       appendFileSync(marked.file, `\n${coverageRecord(uncovered)}\n`);
+      await formatInPlace(marked.file);
       console.log(`changeset:suggest: recorded in ${marked.file} that it covers ${count}.`);
     }
   } else if (verdict.needed === "none") {
@@ -92,10 +94,17 @@ try {
   } else {
     const file = join(".changeset", `rated-${Date.now().toString(36)}.md`);
     writeFileSync(file, text);
+    await formatInPlace(file);
     console.log(
       `changeset:suggest: wrote ${file} (${bump}) for ${count}; edit its summary as you like (keep the record at its end), then commit it.`,
     );
   }
 } catch (error) {
   fail("changeset:suggest: could not rate the changes.", error);
+}
+
+/** Laid out as prettier would, so that `npm run check` (prettier --check) passes on what we write. */
+async function formatInPlace(file: string): Promise<void> {
+  const options = { ...(await resolveConfig(file)), filepath: file };
+  writeFileSync(file, await format(readFileSync(file, "utf8"), options));
 }

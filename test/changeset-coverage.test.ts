@@ -15,6 +15,7 @@ import {
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { check, resolveConfig } from "prettier";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ApiRating } from "../scripts/release/api-rating.js";
 import { coverageRecord, fingerprint, suggest } from "../scripts/release/coverage.js";
@@ -140,7 +141,7 @@ describe("npm run changeset:suggest", () => {
   const dir = join(scratch, "project");
   cpSync("spec", join(dir, "spec"), { recursive: true });
   cpSync("api", join(dir, "api"), { recursive: true });
-  for (const file of ["package.json", "redocly.yaml"]) cpSync(file, join(dir, file));
+  for (const file of ["package.json", "redocly.yaml", ".prettierrc.json"]) cpSync(file, join(dir, file));
   mkdirSync(join(dir, ".changeset"));
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
   const suggestThere = (...args: string[]) =>
@@ -167,6 +168,9 @@ describe("npm run changeset:suggest", () => {
         /^---\n"composio-connected-accounts": minor\n---\n\nChanges since 0\.1\.0, rated/,
       );
       expect(written).toMatch(/<!-- changeset:suggest covers:\n[0-9a-f]{10}/);
+      // Laid out as prettier wants: `npm run check` runs prettier --check on .changeset/ too.
+      const file = join(dir, ".changeset", pending()[0]!);
+      expect(await check(written, { ...(await resolveConfig(file)), filepath: file })).toBe(true);
 
       const second = await suggestThere();
       expect(second.stdout).toContain("the pending changesets cover every rated change");
