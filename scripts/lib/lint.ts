@@ -1,8 +1,8 @@
 // The lint stage: Redocly CLI (the same binary `npm run lint:spec` uses) on the spec, as a child
 // process so it runs while the other stages work. Every problem comes back as `file:line:col rule`.
-import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
+import { runNode } from "./cli.js";
 
 export interface LintResult {
   errors: number;
@@ -14,34 +14,23 @@ export interface LintResult {
 const require = createRequire(import.meta.url);
 const redoclyCli = join(dirname(require.resolve("@redocly/cli/package.json")), "bin", "cli.js");
 
-export function lintSpec(specPath: string, configPath: string): Promise<LintResult> {
+export async function lintSpec(specPath: string, configPath: string): Promise<LintResult> {
   const args = [redoclyCli, "lint", specPath, "--config", configPath, "--format=json"];
-  // The update notice would call the npm registry; tests and CI stay on 127.0.0.1.
-  const env = { ...process.env, REDOCLY_SUPPRESS_UPDATE_NOTICE: "true", REDOCLY_TELEMETRY: "off" };
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", fail);
-    child.on("close", () => {
-      try {
-        done(parseReport(stdout));
-      } catch {
-        // No JSON report: Redocly could not parse the document. Its stderr says where.
-        const said = stderr
-          .split("\n")
-          .filter((line) => line.trim() && !/[║╔╚]/.test(line))
-          .join("\n");
-        done({
-          errors: 1,
-          warnings: 0,
-          problems: [`${relative(process.cwd(), specPath)}: redocly ${said.trim()}`],
-        });
-      }
-    });
-  });
+  const { stdout, stderr } = await runNode(args);
+  try {
+    return parseReport(stdout);
+  } catch {
+    // No JSON report: Redocly could not parse the document. Its stderr says where.
+    const said = stderr
+      .split("\n")
+      .filter((line) => line.trim() && !/[║╔╚]/.test(line))
+      .join("\n");
+    return {
+      errors: 1,
+      warnings: 0,
+      problems: [`${relative(process.cwd(), specPath)}: redocly ${said.trim()}`],
+    };
+  }
 }
 
 function parseReport(stdout: string): LintResult {

@@ -26,12 +26,12 @@
 //
 // Before diffing, both documents are made comparable without changing what they mean, so that a spec
 // refactored, not changed, rates as no change (see `normalizePair`).
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { maxRating, rank, type Impact, type RatedChange, type Rating } from "./impact.js";
+import { runNode } from "../lib/cli.js";
 import { loadSpec, type Schema } from "../lib/spec.js";
 
 const require = createRequire(import.meta.url);
@@ -233,21 +233,7 @@ export async function redoclyDiff(
       "--format=json",
       "--fail-on=none",
     ];
-    // The update notice would call the npm registry; tests and CI stay offline.
-    const env = { ...process.env, REDOCLY_SUPPRESS_UPDATE_NOTICE: "true", REDOCLY_TELEMETRY: "off" };
-    const { code, stdout, stderr } = await new Promise<{
-      code: number | null;
-      stdout: string;
-      stderr: string;
-    }>((done, fail) => {
-      const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (chunk) => (out += chunk));
-      child.stderr.on("data", (chunk) => (err += chunk));
-      child.on("error", fail);
-      child.on("close", (exit) => done({ code: exit, stdout: out, stderr: err }));
-    });
+    const { code, stdout, stderr } = await runNode(args);
     const start = stdout.indexOf("{");
     if (code !== 0 || start < 0) {
       const said = stderr
