@@ -96,6 +96,13 @@ describe("CONTRIBUTING.md", () => {
       expect(firstScreen, stage).toContain(`**${stage}**`);
   });
 
+  it("its Scripts table names every npm script of package.json, and no other", () => {
+    const scripts = Object.keys((JSON.parse(read("package.json")) as { scripts: object }).scripts);
+    const table = read("CONTRIBUTING.md").split("\n## Scripts\n")[1] ?? "";
+    const named = [...table.matchAll(/^\| `npm (?:run )?([\w:]+)`/gm)].map((m) => m[1]!);
+    expect([...named].sort()).toEqual([...scripts].sort());
+  });
+
   it("every folder the tree names exists", () => {
     const tree = codeBlocks(read("CONTRIBUTING.md"))[0]!.code;
     const top = [...tree.matchAll(/^(\.?[\w-]+\/|\.ci\/run|redocly\.yaml)/gm)].map((m) => m[1]!);
