@@ -10,14 +10,35 @@ export const DEFAULT_BASE_URL: string = "https://backend.composio.dev";
 export const SENSITIVE_KEY: RegExp =
   /^(?:basic_encoded|devKey)$|token|secret|passw|api[-_]?key|private|credential|session|signature|verifier|cookie|authorization/i;
 
-/** Each route, `METHOD /path/{param}`, with its operationId, whether it is safe to repeat, and the credential headers it takes when not every one: how the raw client finds a request's validator, retry rule and key check. */
+/** Each route, `METHOD /path/{param}`, with its operationId, whether it is safe to repeat, the credential headers it takes when not every one, and its query parameters' names: how the raw client finds a request's validator, retry rule, key check and query check. */
 export const ROUTES: Readonly<
   Record<
     string,
-    { operation: string; idempotent: boolean; createsAccount?: true; credentials?: readonly string[] }
+    {
+      operation: string;
+      idempotent: boolean;
+      createsAccount?: true;
+      credentials?: readonly string[];
+      query?: readonly string[];
+    }
   >
 > = {
-  "GET /api/v3.1/connected_accounts": { operation: "listConnectedAccounts", idempotent: true },
+  "GET /api/v3.1/connected_accounts": {
+    operation: "listConnectedAccounts",
+    idempotent: true,
+    query: [
+      "toolkit_slugs",
+      "statuses",
+      "user_ids",
+      "auth_config_ids",
+      "connected_account_ids",
+      "cursor",
+      "limit",
+      "order_by",
+      "order_direction",
+      "account_type",
+    ],
+  },
   "POST /api/v3.1/connected_accounts": {
     operation: "createConnectedAccount",
     idempotent: false,
@@ -35,7 +56,11 @@ export const ROUTES: Readonly<
     credentials: ["x-api-key"],
   },
   "GET /api/v3.1/connected_accounts/{nanoid}": { operation: "retrieveConnectedAccount", idempotent: true },
-  "DELETE /api/v3.1/connected_accounts/{nanoid}": { operation: "deleteConnectedAccount", idempotent: true },
+  "DELETE /api/v3.1/connected_accounts/{nanoid}": {
+    operation: "deleteConnectedAccount",
+    idempotent: true,
+    query: ["revoke_on_delete"],
+  },
   "PATCH /api/v3.1/connected_accounts/{nanoid}": {
     operation: "updateConnectedAccount",
     idempotent: true,
@@ -50,6 +75,7 @@ export const ROUTES: Readonly<
     operation: "refreshConnectedAccount",
     idempotent: false,
     credentials: ["x-api-key"],
+    query: ["redirect_url"],
   },
   "POST /api/v3.1/connected_accounts/{nanoid}/revoke": {
     operation: "revokeConnectedAccount",

@@ -110,6 +110,18 @@ export function listConnectedAccounts(
               connected_account_ids: ",",
             },
             "listConnectedAccounts",
+            [
+              "toolkit_slugs",
+              "statuses",
+              "user_ids",
+              "auth_config_ids",
+              "connected_account_ids",
+              "cursor",
+              "limit",
+              "order_by",
+              "order_direction",
+              "account_type",
+            ],
           ),
         { operation: "listConnectedAccounts", idempotent: true },
         pageOptions,
@@ -236,7 +248,7 @@ export async function retrieveConnectedAccount(
 ): Promise<RetrieveConnectedAccountResponse> {
   return transport.request<RetrieveConnectedAccountResponse>(
     "GET",
-    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "retrieveConnectedAccount")}`,
+    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "retrieveConnectedAccount", "ca_4f9d2b7c1e0a")}`,
     { operation: "retrieveConnectedAccount", idempotent: true },
     options,
   );
@@ -267,8 +279,8 @@ export async function deleteConnectedAccount(
 ): Promise<DeleteConnectedAccountResponse> {
   return transport.request<DeleteConnectedAccountResponse>(
     "DELETE",
-    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "deleteConnectedAccount")}` +
-      queryString(query, {}, "deleteConnectedAccount"),
+    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "deleteConnectedAccount", "ca_4f9d2b7c1e0a")}` +
+      queryString(query, {}, "deleteConnectedAccount", ["revoke_on_delete"]),
     { operation: "deleteConnectedAccount", idempotent: true },
     options,
   );
@@ -305,7 +317,7 @@ export async function updateConnectedAccount(
 ): Promise<UpdateConnectedAccountResponse> {
   return transport.request<UpdateConnectedAccountResponse>(
     "PATCH",
-    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "updateConnectedAccount")}`,
+    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "updateConnectedAccount", "ca_4f9d2b7c1e0a")}`,
     { operation: "updateConnectedAccount", body, idempotent: true, credentials: ["x-api-key"] },
     options,
   );
@@ -339,7 +351,7 @@ export async function updateConnectedAccountStatus(
 ): Promise<UpdateConnectedAccountStatusResponse> {
   return transport.request<UpdateConnectedAccountStatusResponse>(
     "PATCH",
-    `/api/v3.1/connected_accounts/${pathParam(nanoId, "nanoId", "updateConnectedAccountStatus")}/status`,
+    `/api/v3.1/connected_accounts/${pathParam(nanoId, "nanoId", "updateConnectedAccountStatus", "ca_4f9d2b7c1e0a")}/status`,
     { operation: "updateConnectedAccountStatus", body, idempotent: true, credentials: ["x-api-key"] },
     options,
   );
@@ -377,8 +389,8 @@ export async function refreshConnectedAccount(
 ): Promise<RefreshConnectedAccountResponse> {
   return transport.request<RefreshConnectedAccountResponse>(
     "POST",
-    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "refreshConnectedAccount")}/refresh` +
-      queryString(query, {}, "refreshConnectedAccount"),
+    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "refreshConnectedAccount", "ca_4f9d2b7c1e0a")}/refresh` +
+      queryString(query, {}, "refreshConnectedAccount", ["redirect_url"]),
     { operation: "refreshConnectedAccount", body, credentials: ["x-api-key"] },
     options,
   );
@@ -412,7 +424,7 @@ export async function revokeConnectedAccount(
 ): Promise<RevokeConnectedAccountResponse> {
   return transport.request<RevokeConnectedAccountResponse>(
     "POST",
-    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "revokeConnectedAccount")}/revoke`,
+    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "revokeConnectedAccount", "ca_4f9d2b7c1e0a")}/revoke`,
     { operation: "revokeConnectedAccount", credentials: ["x-api-key"] },
     options,
   );

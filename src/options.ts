@@ -224,9 +224,13 @@ export function checkRequestOptions(where: string, options: RequestOptions): Lim
 export function checkKnown(where: string, options: object, known: readonly string[]): void {
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
-    const nearest = known.reduce((best, name) => (distance(key, name) < distance(key, best) ? name : best));
-    throw new ComposioError(`${where}: unknown option \`${key}\`; did you mean \`${nearest}\`?`);
+    throw new ComposioError(`${where}: unknown option \`${key}\`; did you mean \`${nearest(key, known)}\`?`);
   }
+}
+
+/** The name of `known` nearest to `key` (a misspelt option's or query parameter's). */
+export function nearest(key: string, known: readonly string[]): string {
+  return known.reduce((best, name) => (distance(key, name) < distance(key, best) ? name : best));
 }
 
 /** Edit distance between two names, case aside: the nearest known option to a misspelt one. */
@@ -247,7 +251,8 @@ export function describe(value: unknown): string {
   if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 40))}`;
   if (value === null || typeof value === "number" || typeof value === "boolean" || value === undefined)
     return String(value);
-  return `a ${Array.isArray(value) ? "array" : typeof value}`;
+  const kind = Array.isArray(value) ? "array" : typeof value;
+  return `${/^[aeiou]/.test(kind) ? "an" : "a"} ${kind}`;
 }
 
 /** Where the keys come from, for messages about a missing one. */

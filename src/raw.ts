@@ -26,7 +26,7 @@ import {
 } from "./options.js";
 import { redactorFor, type Redactor } from "./redact.js";
 import { withRetries } from "./retry.js";
-import { pathParam, queryString } from "./runtime.js";
+import { checkQueryNames, pathParam, queryString } from "./runtime.js";
 import type { RequestValidator } from "./types.js";
 import { MAX_ERROR_BODY_BYTES, readBody } from "./transport.js";
 
@@ -69,21 +69,27 @@ export function createRawClient(options: ClientOptions): RawClient {
       ),
   });
   client.use(routing(routes, resolved.credential, resolved.validate, fetch));
-  return checkingHeaders(client);
+  return checkingRequests(client);
 }
 
 type Route = (typeof ROUTES)[string];
 
 const METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
-type Send = (url: string, init?: { headers?: unknown; params?: { header?: unknown } }) => Promise<unknown>;
+type Send = (
+  url: string,
+  init?: { headers?: unknown; params?: { header?: unknown; query?: object | null } },
+) => Promise<unknown>;
 
 /**
  * Each request's own headers are checked as the client's are, before openapi-fetch builds its
- * Request: undici would refuse a value with CR or LF in a TypeError that quotes it (a token).
+ * Request: undici would refuse a value with CR or LF in a TypeError that quotes it (a token). Its
+ * query's names too: a misspelt filter is refused, as on the main client, not sent and ignored.
  */
-function checkingHeaders(client: RawClient): RawClient {
+function checkingRequests(client: RawClient): RawClient {
   const check = (method: string, url: string, init: Parameters<Send>[1]) => {
-    const where = `${ROUTES[`${method} ${url}`]?.operation ?? `${method} ${url}`}: headers`;
+    const route = ROUTES[`${method} ${url}`];
+    if (route) checkQueryNames(init?.params?.query ?? undefined, route.query ?? [], route.operation);
+    const where = `${route?.operation ?? `${method} ${url}`}: headers`;
     for (const headers of [init?.headers, init?.params?.header]) {
       // A Headers object checked its values when it was made.
       if (!headers || typeof headers !== "object" || headers instanceof Headers) continue;

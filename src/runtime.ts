@@ -4,6 +4,7 @@
 // of src/ takes the types from types.ts, not from here.
 
 import { ComposioError } from "./errors.js";
+import { describe, nearest } from "./options.js";
 
 export type { CompiledValidator, RequestOptions, Transport, UnknownValue } from "./types.js";
 export { PagePromise, type PaginationSpec } from "./pagination.js";
@@ -14,11 +15,12 @@ export { PagePromise, type PaginationSpec } from "./pagination.js";
  * the list — so they are refused before anything is sent, as is a value that is not a string or a
  * number (`undefined` would become "/undefined").
  */
-export function pathParam(value: unknown, name: string, operation: string): string {
+export function pathParam(value: unknown, name: string, operation: string, example?: string): string {
   const text = typeof value === "string" || typeof value === "number" ? String(value) : undefined;
   if (text === undefined || text === "" || text === "." || text === "..") {
+    const like = example === undefined ? "" : ` (like ${JSON.stringify(example)})`;
     throw new ComposioError(
-      `${operation}: \`${name}\` is ${text === undefined ? String(value) : JSON.stringify(text)}, which is no id: the request would go to another route.`,
+      `${operation}: the path parameter \`${name}\`${like} is ${text === undefined ? describe(value) : JSON.stringify(text)}, which is no id: the request would go to another route, so nothing was sent.`,
     );
   }
   return encode(text, operation, name);
@@ -49,7 +51,9 @@ export function queryString(
   query: object | undefined,
   joined: Readonly<Record<string, string>> = {},
   operation = "queryString",
+  names?: readonly string[],
 ): string {
+  if (names) checkQueryNames(query, names, operation);
   const parts: string[] = [];
   const add = (key: string, value: string) => parts.push(`${encode(key, operation, undefined)}=${value}`);
   for (const [key, value] of Object.entries(query ?? {})) {
@@ -62,4 +66,25 @@ export function queryString(
     } else for (const item of items) add(key, encode(String(item), operation, key));
   }
   return parts.length ? `?${parts.join("&")}` : "";
+}
+
+/**
+ * Refuses a query parameter the operation does not have, naming it and the nearest one it has: from
+ * JavaScript, a misspelt filter (`user_id` for `user_ids`) would otherwise be sent, ignored by the
+ * server, and the list would answer for every user.
+ */
+export function checkQueryNames(
+  query: object | undefined,
+  names: readonly string[],
+  operation: string,
+): void {
+  for (const key of Object.keys(query ?? {})) {
+    if (names.includes(key)) continue;
+    const shown = JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key);
+    throw new ComposioError(
+      names.length
+        ? `${operation}: query: unknown parameter ${shown}; did you mean \`${nearest(key, names)}\`? Nothing was sent.`
+        : `${operation}: query: the operation takes no query parameters (got ${shown}). Nothing was sent.`,
+    );
+  }
 }

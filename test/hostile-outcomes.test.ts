@@ -1,13 +1,17 @@
 // Outcomes told honestly (issue 14, point 9): a failure without an answer says whether the request
 // may have reached the server (`requestSent`), names the operation and the route, and on a creating
 // call says that an account may exist and how to find it; a JavaScript caller's unknown option is
-// refused with its name and the nearest known one. Real servers on 127.0.0.1.
+// refused with its name and the nearest known one, and so is a query parameter the operation does
+// not have, on every entry point. Real servers on 127.0.0.1.
 import { describe, expect, it } from "vitest";
 import { ROUTES } from "../generated/meta.js";
 import {
   ComposioConnectionError,
   ComposioTimeoutError,
   createComposioClient,
+  createComposioTransport,
+  deleteConnectedAccount,
+  listConnectedAccounts,
   type ClientOptions,
 } from "../src/index.js";
 import { createRawClient } from "../src/raw.js";
@@ -152,5 +156,45 @@ describe("9. an unknown option is refused with its name and the nearest known on
       "retrieveConnectedAccount: options: unknown option `timeout`; did you mean `timeoutMs`?",
     );
     expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe("9. a query parameter the operation does not have is refused, before anything is sent", () => {
+  // From JavaScript, `user_id` for `user_ids` would be sent, ignored by the server, and the list
+  // would answer with every user's accounts.
+  it("on the client's methods, its standalone functions and /raw, naming the nearest parameter", async () => {
+    const server = await serve((_req, res) => json(res, 200, { items: [], next_cursor: null }));
+    const accounts = clientOf(server.url);
+    const transport = createComposioTransport({ apiKey: KEY, baseUrl: server.url, logger: null });
+    const raw = createRawClient({ apiKey: KEY, baseUrl: server.url, logger: null });
+    const misspelt = { user_id: ["user_42"] } as never;
+    const listing =
+      'listConnectedAccounts: query: unknown parameter "user_id"; did you mean `user_ids`? Nothing was sent.';
+    await expect(accounts.list(misspelt)).rejects.toThrow(listing);
+    await expect(listConnectedAccounts(transport, misspelt)).rejects.toThrow(listing);
+    await expect(raw.GET("/api/v3.1/connected_accounts", { params: { query: misspelt } })).rejects.toThrow(
+      listing,
+    );
+    await expect(accounts.delete(ID, { revoke: true } as never)).rejects.toThrow(
+      'deleteConnectedAccount: query: unknown parameter "revoke"; did you mean `revoke_on_delete`? Nothing was sent.',
+    );
+    await expect(deleteConnectedAccount(transport, ID, { revoke: true } as never)).rejects.toThrow(
+      "did you mean `revoke_on_delete`?",
+    );
+    await expect(
+      raw.GET("/api/v3.1/connected_accounts/{nanoid}", {
+        params: { path: { nanoid: ID }, query: { expand: "all" } as never },
+      }),
+    ).rejects.toThrow(
+      'retrieveConnectedAccount: query: the operation takes no query parameters (got "expand"). Nothing was sent.',
+    );
+    expect(server.requests).toHaveLength(0);
+    // The names it has still go, and the walk's own cursor is one of them.
+    await accounts.list({ user_ids: ["user_42"], limit: 5 });
+    await raw.GET("/api/v3.1/connected_accounts", { params: { query: { user_ids: ["user_42"] } } });
+    expect(server.requests.map((r) => r.url)).toEqual([
+      "/api/v3.1/connected_accounts?user_ids=user_42&limit=5",
+      "/api/v3.1/connected_accounts?user_ids=user_42",
+    ]);
   });
 });

@@ -22,6 +22,13 @@ it("an id that is empty or a dot segment is refused, not sent to another route",
     logger: null,
   }).connectedAccounts;
   for (const id of ["", ".", ".."]) await expect(accounts.retrieve(id)).rejects.toBeInstanceOf(ComposioError);
+  // From JavaScript, an account's missing id: the message says which parameter, and what one looks like.
+  await expect(accounts.delete(undefined as never)).rejects.toThrow(
+    'deleteConnectedAccount: the path parameter `nanoid` (like "ca_4f9d2b7c1e0a") is undefined, which is no id: the request would go to another route, so nothing was sent.',
+  );
+  await expect(accounts.retrieve({ id: "ca_1" } as never)).rejects.toThrow(
+    'retrieveConnectedAccount: the path parameter `nanoid` (like "ca_4f9d2b7c1e0a") is an object, which is no id',
+  );
   expect(serve.last.requests.map((r) => r.url)).toEqual([]);
 });
 
@@ -117,7 +124,7 @@ it("raw refuses an empty id too, and its responses carry the request's url", asy
     .catch((e: unknown) => e);
   expect(empty).toBeInstanceOf(ComposioError);
   expect((empty as Error).message).toBe(
-    'createRawClient: `nanoid` is "", which is no id: the request would go to another route.',
+    'createRawClient: the path parameter `nanoid` is "", which is no id: the request would go to another route, so nothing was sent.',
   );
   const { response } = await raw.GET("/api/v3.1/connected_accounts/{nanoid}", {
     params: { path: { nanoid: "ca_1" } },

@@ -263,12 +263,20 @@ function call(op: OperationModel, credentials: string[] | undefined): string {
 
 /** The request path as code: a string, or a template filling in the encoded path parameters, plus the query. */
 function pathExpression(op: OperationModel, query: string): string {
-  const byName = new Map(op.pathParams.map((p) => [p.name, p.identifier]));
+  const byName = new Map(op.pathParams.map((p) => [p.name, p]));
+  // pathParam's arguments: the value, its name, the operation, and the spec's example for the message.
+  const fill = (name: string) => {
+    const { identifier, example } = byName.get(name)!;
+    return [
+      identifier,
+      ...[name, op.operationId, ...(example ? [example] : [])].map((a) => JSON.stringify(a)),
+    ].join(", ");
+  };
   const path = op.pathParams.length
-    ? `\`${op.path.replace(/[`\\]/g, "\\$&").replace(/\{([^}]+)\}/g, (_, name: string) => `\${pathParam(${byName.get(name)}, ${JSON.stringify(name)}, ${JSON.stringify(op.operationId)})}`)}\``
+    ? `\`${op.path.replace(/[`\\]/g, "\\$&").replace(/\{([^}]+)\}/g, (_, name: string) => `\${pathParam(${fill(name)})}`)}\``
     : JSON.stringify(op.path);
   if (!op.query) return path;
-  return `${path} + queryString(${query}, ${JSON.stringify(op.query.joined)}, ${JSON.stringify(op.operationId)})`;
+  return `${path} + queryString(${query}, ${JSON.stringify(op.query.joined)}, ${JSON.stringify(op.operationId)}, ${JSON.stringify(op.query.names)})`;
 }
 
 function signature(op: OperationModel): { name: string; type: string; hasQuestionToken?: boolean }[] {
@@ -388,9 +396,9 @@ export function emitMeta(meta: SpecMeta): EmittedFile {
     ),
     constant(
       "ROUTES",
-      "Readonly<Record<string, { operation: string; idempotent: boolean; createsAccount?: true; credentials?: readonly string[] }>>",
+      "Readonly<Record<string, { operation: string; idempotent: boolean; createsAccount?: true; credentials?: readonly string[]; query?: readonly string[] }>>",
       JSON.stringify(meta.routes),
-      "Each route, `METHOD /path/{param}`, with its operationId, whether it is safe to repeat, and the credential headers it takes when not every one: how the raw client finds a request's validator, retry rule and key check.",
+      "Each route, `METHOD /path/{param}`, with its operationId, whether it is safe to repeat, the credential headers it takes when not every one, and its query parameters' names: how the raw client finds a request's validator, retry rule, key check and query check.",
     ),
     constant(
       "QUERY_JOINED",

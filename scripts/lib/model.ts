@@ -64,6 +64,8 @@ export interface OperationModel {
 
 export interface QueryModel {
   required: boolean;
+  /** Every query parameter's name, in the spec's order: the client refuses any other. */
+  names: string[];
   /** Array parameters sent as one value (`explode: false`), by name → their delimiter. */
   joined: Record<string, string>;
   /** Array parameters whose name repeats, one per item (`explode: true`). */
@@ -284,7 +286,12 @@ function readQuery(spec: LoadedSpec, pathItem: Schema, op: Schema, where: Pointe
       else joined[p.name] = DELIMITERS[style]!;
     }
   }
-  return { required: query.some((p) => p.required === true), joined, repeated };
+  return {
+    required: query.some((p) => p.required === true),
+    names: query.map((p) => String(p.name)),
+    joined,
+    repeated,
+  };
 }
 
 function readPagination(
@@ -480,7 +487,13 @@ export interface SpecMeta {
   /** `"POST /api/v3.1/connected_accounts"` → its operationId, and whether it is safe to repeat. */
   routes: Record<
     string,
-    { operation: string; idempotent: boolean; createsAccount?: true; credentials?: string[] }
+    {
+      operation: string;
+      idempotent: boolean;
+      createsAccount?: true;
+      credentials?: string[];
+      query?: string[];
+    }
   >;
   /**
    * Every leading part of two segments or more of the operations' paths, up to the first parameter:
@@ -535,6 +548,7 @@ export function readMeta(spec: LoadedSpec, operations: OperationModel[]): SpecMe
           idempotent: op.idempotent,
           ...(op.createsAccount ? { createsAccount: true as const } : {}),
           ...(narrowCredentials(op, credentials) ? { credentials: op.credentials } : {}),
+          ...(op.query ? { query: op.query.names } : {}),
         },
       ]),
     ),
