@@ -23,7 +23,9 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // Two projects, so that the slow list lives here once: `npm test` runs both.
+    // Two projects, so that the slow list lives here once: `npm test` runs both. The type tests
+    // (test/types.test-d.ts) are assertions the compiler checks: `tsc -p .`, which `npm test` and
+    // `npm run test:fast` start with, runs them.
     projects: [
       {
         extends: true,
@@ -31,7 +33,6 @@ export default defineConfig({
           name: "fast",
           include: ALL,
           exclude: [...configDefaults.exclude, ...SLOW_SUITES],
-          typecheck: { include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
         },
       },
       { extends: true, test: { name: "slow", include: SLOW_SUITES } },

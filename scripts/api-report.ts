@@ -79,12 +79,12 @@ try {
     console.log("api: the public API matches api/*.api.md");
   } else if (!values.update) {
     console.error(
-      `api: the public API changed: ${files} is stale.\nRun \`npx changeset\` to record the version bump, then \`npm run api:update\`, and commit both.`,
+      `api: the public API changed: ${files} is stale.\nRun \`npm run changeset:suggest\` to record the version bump (\`npm run check\` says which), then \`npm run api:update\`, and commit both.`,
     );
     process.exitCode = 1;
   } else if (changed.some((c) => c.existed) && !pendingChangesets().length) {
     console.error(
-      `api: the public API changed (${files}) but no changeset is pending.\nRun \`npx changeset\` to choose the version bump first.`,
+      `api: the public API changed (${files}) but no changeset is pending.\nRun \`npm run changeset:suggest\` to record the version bump first (\`npm run check\` says which).`,
     );
     process.exitCode = 1;
   } else {

@@ -224,13 +224,21 @@ export function checkRequestOptions(where: string, options: RequestOptions): Lim
 export function checkKnown(where: string, options: object, known: readonly string[]): void {
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
-    throw new ComposioError(`${where}: unknown option \`${key}\`; did you mean \`${nearest(key, known)}\`?`);
+    throw new ComposioError(`${where}: unknown option \`${key}\`; ${didYouMean(key, known)}`);
   }
 }
 
-/** The name of `known` nearest to `key` (a misspelt option's or query parameter's). */
-export function nearest(key: string, known: readonly string[]): string {
-  return known.reduce((best, name) => (distance(key, name) < distance(key, best) ? name : best));
+/**
+ * What to tell of `key`, which is none of `known` (a non-empty list): the nearest known name when it
+ * is near enough to be a misspelling (a few edits, or one name inside the other), else every one.
+ */
+export function didYouMean(key: string, known: readonly string[]): string {
+  const best = known.reduce((a, b) => (distance(key, b) < distance(key, a) ? b : a));
+  const [k, b] = [key.toLowerCase(), best.toLowerCase()];
+  const near =
+    distance(k, b) <= Math.max(2, Math.floor(k.length / 3)) ||
+    (k.length >= 3 && (b.includes(k) || k.includes(b)));
+  return near ? `did you mean \`${best}\`?` : `known: ${known.map((name) => `\`${name}\``).join(", ")}.`;
 }
 
 /** Edit distance between two names, case aside: the nearest known option to a misspelt one. */

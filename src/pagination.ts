@@ -54,7 +54,15 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
   }
 
   #firstPage(): Promise<Page> {
-    return (this.#first ??= this.#fetchPage(this.#query, this.#options));
+    if (this.#first) return this.#first;
+    // A request refused before it is sent (an unknown query parameter, say) throws at once: as a
+    // rejection, so that `.catch()` and `.then(ok, fail)` see it, as they would on a Promise.
+    try {
+      this.#first = this.#fetchPage(this.#query, this.#options);
+    } catch (error) {
+      this.#first = Promise.reject(error as Error);
+    }
+    return this.#first;
   }
 
   // oxlint-disable-next-line unicorn/no-thenable -- by design: `await client.list()` is the first page

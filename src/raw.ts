@@ -77,18 +77,24 @@ type Route = (typeof ROUTES)[string];
 const METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
 type Send = (
   url: string,
-  init?: { headers?: unknown; params?: { header?: unknown; query?: object | null } },
+  init?: { headers?: unknown; params?: { header?: unknown; path?: object; query?: object | null } },
 ) => Promise<unknown>;
 
 /**
  * Each request's own headers are checked as the client's are, before openapi-fetch builds its
  * Request: undici would refuse a value with CR or LF in a TypeError that quotes it (a token). Its
- * query's names too: a misspelt filter is refused, as on the main client, not sent and ignored.
+ * query's names and path parameters too, as on the main client: a misspelt filter is refused, not
+ * sent and ignored, and a missing id is refused, not sent as the template's `{nanoid}`.
  */
 function checkingRequests(client: RawClient): RawClient {
   const check = (method: string, url: string, init: Parameters<Send>[1]) => {
     const route = ROUTES[`${method} ${url}`];
-    if (route) checkQueryNames(init?.params?.query ?? undefined, route.query ?? [], route.operation);
+    const operation = route?.operation ?? "createRawClient";
+    if (route) checkQueryNames(init?.params?.query ?? undefined, route.query ?? [], operation);
+    // openapi-fetch fills in only the path parameters it is given: a missing one would be sent as
+    // `%7Bnanoid%7D`, to another route.
+    const path = (init?.params?.path ?? {}) as Record<string, unknown>;
+    for (const [, name] of url.matchAll(/\{([^}]+)\}/g)) pathParam(path[name!], name!, operation);
     const where = `${route?.operation ?? `${method} ${url}`}: headers`;
     for (const headers of [init?.headers, init?.params?.header]) {
       // A Headers object checked its values when it was made.

@@ -4,7 +4,7 @@
 // of src/ takes the types from types.ts, not from here.
 
 import { ComposioError } from "./errors.js";
-import { describe, nearest } from "./options.js";
+import { describe, didYouMean } from "./options.js";
 
 export type { CompiledValidator, RequestOptions, Transport, UnknownValue } from "./types.js";
 export { PagePromise, type PaginationSpec } from "./pagination.js";
@@ -83,7 +83,7 @@ export function checkQueryNames(
     const shown = JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key);
     throw new ComposioError(
       names.length
-        ? `${operation}: query: unknown parameter ${shown}; did you mean \`${nearest(key, names)}\`? Nothing was sent.`
+        ? `${operation}: query: unknown parameter ${shown}; ${didYouMean(key, names)} Nothing was sent.`
         : `${operation}: query: the operation takes no query parameters (got ${shown}). Nothing was sent.`,
     );
   }

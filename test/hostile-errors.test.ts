@@ -179,9 +179,8 @@ describe("ids and values no URL can carry", () => {
       raw.GET(rawPath("retrieveConnectedAccount"), { params: { path: { nanoid: LONE } } }),
     );
     expect(rawError).toBeInstanceOf(ComposioError);
-    expect(rawError.message).toBe(
-      "createRawClient: `nanoid` has a lone surrogate (half of a UTF-16 pair) at index 3, which no URL can carry.",
-    );
+    // /raw names the operation too: its route is known before openapi-fetch fills the path in.
+    expect(rawError.message).toBe(errors[0]!.message);
     expect(server.requests).toHaveLength(0);
   });
 

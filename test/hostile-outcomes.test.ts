@@ -138,6 +138,9 @@ describe("9. an unknown option is refused with its name and the nearest known on
     expect(messageOf(() => createComposioClient({ apiKey: KEY, BaseURL: "https://x" } as never))).toBe(
       "createComposioClient: unknown option `BaseURL`; did you mean `baseUrl`?",
     );
+    expect(messageOf(() => createComposioClient({ apiKey: KEY, colour: "red" } as never))).toMatch(
+      /^createComposioClient: unknown option `colour`; known: `apiKey`, `userApiKey`, .*`baseUrl`.*\.$/,
+    );
   });
 
   it("request options and wait options, before anything is sent", async () => {
@@ -171,6 +174,9 @@ describe("9. a query parameter the operation does not have is refused, before an
     const listing =
       'listConnectedAccounts: query: unknown parameter "user_id"; did you mean `user_ids`? Nothing was sent.';
     await expect(accounts.list(misspelt)).rejects.toThrow(listing);
+    // A rejection, not a throw at the call: the list's .catch() and .then(ok, fail) see it.
+    expect(await accounts.list(misspelt).catch((e: unknown) => (e as Error).message)).toBe(listing);
+    expect(await accounts.list(misspelt).then(undefined, (e: unknown) => (e as Error).message)).toBe(listing);
     await expect(listConnectedAccounts(transport, misspelt)).rejects.toThrow(listing);
     await expect(raw.GET("/api/v3.1/connected_accounts", { params: { query: misspelt } })).rejects.toThrow(
       listing,
@@ -187,6 +193,10 @@ describe("9. a query parameter the operation does not have is refused, before an
       }),
     ).rejects.toThrow(
       'retrieveConnectedAccount: query: the operation takes no query parameters (got "expand"). Nothing was sent.',
+    );
+    // A name nowhere near one it has: every name it has, rather than a guess.
+    await expect(accounts.delete(ID, { force: true } as never)).rejects.toThrow(
+      'deleteConnectedAccount: query: unknown parameter "force"; known: `revoke_on_delete`. Nothing was sent.',
     );
     expect(server.requests).toHaveLength(0);
     // The names it has still go, and the walk's own cursor is one of them.

@@ -124,7 +124,11 @@ it("raw refuses an empty id too, and its responses carry the request's url", asy
     .catch((e: unknown) => e);
   expect(empty).toBeInstanceOf(ComposioError);
   expect((empty as Error).message).toBe(
-    'createRawClient: the path parameter `nanoid` is "", which is no id: the request would go to another route, so nothing was sent.',
+    'retrieveConnectedAccount: the path parameter `nanoid` is "", which is no id: the request would go to another route, so nothing was sent.',
+  );
+  // Without params.path, openapi-fetch would send the template itself (`…/%7Bnanoid%7D`).
+  await expect(raw.DELETE("/api/v3.1/connected_accounts/{nanoid}", {} as never)).rejects.toThrow(
+    "deleteConnectedAccount: the path parameter `nanoid` is undefined, which is no id",
   );
   const { response } = await raw.GET("/api/v3.1/connected_accounts/{nanoid}", {
     params: { path: { nanoid: "ca_1" } },
