@@ -60,7 +60,7 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
     try {
       this.#first = this.#fetchPage(this.#query, this.#options);
     } catch (error) {
-      this.#first = Promise.reject(error as Error);
+      this.#first = Promise.reject(error);
     }
     return this.#first;
   }
