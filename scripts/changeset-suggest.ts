@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { format, resolveConfig } from "prettier";
 import { rateApi, readReports } from "./release/api-rating.js";
-import { reportTrees, staleReports } from "./release/api-surface.js";
+import { reportWorkingTree, staleReports } from "./release/api-surface.js";
 import { fail } from "./lib/cli.js";
 import { coverageRecord, suggest } from "./release/coverage.js";
 import { formatChanges, gate, PACKAGE, readChangesets } from "./release/gate.js";
@@ -39,7 +39,7 @@ try {
   let current = committed;
   let stale: string[] = [];
   if (!values.committed) {
-    current = (await reportTrees([process.cwd()])).get(process.cwd())!;
+    current = await reportWorkingTree();
     stale = staleReports(current, committed);
   }
   const spec = await specRating;

@@ -2,8 +2,9 @@
 // naming the files, if generated/ is stale, or if a YAML file in the spec's folder is reached by no
 // $ref (a split spec's forgotten file: edits to it would change nothing). On the repository's own
 // tree (the default --spec and --out) it also reports the public API with no build
-// (scripts/release/api-surface.ts, the reports `npm run check:api` makes from dist/) and fails when
-// api/*.api.md is stale, and runs the code checks of CI (prettier and oxlint, CODE_CHECKS).
+// (scripts/release/api-surface.ts, the reports `npm run check:api` makes from dist/; cached by a
+// hash of src/, generated/ and the settings) and fails when api/*.api.md is stale, and runs the
+// code checks of CI (prettier and oxlint, CODE_CHECKS).
 // It rates every change since the last release (api/released/): the spec's with Redocly's diff and
 // our rules, the public API's from that fresh report, and fails when the pending changesets ask for
 // a smaller bump than the larger rating needs (scripts/release/gate.ts). It compares the spec with
@@ -16,7 +17,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { rateApi, readReports } from "./release/api-rating.js";
-import { reportTrees, staleReports } from "./release/api-surface.js";
+import { reportWorkingTree, staleReports } from "./release/api-surface.js";
 import { fail, readArgs, runNode } from "./lib/cli.js";
 import { gate, readChangesets } from "./release/gate.js";
 import { runPipeline } from "./lib/pipeline.js";
@@ -107,7 +108,7 @@ try {
   }
   // The public API as `npm run check:api` reports it from dist/, from src/ and generated/ directly.
   const committedReports = readReports("api");
-  const reports = ownTree ? (await reportTrees([process.cwd()])).get(process.cwd())! : committedReports;
+  const reports = ownTree ? await reportWorkingTree() : committedReports;
   const staleApi = staleReports(reports, committedReports);
   if (staleApi.length) {
     problems.push(

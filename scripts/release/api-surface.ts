@@ -3,9 +3,19 @@
 // them with one compiler state. This is what `npm run changeset:suggest` rates the working tree
 // with, and what the rating tests rate each seeded spec with. Its reports are the same bytes as
 // `npm run check:api`'s (from tsup's declarations), made with the same settings.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { CONSUMER_COMPILER_OPTIONS } from "../package/consumer.js";
 
 /** The entry points of the package and the name of each one's report (api/<report>.api.md). */
@@ -139,6 +149,51 @@ export async function reportTrees(
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * The reports of the working tree `root`, as reportTrees makes them, kept in
+ * node_modules/.cache/composio-api-surface/ under a hash of all they are made from (src/,
+ * generated/, tsconfig.json, package.json, the lockfile, the code that makes them): `npm run check`
+ * run again with the same public API skips seconds of TypeScript work. One entry is kept.
+ */
+export async function reportWorkingTree(
+  root = process.cwd(),
+  make = async (tree: string) => (await reportTrees([tree], tree)).get(tree)!,
+): Promise<Map<string, string>> {
+  const cache = join(root, "node_modules", ".cache", "composio-api-surface");
+  const file = join(cache, `${reportInputsHash(root)}.json`);
+  if (existsSync(file)) {
+    try {
+      return new Map(JSON.parse(readFileSync(file, "utf8")) as [string, string][]);
+    } catch {
+      // A cut or garbled entry is made again.
+    }
+  }
+  const reports = await make(root);
+  rmSync(cache, { recursive: true, force: true });
+  mkdirSync(cache, { recursive: true });
+  writeFileSync(file, JSON.stringify([...reports]));
+  return reports;
+}
+
+/** sha256 over the names and bytes of every file the working tree's reports are made from. */
+export function reportInputsHash(root: string): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const files = [
+    ...["src", "generated"].flatMap((dir) =>
+      readdirSync(join(root, dir), { recursive: true, encoding: "utf8" })
+        .map((name) => join(root, dir, name))
+        .filter((path) => /\.(ts|json)$/.test(path)),
+    ),
+    ...["tsconfig.json", "package.json", "package-lock.json"].map((name) => join(root, name)),
+    join(here, "api-surface.ts"),
+    join(here, "../package/consumer.ts"),
+  ];
+  const hash = createHash("sha256");
+  for (const path of files.filter((f) => existsSync(f)).sort())
+    hash.update(relative(root, path)).update("\0").update(readFileSync(path)).update("\0");
+  return hash.digest("hex");
 }
 
 /** The reports of `dir` that differ from `current` (missing or extra ones included): `dir/<file>`. */
