@@ -171,9 +171,14 @@ export async function reportWorkingTree(
     }
   }
   const reports = await make(root);
-  rmSync(cache, { recursive: true, force: true });
-  mkdirSync(cache, { recursive: true });
-  writeFileSync(file, JSON.stringify([...reports]));
+  // Best effort: two checks at once may clear the folder under each other; the next run makes it again.
+  try {
+    rmSync(cache, { recursive: true, force: true });
+    mkdirSync(cache, { recursive: true });
+    writeFileSync(file, JSON.stringify([...reports]));
+  } catch {
+    // Nothing lost but time.
+  }
   return reports;
 }
 
