@@ -62,11 +62,10 @@ export function createRawClient(options: ClientOptions): RawClient {
     fetch,
     // Arrays as the spec's style and explode say (`statuses=ACTIVE,FAILED`), as the main client sends them.
     querySerializer: (query) => queryString(query, QUERY_JOINED, "createRawClient"),
-    // Path parameters as the main client fills them: an empty id or a dot segment is refused.
+    // Path parameters encoded as the main client encodes them. checkingRequests has already refused a
+    // missing or empty one and a dot segment, naming the operation, so none is left as its template.
     pathSerializer: (url, params) =>
-      url.replace(/\{([^}]+)\}/g, (template, name: string) =>
-        name in params ? pathParam(params[name], name, "createRawClient") : template,
-      ),
+      url.replace(/\{([^}]+)\}/g, (_, name: string) => pathParam(params[name], name, "createRawClient")),
   });
   client.use(routing(routes, resolved.credential, resolved.validate, fetch));
   return checkingRequests(client);
