@@ -10,6 +10,7 @@ import {
   type RetrieveConnectedAccountResponse,
 } from "../generated/resources.js";
 import { resolveOptions, type ClientOptions, type ClientSettings } from "./options.js";
+import { rememberAs } from "./redact.js";
 import type { Transport } from "./types.js";
 import { createTransport } from "./transport.js";
 import { waitForConnection, type WaitOptions } from "./wait.js";
@@ -79,13 +80,16 @@ export function createComposioClient<O extends ClientOptions>(options: O & Known
 export function createComposioClient(options: ClientOptions): ComposioClient {
   const transport = createTransport(resolveOptions(options, "createComposioClient"));
   const resources = createResources(transport);
-  return {
+  const client = {
     ...resources,
     connectedAccounts: {
       ...resources.connectedAccounts,
       waitForConnection: waitForConnection.bind(null, transport),
     },
   };
+  // confirmConnection(client, …) scrubs the client's key from what it shows, as the transport would.
+  rememberAs(client, transport);
+  return client;
 }
 
 /**

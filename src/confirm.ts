@@ -4,6 +4,7 @@
 import { retrieveConnectedAccount, type RetrieveConnectedAccountResponse } from "../generated/resources.js";
 import { ComposioError, NotFoundError } from "./errors.js";
 import { describe } from "./options.js";
+import { cut, EXCERPT, redactorOf, type Redactor } from "./redact.js";
 import type { RequestOptions, Transport } from "./types.js";
 import { ConnectionFailedError } from "./wait.js";
 
@@ -110,7 +111,11 @@ export async function confirmConnection(
       `confirmConnection: \`callbackUrl\` is not a URL (got ${describe(callbackUrl)}).`,
     );
   }
-  const callbackStatus = url.searchParams.get("status") ?? undefined;
+  // What the browser and the server say passes the redactor that knows the client's key (and the
+  // account's tokens, once it is read) before it reaches an error.
+  let redact: Redactor = redactorOf(composio, requestOptions?.headers);
+  const claimed = url.searchParams.get("status");
+  const callbackStatus = claimed === null ? undefined : redact.text(cut(claimed, 100));
   const named = [...new Set(ID_PARAMS.flatMap((name) => url.searchParams.getAll(name)))];
   const notConfirmed = (
     message: string,
@@ -119,8 +124,13 @@ export async function confirmConnection(
     cause?: unknown,
   ) =>
     new ConnectionNotConfirmedError(
-      `confirmConnection: ${message}`,
-      { reason, callbackStatus, ...extra },
+      redact.text(`confirmConnection: ${message}`),
+      {
+        reason,
+        callbackStatus,
+        ...(extra.accountId !== undefined && { accountId: redact.text(extra.accountId) }),
+        ...(extra.status !== undefined && { status: redact.text(extra.status) }),
+      },
       { cause },
     );
   if (named.length !== 1 || !ACCOUNT_ID.test(named[0]!))
@@ -145,13 +155,14 @@ export async function confirmConnection(
   // The owner is not named: the query may be anyone's guess.
   if (account.user_id !== userId)
     throw notConfirmed(`account ${accountId} is not the signed-in user's`, "other-user", { accountId });
+  redact = redact.with(account);
   const status = String(account.status);
   if (status === "ACTIVE") return account;
   if (status === "FAILED" || status === "EXPIRED" || status === "REVOKED" || status === "INACTIVE")
-    throw new ConnectionFailedError(account);
+    throw new ConnectionFailedError(redact.value(account, EXCERPT));
   throw notConfirmed(
-    `account ${accountId} is ${status}: the user has not finished connecting`,
+    `account ${accountId} is ${cut(status, 100)}: the user has not finished connecting`,
     "not-active",
-    { accountId, status },
+    { accountId, status: cut(status, 100) },
   );
 }

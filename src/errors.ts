@@ -1,12 +1,21 @@
 // Errors a caller can act on: a class per failure, the API's fields lifted to the top, and a
 // message written for people (never the raw JSON body).
 
-import { isSensitiveKey, parseJson, REDACTED, type Redactor } from "./redact.js";
+import { clip, cut, parseJson, type Redactor } from "./redact.js";
 
 const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 
 /** Longest excerpt of a non-JSON or unexpected body kept in a message. */
 const EXCERPT_CHARS = 200;
+/**
+ * The longest of each envelope field a message quotes: what a user acts on (the message, the slug,
+ * the fix, the request id) fits; a server's 30 MB "message" does not reach a log.
+ */
+const FIELD_CHARS = { message: 500, slug: 100, fix: 500, requestId: 100 } as const;
+
+/** What an error after a create or link says: the answer does not prove that no account was made. */
+export const MAY_HAVE_MADE_ACCOUNT =
+  " The server may have made the connected account: before making another, look for it with connectedAccounts.list({ user_ids: [userId], auth_config_ids: [authConfigId] }), newest first.";
 
 /**
  * Marks this package's errors. The ESM and the CommonJS build may both be loaded in one process
@@ -244,7 +253,10 @@ export interface BodyText {
   truncated: boolean;
 }
 
-/** The error for an error response, from its status, headers and body text, with the request's secrets scrubbed. */
+/**
+ * The error for an error response, from its status, headers and body text (at most 64 KiB). Its
+ * message, headers and body pass the redactor in one go, with the answer's own secrets added.
+ */
 export function errorFromResponse(
   status: number,
   headers: Headers,
@@ -253,28 +265,31 @@ export function errorFromResponse(
   operation = "",
 ): ComposioApiError {
   const parsed = parseJson(text);
-  // The answer's own secrets (an account's tokens) are scrubbed wherever else it quotes them.
-  const redact = requestRedactor.with(parsed);
-  const safeHeaders = redactHeaders(headers, redact);
-  const body = redact.value(parsed);
-  const envelope = isEnvelope(body) ? body.error : undefined;
+  const envelope = isEnvelope(parsed) ? parsed.error : undefined;
   const Class = classFor(status, envelope, operation);
   // A status HTTP does not have (a Response cannot even carry it) is named as such.
   const odd =
     status < 100 || status > 599 ? `${operation}: status ${status} is no HTTP status (100–599): ` : "";
-  if (!envelope)
-    return new Class(
-      status,
-      safeHeaders,
-      body ?? redact.text(text),
-      `${odd}${status} ${describeBody(redact.text(text), truncated)}`,
-    );
-  const slug = str(envelope.slug);
-  const fix = str(envelope.suggested_fix);
-  const requestId = str(envelope.request_id) ?? safeHeaders.get("x-request-id");
-  const use = Class === ManagedOAuthNotSupportedError ? " Use connectedAccounts.link." : "";
-  const message = `${odd}${status}${slug ? ` ${slug}` : ""}: ${str(envelope.message) ?? "(no message)"}${fix ? ` — ${fix}` : ""}${use}${requestId ? ` (request_id ${requestId})` : ""}`;
-  return new Class(status, safeHeaders, body, message, envelope);
+  // In parts: each quote of the server's is cut to its length and scrubbed on its own.
+  const message: string[] = [`${odd}${status}`];
+  if (envelope) {
+    const quote = (before: string, value: unknown, max: number, after = "") => {
+      if (typeof value === "string") message.push(before, ...clip(value, max), after);
+    };
+    quote(" ", envelope.slug, FIELD_CHARS.slug);
+    message.push(": ");
+    if (typeof envelope.message === "string") quote("", envelope.message, FIELD_CHARS.message);
+    else message.push("(no message)");
+    quote(" — ", envelope.suggested_fix, FIELD_CHARS.fix);
+    if (Class === ManagedOAuthNotSupportedError) message.push(" Use connectedAccounts.link.");
+    const requestId =
+      typeof envelope.request_id === "string" ? envelope.request_id : headers.get("x-request-id");
+    quote(" (request_id ", requestId, FIELD_CHARS.requestId, ")");
+  } else message.push(" ", ...describeBody(text, truncated));
+  // The answer's own secrets (an account's tokens) are scrubbed wherever else it quotes them.
+  const safe = requestRedactor.with(parsed).seal(message, headers, parsed ?? text);
+  const fields = isEnvelope(safe.value) ? safe.value.error : {};
+  return new Class(status, safe.headers, safe.value, safe.message, fields);
 }
 
 // REDIRECTS: the client follows none. The API answers its JSON operations directly; a redirect
@@ -303,7 +318,7 @@ export function redirectError(answer: RedirectAnswer, url: string, requestRedact
   let location: string | undefined;
   try {
     const to = new URL(target ?? "", url);
-    if (target) location = redact.text(`${to.origin}${to.pathname}`);
+    if (target) location = redact.text(cut(`${to.origin}${to.pathname}`, FIELD_CHARS.message));
   } catch {
     // an unreadable Location is reported as "elsewhere"
   }
@@ -313,41 +328,47 @@ export function redirectError(answer: RedirectAnswer, url: string, requestRedact
       : status === 0
         ? "A redirect (its target hidden by the browser) was not followed:"
         : `${status} redirect to ${location ?? "elsewhere"} not followed:`;
-  return new RedirectError(
-    status,
-    redactHeaders(headers, redact),
-    redact.value(parsed) ?? redact.text(text),
+  const safe = redact.seal(
     `${what} the key and request bodies go to ${new URL(url).origin} only. Is \`baseUrl\` the API's address?`,
-    location,
+    headers,
+    parsed ?? text,
   );
+  return new RedirectError(status, safe.headers, safe.value, safe.message, location);
 }
 
 /**
  * A success answer that is not the JSON object every operation answers with: no body, a body that
- * is not JSON, or JSON that is no object (`null`, an array …).
+ * is not JSON, or JSON that is no object (`null`, an array …). `parsed` is the body as parsed
+ * (undefined when it is not JSON). After a create or link, the account may have been made.
  */
 export function unreadableSuccess(
   status: number,
   headers: Headers,
   text: string,
+  parsed: unknown,
   requestRedactor: Redactor,
   operation: string,
+  createsAccount = false,
 ): ComposioApiError {
-  const parsed = parseJson(text);
-  const redact = requestRedactor.with(parsed);
-  const safe = redact.text(text);
   const what =
-    text.trim() === ""
-      ? "has no body, not a JSON object"
-      : parsed === undefined
-        ? `is not JSON: ${describeBody(safe)}`
-        : `is ${describeBody(safe)}, not a JSON object`;
-  return new ComposioApiError(
-    status,
-    redactHeaders(headers, redact),
-    redact.value(parsed) ?? safe,
-    `${operation}: ${status} response ${what}`,
-  );
+    parsed !== undefined
+      ? [`is ${kindOf(parsed)}, not a JSON object`]
+      : /^\s*$/.test(text)
+        ? ["has no body, not a JSON object"]
+        : ["is not JSON: ", ...describeBody(text)];
+  const advice = createsAccount ? `.${MAY_HAVE_MADE_ACCOUNT}` : "";
+  const safe = requestRedactor
+    .with(parsed)
+    .seal([`${operation}: ${status} response `, ...what, advice], headers, parsed ?? text);
+  return new ComposioApiError(status, safe.headers, safe.value, safe.message);
+}
+
+/** What a JSON value is, without quoting it. */
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `a JSON array of ${value.length} item(s)`;
+  if (typeof value === "string") return `a JSON string of ${value.length} character(s)`;
+  return `a JSON ${typeof value}`;
 }
 
 /** A success answer larger than `maxResponseBytes`: reading stopped there and the connection was dropped. */
@@ -358,15 +379,15 @@ export function oversizeAnswer(
   redact: Redactor,
   method: string,
   path: string,
+  createsAccount = false,
 ): ComposioApiError {
-  return new ComposioApiError(
-    status,
-    redactHeaders(headers, redact),
+  const advice = createsAccount ? MAY_HAVE_MADE_ACCOUNT : "";
+  const safe = redact.seal(
+    `${status} answer to ${method} ${cut(path.split("?")[0]!, FIELD_CHARS.message)} is larger than maxResponseBytes (${maxResponseBytes} bytes, decoded): reading stopped there and the connection was dropped.${advice}`,
+    headers,
     undefined,
-    redact.text(
-      `${status} answer to ${method} ${path.split("?")[0]} is larger than maxResponseBytes (${maxResponseBytes} bytes, decoded): reading stopped there and the connection was dropped.`,
-    ),
   );
+  return new ComposioApiError(status, safe.headers, undefined, safe.message);
 }
 
 function classFor(
@@ -382,22 +403,6 @@ function classFor(
   return CLASS_BY_STATUS[status] ?? (status >= 500 ? InternalServerError : ComposioApiError);
 }
 
-/** Headers whose values are URLs: their query strings (a token, an OAuth code …) are not kept. */
-const URL_HEADERS = new Set(["location", "content-location", "link", "refresh"]);
-
-function redactHeaders(headers: Headers, redact: Redactor): Headers {
-  const safe = new Headers();
-  headers.forEach((value, name) =>
-    safe.append(
-      name,
-      isSensitiveKey(name)
-        ? REDACTED
-        : redact.text(URL_HEADERS.has(name) ? value.replace(/\?[^\s<>",;]*/g, `?${REDACTED}`) : value),
-    ),
-  );
-  return safe;
-}
-
 /** How answers are read (it lives beside the redactor, which reads a sent body with it). */
 export { parseJson };
 
@@ -410,12 +415,16 @@ function isEnvelope(body: unknown): body is { error: ErrorEnvelopeFields } {
   );
 }
 
-/** A short, one-line excerpt of a body that is not the error envelope. */
-function describeBody(text: string, truncated = false): string {
-  if (text.trim() === "") return "(empty body)";
-  const flat = text.replace(/\s+/g, " ").trim();
-  if (flat.length <= EXCERPT_CHARS && !truncated) return flat;
-  return `${flat.slice(0, EXCERPT_CHARS)}… (${truncated ? "over " : ""}${text.length} chars)`;
+/** A short, one-line excerpt of a body that is not the error envelope (only its start is read), and what stands for the rest. */
+function describeBody(text: string, truncated = false): [string, string] {
+  const whole = !truncated && text.length <= 4 * EXCERPT_CHARS;
+  const flat = text
+    .slice(0, 4 * EXCERPT_CHARS)
+    .replace(/\s+/g, " ")
+    .trim();
+  if (flat === "" && whole) return ["(empty body)", ""];
+  if (flat.length <= EXCERPT_CHARS && whole) return [flat, ""];
+  return [flat.slice(0, EXCERPT_CHARS), `… (${truncated ? "over " : ""}${text.length} chars)`];
 }
 
 /** One problem the local validator found in a request, before anything was sent. */

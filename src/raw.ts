@@ -235,21 +235,32 @@ function retryingFetch(
       throw errorFromResponse(status, headers, { text: text(), truncated }, await redact(), operation);
     }
     if (truncated && status <= 299) {
-      throw oversizeAnswer(status, headers, maxResponseBytes, await redact(), request.method, path);
+      throw oversizeAnswer(
+        status,
+        headers,
+        maxResponseBytes,
+        await redact(),
+        request.method,
+        path,
+        route?.createsAccount,
+      );
     }
     if (log.warn && (headers.has("deprecation") || headers.has("sunset"))) {
       const redactor = await redact();
       warnIfDeprecated(log, route?.operation, request.method, path, headers, () => redactor);
     }
     const ok = status <= 299 && !NO_BODY.has(status);
-    // An error body reaches the caller as `error`: scrubbed of the request's secrets and its own
-    // tokens first, as the main client's errors are (a server may echo the key or the body).
-    const body = ok || NO_BODY.has(status) ? bytes : scrubbed(text(), await redact());
-    const response = new Response(NO_BODY.has(status) ? null : body, {
+    // An error answer reaches the caller as `error` and `response`: its body (an excerpt, as the
+    // main client's errors keep), headers and status text scrubbed of the request's secrets and its
+    // own tokens first, in one pass (a server may echo the key or the body anywhere).
+    const safe = status > 299 ? scrubbed(text(), statusText, headers, await redact()) : undefined;
+    const response = new Response(NO_BODY.has(status) ? null : (safe?.body ?? bytes), {
       status,
-      statusText,
+      statusText: safe?.statusText ?? statusText,
       // openapi-fetch reads a JSON body with json() only when it has a length (else text() and its own JSON.parse).
-      headers: ok && !headers.has("content-length") ? withLength(headers, bytes.byteLength) : headers,
+      headers:
+        safe?.headers ??
+        (ok && !headers.has("content-length") ? withLength(headers, bytes.byteLength) : headers),
     });
     // A success body that is not JSON is the server's error, as on the main client, not a SyntaxError.
     if (ok) {
@@ -257,7 +268,15 @@ function retryingFetch(
         value: async () => {
           const parsed = parseJson(text());
           if (parsed === undefined)
-            throw unreadableSuccess(status, headers, text(), await redact(), operation);
+            throw unreadableSuccess(
+              status,
+              headers,
+              text(),
+              undefined,
+              await redact(),
+              operation,
+              route?.createsAccount,
+            );
           return parsed;
         },
       });
@@ -267,12 +286,18 @@ function retryingFetch(
   };
 }
 
-/** An error body, its secrets scrubbed: JSON stays JSON (`error` is parsed from it), other text stays text. */
-function scrubbed(text: string, redactor: Redactor): string {
+/** An error answer, its secrets scrubbed: a JSON body stays JSON (`error` is parsed from it), other text stays text. */
+function scrubbed(text: string, statusText: string, headers: Headers, redactor: Redactor) {
   const parsed = parseJson(text);
-  const safe =
-    parsed === undefined ? redactor.text(text) : JSON.stringify(redactor.with(parsed).value(parsed));
-  return safe;
+  const safe = redactor.with(parsed).seal(statusText, headers, parsed ?? text);
+  // The body's length changed: the Response measures it anew.
+  safe.headers.delete("content-length");
+  return {
+    body: parsed === undefined ? String(safe.value) : JSON.stringify(safe.value),
+    // A status text is one line of Latin-1 (a Response refuses others): the marker stands for what is not.
+    statusText: safe.message.replace(/[^\x20-\x7e\x80-\xff]/g, "?"),
+    headers: safe.headers,
+  };
 }
 
 function withLength(headers: Headers, length: number): Headers {

@@ -100,12 +100,28 @@ export function createTransport(config: ResolvedOptions): Transport {
         );
       }
       if (truncated) {
-        throw oversizeAnswer(answer.status, answer.headers, maxBytes, redact(), method, path);
+        throw oversizeAnswer(
+          answer.status,
+          answer.headers,
+          maxBytes,
+          redact(),
+          method,
+          path,
+          input.createsAccount,
+        );
       }
       const parsed = parseJson(text);
       // Every operation answers a JSON object: no body, null or HTML is an error, not a value.
       if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-        throw unreadableSuccess(answer.status, answer.headers, text, redact(), input.operation);
+        throw unreadableSuccess(
+          answer.status,
+          answer.headers,
+          text,
+          parsed,
+          redact(),
+          input.operation,
+          input.createsAccount,
+        );
       }
       // No validation of the answer: values the client does not know yet (new auth schemes,
       // statuses, fields) reach the caller as the server sent them.

@@ -10,7 +10,7 @@
 import { retrieveConnectedAccount, type RetrieveConnectedAccountResponse } from "../generated/resources.js";
 import { ComposioApiError, ComposioConnectionError, ComposioError, ComposioTimeoutError } from "./errors.js";
 import { checkKnown, checkNumber, MAX_TIMER_MS } from "./options.js";
-import { redactorFor, redactorOf } from "./redact.js";
+import { cut, EXCERPT, redactorFor, redactorOf } from "./redact.js";
 import { sleep } from "./retry.js";
 import type { RequestOptions, Transport } from "./types.js";
 
@@ -61,14 +61,22 @@ export class ConnectionFailedError extends ComposioError {
   declare readonly account: RetrieveConnectedAccountResponse;
 
   constructor(account: RetrieveConnectedAccountResponse) {
-    // The account's own tokens are scrubbed wherever it quotes them (its status_reason too).
-    const safe = redactorFor({}).with(account).value(account);
-    const status = String(safe.status);
-    const reason = typeof safe.status_reason === "string" ? safe.status_reason : null;
-    super(`Connected account ${String(safe.id)} is ${status}${reason ? `: ${reason}` : ""}`);
-    this.status = status;
-    this.statusReason = reason;
-    this.account = safe;
+    // Kept within a budget and scrubbed of the account's own tokens wherever it quotes them (its
+    // status_reason too); waitForConnection and confirmConnection pass it scrubbed of the key already.
+    const text = (value: unknown, max: number) => (typeof value === "string" ? cut(value, max) : undefined);
+    const status = text(account.status, 100) ?? "in a status that is no string";
+    const reason = text(account.status_reason, 500);
+    const safe = redactorFor({})
+      .with(account)
+      .seal(
+        `Connected account ${text(account.id, 100) ?? "(no id)"} is ${status}${reason ? `: ${reason}` : ""}`,
+        undefined,
+        account,
+      );
+    super(safe.message);
+    this.status = text(safe.value.status, 100) ?? status;
+    this.statusReason = text(safe.value.status_reason, Infinity) ?? null;
+    this.account = safe.value;
   }
 }
 
@@ -140,7 +148,7 @@ export async function waitForConnection(
       });
       const status = String(account.status);
       if (status === "ACTIVE") return account;
-      if (FINAL.has(status)) throw new ConnectionFailedError(redact().with(account).value(account));
+      if (FINAL.has(status)) throw new ConnectionFailedError(redact().with(account).value(account, EXCERPT));
       // INITIALIZING, INITIATED, or a status this client does not know yet: keep waiting.
       lastStatus = status;
     } catch (error) {

@@ -148,8 +148,9 @@ describe("connectedAccounts.create", () => {
     const error = await client.connectedAccounts.create(body).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ComposioApiError);
     expect((error as ComposioApiError).status).toBe(201);
+    // A 201 says the server acted: the account may exist, and the message says how to find it.
     expect((error as Error).message).toBe(
-      "createConnectedAccount: 201 response is not JSON: <html>proxy says hi</html>",
+      "createConnectedAccount: 201 response is not JSON: <html>proxy says hi</html>. The server may have made the connected account: before making another, look for it with connectedAccounts.list({ user_ids: [userId], auth_config_ids: [authConfigId] }), newest first.",
     );
   });
 });

@@ -67,6 +67,7 @@ describe("secrets the request did not carry", () => {
       200,
       new Headers(),
       text,
+      undefined,
       redactorFor({}),
       "retrieveConnectedAccount",
     );

@@ -107,7 +107,9 @@ describe("a success answer that is no JSON object", () => {
     const { client } = await entries(answering(200, "[1,2]"));
     const error = await failure(client.connectedAccounts.retrieve(ID));
     expect(error).toBeInstanceOf(ComposioApiError);
-    expect(error.message).toBe("retrieveConnectedAccount: 200 response is [1,2], not a JSON object");
+    expect(error.message).toBe(
+      "retrieveConnectedAccount: 200 response is a JSON array of 2 item(s), not a JSON object",
+    );
   });
 });
 

@@ -5,9 +5,9 @@ import { account } from "./operations.js";
 import { viewsOf } from "./secrets.js";
 
 export const ANSWER_TOKENS = {
-  accessToken: "at_ANSWER_access_token_6c1f0b",
-  refreshToken: "rt_ANSWER_refresh_token_93ad2e",
-  idToken: "it_ANSWER_id_token_58b7c4",
+  accessToken: "at_ANSWER_acc_tkn_6c1f0b",
+  refreshToken: "rt_ANSWER_rfr_tkn_93ad2e",
+  idToken: "it_ANSWER_idt_58b7c4",
 };
 
 /** A retrieved account carrying the answer tokens. */

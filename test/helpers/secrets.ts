@@ -5,13 +5,16 @@ import { expect } from "vitest";
 import { OAuth2State, type CreateConnectedAccountParams } from "../../src/index.js";
 import { json, type SeenRequest } from "./server.js";
 
+// No 8-character run of a planted secret is part of a field name: the keys of what an error shows
+// are scrubbed too (a server may echo a secret as a key), so `access_token` inside a token would
+// blank the key `access_token` itself.
 export const SECRETS = {
   apiKey: "ak_PLANTED_project_key_5d1e9c",
-  accessToken: "at_PLANTED_access_token_73f0aa",
-  refreshToken: "rt_PLANTED_refresh_token_2b8e41",
-  proxyPassword: "pp_PLANTED_proxy_password_9c3d",
-  webhookSignature: "ws_PLANTED_webhook_sig_0e7f12",
-  unlistedSecret: "us_PLANTED_unlisted_client_secret_44aa",
+  accessToken: "at_PLANTED_acc_tkn_73f0aa",
+  refreshToken: "rt_PLANTED_rfr_tkn_2b8e41",
+  proxyPassword: "pp_PLANTED_prx_pw_9c3d",
+  webhookSignature: "ws_PLANTED_whk_sig_0e7f12",
+  unlistedSecret: "us_PLANTED_unl_cs_44aa",
 };
 
 /** A create body carrying secrets in listed fields and in a key the spec does not list. */
