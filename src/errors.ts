@@ -25,6 +25,45 @@ export const MAY_HAVE_MADE_ACCOUNT =
  */
 const BRAND = Symbol.for("composio-connected-accounts.error");
 
+/** Fields of an error in a cause chain that say what happened, and never carry the answer's bytes. */
+const CAUSE_FIELDS = ["code", "errno", "syscall"] as const;
+
+/**
+ * A copy of an error and its causes (five deep) with only their names, messages (scrubbed, cut
+ * to 500 characters) and codes: what a cause says, without what it holds. undici's parser error
+ * keeps the rest of the raw answer in `data` (later headers, a body with tokens), and a `fetch`
+ * given by the caller may throw anything; `util.inspect(error)` would print it all.
+ */
+export function safeCause(error: unknown, redact: (text: string) => string, depth = 0): Error | undefined {
+  if (error === undefined || error === null || depth >= 5) return undefined;
+  try {
+    return copyOf(error, redact, depth);
+  } catch {
+    // a getter that throws: the cause says only that there was one
+    return new Error("(an error that could not be read)");
+  }
+}
+
+function copyOf(error: unknown, redact: (text: string) => string, depth: number): Error {
+  const source = error as { name?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  const text = (value: unknown, max: number) => redact(cut(typeof value === "string" ? value : "", max));
+  const next = source.cause ?? (Array.isArray(source.errors) ? source.errors[0] : undefined);
+  const cause = safeCause(next, redact, depth + 1);
+  const copy = new Error(
+    text(typeof error === "object" ? source.message : String(error), 500),
+    cause && { cause },
+  );
+  copy.name = text(source.name, 100) || "Error";
+  for (const field of CAUSE_FIELDS) {
+    const value = (error as Record<string, unknown>)[field];
+    if (typeof value === "number" || (typeof value === "string" && value.length <= 100))
+      Object.assign(copy, { [field]: value });
+  }
+  // The stack of the copy is where it was made, which says nothing: its name and message say it all.
+  copy.stack = `${copy.name}: ${copy.message}`;
+  return copy;
+}
+
 /** The base of every error this package throws. */
 // Each class names itself with a getter on its prototype (not an instance field): `instanceof`
 // across builds reads the names along the prototype chain, and the stack starts with the name.

@@ -7,7 +7,7 @@
 // An abort is never retried. Every timer is cleared before the call settles. Deadlines and
 // durations read the monotonic clock (`performance.now()`): a wall clock set back an hour would
 // otherwise keep a call waiting for an hour.
-import { ComposioAbortError, ComposioConnectionError, ComposioTimeoutError } from "./errors.js";
+import { ComposioAbortError, ComposioConnectionError, ComposioTimeoutError, safeCause } from "./errors.js";
 
 export interface RetrySettings {
   maxRetries: number;
@@ -140,7 +140,8 @@ function attemptError(
       : settings.createsAccount
         ? " The server may have made the connected account: before making another, look for it with connectedAccounts.list({ user_ids: [userId], auth_config_ids: [authConfigId] }), newest first."
         : " The server may have acted on it: check the account before repeating the call.";
-  const options = { cause: error, requestSent };
+  // The cause is a copy (names, messages, codes): undici's parser error keeps the raw answer's bytes.
+  const options = { cause: safeCause(error, redact), requestSent };
   if (limit === undefined) {
     const how = requestSent ? "the request may have reached the server" : "nothing was sent";
     const message = `${what}: connection failed (${how}): ${describeCause(error)}.${advice}`;
@@ -237,7 +238,10 @@ function onAbort(signal: AbortSignal | null | undefined, then: () => void): () =
 }
 
 function throwIfAborted(signal: AbortSignal | null | undefined, cause?: unknown): void {
-  if (signal?.aborted) throw new ComposioAbortError("Request aborted", { cause: cause ?? signal.reason });
+  if (signal?.aborted)
+    throw new ComposioAbortError("Request aborted", {
+      cause: cause === undefined ? signal.reason : safeCause(cause, (text) => text),
+    });
 }
 
 /** The first `code` in an error's cause chain (undici wraps the socket error, sometimes in an AggregateError). */

@@ -1,0 +1,267 @@
+// No answer costs more than its bytes, and no side door leads around the redactor (issue 21,
+// classes 2 and 3). The redactor works on what is shown (a bounded excerpt), never on a whole
+// body; everything server-made that an error carries passes it with every secret the client
+// knows: the key, the request's secrets, and the answer's own tokens. Real servers on 127.0.0.1;
+// the memory bound in a child with a small heap (the old redactor needed 2 GB and died).
+import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
+import { inspect } from "node:util";
+import { gzipSync } from "node:zlib";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  ComposioApiError,
+  ComposioConnectionError,
+  ComposioError,
+  ConnectionFailedError,
+  ConnectionNotConfirmedError,
+  confirmConnection,
+  createComposioClient,
+  createComposioTransport,
+  waitForConnection,
+} from "../src/index.js";
+import { createRawClient } from "../src/raw.js";
+import { lastJson, runScript } from "./helpers/child.js";
+import { rawPath } from "./helpers/operations.js";
+import { viewsOf } from "./helpers/secrets.js";
+import { json, serverPerTest, startServer } from "./helpers/server.js";
+
+const KEY = "ak_PLANTED_work_key_4e7a19c2";
+const USER = "user_42";
+
+/** Each server a test starts is closed after it. */
+const serve = serverPerTest();
+
+/** Every 8-character run of a secret (a sample of `samples` of them for a long one). */
+function runs(secret: string, samples = 2_000): string[] {
+  const step = Math.max(1, Math.floor((secret.length - 7) / samples));
+  const out: string[] = [];
+  for (let i = 0; i + 8 <= secret.length; i += step) out.push(secret.slice(i, i + 8));
+  return out;
+}
+
+/** Asserts that no run of any secret shows in any view of the error (message, stack, JSON, inspect). */
+function expectHidden(error: unknown, secrets: string[]): void {
+  for (const [where, text] of Object.entries(viewsOf(error))) {
+    for (const secret of secrets) {
+      for (const run of runs(secret)) expect(text.includes(run), `${where} holds ${run}`).toBe(false);
+    }
+  }
+}
+
+/** CPU milliseconds (user and system) that `run` takes, with its outcome. */
+async function cpu<T>(run: () => Promise<T>): Promise<{ ms: number; value?: T; error?: unknown }> {
+  const before = process.cpuUsage();
+  const outcome = await run().then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  const used = process.cpuUsage(before);
+  return { ms: (used.user + used.system) / 1000, ...outcome };
+}
+
+/** A token a megabyte long, no two 8-character runs alike in practice. */
+function longToken(chars = 1024 * 1024): string {
+  let token = "tk_";
+  while (token.length < chars) token += Math.random().toString(36).slice(2);
+  return token.slice(0, chars);
+}
+
+const failedAccount = (token: string, reason: string, status = "FAILED") => ({
+  id: "ca_failed1",
+  user_id: USER,
+  status,
+  status_reason: reason,
+  toolkit: { slug: "github" },
+  state: { authScheme: "OAUTH2", val: { status, access_token: token } },
+  // Bulk that an error has no need to copy.
+  history: Array.from({ length: 20_000 }, (_, i) => ({ at: i, note: "n".repeat(40) })),
+});
+
+describe("class 2: the work an answer causes is bounded by what is shown", () => {
+  // The old redactor copied and indexed all of it: a 1 GiB heap died, 17–37 s of CPU.
+  it("a 2xx that is no object, 31 MiB decoded from ~125 KB of gzip: an error, in a 384 MiB heap", async () => {
+    const item = JSON.stringify({ access_token: `at_${"q".repeat(40)}`, note: `echo ${KEY}` });
+    const decoded = `[${Array(Math.floor((31 * 2 ** 20) / (item.length + 1)))
+      .fill(item)
+      .join(",")}]`;
+    const gz = gzipSync(decoded, { level: 9 });
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+      res.end(gz);
+    });
+    const script = `
+      import { createComposioClient } from "./src/index.ts";
+      const client = createComposioClient({ apiKey: ${JSON.stringify(KEY)}, baseUrl: ${JSON.stringify(server.url)}, logger: null, maxRetries: 0 });
+      const before = process.cpuUsage();
+      const outcome = await client.connectedAccounts.retrieve("ca_array").then(
+        () => ({ resolved: true }),
+        (error) => ({ name: error.name, message: error.message, body: JSON.stringify(error.body).length }),
+      );
+      const used = process.cpuUsage(before);
+      console.log(JSON.stringify({ ...outcome, cpuMs: (used.user + used.system) / 1000 }));
+    `;
+    const run = await runScript(script, ["--max-old-space-size=384"], 60_000);
+    expect(run.code, "the child died (out of memory?)").toBe(0);
+    const outcome = lastJson<{ name: string; message: string; body: number; cpuMs: number }>(run);
+    expect(gz.length).toBeLessThan(200 * 1024);
+    expect(outcome.name).toBe("ComposioApiError");
+    expect(outcome.message).toMatch(
+      /^retrieveConnectedAccount: 200 response is a JSON array of \d{6} item\(s\), not a JSON object$/,
+    );
+    // The body kept is an excerpt: 400 values at most, not 235,000.
+    expect(outcome.body).toBeLessThan(64 * 1024);
+    console.log(`31 MiB array: ${outcome.cpuMs.toFixed(0)} ms of CPU in the child`);
+    // Parsing 31 MiB takes part of a second; the old redactor took 17–37 s.
+    expect(outcome.cpuMs).toBeLessThan(8_000);
+  }, 90_000);
+
+  for (const via of ["client", "transport"] as const) {
+    it(`a FAILED account with a 1 MiB token, through waitForConnection and confirmConnection (${via}): fast, and nothing of the token or the key shows`, async () => {
+      const token = longToken();
+      const reason = `token exchange failed for ${token.slice(5_000, 5_100)} with key ${KEY}`;
+      const body = JSON.stringify(failedAccount(token, reason));
+      const server = await serve((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(body);
+      });
+      const options = { apiKey: KEY, baseUrl: server.url, logger: null, maxRetries: 0 };
+      const client = createComposioClient(options);
+      const transport = createComposioTransport(options);
+      const wait =
+        via === "client"
+          ? () => client.connectedAccounts.waitForConnection("ca_failed1")
+          : () => waitForConnection(transport, "ca_failed1");
+      const confirm = () =>
+        confirmConnection(via === "client" ? client : transport, "/cb?connectedAccountId=ca_failed1", {
+          userId: USER,
+        });
+      for (const call of [wait, confirm]) {
+        const { ms, error } = await cpu(call);
+        expect(error).toBeInstanceOf(ConnectionFailedError);
+        const failed = error as ConnectionFailedError;
+        expect(failed.message).toMatch(/^Connected account ca_failed1 is FAILED: token exchange failed for /);
+        expect(failed.statusReason).toContain("[redacted]");
+        expect(failed.account.toolkit).toEqual({ slug: "github" });
+        expect(JSON.stringify(failed.account).length).toBeLessThan(64 * 1024);
+        expectHidden(error, [token, KEY]);
+        // The old redactor indexed every 8-character window of the token: 11 s and 600 MB each.
+        expect(ms).toBeLessThan(3_000);
+      }
+    }, 60_000);
+  }
+});
+
+describe("class 3: no side door around the redactor", () => {
+  it("confirmConnection: a FAILED account whose status_reason echoes the key shows it nowhere", async () => {
+    const server = await serve((_req, res) =>
+      json(res, 200, failedAccount("at_PLANTED_tok_91b2c3", `refused key ${KEY}`)),
+    );
+    const client = createComposioClient({ apiKey: KEY, baseUrl: server.url, logger: null });
+    const error = await confirmConnection(client, "/cb?connectedAccountId=ca_failed1", {
+      userId: USER,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionFailedError);
+    expect((error as Error).message).toBe("Connected account ca_failed1 is FAILED: refused key [redacted]");
+    expectHidden(error, [KEY, "at_PLANTED_tok_91b2c3"]);
+  });
+
+  it("confirmConnection: an unknown status that echoes the key shows it nowhere", async () => {
+    const server = await serve((_req, res) =>
+      json(res, 200, { ...failedAccount("at_PLANTED_tok_91b2c3", "x"), status: `PENDING_${KEY}` }),
+    );
+    const transport = createComposioTransport({ apiKey: KEY, baseUrl: server.url, logger: null });
+    const error = await confirmConnection(transport, "/cb?connectedAccountId=ca_failed1", {
+      userId: USER,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionNotConfirmedError);
+    expect((error as ConnectionNotConfirmedError).reason).toBe("not-active");
+    expect((error as ConnectionNotConfirmedError).status).toBe("PENDING_[redacted]");
+    expectHidden(error, [KEY]);
+  });
+
+  it("an object key that echoes the key, in an error body, is scrubbed too", async () => {
+    const server = await serve((_req, res) =>
+      json(res, 400, { error: { message: "bad", slug: "X" }, [`seen ${KEY}`]: true }),
+    );
+    const client = createComposioClient({ apiKey: KEY, baseUrl: server.url, logger: null });
+    const error = await client.connectedAccounts.retrieve("ca_1").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ComposioApiError);
+    expect(Object.keys((error as ComposioApiError).body as object)).toEqual(["error", "seen [redacted]"]);
+    expectHidden(error, [KEY]);
+  });
+
+  describe("a malformed header byte: undici's parser error keeps the rest of the answer", () => {
+    const sockets = new Set<Socket>();
+    let close: (() => Promise<void>) | undefined;
+    afterEach(async () => {
+      for (const socket of sockets) socket.destroy();
+      await close?.();
+    });
+
+    /** A server that answers every request with `raw`, bytes that node:http would not send. */
+    async function rawServer(raw: string): Promise<string> {
+      const server = createNetServer((socket) => {
+        sockets.add(socket);
+        socket.once("data", () => socket.end(raw));
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      close = () => new Promise((resolve) => server.close(() => resolve()));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    }
+
+    const TOKEN = "at_PLANTED_parser_tok_5d6e";
+    const answer = [
+      "HTTP/1.1 200 OK",
+      "content-type: application/json",
+      "x-bad: a\u0001b",
+      `x-later: ${KEY}`,
+      "",
+      JSON.stringify({ id: "ca_1", state: { val: { access_token: TOKEN } } }),
+    ].join("\r\n");
+
+    it("the main client: the error's cause is a copy that keeps names, messages and codes, not the bytes", async () => {
+      const baseUrl = await rawServer(answer);
+      const client = createComposioClient({ apiKey: KEY, baseUrl, logger: null, maxRetries: 0 });
+      const error = await client.connectedAccounts.retrieve("ca_1").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ComposioConnectionError);
+      const text = inspect(error, { depth: Infinity, showHidden: true });
+      expect(text).toContain("HTTPParserError");
+      expect(text).not.toContain("x-later");
+      expect(text).not.toContain(TOKEN);
+      expectHidden(error, [KEY, TOKEN]);
+    });
+
+    it("/raw: the same", async () => {
+      const baseUrl = await rawServer(answer);
+      const raw = createRawClient({ apiKey: KEY, baseUrl, logger: null, maxRetries: 0 });
+      const error = await raw
+        .GET(rawPath("retrieveConnectedAccount"), { params: { path: { nanoid: "ca_1" } } } as never)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ComposioError);
+      expect(inspect(error, { depth: Infinity, showHidden: true })).not.toContain("x-later");
+      expectHidden(error, [KEY, TOKEN]);
+    });
+  });
+
+  it("/raw: an error answer's headers and status text that echo the key reach `response` scrubbed", async () => {
+    const server = await startServer((_req, res) => {
+      res.statusMessage = `Key ${KEY} refused`;
+      res.writeHead(401, { "content-type": "application/json", "x-echo": `key=${KEY}`, "x-keep": "plain" });
+      res.end(JSON.stringify({ error: { message: "no", slug: "Unauthorized" } }));
+    });
+    try {
+      const raw = createRawClient({ apiKey: KEY, baseUrl: server.url, logger: null });
+      const { error, response } = await raw.GET(rawPath("retrieveConnectedAccount"), {
+        params: { path: { nanoid: "ca_1" } },
+      } as never);
+      expect(error).toEqual({ error: { message: "no", slug: "Unauthorized" } });
+      expect(response.status).toBe(401);
+      expect(response.statusText).toBe("Key [redacted] refused");
+      expect(response.headers.get("x-echo")).toBe("key=[redacted]");
+      expect(response.headers.get("x-keep")).toBe("plain");
+      const all = JSON.stringify([...response.headers]) + response.statusText;
+      for (const run of runs(KEY)) expect(all).not.toContain(run);
+    } finally {
+      await server.close();
+    }
+  });
+});
