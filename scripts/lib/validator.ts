@@ -75,9 +75,24 @@ function buildValidators(spec: LoadedSpec, operations: OperationModel[]): Valida
       components,
       discriminators,
     );
-    exports[op.operationId] = `${ROOT}#/$defs/__body_${op.operationId}`;
+    exports[op.operationId] = `__body_${op.operationId}`;
   }
   for (const [id, schema] of Object.entries(bodies)) $defs[`__body_${id}`] = schema;
+  try {
+    return { code: standaloneValidators($defs, exports), discriminators: [...discriminators] };
+  } catch (error) {
+    if (error instanceof SpecError) throw error;
+    throw new SpecError(
+      `${spec.file} validator ajv could not compile the request schemas: ${(error as Error).message}`,
+    );
+  }
+}
+
+/**
+ * ajv's standalone code for the schemas `$defs` (refs among them are `#/$defs/<name>`), as an ES
+ * module exporting the validator of each of `exports` (an export's name → its schema's name).
+ */
+export function standaloneValidators($defs: Record<string, Schema>, exports: Record<string, string>): string {
   const ajv = new Ajv({
     code: { source: true, esm: true, lines: true },
     discriminator: true,
@@ -89,26 +104,31 @@ function buildValidators(spec: LoadedSpec, operations: OperationModel[]): Valida
     // One function per named schema: the 22 base strings are checked by one function, not 80 copies.
     inlineRefs: false,
   });
-  try {
-    ajv.addSchema({ $id: ROOT, $defs });
-    // ajv counts string lengths in code points with a helper it would import at run time; the
-    // package ships no ajv, so the same count is written in place.
-    const code = standaloneCode(ajv, exports).replace(
-      /require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g,
-      "((text) => [...text].length)",
+  ajv.addSchema({ $id: ROOT, $defs });
+  // ajv counts string lengths in code points with a helper it would import at run time; the
+  // package ships no ajv, so the same count is written in place.
+  const refs = Object.fromEntries(
+    Object.entries(exports).map(([name, schema]) => [name, `${ROOT}#/$defs/${schema}`]),
+  );
+  const code = standaloneCode(ajv, refs)
+    .replace(/require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g, "((text) => [...text].length)")
+    // ajv gathers a called validator's errors with concat, a copy of all those found so far: once
+    // per item of a list of a named schema, n² copies. They are pushed in place instead.
+    .replace(
+      /vErrors = vErrors === null \? (validate\d+)\.errors : vErrors\.concat\(\1\.errors\);/g,
+      "if (vErrors === null) vErrors = $1.errors; else for (const e of $1.errors) vErrors.push(e);",
     );
-    if (/\brequire\(|^import /m.test(code)) {
-      throw new SpecError(
-        `validator: ajv's code imports a runtime helper; the schema uses a keyword that needs one:\n${code.match(/require\([^)]*\)/g)?.join("\n")}`,
-      );
-    }
-    return { code, discriminators: [...discriminators] };
-  } catch (error) {
-    if (error instanceof SpecError) throw error;
+  if (code.includes(".concat(")) {
     throw new SpecError(
-      `${spec.file} validator ajv could not compile the request schemas: ${(error as Error).message}`,
+      "validator: ajv's code gathers errors with a concat the generator does not rewrite (a newer ajv?); it would copy every error found so far on each call: rewrite it in scripts/lib/validator.ts.",
     );
   }
+  if (/\brequire\(|^import /m.test(code)) {
+    throw new SpecError(
+      `validator: ajv's code imports a runtime helper; the schema uses a keyword that needs one:\n${code.match(/require\([^)]*\)/g)?.join("\n")}`,
+    );
+  }
+  return code;
 }
 
 const ROOT = "urn:composio:request-schemas";
