@@ -409,15 +409,15 @@ function validate25(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate28(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate28.errors; else for (const e of validate28.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate28.errors);
 errors = vErrors.length;
 }
 if(!(validate30(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate30.errors; else for (const e of validate30.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate30.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -617,19 +617,19 @@ function validate32(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate34(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate34.errors; else for (const e of validate34.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate34.errors);
 errors = vErrors.length;
 }
 if(!(validate30(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate30.errors; else for (const e of validate30.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate30.errors);
 errors = vErrors.length;
 }
 if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate37.errors; else for (const e of validate37.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate37.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -821,15 +821,15 @@ function validate39(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate41.errors; else for (const e of validate41.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate43.errors; else for (const e of validate43.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate43.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -965,15 +965,15 @@ function validate45(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate47(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate47.errors; else for (const e of validate47.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate47.errors);
 errors = vErrors.length;
 }
 if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate49.errors; else for (const e of validate49.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate49.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1097,15 +1097,15 @@ function validate51(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate53(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate53.errors; else for (const e of validate53.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate53.errors);
 errors = vErrors.length;
 }
 if(!(validate55(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate55.errors; else for (const e of validate55.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate55.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1196,15 +1196,15 @@ function validate57(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate59.errors; else for (const e of validate59.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate43.errors; else for (const e of validate43.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate43.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1290,37 +1290,37 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate25(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate25.errors; else for (const e of validate25.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate25.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate32(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate32.errors; else for (const e of validate32.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate32.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate39(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate39.errors; else for (const e of validate39.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate39.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
 if(!(validate45(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate45.errors; else for (const e of validate45.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate45.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
 if(!(validate51(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate51.errors; else for (const e of validate51.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate51.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate57(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate57.errors; else for (const e of validate57.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate57.errors);
 errors = vErrors.length;
 }
 }
@@ -1476,15 +1476,15 @@ function validate69(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate28(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate28.errors; else for (const e of validate28.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate28.errors);
 errors = vErrors.length;
 }
 if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate72.errors; else for (const e of validate72.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate72.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1564,19 +1564,19 @@ function validate74(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate34(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate34.errors; else for (const e of validate34.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate34.errors);
 errors = vErrors.length;
 }
 if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate72.errors; else for (const e of validate72.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate72.errors);
 errors = vErrors.length;
 }
 if(!(validate78(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate78.errors; else for (const e of validate78.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate78.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1802,13 +1802,13 @@ errors++;
 }
 if(data.expires_in !== undefined){
 if(!(validate84(data.expires_in, {instancePath:instancePath+"/expires_in",parentData:data,parentDataProperty:"expires_in",rootData}))){
-if (vErrors === null) vErrors = validate84.errors; else for (const e of validate84.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate84.errors);
 errors = vErrors.length;
 }
 }
 if(data.scope !== undefined){
 if(!(validate86(data.scope, {instancePath:instancePath+"/scope",parentData:data,parentDataProperty:"scope",rootData}))){
-if (vErrors === null) vErrors = validate86.errors; else for (const e of validate86.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate86.errors);
 errors = vErrors.length;
 }
 }
@@ -1898,15 +1898,15 @@ function validate80(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate41.errors; else for (const e of validate41.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate83(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate83.errors; else for (const e of validate83.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate83.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1943,15 +1943,15 @@ function validate89(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate59.errors; else for (const e of validate59.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate83(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate83.errors; else for (const e of validate83.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate83.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2075,15 +2075,15 @@ function validate93(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate95(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate95.errors; else for (const e of validate95.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate95.errors);
 errors = vErrors.length;
 }
 if(!(validate97(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate97.errors; else for (const e of validate97.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate97.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2169,43 +2169,43 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate69(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate69.errors; else for (const e of validate69.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate69.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate74(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate74.errors; else for (const e of validate74.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate74.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate80(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate80.errors; else for (const e of validate80.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate80.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate89(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate89.errors; else for (const e of validate89.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate89.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
 if(!(validate45(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate45.errors; else for (const e of validate45.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate45.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
 if(!(validate51(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate51.errors; else for (const e of validate51.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate51.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "REVOKED"){
 if(!(validate93(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate93.errors; else for (const e of validate93.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate93.errors);
 errors = vErrors.length;
 }
 }
@@ -2254,11 +2254,11 @@ function validate107(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate28(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate28.errors; else for (const e of validate28.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate28.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2295,11 +2295,11 @@ function validate110(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate34(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate34.errors; else for (const e of validate34.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate34.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2405,15 +2405,15 @@ function validate113(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate41.errors; else for (const e of validate41.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate116(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate116.errors; else for (const e of validate116.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate116.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2450,15 +2450,15 @@ function validate118(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate59.errors; else for (const e of validate59.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate116(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate116.errors; else for (const e of validate116.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate116.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2544,25 +2544,25 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate107.errors; else for (const e of validate107.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate110(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate110.errors; else for (const e of validate110.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate110.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate113(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate113.errors; else for (const e of validate113.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate113.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate118(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate118.errors; else for (const e of validate118.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate118.errors);
 errors = vErrors.length;
 }
 }
@@ -2666,15 +2666,15 @@ function validate127(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate41.errors; else for (const e of validate41.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate130(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate130.errors; else for (const e of validate130.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate130.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2711,15 +2711,15 @@ function validate132(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate59.errors; else for (const e of validate59.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate130(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate130.errors; else for (const e of validate130.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate130.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2805,25 +2805,25 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate107.errors; else for (const e of validate107.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate110(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate110.errors; else for (const e of validate110.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate110.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate127(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate127.errors; else for (const e of validate127.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate127.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate132(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate132.errors; else for (const e of validate132.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate132.errors);
 errors = vErrors.length;
 }
 }
@@ -2872,15 +2872,15 @@ function validate141(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate34(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate34.errors; else for (const e of validate34.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate34.errors);
 errors = vErrors.length;
 }
 if(!(validate78(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate78.errors; else for (const e of validate78.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate78.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2982,15 +2982,15 @@ function validate145(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate41.errors; else for (const e of validate41.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate148(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate148.errors; else for (const e of validate148.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate148.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3027,15 +3027,15 @@ function validate150(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate59.errors; else for (const e of validate59.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate148(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate148.errors; else for (const e of validate148.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate148.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3121,37 +3121,37 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate107.errors; else for (const e of validate107.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate141(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate141.errors; else for (const e of validate141.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate141.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate145(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate145.errors; else for (const e of validate145.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate145.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate150(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate150.errors; else for (const e of validate150.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate150.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
 if(!(validate45(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate45.errors; else for (const e of validate45.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate45.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
 if(!(validate51(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate51.errors; else for (const e of validate51.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate51.errors);
 errors = vErrors.length;
 }
 }
@@ -3243,15 +3243,15 @@ function validate161(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate41.errors; else for (const e of validate41.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate164(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate164.errors; else for (const e of validate164.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate164.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3288,15 +3288,15 @@ function validate166(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate59.errors; else for (const e of validate59.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate164(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate164.errors; else for (const e of validate164.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate164.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3382,25 +3382,25 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate107.errors; else for (const e of validate107.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate110(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate110.errors; else for (const e of validate110.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate110.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate161(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate161.errors; else for (const e of validate161.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate161.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate166(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate166.errors; else for (const e of validate166.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate166.errors);
 errors = vErrors.length;
 }
 }
@@ -3482,19 +3482,19 @@ function validate175(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate34(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate34.errors; else for (const e of validate34.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate34.errors);
 errors = vErrors.length;
 }
 if(!(validate78(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate78.errors; else for (const e of validate78.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate78.errors);
 errors = vErrors.length;
 }
 if(!(validate179(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate179.errors; else for (const e of validate179.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate179.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3574,15 +3574,15 @@ function validate181(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate41.errors; else for (const e of validate41.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate184(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate184.errors; else for (const e of validate184.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate184.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3619,15 +3619,15 @@ function validate186(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate59.errors; else for (const e of validate59.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate184(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate184.errors; else for (const e of validate184.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate184.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3713,25 +3713,25 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate107.errors; else for (const e of validate107.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate175(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate175.errors; else for (const e of validate175.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate175.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate181(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate181.errors; else for (const e of validate181.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate181.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate186(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate186.errors; else for (const e of validate186.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate186.errors);
 errors = vErrors.length;
 }
 }
@@ -3781,11 +3781,11 @@ function validate196(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate41.errors; else for (const e of validate41.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3822,11 +3822,11 @@ function validate199(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate59.errors; else for (const e of validate59.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3866,37 +3866,37 @@ const tag0 = data.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate107(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate107.errors; else for (const e of validate107.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate110(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate110.errors; else for (const e of validate110.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate110.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate196(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate196.errors; else for (const e of validate196.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate196.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate199(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate199.errors; else for (const e of validate199.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate199.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
 if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate45.errors; else for (const e of validate45.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate45.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
 if(!(validate51(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate51.errors; else for (const e of validate51.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate51.errors);
 errors = vErrors.length;
 }
 }
@@ -3976,7 +3976,7 @@ errors++;
 }
 if(data.val !== undefined){
 if(!(validate195(data.val, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate195.errors; else for (const e of validate195.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate195.errors);
 errors = vErrors.length;
 }
 }
@@ -4067,15 +4067,15 @@ function validate210(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate41.errors; else for (const e of validate41.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate213(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate213.errors; else for (const e of validate213.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate213.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4112,15 +4112,15 @@ function validate215(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate59.errors; else for (const e of validate59.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate213(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate213.errors; else for (const e of validate213.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate213.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4157,19 +4157,19 @@ function validate219(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate47(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate47.errors; else for (const e of validate47.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate47.errors);
 errors = vErrors.length;
 }
 if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate49.errors; else for (const e of validate49.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate49.errors);
 errors = vErrors.length;
 }
 if(!(validate213(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate213.errors; else for (const e of validate213.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate213.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4206,19 +4206,19 @@ function validate224(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate53(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate53.errors; else for (const e of validate53.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate53.errors);
 errors = vErrors.length;
 }
 if(!(validate55(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate55.errors; else for (const e of validate55.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate55.errors);
 errors = vErrors.length;
 }
 if(!(validate213(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate213.errors; else for (const e of validate213.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate213.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4304,37 +4304,37 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate107.errors; else for (const e of validate107.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate110(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate110.errors; else for (const e of validate110.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate110.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate210(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate210.errors; else for (const e of validate210.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate210.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate215(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate215.errors; else for (const e of validate215.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate215.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
 if(!(validate219(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate219.errors; else for (const e of validate219.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate219.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
 if(!(validate224(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate224.errors; else for (const e of validate224.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate224.errors);
 errors = vErrors.length;
 }
 }
@@ -4427,7 +4427,7 @@ errors++;
 }
 if(data.val !== undefined){
 if(!(validate195(data.val, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate195.errors; else for (const e of validate195.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate195.errors);
 errors = vErrors.length;
 }
 }
@@ -4540,15 +4540,15 @@ function validate238(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate41.errors; else for (const e of validate41.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate241(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate241.errors; else for (const e of validate241.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate241.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4585,15 +4585,15 @@ function validate243(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate59.errors; else for (const e of validate59.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate241(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate241.errors; else for (const e of validate241.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate241.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4679,25 +4679,25 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate107.errors; else for (const e of validate107.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate110(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate110.errors; else for (const e of validate110.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate110.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate238(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate238.errors; else for (const e of validate238.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate238.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate243(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate243.errors; else for (const e of validate243.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate243.errors);
 errors = vErrors.length;
 }
 }
@@ -4790,7 +4790,7 @@ errors++;
 }
 if(data.val !== undefined){
 if(!(validate195(data.val, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate195.errors; else for (const e of validate195.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate195.errors);
 errors = vErrors.length;
 }
 }
@@ -4885,19 +4885,19 @@ function validate254(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate28(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate28.errors; else for (const e of validate28.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate28.errors);
 errors = vErrors.length;
 }
 if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate72.errors; else for (const e of validate72.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate72.errors);
 errors = vErrors.length;
 }
 if(!(validate258(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate258.errors; else for (const e of validate258.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate258.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4977,27 +4977,27 @@ function validate260(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate34(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate34.errors; else for (const e of validate34.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate34.errors);
 errors = vErrors.length;
 }
 if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate72.errors; else for (const e of validate72.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate72.errors);
 errors = vErrors.length;
 }
 if(!(validate258(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate258.errors; else for (const e of validate258.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate258.errors);
 errors = vErrors.length;
 }
 if(!(validate78(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate78.errors; else for (const e of validate78.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate78.errors);
 errors = vErrors.length;
 }
 if(!(validate266(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate266.errors; else for (const e of validate266.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate266.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5034,23 +5034,23 @@ function validate268(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate41.errors; else for (const e of validate41.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate83(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate83.errors; else for (const e of validate83.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate83.errors);
 errors = vErrors.length;
 }
 if(!(validate258(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate258.errors; else for (const e of validate258.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate258.errors);
 errors = vErrors.length;
 }
 if(!(validate266(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate266.errors; else for (const e of validate266.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate266.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5087,23 +5087,23 @@ function validate274(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate59.errors; else for (const e of validate59.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate83(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate83.errors; else for (const e of validate83.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate83.errors);
 errors = vErrors.length;
 }
 if(!(validate258(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate258.errors; else for (const e of validate258.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate258.errors);
 errors = vErrors.length;
 }
 if(!(validate266(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate266.errors; else for (const e of validate266.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate266.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5189,37 +5189,37 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate254(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate254.errors; else for (const e of validate254.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate254.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate260(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate260.errors; else for (const e of validate260.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate260.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate268(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate268.errors; else for (const e of validate268.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate268.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate274(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate274.errors; else for (const e of validate274.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate274.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
 if(!(validate45(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate45.errors; else for (const e of validate45.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate45.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
 if(!(validate51(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate51.errors; else for (const e of validate51.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate51.errors);
 errors = vErrors.length;
 }
 }
@@ -5317,37 +5317,37 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate69(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate69.errors; else for (const e of validate69.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate69.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate74(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate74.errors; else for (const e of validate74.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate74.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate80(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate80.errors; else for (const e of validate80.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate80.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate89(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate89.errors; else for (const e of validate89.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate89.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
 if(!(validate45(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate45.errors; else for (const e of validate45.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate45.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
 if(!(validate51(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate51.errors; else for (const e of validate51.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate51.errors);
 errors = vErrors.length;
 }
 }
@@ -5433,7 +5433,7 @@ errors++;
 }
 if(data.expires_in !== undefined){
 if(!(validate84(data.expires_in, {instancePath:instancePath+"/expires_in",parentData:data,parentDataProperty:"expires_in",rootData}))){
-if (vErrors === null) vErrors = validate84.errors; else for (const e of validate84.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate84.errors);
 errors = vErrors.length;
 }
 }
@@ -5451,7 +5451,7 @@ errors++;
 }
 if(data.scope !== undefined){
 if(!(validate86(data.scope, {instancePath:instancePath+"/scope",parentData:data,parentDataProperty:"scope",rootData}))){
-if (vErrors === null) vErrors = validate86.errors; else for (const e of validate86.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate86.errors);
 errors = vErrors.length;
 }
 }
@@ -5499,15 +5499,15 @@ function validate294(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate41.errors; else for (const e of validate41.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate297(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate297.errors; else for (const e of validate297.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate297.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5544,15 +5544,15 @@ function validate301(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate26.errors; else for (const e of validate26.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate59.errors; else for (const e of validate59.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate297(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate297.errors; else for (const e of validate297.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate297.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5638,37 +5638,37 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate107.errors; else for (const e of validate107.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate110(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate110.errors; else for (const e of validate110.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate110.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate294(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate294.errors; else for (const e of validate294.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate294.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate301(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate301.errors; else for (const e of validate301.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate301.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
 if(!(validate45(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate45.errors; else for (const e of validate45.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate45.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
 if(!(validate51(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate51.errors; else for (const e of validate51.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate51.errors);
 errors = vErrors.length;
 }
 }
@@ -5719,91 +5719,91 @@ const tag0 = data.authScheme;
 if(typeof tag0 == "string"){
 if(tag0 === "OAUTH1"){
 if(!(validate24(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate24.errors; else for (const e of validate24.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate24.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "OAUTH2"){
 if(!(validate68(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate68.errors; else for (const e of validate68.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate68.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "API_KEY"){
 if(!(validate106(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate106.errors; else for (const e of validate106.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate106.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "BASIC"){
 if(!(validate126(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate126.errors; else for (const e of validate126.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate126.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "BILLCOM_AUTH"){
 if(!(validate140(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate140.errors; else for (const e of validate140.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate140.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "BEARER_TOKEN"){
 if(!(validate160(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate160.errors; else for (const e of validate160.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate160.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "GOOGLE_SERVICE_ACCOUNT"){
 if(!(validate174(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate174.errors; else for (const e of validate174.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate174.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "NO_AUTH"){
 if(!(validate194(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate194.errors; else for (const e of validate194.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate194.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "BASIC_WITH_JWT"){
 if(!(validate209(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate209.errors; else for (const e of validate209.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate209.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "CALCOM_AUTH"){
 if(!(validate235(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate235.errors; else for (const e of validate235.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate235.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "SERVICE_ACCOUNT"){
 if(!(validate237(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate237.errors; else for (const e of validate237.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate237.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "SAML"){
 if(!(validate251(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate251.errors; else for (const e of validate251.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate251.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "DCR_OAUTH"){
 if(!(validate253(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate253.errors; else for (const e of validate253.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate253.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "CIMD_OAUTH"){
 if(!(validate286(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate286.errors; else for (const e of validate286.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate286.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "S2S_OAUTH2"){
 if(!(validate293(data, {instancePath,parentData,parentDataProperty,rootData}))){
-if (vErrors === null) vErrors = validate293.errors; else for (const e of validate293.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate293.errors);
 errors = vErrors.length;
 }
 }
@@ -5959,13 +5959,13 @@ let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.account_type !== undefined){
 if(!(validate328(data.account_type, {instancePath:instancePath+"/account_type",parentData:data,parentDataProperty:"account_type",rootData}))){
-if (vErrors === null) vErrors = validate328.errors; else for (const e of validate328.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate328.errors);
 errors = vErrors.length;
 }
 }
 if(data.acl_config_for_shared !== undefined){
 if(!(validate330(data.acl_config_for_shared, {instancePath:instancePath+"/acl_config_for_shared",parentData:data,parentDataProperty:"acl_config_for_shared",rootData}))){
-if (vErrors === null) vErrors = validate330.errors; else for (const e of validate330.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate330.errors);
 errors = vErrors.length;
 }
 }
@@ -6051,7 +6051,7 @@ let data2 = data.connection;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.state !== undefined){
 if(!(validate23(data2.state, {instancePath:instancePath+"/connection/state",parentData:data2,parentDataProperty:"state",rootData}))){
-if (vErrors === null) vErrors = validate23.errors; else for (const e of validate23.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate23.errors);
 errors = vErrors.length;
 }
 }
@@ -6132,7 +6132,7 @@ errors++;
 }
 if(data2.experimental !== undefined){
 if(!(validate327(data2.experimental, {instancePath:instancePath+"/connection/experimental",parentData:data2,parentDataProperty:"experimental",rootData}))){
-if (vErrors === null) vErrors = validate327.errors; else for (const e of validate327.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate327.errors);
 errors = vErrors.length;
 }
 }
@@ -6283,14 +6283,14 @@ let data5 = data.experimental;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.account_type !== undefined){
 if(!(validate328(data5.account_type, {instancePath:instancePath+"/experimental/account_type",parentData:data5,parentDataProperty:"account_type",rootData}))){
-if (vErrors === null) vErrors = validate328.errors; else for (const e of validate328.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate328.errors);
 errors = vErrors.length;
 }
 }
 if(data5.acl_config_for_shared !== undefined){
 let data7 = data5.acl_config_for_shared;
 if(!(validate330(data7, {instancePath:instancePath+"/experimental/acl_config_for_shared",parentData:data5,parentDataProperty:"acl_config_for_shared",rootData}))){
-if (vErrors === null) vErrors = validate330.errors; else for (const e of validate330.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate330.errors);
 errors = vErrors.length;
 }
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
@@ -6796,7 +6796,7 @@ errors++;
 }
 if(data.val !== undefined){
 if(!(validate339(data.val, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-if (vErrors === null) vErrors = validate339.errors; else for (const e of validate339.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate339.errors);
 errors = vErrors.length;
 }
 }
@@ -6847,7 +6847,7 @@ errors++;
 }
 if(data1.state !== undefined){
 if(!(validate338(data1.state, {instancePath:instancePath+"/connection/state",parentData:data1,parentDataProperty:"state",rootData}))){
-if (vErrors === null) vErrors = validate338.errors; else for (const e of validate338.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate338.errors);
 errors = vErrors.length;
 }
 }
@@ -6868,7 +6868,7 @@ let data3 = data.experimental;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.acl_config_for_shared !== undefined){
 if(!(validate330(data3.acl_config_for_shared, {instancePath:instancePath+"/experimental/acl_config_for_shared",parentData:data3,parentDataProperty:"acl_config_for_shared",rootData}))){
-if (vErrors === null) vErrors = validate330.errors; else for (const e of validate330.errors) vErrors.push(e);
+vErrors = gatherErrors(vErrors, validate330.errors);
 errors = vErrors.length;
 }
 }
@@ -6976,6 +6976,8 @@ errors++;
 validate344.errors = vErrors;
 return errors === 0;
 }
+
+function gatherErrors(into, errors) { if (into === null) return errors; for (const e of errors) into.push(e); return into; }
 
 
 /** The operationIds with a JSON request body: the operations the validator knows. */

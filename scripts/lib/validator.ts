@@ -14,6 +14,13 @@ import { RUNTIME } from "./emit.js";
 import type { OperationModel } from "./model.js";
 import { SpecError, type LoadedSpec, type Schema } from "./spec.js";
 
+/**
+ * ajv gathers a called validator's errors with concat, a copy of all those found so far: once per
+ * item of a list of a named schema, n² copies. The generated code pushes them in place with this.
+ */
+const GATHER_ERRORS =
+  "function gatherErrors(into, errors) { if (into === null) return errors; for (const e of errors) into.push(e); return into; }";
+
 /** Keywords that only document: ajv needs none of them. */
 const DOC_ONLY = new Set([
   "description",
@@ -110,15 +117,13 @@ export function standaloneValidators($defs: Record<string, Schema>, exports: Rec
   const refs = Object.fromEntries(
     Object.entries(exports).map(([name, schema]) => [name, `${ROOT}#/$defs/${schema}`]),
   );
-  const code = standaloneCode(ajv, refs)
+  const code = `${standaloneCode(ajv, refs)
     .replace(/require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g, "((text) => [...text].length)")
-    // ajv gathers a called validator's errors with concat, a copy of all those found so far: once
-    // per item of a list of a named schema, n² copies. They are pushed in place instead.
     .replace(
       /vErrors = vErrors === null \? (validate\d+)\.errors : vErrors\.concat\(\1\.errors\);/g,
-      "if (vErrors === null) vErrors = $1.errors; else for (const e of $1.errors) vErrors.push(e);",
-    );
-  if (code.includes(".concat(")) {
+      "vErrors = gatherErrors(vErrors, $1.errors);",
+    )}\n${GATHER_ERRORS}\n`;
+  if (code.includes("vErrors.concat(")) {
     throw new SpecError(
       "validator: ajv's code gathers errors with a concat the generator does not rewrite (a newer ajv?); it would copy every error found so far on each call: rewrite it in scripts/lib/validator.ts.",
     );
