@@ -409,15 +409,15 @@ function validate25(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate28(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+vErrors = gatherErrors(vErrors, validate28.errors);
 errors = vErrors.length;
 }
 if(!(validate30(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+vErrors = gatherErrors(vErrors, validate30.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -617,19 +617,19 @@ function validate32(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate34(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+vErrors = gatherErrors(vErrors, validate34.errors);
 errors = vErrors.length;
 }
 if(!(validate30(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+vErrors = gatherErrors(vErrors, validate30.errors);
 errors = vErrors.length;
 }
 if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+vErrors = gatherErrors(vErrors, validate37.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -821,15 +821,15 @@ function validate39(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+vErrors = gatherErrors(vErrors, validate43.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -965,15 +965,15 @@ function validate45(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate47(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+vErrors = gatherErrors(vErrors, validate47.errors);
 errors = vErrors.length;
 }
 if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+vErrors = gatherErrors(vErrors, validate49.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1097,15 +1097,15 @@ function validate51(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate53(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+vErrors = gatherErrors(vErrors, validate53.errors);
 errors = vErrors.length;
 }
 if(!(validate55(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+vErrors = gatherErrors(vErrors, validate55.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1196,15 +1196,15 @@ function validate57(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+vErrors = gatherErrors(vErrors, validate43.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1290,37 +1290,37 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate25(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+vErrors = gatherErrors(vErrors, validate25.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate32(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+vErrors = gatherErrors(vErrors, validate32.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate39(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+vErrors = gatherErrors(vErrors, validate39.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
 if(!(validate45(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+vErrors = gatherErrors(vErrors, validate45.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
 if(!(validate51(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+vErrors = gatherErrors(vErrors, validate51.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate57(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+vErrors = gatherErrors(vErrors, validate57.errors);
 errors = vErrors.length;
 }
 }
@@ -1476,15 +1476,15 @@ function validate69(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate28(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+vErrors = gatherErrors(vErrors, validate28.errors);
 errors = vErrors.length;
 }
 if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+vErrors = gatherErrors(vErrors, validate72.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1564,19 +1564,19 @@ function validate74(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate34(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+vErrors = gatherErrors(vErrors, validate34.errors);
 errors = vErrors.length;
 }
 if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+vErrors = gatherErrors(vErrors, validate72.errors);
 errors = vErrors.length;
 }
 if(!(validate78(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+vErrors = gatherErrors(vErrors, validate78.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1802,13 +1802,13 @@ errors++;
 }
 if(data.expires_in !== undefined){
 if(!(validate84(data.expires_in, {instancePath:instancePath+"/expires_in",parentData:data,parentDataProperty:"expires_in",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+vErrors = gatherErrors(vErrors, validate84.errors);
 errors = vErrors.length;
 }
 }
 if(data.scope !== undefined){
 if(!(validate86(data.scope, {instancePath:instancePath+"/scope",parentData:data,parentDataProperty:"scope",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+vErrors = gatherErrors(vErrors, validate86.errors);
 errors = vErrors.length;
 }
 }
@@ -1898,15 +1898,15 @@ function validate80(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate83(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+vErrors = gatherErrors(vErrors, validate83.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1943,15 +1943,15 @@ function validate89(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate83(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+vErrors = gatherErrors(vErrors, validate83.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2075,15 +2075,15 @@ function validate93(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate95(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+vErrors = gatherErrors(vErrors, validate95.errors);
 errors = vErrors.length;
 }
 if(!(validate97(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+vErrors = gatherErrors(vErrors, validate97.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2169,43 +2169,43 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate69(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+vErrors = gatherErrors(vErrors, validate69.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate74(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+vErrors = gatherErrors(vErrors, validate74.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate80(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+vErrors = gatherErrors(vErrors, validate80.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate89(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+vErrors = gatherErrors(vErrors, validate89.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
 if(!(validate45(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+vErrors = gatherErrors(vErrors, validate45.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
 if(!(validate51(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+vErrors = gatherErrors(vErrors, validate51.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "REVOKED"){
 if(!(validate93(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+vErrors = gatherErrors(vErrors, validate93.errors);
 errors = vErrors.length;
 }
 }
@@ -2254,11 +2254,11 @@ function validate107(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate28(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+vErrors = gatherErrors(vErrors, validate28.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2295,11 +2295,11 @@ function validate110(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate34(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+vErrors = gatherErrors(vErrors, validate34.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2405,15 +2405,15 @@ function validate113(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate116(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+vErrors = gatherErrors(vErrors, validate116.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2450,15 +2450,15 @@ function validate118(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate116(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+vErrors = gatherErrors(vErrors, validate116.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2544,25 +2544,25 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+vErrors = gatherErrors(vErrors, validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate110(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+vErrors = gatherErrors(vErrors, validate110.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate113(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+vErrors = gatherErrors(vErrors, validate113.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate118(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+vErrors = gatherErrors(vErrors, validate118.errors);
 errors = vErrors.length;
 }
 }
@@ -2666,15 +2666,15 @@ function validate127(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate130(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+vErrors = gatherErrors(vErrors, validate130.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2711,15 +2711,15 @@ function validate132(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate130(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+vErrors = gatherErrors(vErrors, validate130.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2805,25 +2805,25 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+vErrors = gatherErrors(vErrors, validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate110(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+vErrors = gatherErrors(vErrors, validate110.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate127(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+vErrors = gatherErrors(vErrors, validate127.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate132(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
+vErrors = gatherErrors(vErrors, validate132.errors);
 errors = vErrors.length;
 }
 }
@@ -2872,15 +2872,15 @@ function validate141(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate34(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+vErrors = gatherErrors(vErrors, validate34.errors);
 errors = vErrors.length;
 }
 if(!(validate78(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+vErrors = gatherErrors(vErrors, validate78.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2982,15 +2982,15 @@ function validate145(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate148(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+vErrors = gatherErrors(vErrors, validate148.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3027,15 +3027,15 @@ function validate150(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate148(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+vErrors = gatherErrors(vErrors, validate148.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3121,37 +3121,37 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+vErrors = gatherErrors(vErrors, validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate141(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+vErrors = gatherErrors(vErrors, validate141.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate145(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+vErrors = gatherErrors(vErrors, validate145.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate150(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
+vErrors = gatherErrors(vErrors, validate150.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
 if(!(validate45(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+vErrors = gatherErrors(vErrors, validate45.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
 if(!(validate51(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+vErrors = gatherErrors(vErrors, validate51.errors);
 errors = vErrors.length;
 }
 }
@@ -3243,15 +3243,15 @@ function validate161(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate164(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+vErrors = gatherErrors(vErrors, validate164.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3288,15 +3288,15 @@ function validate166(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate164(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+vErrors = gatherErrors(vErrors, validate164.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3382,25 +3382,25 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+vErrors = gatherErrors(vErrors, validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate110(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+vErrors = gatherErrors(vErrors, validate110.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate161(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+vErrors = gatherErrors(vErrors, validate161.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate166(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+vErrors = gatherErrors(vErrors, validate166.errors);
 errors = vErrors.length;
 }
 }
@@ -3482,19 +3482,19 @@ function validate175(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate34(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+vErrors = gatherErrors(vErrors, validate34.errors);
 errors = vErrors.length;
 }
 if(!(validate78(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+vErrors = gatherErrors(vErrors, validate78.errors);
 errors = vErrors.length;
 }
 if(!(validate179(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
+vErrors = gatherErrors(vErrors, validate179.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3574,15 +3574,15 @@ function validate181(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate184(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
+vErrors = gatherErrors(vErrors, validate184.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3619,15 +3619,15 @@ function validate186(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate184(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
+vErrors = gatherErrors(vErrors, validate184.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3713,25 +3713,25 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+vErrors = gatherErrors(vErrors, validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate175(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+vErrors = gatherErrors(vErrors, validate175.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate181(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+vErrors = gatherErrors(vErrors, validate181.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate186(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate186.errors : vErrors.concat(validate186.errors);
+vErrors = gatherErrors(vErrors, validate186.errors);
 errors = vErrors.length;
 }
 }
@@ -3781,11 +3781,11 @@ function validate196(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3822,11 +3822,11 @@ function validate199(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3866,37 +3866,37 @@ const tag0 = data.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate107(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+vErrors = gatherErrors(vErrors, validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate110(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+vErrors = gatherErrors(vErrors, validate110.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate196(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+vErrors = gatherErrors(vErrors, validate196.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate199(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+vErrors = gatherErrors(vErrors, validate199.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
 if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+vErrors = gatherErrors(vErrors, validate45.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
 if(!(validate51(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+vErrors = gatherErrors(vErrors, validate51.errors);
 errors = vErrors.length;
 }
 }
@@ -3976,7 +3976,7 @@ errors++;
 }
 if(data.val !== undefined){
 if(!(validate195(data.val, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
+vErrors = gatherErrors(vErrors, validate195.errors);
 errors = vErrors.length;
 }
 }
@@ -4067,15 +4067,15 @@ function validate210(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate213(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+vErrors = gatherErrors(vErrors, validate213.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4112,15 +4112,15 @@ function validate215(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate213(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+vErrors = gatherErrors(vErrors, validate213.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4157,19 +4157,19 @@ function validate219(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate47(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+vErrors = gatherErrors(vErrors, validate47.errors);
 errors = vErrors.length;
 }
 if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+vErrors = gatherErrors(vErrors, validate49.errors);
 errors = vErrors.length;
 }
 if(!(validate213(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+vErrors = gatherErrors(vErrors, validate213.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4206,19 +4206,19 @@ function validate224(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate53(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+vErrors = gatherErrors(vErrors, validate53.errors);
 errors = vErrors.length;
 }
 if(!(validate55(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+vErrors = gatherErrors(vErrors, validate55.errors);
 errors = vErrors.length;
 }
 if(!(validate213(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+vErrors = gatherErrors(vErrors, validate213.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4304,37 +4304,37 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+vErrors = gatherErrors(vErrors, validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate110(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+vErrors = gatherErrors(vErrors, validate110.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate210(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate210.errors : vErrors.concat(validate210.errors);
+vErrors = gatherErrors(vErrors, validate210.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate215(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+vErrors = gatherErrors(vErrors, validate215.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
 if(!(validate219(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate219.errors : vErrors.concat(validate219.errors);
+vErrors = gatherErrors(vErrors, validate219.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
 if(!(validate224(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+vErrors = gatherErrors(vErrors, validate224.errors);
 errors = vErrors.length;
 }
 }
@@ -4427,7 +4427,7 @@ errors++;
 }
 if(data.val !== undefined){
 if(!(validate195(data.val, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
+vErrors = gatherErrors(vErrors, validate195.errors);
 errors = vErrors.length;
 }
 }
@@ -4540,15 +4540,15 @@ function validate238(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate241(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate241.errors : vErrors.concat(validate241.errors);
+vErrors = gatherErrors(vErrors, validate241.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4585,15 +4585,15 @@ function validate243(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate241(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate241.errors : vErrors.concat(validate241.errors);
+vErrors = gatherErrors(vErrors, validate241.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4679,25 +4679,25 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+vErrors = gatherErrors(vErrors, validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate110(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+vErrors = gatherErrors(vErrors, validate110.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate238(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate238.errors : vErrors.concat(validate238.errors);
+vErrors = gatherErrors(vErrors, validate238.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate243(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
+vErrors = gatherErrors(vErrors, validate243.errors);
 errors = vErrors.length;
 }
 }
@@ -4790,7 +4790,7 @@ errors++;
 }
 if(data.val !== undefined){
 if(!(validate195(data.val, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
+vErrors = gatherErrors(vErrors, validate195.errors);
 errors = vErrors.length;
 }
 }
@@ -4885,19 +4885,19 @@ function validate254(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate28(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+vErrors = gatherErrors(vErrors, validate28.errors);
 errors = vErrors.length;
 }
 if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+vErrors = gatherErrors(vErrors, validate72.errors);
 errors = vErrors.length;
 }
 if(!(validate258(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+vErrors = gatherErrors(vErrors, validate258.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4977,27 +4977,27 @@ function validate260(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate34(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+vErrors = gatherErrors(vErrors, validate34.errors);
 errors = vErrors.length;
 }
 if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+vErrors = gatherErrors(vErrors, validate72.errors);
 errors = vErrors.length;
 }
 if(!(validate258(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+vErrors = gatherErrors(vErrors, validate258.errors);
 errors = vErrors.length;
 }
 if(!(validate78(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+vErrors = gatherErrors(vErrors, validate78.errors);
 errors = vErrors.length;
 }
 if(!(validate266(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+vErrors = gatherErrors(vErrors, validate266.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5034,23 +5034,23 @@ function validate268(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate83(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+vErrors = gatherErrors(vErrors, validate83.errors);
 errors = vErrors.length;
 }
 if(!(validate258(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+vErrors = gatherErrors(vErrors, validate258.errors);
 errors = vErrors.length;
 }
 if(!(validate266(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+vErrors = gatherErrors(vErrors, validate266.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5087,23 +5087,23 @@ function validate274(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate83(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+vErrors = gatherErrors(vErrors, validate83.errors);
 errors = vErrors.length;
 }
 if(!(validate258(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+vErrors = gatherErrors(vErrors, validate258.errors);
 errors = vErrors.length;
 }
 if(!(validate266(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+vErrors = gatherErrors(vErrors, validate266.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5189,37 +5189,37 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate254(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+vErrors = gatherErrors(vErrors, validate254.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate260(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
+vErrors = gatherErrors(vErrors, validate260.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate268(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate268.errors : vErrors.concat(validate268.errors);
+vErrors = gatherErrors(vErrors, validate268.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate274(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
+vErrors = gatherErrors(vErrors, validate274.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
 if(!(validate45(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+vErrors = gatherErrors(vErrors, validate45.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
 if(!(validate51(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+vErrors = gatherErrors(vErrors, validate51.errors);
 errors = vErrors.length;
 }
 }
@@ -5317,37 +5317,37 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate69(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+vErrors = gatherErrors(vErrors, validate69.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate74(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+vErrors = gatherErrors(vErrors, validate74.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate80(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+vErrors = gatherErrors(vErrors, validate80.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate89(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+vErrors = gatherErrors(vErrors, validate89.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
 if(!(validate45(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+vErrors = gatherErrors(vErrors, validate45.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
 if(!(validate51(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+vErrors = gatherErrors(vErrors, validate51.errors);
 errors = vErrors.length;
 }
 }
@@ -5433,7 +5433,7 @@ errors++;
 }
 if(data.expires_in !== undefined){
 if(!(validate84(data.expires_in, {instancePath:instancePath+"/expires_in",parentData:data,parentDataProperty:"expires_in",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+vErrors = gatherErrors(vErrors, validate84.errors);
 errors = vErrors.length;
 }
 }
@@ -5451,7 +5451,7 @@ errors++;
 }
 if(data.scope !== undefined){
 if(!(validate86(data.scope, {instancePath:instancePath+"/scope",parentData:data,parentDataProperty:"scope",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+vErrors = gatherErrors(vErrors, validate86.errors);
 errors = vErrors.length;
 }
 }
@@ -5499,15 +5499,15 @@ function validate294(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+vErrors = gatherErrors(vErrors, validate41.errors);
 errors = vErrors.length;
 }
 if(!(validate297(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate297.errors : vErrors.concat(validate297.errors);
+vErrors = gatherErrors(vErrors, validate297.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5544,15 +5544,15 @@ function validate301(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+vErrors = gatherErrors(vErrors, validate26.errors);
 errors = vErrors.length;
 }
 if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+vErrors = gatherErrors(vErrors, validate59.errors);
 errors = vErrors.length;
 }
 if(!(validate297(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate297.errors : vErrors.concat(validate297.errors);
+vErrors = gatherErrors(vErrors, validate297.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5638,37 +5638,37 @@ const tag0 = data1.status;
 if(typeof tag0 == "string"){
 if(tag0 === "INITIALIZING"){
 if(!(validate107(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+vErrors = gatherErrors(vErrors, validate107.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INITIATED"){
 if(!(validate110(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+vErrors = gatherErrors(vErrors, validate110.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "ACTIVE"){
 if(!(validate294(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate294.errors : vErrors.concat(validate294.errors);
+vErrors = gatherErrors(vErrors, validate294.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "INACTIVE"){
 if(!(validate301(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate301.errors : vErrors.concat(validate301.errors);
+vErrors = gatherErrors(vErrors, validate301.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "FAILED"){
 if(!(validate45(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+vErrors = gatherErrors(vErrors, validate45.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "EXPIRED"){
 if(!(validate51(data1, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+vErrors = gatherErrors(vErrors, validate51.errors);
 errors = vErrors.length;
 }
 }
@@ -5719,91 +5719,91 @@ const tag0 = data.authScheme;
 if(typeof tag0 == "string"){
 if(tag0 === "OAUTH1"){
 if(!(validate24(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+vErrors = gatherErrors(vErrors, validate24.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "OAUTH2"){
 if(!(validate68(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+vErrors = gatherErrors(vErrors, validate68.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "API_KEY"){
 if(!(validate106(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+vErrors = gatherErrors(vErrors, validate106.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "BASIC"){
 if(!(validate126(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+vErrors = gatherErrors(vErrors, validate126.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "BILLCOM_AUTH"){
 if(!(validate140(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+vErrors = gatherErrors(vErrors, validate140.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "BEARER_TOKEN"){
 if(!(validate160(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
+vErrors = gatherErrors(vErrors, validate160.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "GOOGLE_SERVICE_ACCOUNT"){
 if(!(validate174(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+vErrors = gatherErrors(vErrors, validate174.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "NO_AUTH"){
 if(!(validate194(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+vErrors = gatherErrors(vErrors, validate194.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "BASIC_WITH_JWT"){
 if(!(validate209(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
+vErrors = gatherErrors(vErrors, validate209.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "CALCOM_AUTH"){
 if(!(validate235(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate235.errors : vErrors.concat(validate235.errors);
+vErrors = gatherErrors(vErrors, validate235.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "SERVICE_ACCOUNT"){
 if(!(validate237(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate237.errors : vErrors.concat(validate237.errors);
+vErrors = gatherErrors(vErrors, validate237.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "SAML"){
 if(!(validate251(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
+vErrors = gatherErrors(vErrors, validate251.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "DCR_OAUTH"){
 if(!(validate253(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
+vErrors = gatherErrors(vErrors, validate253.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "CIMD_OAUTH"){
 if(!(validate286(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate286.errors : vErrors.concat(validate286.errors);
+vErrors = gatherErrors(vErrors, validate286.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "S2S_OAUTH2"){
 if(!(validate293(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate293.errors : vErrors.concat(validate293.errors);
+vErrors = gatherErrors(vErrors, validate293.errors);
 errors = vErrors.length;
 }
 }
@@ -5959,13 +5959,13 @@ let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.account_type !== undefined){
 if(!(validate328(data.account_type, {instancePath:instancePath+"/account_type",parentData:data,parentDataProperty:"account_type",rootData}))){
-vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
+vErrors = gatherErrors(vErrors, validate328.errors);
 errors = vErrors.length;
 }
 }
 if(data.acl_config_for_shared !== undefined){
 if(!(validate330(data.acl_config_for_shared, {instancePath:instancePath+"/acl_config_for_shared",parentData:data,parentDataProperty:"acl_config_for_shared",rootData}))){
-vErrors = vErrors === null ? validate330.errors : vErrors.concat(validate330.errors);
+vErrors = gatherErrors(vErrors, validate330.errors);
 errors = vErrors.length;
 }
 }
@@ -6051,7 +6051,7 @@ let data2 = data.connection;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.state !== undefined){
 if(!(validate23(data2.state, {instancePath:instancePath+"/connection/state",parentData:data2,parentDataProperty:"state",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+vErrors = gatherErrors(vErrors, validate23.errors);
 errors = vErrors.length;
 }
 }
@@ -6132,7 +6132,7 @@ errors++;
 }
 if(data2.experimental !== undefined){
 if(!(validate327(data2.experimental, {instancePath:instancePath+"/connection/experimental",parentData:data2,parentDataProperty:"experimental",rootData}))){
-vErrors = vErrors === null ? validate327.errors : vErrors.concat(validate327.errors);
+vErrors = gatherErrors(vErrors, validate327.errors);
 errors = vErrors.length;
 }
 }
@@ -6283,14 +6283,14 @@ let data5 = data.experimental;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.account_type !== undefined){
 if(!(validate328(data5.account_type, {instancePath:instancePath+"/experimental/account_type",parentData:data5,parentDataProperty:"account_type",rootData}))){
-vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
+vErrors = gatherErrors(vErrors, validate328.errors);
 errors = vErrors.length;
 }
 }
 if(data5.acl_config_for_shared !== undefined){
 let data7 = data5.acl_config_for_shared;
 if(!(validate330(data7, {instancePath:instancePath+"/experimental/acl_config_for_shared",parentData:data5,parentDataProperty:"acl_config_for_shared",rootData}))){
-vErrors = vErrors === null ? validate330.errors : vErrors.concat(validate330.errors);
+vErrors = gatherErrors(vErrors, validate330.errors);
 errors = vErrors.length;
 }
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
@@ -6796,7 +6796,7 @@ errors++;
 }
 if(data.val !== undefined){
 if(!(validate339(data.val, {instancePath:instancePath+"/val",parentData:data,parentDataProperty:"val",rootData}))){
-vErrors = vErrors === null ? validate339.errors : vErrors.concat(validate339.errors);
+vErrors = gatherErrors(vErrors, validate339.errors);
 errors = vErrors.length;
 }
 }
@@ -6847,7 +6847,7 @@ errors++;
 }
 if(data1.state !== undefined){
 if(!(validate338(data1.state, {instancePath:instancePath+"/connection/state",parentData:data1,parentDataProperty:"state",rootData}))){
-vErrors = vErrors === null ? validate338.errors : vErrors.concat(validate338.errors);
+vErrors = gatherErrors(vErrors, validate338.errors);
 errors = vErrors.length;
 }
 }
@@ -6868,7 +6868,7 @@ let data3 = data.experimental;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.acl_config_for_shared !== undefined){
 if(!(validate330(data3.acl_config_for_shared, {instancePath:instancePath+"/experimental/acl_config_for_shared",parentData:data3,parentDataProperty:"acl_config_for_shared",rootData}))){
-vErrors = vErrors === null ? validate330.errors : vErrors.concat(validate330.errors);
+vErrors = gatherErrors(vErrors, validate330.errors);
 errors = vErrors.length;
 }
 }
@@ -6976,6 +6976,8 @@ errors++;
 validate344.errors = vErrors;
 return errors === 0;
 }
+
+function gatherErrors(into, errors) { if (into === null) return errors; for (const e of errors) into.push(e); return into; }
 
 
 /** The operationIds with a JSON request body: the operations the validator knows. */

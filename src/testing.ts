@@ -122,9 +122,11 @@ export function createFakeComposio(options: FakeComposioOptions): FakeComposio {
       // while the call waits, and then its abort never arrives (a hung call would never end).
       const signal = init?.signal ?? (input instanceof Request ? input.signal : request.signal);
       signal.throwIfAborted();
+      const url = new URL(request.url);
+      if (url.protocol !== "http:" && url.protocol !== "https:") throw unknownScheme(url.protocol);
       const outcome = await door.handle({
         method: request.method,
-        url: new URL(request.url),
+        url,
         headers: request.headers,
         text: await request.text(),
       });
@@ -178,6 +180,14 @@ function hang(signal: AbortSignal): Promise<never> {
     signal.throwIfAborted();
     signal.addEventListener("abort", () => reject(signal.reason), { once: true });
   });
+}
+
+/** What fetch throws for a URL no HTTP server receives (`foo:`, `file:`). */
+function unknownScheme(scheme: string): TypeError {
+  const cause = new Error(
+    `fake.fetch: only http: and https: URLs reach the fake (got ${scheme.slice(0, 20)}).`,
+  );
+  return new TypeError("fetch failed", { cause });
 }
 
 /** What Node's fetch throws when the server cuts the connection after the request was sent. */

@@ -10,11 +10,16 @@ export type { ValidatedOperation } from "../generated/validators.js";
 
 /** Longest discriminator value quoted back in a message. */
 const QUOTE_CHARS = 40;
+/** The most issues listed; a body with more gets one last issue saying how many were left out. */
+const MAX_ISSUES = 100;
+/** The longest field path read from an error; a longer one ends with `…`. */
+const MAX_PATH_CHARS = 300;
 
 /**
  * The problems of a request body against the spec, each with its field path and rule; none when
  * the body is valid. `operation` is the operationId (`createConnectedAccount` …); an unknown one
- * throws, so a typo cannot pass for a valid body.
+ * throws, so a typo cannot pass for a valid body. The first 100 are listed; past them, one last
+ * issue (`rule: "maxIssues"`, path `""`) says how many more there are.
  */
 export function findIssues(operation: ValidatedOperation, body: unknown): ValidationIssue[] {
   return issuesOf("findIssues", operation, body);
@@ -49,28 +54,59 @@ function issuesOf(where: string, operation: string, body: unknown): ValidationIs
 }
 
 function issuesFrom(errors: SchemaError[], body: unknown): ValidationIssue[] {
-  // A failed oneOf is reported once, not once per branch it tried.
-  const unions = errors.filter((e) => e.keyword === "oneOf");
-  const branchOf = (e: SchemaError) =>
-    unions.find(
-      (u) => u !== e && u.instancePath === e.instancePath && e.schemaPath.startsWith(`${u.schemaPath}/`),
-    );
-  const issues = new Map<string, ValidationIssue>();
-  for (const error of errors) {
-    if (branchOf(error)) continue;
-    const segments = error.instancePath
-      .split("/")
-      .slice(1)
-      .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-    const issue = describe(
-      error,
-      segments,
-      body,
-      errors.filter((e) => branchOf(e) === error),
-    );
-    issues.set(`${issue.path}\n${issue.message}`, issue);
+  // A failed oneOf is reported once, not once per branch it tried: its branches are the errors at
+  // its place under its schema path. Each pass is linear: thousands of wrong items cost thousands
+  // of steps, not their square.
+  const unions = new Map<string, SchemaError[]>();
+  for (const e of errors) if (e.keyword === "oneOf") append(unions, e.instancePath, e);
+  const branches = new Map<SchemaError, SchemaError[]>();
+  const reported: SchemaError[] = [];
+  for (const e of errors) {
+    const union = unions
+      .get(e.instancePath)
+      ?.find((u) => u !== e && e.schemaPath.startsWith(`${u.schemaPath}/`));
+    if (union) append(branches, union, e);
+    else reported.push(e);
   }
-  return [...issues.values()];
+  const listed = new Map<string, ValidationIssue>();
+  const unlisted = new Set<string>();
+  for (const error of reported) {
+    const issue = describe(error, segmentsOf(error.instancePath), body, branches.get(error) ?? []);
+    const key = `${issue.path}\n${issue.message}`;
+    if (listed.has(key) || unlisted.has(key)) continue;
+    if (listed.size < MAX_ISSUES) listed.set(key, issue);
+    else unlisted.add(key);
+  }
+  const issues = [...listed.values()];
+  if (unlisted.size) {
+    const more = unlisted.size === 1 ? "1 more issue" : `${unlisted.size} more issues`;
+    issues.push({
+      path: "",
+      message: `${more} not listed: only the first ${MAX_ISSUES} are`,
+      rule: "maxIssues",
+    });
+  }
+  return issues;
+}
+
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const values = map.get(key);
+  if (values) values.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * The keys of a JSON pointer, read from its first MAX_PATH_CHARS characters: ajv's paths follow
+ * the schema, but a key of any length (or a schema that recurses) costs no more than that.
+ */
+function segmentsOf(pointer: string): string[] {
+  const segments = pointer
+    .slice(0, MAX_PATH_CHARS)
+    .split("/")
+    .slice(1)
+    .map((s) => (s.includes("~") ? s.replace(/~1/g, "/").replace(/~0/g, "~") : s));
+  if (pointer.length > MAX_PATH_CHARS) segments.push("…");
+  return segments;
 }
 
 function describe(

@@ -1,6 +1,11 @@
 // The opt-in validator, generated from the spec: bad bodies fail before sending, with the path,
 // the rule and the variant; good bodies pass untouched.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { standaloneValidators } from "../scripts/lib/validator.js";
 import {
   ApiKeyState,
   ComposioError,
@@ -12,6 +17,7 @@ import {
 import { findIssues, validateRequest } from "../src/validate.js";
 import { viewsOf } from "./helpers/secrets.js";
 import { createdBody, json, startServer } from "./helpers/server.js";
+import { cpuMs, wrongScopes } from "./helpers/validation.js";
 
 const issues = (body: unknown) => findIssues("createConnectedAccount", body);
 const state = (authScheme: string, val: object) => ({
@@ -150,6 +156,89 @@ describe("the client with validate: validateRequest", () => {
       expect(server.requests).toHaveLength(1);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe("work and reports bounded, whatever the body", () => {
+  it("8,000 wrong items: the first 100 issues, then one saying how many more, in linear time", () => {
+    const body = wrongScopes(8000);
+    const { result: error, ms } = cpuMs(() => {
+      try {
+        validateRequest("createConnectedAccount", body);
+      } catch (thrown) {
+        return thrown as ComposioValidationError;
+      }
+    });
+    expect(error).toBeInstanceOf(ComposioValidationError);
+    const { issues } = error!;
+    expect(issues).toHaveLength(101);
+    expect(issues.slice(0, 2)).toEqual([
+      { path: "connection.state.val.scope[0]", message: "must be string", rule: "type" },
+      { path: "connection.state.val.scope[1]", message: "must be string", rule: "type" },
+    ]);
+    expect(issues[99]!.path).toBe("connection.state.val.scope[99]");
+    // 7,900 more items, and the union's own issue.
+    expect(issues[100]).toEqual({
+      path: "",
+      message: "7901 more issues not listed: only the first 100 are",
+      rule: "maxIssues",
+    });
+    const lines = error!.message.split("\n");
+    expect(lines).toHaveLength(102);
+    expect(lines.at(-1)).toBe("  (body): 7901 more issues not listed: only the first 100 are");
+    expect(error!.message.length).toBeLessThan(8000);
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it("a body of ~130 KB, every item wrong, is checked in linear time", () => {
+    const body = wrongScopes(24_000);
+    expect(JSON.stringify(body).length).toBeGreaterThan(120_000);
+    const { result: found, ms } = cpuMs(() => findIssues("createConnectedAccount", body));
+    expect(found).toHaveLength(101);
+    expect(found.at(-1)!.message).toBe("23901 more issues not listed: only the first 100 are");
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it("exactly 100 issues are all listed, with no line about more", () => {
+    const found = findIssues("createConnectedAccount", wrongScopes(99));
+    expect(found).toHaveLength(100);
+    expect(found.at(-1)).toEqual({
+      path: "connection.state.val.scope",
+      message: "must be string or null",
+      rule: "oneOf",
+    });
+    expect(findIssues("createConnectedAccount", wrongScopes(100)).at(-1)).toEqual({
+      path: "",
+      message: "1 more issue not listed: only the first 100 are",
+      rule: "maxIssues",
+    });
+  });
+
+  it("the generated validators gather a named schema's errors in place: 40,000 wrong refs cost linear time", async () => {
+    // ajv merges a called validator's errors with concat, a copy of all found so far: once per item
+    // of a list whose items are a named schema, n² copies.
+    const code = standaloneValidators(
+      {
+        Item: { type: "object", required: ["id"], properties: { id: { type: "string" } } },
+        List: { type: "array", items: { $ref: "#/$defs/Item" } },
+      },
+      { list: "List" },
+    );
+    const dir = mkdtempSync(join(tmpdir(), "composio-validators-"));
+    try {
+      writeFileSync(join(dir, "validators.mjs"), code);
+      const { list } = (await import(pathToFileURL(join(dir, "validators.mjs")).href)) as {
+        list: ((data: unknown) => boolean) & { errors: { instancePath: string }[] | null };
+      };
+      const items = Array.from({ length: 40_000 }, () => ({ id: 1 }));
+      const { result: valid, ms } = cpuMs(() => list(items));
+      expect(valid).toBe(false);
+      expect(list.errors).toHaveLength(40_000);
+      expect(list.errors!.at(-1)!.instancePath).toBe("/39999/id");
+      expect(ms).toBeLessThan(1000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

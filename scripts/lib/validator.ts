@@ -14,6 +14,13 @@ import { RUNTIME } from "./emit.js";
 import type { OperationModel } from "./model.js";
 import { SpecError, type LoadedSpec, type Schema } from "./spec.js";
 
+/**
+ * ajv gathers a called validator's errors with concat, a copy of all those found so far: once per
+ * item of a list of a named schema, n² copies. The generated code pushes them in place with this.
+ */
+const GATHER_ERRORS =
+  "function gatherErrors(into, errors) { if (into === null) return errors; for (const e of errors) into.push(e); return into; }";
+
 /** Keywords that only document: ajv needs none of them. */
 const DOC_ONLY = new Set([
   "description",
@@ -75,9 +82,24 @@ function buildValidators(spec: LoadedSpec, operations: OperationModel[]): Valida
       components,
       discriminators,
     );
-    exports[op.operationId] = `${ROOT}#/$defs/__body_${op.operationId}`;
+    exports[op.operationId] = `__body_${op.operationId}`;
   }
   for (const [id, schema] of Object.entries(bodies)) $defs[`__body_${id}`] = schema;
+  try {
+    return { code: standaloneValidators($defs, exports), discriminators: [...discriminators] };
+  } catch (error) {
+    if (error instanceof SpecError) throw error;
+    throw new SpecError(
+      `${spec.file} validator ajv could not compile the request schemas: ${(error as Error).message}`,
+    );
+  }
+}
+
+/**
+ * ajv's standalone code for the schemas `$defs` (refs among them are `#/$defs/<name>`), as an ES
+ * module exporting the validator of each of `exports` (an export's name → its schema's name).
+ */
+export function standaloneValidators($defs: Record<string, Schema>, exports: Record<string, string>): string {
   const ajv = new Ajv({
     code: { source: true, esm: true, lines: true },
     discriminator: true,
@@ -89,26 +111,29 @@ function buildValidators(spec: LoadedSpec, operations: OperationModel[]): Valida
     // One function per named schema: the 22 base strings are checked by one function, not 80 copies.
     inlineRefs: false,
   });
-  try {
-    ajv.addSchema({ $id: ROOT, $defs });
-    // ajv counts string lengths in code points with a helper it would import at run time; the
-    // package ships no ajv, so the same count is written in place.
-    const code = standaloneCode(ajv, exports).replace(
-      /require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g,
-      "((text) => [...text].length)",
-    );
-    if (/\brequire\(|^import /m.test(code)) {
-      throw new SpecError(
-        `validator: ajv's code imports a runtime helper; the schema uses a keyword that needs one:\n${code.match(/require\([^)]*\)/g)?.join("\n")}`,
-      );
-    }
-    return { code, discriminators: [...discriminators] };
-  } catch (error) {
-    if (error instanceof SpecError) throw error;
+  ajv.addSchema({ $id: ROOT, $defs });
+  // ajv counts string lengths in code points with a helper it would import at run time; the
+  // package ships no ajv, so the same count is written in place.
+  const refs = Object.fromEntries(
+    Object.entries(exports).map(([name, schema]) => [name, `${ROOT}#/$defs/${schema}`]),
+  );
+  const code = `${standaloneCode(ajv, refs)
+    .replace(/require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g, "((text) => [...text].length)")
+    .replace(
+      /vErrors = vErrors === null \? (validate\d+)\.errors : vErrors\.concat\(\1\.errors\);/g,
+      "vErrors = gatherErrors(vErrors, $1.errors);",
+    )}\n${GATHER_ERRORS}\n`;
+  if (code.includes("vErrors.concat(")) {
     throw new SpecError(
-      `${spec.file} validator ajv could not compile the request schemas: ${(error as Error).message}`,
+      "validator: ajv's code gathers errors with a concat the generator does not rewrite (a newer ajv?); it would copy every error found so far on each call: rewrite it in scripts/lib/validator.ts.",
     );
   }
+  if (/\brequire\(|^import /m.test(code)) {
+    throw new SpecError(
+      `validator: ajv's code imports a runtime helper; the schema uses a keyword that needs one:\n${code.match(/require\([^)]*\)/g)?.join("\n")}`,
+    );
+  }
+  return code;
 }
 
 const ROOT = "urn:composio:request-schemas";

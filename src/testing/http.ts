@@ -7,7 +7,7 @@ import { ROUTES } from "../../generated/meta.js";
 import { validators } from "../../generated/validators.js";
 import { ComposioError } from "../errors.js";
 import { describe } from "../options.js";
-import { isSensitiveKey, REDACTED, redactorFor } from "../redact.js";
+import { redactorFor } from "../redact.js";
 import { findIssues } from "../validate.js";
 import { randomId, type FakeStore } from "./accounts.js";
 import { apiError, OPERATIONS, type Answer } from "./operations.js";
@@ -34,15 +34,15 @@ export type FakeFault = { status: number; retryAfter?: number } | "hang" | "rese
 /** A request the fake received, its credentials and secrets redacted. */
 export interface FakeRequest {
   method: string;
-  /** The path, without the query. */
+  /** The path, without the query, with any secret of the request scrubbed. */
   path: string;
-  /** The query parameters, as sent (a repeated name keeps its last value). */
+  /** The query parameters (a repeated name keeps its last value), redacted as the headers are. */
   query: Record<string, string>;
   /** The operationId the request was routed to; undefined for a hosted page or an unknown route. */
   operation: string | undefined;
   /** The JSON body, parsed, with every secret (`api_key`, tokens …) replaced by `[redacted]`. */
   body: unknown;
-  /** The headers, lower-case, with the keys (`x-api-key`, `x-user-api-key`) redacted. */
+  /** The headers, lower-case: those of sensitive names (`x-api-key`, `x-user-api-key`, `cookie` …) redacted, secrets scrubbed from the others. */
   headers: Record<string, string>;
 }
 
@@ -82,6 +82,9 @@ const ENVELOPE_SLUGS: Record<number, string> = {
   503: "ServiceUnavailable",
   504: "GatewayTimeout",
 };
+
+/** How deep a request body may nest objects and arrays; the API's own bodies need a handful of levels. */
+const MAX_BODY_DEPTH = 64;
 
 export interface FakeKeys {
   apiKey: string;
@@ -135,21 +138,27 @@ export class FakeFrontDoor {
     const operation = route?.operation;
     const body = parseJson(incoming.text);
     const sent = Object.fromEntries(headers);
-    const redact = redactorFor(sent, incoming.text);
+    // One rule for all it keeps: values under sensitive names blanked, and the secrets the request
+    // carries (and the fake's own keys) scrubbed wherever else they are, in the path and query too.
+    const redact = redactorFor(sent, incoming.text).with({
+      api_key: this.keys.apiKey,
+      user_api_key: this.keys.userApiKey,
+    });
     this.requests.push({
       method,
-      path,
-      query: Object.fromEntries(url.searchParams),
+      path: redact.text(path),
+      query: redact.value(Object.fromEntries(url.searchParams)),
       operation,
       body: body.ok ? redact.value(body.value) : redact.text(incoming.text),
-      headers: Object.fromEntries(
-        Object.entries(sent).map(([name, value]) => [name, isSensitiveKey(name) ? REDACTED : value]),
-      ),
+      headers: redact.value(sent),
     });
     const origin = this.pageOrigin() ?? url.origin;
     if (method === "GET" && path.startsWith("/link/")) return hostedPage(this.store, path.slice(6), url);
     if (!route) return send(apiError(404, "NotFound", `No route ${method} ${path}`));
 
+    // The key first, as the API checks it: a request it refuses does not use up a test's fault.
+    const refused = this.#checkKey(headers, route);
+    if (refused) return send(refused);
     const fault = this.#faults.get(route.operation)?.shift();
     if (fault === "hang" || fault === "reset") return fault;
     if (fault) {
@@ -158,8 +167,6 @@ export class FakeFrontDoor {
       return send(answer, fault.retryAfter === undefined ? {} : { "retry-after": String(fault.retryAfter) });
     }
 
-    const refused = this.#checkKey(headers, route);
-    if (refused) return send(refused);
     const implementation = OPERATIONS[route.operation];
     if (!implementation)
       return send(
@@ -170,6 +177,10 @@ export class FakeFrontDoor {
         ),
       );
     if (!body.ok) return send(apiError(400, "BadRequest", "The body is not JSON", { errors: [body.error] }));
+    // A JSON parser with a recursion limit refuses such a body; kept, it would break every answer
+    // that shows it (JSON.stringify recurses).
+    if (nestedDeeper(body.value, MAX_BODY_DEPTH))
+      return send(apiError(400, "BadRequest", `The body is nested deeper than ${MAX_BODY_DEPTH} levels`));
     if (body.value === undefined && implementation.body === "required")
       return send(apiError(400, "BadRequest", `${route.operation} needs a JSON body`));
     if (body.value !== undefined && Object.hasOwn(validators, route.operation)) {
@@ -181,7 +192,7 @@ export class FakeFrontDoor {
           }),
         );
     }
-    const params = route.pattern.exec(path)!.slice(1).map(decodeURIComponent);
+    const params = route.pattern.exec(path)!.slice(1).map(decodeParam);
     return send(
       implementation.run({ store: this.store, params, query: url.searchParams, body: body.value, origin }),
     );
@@ -221,6 +232,27 @@ function send(answer: Answer, extra: Record<string, string> = {}): Response {
     status: answer.status,
     headers: { "content-type": "application/json", "x-request-id": requestId, ...extra },
   });
+}
+
+/** A path parameter, decoded; a malformed escape (`%E0%A4%A`) stays as sent, an id no account has. */
+function decodeParam(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Whether JSON `value` has objects or arrays nested more than `limit` deep (no recursion: any depth). */
+function nestedDeeper(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (!node || typeof node !== "object") continue;
+    if (depth === limit) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {

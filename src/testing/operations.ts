@@ -243,8 +243,31 @@ function list({ store, query }: Call): Answer {
   return ok(page);
 }
 
+/**
+ * A 400 naming `field` unless `value` (where the hosted page sends the browser back) is an
+ * absolute http(s) URL, as Composio's callback is: a `javascript:` or `data:` URL there would run
+ * in the user's browser, a relative path go nowhere.
+ */
+function notWebAddress(field: string, value: string | null | undefined): Answer | undefined {
+  if (value === undefined || value === null) return undefined;
+  let scheme: string | undefined;
+  try {
+    scheme = new URL(value).protocol;
+  } catch {
+    // not an absolute URL
+  }
+  if (scheme === "http:" || scheme === "https:") return undefined;
+  return badRequest(`${field} must be an absolute http or https URL`, [
+    scheme ? `${field} is a ${scheme.slice(0, 20)} URL` : `${field} is not an absolute URL`,
+  ]);
+}
+
 function create({ store, body, origin }: Call): Answer {
   const { auth_config, connection } = body as CreateConnectedAccountParams;
+  const refused =
+    notWebAddress("callback_url", connection.callback_url) ??
+    notWebAddress("redirect_uri", connection.redirect_uri);
+  if (refused) return refused;
   const config = store.configs.get(auth_config.id);
   if (!config) return authConfigNotFound(auth_config.id);
   if (config.managed)
@@ -293,6 +316,8 @@ function withFix(answer: Answer, fix: string): Answer {
 
 function link({ store, body, origin }: Call): Answer {
   const request = body as CreateConnectedAccountLinkParams;
+  const refused = notWebAddress("callback_url", request.callback_url);
+  if (refused) return refused;
   const config = store.configs.get(request.auth_config_id);
   if (!config) return authConfigNotFound(request.auth_config_id);
   if (request.alias !== undefined && aliasTaken(store, request.alias, request.user_id, config.toolkit))
@@ -392,6 +417,10 @@ const remove = onAccount((account, { store, query }) => {
 });
 
 const refresh = onAccount((account, { store, body, query, origin }) => {
+  const redirect =
+    (body as RefreshConnectedAccountParams | undefined)?.redirect_url ?? query.get("redirect_url");
+  const refused = notWebAddress("redirect_url", redirect);
+  if (refused) return refused;
   if (!store.canRefresh(account))
     return conflict(
       `${account.config.authScheme} connections cannot be refreshed: there is no consent to ask again`,
@@ -402,8 +431,6 @@ const refresh = onAccount((account, { store, body, query, origin }) => {
       "ConnectedAccount_UnprocessableEntity",
       `A ${account.status} account cannot be refreshed`,
     );
-  const redirect =
-    (body as RefreshConnectedAccountParams | undefined)?.redirect_url ?? query.get("redirect_url");
   store.initiate(account, origin, redirect ?? account.callbackUrl);
   const answer: RefreshConnectedAccountResponse = {
     id: account.id,

@@ -29,12 +29,7 @@ export async function serve(door: FakeFrontDoor, port: number): Promise<FakeServ
       size += chunk.byteLength;
       if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
       if (res.headersSent) return;
-      res.writeHead(413, { "content-type": "application/json", connection: "close" });
-      res.end(
-        JSON.stringify({
-          error: { message: "The body is too large", code: 10413, slug: "PayloadTooLarge", status: 413 },
-        }),
-      );
+      answer(res, 413, "PayloadTooLarge", "The body is too large");
       req.destroy();
     });
     req.on("end", () => {
@@ -42,8 +37,10 @@ export async function serve(door: FakeFrontDoor, port: number): Promise<FakeServ
       for (const [name, value] of Object.entries(req.headers))
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
       const text = new TextDecoder().decode(concat(chunks));
+      const url = targetUrl(req.url ?? "/", baseUrl);
+      if (!url) return void answer(res, 400, "BadRequest", "The request target is not a URL");
       void door
-        .handle({ method: req.method ?? "GET", url: new URL(req.url ?? "/", baseUrl), headers, text })
+        .handle({ method: req.method ?? "GET", url, headers, text })
         .then(async (outcome) => {
           if (outcome === "hang") return;
           if (outcome === "reset") return void req.socket.destroy();
@@ -74,6 +71,24 @@ export async function serve(door: FakeFrontDoor, port: number): Promise<FakeServ
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * The URL of a request target: a path (`/api/…`, `//host/…` included, which is a path, not another
+ * host) on this server, or an absolute URL; undefined for any other (`*`, a malformed address).
+ */
+function targetUrl(target: string, baseUrl: string): URL | undefined {
+  try {
+    return new URL(target.startsWith("/") ? `${baseUrl}${target}` : target);
+  } catch {
+    return undefined;
+  }
+}
+
+/** An error the server answers itself, in Composio's envelope, closing the connection. */
+function answer(res: ServerResponse, status: number, slug: string, message: string): void {
+  res.writeHead(status, { "content-type": "application/json", connection: "close" });
+  res.end(JSON.stringify({ error: { message, code: 10000 + status, slug, status } }));
 }
 
 function concat(chunks: Uint8Array[]): Uint8Array {
