@@ -49,10 +49,7 @@ function copyOf(error: unknown, redact: (text: string) => string, depth: number)
   const text = (value: unknown, max: number) => redact(cut(typeof value === "string" ? value : "", max));
   const next = source.cause ?? (Array.isArray(source.errors) ? source.errors[0] : undefined);
   const cause = safeCause(next, redact, depth + 1);
-  const copy = new Error(
-    text(typeof error === "object" ? source.message : String(error), 500),
-    cause && { cause },
-  );
+  const copy = new Error(text(typeof error === "string" ? error : source.message, 500), cause && { cause });
   copy.name = text(source.name, 100) || "Error";
   for (const field of CAUSE_FIELDS) {
     const value = (error as Record<string, unknown>)[field];
