@@ -293,7 +293,7 @@ function scrubbed(text: string, statusText: string, headers: Headers, redactor: 
   // The body's length changed: the Response measures it anew.
   safe.headers.delete("content-length");
   return {
-    body: typeof safe.value === "string" ? safe.value : JSON.stringify(safe.value),
+    body: parsed === undefined && typeof safe.value === "string" ? safe.value : JSON.stringify(safe.value),
     // A status text is one line of Latin-1 (a Response refuses others): the marker stands for what is not.
     statusText: safe.message.replace(/[^\x20-\x7e\x80-\xff]/g, "?"),
     headers: safe.headers,
