@@ -4,7 +4,7 @@
 // tree (the default --spec and --out) it also reports the public API with no build
 // (scripts/release/api-surface.ts, the reports `npm run check:api` makes from dist/; cached by a
 // hash of src/, generated/ and the settings) and fails when api/*.api.md is stale, and runs the
-// code checks of CI (prettier and oxlint, CODE_CHECKS).
+// code checks of CI (prettier, oxlint and the ReDoS check, CODE_CHECKS).
 // It rates every change since the last release (api/released/): the spec's with Redocly's diff and
 // our rules, the public API's from that fresh report, and fails when the pending changesets ask for
 // a smaller bump than the larger rating needs (scripts/release/gate.ts). It compares the spec with
@@ -30,6 +30,7 @@ import { readFolder, writeFolderAtomically } from "./lib/write.js";
 const require = createRequire(import.meta.url);
 const prettier = require.resolve("prettier/bin/prettier.cjs");
 const oxlint = join(dirname(require.resolve("oxlint/package.json")), "bin/oxlint");
+const tsx = require.resolve("tsx/cli");
 
 /** CI's checks of the hand-written code that need no build, each a node CLI run in a child process
  * beside the regeneration, with the command that fixes what it finds. */
@@ -43,6 +44,12 @@ const CODE_CHECKS = [
   // Type-aware (.oxlintrc.json): floating promises, unused code, import cycles. No auto-fix for
   // these: the message names the file, line and rule.
   { name: "oxlint", args: [oxlint], fix: "npm run lint:code, then fix what it names" },
+  // recheck's proof that every regular expression in src/ and generated/ runs in linear time.
+  {
+    name: "lint:regex",
+    args: [tsx, "scripts/lint-regex.ts"],
+    fix: "npm run lint:regex, then rewrite the patterns it names",
+  },
 ];
 
 const { specPath, outDir, configPath, upstreamDir } = readArgs();

@@ -333,6 +333,13 @@ function pickCredential(options: ClientOptions, where: string): Credential {
   return { option: credential.option, header: credential.header, value: credential.value };
 }
 
+/** `text` without the slashes it ends with; a loop, as `/\/+$/` is quadratic on slashes not at the end. */
+export function trimSlashes(text: string): string {
+  let end = text.length;
+  while (text[end - 1] === "/") end--;
+  return text.slice(0, end);
+}
+
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 /** The base URL, if it is https, or http to loopback (or with the caller's explicit consent). */
@@ -362,7 +369,7 @@ function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, where: strin
     throw new ComposioError(`${where}: \`baseUrl\` must be http(s), not ${url.protocol}`);
   }
   // Every operation's path starts with /api/v3.1: a baseUrl ending so would double it.
-  const path = url.pathname.replace(/\/+$/, "");
+  const path = trimSlashes(url.pathname);
   const doubled = PATH_PREFIXES.filter((prefix) => path.endsWith(prefix)).pop();
   if (doubled) {
     throw new ComposioError(

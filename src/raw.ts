@@ -65,7 +65,7 @@ export function createRawClient(options: ClientOptions): RawClient {
     // Path parameters encoded as the main client encodes them. checkingRequests has already refused a
     // missing or empty one and a dot segment, naming the operation, so none is left as its template.
     pathSerializer: (url, params) =>
-      url.replace(/\{([^}]+)\}/g, (_, name: string) => pathParam(params[name], name, "createRawClient")),
+      url.replace(/\{([^{}]+)\}/g, (_, name: string) => pathParam(params[name], name, "createRawClient")),
   });
   client.use(routing(routes, resolved.credential, resolved.validate, fetch));
   return checkingRequests(client);
@@ -93,7 +93,7 @@ function checkingRequests(client: RawClient): RawClient {
     // openapi-fetch fills in only the path parameters it is given: a missing one would be sent as
     // `%7Bnanoid%7D`, to another route.
     const path = (init?.params?.path ?? {}) as Record<string, unknown>;
-    for (const [, name] of url.matchAll(/\{([^}]+)\}/g)) pathParam(path[name!], name!, operation);
+    for (const [, name] of url.matchAll(/\{([^{}]+)\}/g)) pathParam(path[name!], name!, operation);
     const where = `${route?.operation ?? `${method} ${url}`}: headers`;
     for (const headers of [init?.headers, init?.params?.header]) {
       // A Headers object checked its values when it was made.
@@ -153,6 +153,27 @@ function routing(
       if (validate && request.body) validate(route.operation, parseJson(await request.clone().text()));
     },
   };
+}
+
+/**
+ * The route a path is an instance of, by its segments from the end (baseUrl's own path may come
+ * first), a literal segment before a parameter: for a request the middleware did not see, because
+ * its ids were written into the path (`/connected_accounts/ca_1`) or another middleware made a new
+ * Request. The deprecation warning is then once per operation, not once per id.
+ */
+function routeOf(method: string, path: string): Route | undefined {
+  const segments = path.split("/");
+  let found: { route: Route; params: number } | undefined;
+  for (const [key, route] of Object.entries(ROUTES)) {
+    const [routeMethod, template] = key.split(" ") as [string, string];
+    const parts = template.split("/").slice(1);
+    if (routeMethod !== method || parts.length >= segments.length) continue;
+    const tail = segments.slice(-parts.length);
+    const matches = parts.every((part, i) => (part.startsWith("{") ? tail[i] !== "" : part === tail[i]));
+    const params = parts.filter((part) => part.startsWith("{")).length;
+    if (matches && (!found || params < found.params)) found = { route, params };
+  }
+  return found?.route;
 }
 
 /** Statuses whose answers have no body (a Response with one cannot be made). */
@@ -247,7 +268,8 @@ function retryingFetch(
     }
     if (log.warn && (headers.has("deprecation") || headers.has("sunset"))) {
       const redactor = await redact();
-      warnIfDeprecated(log, route?.operation, request.method, path, headers, () => redactor);
+      const routed = route ?? routeOf(request.method, path);
+      warnIfDeprecated(log, routed?.operation, request.method, path, headers, () => redactor);
     }
     const ok = status <= 299 && !NO_BODY.has(status);
     // An error answer reaches the caller as `error` and `response`: its body (an excerpt, as the

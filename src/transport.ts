@@ -13,7 +13,7 @@ import {
 import { checkHeaders } from "./headers.js";
 import { describeAttempt, warnIfDeprecated } from "./log.js";
 import { redactorFor, rememberHeaders, type Redactor } from "./redact.js";
-import { checkCredential, checkRequestOptions, type ResolvedOptions } from "./options.js";
+import { checkCredential, checkRequestOptions, trimSlashes, type ResolvedOptions } from "./options.js";
 import { withRetries, type RetrySettings } from "./retry.js";
 import type { RequestInput, RequestOptions, Transport } from "./types.js";
 
@@ -24,7 +24,7 @@ const NO_OPTIONS: RequestOptions = {};
 export const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 export function createTransport(config: ResolvedOptions): Transport {
-  const baseUrl = config.baseUrl.replace(/\/+$/, "");
+  const baseUrl = trimSlashes(config.baseUrl);
   const { fetch: fetchImpl, log, validate } = config;
   // Built once: a call copies them only when it adds headers of its own.
   const baseHeaders: Record<string, string> = { accept: "application/json", ...config.headers };
