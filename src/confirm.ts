@@ -5,7 +5,8 @@ import { retrieveConnectedAccount, type RetrieveConnectedAccountResponse } from 
 import { ComposioError, NotFoundError } from "./errors.js";
 import { describe } from "./options.js";
 import type { RequestOptions, Transport } from "./types.js";
-import { ConnectionFailedError } from "./wait.js";
+import { jsonType } from "./pagination.js";
+import { ConnectionFailedError, statusOf } from "./wait.js";
 
 /** The query parameters that may carry the account id: Composio's, and the snake-case spelling. */
 const ID_PARAMS = ["connectedAccountId", "connected_account_id"] as const;
@@ -77,7 +78,9 @@ export type ConfirmWith =
  * this retrieves the account, checks that it belongs to `userId`, and resolves it when it is
  * ACTIVE. A FAILED, EXPIRED, REVOKED or INACTIVE one ends with a `ConnectionFailedError` (as a wait
  * does); a callback that names no account, an unknown one, another user's, or one not finished
- * ends with a `ConnectionNotConfirmedError`; errors of the request itself are thrown as they are.
+ * ends with a `ConnectionNotConfirmedError`; errors of the request itself are thrown as they are,
+ * and an answer whose `user_id` or `status` is not a string ends with a `ComposioError` (it cannot
+ * be read, so it confirms nothing).
  *
  * @param composio The client, or a transport from `createComposioTransport`.
  * @param callbackUrl The URL the browser opened: absolute, or the path and query (`req.url`).
@@ -142,10 +145,21 @@ export async function confirmConnection(
       throw notConfirmed(`the API knows no account ${accountId}`, "unknown-account", { accountId }, error);
     throw error;
   }
+  // A client of the caller's making may resolve anything; the transport resolves only objects.
+  if (typeof account !== "object" || account === null || Array.isArray(account))
+    throw new ComposioError(
+      `confirmConnection: retrieve resolved ${jsonType(account)} for account ${accountId}, not an object; cannot tell whose it is.`,
+    );
+  // An owner that is not a string is not another user's: the answer cannot be read.
+  const owner: unknown = account.user_id;
+  if (typeof owner !== "string")
+    throw new ComposioError(
+      `confirmConnection: the API answered account ${accountId} with a \`user_id\` that is ${jsonType(owner)}, not a string; cannot tell whose it is.`,
+    );
   // The owner is not named: the query may be anyone's guess.
-  if (account.user_id !== userId)
+  if (owner !== userId)
     throw notConfirmed(`account ${accountId} is not the signed-in user's`, "other-user", { accountId });
-  const status = String(account.status);
+  const status = statusOf(account, "confirmConnection", accountId);
   if (status === "ACTIVE") return account;
   if (status === "FAILED" || status === "EXPIRED" || status === "REVOKED" || status === "INACTIVE")
     throw new ConnectionFailedError(account);

@@ -10,6 +10,7 @@
 import { retrieveConnectedAccount, type RetrieveConnectedAccountResponse } from "../generated/resources.js";
 import { ComposioApiError, ComposioConnectionError, ComposioError, ComposioTimeoutError } from "./errors.js";
 import { checkKnown, checkNumber, MAX_TIMER_MS } from "./options.js";
+import { jsonType } from "./pagination.js";
 import { redactorFor, redactorOf } from "./redact.js";
 import { sleep } from "./retry.js";
 import type { RequestOptions, Transport } from "./types.js";
@@ -82,7 +83,8 @@ export function pollDelay(n: number, initialMs = INITIAL_INTERVAL_MS, maxMs = MA
  * `connectedAccounts.waitForConnection` as a function of its own: polls `retrieveConnectedAccount`
  * until the account is ACTIVE, and resolves it. Ends with a `ConnectionFailedError` on FAILED,
  * EXPIRED, REVOKED or INACTIVE, the `NotFoundError` on 404, a `ComposioTimeoutError` at
- * `timeoutMs` (default 10.5 minutes), a `ComposioAbortError` when `signal` fires. Polls at once,
+ * `timeoutMs` (default 10.5 minutes), a `ComposioAbortError` when `signal` fires, a `ComposioError`
+ * when the answer's status is not a string (`["ACTIVE"]` is no status). Polls at once,
  * then after 1 s, growing by half to 10 s, with jitter; the last look comes at the deadline, and the
  * wait ends at most a second after it.
  *
@@ -138,7 +140,7 @@ export async function waitForConnection(
           Math.max(deadline - performance.now(), grace, 1),
         ),
       });
-      const status = String(account.status);
+      const status = statusOf(account, WHERE, id, (text) => redact().text(text));
       if (status === "ACTIVE") return account;
       if (FINAL.has(status)) throw new ConnectionFailedError(redact().with(account).value(account));
       // INITIALIZING, INITIATED, or a status this client does not know yet: keep waiting.
@@ -155,6 +157,26 @@ export async function waitForConnection(
 }
 
 const WHERE = "waitForConnection";
+
+/**
+ * An account's status: a string, or the answer cannot be read. Only the string "ACTIVE" is ACTIVE
+ * (`String(["ACTIVE"])` is "ACTIVE" too); a status of another type is no status, known or unknown,
+ * so waiting on for it to change would only poll the same unreadable answer until the deadline.
+ */
+export function statusOf(
+  account: RetrieveConnectedAccountResponse,
+  where: string,
+  id: string,
+  redact = (text: string) => text,
+): string {
+  const status: unknown = account.status;
+  if (typeof status === "string") return status;
+  throw new ComposioError(
+    redact(
+      `${where}: the API answered account ${id} with a \`status\` that is ${jsonType(status)}, not a string; cannot tell whether it is connected.`,
+    ),
+  );
+}
 /** Every option of WaitOptions: any other key is refused. */
 const WAIT_OPTIONS = [
   "timeoutMs",
