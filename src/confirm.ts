@@ -5,8 +5,7 @@ import { retrieveConnectedAccount, type RetrieveConnectedAccountResponse } from 
 import { ComposioError, NotFoundError } from "./errors.js";
 import { describe } from "./options.js";
 import type { RequestOptions, Transport } from "./types.js";
-import { jsonType } from "./pagination.js";
-import { ConnectionFailedError, statusOf } from "./wait.js";
+import { ConnectionFailedError, stringField } from "./wait.js";
 
 /** The query parameters that may carry the account id: Composio's, and the snake-case spelling. */
 const ID_PARAMS = ["connectedAccountId", "connected_account_id"] as const;
@@ -145,21 +144,12 @@ export async function confirmConnection(
       throw notConfirmed(`the API knows no account ${accountId}`, "unknown-account", { accountId }, error);
     throw error;
   }
-  // A client of the caller's making may resolve anything; the transport resolves only objects.
-  if (typeof account !== "object" || account === null || Array.isArray(account))
-    throw new ComposioError(
-      `confirmConnection: retrieve resolved ${jsonType(account)} for account ${accountId}, not an object; cannot tell whose it is.`,
-    );
   // An owner that is not a string is not another user's: the answer cannot be read.
-  const owner: unknown = account.user_id;
-  if (typeof owner !== "string")
-    throw new ComposioError(
-      `confirmConnection: the API answered account ${accountId} with a \`user_id\` that is ${jsonType(owner)}, not a string; cannot tell whose it is.`,
-    );
+  const owner = stringField(account, "user_id", "confirmConnection", accountId);
   // The owner is not named: the query may be anyone's guess.
   if (owner !== userId)
     throw notConfirmed(`account ${accountId} is not the signed-in user's`, "other-user", { accountId });
-  const status = statusOf(account, "confirmConnection", accountId);
+  const status = stringField(account, "status", "confirmConnection", accountId);
   if (status === "ACTIVE") return account;
   if (status === "FAILED" || status === "EXPIRED" || status === "REVOKED" || status === "INACTIVE")
     throw new ConnectionFailedError(account);

@@ -96,22 +96,16 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
     for (let count = 1; ; count++) {
       const record = page as Record<string, unknown>;
       const found = record[items];
-      if (!Array.isArray(found)) {
-        throw new ComposioError(
-          `${operation}: the server sent a page whose \`${items}\` is ${jsonType(found)}, not an array, after ${count - 1} page(s); stopped: it is no page of the list.`,
-        );
-      }
+      if (!Array.isArray(found))
+        throw wrongType(operation, `page ${count}'s \`${items}\``, found, "an array");
       yield page;
       const cursor = record[nextCursor];
       if (cursor === null || cursor === undefined || cursor === "") return;
       // Only a string is a cursor: String() of an array nested 200,000 deep overflows the stack, of
       // an object may throw or give "[object Object]", and a number past 2^53 was rounded when the
       // page was parsed, so it would be sent back wrong.
-      if (typeof cursor !== "string") {
-        throw new ComposioError(
-          `${operation}: the server's \`${nextCursor}\` is ${jsonType(cursor)}, not a string, after ${count} page(s); stopped: only a string is a cursor.`,
-        );
-      }
+      if (typeof cursor !== "string")
+        throw wrongType(operation, `page ${count}'s \`${nextCursor}\``, cursor, "a string");
       const hash = cursorHash(cursor);
       if (seen.has(hash)) {
         // The cursor is the server's string: not quoted (it may echo a secret), only measured.
@@ -146,12 +140,28 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
   }
 }
 
-/** A server's value named by its JSON type, for a message that must not quote it: "an array", "null" … */
-export function jsonType(value: unknown): string {
-  if (value === undefined) return "missing";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+/**
+ * The error for a server's value of another type than the client branches on: it names the type,
+ * never the value (which may be huge, or echo a secret). `redact` scrubs what the caller gave.
+ */
+export function wrongType(
+  where: string,
+  what: string,
+  value: unknown,
+  expected: string,
+  redact = (text: string) => text,
+): ComposioError {
+  const type =
+    value === undefined
+      ? "missing"
+      : value === null
+        ? "null"
+        : Array.isArray(value)
+          ? "an array"
+          : typeof value === "object"
+            ? "an object"
+            : `a ${typeof value}`;
+  return new ComposioError(redact(`${where}: ${what} is ${type}, not ${expected}; it cannot be read.`));
 }
 
 /** A 53-bit hash of a cursor (cyrb53): a walk remembers these rather than the cursors themselves. */

@@ -8,9 +8,15 @@
 // look comes at it, and gets at most a second to answer. A signal cuts a poll or a wait at once;
 // every timer is cleared when the wait settles. Times are read from the monotonic clock.
 import { retrieveConnectedAccount, type RetrieveConnectedAccountResponse } from "../generated/resources.js";
-import { ComposioApiError, ComposioConnectionError, ComposioError, ComposioTimeoutError } from "./errors.js";
+import {
+  ComposioAbortError,
+  ComposioApiError,
+  ComposioConnectionError,
+  ComposioError,
+  ComposioTimeoutError,
+} from "./errors.js";
 import { checkKnown, checkNumber, MAX_TIMER_MS } from "./options.js";
-import { jsonType } from "./pagination.js";
+import { wrongType } from "./pagination.js";
 import { redactorFor, redactorOf } from "./redact.js";
 import { sleep } from "./retry.js";
 import type { RequestOptions, Transport } from "./types.js";
@@ -128,7 +134,13 @@ export async function waitForConnection(
     const left = deadline - performance.now();
     const lastLook = delay >= left;
     if (lastLook) delay = Math.max(0, left);
-    if (delay > 0) await sleep(delay, signal, "waitForConnection: aborted");
+    // Between polls no request is out, and the polls only read: nothing the server may have done.
+    if (delay > 0)
+      await sleep(
+        delay,
+        signal,
+        () => new ComposioAbortError(WHERE + ": aborted", { cause: signal?.reason, requestSent: false }),
+      );
     try {
       // Each attempt keeps the client's timeoutMs; the whole poll, retries included, gets only
       // what is left of the wait (at least the grace), so a hanging poll cannot overrun it.
@@ -140,7 +152,7 @@ export async function waitForConnection(
           Math.max(deadline - performance.now(), grace, 1),
         ),
       });
-      const status = statusOf(account, WHERE, id, (text) => redact().text(text));
+      const status = stringField(account, "status", WHERE, id, (text) => redact().text(text));
       if (status === "ACTIVE") return account;
       if (FINAL.has(status)) throw new ConnectionFailedError(redact().with(account).value(account));
       // INITIALIZING, INITIATED, or a status this client does not know yet: keep waiting.
@@ -159,24 +171,24 @@ export async function waitForConnection(
 const WHERE = "waitForConnection";
 
 /**
- * An account's status: a string, or the answer cannot be read. Only the string "ACTIVE" is ACTIVE
- * (`String(["ACTIVE"])` is "ACTIVE" too); a status of another type is no status, known or unknown,
- * so waiting on for it to change would only poll the same unreadable answer until the deadline.
+ * A field of an account the client branches on (`status`, `user_id`): a string, or the answer
+ * cannot be read. `String(["ACTIVE"])` is "ACTIVE" too, so only a string is compared; a status of
+ * another type is no status, known or unknown, and waiting on would poll the same answer until the
+ * deadline.
  */
-export function statusOf(
-  account: RetrieveConnectedAccountResponse,
+export function stringField(
+  account: unknown,
+  field: "status" | "user_id",
   where: string,
   id: string,
   redact = (text: string) => text,
 ): string {
-  const status: unknown = account.status;
-  if (typeof status === "string") return status;
-  throw new ComposioError(
-    redact(
-      `${where}: the API answered account ${id} with a \`status\` that is ${jsonType(status)}, not a string; cannot tell whether it is connected.`,
-    ),
-  );
+  // A client of the caller's making may resolve anything, not even an object.
+  const value: unknown = (account as Record<string, unknown> | null | undefined)?.[field];
+  if (typeof value === "string") return value;
+  throw wrongType(where, `account ${id}'s \`${field}\``, value, "a string", redact);
 }
+
 /** Every option of WaitOptions: any other key is refused. */
 const WAIT_OPTIONS = [
   "timeoutMs",

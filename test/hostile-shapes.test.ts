@@ -131,7 +131,7 @@ describe("pagination: a page's items must be an array", () => {
     );
     const { seen, error } = await walk(accounts.list());
     expect(seen.map((a) => a.id)).toEqual(["ca_1"]);
-    expectComposioError(error, /after 1 page\(s\)/);
+    expectComposioError(error, /page 2's `items` is an object, not an array/);
     expect(server.requests).toHaveLength(2);
   });
 });
@@ -226,7 +226,7 @@ describe("confirmConnection: the owner and the status are strings, or the answer
       const client = { connectedAccounts: { retrieve: async () => answer as never } };
       const { value, error } = await settle(confirmConnection(client, url, { userId: "user_42" }));
       expect(value).toBeUndefined();
-      expectComposioError(error, /confirmConnection: .*not an object/);
+      expectComposioError(error, /confirmConnection: .*user_id.* is missing, not a string/);
     }
   });
 });
