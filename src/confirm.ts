@@ -6,7 +6,7 @@ import { ComposioError, NotFoundError } from "./errors.js";
 import { describe } from "./options.js";
 import { cut, EXCERPT, redactorOf, type Redactor } from "./redact.js";
 import type { RequestOptions, Transport } from "./types.js";
-import { ConnectionFailedError } from "./wait.js";
+import { ConnectionFailedError, stringField } from "./wait.js";
 
 /** The query parameters that may carry the account id: Composio's, and the snake-case spelling. */
 const ID_PARAMS = ["connectedAccountId", "connected_account_id"] as const;
@@ -78,7 +78,9 @@ export type ConfirmWith =
  * this retrieves the account, checks that it belongs to `userId`, and resolves it when it is
  * ACTIVE. A FAILED, EXPIRED, REVOKED or INACTIVE one ends with a `ConnectionFailedError` (as a wait
  * does); a callback that names no account, an unknown one, another user's, or one not finished
- * ends with a `ConnectionNotConfirmedError`; errors of the request itself are thrown as they are.
+ * ends with a `ConnectionNotConfirmedError`; errors of the request itself are thrown as they are,
+ * and an answer whose `user_id` or `status` is not a string ends with a `ComposioError` (it cannot
+ * be read, so it confirms nothing).
  *
  * @param composio The client, or a transport from `createComposioTransport`.
  * @param callbackUrl The URL the browser opened: absolute, or the path and query (`req.url`).
@@ -152,11 +154,13 @@ export async function confirmConnection(
       throw notConfirmed(`the API knows no account ${accountId}`, "unknown-account", { accountId }, error);
     throw error;
   }
+  // An owner that is not a string is not another user's: the answer cannot be read.
+  const owner = stringField(account, "user_id", "confirmConnection", accountId);
   // The owner is not named: the query may be anyone's guess.
-  if (account.user_id !== userId)
+  if (owner !== userId)
     throw notConfirmed(`account ${accountId} is not the signed-in user's`, "other-user", { accountId });
   redact = redact.with(account);
-  const status = String(account.status);
+  const status = stringField(account, "status", "confirmConnection", accountId, (text) => redact.text(text));
   if (status === "ACTIVE") return account;
   if (status === "FAILED" || status === "EXPIRED" || status === "REVOKED" || status === "INACTIVE")
     throw new ConnectionFailedError(redact.value(account, EXCERPT));

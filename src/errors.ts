@@ -270,6 +270,18 @@ export class ComposioAbortError extends ComposioError {
   override get name(): string {
     return "ComposioAbortError";
   }
+  /**
+   * false when the server surely did nothing with the call: it was aborted before a request was
+   * sent, or while waiting to retry requests that were refused (429, connection refused). true when
+   * a request was sent, or may have been, and nothing proved it refused: the server may have acted
+   * on it (a `create` or `link` may have made the account, and the message says how to find it).
+   */
+  declare readonly requestSent: boolean;
+
+  constructor(message: string, options?: ErrorOptions & { requestSent?: boolean }) {
+    super(message, options);
+    this.requestSent = options?.requestSent ?? true;
+  }
 }
 
 const CLASS_BY_STATUS: Record<number, typeof ComposioApiError> = {

@@ -33,7 +33,7 @@ export interface ClientSettings {
   maxResponseBytes?: number;
   /**
    * How many times a failed attempt may be retried where the server surely did not act
-   * (429, 503, connection refused). See `RequestOptions.retryUnsafe` for the rest.
+   * (429, connection refused); reads and idempotent writes also after 408 and 5xx. See `RequestOptions.retryUnsafe` for the rest.
    * @default 2
    */
   maxRetries?: number;

@@ -3,7 +3,9 @@
 // Servers misbehave (a cursor that comes back, `next_cursor: null` too early, empty pages with
 // fresh cursors forever), so a walk that makes no progress ends with an error instead of looping:
 // on a repeated cursor, on MAX_EMPTY_PAGES empty pages in a row, and after `maxPages` pages. Its
-// memory stays bounded however long it runs. A signal stops it at once.
+// memory stays bounded however long it runs. A signal stops it at once. What the walk branches on
+// is checked for its type first: a page's items are an array, its next cursor a string, or the walk
+// ends with an error naming the type (never the value, which may be huge or echo a secret).
 import { ComposioError } from "./errors.js";
 import { checkLimits } from "./options.js";
 import type { RequestOptions } from "./types.js";
@@ -87,29 +89,34 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
     const maxPages = checkLimits(`${operation}: options`, this.#options ?? {}).maxPages ?? DEFAULT_MAX_PAGES;
     // Hashes of the last cursors, not the cursors (which may be long): memory stays constant. A
     // cycle longer than the window ends at maxPages instead.
-    // oxlint-disable-next-line typescript/no-base-to-string -- a cursor is compared as the text it is sent as
-    const seen = new Set([cursorHash(String(this.#query[cursorParam] ?? ""))]);
+    const given = this.#query[cursorParam];
+    const seen = new Set([cursorHash(typeof given === "string" ? given : "")]);
     let emptyInARow = 0;
     let page = await this.#firstPage();
     for (let count = 1; ; count++) {
-      yield page;
       const record = page as Record<string, unknown>;
+      const found = record[items];
+      if (!Array.isArray(found))
+        throw wrongType(operation, `page ${count}'s \`${items}\``, found, "an array");
+      yield page;
       const cursor = record[nextCursor];
       if (cursor === null || cursor === undefined || cursor === "") return;
-      // oxlint-disable-next-line typescript/no-base-to-string -- sent back as text, whatever its JSON type
-      const key = String(cursor);
-      const hash = cursorHash(key);
+      // Only a string is a cursor: String() of an array nested 200,000 deep overflows the stack, of
+      // an object may throw or give "[object Object]", and a number past 2^53 was rounded when the
+      // page was parsed, so it would be sent back wrong.
+      if (typeof cursor !== "string")
+        throw wrongType(operation, `page ${count}'s \`${nextCursor}\``, cursor, "a string");
+      const hash = cursorHash(cursor);
       if (seen.has(hash)) {
         // The cursor is the server's string: not quoted (it may echo a secret), only measured.
         throw new ComposioError(
-          `${operation}: the server sent a cursor again (${key.length} chars) after ${count} page(s); stopped instead of reading the same pages forever.`,
+          `${operation}: the server sent a cursor again (${cursor.length} chars) after ${count} page(s); stopped instead of reading the same pages forever.`,
         );
       }
       seen.add(hash);
       // A Set keeps insertion order: its first value is the oldest.
       if (seen.size > REMEMBERED_CURSORS) seen.delete(seen.values().next().value!);
-      const found = record[items];
-      emptyInARow = Array.isArray(found) && found.length > 0 ? 0 : emptyInARow + 1;
+      emptyInARow = found.length > 0 ? 0 : emptyInARow + 1;
       if (emptyInARow >= MAX_EMPTY_PAGES) {
         throw new ComposioError(
           `${operation}: the server sent ${emptyInARow} empty pages in a row, each with a next cursor (after ${count} page(s)); stopped: the walk made no progress.`,
@@ -127,11 +134,34 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
 
   /** Every item of every page. */
   async *[Symbol.asyncIterator](): AsyncGenerator<Item, void, undefined> {
-    for await (const page of this.pages()) {
-      const items = (page as Record<string, unknown>)[this.#spec.items];
-      if (Array.isArray(items)) yield* items as Item[];
-    }
+    // pages() gives only pages whose items are an array.
+    for await (const page of this.pages())
+      yield* (page as Record<string, unknown>)[this.#spec.items] as Item[];
   }
+}
+
+/**
+ * The error for a server's value of another type than the client branches on: it names the type,
+ * never the value (which may be huge, or echo a secret). `redact` scrubs what the caller gave.
+ */
+export function wrongType(
+  where: string,
+  what: string,
+  value: unknown,
+  expected: string,
+  redact = (text: string) => text,
+): ComposioError {
+  const type =
+    value === undefined
+      ? "missing"
+      : value === null
+        ? "null"
+        : Array.isArray(value)
+          ? "an array"
+          : typeof value === "object"
+            ? "an object"
+            : `a ${typeof value}`;
+  return new ComposioError(redact(`${where}: ${what} is ${type}, not ${expected}; it cannot be read.`));
 }
 
 /** A 53-bit hash of a cursor (cyrb53): a walk remembers these rather than the cursors themselves. */

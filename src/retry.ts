@@ -1,13 +1,21 @@
 // The retry loop. A create is NOT idempotent and the API has no idempotency key, so by default it
-// repeats a request only where the server surely did not act on it:
-//   - 429 and 503: the server refused the request before doing anything;
-//   - a connection that failed before the request was sent (refused, DNS, unreachable).
-// 500, 502, 504, timeouts and connections cut after sending may have created the account: retrying
-// them could create a second one, so they are retried only when the caller opts in (`retryUnsafe`).
-// An abort is never retried. Every timer is cleared before the call settles. Deadlines and
-// durations read the monotonic clock (`performance.now()`): a wall clock set back an hour would
-// otherwise keep a call waiting for an hour.
-import { ComposioAbortError, ComposioConnectionError, ComposioTimeoutError, safeCause } from "./errors.js";
+// repeats a request only where an answer proves the server did nothing with it (REFUSED_STATUSES
+// and NOT_SENT_CODES below): a 429, or a connection that failed before the request was sent.
+// 500, 502, 503, 504, 408, timeouts and connections cut after sending may come after the API made
+// the account: retrying them could make a second one, so they are retried only for reads and
+// idempotent writes, or when the caller opts in (`retryUnsafe`). stripe-node retries its POSTs
+// after such failures only because each carries an Idempotency-Key the API deduplicates; Composio
+// has none. An abort is never retried; its error says, as a timeout's does, whether the server may
+// have acted. Every timer is cleared before the call settles. Deadlines and durations read the
+// monotonic clock (`performance.now()`): a wall clock set back an hour would otherwise keep a call
+// waiting for an hour.
+import {
+  ComposioAbortError,
+  ComposioConnectionError,
+  ComposioTimeoutError,
+  MAY_HAVE_MADE_ACCOUNT,
+  safeCause,
+} from "./errors.js";
 
 export interface RetrySettings {
   maxRetries: number;
@@ -48,8 +56,19 @@ export interface AttemptResult {
   headers: Headers;
 }
 
-const SAFE_STATUSES = new Set([429, 503]);
-const UNSAFE_STATUSES = new Set([408, 500, 502, 504]);
+/**
+ * The statuses that prove the server did nothing, after which even a create is retried: only 429.
+ * A rate limiter answers before the request goes on to be handled: the API's own (its envelope,
+ * code 10429, is in the spec) and a gateway's alike, and no gateway turns an upstream's failure
+ * into a 429, so its body need not be checked. 503 is not here: a gateway answers it after it
+ * forwarded the request too (Envoy's "upstream connect error or disconnect/reset before headers",
+ * a draining load balancer), when the API may have made the account; one link() retried on 503
+ * made three. Neither the API's envelope nor a Retry-After proves otherwise (a handler that failed
+ * half-way may answer either), and the spec declares no 503.
+ */
+const REFUSED_STATUSES = new Set([429]);
+/** Retried for reads and idempotent writes, and when the caller opts in: the server may have acted. */
+const UNSAFE_STATUSES = new Set([408, 500, 502, 503, 504]);
 /** Error codes (Node, undici) that mean no byte of the request reached the server. */
 const NOT_SENT_CODES = new Set([
   "ECONNREFUSED",
@@ -72,8 +91,11 @@ export async function withRetries<T extends AttemptResult>(
   const { signal, onAttempt } = settings;
   const start = performance.now();
   const deadline = settings.totalTimeoutMs === undefined ? Infinity : start + settings.totalTimeoutMs;
+  // Whether an attempt so far may have reached the server without an answer that proves it refused.
+  let mayHaveActed = false;
   for (let retry = 0; ; retry++) {
-    throwIfAborted(signal);
+    if (signal?.aborted)
+      throw abortError(settings, retry === 0 ? "before" : "waiting", mayHaveActed, signal.reason);
     const attemptStart = performance.now();
     const budget = Math.min(settings.timeoutMs, deadline - attemptStart);
     const byDeadline = budget < settings.timeoutMs;
@@ -85,12 +107,21 @@ export async function withRetries<T extends AttemptResult>(
     let result: T | undefined;
     try {
       result = await attempt(controller.signal);
+      if (!REFUSED_STATUSES.has(result.status)) mayHaveActed = true;
       delay = retry < settings.maxRetries ? delayAfterStatus(result, retry, settings.retryUnsafe) : undefined;
     } catch (error) {
-      throwIfAborted(signal, error);
+      // Aborted while the attempt ran: it may have been sent, unless it surely was not.
+      if (signal?.aborted)
+        throw abortError(
+          settings,
+          "sent",
+          mayHaveActed || !NOT_SENT_CODES.has(errorCode(error) ?? ""),
+          safeCause(error, settings.redact ?? ((text) => text)),
+        );
       const timedOut = controller.signal.aborted;
       const limit = !timedOut ? undefined : byDeadline ? "totalTimeoutMs" : "timeoutMs";
       failure = attemptError(settings, error, limit, retry + 1);
+      if (failure.requestSent) mayHaveActed = true;
       const retryable =
         retry < settings.maxRetries &&
         !(timedOut && byDeadline) &&
@@ -114,7 +145,7 @@ export async function withRetries<T extends AttemptResult>(
       if (failure) throw failure;
       return result!;
     }
-    await sleep(delay, signal);
+    await sleep(delay, signal, () => abortError(settings, "waiting", mayHaveActed, signal?.reason));
   }
 }
 
@@ -131,15 +162,9 @@ function attemptError(
 ): ComposioConnectionError {
   const requestSent = limit !== undefined || !NOT_SENT_CODES.has(errorCode(error) ?? "");
   // Built only here, when a call fails: the success path makes no message.
-  const route = `${settings.method} ${settings.path.split("?")[0]}`;
-  const what = settings.operation ? `${settings.operation} (${route})` : route;
+  const what = describeCall(settings);
   const redact = settings.redact ?? ((text: string) => text);
-  const advice =
-    !requestSent || settings.idempotent
-      ? ""
-      : settings.createsAccount
-        ? " The server may have made the connected account: before making another, look for it with connectedAccounts.list({ user_ids: [userId], auth_config_ids: [authConfigId] }), newest first."
-        : " The server may have acted on it: check the account before repeating the call.";
+  const advice = adviceFor(settings, requestSent);
   // The cause is a copy (names, messages, codes): undici's parser error keeps the raw answer's bytes.
   const options = { cause: safeCause(error, redact), requestSent };
   if (limit === undefined) {
@@ -154,8 +179,46 @@ function attemptError(
   return new ComposioTimeoutError(redact(`${what}: no answer within ${within}.${advice}`), options);
 }
 
+/** `linkConnectedAccount (POST /api/v3.1/connected_accounts/link)`: the operation and its route, for messages. */
+function describeCall(settings: RetrySettings): string {
+  const route = `${settings.method} ${settings.path.split("?")[0]}`;
+  return settings.operation ? `${settings.operation} (${route})` : route;
+}
+
+/** What to do after a call that may have reached the server, when repeating it is not safe. */
+function adviceFor(settings: RetrySettings, requestSent: boolean): string {
+  if (!requestSent || settings.idempotent) return "";
+  return settings.createsAccount
+    ? MAY_HAVE_MADE_ACCOUNT
+    : " The server may have acted on it: check the account before repeating the call.";
+}
+
+/**
+ * The error for the caller's abort: `before` any attempt, while one was `sent`, or while `waiting`
+ * to retry. Like a timeout's, it says whether the server may have acted (`requestSent`), and for a
+ * call not safe to repeat what to do then.
+ */
+function abortError(
+  settings: RetrySettings,
+  when: "before" | "sent" | "waiting",
+  requestSent: boolean,
+  cause: unknown,
+): ComposioAbortError {
+  const how =
+    when === "before"
+      ? "before the request was sent"
+      : when === "sent"
+        ? "after the request was sent"
+        : "while waiting to retry";
+  const message = `${describeCall(settings)}: aborted ${how}.${adviceFor(settings, requestSent)}`;
+  return new ComposioAbortError(settings.redact ? settings.redact(message) : message, {
+    cause,
+    requestSent,
+  });
+}
+
 function delayAfterStatus(result: AttemptResult, retry: number, retryUnsafe: boolean): number | undefined {
-  if (!SAFE_STATUSES.has(result.status) && !(retryUnsafe && UNSAFE_STATUSES.has(result.status)))
+  if (!REFUSED_STATUSES.has(result.status) && !(retryUnsafe && UNSAFE_STATUSES.has(result.status)))
     return undefined;
   const asked = retryAfterMs(result.headers);
   if (asked === undefined) return backoff(retry);
@@ -182,17 +245,17 @@ function backoff(retry: number): number {
   return Math.min(INITIAL_DELAY_MS * 2 ** retry, MAX_BACKOFF_MS) * (1 - Math.random() * 0.25);
 }
 
-/** Waits `ms`; a signal ends the wait at once with a ComposioAbortError saying `why`. Exported for waitForConnection. */
+/** Waits `ms`; a signal ends the wait at once with the error `aborted` makes. Exported for waitForConnection. */
 export function sleep(
   ms: number,
   signal: AbortSignal | null | undefined,
-  why = "Request aborted while waiting to retry",
+  aborted: () => ComposioAbortError,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new ComposioAbortError(why, { cause: signal.reason }));
+    if (signal?.aborted) return reject(aborted());
     const stop = onAbort(signal, () => {
       clearTimeout(timer);
-      reject(new ComposioAbortError(why, { cause: signal?.reason }));
+      reject(aborted());
     });
     const timer = setTimeout(() => {
       stop();
@@ -235,13 +298,6 @@ function onAbort(signal: AbortSignal | null | undefined, then: () => void): () =
     watches.delete(signal);
     signal.removeEventListener("abort", current.listener);
   };
-}
-
-function throwIfAborted(signal: AbortSignal | null | undefined, cause?: unknown): void {
-  if (signal?.aborted)
-    throw new ComposioAbortError("Request aborted", {
-      cause: cause === undefined ? signal.reason : safeCause(cause, (text) => text),
-    });
 }
 
 /** The first `code` in an error's cause chain (undici wraps the socket error, sometimes in an AggregateError). */

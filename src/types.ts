@@ -34,7 +34,7 @@ export interface RequestOptions {
    */
   maxPages?: number;
   /**
-   * Also retry failures after which the server may have acted: 408, 500, 502, 504, timeouts, and
+   * Also retry failures after which the server may have acted: 408, 500, 502, 503, 504, timeouts, and
    * connections cut after the request was sent. Reads and idempotent writes (update, updateStatus,
    * delete …) do by default. Creating calls (create, link, completeAuth, refresh, revoke) do not: a retried create
    * can make a second connected account. Set it there only where a duplicate is harmless to you.

@@ -8,8 +8,15 @@
 // look comes at it, and gets at most a second to answer. A signal cuts a poll or a wait at once;
 // every timer is cleared when the wait settles. Times are read from the monotonic clock.
 import { retrieveConnectedAccount, type RetrieveConnectedAccountResponse } from "../generated/resources.js";
-import { ComposioApiError, ComposioConnectionError, ComposioError, ComposioTimeoutError } from "./errors.js";
+import {
+  ComposioAbortError,
+  ComposioApiError,
+  ComposioConnectionError,
+  ComposioError,
+  ComposioTimeoutError,
+} from "./errors.js";
 import { checkKnown, checkNumber, MAX_TIMER_MS } from "./options.js";
+import { wrongType } from "./pagination.js";
 import { cut, EXCERPT, redactorFor, redactorOf } from "./redact.js";
 import { sleep } from "./retry.js";
 import type { RequestOptions, Transport } from "./types.js";
@@ -90,7 +97,8 @@ export function pollDelay(n: number, initialMs = INITIAL_INTERVAL_MS, maxMs = MA
  * `connectedAccounts.waitForConnection` as a function of its own: polls `retrieveConnectedAccount`
  * until the account is ACTIVE, and resolves it. Ends with a `ConnectionFailedError` on FAILED,
  * EXPIRED, REVOKED or INACTIVE, the `NotFoundError` on 404, a `ComposioTimeoutError` at
- * `timeoutMs` (default 10.5 minutes), a `ComposioAbortError` when `signal` fires. Polls at once,
+ * `timeoutMs` (default 10.5 minutes), a `ComposioAbortError` when `signal` fires, a `ComposioError`
+ * when the answer's status is not a string (`["ACTIVE"]` is no status). Polls at once,
  * then after 1 s, growing by half to 10 s, with jitter; the last look comes at the deadline, and the
  * wait ends at most a second after it.
  *
@@ -134,7 +142,13 @@ export async function waitForConnection(
     const left = deadline - performance.now();
     const lastLook = delay >= left;
     if (lastLook) delay = Math.max(0, left);
-    if (delay > 0) await sleep(delay, signal, "waitForConnection: aborted");
+    // Between polls no request is out, and the polls only read: nothing the server may have done.
+    if (delay > 0)
+      await sleep(
+        delay,
+        signal,
+        () => new ComposioAbortError(WHERE + ": aborted", { cause: signal?.reason, requestSent: false }),
+      );
     try {
       // Each attempt keeps the client's timeoutMs; the whole poll, retries included, gets only
       // what is left of the wait (at least the grace), so a hanging poll cannot overrun it.
@@ -146,7 +160,7 @@ export async function waitForConnection(
           Math.max(deadline - performance.now(), grace, 1),
         ),
       });
-      const status = String(account.status);
+      const status = stringField(account, "status", WHERE, id, (text) => redact().text(text));
       if (status === "ACTIVE") return account;
       if (FINAL.has(status)) throw new ConnectionFailedError(redact().with(account).value(account, EXCERPT));
       // INITIALIZING, INITIATED, or a status this client does not know yet: keep waiting.
@@ -163,6 +177,26 @@ export async function waitForConnection(
 }
 
 const WHERE = "waitForConnection";
+
+/**
+ * A field of an account the client branches on (`status`, `user_id`): a string, or the answer
+ * cannot be read. `String(["ACTIVE"])` is "ACTIVE" too, so only a string is compared; a status of
+ * another type is no status, known or unknown, and waiting on would poll the same answer until the
+ * deadline.
+ */
+export function stringField(
+  account: unknown,
+  field: "status" | "user_id",
+  where: string,
+  id: string,
+  redact = (text: string) => text,
+): string {
+  // A client of the caller's making may resolve anything, not even an object.
+  const value: unknown = (account as Record<string, unknown> | null | undefined)?.[field];
+  if (typeof value === "string") return value;
+  throw wrongType(where, `account ${id}'s \`${field}\``, value, "a string", redact);
+}
+
 /** Every option of WaitOptions: any other key is refused. */
 const WAIT_OPTIONS = [
   "timeoutMs",

@@ -17,6 +17,7 @@ import {
   NotFoundError,
   NotImplementedError,
   OAuth2State,
+  RateLimitError,
   UnprocessableEntityError,
   type CreateConnectedAccountParams,
   VERSION,
@@ -225,13 +226,13 @@ describe("retries", () => {
 
   it("honours maxRetries per request over the client's", async () => {
     const client = await clientFor(
-      (_req, res) => json(res, 503, errorBody(503, "Unavailable", "Down"), { "retry-after": "0" }),
+      (_req, res) => json(res, 429, errorBody(429, "RateLimited", "Slow down"), { "retry-after": "0" }),
       {
         maxRetries: 5,
       },
     );
     const error = await client.connectedAccounts.create(body, { maxRetries: 1 }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InternalServerError);
+    expect(error).toBeInstanceOf(RateLimitError);
     expect(serve.last.requests).toHaveLength(2);
   });
 });
@@ -259,7 +260,7 @@ describe("createRawClient (composio-connected-accounts/raw)", () => {
   it("retries through the same loop, re-sending the body", async () => {
     await clientFor((_req, res, attempt) =>
       attempt === 1
-        ? json(res, 503, errorBody(503, "Unavailable", "Down"), { "retry-after": "0" })
+        ? json(res, 429, errorBody(429, "RateLimited", "Slow down"), { "retry-after": "0" })
         : json(res, 201, createdBody()),
     );
     const raw = createRawClient({ apiKey: API_KEY, baseUrl: serve.last.url });

@@ -75,22 +75,22 @@ describe("retried by default: the server surely did not act", () => {
     expect(r.attempts).toBe(1);
   });
 
-  it("503 (retry-after-ms), then 201", async () => {
+  it("429 (retry-after-ms), then 201", async () => {
     const r = await call((req, res, n) =>
-      n === 1 ? echoEnvelope(res, 503, req, { "retry-after-ms": "10" }) : json(res, 201, createdBody()),
+      n === 1 ? echoEnvelope(res, 429, req, { "retry-after-ms": "10" }) : json(res, 201, createdBody()),
     );
     expect(r.value?.id).toBe("ca_test123");
     expect(r.attempts).toBe(2);
   });
 
-  it("503 every time: 1 + maxRetries attempts, then InternalServerError with the envelope's fields", async () => {
-    const r = await call((req, res) => echoEnvelope(res, 503, req, { "retry-after": "0" }));
-    const error = r.error as InternalServerError;
-    expect(error).toBeInstanceOf(InternalServerError);
+  it("429 every time: 1 + maxRetries attempts, then RateLimitError with the envelope's fields", async () => {
+    const r = await call((req, res) => echoEnvelope(res, 429, req, { "retry-after": "0" }));
+    const error = r.error as RateLimitError;
+    expect(error).toBeInstanceOf(RateLimitError);
     expect(r.attempts).toBe(3);
-    expect(error.status).toBe(503);
-    expect(error.slug).toBe("Http_503");
-    expect(error.requestId).toBe("req_503");
+    expect(error.status).toBe(429);
+    expect(error.slug).toBe("Http_429");
+    expect(error.requestId).toBe("req_429");
     expect(error.message).toContain("[redacted]");
   });
 
@@ -121,7 +121,7 @@ describe("retried by default: the server surely did not act", () => {
 });
 
 describe("not retried by default: the server may have acted (a retry could create a second account)", () => {
-  for (const status of [500, 502, 504]) {
+  for (const status of [500, 502, 503, 504]) {
     it(`${status}: one attempt; with retryUnsafe, retried`, async () => {
       const once = await call((req, res) => echoEnvelope(res, status, req));
       expect(once.error).toBeInstanceOf(InternalServerError);
@@ -178,11 +178,11 @@ describe("not retried by default: the server may have acted (a retry could creat
 describe("deadlines and cancellation", () => {
   it("totalTimeoutMs bounds the whole call, waits included", async () => {
     const r = await call(
-      (req, res) => echoEnvelope(res, 503, req, { "retry-after-ms": "300" }),
+      (req, res) => echoEnvelope(res, 429, req, { "retry-after-ms": "300" }),
       { maxRetries: 10 },
       { totalTimeoutMs: 500 },
     );
-    expect(r.error).toBeInstanceOf(InternalServerError);
+    expect(r.error).toBeInstanceOf(RateLimitError);
     expect(r.attempts).toBe(2);
     expect(r.ms).toBeLessThan(1500);
   });
@@ -209,14 +209,16 @@ describe("deadlines and cancellation", () => {
     const controller = new AbortController();
     const r = await call(
       (req, res) => {
-        echoEnvelope(res, 503, req, { "retry-after": "30" });
+        echoEnvelope(res, 429, req, { "retry-after": "30" });
         setTimeout(() => controller.abort(), 50);
       },
       {},
       { signal: controller.signal },
     );
     expect(r.error).toBeInstanceOf(ComposioAbortError);
-    expect((r.error as Error).message).toBe("Request aborted while waiting to retry");
+    expect((r.error as Error).message).toMatch(
+      /^createConnectedAccount \(POST \/api\/v3[.\d]*\/connected_accounts\): aborted while waiting to retry\.$/,
+    );
     expect(r.attempts).toBe(1);
     expect(r.ms).toBeLessThan(1000);
   });

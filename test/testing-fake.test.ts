@@ -256,9 +256,9 @@ describe.each(TRANSPORTS)("the failure cases, through %s", (transport) => {
     expect(() => fake.complete(link.connected_account_id)).toThrow(/is FAILED; only an INITIATED one/);
   });
 
-  it("503 and 429 (the server did nothing): retried, also for create; one account made", async () => {
+  it("429 (the server did nothing): retried, also for create; one account made", async () => {
     const { fake, composio } = await setup(transport);
-    fake.failNext("createConnectedAccount", { status: 503, retryAfter: 0 });
+    fake.failNext("createConnectedAccount", { status: 429, retryAfter: 0 });
     fake.failNext("createConnectedAccount", { status: 429, retryAfter: 0 });
     const created = await composio.connectedAccounts.create({
       auth_config: { id: SERPAPI },
@@ -266,6 +266,16 @@ describe.each(TRANSPORTS)("the failure cases, through %s", (transport) => {
     });
     expect(fake.requests.filter((r) => r.operation === "createConnectedAccount")).toHaveLength(3);
     expect((await composio.connectedAccounts.list()).items.map((a) => a.id)).toEqual([created.id]);
+  });
+
+  it("503 (a gateway's may follow the API's work): link is not retried", async () => {
+    const { fake, composio } = await setup(transport);
+    fake.failNext("createConnectedAccountLink", { status: 503, retryAfter: 0 });
+    const error = await composio.connectedAccounts
+      .link({ auth_config_id: MANAGED_GITHUB, user_id: "u1" })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "InternalServerError", status: 503 });
+    expect(fake.requests.filter((r) => r.operation === "createConnectedAccountLink")).toHaveLength(1);
   });
 
   it("a 429 with a Retry-After over the client's cap surfaces as RateLimitError at once", async () => {
