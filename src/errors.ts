@@ -1,7 +1,7 @@
 // Errors a caller can act on: a class per failure, the API's fields lifted to the top, and a
 // message written for people (never the raw JSON body).
 
-import { clip, cut, parseJson, type Redactor } from "./redact.js";
+import { cut, parseJson, type Redactor } from "./redact.js";
 
 const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 
@@ -318,22 +318,18 @@ export function errorFromResponse(
   // A status HTTP does not have (a Response cannot even carry it) is named as such.
   const odd =
     status < 100 || status > 599 ? `${operation}: status ${status} is no HTTP status (100–599): ` : "";
-  // In parts: each quote of the server's is cut to its length and scrubbed on its own.
-  const message: string[] = [`${odd}${status}`];
-  if (envelope) {
-    const quote = (before: string, value: unknown, max: number, after = "") => {
-      if (typeof value === "string") message.push(before, ...clip(value, max), after);
-    };
-    quote(" ", envelope.slug, FIELD_CHARS.slug);
-    message.push(": ");
-    if (typeof envelope.message === "string") quote("", envelope.message, FIELD_CHARS.message);
-    else message.push("(no message)");
-    quote(" — ", envelope.suggested_fix, FIELD_CHARS.fix);
-    if (Class === ManagedOAuthNotSupportedError) message.push(" Use connectedAccounts.link.");
-    const requestId =
-      typeof envelope.request_id === "string" ? envelope.request_id : headers.get("x-request-id");
-    quote(" (request_id ", requestId, FIELD_CHARS.requestId, ")");
-  } else message.push(" ", ...describeBody(text, truncated));
+  // Each quote of the server's is cut to its length (the redactor ends a quoted value at a cut's "…").
+  const quote = (before: string, value: unknown, max: number, after = "") =>
+    typeof value === "string" ? `${before}${cut(value, max)}${after}` : "";
+  const requestId =
+    typeof envelope?.request_id === "string" ? envelope.request_id : headers.get("x-request-id");
+  const message = !envelope
+    ? `${odd}${status} ${describeBody(text, truncated)}`
+    : `${odd}${status}${quote(" ", envelope.slug, FIELD_CHARS.slug)}: ${
+        quote("", envelope.message, FIELD_CHARS.message) || "(no message)"
+      }${quote(" — ", envelope.suggested_fix, FIELD_CHARS.fix)}${
+        Class === ManagedOAuthNotSupportedError ? " Use connectedAccounts.link." : ""
+      }${quote(" (request_id ", requestId, FIELD_CHARS.requestId, ")")}`;
   // The answer's own secrets (an account's tokens) are scrubbed wherever else it quotes them.
   const safe = requestRedactor.with(parsed).seal(message, headers, parsed ?? text);
   const fields = isEnvelope(safe.value) ? safe.value.error : {};
@@ -400,14 +396,14 @@ export function unreadableSuccess(
 ): ComposioApiError {
   const what =
     parsed !== undefined
-      ? [`is ${kindOf(parsed)}, not a JSON object`]
+      ? `is ${kindOf(parsed)}, not a JSON object`
       : /^\s*$/.test(text)
-        ? ["has no body, not a JSON object"]
-        : ["is not JSON: ", ...describeBody(text)];
+        ? "has no body, not a JSON object"
+        : `is not JSON: ${describeBody(text)}`;
   const advice = createsAccount ? `.${MAY_HAVE_MADE_ACCOUNT}` : "";
   const safe = requestRedactor
     .with(parsed)
-    .seal([`${operation}: ${status} response `, ...what, advice], headers, parsed ?? text);
+    .seal(`${operation}: ${status} response ${what}${advice}`, headers, parsed ?? text);
   return new ComposioApiError(status, safe.headers, safe.value, safe.message);
 }
 
@@ -463,16 +459,16 @@ function isEnvelope(body: unknown): body is { error: ErrorEnvelopeFields } {
   );
 }
 
-/** A short, one-line excerpt of a body that is not the error envelope (only its start is read), and what stands for the rest. */
-function describeBody(text: string, truncated = false): [string, string] {
+/** A short, one-line excerpt of a body that is not the error envelope (only its start is read). */
+function describeBody(text: string, truncated = false): string {
   const whole = !truncated && text.length <= 4 * EXCERPT_CHARS;
   const flat = text
     .slice(0, 4 * EXCERPT_CHARS)
     .replace(/\s+/g, " ")
     .trim();
-  if (flat === "" && whole) return ["(empty body)", ""];
-  if (flat.length <= EXCERPT_CHARS && whole) return [flat, ""];
-  return [flat.slice(0, EXCERPT_CHARS), `… (${truncated ? "over " : ""}${text.length} chars)`];
+  if (flat === "" && whole) return "(empty body)";
+  if (flat.length <= EXCERPT_CHARS && whole) return flat;
+  return `${flat.slice(0, EXCERPT_CHARS)}… (${truncated ? "over " : ""}${text.length} chars)`;
 }
 
 /** One problem the local validator found in a request, before anything was sent. */

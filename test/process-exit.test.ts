@@ -12,10 +12,16 @@ beforeAll(async () => {
     calls++;
     if (req.headers["x-case"] === "error") return json(res, 500, errorBody(500, "Boom", "boom"));
     if (req.headers["x-case"] === "abort")
-      return json(res, 503, errorBody(503, "Busy", "busy"), { "retry-after": "30" });
-    json(res, calls % 2 === 1 ? 503 : 201, calls % 2 === 1 ? errorBody(503, "Busy", "busy") : createdBody(), {
-      "retry-after-ms": "10",
-    });
+      return json(res, 429, errorBody(429, "RateLimited", "slow down"), { "retry-after": "30" });
+    // A 429 is the refusal a create is retried after (a 503 may come after the API acted).
+    json(
+      res,
+      calls % 2 === 1 ? 429 : 201,
+      calls % 2 === 1 ? errorBody(429, "RateLimited", "slow down") : createdBody(),
+      {
+        "retry-after-ms": "10",
+      },
+    );
   });
 });
 afterAll(() => server.close());

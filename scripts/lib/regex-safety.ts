@@ -26,37 +26,12 @@ export interface Problem {
   message: string;
 }
 
-const UNPROVED_REDACT =
-  "not proved (the automaton checker times out, the fuzzer finds no attack); " +
-  "redact.ts is being rewritten for issue 21";
-
 /**
  * Patterns that may stay without a proof, each with its reason: the input it reads is not the
- * server's and is bounded, or the file is being rewritten. Keyed by file and pattern source, not by
+ * server's and is bounded. Keyed by file and pattern source, not by
  * line. An entry that matches no pattern any more fails the check: it goes when its pattern goes.
  */
-export const ACCEPTED: readonly { file: string; source: string; reason: string }[] = [
-  {
-    file: "src/testing/operations.ts",
-    source: "=+$",
-    reason: "strips the padding of btoa(`offset:<n>`), at most 24 characters the fake made itself",
-  },
-  {
-    file: "src/testing/http.ts",
-    source: "\\{[^}]+\\}",
-    reason: "splits the route templates of generated/meta.ts's ROUTES, never a request's text",
-  },
-  {
-    file: "src/redact.ts",
-    source: '"([^"\\\\]{1,100})"\\s*:\\s*("(?:[^"\\\\]|\\\\.)*"?)',
-    reason: UNPROVED_REDACT,
-  },
-  {
-    file: "src/redact.ts",
-    source: "(^|[?&;\\s])([^=&;?\\s]{1,100})=([^&;\\s]*)",
-    reason: UNPROVED_REDACT,
-  },
-];
+export const ACCEPTED: readonly { file: string; source: string; reason: string }[] = [];
 
 /**
  * Patterns made at run time, keyed by file and the RegExp call's first argument as written: the

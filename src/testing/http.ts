@@ -59,7 +59,7 @@ export function compileRoutes(table: typeof ROUTES): Route[] {
     .map(([key, { operation, credentials }]) => {
       const [method, path] = key.split(" ") as [string, string];
       const source = path
-        .split(/\{[^}]+\}/)
+        .split(/\{[^{}]+\}/)
         .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, "\\$&"))
         .join("([^/]+)");
       return { method, pattern: new RegExp(`^${source}$`), operation, credentials };

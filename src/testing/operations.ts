@@ -163,7 +163,7 @@ function oneOf(query: URLSearchParams, name: string, allowed: string[]): string 
 }
 
 /** The cursor is opaque to clients; here it holds the offset of the next page. */
-const writeCursor = (offset: number) => btoa(`offset:${offset}`).replace(/=+$/, "");
+const writeCursor = (offset: number) => btoa(`offset:${offset}`).replace(/=/g, "");
 function readCursor(cursor: string): number | undefined {
   let text: string;
   try {
