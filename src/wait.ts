@@ -164,7 +164,7 @@ export async function waitForConnection(
       if (status === "ACTIVE") return account;
       if (FINAL.has(status)) throw new ConnectionFailedError(redact().with(account).value(account, EXCERPT));
       // INITIALIZING, INITIATED, or a status this client does not know yet: keep waiting.
-      lastStatus = status;
+      lastStatus = cut(status, 100);
     } catch (error) {
       // A poll that failed for a passing reason (no answer, 429, 5xx after its retries) is only a
       // missed look: the next one may succeed. A final status, an abort, 404 and other client
