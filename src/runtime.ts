@@ -61,11 +61,20 @@ export function queryString(
       (item) => item !== undefined && item !== null,
     );
     const delimiter = Array.isArray(value) ? joined[key] : undefined;
+    const text = (item: unknown) => encode(scalar(item, operation, key), operation, key);
     if (delimiter !== undefined) {
-      if (items.length) add(key, items.map((item) => encode(String(item), operation, key)).join(delimiter));
-    } else for (const item of items) add(key, encode(String(item), operation, key));
+      if (items.length) add(key, items.map(text).join(delimiter));
+    } else for (const item of items) add(key, text(item));
   }
   return parts.length ? `?${parts.join("&")}` : "";
+}
+
+/** A query value as text: a string, a number or a boolean; anything else (an object, whose text would be "[object Object]" or whatever its toString says) is refused. */
+function scalar(item: unknown, operation: string, key: string): string {
+  if (typeof item === "string" || typeof item === "number" || typeof item === "boolean") return String(item);
+  throw new ComposioError(
+    `${operation}: the query parameter \`${key}\` is ${describe(item)}; it takes a string, a number or a boolean (or an array of them). Nothing was sent.`,
+  );
 }
 
 /**

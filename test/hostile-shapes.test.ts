@@ -230,3 +230,26 @@ describe("confirmConnection: the owner and the status are strings, or the answer
     }
   });
 });
+
+describe("a query value that is no string, number or boolean is refused before sending", () => {
+  const hostile = { toString: 1 } as unknown as string;
+  it("on the method, the standalone function and /raw: a ComposioError naming the parameter, nothing sent", async () => {
+    const { server, accounts, transport } = await answering(() => "{}");
+    const { createRawClient } = await import("../src/raw.js");
+    const { rawPath } = await import("./helpers/operations.js");
+    const raw = createRawClient({ apiKey: KEY, baseUrl: server.url, logger: null });
+    for (const run of [
+      () => accounts.list({ user_ids: [hostile] }),
+      () => listConnectedAccounts(transport, { cursor: {} as unknown as string }),
+      () =>
+        raw.GET(rawPath("listConnectedAccounts"), { params: { query: { user_ids: [hostile] } } } as never),
+    ]) {
+      const { error } = await settle(Promise.resolve().then(run));
+      expectComposioError(
+        error,
+        /the query parameter `(user_ids|cursor)` is an object; it takes a string, a number or a boolean/,
+      );
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+});
