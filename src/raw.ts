@@ -193,7 +193,7 @@ function retryingFetch(
   const origin = new URL(baseUrl).origin;
   const { maxResponseBytes, ...limits } = defaults;
   return async (input, init) => {
-    const route = input instanceof Request ? routes.get(input) : undefined;
+    const known = input instanceof Request ? routes.get(input) : undefined;
     const request = new Request(input, init);
     const url = new URL(request.url);
     if (url.origin !== origin) {
@@ -202,6 +202,9 @@ function retryingFetch(
       );
     }
     const path = url.pathname;
+    // A path written out (`/connected_accounts/ca_1`) is read by its shape: retried as its
+    // operation is, and warned about once per operation.
+    const route = known ?? routeOf(request.method, path);
     const operation = route?.operation ?? `${request.method} ${path}`;
     let lineRedactor: Redactor | undefined;
     // For debug lines and the messages of failures without an answer: they hold the method, the
@@ -268,8 +271,7 @@ function retryingFetch(
     }
     if (log.warn && (headers.has("deprecation") || headers.has("sunset"))) {
       const redactor = await redact();
-      const routed = route ?? routeOf(request.method, path);
-      warnIfDeprecated(log, routed?.operation, request.method, path, headers, () => redactor);
+      warnIfDeprecated(log, route?.operation, request.method, path, headers, () => redactor);
     }
     const ok = status <= 299 && !NO_BODY.has(status);
     // An error answer reaches the caller as `error` and `response`: its body (an excerpt, as the

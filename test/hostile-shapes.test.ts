@@ -238,12 +238,13 @@ describe("a query value that is no string, number or boolean is refused before s
     const { createRawClient } = await import("../src/raw.js");
     const { rawPath } = await import("./helpers/operations.js");
     const raw = createRawClient({ apiKey: KEY, baseUrl: server.url, logger: null });
-    for (const run of [
+    const runs: (() => PromiseLike<unknown>)[] = [
       () => accounts.list({ user_ids: [hostile] }),
       () => listConnectedAccounts(transport, { cursor: {} as unknown as string }),
       () =>
         raw.GET(rawPath("listConnectedAccounts"), { params: { query: { user_ids: [hostile] } } } as never),
-    ]) {
+    ];
+    for (const run of runs) {
       const { error } = await settle(Promise.resolve().then(run));
       expectComposioError(
         error,
