@@ -65,14 +65,15 @@ export interface Redactor {
  * the JSON text of its body. Nothing is done until it is used.
  */
 export function redactorFor(headers: Record<string, string>, sent?: string): Redactor {
-  return lazyRedactor((secrets) => {
+  let body: unknown;
+  return lazyRedactor((visit) => {
     for (const [name, value] of Object.entries(headers)) {
       if (!isSensitiveKey(name)) continue;
-      secrets.add(value);
+      visit(value, true);
       const credential = SCHEME.exec(value)?.[1];
-      if (credential) secrets.add(credential);
+      if (credential) visit(credential, true);
     }
-    if (sent !== undefined) collect(parseJson(sent), secrets);
+    if (sent !== undefined) collect((body ??= parseJson(sent)), (secret) => visit(secret, true));
   });
 }
 
@@ -94,21 +95,23 @@ export function redactorOf(sender: object, headers: Record<string, string> = {})
   return redactorFor({ ...knownHeaders.get(sender), ...headers });
 }
 
-function lazyRedactor(gather: (into: Set<string>) => void): Redactor {
-  let secrets: Set<string> | undefined;
-  const known = () => {
-    if (!secrets) gather((secrets = new Set()));
-    return secrets;
-  };
+/**
+ * Tells `visit` every secret: the request's own (`sent`: the key, the body's credentials, looked
+ * for in every form) and the answer's (only as is, JSON-escaped and percent-encoded). No set is
+ * made: an answer may hold millions of strings under sensitive keys.
+ */
+type Gather = (visit: (secret: string, sent: boolean) => void) => void;
+
+function lazyRedactor(known: Gather): Redactor {
   /** `copy` with every key and string scrubbed, `texts` scrubbed in the same pass. */
   const scrubbed = (copy: unknown, texts: string[]) => {
     let i = texts.length;
     walk(copy, (text) => (texts.push(text), text));
-    const safe = scrubAll(texts, known());
+    const safe = scrubAll(texts, known);
     return { texts: safe, value: walk(copy, () => safe[i++]!) };
   };
   return {
-    text: (input) => scrubAll([cut(input, MAX_TEXT_CHARS)], known())[0]!,
+    text: (input) => scrubAll([cut(input, MAX_TEXT_CHARS)], known)[0]!,
     value: (input, budget) => scrubbed(bounded(input, budget), []).value as typeof input,
     seal(message, headers, input) {
       const names: string[] = [];
@@ -124,9 +127,9 @@ function lazyRedactor(gather: (into: Set<string>) => void): Redactor {
       return { message: safe.texts[0]!, headers: safeHeaders, value: safe.value as typeof input };
     },
     with: (more) =>
-      lazyRedactor((into) => {
-        for (const secret of known()) into.add(secret);
-        collect(more, into);
+      lazyRedactor((visit) => {
+        known(visit);
+        collect(more, (secret) => visit(secret, false));
       }),
   };
 }
@@ -205,23 +208,28 @@ function walk(node: unknown, f: (text: string) => string): unknown {
  * "value"` or `key=value` pair (a truncated body, a query). The index is over the texts (excerpts,
  * joined by newlines); each secret goes past it once.
  */
-function scrubAll(texts: string[], secrets: Set<string>): string[] {
+function scrubAll(texts: string[], known: Gather): string[] {
   const joined = texts.join("\n");
-  // A bit per hash bucket: most windows of a secret miss at the cost of one array read.
-  const windows = new Map<number, number[]>();
+  const cuts: [number, number][] = [];
+  // Each piece of the texts is cut once, then forgotten: the work is linear in the texts and the
+  // secrets, however often a piece repeats in either.
+  const cutAll = (map: Map<string, number[]>, piece: string) => {
+    for (const at of map.get(piece) ?? []) cuts.push([at, at + piece.length]);
+    map.delete(piece);
+  };
+  // Every window of RUN characters, by its text; a bit per hash bucket, so that most windows of a
+  // secret miss at the cost of one array read.
+  const windows = new Map<string, number[]>();
   let size = 1024;
   while (size < joined.length * 32 && size < 1 << 24) size *= 2;
   const bits = new Uint32Array(size / 32);
   forEachWindow(joined, (hash, at) => {
     bits[(hash & (size - 1)) >>> 5]! |= 1 << (hash & 31);
-    add(windows, hash, at);
+    add(windows, joined.slice(at, at + RUN), at);
   });
-  const cuts: [number, number][] = [];
-  const scan = (piece: string) =>
-    forEachWindow(piece, (hash, at) => {
-      if (bits[(hash & (size - 1)) >>> 5]! & (1 << (hash & 31)))
-        for (const found of windows.get(hash) ?? [])
-          if (joined.startsWith(piece.slice(at, at + RUN), found)) cuts.push([found, found + RUN]);
+  const scan = (form: string) =>
+    forEachWindow(form, (hash, at) => {
+      if (bits[(hash & (size - 1)) >>> 5]! & (1 << (hash & 31))) cutAll(windows, form.slice(at, at + RUN));
     });
   // Every piece of 4 to 7 characters, made only when a short secret asks.
   let short: Map<string, number[]> | undefined;
@@ -229,12 +237,10 @@ function scrubAll(texts: string[], secrets: Set<string>): string[] {
     if (!short) {
       short = new Map();
       for (let at = 0; at < joined.length; at++)
-        for (let n = MIN_SCRUBBED_LENGTH; n < RUN && at + n <= joined.length; n++) {
-          const piece = joined.slice(at, at + n);
-          add(short, piece, at);
-        }
+        for (let n = MIN_SCRUBBED_LENGTH; n < RUN && at + n <= joined.length; n++)
+          add(short, joined.slice(at, at + n), at);
     }
-    for (const at of short.get(form) ?? []) cuts.push([at, at + form.length]);
+    cutAll(short, form);
   };
   // Where a text ends, or was cut ("…"), it may end with a secret's first 4 to 7 characters.
   const ends = new Map<string, number[]>();
@@ -244,15 +250,15 @@ function scrubAll(texts: string[], secrets: Set<string>): string[] {
       add(ends, joined.slice(end - n, end), end - n);
     if (joined[end] === "\n") at = end + 1;
   }
-  for (const secret of secrets) {
-    if (secret.length < MIN_SCRUBBED_LENGTH || secret === REDACTED) continue;
-    forEachForm(secret, (form) => {
+  known((secret, sent) => {
+    if (secret.length < MIN_SCRUBBED_LENGTH || secret === REDACTED) return;
+    forEachForm(secret, sent, (form) => {
       if (form.length < RUN) scanShort(form);
       else scan(form);
-      for (let n = MIN_SCRUBBED_LENGTH; n < Math.min(RUN, form.length); n++)
-        for (const at of ends.get(form.slice(0, n)) ?? []) cuts.push([at, at + n]);
+      for (let n = MIN_SCRUBBED_LENGTH; ends.size && n < Math.min(RUN, form.length); n++)
+        cutAll(ends, form.slice(0, n));
     });
-  }
+  });
   cuts.sort((a, b) => a[0] - b[0]);
   // Each text with its cuts: overlapping or touching ones (the windows of one run) are one marker.
   let next = 0;
@@ -298,11 +304,12 @@ function forEachWindow(text: string, visit: (hash: number, at: number) => void):
 
 /**
  * Each form of `secret` a server may echo, to `scan`: as is, and, for a secret up to 64 KiB,
- * JSON-escaped, percent-encoded (either case of hex), form-encoded, and inside base64 at each of
+ * JSON-escaped, percent-encoded (either case of hex) and form-encoded; a secret the client `sent`
+ * (the key, a credential of the body) also inside base64 (a `Basic` header sent back), at each of
  * the three byte alignments it may start at, in both alphabets (only the characters that no byte
- * before or after it changes). Nothing is copied from a longer one: its memory stays its own.
+ * before or after it changes). Nothing is copied from a longer one.
  */
-function forEachForm(secret: string, scan: (form: string) => void): void {
+function forEachForm(secret: string, sent: boolean, scan: (form: string) => void): void {
   scan(secret);
   if (secret.length > MAX_ENCODED_SECRET) return;
   if (!UNRESERVED.test(secret)) {
@@ -316,14 +323,18 @@ function forEachForm(secret: string, scan: (form: string) => void): void {
       // a lone surrogate: no URL carries this secret
     }
   }
-  if (secret.length < RUN) return;
-  const bytes = new TextEncoder().encode(secret);
+  if (!sent || secret.length < RUN) return;
+  // Its UTF-8 bytes, as a binary string (ASCII is already one).
+  let bytes = secret;
+  if (!/^[\0-\x7f]*$/.test(secret)) {
+    bytes = "";
+    for (const byte of new TextEncoder().encode(secret)) bytes += String.fromCharCode(byte);
+  }
   for (let shift = 0; shift < 3; shift++) {
-    let binary = "\0".repeat(shift);
-    for (const byte of bytes) binary += String.fromCharCode(byte);
+    const binary = "\0".repeat(shift) + bytes;
     const form = btoa(binary).slice(Math.ceil((8 * shift) / 6), Math.floor((8 * binary.length) / 6));
     scan(form);
-    scan(form.replace(/\+/g, "-").replace(/\//g, "_"));
+    if (/[+/]/.test(form)) scan(form.replace(/\+/g, "-").replace(/\//g, "_"));
   }
 }
 
@@ -394,17 +405,36 @@ export function parseJson(text: string): unknown {
   }
 }
 
-/** Every string under a sensitive key of a JSON value, however deep (no recursion: no depth limit). */
-function collect(root: unknown, into: Set<string>): void {
-  const stack: [unknown, boolean][] = [[root, false]];
-  const seen = new Set<object>();
-  while (stack.length) {
-    const [node, underSecret] = stack.pop()!;
-    if (typeof node === "string") {
-      if (underSecret) into.add(node);
-    } else if (node && typeof node === "object" && !seen.has(node)) {
-      seen.add(node);
-      for (const [key, item] of Object.entries(node)) stack.push([item, underSecret || isSensitiveKey(key)]);
+/**
+ * Tells `visit` every string of 4 characters or more under a sensitive key of a JSON value, however
+ * deep: one pass and no copy (the value may be 30 MB of small objects), its memory the depth's
+ * (what lies deeper than 512 levels waits on a list, not on the call stack). A cycle (only a value
+ * of the caller's making can have one) ends after 2^26 nodes, more than 32 MiB of JSON holds.
+ */
+function collect(root: unknown, visit: (secret: string) => void): void {
+  const deeper: [unknown, boolean][] = [];
+  const sensitive = new Map<string, boolean>();
+  const isSecret = (key: string) => {
+    let known = sensitive.get(key);
+    if (known === undefined) {
+      known = isSensitiveKey(key);
+      if (sensitive.size < 1024) sensitive.set(key, known);
     }
-  }
+    return known;
+  };
+  let budget = 1 << 26;
+  const walk = (node: unknown, secret: boolean, depth: number): void => {
+    if (--budget < 0) return;
+    if (typeof node === "string") {
+      if (secret && node.length >= MIN_SCRUBBED_LENGTH) visit(node);
+    } else if (node && typeof node === "object") {
+      if (depth > 512) deeper.push([node, secret]);
+      else if (Array.isArray(node)) for (const item of node) walk(item, secret, depth + 1);
+      else
+        for (const key in node)
+          walk((node as Record<string, unknown>)[key], secret || isSecret(key), depth + 1);
+    }
+  };
+  walk(root, false, 0);
+  while (deeper.length && budget > 0) walk(...deeper.pop()!, 0);
 }
