@@ -114,6 +114,53 @@ describe("class 2: the work an answer causes is bounded by what is shown", () =>
     expect(outcome.cpuMs).toBeLessThan(8_000);
   }, 90_000);
 
+  // Found by the fresh-eyes trial after the first fix: a window repeated in the excerpt was matched
+  // against every copy (a 12 KB answer: 9 s and 1.9 GB), and collect kept a tuple per node.
+  it("repeats and crowds cost no more than their bytes: a repeated window, many secrets sharing a prefix, 2 M empty objects", async () => {
+    const filler = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`f${i}`, "a".repeat(2040)]));
+    const answers: Record<string, { status: number; body: string }> = {
+      repeated: {
+        status: 400,
+        body: JSON.stringify({ error: { message: "bad" }, ...filler, access_token: "a".repeat(4000) }),
+      },
+      prefix: {
+        status: 400,
+        body: JSON.stringify({
+          error: { message: "bad" },
+          ...filler,
+          tokens: { access_token: Array.from({ length: 2000 }, (_, i) => `aaaaaaaa${i}`) },
+        }),
+      },
+      empty: { status: 200, body: `[${"{},".repeat(2 * 1024 * 1024 - 1)}{}]` },
+    };
+    const server = await serve((req, res) => {
+      const { status, body } = answers[req.url.split("/").pop()!]!;
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(body);
+    });
+    const script = `
+      import { createComposioClient } from "./src/index.ts";
+      const client = createComposioClient({ apiKey: ${JSON.stringify(KEY)}, baseUrl: ${JSON.stringify(server.url)}, logger: null, maxRetries: 0 });
+      const out = {};
+      for (const id of ${JSON.stringify(Object.keys(answers))}) {
+        const before = process.cpuUsage();
+        const name = await client.connectedAccounts.retrieve(id).then(() => "resolved", (error) => error.name);
+        const used = process.cpuUsage(before);
+        out[id] = { name, cpuMs: (used.user + used.system) / 1000 };
+      }
+      console.log(JSON.stringify(out));
+    `;
+    const run = await runScript(script, ["--max-old-space-size=384"], 60_000);
+    expect(run.code, "the child died (out of memory?)").toBe(0);
+    const out = lastJson<Record<string, { name: string; cpuMs: number }>>(run);
+    console.log(`repeats and crowds, CPU ms: ${JSON.stringify(out)}`);
+    expect(out.repeated!.name).toBe("BadRequestError");
+    expect(out.prefix!.name).toBe("BadRequestError");
+    expect(out.empty!.name).toBe("ComposioApiError");
+    // A few hundred ms at most here; before, seconds (and out of memory in this heap).
+    for (const { cpuMs } of Object.values(out)) expect(cpuMs).toBeLessThan(4_000);
+  }, 90_000);
+
   for (const via of ["client", "transport"] as const) {
     it(`a FAILED account with a 1 MiB token, through waitForConnection and confirmConnection (${via}): fast, and nothing of the token or the key shows`, async () => {
       const token = longToken();
