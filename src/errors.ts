@@ -304,6 +304,8 @@ export interface BodyText {
 /**
  * The error for an error response, from its status, headers and body text (at most 64 KiB). Its
  * message, headers and body pass the redactor in one go, with the answer's own secrets added.
+ * After a create or link (`createsAccount`), a status that does not prove nothing happened says
+ * how to look for the account.
  */
 export function errorFromResponse(
   status: number,
@@ -311,6 +313,7 @@ export function errorFromResponse(
   { text, truncated }: BodyText,
   requestRedactor: Redactor,
   operation = "",
+  createsAccount = false,
 ): ComposioApiError {
   const parsed = parseJson(text);
   const envelope = isEnvelope(parsed) ? parsed.error : undefined;
@@ -331,7 +334,9 @@ export function errorFromResponse(
         Class === ManagedOAuthNotSupportedError ? " Use connectedAccounts.link." : ""
       }${quote(" (request_id ", requestId, FIELD_CHARS.requestId, ")")}`;
   // The answer's own secrets (an account's tokens) are scrubbed wherever else it quotes them.
-  const safe = requestRedactor.with(parsed).seal(message, headers, parsed ?? text);
+  // A 5xx or a 408 may come after the API acted (a gateway's 503 after it forwarded the request).
+  const unsure = createsAccount && (status >= 500 || status === 408) ? MAY_HAVE_MADE_ACCOUNT : "";
+  const safe = requestRedactor.with(parsed).seal(message + unsure, headers, parsed ?? text);
   const fields = isEnvelope(safe.value) ? safe.value.error : {};
   return new Class(status, safe.headers, safe.value, safe.message, fields);
 }

@@ -83,10 +83,14 @@ export function createLog(logger: Logger | null | undefined, level: LogLevel, wh
 
 /** A debug line for one attempt. */
 export function describeAttempt(method: string, path: string, event: AttemptEvent): string {
+  path = withoutQuery(path);
   const outcome = event.status !== undefined ? String(event.status) : (event.error?.name ?? "no answer");
   const next = event.retryInMs !== undefined ? `, retrying in ${Math.round(event.retryInMs)} ms` : "";
   return `${method} ${path} → ${outcome} (attempt ${event.attempt}, ${event.ms} ms${next})`;
 }
+
+/** A path without its query: a cursor there is the server's text (a token, perhaps), and filters say nothing a line needs. */
+const withoutQuery = (path: string): string => path.split("?", 1)[0]!;
 
 /** Operations (and, on /raw, paths no route matches) warned about in this process. */
 const warned = new Set<string>();
@@ -123,6 +127,7 @@ export function warnIfDeprecated(
     pathsWarned++;
   }
   warned.add(key);
+  path = withoutQuery(path);
   const route = operation ? `${operation} (${method} ${path})` : `${method} ${path}`;
   const link = deprecationLink(headers.get("link") ?? "");
   const parts = [deprecation && `Deprecation: ${clip(deprecation)}`, sunset && `Sunset: ${clip(sunset)}`]

@@ -270,10 +270,23 @@ function retryingFetch(
       );
     }
     if (log.warn && (headers.has("deprecation") || headers.has("sunset"))) {
-      const redactor = await redact();
+      const redactor = (await redact()).with(parseJson(text()));
       warnIfDeprecated(log, route?.operation, request.method, path, headers, () => redactor);
     }
     const ok = status <= 299 && !NO_BODY.has(status);
+    // No body is no JSON object either: openapi-fetch would read a `content-length: 0` as no data
+    // and no error, where the main client says the answer cannot be read (and, after a create,
+    // that the account may exist).
+    if (ok && bytes.byteLength === 0)
+      throw unreadableSuccess(
+        status,
+        headers,
+        "",
+        undefined,
+        await redact(),
+        operation,
+        route?.createsAccount,
+      );
     // An error answer reaches the caller as `error` and `response`: its body (an excerpt, as the
     // main client's errors keep), headers and status text scrubbed of the request's secrets and its
     // own tokens first, in one pass (a server may echo the key or the body anywhere).

@@ -120,10 +120,19 @@ function lazyRedactor(known: Gather): Redactor {
         names.push(name);
         texts.push(isSensitiveKey(name) ? REDACTED : headerText(name, value));
       });
-      const safe = scrubbed(bounded(input, EXCERPT), texts);
+      // The names too: a server may send a secret as a header's name.
+      const safe = scrubbed(bounded(input, EXCERPT), [
+        ...texts,
+        ...names.map((name) => cut(name, EXCERPT.string)),
+      ]);
       const safeHeaders = new Headers();
-      // A header holds Latin-1 only: the cut's "…" becomes "...".
-      names.forEach((name, i) => safeHeaders.append(name, safe.texts[i + 1]!.replace(/…/g, "...")));
+      names.forEach((name, i) =>
+        safeHeaders.append(
+          // A name holds token characters only, and a value Latin-1 only: the cut's "…" becomes "...".
+          safe.texts[texts.length + i] === name ? name : "x-redacted",
+          safe.texts[i + 1]!.replace(/…/g, "..."),
+        ),
+      );
       return { message: safe.texts[0]!, headers: safeHeaders, value: safe.value as typeof input };
     },
     with: (more) =>

@@ -89,7 +89,10 @@ export function createTransport(config: ResolvedOptions): Transport {
       if (isRedirect(answer.status) || answer.followedTo !== undefined) {
         throw redirectError({ ...answer, text, truncated }, url, redact());
       }
-      warnIfDeprecated(log, input.operation, method, path, answer.headers, redact);
+      // The answer's own tokens are secrets of the warning too (a server may echo one in a header).
+      warnIfDeprecated(log, input.operation, method, path, answer.headers, () =>
+        redact().with(parseJson(text)),
+      );
       if (answer.status < 200 || answer.status > 299) {
         throw errorFromResponse(
           answer.status,
@@ -97,6 +100,7 @@ export function createTransport(config: ResolvedOptions): Transport {
           { text, truncated },
           redact(),
           input.operation,
+          input.createsAccount,
         );
       }
       if (truncated) {

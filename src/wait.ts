@@ -124,16 +124,20 @@ export async function waitForConnection(
   // this after its timeoutMs.
   const grace = Math.min(LAST_LOOK_MS, timeoutMs / 2);
   let lastStatus: string | undefined;
+  /** The account last read: its tokens are secrets of the timeout's message too. */
+  let lastAccount: unknown;
   let lastError: unknown;
   // What the server and the caller give passes the redactor that knows the client's key.
   const redact = () => redactorOf(transport, requestOptions.headers);
   const timedOut = () =>
     new ComposioTimeoutError(
-      redact().text(
-        `waitForConnection: ${id} was not ACTIVE within its timeoutMs of ${timeoutMs} ms (${
-          lastStatus ? `still ${lastStatus}` : "never read"
-        } at the last look, ${Math.round(performance.now() - start)} ms in)`,
-      ),
+      redact()
+        .with(lastAccount)
+        .text(
+          `waitForConnection: ${id} was not ACTIVE within its timeoutMs of ${timeoutMs} ms (${
+            lastStatus ? `still ${lastStatus}` : "never read"
+          } at the last look, ${Math.round(performance.now() - start)} ms in)`,
+        ),
       { cause: lastError },
     );
   for (let n = 0; ; n++) {
@@ -165,6 +169,7 @@ export async function waitForConnection(
       if (FINAL.has(status)) throw new ConnectionFailedError(redact().with(account).value(account, EXCERPT));
       // INITIALIZING, INITIATED, or a status this client does not know yet: keep waiting.
       lastStatus = cut(status, 100);
+      lastAccount = account;
     } catch (error) {
       // A poll that failed for a passing reason (no answer, 429, 5xx after its retries) is only a
       // missed look: the next one may succeed. A final status, an abort, 404 and other client

@@ -312,3 +312,118 @@ describe("class 3: no side door around the redactor", () => {
     }
   });
 });
+
+describe("found by the fresh-eyes trial: what one answer says is secret everywhere", () => {
+  const TOKEN = "tok_PLANTED_trial_tok_83c1d9";
+  const lines: string[] = [];
+  const logger = {
+    debug: (l: string) => lines.push(l),
+    info() {},
+    warn: (l: string) => lines.push(l),
+    error() {},
+  };
+  const withToken = (extra: object = {}) => ({
+    id: "ca_trial1",
+    user_id: USER,
+    status: "INITIATED",
+    state: { authScheme: "OAUTH2", val: { status: "INITIATED", access_token: TOKEN } },
+    ...extra,
+  });
+
+  it("the deprecation warning: an answer's own token echoed in Deprecation or Sunset is scrubbed", async () => {
+    lines.length = 0;
+    const server = await serve((_req, res) =>
+      json(res, 200, withToken(), { deprecation: `@1700000000 ${TOKEN}`, sunset: TOKEN }),
+    );
+    const client = createComposioClient({ apiKey: KEY, baseUrl: server.url, logger, logLevel: "warn" });
+    await client.connectedAccounts.retrieve("ca_trial1");
+    expect(lines.join("\n")).toContain("deprecated by the server");
+    for (const run of runs(TOKEN)) expect(lines.join("\n")).not.toContain(run);
+  });
+
+  it("waitForConnection's timeout: a status that echoes the account's token is scrubbed", async () => {
+    const server = await serve((_req, res) => json(res, 200, withToken({ status: TOKEN })));
+    const client = createComposioClient({ apiKey: KEY, baseUrl: server.url, logger: null });
+    const error = await client.connectedAccounts
+      .waitForConnection("ca_trial1", { timeoutMs: 200, initialIntervalMs: 50 })
+      .catch((e: unknown) => e);
+    expect((error as Error).name).toBe("ComposioTimeoutError");
+    expectHidden(error, [TOKEN]);
+  });
+
+  it("debug lines carry no query: a cursor the server sent (a token, perhaps) stays out of them", async () => {
+    lines.length = 0;
+    const server = await serve((req, res) =>
+      req.url.includes("cursor=")
+        ? json(res, 503, { error: { message: "busy" } }, { "retry-after-ms": "0" })
+        : json(res, 200, { items: [withToken()], next_cursor: TOKEN }),
+    );
+    const client = createComposioClient({
+      apiKey: KEY,
+      baseUrl: server.url,
+      logger,
+      logLevel: "debug",
+      maxRetries: 1,
+    });
+    const error = await (async () => {
+      for await (const _ of client.connectedAccounts.list({ user_ids: [USER] }));
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ComposioApiError);
+    expect(lines.filter((l) => l.includes("→ 503"))).toHaveLength(2);
+    for (const line of lines) expect(line).not.toContain("?");
+    for (const run of runs(TOKEN)) expect(lines.join("\n")).not.toContain(run);
+  });
+
+  it("a header whose name is a secret: renamed x-redacted in error.headers and /raw's response", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(400, { "content-type": "application/json", [`x-${KEY.toLowerCase()}`]: "1" });
+      res.end(JSON.stringify({ error: { message: "no" } }));
+    });
+    // A key in lower case, as a header name can carry it.
+    const key = KEY.toLowerCase();
+    const client = createComposioClient({ apiKey: key, baseUrl: server.url, logger: null });
+    const error = (await client.connectedAccounts
+      .retrieve("ca_1")
+      .catch((e: unknown) => e)) as ComposioApiError;
+    expect([...error.headers.keys()]).toContain("x-redacted");
+    expectHidden(error, [key]);
+    const raw = createRawClient({ apiKey: key, baseUrl: server.url, logger: null });
+    const { response } = await raw.GET(rawPath("retrieveConnectedAccount"), {
+      params: { path: { nanoid: "ca_1" } },
+    } as never);
+    expect([...response.headers.keys()].join(" ")).not.toContain(key.slice(0, 8));
+  });
+
+  it("a 5xx or 408 after link or create says the account may exist and how to look for it; a read's does not", async () => {
+    const server = await serve((_req, res) =>
+      json(res, 503, { error: { message: "upstream reset before headers" } }),
+    );
+    const client = createComposioClient({ apiKey: KEY, baseUrl: server.url, logger: null });
+    const link = await client.connectedAccounts
+      .link({ auth_config_id: "ac_1a2b3c4d5e6f", user_id: USER })
+      .catch((e: unknown) => e);
+    expect((link as Error).message).toMatch(
+      /^503: upstream reset before headers The server may have made the connected account/,
+    );
+    expect(server.requests).toHaveLength(1);
+    const read = await client.connectedAccounts.retrieve("ca_1", { maxRetries: 0 }).catch((e: unknown) => e);
+    expect((read as Error).message).toBe("503: upstream reset before headers");
+  });
+
+  it("/raw: a 201 with content-length 0 is an error that says the account may exist, not { data: undefined }", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(201, { "content-length": "0" });
+      res.end();
+    });
+    const raw = createRawClient({ apiKey: KEY, baseUrl: server.url, logger: null });
+    const error = await raw
+      .POST(rawPath("createConnectedAccountLink"), {
+        body: { auth_config_id: "ac_1a2b3c4d5e6f", user_id: USER },
+      } as never)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ComposioApiError);
+    expect((error as Error).message).toMatch(
+      /201 response has no body, not a JSON object\. The server may have made/,
+    );
+  });
+});
