@@ -6,6 +6,7 @@
 //   FUZZ_PATH   with FUZZ_SEED: replay one failure's shrunk case alone
 //   FUZZ_MATCH  count only failures whose message matches this regex
 //   FUZZ_SURVEY run every case without stopping or shrinking; list one example per kind of failure
+//   FUZZ_SHRINK_S  stop shrinking a failure after this many seconds (default 180)
 import { spawnSync } from "node:child_process";
 
 const env = {

@@ -445,7 +445,11 @@ const statusArb: fc.Arbitrary<Json> = fc.oneof(
 
 const shapeArb: fc.Arbitrary<ShapeBody> = fc.record(
   {
-    shape: fc.constantFrom(...shapeNames),
+    // The shapes the helpers branch on (an account, a page, the envelope) more often than each operation's answer.
+    shape: fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom<ShapeName>("account", "page", "envelope") },
+      { weight: 2, arbitrary: fc.constantFrom(...shapeNames) },
+    ),
     status: fc.oneof(statusArb, cursorArb),
     reason: textArb,
     set: fc.array(
@@ -518,8 +522,10 @@ export interface Reply {
 /** Per request: refused (the connection; nothing reaches the server), a hang (no answer ever), or a reply. */
 export type Answer = "refused" | "hang" | Reply;
 
+// Successes twice: the paths that read a body (an account, a page) begin there.
 const COMMON_STATUSES = [
-  200, 201, 204, 301, 302, 307, 308, 400, 401, 403, 404, 408, 409, 410, 422, 429, 500, 501, 502, 503, 504,
+  200, 200, 201, 201, 204, 301, 302, 307, 308, 400, 401, 403, 404, 408, 409, 410, 422, 429, 500, 501, 502,
+  503, 504,
 ];
 export const statusCodeArb = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...COMMON_STATUSES) },
@@ -589,6 +595,8 @@ export interface BuiltAnswer {
   kind: "refused" | "hang" | "reply";
   /** Every byte the server writes for this answer, before any cut. */
   bytes: Buffer;
+  /** Its final status line (after any 1xx), for messages. */
+  statusLine: string;
   /** How many of them it writes, and what it does then. */
   writes: number;
   after: "keep" | "end" | "rst" | "hang";
@@ -610,6 +618,7 @@ export function buildAnswer(answer: Answer, ctx: BuildContext): BuiltAnswer {
     return {
       kind: answer,
       bytes: Buffer.alloc(0),
+      statusLine: answer,
       writes: 0,
       after: "keep",
       decodedBytes: 0,
@@ -650,21 +659,28 @@ export function buildAnswer(answer: Answer, ctx: BuildContext): BuiltAnswer {
     : framing === "close"
       ? "end"
       : "keep";
-  const malformed =
-    answer.headers.some((h) => !Array.isArray(h)) || answer.interim?.headers.some((h) => !Array.isArray(h));
-  // What the client reads of it: error bodies up to 64 KiB (src/transport.ts), success bodies up to maxResponseBytes.
+  // Whether the client can have read it all: no line the HTTP parser refuses (a raw line, a control
+  // character, a head past undici's 16 KiB), no 1xx first, nothing cut or lying, a body within what
+  // the client reads (error bodies up to 64 KiB, src/transport.ts; successes up to maxResponseBytes).
+  const headText = bytes.subarray(0, bytes.indexOf("\r\n\r\n")).toString("latin1");
+  const parsable =
+    !answer.interim &&
+    answer.headers.every((h) => Array.isArray(h)) &&
+    !/[\0-\x08\x0a-\x1f\x7f]/.test(headText.replace(/\r\n/g, "")) &&
+    headText.length < 16 * 1024;
   const limit = answer.status <= 299 ? ctx.maxResponseBytes : Math.min(ctx.maxResponseBytes, 64 * 1024);
   const whole =
+    parsable &&
     !answer.cut &&
     body.length <= limit &&
     typeof framing === "string" &&
     !["gzip-lie", "zstd"].includes(answer.encoding) &&
-    !malformed &&
     answer.status >= 200 &&
     ![204, 205, 304].includes(answer.status);
   return {
     kind: "reply",
     bytes,
+    statusLine: `HTTP/1.1 ${answer.status} ${expand(answer.reason, secrets)}`,
     writes,
     after,
     decodedBytes: body.length,

@@ -238,7 +238,7 @@ export function describeOutcome(o: Outcome): string {
   const answers = o.served.map((a, i) =>
     a.kind !== "reply"
       ? `    #${i} ${a.kind}`
-      : `    #${i} ${a.bytes.subarray(0, a.bytes.indexOf("\r\n")).toString("latin1").slice(0, 60)} — ${a.writes}/${a.bytes.length} bytes written, then ${a.after}; body ${a.decodedBytes} bytes decoded`,
+      : `    #${i} ${JSON.stringify(a.statusLine.slice(0, 60))} — ${a.writes}/${a.bytes.length} bytes written, then ${a.after}; body ${a.decodedBytes} bytes decoded${a.whole ? "" : " (not whole: the client cannot have read it all)"}`,
   );
   return [
     `  entry: ${o.run.entry}; ${settled}`,
@@ -393,8 +393,9 @@ export function fuzzParams<T>(ciRuns: number): fc.Parameters<T> {
         ? (Date.now() ^ (Math.random() * 2 ** 32)) | 0
         : CI_SEED,
     ...(env.FUZZ_PATH ? { path: env.FUZZ_PATH, endOnFailure: true } : {}),
-    // Shrinking a slow failure runs it again and again: it stops after this long, with the smallest case found so far.
-    skipAllAfterTimeLimit: long ? 180_000 : 20_000,
+    // Shrinking a slow failure runs it again and again: it stops after this long (FUZZ_SHRINK_S
+    // seconds), with the smallest case found so far.
+    skipAllAfterTimeLimit: env.FUZZ_SHRINK_S ? Number(env.FUZZ_SHRINK_S) * 1000 : long ? 180_000 : 20_000,
     includeErrorInReport: true,
   };
 }
