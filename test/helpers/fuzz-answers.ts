@@ -666,7 +666,7 @@ export function buildAnswer(answer: Answer, ctx: BuildContext): BuiltAnswer {
   const parsable =
     !answer.interim &&
     answer.headers.every((h) => Array.isArray(h)) &&
-    !/[\0-\x08\x0a-\x1f\x7f]/.test(headText.replace(/\r\n/g, "")) &&
+    !hasControl(headText.replace(/\r\n/g, "")) &&
     headText.length < 16 * 1024;
   const limit = answer.status <= 299 ? ctx.maxResponseBytes : Math.min(ctx.maxResponseBytes, 64 * 1024);
   const whole =
@@ -687,6 +687,15 @@ export function buildAnswer(answer: Answer, ctx: BuildContext): BuiltAnswer {
     whole,
     carries: whole ? carried(answer, body, secrets) : new Set(),
   };
+}
+
+/** A control character other than a tab: the HTTP parser refuses it in a status line or a header. */
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return true;
+  }
+  return false;
 }
 
 /** The tokens an answer carries under a sensitive key: in its JSON body, or as a header whose name is sensitive. */
