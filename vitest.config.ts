@@ -17,13 +17,19 @@ export const SLOW_SUITES = [
   "test/docs.test.ts", // Chromium on the rendered docs
   "test/hostile-bounds.test.ts", // memory bounds in child node processes with --expose-gc: ~30 s
 ];
+/**
+ * The fuzzer (CONTRIBUTING.md, "The fuzzer"): its own project, in a worker with `--expose-gc` so
+ * that its memory bound measures from a collected heap. `npm test` runs it with a fixed seed (about
+ * half a minute); `npm run test:fast` skips it; `npm run fuzz` runs it alone, long, with a fresh seed.
+ */
+export const FUZZ_SUITES = ["test/fuzz-*.test.ts"];
 const ALL = ["test/**/*.test.ts"];
 
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // Two projects, so that the slow list lives here once: `npm test` runs both. The type tests
+    // Three projects, so that the slow list lives here once: `npm test` runs them all. The type tests
     // (test/types.test-d.ts) are assertions the compiler checks: `tsc -p .`, which `npm test` and
     // `npm run test:fast` start with, runs them.
     projects: [
@@ -32,10 +38,18 @@ export default defineConfig({
         test: {
           name: "fast",
           include: ALL,
-          exclude: [...configDefaults.exclude, ...SLOW_SUITES],
+          exclude: [...configDefaults.exclude, ...SLOW_SUITES, ...FUZZ_SUITES],
         },
       },
       { extends: true, test: { name: "slow", include: SLOW_SUITES } },
+      {
+        extends: true,
+        test: {
+          name: "fuzz",
+          include: FUZZ_SUITES,
+          execArgv: ["--expose-gc"],
+        },
+      },
     ],
   },
 });
