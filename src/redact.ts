@@ -126,13 +126,17 @@ function lazyRedactor(known: Gather): Redactor {
         ...names.map((name) => cut(name, EXCERPT.string)),
       ]);
       const safeHeaders = new Headers();
-      names.forEach((name, i) =>
-        safeHeaders.append(
-          // A name holds token characters only, and a value Latin-1 only: the cut's "…" becomes "...".
-          safe.texts[texts.length + i] === name ? name : "x-redacted",
-          safe.texts[i + 1]!.replace(/…/g, "..."),
-        ),
-      );
+      names.forEach((name, i) => {
+        try {
+          safeHeaders.append(
+            // A name holds token characters only, and a value Latin-1 only: the cut's "…" becomes "...".
+            safe.texts[texts.length + i] === name ? name : "x-redacted",
+            safe.texts[i + 1]!.replace(/…/g, "..."),
+          );
+        } catch {
+          // A name no Headers can hold (undici let an empty one through): left out.
+        }
+      });
       return { message: safe.texts[0]!, headers: safeHeaders, value: safe.value as typeof input };
     },
     with: (more) =>

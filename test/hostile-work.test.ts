@@ -277,6 +277,18 @@ describe("class 3: no side door around the redactor", () => {
       expectHidden(error, [KEY, TOKEN]);
     });
 
+    // Found by the fuzzer: undici lets a header line with an empty name through, and Headers refuses
+    // to hold it: copying the headers threw a TypeError (with the redactor before issue 21 too).
+    it("a header line with an empty name: a ComposioApiError, not a TypeError", async () => {
+      const baseUrl = await rawServer(
+        ["HTTP/1.1 400 Bad Request", ": empty name", "content-length: 2", "", "{}"].join("\r\n"),
+      );
+      const client = createComposioClient({ apiKey: KEY, baseUrl, logger: null, maxRetries: 0 });
+      const error = await client.connectedAccounts.retrieve("ca_1").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ComposioApiError);
+      expect((error as ComposioApiError).status).toBe(400);
+    });
+
     it("/raw: the same", async () => {
       const baseUrl = await rawServer(answer);
       const raw = createRawClient({ apiKey: KEY, baseUrl, logger: null, maxRetries: 0 });

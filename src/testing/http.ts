@@ -7,7 +7,7 @@ import { ROUTES } from "../../generated/meta.js";
 import { validators } from "../../generated/validators.js";
 import { ComposioError } from "../errors.js";
 import { describe } from "../options.js";
-import { redactorFor } from "../redact.js";
+import { isSensitiveKey, redactorFor } from "../redact.js";
 import { findIssues } from "../validate.js";
 import { randomId, type FakeStore } from "./accounts.js";
 import { apiError, OPERATIONS, type Answer } from "./operations.js";
@@ -140,10 +140,13 @@ export class FakeFrontDoor {
     const sent = Object.fromEntries(headers);
     // One rule for all it keeps: values under sensitive names blanked, and the secrets the request
     // carries (and the fake's own keys) scrubbed wherever else they are, in the path and query too.
-    const redact = redactorFor(sent, incoming.text).with({
-      api_key: this.keys.apiKey,
-      user_api_key: this.keys.userApiKey,
+    // The fake's keys and the query's values under sensitive names count as sent: they are looked
+    // for everywhere, in every form (base64 too).
+    const secrets = { ...sent, "fake-api-key": this.keys.apiKey, "fake-user-api-key": this.keys.userApiKey };
+    [...url.searchParams].forEach(([name, value], i) => {
+      if (isSensitiveKey(name)) Object.assign(secrets, { [`query-${i}-${name}`]: value });
     });
+    const redact = redactorFor(secrets, incoming.text);
     this.requests.push({
       method,
       path: redact.text(path),

@@ -61,12 +61,15 @@ function safePercent(text: string): string {
 
 /**
  * Every form of a secret that a leak would show: as the redactor promises to find them, base64 cut
- * to the characters no neighbouring byte changes (at each of the three alignments, both alphabets).
+ * to the characters no neighbouring byte changes (at each of the three alignments, both alphabets)
+ * for a secret the client `sent` (the README: base64 is a credential sent back, in a `Basic`
+ * header; a token an answer carried is looked for as is and in the text encodings).
  */
-export function leakForms(secret: string): Map<string, Form> {
+export function leakForms(secret: string, sent = true): Map<string, Form> {
   const forms = new Map<string, Form>();
   for (const form of ["plain", "json", "percent", "percentLower", "form"] as const)
     if (!forms.has(encodeAs(secret, form))) forms.set(encodeAs(secret, form), form);
+  if (!sent) return forms;
   const bytes = Buffer.from(secret);
   for (let shift = 0; shift < 3; shift++) {
     const shifted = Buffer.concat([Buffer.alloc(shift), bytes]);
