@@ -1,7 +1,8 @@
 // The redactor's rule as properties (fast-check): whatever the texts and however the secrets are
 // echoed in them (whole, in pieces, encoded, cut short, as keys, across texts), no run of 8
 // characters of a secret's form survives, and a text that holds no secret comes back as it was.
-// Fixed seed in `npm test`; `npm run fuzz` runs them long with a fresh one (FUZZ_SEED, FUZZ_RUNS).
+// Part of the fuzzer (vitest's `fuzz` project): a fixed seed in `npm test`; `npm run fuzz` runs it
+// long with a fresh one (FUZZ_SEED, FUZZ_RUNS).
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
 import { EXCERPT, isSensitiveKey, redactorFor } from "../src/redact.js";
