@@ -44,7 +44,7 @@ describe("the fuzzer: every entry point against a hostile server", () => {
   // The retry policy for 429 and 503 is being decided again (issue 21, class 6): a create is then
   // resent only after a refused connection, the one answer that proves nothing happened.
   fuzzProperty(
-    "4. create, link and completeAuth reach the server at most once per call unless the connection was refused",
+    "4. create, link and completeAuth reach the server at most once per call unless an answer proved nothing happened (refused, 429)",
     gatewayRun,
     async (run) => expectAtMostOnce(await execute(run)),
     { ciRuns: 40, msPerRun: 2000 },
