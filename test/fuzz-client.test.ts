@@ -24,14 +24,14 @@ describe("the fuzzer: every entry point against a hostile server", () => {
     "1. every call settles, with a typed value or a ComposioError, by its deadline",
     anyRun,
     async (run) => expectSettled(await execute(run)),
-    { ciRuns: 60, msPerRun: 1500 },
+    { ciRuns: 40, msPerRun: 1500 },
   );
 
   fuzzProperty(
     "2. no 8-character run of a secret given or received shows in an error, its causes, a log line or /raw's error",
     anyRun,
     async (run) => expectNoSecrets(await execute(run)),
-    { ciRuns: 60, msPerRun: 1500 },
+    { ciRuns: 40, msPerRun: 1500 },
   );
 
   fuzzProperty(

@@ -431,7 +431,7 @@ const cursorArb: fc.Arbitrary<Json> = fc.oneof(
   textArb,
 );
 const statusArb: fc.Arbitrary<Json> = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(...STATUSES) },
+  { weight: 1, arbitrary: fc.constantFrom(...STATUSES) },
   {
     weight: 1,
     arbitrary: fc.constantFrom<Json>(
@@ -446,45 +446,78 @@ const statusArb: fc.Arbitrary<Json> = fc.oneof(
   },
 );
 
-const shapeArb: fc.Arbitrary<ShapeBody> = fc.record(
-  {
-    // The shapes the helpers branch on (an account, a page, the envelope) more often than each operation's answer.
-    shape: fc.oneof(
-      { weight: 3, arbitrary: fc.constantFrom<ShapeName>("account", "page", "envelope") },
-      { weight: 2, arbitrary: fc.constantFrom(...shapeNames) },
-    ),
-    status: fc.oneof(statusArb, cursorArb),
-    reason: textArb,
-    set: fc.array(
-      fc.tuple(
-        fc.constantFrom(
-          "status",
-          "status_reason",
-          "user_id",
-          "id",
-          "next_cursor",
-          "items",
-          "state.val",
-          "state.val.access_token",
-          "error",
-          "error.message",
-          "error.request_id",
-          "error.suggested_fix",
-          "error.errors",
-          "data",
-          "connected_account_id",
-          "redirect_url",
+const shapeArb = (
+  shape: fc.Arbitrary<ShapeName>,
+  status: fc.Arbitrary<Json> = fc.oneof(statusArb, cursorArb),
+): fc.Arbitrary<ShapeBody> =>
+  fc.record(
+    {
+      shape,
+      status,
+      reason: textArb,
+      set: fc.array(
+        fc.tuple(
+          fc.constantFrom(
+            "status",
+            "status_reason",
+            "user_id",
+            "id",
+            "next_cursor",
+            "items",
+            "state.val",
+            "state.val.access_token",
+            "error",
+            "error.message",
+            "error.request_id",
+            "error.suggested_fix",
+            "error.errors",
+            "data",
+            "connected_account_id",
+            "redirect_url",
+          ),
+          jsonArb,
         ),
-        jsonArb,
+        { maxLength: 2 },
       ),
-      { maxLength: 2 },
-    ),
-  },
-  { requiredKeys: ["shape"] },
+    },
+    { requiredKeys: ["shape"] },
+  );
+
+// The shapes the helpers branch on (an account, a page, the envelope) more often than each operation's answer.
+const anyShapeArb = shapeArb(
+  fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom<ShapeName>("account", "page", "envelope") },
+    { weight: 2, arbitrary: fc.constantFrom(...shapeNames) },
+  ),
 );
 
+/**
+ * A body for a call of `operationId`: half of the time its own answer's shape (an account for a
+ * retrieve, and so for a wait or a confirm; a page for a list) mutated, so that the paths past
+ * the first checks are reached; else any body.
+ */
+export const bodyFor = (operationId: string): fc.Arbitrary<Body> => {
+  const own: ShapeName =
+    operationId === "retrieveConnectedAccount"
+      ? "account"
+      : operationId === "listConnectedAccounts"
+        ? "page"
+        : `answer:${operationId}`;
+  // An account's status, or a page's next cursor: the values the helpers branch on.
+  const status =
+    own === "account"
+      ? fc.oneof(fc.constantFrom(...STATUSES), statusArb)
+      : own === "page"
+        ? cursorArb
+        : fc.oneof(statusArb, cursorArb);
+  return fc.oneof(
+    { weight: 1, arbitrary: shapeArb(fc.constant(own), status) },
+    { weight: 1, arbitrary: bodyArb },
+  );
+};
+
 export const bodyArb: fc.Arbitrary<Body> = fc.oneof(
-  { weight: 5, arbitrary: shapeArb },
+  { weight: 5, arbitrary: anyShapeArb },
   { weight: 3, arbitrary: jsonArb.map((json) => ({ json })) },
   { weight: 1, arbitrary: fc.oneof(textArb, longValueArb).map((text): Body => ({ text })) },
   { weight: 1, arbitrary: fillArb() },
@@ -583,6 +616,26 @@ export const replyArb = (
       ...reply,
       ...(cut ? { cut } : {}),
     }));
+
+/**
+ * A reply the HTTP layer lets through whole (no 1xx, no malformed line, no lie, no cut), with the
+ * same statuses, header values and bodies: half of the replies of properties 1 and 2 are these, so
+ * that the client's own reading of a body (a status, a cursor, an envelope) is reached often.
+ */
+export const cleanReplyArb = (overrides: { status?: fc.Arbitrary<number>; body?: fc.Arbitrary<Body> } = {}) =>
+  fc.record({
+    status: overrides.status ?? statusCodeArb,
+    reason: fc.constant(""),
+    headers: fc.array(
+      fc
+        .constantFrom(...HEADER_NAMES)
+        .chain((name) => headerValueArb(name).map((value): HeaderLine => [name, value])),
+      { maxLength: 3 },
+    ),
+    body: overrides.body ?? bodyArb,
+    encoding: fc.constantFrom<Encoding>("identity", "gzip"),
+    framing: fc.constantFrom<Framing>("length", "chunked"),
+  });
 
 export const answerArb = (reply: fc.Arbitrary<Reply> = replyArb()): fc.Arbitrary<Answer> =>
   fc.oneof(
