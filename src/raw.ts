@@ -238,7 +238,7 @@ function retryingFetch(
         const { status, statusText, headers, redirected, url: followedTo } = response;
         const ok = status >= 200 && status <= 299;
         const limit = ok ? maxResponseBytes : Math.min(maxResponseBytes, MAX_ERROR_BODY_BYTES);
-        const { bytes, truncated } = await readBody(response, limit, !ok);
+        const { bytes, truncated } = await readBody(response, limit, !ok, signal);
         return {
           status,
           statusText,
@@ -293,7 +293,7 @@ function retryingFetch(
     const safe = status > 299 ? scrubbed(text(), statusText, headers, await redact()) : undefined;
     const response = new Response(NO_BODY.has(status) ? null : (safe?.body ?? bytes), {
       status,
-      statusText: safe?.statusText ?? statusText,
+      statusText: latin1(safe?.statusText ?? statusText),
       // openapi-fetch reads a JSON body with json() only when it has a length (else text() and its own JSON.parse).
       headers:
         safe?.headers ??
@@ -332,10 +332,13 @@ function scrubbed(text: string, statusText: string, headers: Headers, redactor: 
   return {
     body: parsed === undefined && typeof safe.value === "string" ? safe.value : JSON.stringify(safe.value),
     // A status text is one line of Latin-1 (a Response refuses others): the marker stands for what is not.
-    statusText: safe.message.replace(/[^\x20-\x7e\x80-\xff]/g, "?"),
+    statusText: safe.message,
     headers: safe.headers,
   };
 }
+
+/** A status text a Response can carry (one line of Latin-1; undici reads others in): the rest shown as "?". */
+const latin1 = (text: string): string => text.replace(/[^\x20-\x7e\x80-\xff]/g, "?");
 
 function withLength(headers: Headers, length: number): Headers {
   const copy = new Headers(headers);

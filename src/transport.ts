@@ -81,7 +81,12 @@ export function createTransport(config: ResolvedOptions): Transport {
           status,
           headers: responseHeaders,
           followedTo: response.redirected ? response.url : undefined,
-          ...(await readBody(response, ok ? maxBytes : Math.min(maxBytes, MAX_ERROR_BODY_BYTES), !ok)),
+          ...(await readBody(
+            response,
+            ok ? maxBytes : Math.min(maxBytes, MAX_ERROR_BODY_BYTES),
+            !ok,
+            signal,
+          )),
         };
       });
       const text = DECODER.decode(answer.bytes);
@@ -157,26 +162,50 @@ export interface BodyBytes {
  * Reads at most `limit` bytes of a body, counted once decoded (after gzip, so that a small
  * compressed answer cannot become gigabytes). Past the limit it stops, and cancels the body, which
  * drops the connection: the rest is never downloaded. What was read is kept then only for an
- * `excerpt` (an error body's first 64 KiB): a success body cut short is of no use.
+ * `excerpt` (an error body's first 64 KiB): a success body cut short is of no use. Each read races
+ * the attempt's `signal`: undici's fetch can leave a read pending for ever and deaf to its abort
+ * (a body that claims gzip, is not, and ends with the connection), so the timeout ends it here.
  */
-export async function readBody(response: Response, limit: number, excerpt: boolean): Promise<BodyBytes> {
+export async function readBody(
+  response: Response,
+  limit: number,
+  excerpt: boolean,
+  signal: AbortSignal,
+): Promise<BodyBytes> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = response.body?.getReader();
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (size + value.byteLength > limit) {
-      // Not awaited: a body that errors while cancelled has nothing left to say.
-      reader.cancel().catch(() => {});
-      if (!excerpt) return { bytes: new Uint8Array(0), truncated: true };
-      chunks.push(value.subarray(0, limit - size));
-      return { bytes: concat(chunks, limit), truncated: true };
+  // Not awaited: a body that errors while cancelled has nothing left to say.
+  const cancel = () => void reader?.cancel().catch(() => {});
+  let stop: () => void = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    const onAbort = () => {
+      cancel();
+      reject(signal.reason);
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    stop = () => signal.removeEventListener("abort", onAbort);
+  });
+  // Raced only while the body is read: an abort after that would be an unhandled rejection.
+  aborted.catch(() => {});
+  try {
+    while (reader) {
+      const { done, value } = await Promise.race([reader.read(), aborted]);
+      if (done) break;
+      if (size + value.byteLength > limit) {
+        cancel();
+        if (!excerpt) return { bytes: new Uint8Array(0), truncated: true };
+        chunks.push(value.subarray(0, limit - size));
+        return { bytes: concat(chunks, limit), truncated: true };
+      }
+      chunks.push(value);
+      size += value.byteLength;
     }
-    chunks.push(value);
-    size += value.byteLength;
+    return { bytes: concat(chunks, size), truncated: false };
+  } finally {
+    stop();
   }
-  return { bytes: concat(chunks, size), truncated: false };
 }
 
 function concat(chunks: Uint8Array[], size: number): Uint8Array<ArrayBuffer> {

@@ -3,8 +3,8 @@
 // characters of a secret's form survives, and a text that holds no secret comes back as it was.
 // Part of the fuzzer (vitest's `fuzz` project): a fixed seed in `npm test`; `npm run fuzz` runs it
 // long with a fresh one (FUZZ_SEED, FUZZ_RUNS).
-import { fc, test } from "@fast-check/vitest";
-import { describe, expect } from "vitest";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
 import { EXCERPT, isSensitiveKey, redactorFor } from "../src/redact.js";
 
 const runs = Number(process.env.FUZZ_RUNS ?? 200);
@@ -56,64 +56,82 @@ const hidden = (text: string, secrets: string[]) => {
 };
 
 describe("redactor properties", () => {
-  test.prop(
-    [
-      fc
-        .array(fc.oneof(secret, plainSecret), { minLength: 1, maxLength: 4 })
-        .chain((s) => fc.tuple(fc.constant(s), echoes(s))),
-    ],
-    options,
-  )("text: no run of 8 characters of any form of a secret survives", ([secrets, pieces]) => {
-    const redact = redactorFor({ "x-api-key": secrets[0]! }, JSON.stringify({ password: secrets.slice(1) }));
-    hidden(redact.text(pieces.join("")), secrets);
-  });
-
-  test.prop(
-    [
-      fc
-        .array(plainSecret, { minLength: 1, maxLength: 3 })
-        .chain((s) => fc.tuple(fc.constant(s), fc.array(echoes(s), { maxLength: 6 }))),
-    ],
-    options,
-  )("seal: across message, headers, keys and values, in one pass", ([secrets, groups]) => {
-    const redact = redactorFor({ "x-api-key": secrets[0]! }).with({ access_token: secrets.slice(1) });
-    const texts = groups.map((g) => g.join(""));
-    const headers = new Headers(
-      texts.map((t, i): [string, string] => [`x-h${i}`, t.replace(/[^\x20-\x7e]/g, "")]),
+  it("text: no run of 8 characters of any form of a secret survives", () => {
+    const cases = fc
+      .array(fc.oneof(secret, plainSecret), { minLength: 1, maxLength: 4 })
+      .chain((s) => fc.tuple(fc.constant(s), echoes(s)));
+    fc.assert(
+      fc.property(cases, ([secrets, pieces]) => {
+        const redact = redactorFor(
+          { "x-api-key": secrets[0]! },
+          JSON.stringify({ password: secrets.slice(1) }),
+        );
+        hidden(redact.text(pieces.join("")), secrets);
+      }),
+      options,
     );
-    const body = Object.fromEntries(texts.map((t, i) => [`${t}#${i}`, { nested: [t, i] }]));
-    const safe = redact.seal(texts.join(" "), headers, body);
-    hidden(safe.message, secrets);
-    hidden(JSON.stringify([...safe.headers]), secrets);
-    hidden(JSON.stringify(safe.value), secrets);
   });
 
-  test.prop([fc.array(plainSecret, { minLength: 1, maxLength: 3 }), fc.json({ maxDepth: 6 })], options)(
-    "a value that holds no secret, no sensitive key and no pair comes back equal",
-    (secrets, text) => {
-      const value: unknown = JSON.parse(text);
-      const redact = redactorFor({ "x-api-key": secrets.join("") });
-      const copy = redact.value(value, EXCERPT);
-      const texts: string[] = [];
-      const gather = (node: unknown): void => {
-        if (typeof node === "string") texts.push(node);
-        else if (node && typeof node === "object")
-          for (const [key, item] of Object.entries(node)) {
-            if (!Array.isArray(node)) texts.push(`${key}=`);
-            gather(item);
-          }
-      };
-      gather(value);
-      const plain = texts.every((t) => !isSensitiveKey(t.replace(/=$/, "")) && !/["=]./.test(t));
-      if (plain && !runsOf(secrets).some((run) => text.includes(run))) expect(copy).toEqual(value);
-    },
-  );
+  it("seal: across message, headers, keys and values, in one pass", () => {
+    const cases = fc
+      .array(plainSecret, { minLength: 1, maxLength: 3 })
+      .chain((s) => fc.tuple(fc.constant(s), fc.array(echoes(s), { maxLength: 6 })));
+    fc.assert(
+      fc.property(cases, ([secrets, groups]) => {
+        const redact = redactorFor({ "x-api-key": secrets[0]! }).with({ access_token: secrets.slice(1) });
+        const texts = groups.map((g) => g.join(""));
+        const headers = new Headers(
+          texts.map((t, i): [string, string] => [`x-h${i}`, t.replace(/[^\x20-\x7e]/g, "")]),
+        );
+        const body = Object.fromEntries(texts.map((t, i) => [`${t}#${i}`, { nested: [t, i] }]));
+        const safe = redact.seal(texts.join(" "), headers, body);
+        hidden(safe.message, secrets);
+        hidden(JSON.stringify([...safe.headers]), secrets);
+        hidden(JSON.stringify(safe.value), secrets);
+      }),
+      options,
+    );
+  });
 
-  test.prop([plainSecret, fc.integer({ min: 4, max: 7 }), fc.string({ maxLength: 30 })], options)(
-    "a text cut short that ends with the first 4 to 7 characters of a secret ends with [redacted]",
-    (s, n, before) => {
-      const redact = redactorFor({ "x-api-key": s });
-      expect(redact.text(`${before} ${s.slice(0, n)}`).endsWith("[redacted]")).toBe(true);
-    },
-  );
+  it("a value that holds no secret, no sensitive key and no pair comes back equal", () => {
+    fc.assert(
+      fc.property(
+        fc.array(plainSecret, { minLength: 1, maxLength: 3 }),
+        fc.json({ maxDepth: 6 }),
+        (secrets, text) => {
+          const value: unknown = JSON.parse(text);
+          const redact = redactorFor({ "x-api-key": secrets.join("") });
+          const copy = redact.value(value, EXCERPT);
+          const texts: string[] = [];
+          const gather = (node: unknown): void => {
+            if (typeof node === "string") texts.push(node);
+            else if (node && typeof node === "object")
+              for (const [key, item] of Object.entries(node)) {
+                if (!Array.isArray(node)) texts.push(`${key}=`);
+                gather(item);
+              }
+          };
+          gather(value);
+          const plain = texts.every((t) => !isSensitiveKey(t.replace(/=$/, "")) && !/["=]./.test(t));
+          if (plain && !runsOf(secrets).some((run) => text.includes(run))) expect(copy).toEqual(value);
+        },
+      ),
+      options,
+    );
+  });
+
+  it("a text cut short that ends with the first 4 to 7 characters of a secret ends with [redacted]", () => {
+    fc.assert(
+      fc.property(
+        plainSecret,
+        fc.integer({ min: 4, max: 7 }),
+        fc.string({ maxLength: 30 }),
+        (s, n, before) => {
+          const redact = redactorFor({ "x-api-key": s });
+          expect(redact.text(`${before} ${s.slice(0, n)}`).endsWith("[redacted]")).toBe(true);
+        },
+      ),
+      options,
+    );
+  });
 });

@@ -289,6 +289,34 @@ describe("class 3: no side door around the redactor", () => {
       expect((error as ComposioApiError).status).toBe(400);
     });
 
+    // Found by the fuzzer: undici's fetch left the read of this body pending for ever, deaf to the
+    // abort of the attempt's timeout: the call never settled.
+    for (const via of ["client", "raw"] as const)
+      it(`a body that claims gzip, is not, and ends with the connection: the timeout still ends the call (${via})`, async () => {
+        const baseUrl = await rawServer(
+          ["HTTP/1.1 403 Forbidden", "content-encoding: gzip", "connection: close", "", "[]"].join("\r\n"),
+        );
+        const options = { apiKey: KEY, baseUrl, logger: null, maxRetries: 0, timeoutMs: 200 };
+        const started = performance.now();
+        const call =
+          via === "client"
+            ? createComposioClient(options).connectedAccounts.retrieve("ca_1")
+            : createRawClient(options).GET(rawPath("retrieveConnectedAccount"), {
+                params: { path: { nanoid: "ca_1" } },
+              } as never);
+        const outcome = await Promise.race([
+          call.then(
+            () => "resolved",
+            (e: unknown) => e,
+          ),
+          new Promise((resolve) => setTimeout(() => resolve("still pending after 3 s"), 3_000)),
+        ]);
+        // Settled: /raw may hand the 403 back as it was read; a rejection is a ComposioError.
+        expect(outcome).not.toBe("still pending after 3 s");
+        if (outcome !== "resolved") expect(outcome).toBeInstanceOf(ComposioError);
+        expect(performance.now() - started).toBeLessThan(2_000);
+      });
+
     it("/raw: the same", async () => {
       const baseUrl = await rawServer(answer);
       const raw = createRawClient({ apiKey: KEY, baseUrl, logger: null, maxRetries: 0 });
