@@ -55,12 +55,18 @@ const hidden = (text: string, secrets: string[]) => {
   for (const run of runsOf(secrets)) expect(text.includes(run), `holds ${JSON.stringify(run)}`).toBe(false);
 };
 
+/** Asserts that `property` holds in `options`' runs; a failure says its seed and shrunk counter-example. */
+function holds<T>(property: fc.IProperty<T>): void {
+  const details = fc.check(property, options);
+  expect(details.failed, fc.defaultReportMessage(details) ?? "").toBe(false);
+}
+
 describe("redactor properties", () => {
   it("text: no run of 8 characters of any form of a secret survives", () => {
     const cases = fc
       .array(fc.oneof(secret, plainSecret), { minLength: 1, maxLength: 4 })
       .chain((s) => fc.tuple(fc.constant(s), echoes(s)));
-    fc.assert(
+    holds(
       fc.property(cases, ([secrets, pieces]) => {
         const redact = redactorFor(
           { "x-api-key": secrets[0]! },
@@ -68,7 +74,6 @@ describe("redactor properties", () => {
         );
         hidden(redact.text(pieces.join("")), secrets);
       }),
-      options,
     );
   });
 
@@ -76,7 +81,7 @@ describe("redactor properties", () => {
     const cases = fc
       .array(plainSecret, { minLength: 1, maxLength: 3 })
       .chain((s) => fc.tuple(fc.constant(s), fc.array(echoes(s), { maxLength: 6 })));
-    fc.assert(
+    holds(
       fc.property(cases, ([secrets, groups]) => {
         const redact = redactorFor({ "x-api-key": secrets[0]! }).with({ access_token: secrets.slice(1) });
         const texts = groups.map((g) => g.join(""));
@@ -89,12 +94,11 @@ describe("redactor properties", () => {
         hidden(JSON.stringify([...safe.headers]), secrets);
         hidden(JSON.stringify(safe.value), secrets);
       }),
-      options,
     );
   });
 
   it("a value that holds no secret, no sensitive key and no pair comes back equal", () => {
-    fc.assert(
+    holds(
       fc.property(
         fc.array(plainSecret, { minLength: 1, maxLength: 3 }),
         fc.json({ maxDepth: 6 }),
@@ -116,12 +120,11 @@ describe("redactor properties", () => {
           if (plain && !runsOf(secrets).some((run) => text.includes(run))) expect(copy).toEqual(value);
         },
       ),
-      options,
     );
   });
 
   it("a text cut short that ends with the first 4 to 7 characters of a secret ends with [redacted]", () => {
-    fc.assert(
+    holds(
       fc.property(
         plainSecret,
         fc.integer({ min: 4, max: 7 }),
@@ -131,7 +134,6 @@ describe("redactor properties", () => {
           expect(redact.text(`${before} ${s.slice(0, n)}`).endsWith("[redacted]")).toBe(true);
         },
       ),
-      options,
     );
   });
 });
