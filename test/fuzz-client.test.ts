@@ -41,8 +41,8 @@ describe("the fuzzer: every entry point against a hostile server", () => {
     { ciRuns: 20, msPerRun: 3000 },
   );
 
-  // The retry policy for 429 and 503 is being decided again (issue 21, class 6): a create is then
-  // resent only after a refused connection, the one answer that proves nothing happened.
+  // A create is resent only after a refused connection or a 429, the answers that prove nothing
+  // happened (README, "Retries": a gateway's 503 may come after the API acted).
   fuzzProperty(
     "4. create, link and completeAuth reach the server at most once per call unless an answer proved nothing happened (refused, 429)",
     gatewayRun,
