@@ -334,8 +334,12 @@ export function errorFromResponse(
         Class === ManagedOAuthNotSupportedError ? " Use connectedAccounts.link." : ""
       }${quote(" (request_id ", requestId, FIELD_CHARS.requestId, ")")}`;
   // The answer's own secrets (an account's tokens) are scrubbed wherever else it quotes them.
-  // A 5xx or a 408 may come after the API acted (a gateway's 503 after it forwarded the request).
-  const unsure = createsAccount && (status >= 500 || status === 408) ? MAY_HAVE_MADE_ACCOUNT : "";
+  // A 5xx or a 408 may come after the API acted (a gateway's 503 after it forwarded the request);
+  // a 501 says the API does not do this at all.
+  const unsure =
+    createsAccount && ((status >= 500 && status !== 501) || status === 408)
+      ? `.${MAY_HAVE_MADE_ACCOUNT}`
+      : "";
   const safe = requestRedactor.with(parsed).seal(message + unsure, headers, parsed ?? text);
   const fields = isEnvelope(safe.value) ? safe.value.error : {};
   return new Class(status, safe.headers, safe.value, safe.message, fields);

@@ -184,7 +184,8 @@ describe("the key in a server's answer", () => {
       expect(error).toBeInstanceOf(ComposioError);
       expect((error as Error).message).toMatch(/^listConnectedAccounts: the server sent a cursor again/);
       expect(server.requests[1]!.url).toContain(`cursor=${KEY}`);
-      expect(lines.some((line) => line.includes("cursor=[redacted]"))).toBe(true);
+      // Debug lines carry no query at all (the cursor is the server's text).
+      expect(lines.some((line) => line.includes("?"))).toBe(false);
       expectHidden(error, [KEY], lines);
     },
   );

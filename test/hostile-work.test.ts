@@ -443,7 +443,7 @@ describe("found by the fresh-eyes trial: what one answer says is secret everywhe
       .link({ auth_config_id: "ac_1a2b3c4d5e6f", user_id: USER })
       .catch((e: unknown) => e);
     expect((link as Error).message).toMatch(
-      /^503: upstream reset before headers The server may have made the connected account/,
+      /^503: upstream reset before headers\. The server may have made the connected account/,
     );
     expect(server.requests).toHaveLength(1);
     const read = await client.connectedAccounts.retrieve("ca_1", { maxRetries: 0 }).catch((e: unknown) => e);

@@ -69,7 +69,7 @@ describe("every declared error status of every operation, from Prism", () => {
     expect(error.requestId).toBe(example.request_id);
     expect(error.suggestedFix).toBe(example.suggested_fix);
     expect(error.message).toContain(`${status} ${example.slug}: ${example.message}`);
-    expect(error.message).toMatch(new RegExp(`\\(request_id ${example.request_id}\\)$`));
+    expect(error.message).toContain(`(request_id ${example.request_id})`);
   });
 });
 

@@ -232,6 +232,8 @@ export interface Operation {
   operationId: string;
   /** A read, or a write the spec marks `x-sdk-idempotent`: retried after 500/502/504, timeouts and resets by default. */
   idempotent: boolean;
+  /** The spec marks it `x-sdk-creates-account`: an error that does not prove nothing happened says the account may exist. */
+  createsAccount: boolean;
   method: "GET" | "POST" | "PATCH" | "DELETE";
   /** Path (with ID) and query as the server receives them. */
   url: string;
@@ -251,6 +253,7 @@ function toOperation(op: OperationModel, fixture: Fixture): Operation {
     name: op.method as MethodName,
     operationId: op.operationId,
     idempotent: op.idempotent,
+    createsAccount: op.createsAccount,
     method: op.httpMethod as Operation["method"],
     url: fixture.query ? `${path}?${fixture.query}` : path,
     body: fixture.body,
