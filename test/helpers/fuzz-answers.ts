@@ -759,20 +759,7 @@ function carried(answer: Reply, body: Buffer, secrets: Secrets): Set<SecretName>
   const under: string[] = [];
   for (const header of answer.headers)
     if (Array.isArray(header) && SENSITIVE_KEY.test(header[0])) under.push(valueOf(header[1], secrets));
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString("utf8"));
-  } catch {
-    parsed = undefined;
-  }
-  const stack: [unknown, boolean][] = [[parsed, false]];
-  while (stack.length) {
-    const [node, sensitive] = stack.pop()!;
-    if (typeof node === "string" && sensitive) under.push(node);
-    else if (node && typeof node === "object")
-      for (const [key, item] of Object.entries(node))
-        stack.push([item, sensitive || SENSITIVE_KEY.test(key)]);
-  }
+  under.push(...underSensitiveKeys(body.toString("utf8")));
   const found = new Set<SecretName>();
   for (const name of SECRET_NAMES)
     if (!GIVEN.includes(name) && under.some((text) => text.includes(secrets[name]))) found.add(name);
@@ -914,4 +901,24 @@ function noise(length: number): string {
     out += alphabet[(state >>> 0) % alphabet.length];
   }
   return out;
+}
+
+/** Every string under a sensitive key of a JSON text (none when it is not JSON): what a redactor must learn from it. */
+export function underSensitiveKeys(text: string | undefined): string[] {
+  const under: string[] = [];
+  let parsed: unknown;
+  try {
+    parsed = text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const stack: [unknown, boolean][] = [[parsed, false]];
+  while (stack.length) {
+    const [node, sensitive] = stack.pop()!;
+    if (typeof node === "string" && sensitive) under.push(node);
+    else if (node && typeof node === "object")
+      for (const [key, item] of Object.entries(node))
+        stack.push([item, sensitive || SENSITIVE_KEY.test(key)]);
+  }
+  return under;
 }

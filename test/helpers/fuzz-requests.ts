@@ -10,6 +10,7 @@ import { createFakeComposio, type FakeComposio } from "../../src/testing.js";
 import {
   expand,
   GIVEN,
+  underSensitiveKeys,
   jsonArb,
   SECRET_NAMES,
   secretsArb,
@@ -264,20 +265,7 @@ function carriedBy(
 ): SecretName[] {
   const under: string[] = [];
   for (const [name, value] of [...query, ...headers]) if (SENSITIVE_KEY.test(name)) under.push(value);
-  let parsed: unknown;
-  try {
-    parsed = body === undefined ? undefined : JSON.parse(body);
-  } catch {
-    parsed = undefined;
-  }
-  const stack: [unknown, boolean][] = [[parsed, false]];
-  while (stack.length) {
-    const [node, sensitive] = stack.pop()!;
-    if (typeof node === "string" && sensitive) under.push(node);
-    else if (node && typeof node === "object")
-      for (const [key, item] of Object.entries(node))
-        stack.push([item, sensitive || SENSITIVE_KEY.test(key)]);
-  }
+  under.push(...underSensitiveKeys(body));
   return SECRET_NAMES.filter((name) => !GIVEN.includes(name) || name === "requestSecret").filter((name) =>
     under.some((text) => text.includes(secrets[name])),
   );
