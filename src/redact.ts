@@ -43,7 +43,7 @@ export const isSensitiveKey = (key: string): boolean => SENSITIVE_KEY.test(key);
 /** A credential with its scheme (`Bearer …`, `Basic …`): the part after the scheme is the secret. */
 const SCHEME = /^[A-Za-z][\w-]* +(\S+)$/;
 /** Characters that every encoding keeps as they are: such a secret has one form besides base64. */
-const UNRESERVED = /^[\w.~-]*$/;
+const UNRESERVED = /^[\w.-]*$/;
 
 export interface Redactor {
   /** The text, scrubbed (cut first to 16 KiB). */
@@ -224,37 +224,30 @@ function walk(node: unknown, f: (text: string) => string): unknown {
 function scrubAll(texts: string[], known: Gather): string[] {
   const joined = texts.join("\n");
   const cuts: [number, number][] = [];
-  // Each piece of the texts is cut once, then forgotten: the work is linear in the texts and the
-  // secrets, however often a piece repeats in either.
-  const cutAll = (map: Map<string, number[]>, piece: string) => {
-    for (const at of map.get(piece) ?? []) cuts.push([at, at + piece.length]);
-    map.delete(piece);
-  };
-  // Every window of RUN characters, by its text; a bit per hash bucket, so that most windows of a
-  // secret miss at the cost of one array read.
+  // Every window of RUN characters, by its text, and how many distinct ones each hash bucket holds:
+  // a window of a secret whose bucket is empty costs one array read. Each piece of the texts is cut
+  // once and then forgotten (its bucket emptied), so the work is linear in the texts and the secrets
+  // however often a piece repeats in either, and it stops when nothing is left to cut.
   const windows = new Map<string, number[]>();
   let size = 1024;
-  while (size < joined.length * 32 && size < 1 << 24) size *= 2;
-  const bits = new Uint32Array(size / 32);
+  while (size < joined.length * 4 && size < 1 << 24) size *= 2;
+  const buckets = new Uint32Array(size);
   forEachWindow(joined, (hash, at) => {
-    bits[(hash & (size - 1)) >>> 5]! |= 1 << (hash & 31);
-    add(windows, joined.slice(at, at + RUN), at);
+    const window = joined.slice(at, at + RUN);
+    if (!windows.has(window)) buckets[hash & (size - 1)]!++;
+    add(windows, window, at);
   });
+  const cutAll = (map: Map<string, number[]>, piece: string) => {
+    const found = map.get(piece);
+    if (!found) return;
+    for (const at of found) cuts.push([at, at + piece.length]);
+    map.delete(piece);
+    if (map === windows) forEachWindow(piece, (hash) => buckets[hash & (size - 1)]!--);
+  };
   const scan = (form: string) =>
     forEachWindow(form, (hash, at) => {
-      if (bits[(hash & (size - 1)) >>> 5]! & (1 << (hash & 31))) cutAll(windows, form.slice(at, at + RUN));
+      if (buckets[hash & (size - 1)]) cutAll(windows, form.slice(at, at + RUN));
     });
-  // Every piece of 4 to 7 characters, made only when a short secret asks.
-  let short: Map<string, number[]> | undefined;
-  const scanShort = (form: string) => {
-    if (!short) {
-      short = new Map();
-      for (let at = 0; at < joined.length; at++)
-        for (let n = MIN_SCRUBBED_LENGTH; n < RUN && at + n <= joined.length; n++)
-          add(short, joined.slice(at, at + n), at);
-    }
-    cutAll(short, form);
-  };
   // Where a text ends, or was cut ("…"), it may end with a secret's first 4 to 7 characters.
   const ends = new Map<string, number[]>();
   for (let at = 0, end = 0; end <= joined.length; end++) {
@@ -263,8 +256,31 @@ function scrubAll(texts: string[], known: Gather): string[] {
       add(ends, joined.slice(end - n, end), end - n);
     if (joined[end] === "\n") at = end + 1;
   }
+  // Shorter forms: by an index of every piece of 4 to 7 characters, made on the first one; in a
+  // long text (the fake's whole request), the first 32 by indexOf before the index is made.
+  let short: Map<string, number[]> | undefined;
+  let searched = 0;
+  const scanShort = (form: string) => {
+    if (!short && (joined.length <= 64 * 1024 || searched > 32)) {
+      short = new Map();
+      for (let at = 0; at < joined.length; at++)
+        for (let n = MIN_SCRUBBED_LENGTH; n < RUN && at + n <= joined.length; n++)
+          add(short, joined.slice(at, at + n), at);
+    }
+    if (short) return cutAll(short, form);
+    searched++;
+    for (let at = joined.indexOf(form); at >= 0; at = joined.indexOf(form, at + 1))
+      cuts.push([at, at + form.length]);
+  };
+  // The same long secret (an answer may repeat one) is looked for once.
+  const seen = new Set<string>();
   known((secret, sent) => {
     if (secret.length < MIN_SCRUBBED_LENGTH || secret === REDACTED) return;
+    if (!windows.size && !ends.size && secret.length >= RUN) return;
+    if (secret.length >= 64) {
+      if (seen.has(secret)) return;
+      seen.add(secret);
+    }
     forEachForm(secret, sent, (form) => {
       if (form.length < RUN) scanShort(form);
       else scan(form);
@@ -326,12 +342,20 @@ function forEachForm(secret: string, sent: boolean, scan: (form: string) => void
   scan(secret);
   if (secret.length > MAX_ENCODED_SECRET) return;
   if (!UNRESERVED.test(secret)) {
-    scan(JSON.stringify(secret).slice(1, -1));
+    // Each form only where it differs from the one before.
+    const json = JSON.stringify(secret).slice(1, -1);
+    if (json !== secret) scan(json);
     try {
       const encoded = encodeURIComponent(secret);
-      scan(encoded);
-      scan(encoded.replace(/%[\dA-F]{2}/g, (hex) => hex.toLowerCase()));
-      scan(new URLSearchParams({ s: secret }).toString().slice(2));
+      if (encoded !== secret) {
+        scan(encoded);
+        scan(encoded.replace(/%[\dA-F]{2}/g, (hex) => hex.toLowerCase()));
+      }
+      // What URLSearchParams makes of it: !'()~ escaped too, and a space a "+".
+      const form = encoded
+        .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+        .replace(/%20/g, "+");
+      if (form !== encoded) scan(form);
     } catch {
       // a lone surrogate: no URL carries this secret
     }
