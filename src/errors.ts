@@ -371,7 +371,13 @@ export function redirectError(answer: RedirectAnswer, url: string, requestRedact
   let location: string | undefined;
   try {
     const to = new URL(target ?? "", url);
-    if (target) location = redact.text(cut(`${to.origin}${to.pathname}`, FIELD_CHARS.message));
+    if (target) {
+      // URL parsing lowercases the host and re-encodes the path: a secret in the Location as sent
+      // would escape the redactor there. Where it holds one, the Location is shown as sent, scrubbed.
+      const sent = cut(target.split("?", 1)[0]!.split("#", 1)[0]!, FIELD_CHARS.message);
+      const safe = redact.text(sent);
+      location = safe !== sent ? safe : redact.text(cut(`${to.origin}${to.pathname}`, FIELD_CHARS.message));
+    }
   } catch {
     // an unreadable Location is reported as "elsewhere"
   }

@@ -465,6 +465,19 @@ describe("found by the fresh-eyes trial: what one answer says is secret everywhe
     expect((read as Error).message).toBe("503: upstream reset before headers");
   });
 
+  it("a redirect's Location that echoes the key: shown as sent, scrubbed (URL parsing would lowercase the host first)", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(302, { location: `https://${KEY}.evil.example/x?y=1` });
+      res.end();
+    });
+    const client = createComposioClient({ apiKey: KEY, baseUrl: server.url, logger: null });
+    const error = (await client.connectedAccounts.retrieve("ca_1").catch((e: unknown) => e)) as Error & {
+      location?: string;
+    };
+    expect(error.location).toBe("https://[redacted].evil.example/x");
+    expectHidden(error, [KEY, KEY.toLowerCase()]);
+  });
+
   it("/raw: a 201 with content-length 0 is an error that says the account may exist, not { data: undefined }", async () => {
     const server = await serve((_req, res) => {
       res.writeHead(201, { "content-length": "0" });
