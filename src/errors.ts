@@ -374,7 +374,13 @@ export function redirectError(answer: RedirectAnswer, url: string, requestRedact
     if (target) {
       // URL parsing lowercases the host and re-encodes the path: a secret in the Location as sent
       // would escape the redactor there. Where it holds one, the Location is shown as sent, scrubbed.
-      const sent = cut(target.split("?", 1)[0]!.split("#", 1)[0]!, FIELD_CHARS.message);
+      const path = target.split("?", 1)[0]!.split("#", 1)[0]!;
+      const absolute = /^[a-z][\w+.-]*:/i.test(path)
+        ? path
+        : path.startsWith("//")
+          ? `${to.protocol}${path}`
+          : `${to.origin}${path.startsWith("/") ? path : to.pathname}`;
+      const sent = cut(absolute, FIELD_CHARS.message);
       const safe = redact.text(sent);
       location = safe !== sent ? safe : redact.text(cut(`${to.origin}${to.pathname}`, FIELD_CHARS.message));
     }
