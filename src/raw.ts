@@ -294,10 +294,7 @@ function retryingFetch(
     const response = new Response(NO_BODY.has(status) ? null : (safe?.body ?? bytes), {
       status,
       statusText: latin1(safe?.statusText ?? statusText),
-      // openapi-fetch reads a JSON body with json() only when it has a length (else text() and its own JSON.parse).
-      headers:
-        safe?.headers ??
-        (ok && !headers.has("content-length") ? withLength(headers, bytes.byteLength) : headers),
+      headers: safe?.headers ?? copyHeaders(headers, ok ? bytes.byteLength : undefined),
     });
     // A success body that is not JSON is the server's error, as on the main client, not a SyntaxError.
     if (ok) {
@@ -340,8 +337,20 @@ function scrubbed(text: string, statusText: string, headers: Headers, redactor: 
 /** A status text a Response can carry (one line of Latin-1; undici reads others in): the rest shown as "?". */
 const latin1 = (text: string): string => text.replace(/[^\x20-\x7e\x80-\xff]/g, "?");
 
-function withLength(headers: Headers, length: number): Headers {
-  const copy = new Headers(headers);
-  copy.set("content-length", String(length));
+/**
+ * The answer's headers as a Response can hold them: a name or value undici let through and Headers
+ * refuses (an empty name) is left out; a success body gets its length (openapi-fetch reads a JSON
+ * body with json() only when it has one, else text() and its own JSON.parse).
+ */
+function copyHeaders(headers: Headers, length: number | undefined): Headers {
+  const copy = new Headers();
+  headers.forEach((value, name) => {
+    try {
+      copy.append(name, value);
+    } catch {
+      // left out (see above)
+    }
+  });
+  if (length !== undefined && !copy.has("content-length")) copy.set("content-length", String(length));
   return copy;
 }

@@ -302,6 +302,16 @@ describe("class 3: no side door around the redactor", () => {
       const error = await client.connectedAccounts.retrieve("ca_1").catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ComposioApiError);
       expect((error as ComposioApiError).status).toBe(400);
+      // /raw, on a success: the Response it hands back leaves the header out.
+      const ok = await rawServer(
+        ["HTTP/1.1 200 OK", ": empty name", "content-length: 2", "", "{}"].join("\r\n"),
+      );
+      const raw = createRawClient({ apiKey: KEY, baseUrl: ok, logger: null, maxRetries: 0 });
+      const { data, response } = await raw.GET(rawPath("retrieveConnectedAccount"), {
+        params: { path: { nanoid: "ca_1" } },
+      } as never);
+      expect(data).toEqual({});
+      expect(response.status).toBe(200);
     });
 
     // Found by the fuzzer: undici's fetch left the read of this body pending for ever, deaf to the

@@ -326,6 +326,8 @@ export async function executeFake(generated: FakeRun): Promise<FakeOutcome> {
     const search = query.length ? `?${new URLSearchParams(query).toString()}` : "";
     const init: RequestInit = {
       method,
+      // The hosted page sends the browser on to the app's callback: not followed (no network).
+      redirect: "manual",
       headers: [
         ...keyHeaders,
         ...headers,
