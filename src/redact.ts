@@ -344,7 +344,16 @@ function forEachForm(secret: string, sent: boolean, scan: (form: string) => void
   if (!UNRESERVED.test(secret)) {
     // Each form only where it differs from the one before.
     const json = JSON.stringify(secret).slice(1, -1);
-    if (json !== secret) scan(json);
+    if (json !== secret) {
+      scan(json);
+      // Shown as JSON (`JSON.stringify(error)`), a piece shorter than a run grows by its escapes:
+      // each piece of 4 to 7 characters that JSON makes a run of 8 goes too.
+      for (let from = 0, to = 0, width = 0; from < secret.length; width -= escaped(secret[from++]!)) {
+        while (to < secret.length && width < RUN) width += escaped(secret[to++]!);
+        if (width < RUN) break;
+        if (to - from < RUN && to - from >= MIN_SCRUBBED_LENGTH) scan(secret.slice(from, to));
+      }
+    }
     try {
       const encoded = encodeURIComponent(secret);
       if (encoded !== secret) {
@@ -374,6 +383,9 @@ function forEachForm(secret: string, sent: boolean, scan: (form: string) => void
     if (/[+/]/.test(form)) scan(form.replace(/\+/g, "-").replace(/\//g, "_"));
   }
 }
+
+/** How many characters JSON makes of one. */
+const escaped = (char: string): number => JSON.stringify(char).length - 2;
 
 /**
  * The text with the value of each sensitive key blanked: in `"key": "value"` pairs (a truncated

@@ -240,6 +240,24 @@ describe("class 3: no side door around the redactor", () => {
     expectHidden(error, [KEY]);
   });
 
+  // Found by the fuzzer (a fresh seed): 7 characters of a secret with a quote in them are 8 once
+  // `JSON.stringify(error)` escapes the quote, a run of its JSON form.
+  it("a piece of a secret that JSON escaping makes a run of 8 is scrubbed", async () => {
+    const secret = 'pw_"quoted"_secret_42';
+    const server = await serve((_req, res) => json(res, 401, { error: { message: "no", slug: 'w_"quot' } }));
+    const client = createComposioClient({ apiKey: KEY, baseUrl: server.url, logger: null });
+    const error = await client.connectedAccounts
+      .create({
+        auth_config: { id: "ac_1a2b3c4d5e6f" },
+        connection: {
+          state: { authScheme: "BASIC", val: { status: "ACTIVE", username: "u", password: secret } },
+        },
+      } as never)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ComposioApiError);
+    expect(JSON.stringify(error)).not.toContain(JSON.stringify(secret).slice(1, -1).slice(1, 9));
+  });
+
   it("an object key that echoes the key, in an error body, is scrubbed too", async () => {
     const server = await serve((_req, res) =>
       json(res, 400, { error: { message: "bad", slug: "X" }, [`seen ${KEY}`]: true }),
