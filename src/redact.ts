@@ -97,7 +97,7 @@ export function redactorOf(sender: object, headers: Record<string, string> = {})
 
 /**
  * Tells `visit` every secret: the request's own (`sent`: the key, the body's credentials, looked
- * for in every form) and the answer's (only as is, JSON-escaped and percent-encoded). No set is
+ * for in every form) and the answer's (in every form but base64). No set is
  * made: an answer may hold millions of strings under sensitive keys.
  */
 type Gather = (visit: (secret: string, sent: boolean) => void) => void;
