@@ -24,7 +24,7 @@ import {
   type Credential,
   type ResolvedOptions,
 } from "./options.js";
-import { redactorFor, type Redactor } from "./redact.js";
+import { appendHeader, redactorFor, type Redactor } from "./redact.js";
 import { withRetries } from "./retry.js";
 import { checkQueryNames, pathParam, queryString } from "./runtime.js";
 import type { RequestValidator } from "./types.js";
@@ -328,7 +328,6 @@ function scrubbed(text: string, statusText: string, headers: Headers, redactor: 
   safe.headers.delete("content-length");
   return {
     body: parsed === undefined && typeof safe.value === "string" ? safe.value : JSON.stringify(safe.value),
-    // A status text is one line of Latin-1 (a Response refuses others): the marker stands for what is not.
     statusText: safe.message,
     headers: safe.headers,
   };
@@ -344,13 +343,7 @@ const latin1 = (text: string): string => text.replace(/[^\x20-\x7e\x80-\xff]/g, 
  */
 function copyHeaders(headers: Headers, length: number | undefined): Headers {
   const copy = new Headers();
-  headers.forEach((value, name) => {
-    try {
-      copy.append(name, value);
-    } catch {
-      // left out (see above)
-    }
-  });
+  headers.forEach((value, name) => appendHeader(copy, name, value));
   if (length !== undefined && !copy.has("content-length")) copy.set("content-length", String(length));
   return copy;
 }

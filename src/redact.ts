@@ -126,17 +126,14 @@ function lazyRedactor(known: Gather): Redactor {
         ...names.map((name) => cut(name, EXCERPT.string)),
       ]);
       const safeHeaders = new Headers();
-      names.forEach((name, i) => {
-        try {
-          safeHeaders.append(
-            // A name holds token characters only, and a value Latin-1 only: the cut's "…" becomes "...".
-            safe.texts[texts.length + i] === name ? name : "x-redacted",
-            safe.texts[i + 1]!.replace(/…/g, "..."),
-          );
-        } catch {
-          // A name no Headers can hold (undici let an empty one through): left out.
-        }
-      });
+      names.forEach((name, i) =>
+        appendHeader(
+          safeHeaders,
+          // A name holds token characters only, and a value Latin-1 only: the cut's "…" becomes "...".
+          safe.texts[texts.length + i] === name ? name : "x-redacted",
+          safe.texts[i + 1]!.replace(/…/g, "..."),
+        ),
+      );
       return { message: safe.texts[0]!, headers: safeHeaders, value: safe.value as typeof input };
     },
     with: (more) =>
@@ -145,6 +142,15 @@ function lazyRedactor(known: Gather): Redactor {
         collect(more, (secret) => visit(secret, false));
       }),
   };
+}
+
+/** Appends a header of an answer, unless Headers refuses it (undici lets an empty name through): then it is left out. */
+export function appendHeader(headers: Headers, name: string, value: string): void {
+  try {
+    headers.append(name, value);
+  } catch {
+    // left out (see above)
+  }
 }
 
 /** Headers whose values are URLs: their query strings (a token, an OAuth code …) are not kept. */
