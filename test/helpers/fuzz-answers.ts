@@ -841,7 +841,8 @@ function shape({ shape: name, status, reason, set = [] }: ShapeBody): Json {
   return base;
 }
 
-function setAt(base: Json, path: string[], value: Json): Json {
+/** `base` with `value` at `path` (objects made on the way), for answers and requests alike. */
+export function setAt(base: Json, path: string[], value: Json): Json {
   if (!path.length) return value;
   const [key, ...rest] = path as [string, ...string[]];
   const node = base && typeof base === "object" && !Array.isArray(base) ? base : {};

@@ -10,6 +10,7 @@ import { createFakeComposio, type FakeComposio } from "../../src/testing.js";
 import {
   expand,
   GIVEN,
+  setAt,
   underSensitiveKeys,
   jsonArb,
   SECRET_NAMES,
@@ -239,12 +240,6 @@ function setAll(base: Json, set: [string, Json][]): Json {
   let out = structuredClone(base);
   for (const [path, value] of set) out = setAt(out, path.split("."), value);
   return out;
-}
-function setAt(base: Json, path: string[], value: Json): Json {
-  if (!path.length) return value;
-  const [key, ...rest] = path as [string, ...string[]];
-  const node = base && typeof base === "object" && !Array.isArray(base) ? base : {};
-  return { ...node, [key]: setAt(node[key] ?? null, rest, value) };
 }
 function expandJson(json: Json, secrets: Secrets): Json {
   if (typeof json === "string") return expand(json, secrets);
