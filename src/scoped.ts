@@ -396,7 +396,7 @@ export function forUser(
       const deleted: string[] = [];
       const seen = new Set<string>();
       // Page one again each time: the accounts deleted leave it, and a cursor would skip as many.
-      for (let pages = 0; pages < maxPages && deleted.length < maxDeletes;) {
+      for (let pages = 1; ; pages++) {
         const page = await ops.list(
           {
             user_ids: mine,
@@ -406,9 +406,8 @@ export function forUser(
           },
           requestOptions,
         );
-        pages++;
-        // An id seen before was deleted already, or refused: a server that answers the same page
-        // again makes no progress.
+        // An id seen before was deleted already, or passed over: a server that answers the same
+        // page again makes no progress.
         const fresh = itemsOf(page, where(op)).filter((a) => typeof a?.id === "string" && !seen.has(a.id));
         if (fresh.length === 0) return { deleted, more: false };
         let handled = 0;
@@ -426,11 +425,11 @@ export function forUser(
             if (!(error instanceof NotFoundError)) throw error;
           }
         }
-        const next = (page as { next_cursor?: unknown }).next_cursor;
-        if (pages >= maxPages || deleted.length >= maxDeletes)
+        if (pages >= maxPages || deleted.length >= maxDeletes) {
+          const next = (page as { next_cursor?: unknown }).next_cursor;
           return { deleted, more: handled < fresh.length || (typeof next === "string" && next !== "") };
+        }
       }
-      return { deleted, more: true };
     },
   };
   return view;
