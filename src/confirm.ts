@@ -67,7 +67,7 @@ export interface ConfirmOptions {
    * link works for whoever opens it, and many apps share one `user_id` among people (a team's, or
    * "default"): this ties the callback to the browser that asked for the link.
    */
-  expectedAccountId?: string;
+  expectedAccountId?: string | null;
   /** Options of the `retrieve` request (signal, timeouts …). */
   requestOptions?: RequestOptions;
 }
@@ -116,9 +116,10 @@ export async function confirmConnection(
     throw new ComposioError(
       `confirmConnection: \`userId\` must be your signed-in user's id, a non-empty string (got ${describe(userId)}).`,
     );
-  if (expectedAccountId !== undefined && (typeof expectedAccountId !== "string" || expectedAccountId === ""))
+  // null or undefined: the session made no link (the user check still applies).
+  if (expectedAccountId != null && (typeof expectedAccountId !== "string" || expectedAccountId === ""))
     throw new ComposioError(
-      `confirmConnection: \`expectedAccountId\` must be the connected_account_id of the link this session made, a non-empty string (got ${describe(expectedAccountId)}); leave it out to check the user only.`,
+      `${WHERE}: \`expectedAccountId\` must be the connected_account_id of this session's link, a non-empty string (got ${describe(expectedAccountId)}).`,
     );
   // What the browser and the server say passes the redactor that knows the client's key (and the
   // account's tokens, once it is read) before it reaches an error.
@@ -163,7 +164,7 @@ export async function confirmConnection(
     );
   const accountId = named[0]!;
   // Before any request: the query may be anyone's guess, and this session did not make it.
-  if (expectedAccountId !== undefined && accountId !== expectedAccountId)
+  if (expectedAccountId != null && accountId !== expectedAccountId)
     throw notConfirmed(
       `account ${accountId} is not the one this session's link made (expectedAccountId)`,
       "other-link",
@@ -211,25 +212,24 @@ const CONFIRM_OPTIONS = [
  * swapping them is an easy slip (the URL is the thing a route has at hand).
  */
 function callbackUrlOf(composio: unknown, callbackUrl: unknown): URL {
-  if (typeof composio === "string" || composio instanceof URL)
+  const sends = (value: unknown) => {
+    const given = value as { request?: unknown; connectedAccounts?: { retrieve?: unknown } } | null;
+    return typeof given?.request === "function" || typeof given?.connectedAccounts?.retrieve === "function";
+  };
+  if (typeof composio === "string" || composio instanceof URL || sends(callbackUrl))
     throw new ComposioError(
       `${WHERE}: arguments swapped: the client (or transport) comes first, then the callback URL: confirmConnection(composio, request.url, { userId }).`,
     );
-  const given = composio as { request?: unknown; connectedAccounts?: { retrieve?: unknown } } | null;
-  if (typeof given?.request !== "function" && typeof given?.connectedAccounts?.retrieve !== "function")
+  if (!sends(composio))
     throw new ComposioError(
       `${WHERE}: \`composio\` must be a client (createComposioClient) or a transport (createComposioTransport), got ${describe(composio)}.`,
     );
-  if (typeof callbackUrl === "object" && callbackUrl !== null && !(callbackUrl instanceof URL)) {
-    const what = callbackUrl as { url?: unknown; connectedAccounts?: unknown; request?: unknown };
+  if (typeof callbackUrl === "object" && callbackUrl !== null && !(callbackUrl instanceof URL))
     throw new ComposioError(
-      typeof what.url === "string"
-        ? `${WHERE}: \`callbackUrl\` is a Request: pass its URL (request.url).`
-        : what.connectedAccounts !== undefined || typeof what.request === "function"
-          ? `${WHERE}: \`callbackUrl\` is a client: the callback URL comes second, confirmConnection(composio, request.url, { userId }).`
-          : `${WHERE}: \`callbackUrl\` must be a string or a URL (got ${describe(callbackUrl)}).`,
+      `${WHERE}: \`callbackUrl\` must be a string or a URL (got ${describe(callbackUrl)}${
+        typeof (callbackUrl as { url?: unknown }).url === "string" ? ": a Request? pass request.url" : ""
+      }).`,
     );
-  }
   try {
     // A path and query (`req.url` in Node servers) is read against a placeholder origin.
     return new URL(callbackUrl as string | URL, "http://callback.invalid");

@@ -113,11 +113,13 @@ describe("confirmConnection", () => {
       confirmConnection(new URL(url) as never, composio as never, { userId: "user_42" }),
     ).rejects.toThrow(swapped);
     await expect(confirmConnection(composio, composio as never, { userId: "user_42" })).rejects.toThrow(
-      "confirmConnection: `callbackUrl` is a client: the callback URL comes second",
+      swapped,
     );
     await expect(
       confirmConnection(composio, new Request(url) as never, { userId: "user_42" }),
-    ).rejects.toThrow("confirmConnection: `callbackUrl` is a Request: pass its URL (request.url).");
+    ).rejects.toThrow(
+      "confirmConnection: `callbackUrl` must be a string or a URL (got an object: a Request? pass request.url).",
+    );
     await expect(confirmConnection({} as never, url, { userId: "user_42" })).rejects.toThrow(
       "confirmConnection: `composio` must be a client (createComposioClient) or a transport (createComposioTransport), got an object.",
     );
@@ -140,9 +142,15 @@ describe("confirmConnection", () => {
       `confirmConnection: account ${id} is not the one this session's link made (expectedAccountId)`,
     );
     expect(retrieves(fake)).toBe(1);
+    // None kept (a session store's null): the user check alone, as without it.
+    await expect(
+      confirmConnection(composio, url, { userId: "user_42", expectedAccountId: null }),
+    ).resolves.toMatchObject({ id });
     await expect(
       confirmConnection(composio, url, { userId: "user_42", expectedAccountId: "" }),
-    ).rejects.toThrow("confirmConnection: `expectedAccountId` must be the connected_account_id");
+    ).rejects.toThrow(
+      "confirmConnection: `expectedAccountId` must be the connected_account_id of this session's link",
+    );
     await expect(
       confirmConnection(composio, url, { userId: "user_42", exptectedAccountId: id } as never),
     ).rejects.toThrow(
