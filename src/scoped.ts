@@ -275,7 +275,8 @@ export function forUser(
   const withUser = <B extends object>(op: string, body: B, field: "user_id" | "connection.user_id"): B => {
     if (typeof body !== "object" || body === null)
       throw new ComposioError(
-        `${where(op)}: the body must be an object (got ${describe(body)}). Nothing was sent.`,
+        // A string is not quoted: it may be anything, a key too.
+        `${where(op)}: the body must be an object (got ${typeof body === "string" ? "a string" : describe(body)}). Nothing was sent.`,
       );
     const inner = (field === "user_id" ? body : ((body as { connection?: object }).connection ?? {})) as {
       user_id?: unknown;
@@ -441,7 +442,8 @@ function accountsOf(composio: unknown, userId: unknown): ConnectedAccounts {
     throw new ComposioError(
       typeof userId === "object" && userId !== null
         ? "forUser: arguments swapped: the client (or transport) comes first, then the user's id: forUser(composio, userId)."
-        : `forUser: \`composio\` must be a client or a transport (got ${describe(composio)}).`,
+        : // Not quoted: a string here is often the API key, given for the client.
+          `forUser: \`composio\` must be a client or a transport (got ${typeof composio === "string" ? "a string" : "a URL"}).`,
     );
   const given = composio as Partial<Transport & ComposioClient> | null | undefined;
   if (typeof given?.request === "function") {

@@ -267,11 +267,18 @@ describe("forUser: what it takes", () => {
   });
 
   it("refuses a missing user, swapped arguments, or something that is no client, naming it", async () => {
-    const { composio } = await twoUsers();
+    const { composio, fake } = await twoUsers();
     expect(() => forUser(composio, "")).toThrow("forUser: `userId` must be your signed-in user's id");
     expect(() => forUser(composio, undefined as never)).toThrow(ComposioError);
     expect(() => forUser("user_42" as never, composio as never)).toThrow(
       "forUser: arguments swapped: the client (or transport) comes first, then the user's id: forUser(composio, userId).",
+    );
+    // The key given for the client is not shown.
+    expect(() => forUser(fake.apiKey as never, "user_42")).toThrow(
+      "forUser: `composio` must be a client or a transport (got a string).",
+    );
+    await expect(forUser(composio, "user_42").link(fake.apiKey as never)).rejects.toThrow(
+      "forUser.link: the body must be an object (got a string). Nothing was sent.",
     );
     expect(() => forUser({} as never, "user_42")).toThrow(
       "forUser: `composio` must be a client (createComposioClient) or a transport (createComposioTransport), got an object.",
