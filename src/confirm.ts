@@ -3,7 +3,7 @@
 // it with any query. So the query only says which account to look at; the API says the rest.
 import { retrieveConnectedAccount, type RetrieveConnectedAccountResponse } from "../generated/resources.js";
 import { ComposioError, NotFoundError } from "./errors.js";
-import { describe } from "./options.js";
+import { checkKnown, describe } from "./options.js";
 import { cut, EXCERPT, redactorOf, type Redactor } from "./redact.js";
 import type { RequestOptions, Transport } from "./types.js";
 import { ConnectionFailedError, stringField } from "./wait.js";
@@ -14,14 +14,17 @@ const ID_PARAMS = ["connectedAccountId", "connected_account_id"] as const;
 const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
 /** Why a callback confirmed no connection (see `ConnectionNotConfirmedError`). */
-export type NotConfirmedReason = "no-account-id" | "unknown-account" | "other-user" | "not-active";
+export type NotConfirmedReason =
+  "no-account-id" | "two-account-ids" | "other-link" | "unknown-account" | "other-user" | "not-active";
 
 /**
- * The callback confirmed no connection: it named no account (`no-account-id`), one the API does
- * not know (`unknown-account`), one of another user (`other-user`), or one still waiting for the
- * user (`not-active`: INITIALIZING, INITIATED, or a status this client does not know). Answer it as
- * a link that did not work; waiting (`waitForConnection`) is the way to learn a `not-active`
- * account's outcome.
+ * The callback confirmed no connection: it named no account (`no-account-id`), two different ones
+ * (`two-account-ids`), another than the one this session's link made (`other-link`, with
+ * `expectedAccountId`), one the API does not know (`unknown-account`), one of another user
+ * (`other-user`), or one still waiting for the user (`not-active`: INITIALIZING, INITIATED, or a
+ * status this client does not know). Answer it as a link that did not work; waiting
+ * (`waitForConnection`) is the way to learn a `not-active` account's outcome. After a success,
+ * `other-user` and `other-link` may be an account-linking CSRF (see the README).
  */
 export class ConnectionNotConfirmedError extends ComposioError {
   override get name(): string {
@@ -58,6 +61,13 @@ export class ConnectionNotConfirmedError extends ComposioError {
 export interface ConfirmOptions {
   /** Your user, signed in on the callback route: the account must be theirs (the `user_id` given to link or create). */
   userId: string;
+  /**
+   * The `connected_account_id` of the link this session made, kept in the session when it made
+   * the link: the callback must name that account, or it ends `other-link` before any request. A
+   * link works for whoever opens it, and many apps share one `user_id` among people (a team's, or
+   * "default"): this ties the callback to the browser that asked for the link.
+   */
+  expectedAccountId?: string | null;
   /** Options of the `retrieve` request (signal, timeouts …). */
   requestOptions?: RequestOptions;
 }
@@ -99,26 +109,24 @@ export async function confirmConnection(
   callbackUrl: string | URL,
   options: ConfirmOptions,
 ): Promise<RetrieveConnectedAccountResponse> {
-  const { userId, requestOptions } = options ?? ({} as ConfirmOptions);
+  const url = callbackUrlOf(composio, callbackUrl);
+  const { userId, expectedAccountId, requestOptions } = options ?? ({} as ConfirmOptions);
+  if (typeof options === "object" && options !== null) checkKnown(WHERE, options, CONFIRM_OPTIONS);
   if (typeof userId !== "string" || userId === "")
     throw new ComposioError(
       `confirmConnection: \`userId\` must be your signed-in user's id, a non-empty string (got ${describe(userId)}).`,
     );
-  let url: URL;
-  try {
-    // A path and query (`req.url` in Node servers) is read against a placeholder origin.
-    url = new URL(callbackUrl, "http://callback.invalid");
-  } catch {
+  // null or undefined: the session made no link (the user check still applies).
+  if (expectedAccountId != null && (typeof expectedAccountId !== "string" || expectedAccountId === ""))
     throw new ComposioError(
-      `confirmConnection: \`callbackUrl\` is not a URL (got ${describe(callbackUrl)}).`,
+      `${WHERE}: \`expectedAccountId\` must be the connected_account_id of this session's link, a non-empty string (got ${describe(expectedAccountId)}).`,
     );
-  }
   // What the browser and the server say passes the redactor that knows the client's key (and the
   // account's tokens, once it is read) before it reaches an error.
   let redact: Redactor = redactorOf(composio, requestOptions?.headers);
   const claimed = url.searchParams.get("status");
   const callbackStatus = claimed === null ? undefined : redact.text(cut(claimed, 100));
-  const named = [...new Set(ID_PARAMS.flatMap((name) => url.searchParams.getAll(name)))];
+  const named = [...new Set(ID_PARAMS.flatMap((name) => url.searchParams.getAll(name)))].filter(Boolean);
   const notConfirmed = (
     message: string,
     reason: NotConfirmedReason,
@@ -135,14 +143,33 @@ export async function confirmConnection(
       },
       { cause },
     );
-  if (named.length !== 1 || !ACCOUNT_ID.test(named[0]!))
+  if (named.length > 1)
+    // Composio adds one id to the callback_url's own query: a second one was there already, or
+    // someone changed the query. Ids are no secrets; each is cut, and scrubbed with the message.
     throw notConfirmed(
-      named.length > 1
-        ? "the callback names more than one account"
-        : `the callback names no account: its query has no valid ${ID_PARAMS.join(" or ")}`,
+      `the callback names ${named.length} different accounts (${named
+        .slice(0, 3)
+        .map((id) => cut(id, 40))
+        .join(
+          ", ",
+        )}${named.length > 3 ? ", …" : ""}); Composio adds one to your callback_url's query: does the callback_url you gave link or create carry one already?`,
+      "two-account-ids",
+    );
+  if (named.length === 0 || !ACCOUNT_ID.test(named[0]!))
+    throw notConfirmed(
+      named.length === 0
+        ? `the callback names no account: its query has no ${ID_PARAMS.join(" or ")}`
+        : "the callback names no account: its account id is not one (letters, digits, _ and -, at most 100)",
       "no-account-id",
     );
   const accountId = named[0]!;
+  // Before any request: the query may be anyone's guess, and this session did not make it.
+  if (expectedAccountId != null && accountId !== expectedAccountId)
+    throw notConfirmed(
+      `account ${accountId} is not the one this session's link made (expectedAccountId)`,
+      "other-link",
+      { accountId },
+    );
   let account: RetrieveConnectedAccountResponse;
   try {
     account =
@@ -169,4 +196,44 @@ export async function confirmConnection(
     "not-active",
     { accountId, status: cut(status, 100) },
   );
+}
+
+const WHERE = "confirmConnection";
+
+/** Every option of ConfirmOptions: any other key is refused. */
+const CONFIRM_OPTIONS = [
+  "userId",
+  "expectedAccountId",
+  "requestOptions",
+] as const satisfies readonly (keyof ConfirmOptions)[];
+
+/**
+ * The callback URL, read; the two first arguments each checked for what the other should be, as
+ * swapping them is an easy slip (the URL is the thing a route has at hand).
+ */
+function callbackUrlOf(composio: unknown, callbackUrl: unknown): URL {
+  const sends = (value: unknown) => {
+    const given = value as { request?: unknown; connectedAccounts?: { retrieve?: unknown } } | null;
+    return typeof given?.request === "function" || typeof given?.connectedAccounts?.retrieve === "function";
+  };
+  if (typeof composio === "string" || composio instanceof URL || sends(callbackUrl))
+    throw new ComposioError(
+      `${WHERE}: arguments swapped: the client (or transport) comes first, then the callback URL: confirmConnection(composio, request.url, { userId }).`,
+    );
+  if (!sends(composio))
+    throw new ComposioError(
+      `${WHERE}: \`composio\` must be a client (createComposioClient) or a transport (createComposioTransport), got ${describe(composio)}.`,
+    );
+  if (typeof callbackUrl === "object" && callbackUrl !== null && !(callbackUrl instanceof URL))
+    throw new ComposioError(
+      `${WHERE}: \`callbackUrl\` must be a string or a URL (got ${describe(callbackUrl)}${
+        typeof (callbackUrl as { url?: unknown }).url === "string" ? ": a Request? pass request.url" : ""
+      }).`,
+    );
+  try {
+    // A path and query (`req.url` in Node servers) is read against a placeholder origin.
+    return new URL(callbackUrl as string | URL, "http://callback.invalid");
+  } catch {
+    throw new ComposioError(`${WHERE}: \`callbackUrl\` is not a URL (got ${describe(callbackUrl)}).`);
+  }
 }

@@ -5,6 +5,7 @@
 export { createComposioClient, createComposioTransport } from "./client.js";
 export { waitForConnection } from "./wait.js";
 export { confirmConnection } from "./confirm.js";
+export { forUser } from "./scoped.js";
 /** The version of this package, as sent in the User-Agent. */
 export { VERSION } from "../generated/meta.js";
 export type {
@@ -17,6 +18,16 @@ export type {
 } from "./client.js";
 export type { WaitOptions } from "./wait.js";
 export type { ConfirmOptions, ConfirmWith, NotConfirmedReason } from "./confirm.js";
+export type {
+  AccountsForUser,
+  CleanUpOptions,
+  CleanUpResult,
+  LinkForUserParams,
+  LinkOrReuseOptions,
+  NotOwnedReason,
+  PendingLink,
+  UserKeyAccountsForUser,
+} from "./scoped.js";
 export type { ClientOptions, ClientSettings } from "./options.js";
 export type { Logger, LogLevel } from "./log.js";
 export type { RequestInput, RequestOptions, RequestValidator, Transport, UnknownValue } from "./types.js";
@@ -44,6 +55,7 @@ export {
 } from "./errors.js";
 export { ConnectionFailedError } from "./wait.js";
 export { ConnectionNotConfirmedError } from "./confirm.js";
+export { AccountNotOwnedError } from "./scoped.js";
 export type { ErrorEnvelopeFields, ValidationIssue } from "./errors.js";
 
 // From the spec: operation types, resource types, and connection.state types with their builders

@@ -57,11 +57,10 @@ describe("confirmConnection", () => {
     ).toBe(id);
   });
 
-  it("no id, two ids, or no id of Composio's: not confirmed, and nothing is sent", async () => {
-    const { composio, fake, id } = await connected();
+  it("no id, or no id of Composio's: not confirmed, and nothing is sent", async () => {
+    const { composio, fake } = await connected();
     for (const query of [
       "status=success",
-      `connectedAccountId=${id}&connected_account_id=ca_other`,
       "connectedAccountId=..",
       `connectedAccountId=${"a".repeat(101)}`,
       "connectedAccountId=ca_1%2F..%2Flink",
@@ -73,6 +72,90 @@ describe("confirmConnection", () => {
       expect(error).toMatchObject({ reason: "no-account-id", accountId: undefined });
     }
     expect(retrieves(fake)).toBe(0);
+  });
+
+  it("two different ids: not confirmed as two-account-ids, naming both, and nothing is sent", async () => {
+    const { composio, fake, id } = await connected();
+    for (const query of [
+      `connectedAccountId=${id}&connected_account_id=ca_other`,
+      `connectedAccountId=${id}&connectedAccountId=ca_other`,
+    ]) {
+      const error = (await confirmConnection(composio, `${CALLBACK}?${query}`, { userId: "user_42" }).catch(
+        (e: unknown) => e,
+      )) as ConnectionNotConfirmedError;
+      expect(error).toBeInstanceOf(ConnectionNotConfirmedError);
+      expect(error).toMatchObject({ reason: "two-account-ids", accountId: undefined });
+      expect(error.message).toBe(
+        `confirmConnection: the callback names 2 different accounts (${id}, ca_other); Composio adds one to your callback_url's query: does the callback_url you gave link or create carry one already?`,
+      );
+    }
+    // Each id cut to 40 characters, and the key of the client never shown.
+    const long = `ca_${"x".repeat(90)}`;
+    const error = (await confirmConnection(
+      composio,
+      `${CALLBACK}?connectedAccountId=${long}&connected_account_id=ca_${fake.apiKey}`,
+      { userId: "user_42" },
+    ).catch((e: unknown) => e)) as ConnectionNotConfirmedError;
+    expect(error.message).toContain(`(${long.slice(0, 40)}… (93 chars), ca_[redacted])`);
+    expect(error.message).not.toContain(fake.apiKey);
+    expect(retrieves(fake)).toBe(0);
+  });
+
+  it("swapped arguments, or a Request for the URL: refused, saying what is wrong, nothing sent", async () => {
+    const { composio, fake, id } = await connected();
+    const url = `${CALLBACK}?connectedAccountId=${id}`;
+    const swapped =
+      "confirmConnection: arguments swapped: the client (or transport) comes first, then the callback URL: confirmConnection(composio, request.url, { userId }).";
+    await expect(confirmConnection(url as never, composio as never, { userId: "user_42" })).rejects.toThrow(
+      swapped,
+    );
+    await expect(
+      confirmConnection(new URL(url) as never, composio as never, { userId: "user_42" }),
+    ).rejects.toThrow(swapped);
+    await expect(confirmConnection(composio, composio as never, { userId: "user_42" })).rejects.toThrow(
+      swapped,
+    );
+    await expect(
+      confirmConnection(composio, new Request(url) as never, { userId: "user_42" }),
+    ).rejects.toThrow(
+      "confirmConnection: `callbackUrl` must be a string or a URL (got an object: a Request? pass request.url).",
+    );
+    await expect(confirmConnection({} as never, url, { userId: "user_42" })).rejects.toThrow(
+      "confirmConnection: `composio` must be a client (createComposioClient) or a transport (createComposioTransport), got an object.",
+    );
+    expect(retrieves(fake)).toBe(0);
+  });
+
+  it("expectedAccountId: the link this session made is confirmed; another one is other-link, nothing sent", async () => {
+    const { composio, fake, id } = await connected();
+    const url = `${CALLBACK}?status=success&connectedAccountId=${id}`;
+    const account = await confirmConnection(composio, url, { userId: "user_42", expectedAccountId: id });
+    expect(account.id).toBe(id);
+    expect(retrieves(fake)).toBe(1);
+    const error = (await confirmConnection(composio, url, {
+      userId: "user_42",
+      expectedAccountId: "ca_sessions0wn",
+    }).catch((e: unknown) => e)) as ConnectionNotConfirmedError;
+    expect(error).toBeInstanceOf(ConnectionNotConfirmedError);
+    expect(error).toMatchObject({ reason: "other-link", accountId: id, callbackStatus: "success" });
+    expect(error.message).toBe(
+      `confirmConnection: account ${id} is not the one this session's link made (expectedAccountId)`,
+    );
+    expect(retrieves(fake)).toBe(1);
+    // None kept (a session store's null): the user check alone, as without it.
+    await expect(
+      confirmConnection(composio, url, { userId: "user_42", expectedAccountId: null }),
+    ).resolves.toMatchObject({ id });
+    await expect(
+      confirmConnection(composio, url, { userId: "user_42", expectedAccountId: "" }),
+    ).rejects.toThrow(
+      "confirmConnection: `expectedAccountId` must be the connected_account_id of this session's link",
+    );
+    await expect(
+      confirmConnection(composio, url, { userId: "user_42", exptectedAccountId: id } as never),
+    ).rejects.toThrow(
+      "confirmConnection: unknown option `exptectedAccountId`; did you mean `expectedAccountId`?",
+    );
   });
 
   it("an id the API does not know: not confirmed, the NotFoundError as its cause", async () => {

@@ -8,15 +8,22 @@
 // describe shows that check refusing answers that do not fit.
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {
+  AccountNotOwnedError,
   ApiKeyState,
   ConnectionFailedError,
+  ConnectionNotConfirmedError,
+  confirmConnection,
   createComposioClient,
+  forUser,
   ManagedOAuthNotSupportedError,
   NotFoundError,
   OAuth2State,
+  type ComposioClient,
 } from "../src/index.js";
+import { createFakeComposio } from "../src/testing.js";
 import {
   answerProblems,
+  AUTH_CONFIGS,
   MANAGED_GITHUB,
   openPage,
   OWN_GMAIL,
@@ -255,6 +262,165 @@ describe("manage the accounts", () => {
       status_reason: null,
       is_disabled: false,
     });
+  });
+});
+
+/**
+ * The README's recipes for apps with many users (Apps with many users), as written there, on a
+ * client of the app's: each takes the user the app's session says is signed in.
+ */
+function manyUsersApp(composio: ComposioClient) {
+  interface Session {
+    linkedAccountId?: string;
+  }
+  const LINK_LIFE_MS = 15 * 60_000;
+  async function disconnect(userId: string, id: string): Promise<Response> {
+    const accounts = forUser(composio, userId);
+    try {
+      await accounts.delete(id, { revoke_on_delete: true });
+      return new Response(null, { status: 204 });
+    } catch (error) {
+      if (error instanceof AccountNotOwnedError) return new Response("Not found", { status: 404 });
+      throw error;
+    }
+  }
+  async function startConnecting(userId: string, session: Session): Promise<Response> {
+    const link = await forUser(composio, userId).linkOrReuse({
+      auth_config_id: MANAGED_GITHUB,
+      callback_url: "https://app.example.com/connected",
+    });
+    session.linkedAccountId = link.connected_account_id;
+    return Response.redirect(link.redirect_url, 302);
+  }
+  async function connected(request: Request, userId: string, session: Session) {
+    try {
+      const account = await confirmConnection(composio, request.url, {
+        userId,
+        expectedAccountId: session.linkedAccountId,
+      });
+      return new Response(`${account.toolkit.slug} connected`);
+    } catch (error) {
+      const foreign =
+        error instanceof ConnectionNotConfirmedError &&
+        (error.reason === "other-user" || error.reason === "other-link");
+      if (!foreign || error.accountId === undefined) throw error;
+      await dropForeignLink(error.accountId, userId);
+      return new Response("That link was not made for you: connect again from your account.", {
+        status: 400,
+      });
+    }
+  }
+  async function dropForeignLink(id: string, userId: string): Promise<void> {
+    const account = await composio.connectedAccounts.retrieve(id).catch(() => undefined);
+    if (account === undefined || account.user_id === userId) return;
+    if (Date.now() - Date.parse(account.created_at) > LINK_LIFE_MS) return;
+    await composio.connectedAccounts.delete(id, { revoke_on_delete: true });
+  }
+  return { disconnect, startConnecting, connected };
+}
+
+describe("apps with many users", () => {
+  it("a route that deletes by an id from the request: another user's account is refused with a 404 and left alone", async () => {
+    const { composio, fake, apiCalls } = await connected();
+    const app = manyUsersApp(composio);
+    const mine = await composio.connectedAccounts.link({
+      auth_config_id: MANAGED_GITHUB,
+      user_id: "user_42",
+    });
+    fake.complete(mine.connected_account_id);
+    const before = apiCalls().length;
+
+    expect((await app.disconnect("user_7", mine.connected_account_id)).status).toBe(404);
+    expect((await composio.connectedAccounts.retrieve(mine.connected_account_id)).status).toBe("ACTIVE");
+    expect((await app.disconnect("user_42", mine.connected_account_id)).status).toBe(204);
+    await expect(composio.connectedAccounts.retrieve(mine.connected_account_id)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    // Each check is one list, filtered by the API; the write of user_7 was never sent.
+    expect(
+      apiCalls()
+        .slice(before)
+        .map((call) => call.split("?")[0]),
+    ).toEqual([
+      "GET /api/v3.1/connected_accounts",
+      `GET /api/v3.1/connected_accounts/${mine.connected_account_id}`,
+      "GET /api/v3.1/connected_accounts",
+      `DELETE /api/v3.1/connected_accounts/${mine.connected_account_id}`,
+      `GET /api/v3.1/connected_accounts/${mine.connected_account_id}`,
+    ]);
+  });
+
+  it("a double click makes one account; the user finishes, the callback of this session confirms it; cleanUp removes the failed ones", async () => {
+    const { composio, fake, fetch } = await connected();
+    const app = manyUsersApp(composio);
+    const session = {};
+    const first = await app.startConnecting("user_42", session);
+    const second = await app.startConnecting("user_42", session);
+    expect(second.headers.get("location")).toBe(first.headers.get("location"));
+    expect(fake.requests.filter((r) => r.operation === "createConnectedAccountLink")).toHaveLength(1);
+
+    const page = await openPage(fetch, first.headers.get("location")!);
+    const confirmed = await app.connected(new Request(page.location!), "user_42", session);
+    expect([confirmed.status, await confirmed.text()]).toEqual([200, "github connected"]);
+
+    // Two attempts that failed, and one of another user: cleanUp deletes the user's two only.
+    const failed: string[] = [];
+    for (const userId of ["user_42", "user_42", "user_7"]) {
+      const link = await composio.connectedAccounts.link({ auth_config_id: MANAGED_GITHUB, user_id: userId });
+      fake.fail(link.connected_account_id);
+      failed.push(link.connected_account_id);
+    }
+    const result = await forUser(composio, "user_42").cleanUp();
+    expect({ ...result, deleted: [...result.deleted].sort() }).toEqual({
+      deleted: failed.slice(0, 2).sort(),
+      more: false,
+    });
+    const left = await forUser(composio, "user_42").list();
+    expect(left.items.map((a) => [a.status, a.toolkit.slug])).toEqual([["ACTIVE", "github"]]);
+    expect((await composio.connectedAccounts.retrieve(failed[2]!)).status).toBe("FAILED");
+  });
+
+  it("someone else's link finished in this user's browser: refused and deleted; a made-up callback naming an old account deletes nothing", async () => {
+    // The fake's clock starts 20 minutes back: user_99's account is 20 minutes old when the rest happens.
+    const fake = createFakeComposio({ authConfigs: AUTH_CONFIGS, now: Date.now() - 20 * 60_000 });
+    const composio = createComposioClient({ apiKey: fake.apiKey, fetch: fake.fetch, logger: null });
+    const app = manyUsersApp(composio);
+    const old = await composio.connectedAccounts.link({ auth_config_id: MANAGED_GITHUB, user_id: "user_99" });
+    fake.complete(old.connected_account_id);
+    fake.advance(20 * 60_000);
+
+    // user_7 starts a link in their own session and gets user_42 to open it; user_42 finishes it.
+    const attacker = await app.startConnecting("user_7", {});
+    const page = await openPage(fake.fetch, attacker.headers.get("location")!);
+    const callback = new URL(page.location!);
+    const planted = callback.searchParams.get("connectedAccountId")!;
+    expect((await composio.connectedAccounts.retrieve(planted)).status).toBe("ACTIVE");
+
+    // user_42 never started one (no linkedAccountId): the account is another user's.
+    const answer = await app.connected(new Request(callback), "user_42", {});
+    expect(answer.status).toBe(400);
+    await expect(composio.connectedAccounts.retrieve(planted)).rejects.toBeInstanceOf(NotFoundError);
+    expect(fake.requests.at(-2)).toMatchObject({
+      operation: "deleteConnectedAccount",
+      query: { revoke_on_delete: "true" },
+    });
+
+    // With a link of their own in the session, the callback is another link's: the same ending.
+    const replay = await app.startConnecting("user_7", {});
+    const replayed = new URL((await openPage(fake.fetch, replay.headers.get("location")!)).location!);
+    const session = {};
+    await app.startConnecting("user_42", session);
+    expect((await app.connected(new Request(replayed), "user_42", session)).status).toBe(400);
+    await expect(
+      composio.connectedAccounts.retrieve(replayed.searchParams.get("connectedAccountId")!),
+    ).rejects.toBeInstanceOf(NotFoundError);
+
+    // A made-up callback naming user_99's 20-minute-old account: refused, and the account stays.
+    const forged = new Request(
+      `https://app.example.com/connected?status=success&connectedAccountId=${old.connected_account_id}`,
+    );
+    expect((await app.connected(forged, "user_42", {})).status).toBe(400);
+    expect((await composio.connectedAccounts.retrieve(old.connected_account_id)).status).toBe("ACTIVE");
   });
 });
 

@@ -1,11 +1,15 @@
 // The client against Prism's mock of our own spec: the spec, its examples and the client agree.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  AccountNotOwnedError,
   ApiKeyState,
   AuthenticationError,
   BadRequestError,
   ComposioError,
+  confirmConnection,
+  ConnectionNotConfirmedError,
   createComposioClient,
+  forUser,
   UnprocessableEntityError,
   type ComposioApiError,
   type ConnectedAccounts,
@@ -120,5 +124,130 @@ describe("against Prism mocking spec/openapi.yaml", () => {
     expect(refused).toBeInstanceOf(ComposioError);
     expect(refused).not.toBeInstanceOf(AuthenticationError);
     await expect(asUser.connectedAccounts.retrieve(id)).resolves.toMatchObject({ id });
+  });
+});
+
+describe("forUser against Prism: the requests it sends fit the spec, and its checks read the answers", () => {
+  // Prism answers every list with its example (ca_7c3e9a1b5d2f of user_42) whatever the filters, as
+  // a server that ignored them would: the checks must hold on what the answer says.
+  const LISTED = "ca_7c3e9a1b5d2f";
+  const client = (key: "apiKey" | "userApiKey" = "apiKey") => {
+    const sent: string[] = [];
+    const composio = createComposioClient({
+      ...(key === "apiKey" ? { apiKey: "ak_test" } : { userApiKey: "uak_test" }),
+      baseUrl: prism.url,
+      maxRetries: 0,
+      fetch: (input, init) => {
+        const request = new Request(input, init);
+        const url = new URL(request.url);
+        sent.push(`${request.method} ${url.pathname}${decodeURIComponent(url.search)}`);
+        return fetch(request);
+      },
+    });
+    return { composio, sent };
+  };
+  const check = `GET /api/v3.1/connected_accounts?user_ids=user_42&connected_account_ids=${LISTED}&account_type=ALL&limit=1`;
+
+  it("a write on an account the user's list holds: the list, then the write", async () => {
+    const { composio, sent } = client();
+    const user = forUser(composio, "user_42");
+    await expect(user.delete(LISTED, { revoke_on_delete: true })).resolves.toMatchObject({ success: true });
+    await expect(user.updateStatus(LISTED, { enabled: false })).resolves.toEqual({ success: true });
+    expect(sent).toEqual([
+      check,
+      `DELETE /api/v3.1/connected_accounts/${LISTED}?revoke_on_delete=true`,
+      check,
+      `PATCH /api/v3.1/connected_accounts/${LISTED}/status`,
+    ]);
+  });
+
+  it("another user's, or an id the answer does not hold: refused after the list, the write never sent", async () => {
+    const { composio, sent } = client();
+    const other = await forUser(composio, "user_7")
+      .revoke(LISTED)
+      .catch((e: unknown) => e);
+    expect(other).toBeInstanceOf(AccountNotOwnedError);
+    expect(other).toMatchObject({ reason: "not-listed" });
+    const unlisted = await forUser(composio, "user_42")
+      .update("ca_4f9d2b7c1e0a", { alias: "work" })
+      .catch((e: unknown) => e);
+    expect(unlisted).toMatchObject({ reason: "not-listed", accountId: "ca_4f9d2b7c1e0a" });
+    expect(sent.map((line) => line.split("?")[0])).toEqual([
+      "GET /api/v3.1/connected_accounts",
+      "GET /api/v3.1/connected_accounts",
+    ]);
+    expect(sent[0]).toContain("user_ids=user_7&");
+  });
+
+  it("retrieve checks the answer's user; link and create send this user's id (the spec requires it for link)", async () => {
+    const { composio, sent } = client();
+    await expect(forUser(composio, "user_42").retrieve("ca_4f9d2b7c1e0a")).resolves.toMatchObject({
+      user_id: "user_42",
+    });
+    await expect(forUser(composio, "user_7").retrieve("ca_4f9d2b7c1e0a")).rejects.toMatchObject({
+      reason: "other-user",
+    });
+    const user = forUser(composio, "user_42");
+    await expect(user.link({ auth_config_id: "ac_9z8y7x6w5v4u" })).resolves.toMatchObject({
+      connected_account_id: expect.any(String),
+    });
+    await expect(user.create(body)).resolves.toMatchObject({ id: "ca_4f9d2b7c1e0a" });
+    await expect(user.waitForConnection(LISTED)).resolves.toMatchObject({ status: "ACTIVE" });
+    expect(sent.slice(2)).toEqual([
+      "POST /api/v3.1/connected_accounts/link",
+      "POST /api/v3.1/connected_accounts",
+      check,
+      `GET /api/v3.1/connected_accounts/${LISTED}`,
+    ]);
+  });
+
+  it("linkOrReuse: its list of pending links fits the spec; an answer with none pending makes a link", async () => {
+    const { composio, sent } = client();
+    const link = await forUser(composio, "user_42").linkOrReuse({
+      auth_config_id: "ac_9z8y7x6w5v4u",
+      callback_url: "https://app.example.com/connected",
+    });
+    expect(link).toMatchObject({ reused: false, link_token: expect.any(String) });
+    expect(sent).toEqual([
+      "GET /api/v3.1/connected_accounts?user_ids=user_42&auth_config_ids=ac_9z8y7x6w5v4u&statuses=INITIATED&limit=1",
+      "POST /api/v3.1/connected_accounts/link",
+    ]);
+  });
+
+  it("cleanUp: its list fits the spec; an answer of an ACTIVE account deletes nothing, and it stops", async () => {
+    const { composio, sent } = client();
+    await expect(forUser(composio, "user_42").cleanUp()).resolves.toEqual({ deleted: [], more: false });
+    const list =
+      "GET /api/v3.1/connected_accounts?user_ids=user_42&statuses=FAILED,EXPIRED&account_type=ALL&limit=50";
+    expect(sent).toEqual([list, list]);
+  });
+
+  it("a user API key's client: list, retrieve, delete and link, with x-user-api-key", async () => {
+    const { composio, sent } = client("userApiKey");
+    const user = forUser(composio, "user_42");
+    await expect(user.delete(LISTED)).resolves.toMatchObject({ success: true });
+    await expect(user.retrieve("ca_4f9d2b7c1e0a")).resolves.toMatchObject({ id: "ca_4f9d2b7c1e0a" });
+    await expect(user.link({ auth_config_id: "ac_9z8y7x6w5v4u" })).resolves.toBeDefined();
+    expect(sent.map((line) => line.split("?")[0])).toEqual([
+      "GET /api/v3.1/connected_accounts",
+      `DELETE /api/v3.1/connected_accounts/${LISTED}`,
+      "GET /api/v3.1/connected_accounts/ca_4f9d2b7c1e0a",
+      "POST /api/v3.1/connected_accounts/link",
+    ]);
+  });
+
+  it("confirmConnection with expectedAccountId: the callback of this session's link is confirmed", async () => {
+    const { composio, sent } = client();
+    const url = "https://app.example.com/connected?status=success&connectedAccountId=ca_4f9d2b7c1e0a";
+    await expect(
+      confirmConnection(composio, url, { userId: "user_42", expectedAccountId: "ca_4f9d2b7c1e0a" }),
+    ).resolves.toMatchObject({ status: "ACTIVE" });
+    const error = await confirmConnection(composio, url, {
+      userId: "user_42",
+      expectedAccountId: LISTED,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionNotConfirmedError);
+    expect(error).toMatchObject({ reason: "other-link" });
+    expect(sent).toEqual(["GET /api/v3.1/connected_accounts/ca_4f9d2b7c1e0a"]);
   });
 });
