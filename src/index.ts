@@ -20,6 +20,7 @@ export type { ConfirmOptions, ConfirmWith, NotConfirmedReason } from "./confirm.
 export type { ClientOptions, ClientSettings } from "./options.js";
 export type { Logger, LogLevel } from "./log.js";
 export type { RequestInput, RequestOptions, RequestValidator, Transport, UnknownValue } from "./types.js";
+export type { Clock } from "./types.js";
 export type { PagePromise, PaginationSpec } from "./pagination.js";
 
 // Errors

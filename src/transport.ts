@@ -30,6 +30,7 @@ export function createTransport(config: ResolvedOptions): Transport {
   const baseHeaders: Record<string, string> = { accept: "application/json", ...config.headers };
   const jsonHeaders: Record<string, string> = { ...baseHeaders, "content-type": "application/json" };
   const transport: Transport = {
+    clock: config.defaults.clock,
     async request<T>(
       method: string,
       path: string,
@@ -70,6 +71,7 @@ export function createTransport(config: ResolvedOptions): Transport {
         redact: (text) => redact().text(text),
         signal: options.signal,
         onAttempt: log.debug && ((event) => log.debug!(redact().text(describeAttempt(method, path, event)))),
+        clock: config.defaults.clock,
       };
       // Every attempt sends the same serialized body: a string can be sent again, a stream could not.
       const answer = await withRetries(settings, async (signal) => {
