@@ -133,13 +133,11 @@ export function resolveOptions(options: ClientOptions, where: string): ResolvedO
       `${where}: \`logLevel\` must be one of ${LEVELS.map((l) => JSON.stringify(l)).join(", ")} (got ${describe(logLevel)}).`,
     );
   }
-  const { clock } = options;
-  if (
-    clock !== undefined &&
-    ["now", "setTimeout", "clearTimeout"].some((f) => typeof (clock as any)?.[f] !== "function")
-  )
+  // From JavaScript, anything (the whole fake, say, not its `clock`).
+  const clock: Partial<Clock> | undefined = options.clock;
+  if (clock !== undefined && !(clock?.now && clock.setTimeout && clock.clearTimeout))
     throw new ComposioError(
-      `${where}: \`clock\` must have now(), setTimeout(callback, ms) and clearTimeout(handle) (got ${describe(clock)}).`,
+      `${where}: \`clock\` must have now, setTimeout and clearTimeout (got ${describe(clock)}).`,
     );
   return {
     credential,
@@ -150,7 +148,7 @@ export function resolveOptions(options: ClientOptions, where: string): ResolvedO
       maxRetries: 2,
       timeoutMs: 60_000,
       maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
-      clock,
+      clock: options.clock,
       ...checkLimits(where, options),
     },
     log: createLog(options.logger, logLevel, where),

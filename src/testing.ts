@@ -90,7 +90,7 @@ export interface FakeComposio {
    * next two requests. An unknown operation throws.
    */
   failNext(operation: keyof operations, fault: FakeFault): void;
-  /** Every request received so far, in order (hosted pages included), with keys and secrets redacted. */
+  /** Every request received so far, in order (hosted pages included, browsers' CORS preflights not), with keys and secrets redacted. */
   readonly requests: readonly FakeRequest[];
 }
 

@@ -247,8 +247,8 @@ describe("fake.clock", () => {
     const make = (clock: unknown) => () => createComposioClient({ apiKey: "ak_test", clock: clock as never });
     expect(make({ now: () => 0 })).toThrow(ComposioError);
     expect(make({ now: () => 0 })).toThrow(
-      "createComposioClient: `clock` must have now(), setTimeout(callback, ms) and clearTimeout(handle)",
+      "createComposioClient: `clock` must have now, setTimeout and clearTimeout (got an object).",
     );
-    expect(make(() => 0)).toThrow("`clock` must have now()");
+    expect(make(() => 0)).toThrow("`clock` must have now, setTimeout and clearTimeout (got a function).");
   });
 });
