@@ -3,7 +3,7 @@
 // waiting. The backoff, Retry-After, the attempt's timeout and waitForConnection's polls and
 // deadline all sleep on `fake.clock`, which jumps to the next timer whenever the fake is not
 // answering a request — and `fake.advance(ms)` moves that same clock.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ROUTES } from "../generated/meta.js";
 import {
   ApiKeyState,
@@ -241,6 +241,20 @@ describe("fake.clock", () => {
     const { response } = await raw.GET("/api/v3.1/connected_accounts");
     expect(response.status).toBe(200);
     expect(fake.clock.now() - rawBefore).toBeGreaterThanOrEqual(TIMEOUT_MS + FIRST_BACKOFF_MS);
+  });
+
+  it("runs on the host's own timers: a test's fake timers installed later do not stop it", async () => {
+    const fake = createFakeComposio({ authConfigs });
+    const composio = createComposioClient({ apiKey: fake.apiKey, fetch: fake.fetch, clock: fake.clock });
+    const link = await composio.connectedAccounts.link({ auth_config_id: "ac_github", user_id: "u1" });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setImmediate", "clearImmediate"] });
+    try {
+      await expect(
+        composio.connectedAccounts.waitForConnection(link.connected_account_id),
+      ).rejects.toBeInstanceOf(ConnectionFailedError);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("a clock that is not one is refused, naming what it lacks", () => {

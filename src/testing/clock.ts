@@ -16,9 +16,11 @@ interface Timer {
   callback: () => void;
 }
 
+// The host's own, taken when this module loads: fake timers a test installs later (vi.useFakeTimers,
+// sinon) replace the globals, and would stop this clock until the test moved theirs.
+const [immediate, timeout] = [globalThis.setImmediate, globalThis.setTimeout];
 /** A turn of the event loop: setImmediate where there is one (Node), else a zero timeout. */
-const nextTurn: (run: () => void) => void =
-  typeof setImmediate === "function" ? (run) => setImmediate(run) : (run) => setTimeout(run, 0);
+const nextTurn = (run: () => void): unknown => (immediate ? immediate(run) : timeout(run, 0));
 
 export class FakeClock implements Clock {
   readonly #timers = new Map<number, Timer>();
