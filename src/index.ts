@@ -31,6 +31,7 @@ export type {
 export type { ClientOptions, ClientSettings } from "./options.js";
 export type { Logger, LogLevel } from "./log.js";
 export type { RequestInput, RequestOptions, RequestValidator, Transport, UnknownValue } from "./types.js";
+export type { Clock } from "./types.js";
 export type { PagePromise, PaginationSpec } from "./pagination.js";
 
 // Errors

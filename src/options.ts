@@ -5,7 +5,7 @@ import { ComposioError } from "./errors.js";
 import { checkHeaders } from "./headers.js";
 import { createLog, LEVELS, type Log, type Logger, type LogLevel } from "./log.js";
 import type { RetrySettings } from "./retry.js";
-import type { RequestOptions, RequestValidator } from "./types.js";
+import type { Clock, RequestOptions, RequestValidator } from "./types.js";
 
 /** The options of `createComposioClient` (and `createRawClient`) other than the credential. */
 export interface ClientSettings {
@@ -48,6 +48,13 @@ export interface ClientSettings {
    * `composio-connected-accounts/validate`; left out, no validator is loaded.
    */
   validate?: RequestValidator;
+  /**
+   * The clock the client waits on: retries' backoff and `Retry-After`, the timeouts, and
+   * waitForConnection's polls and deadline. In tests, pass `fake.clock` of
+   * `composio-connected-accounts/testing`: those waits then take no real time.
+   * @default the real one (`performance.now()` and the host's timers)
+   */
+  clock?: Clock;
 }
 
 /** Client options: exactly one credential, `apiKey` or `userApiKey`. */
@@ -74,7 +81,10 @@ export interface ResolvedOptions {
   baseUrl: string;
   headers: Record<string, string>;
   fetch: typeof fetch;
-  defaults: Pick<RetrySettings, "maxRetries" | "timeoutMs" | "totalTimeoutMs"> & { maxResponseBytes: number };
+  /** What each call's retry loop starts from: the limits a request may override, and the clock. */
+  defaults: Pick<RetrySettings, "maxRetries" | "timeoutMs" | "totalTimeoutMs" | "clock"> & {
+    maxResponseBytes: number;
+  };
   log: Log;
   validate: RequestValidator | undefined;
 }
@@ -94,6 +104,7 @@ const CLIENT_OPTIONS = [
   "logger",
   "logLevel",
   "validate",
+  "clock",
 ] as const satisfies readonly (keyof ClientSettings | "apiKey" | "userApiKey")[];
 
 /** Sent with every request (browsers may drop it); a `user-agent` in `headers` replaces it. */
@@ -122,6 +133,12 @@ export function resolveOptions(options: ClientOptions, where: string): ResolvedO
       `${where}: \`logLevel\` must be one of ${LEVELS.map((l) => JSON.stringify(l)).join(", ")} (got ${describe(logLevel)}).`,
     );
   }
+  // From JavaScript, anything (the whole fake, say, not its `clock`).
+  const clock: Partial<Clock> | undefined = options.clock;
+  if (clock !== undefined && !(clock?.now && clock.setTimeout && clock.clearTimeout))
+    throw new ComposioError(
+      `${where}: \`clock\` must have now, setTimeout and clearTimeout (got ${describe(clock)}).`,
+    );
   return {
     credential,
     baseUrl: checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.allowInsecureHttp === true, where),
@@ -131,6 +148,7 @@ export function resolveOptions(options: ClientOptions, where: string): ResolvedO
       maxRetries: 2,
       timeoutMs: 60_000,
       maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
+      clock: options.clock,
       ...checkLimits(where, options),
     },
     log: createLog(options.logger, logLevel, where),

@@ -34,7 +34,7 @@ export type { components, operations, paths } from "../generated/schema.js";
 export type { ClientOptions, ClientSettings } from "./options.js";
 export type { Logger, LogLevel } from "./log.js";
 export type { ValidationIssue } from "./errors.js";
-export type { RequestValidator, UnknownValue } from "./types.js";
+export type { Clock, RequestValidator, UnknownValue } from "./types.js";
 
 /** The openapi-fetch client over the spec's paths. */
 export type RawClient = Client<paths>;

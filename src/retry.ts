@@ -9,6 +9,14 @@
 // have acted. Every timer is cleared before the call settles. Deadlines and durations read the
 // monotonic clock (`performance.now()`): a wall clock set back an hour would otherwise keep a call
 // waiting for an hour.
+//
+// All of that time is read and waited on through a `Clock` (the client's `clock` option): `now`,
+// `setTimeout`, `clearTimeout`, the real ones by default. That is the vocabulary of sinon's and
+// vitest's fake timers, which patch the globals instead: ours are never patched, as that would fake
+// the user's and the test runner's timers too. stripe-node's tests stub its `_getSleepTimeInMS` to
+// 0, openai-node's answer `Retry-After-Ms: 10`: neither shortens a timeout or a ten-minute poll,
+// which the fake's clock (virtual time, src/testing/clock.ts) does. Timer functions rather than a
+// `sleep(ms, signal)` keep the default path as it was (no promise or controller more per attempt).
 import {
   ComposioAbortError,
   ComposioConnectionError,
@@ -16,6 +24,7 @@ import {
   MAY_HAVE_MADE_ACCOUNT,
   safeCause,
 } from "./errors.js";
+import type { Clock } from "./types.js";
 
 export interface RetrySettings {
   maxRetries: number;
@@ -39,6 +48,8 @@ export interface RetrySettings {
   signal?: AbortSignal | null | undefined;
   /** Told of each attempt's end, for debug logging. */
   onAttempt?: ((event: AttemptEvent) => void) | undefined;
+  /** What the waits and timeouts run on; the real clock when undefined. */
+  clock?: Clock | undefined;
 }
 
 export interface AttemptEvent {
@@ -88,20 +99,20 @@ export async function withRetries<T extends AttemptResult>(
   settings: RetrySettings,
   attempt: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const { signal, onAttempt } = settings;
-  const start = performance.now();
+  const { signal, onAttempt, clock = REAL_CLOCK } = settings;
+  const start = clock.now();
   const deadline = settings.totalTimeoutMs === undefined ? Infinity : start + settings.totalTimeoutMs;
   // Whether an attempt so far may have reached the server without an answer that proves it refused.
   let mayHaveActed = false;
   for (let retry = 0; ; retry++) {
     if (signal?.aborted)
       throw abortError(settings, retry === 0 ? "before" : "waiting", mayHaveActed, signal.reason);
-    const attemptStart = performance.now();
+    const attemptStart = clock.now();
     const budget = Math.min(settings.timeoutMs, deadline - attemptStart);
     const byDeadline = budget < settings.timeoutMs;
     const controller = new AbortController();
     const stopForwarding = onAbort(signal, () => controller.abort());
-    const timer = setTimeout(() => controller.abort(), Math.max(0, budget));
+    const timer = clock.setTimeout(() => controller.abort(), Math.max(0, budget));
     let delay: number | undefined;
     let failure: ComposioConnectionError | undefined;
     let result: T | undefined;
@@ -128,10 +139,10 @@ export async function withRetries<T extends AttemptResult>(
         (!failure.requestSent || settings.retryUnsafe);
       delay = retryable ? backoff(retry) : undefined;
     } finally {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       stopForwarding();
     }
-    const now = performance.now();
+    const now = clock.now();
     // No wait that would end past the deadline: the caller learns now what it would learn then.
     if (delay !== undefined && now + delay >= deadline) delay = undefined;
     onAttempt?.({
@@ -145,7 +156,7 @@ export async function withRetries<T extends AttemptResult>(
       if (failure) throw failure;
       return result!;
     }
-    await sleep(delay, signal, () => abortError(settings, "waiting", mayHaveActed, signal?.reason));
+    await sleep(delay, signal, () => abortError(settings, "waiting", mayHaveActed, signal?.reason), clock);
   }
 }
 
@@ -245,24 +256,32 @@ function backoff(retry: number): number {
   return Math.min(INITIAL_DELAY_MS * 2 ** retry, MAX_BACKOFF_MS) * (1 - Math.random() * 0.25);
 }
 
-/** Waits `ms`; a signal ends the wait at once with the error `aborted` makes. Exported for waitForConnection. */
+/** Waits `ms` on `clock`; a signal ends the wait at once with the error `aborted` makes. Exported for waitForConnection. */
 export function sleep(
   ms: number,
   signal: AbortSignal | null | undefined,
   aborted: () => ComposioAbortError,
+  clock: Clock,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(aborted());
     const stop = onAbort(signal, () => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       reject(aborted());
     });
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       stop();
       resolve();
     }, ms);
   });
 }
+
+/** The real clock. Timers are called as functions, not methods: a browser refuses `setTimeout` called on another object. */
+export const REAL_CLOCK: Clock = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
+};
 
 /** The one listener this package adds to a caller's signal, and the calls it tells. */
 interface Watch {

@@ -6,13 +6,15 @@
 // else in the package imports this entry point, so an app that does not use it bundles none of it.
 import type { operations } from "../generated/schema.js";
 import { ComposioError } from "./errors.js";
+import type { Clock } from "./types.js";
 import { FakeStore, randomId, type FakeAuthConfig } from "./testing/accounts.js";
+import { FakeClock } from "./testing/clock.js";
 import { FakeFrontDoor, type FakeFault, type FakeRequest } from "./testing/http.js";
 import { serve, type FakeServer } from "./testing/server.js";
 
 // The spec's types that the fake's own refer to (auth schemes, operationIds), as /raw exports them.
 export type { components, operations } from "../generated/schema.js";
-export type { UnknownValue } from "./types.js";
+export type { Clock, UnknownValue } from "./types.js";
 export type { FakeAuthConfig, FakeAuthScheme } from "./testing/accounts.js";
 export type { FakeFault, FakeRequest } from "./testing/http.js";
 export type { FakeServer } from "./testing/server.js";
@@ -29,6 +31,13 @@ export interface FakeComposioOptions {
   now?: Date | number | string;
 }
 
+/**
+ * Where the fake's pages live while it does not listen: a name under `.invalid`, which RFC 6761
+ * reserves never to resolve. A browser sent there stops at once, reaching no one (`.test` may be
+ * set up locally, as Laravel Valet does); `fake.fetch` serves it as any other origin.
+ */
+const FAKE_ORIGIN = "https://fake-composio.invalid";
+
 /** A fake Composio: the connected-accounts API in memory, and the hands of the user and the clock. */
 export interface FakeComposio {
   /** A project API key made for this fake (`ak_…`), sent as `x-api-key`; any other key gets the API's 401. */
@@ -41,16 +50,31 @@ export interface FakeComposio {
    */
   readonly fetch: typeof fetch;
   /**
+   * Where every URL the fake hands out points (`redirect_url`, session URIs): the listening
+   * address while it listens, else `https://fake-composio.invalid`, which `fetch` serves and no
+   * browser reaches. Either may be the client's `baseUrl`.
+   */
+  readonly baseUrl: string;
+  /**
+   * The fake's clock for a client's `clock` option: the client's backoff, `Retry-After`, timeouts
+   * and waitForConnection's polls then wait on it, and take no real time. Whenever the fake is not
+   * answering a request, it jumps to the next thing waiting on it, moving the fake's time (and
+   * the ten-minute expiry) as `advance(ms)` does; a `"hang"` ends at the client's timeout. It sees
+   * the requests of `fetch`, not those on their way through `listen()`'s socket: a client on it
+   * sends through `fetch`.
+   */
+  readonly clock: Clock;
+  /**
    * Serves the same API on 127.0.0.1 (`port` 0, the default, picks a free one). While it listens,
-   * every `redirect_url` is a page on it, which a browser can open. `close()` stops it and ends
-   * every open connection.
+   * every `redirect_url` is a page on it, which a browser can open. It answers browsers' CORS
+   * preflights, from any origin. `close()` stops it and ends every open connection.
    */
   listen(options?: { port?: number }): Promise<FakeServer>;
   /** The user finished on the hosted page: the INITIATED account turns ACTIVE, with credentials made up for its scheme. */
   complete(id: string): void;
   /** The connection fails: the account turns FAILED with `status_reason` `reason` (INITIATED or ACTIVE accounts). @default reason "OAuth callback failed during token exchange" */
   fail(id: string, reason?: string): void;
-  /** Moves the fake's clock: an account INITIATED for ten minutes turns FAILED ("Connection initiation did not complete within 10 minutes"). */
+  /** Moves the fake's clock (`clock` too, waking what sleeps on it): an account INITIATED for ten minutes turns FAILED ("Connection initiation did not complete within 10 minutes"). */
   advance(ms: number): void;
   /** The fake's clock. */
   now(): Date;
@@ -66,7 +90,7 @@ export interface FakeComposio {
    * next two requests. An unknown operation throws.
    */
   failNext(operation: keyof operations, fault: FakeFault): void;
-  /** Every request received so far, in order (hosted pages included), with keys and secrets redacted. */
+  /** Every request received so far, in order (hosted pages included, browsers' CORS preflights not), with keys and secrets redacted. */
   readonly requests: readonly FakeRequest[];
 }
 
@@ -96,9 +120,11 @@ export function createFakeComposio(options: FakeComposioOptions): FakeComposio {
   if (Number.isNaN(start))
     throw new ComposioError(`createFakeComposio: \`now\` is not a date (got ${String(options.now)}).`);
   const store = new FakeStore(options.authConfigs, start);
+  const clock = new FakeClock(store);
   const keys = { apiKey: randomId("ak_", 20), userApiKey: randomId("uak_", 20) };
   let server: FakeServer | undefined;
-  const door = new FakeFrontDoor(store, keys, () => server?.baseUrl);
+  const baseUrl = () => server?.baseUrl ?? FAKE_ORIGIN;
+  const door = new FakeFrontDoor(store, keys, baseUrl);
 
   const account = (where: string, id: string) => {
     const found = store.live(id);
@@ -116,6 +142,10 @@ export function createFakeComposio(options: FakeComposioOptions): FakeComposio {
 
   return {
     ...keys,
+    get baseUrl() {
+      return baseUrl();
+    },
+    clock,
     fetch: async (input, init) => {
       const request = new Request(input, init);
       // The caller's own signal, not the Request's: a Request's derived signal can be collected
@@ -124,12 +154,19 @@ export function createFakeComposio(options: FakeComposioOptions): FakeComposio {
       signal.throwIfAborted();
       const url = new URL(request.url);
       if (url.protocol !== "http:" && url.protocol !== "https:") throw unknownScheme(url.protocol);
-      const outcome = await door.handle({
-        method: request.method,
-        url,
-        headers: request.headers,
-        text: await request.text(),
-      });
+      // Time stands still from here to the answer (a body may take real time to arrive).
+      const release = clock.hold();
+      let outcome;
+      try {
+        outcome = await door.handle({
+          method: request.method,
+          url,
+          headers: request.headers,
+          text: await request.text(),
+        });
+      } finally {
+        release();
+      }
       if (outcome === "hang") return hang(signal);
       if (outcome === "reset") throw connectionReset();
       return outcome;
@@ -137,7 +174,7 @@ export function createFakeComposio(options: FakeComposioOptions): FakeComposio {
     async listen({ port = 0 } = {}) {
       if (server)
         throw new ComposioError(`fake.listen: already listening at ${server.baseUrl}; close() it first.`);
-      const listening = await serve(door, port);
+      const listening = await serve(door, port, clock);
       server = listening;
       return {
         baseUrl: listening.baseUrl,
@@ -162,6 +199,7 @@ export function createFakeComposio(options: FakeComposioOptions): FakeComposio {
       if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0)
         throw new ComposioError(`fake.advance: \`ms\` must be a number ≥ 0 (got ${String(ms)}).`);
       store.advance(ms);
+      clock.wake();
     },
     now: () => new Date(store.now),
     sessionUri(id) {

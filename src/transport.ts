@@ -26,10 +26,12 @@ export const MAX_ERROR_BODY_BYTES = 64 * 1024;
 export function createTransport(config: ResolvedOptions): Transport {
   const baseUrl = trimSlashes(config.baseUrl);
   const { fetch: fetchImpl, log, validate } = config;
+  const { clock } = config.defaults;
   // Built once: a call copies them only when it adds headers of its own.
   const baseHeaders: Record<string, string> = { accept: "application/json", ...config.headers };
   const jsonHeaders: Record<string, string> = { ...baseHeaders, "content-type": "application/json" };
   const transport: Transport = {
+    clock,
     async request<T>(
       method: string,
       path: string,
@@ -70,6 +72,7 @@ export function createTransport(config: ResolvedOptions): Transport {
         redact: (text) => redact().text(text),
         signal: options.signal,
         onAttempt: log.debug && ((event) => log.debug!(redact().text(describeAttempt(method, path, event)))),
+        clock,
       };
       // Every attempt sends the same serialized body: a string can be sent again, a stream could not.
       const answer = await withRetries(settings, async (signal) => {

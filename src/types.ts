@@ -66,6 +66,23 @@ export interface Transport {
     input: RequestInput,
     options: RequestOptions | undefined,
   ): Promise<T>;
+  /** The clock of the client's `clock` option, which waitForConnection waits on too; none for the real one. */
+  readonly clock?: Clock | undefined;
+}
+
+/**
+ * The time a client waits on: the backoff between retries, `Retry-After`, each attempt's
+ * `timeoutMs`, `totalTimeoutMs`, and waitForConnection's polls and deadline. The default is the
+ * real one (`performance.now()` and the host's timers); `fake.clock` of
+ * `composio-connected-accounts/testing` is one on which no real time passes.
+ */
+export interface Clock {
+  /** Milliseconds on a clock that never goes back, from any origin: deadlines and durations are read on it. */
+  now(): number;
+  /** Calls `callback` once `ms` milliseconds have passed on this clock; returns what `clearTimeout` takes. */
+  setTimeout(callback: () => void, ms: number): unknown;
+  /** Cancels a callback `setTimeout` returned, if it has not run. */
+  clearTimeout(handle: unknown): void;
 }
 
 /** Checks a request body before it is sent, and throws (a ComposioValidationError) to refuse it. */

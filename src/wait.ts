@@ -6,7 +6,8 @@
 // even when a poll hangs: each attempt keeps the client's `timeoutMs`, and the whole poll, retries
 // included, gets only the time that is left. When the next interval would pass the deadline, the last
 // look comes at it, and gets at most a second to answer. A signal cuts a poll or a wait at once;
-// every timer is cleared when the wait settles. Times are read from the monotonic clock.
+// every timer is cleared when the wait settles. Times are read from the monotonic clock, or the
+// client's `clock` (the fake's, in a test: ten minutes of polls then pass in no real time).
 import { retrieveConnectedAccount, type RetrieveConnectedAccountResponse } from "../generated/resources.js";
 import {
   ComposioAbortError,
@@ -18,7 +19,7 @@ import {
 import { checkKnown, checkNumber, MAX_TIMER_MS } from "./options.js";
 import { wrongType } from "./pagination.js";
 import { cut, EXCERPT, redactorFor, redactorOf } from "./redact.js";
-import { sleep } from "./retry.js";
+import { REAL_CLOCK, sleep } from "./retry.js";
 import type { RequestOptions, Transport } from "./types.js";
 
 /** Statuses that end a wait with a ConnectionFailedError. INACTIVE: someone disabled the account meanwhile. */
@@ -117,7 +118,8 @@ export async function waitForConnection(
   const initialMs = optional("initialIntervalMs", options.initialIntervalMs, MIN_INTERVAL_MS, MAX_TIMER_MS);
   const maxMs = optional("maxIntervalMs", options.maxIntervalMs, initialMs ?? MIN_INTERVAL_MS, MAX_TIMER_MS);
   // The monotonic clock: a wall clock set back an hour would keep the wait going for an hour.
-  const start = performance.now();
+  const clock = transport.clock ?? REAL_CLOCK;
+  const start = clock.now();
   const deadline = start + timeoutMs;
   // The last look is sent at the deadline and gets this long to answer (as does a poll sent just
   // before it); a poll that hangs earlier is cut at the deadline. So the wait ends no later than
@@ -136,14 +138,14 @@ export async function waitForConnection(
         .text(
           `waitForConnection: ${id} was not ACTIVE within its timeoutMs of ${timeoutMs} ms (${
             lastStatus ? `still ${lastStatus}` : "never read"
-          } at the last look, ${Math.round(performance.now() - start)} ms in)`,
+          } at the last look, ${Math.round(clock.now() - start)} ms in)`,
         ),
       { cause: lastError },
     );
   for (let n = 0; ; n++) {
     // When the next interval would pass the deadline, the last look comes at the deadline instead.
     let delay = pollDelay(n, initialMs, maxMs);
-    const left = deadline - performance.now();
+    const left = deadline - clock.now();
     const lastLook = delay >= left;
     if (lastLook) delay = Math.max(0, left);
     // Between polls no request is out, and the polls only read: nothing the server may have done.
@@ -152,6 +154,7 @@ export async function waitForConnection(
         delay,
         signal,
         () => new ComposioAbortError(WHERE + ": aborted", { cause: signal?.reason, requestSent: false }),
+        clock,
       );
     try {
       // Each attempt keeps the client's timeoutMs; the whole poll, retries included, gets only
@@ -161,7 +164,7 @@ export async function waitForConnection(
         signal,
         totalTimeoutMs: Math.min(
           requestOptions.totalTimeoutMs ?? Infinity,
-          Math.max(deadline - performance.now(), grace, 1),
+          Math.max(deadline - clock.now(), grace, 1),
         ),
       });
       const status = stringField(account, "status", WHERE, id, (text) => redact().text(text));
@@ -177,7 +180,7 @@ export async function waitForConnection(
       if (!transient(error)) throw error;
       lastError = error;
     }
-    if (lastLook || performance.now() >= deadline) throw timedOut();
+    if (lastLook || clock.now() >= deadline) throw timedOut();
   }
 }
 

@@ -14,8 +14,8 @@ describe("connecting an account", () => {
       { id: "ac_serpapi", toolkit: "serpapi", authScheme: "API_KEY" },
     ],
   });
-  // The client your app makes, on the fake: no port, no network.
-  const composio = createComposioClient({ apiKey: fake.apiKey, fetch: fake.fetch });
+  // The client your app makes, on the fake: no port, no network, and no real time spent waiting.
+  const composio = createComposioClient({ apiKey: fake.apiKey, fetch: fake.fetch, clock: fake.clock });
 
   it("links; the user finishes on the hosted page; the callback route confirms", async () => {
     const link = await composio.connectedAccounts.link({
@@ -33,13 +33,20 @@ describe("connecting an account", () => {
 
   it("a connection never finished fails after ten minutes, on the fake's clock", async () => {
     const link = await composio.connectedAccounts.link({ auth_config_id: "ac_github", user_id: "user_42" });
-    fake.advance(10 * 60_000);
+    // Ten minutes of polls, in milliseconds of real time: the wait sleeps on fake.clock.
     await expect(
       composio.connectedAccounts.waitForConnection(link.connected_account_id),
     ).rejects.toMatchObject({
       status: "FAILED",
       statusReason: "Connection initiation did not complete within 10 minutes",
     });
+  });
+
+  it("a read answered 503 is retried after its backoff, which takes no real time", async () => {
+    fake.failNext("listConnectedAccounts", { status: 503 });
+    const { items } = await composio.connectedAccounts.list({ user_ids: ["user_42"] });
+    expect(items).toHaveLength(2);
+    expect(fake.requests.filter((r) => r.operation === "listConnectedAccounts")).toHaveLength(2);
   });
 
   it("a create answered 500 is not sent again: it may have made the account", async () => {

@@ -201,6 +201,64 @@ describe("list", () => {
   });
 });
 
+describe("query parameters the fake does not apply fail loudly, naming them", () => {
+  // A filter read and ignored would let a user's test pass wrongly (every user's accounts where
+  // one user's were asked for). The names come from ROUTES, so one the spec adds is covered.
+  const queried = Object.values(ROUTES).flatMap((r) => (r.query ?? []).map((name) => [r.operation, name]));
+  it.each(queried)("the fake applies %s's %s", (operation, name) => {
+    expect(
+      OPERATIONS[operation]?.query ?? [],
+      `The /testing fake ignores the query parameter "${name}" of ${operation}: apply it in src/testing/operations.ts and list it in the operation's \`query\``,
+    ).toContain(name);
+  });
+
+  const keys = { apiKey: "ak_test", userApiKey: "uak_test" };
+  const send = async (door: FakeFrontDoor, query: string) => {
+    const outcome = await door.handle({
+      method: "GET",
+      url: new URL(`https://fake-composio.invalid/api/v3.1/connected_accounts?${query}`),
+      headers: new Headers({ "x-api-key": "ak_test" }),
+      text: "",
+    });
+    if (!(outcome instanceof Response)) throw new Error(String(outcome));
+    return [outcome.status, ((await outcome.json()) as { error?: { message: string } }).error?.message];
+  };
+
+  it("a parameter the spec adds answers 501 naming it, until the fake applies it", async () => {
+    const route = "GET /api/v3.1/connected_accounts";
+    const table = { ...ROUTES, [route]: { ...ROUTES[route]!, query: [...ROUTES[route]!.query!, "labels"] } };
+    const door = new FakeFrontDoor(new FakeStore([], 0), keys, () => "https://fake-composio.invalid", table);
+    expect(await send(door, "labels=work&limit=5")).toEqual([
+      501,
+      expect.stringMatching(
+        /^listConnectedAccounts: the query parameter `labels` is not faked yet: composio-connected-accounts\/testing does not apply it/,
+      ),
+    ]);
+    expect(await send(door, "limit=5")).toEqual([200, undefined]);
+  });
+
+  it("a parameter the spec does not have is a 400 naming it and the nearest one", async () => {
+    const { fake, fetch, baseUrl } = await setup();
+    const answer = await fetch(`${baseUrl}/api/v3.1/connected_accounts?user_id=u1`, {
+      headers: { "x-api-key": fake.apiKey },
+    });
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toMatchObject({
+      error: {
+        message: expect.stringMatching(
+          /^listConnectedAccounts: unknown query parameter `user_id`; did you mean `user_ids`\?/,
+        ),
+      },
+    });
+    const link = await fetch(`${baseUrl}/api/v3.1/connected_accounts/ca_1?revoke=true`, {
+      method: "DELETE",
+      headers: { "x-api-key": fake.apiKey },
+    });
+    expect(link.status).toBe(400);
+    expect(JSON.stringify(await link.json())).toContain("unknown query parameter `revoke`");
+  });
+});
+
 describe("update, refresh, completeAuth", () => {
   it("update: a new alias (unique per user and toolkit, 409 when taken; empty clears it), credentials set and removed", async () => {
     const { composio } = await setup();
@@ -452,7 +510,7 @@ describe("routing by the generated ROUTES table", () => {
       },
     };
     const keys = { apiKey: "ak_test", userApiKey: "uak_test" };
-    const door = new FakeFrontDoor(new FakeStore([], 0), keys, () => undefined, table);
+    const door = new FakeFrontDoor(new FakeStore([], 0), keys, () => "https://fake-composio.invalid", table);
     const send = async (key: Record<string, string>) => {
       const outcome = await door.handle({
         method: "POST",

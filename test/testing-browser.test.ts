@@ -4,6 +4,7 @@
 // confirmConnection asks the API. Nothing leaves 127.0.0.1.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { build } from "esbuild";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, expect, it } from "vitest";
 import { confirmConnection, createComposioClient } from "../src/index.js";
@@ -80,4 +81,75 @@ it("link → the fake's hosted page → the app's callback route, which confirms
   expect(answers.map((a) => a.route.split(" ")[0])).toEqual(["POST", "GET", "GET"]);
   for (const { route, status, body } of answers)
     expect([...ours(route, status, body), ...upstream(route, status, body)]).toEqual([]);
+}, 60_000);
+
+it("a page of another origin calls listen()'s API with the client: preflights pass, Retry-After is readable", async () => {
+  const fake = createFakeComposio({
+    authConfigs: [{ id: "ac_github", toolkit: "github", authScheme: "OAUTH2", managed: true }],
+  });
+  const server = await fake.listen();
+  // The page of a dev server: the client, bundled for the browser, on an origin of its own.
+  const { outputFiles } = await build({
+    entryPoints: [new URL("../src/index.ts", import.meta.url).pathname],
+    bundle: true,
+    write: false,
+    platform: "browser",
+    format: "iife",
+    globalName: "composioClient",
+  });
+  const page = createServer((_, res) =>
+    res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>app</title>"),
+  );
+  await new Promise<void>((resolve) => page.listen(0, "127.0.0.1", resolve));
+  const pageUrl = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
+  try {
+    const { executablePath, args } = await findChromium();
+    browser ??= await chromium.launch({ executablePath, args, headless: true });
+    const tab = await browser.newPage();
+    await tab.route("**/*", (route) =>
+      route.request().url().startsWith("http://127.0.0.1:") ? route.continue() : route.abort(),
+    );
+    await tab.goto(pageUrl);
+    await tab.addScriptTag({ content: outputFiles[0]!.text });
+    fake.failNext("listConnectedAccounts", { status: 429, retryAfter: 0 });
+    fake.failNext("retrieveConnectedAccount", { status: 429, retryAfter: 7 });
+    const seen = await tab.evaluate(
+      async ({ apiKey, baseUrl }) => {
+        const { createComposioClient } = (window as any).composioClient;
+        const composio = createComposioClient({ apiKey, baseUrl, logger: null });
+        // A JSON POST with the key header: the browser preflights it.
+        const link = await composio.connectedAccounts.link({ auth_config_id: "ac_github", user_id: "u1" });
+        // Answered 429 once (failNext), then retried.
+        const list = await composio.connectedAccounts.list({ user_ids: ["u1"] });
+        await composio.connectedAccounts.delete(link.connected_account_id);
+        // The headers the client reads must be exposed to the page, or it cannot honour them.
+        const limited = await fetch(`${baseUrl}/api/v3.1/connected_accounts/${link.connected_account_id}`, {
+          headers: { "x-api-key": apiKey },
+        });
+        return {
+          origin: location.origin,
+          linked: link.connected_account_id,
+          listed: list.items.map((a: { id: string }) => a.id),
+          status: limited.status,
+          retryAfter: limited.headers.get("retry-after"),
+          requestId: limited.headers.get("x-request-id"),
+        };
+      },
+      { apiKey: fake.apiKey, baseUrl: server.baseUrl },
+    );
+    expect(seen.origin).toBe(pageUrl);
+    expect(seen.listed).toEqual([seen.linked]);
+    expect(seen).toMatchObject({ status: 429, retryAfter: "7", requestId: expect.stringMatching(/^req_/) });
+    expect(fake.requests.map((r) => r.operation)).toEqual([
+      "createConnectedAccountLink",
+      "listConnectedAccounts",
+      "listConnectedAccounts",
+      "deleteConnectedAccount",
+      "retrieveConnectedAccount",
+    ]);
+  } finally {
+    page.closeAllConnections();
+    page.close();
+    await server.close();
+  }
 }, 60_000);

@@ -23,6 +23,7 @@ import {
 import { createFakeComposio } from "../src/testing.js";
 import { lastJson, runScript } from "./helpers/child.js";
 import {
+  AUTH_CONFIGS,
   MANAGED_GITHUB,
   openPage,
   OWN_GMAIL,
@@ -37,15 +38,15 @@ const TEN_MINUTES = 10 * 60_000;
 
 describe.each(TRANSPORTS)("the README's journeys, through %s", (transport) => {
   it("1. Composio-managed OAuth: link, the user finishes on the hosted page, the callback route confirms", async () => {
-    const { fake, composio, fetch, baseUrl } = await setup(transport);
+    const { fake, composio, fetch } = await setup(transport);
     const link = await composio.connectedAccounts.link({
       auth_config_id: MANAGED_GITHUB,
       user_id: "user_42",
       callback_url: "https://app.example.com/connected?from=settings",
     });
     expect(link.connected_account_id).toMatch(/^ca_[a-z0-9]{12}$/);
-    // The hosted page is the fake's: on the listening server, or wherever the client sends.
-    expect(new URL(link.redirect_url).origin).toBe(baseUrl);
+    // The hosted page is the fake's: on the listening server, or its own origin that fake.fetch serves.
+    expect(new URL(link.redirect_url).origin).toBe(fake.baseUrl);
     expect(Date.parse(link.expires_at)).toBe(fake.now().getTime() + TEN_MINUTES);
     expect((await composio.connectedAccounts.retrieve(link.connected_account_id)).status).toBe("INITIATED");
 
@@ -353,6 +354,61 @@ describe.each(TRANSPORTS)("the failure cases, through %s", (transport) => {
   });
 });
 
+describe.each(TRANSPORTS)("every URL the fake hands out points at the fake, through %s", (transport) => {
+  // A dev server wired to the fake must never send a browser to the real Composio: no answer (body
+  // or header, pages and errors included) names composio.dev, even when the client sends to
+  // Composio's own address (the default baseUrl, in process).
+  it("link, create, refresh, the session URI, the pages and the errors: no composio.dev anywhere", async () => {
+    const fake = createFakeComposio({ authConfigs: AUTH_CONFIGS });
+    const server = transport === "listen" ? await fake.listen() : undefined;
+    const seen: string[] = [];
+    const inner = server ? fetch : fake.fetch;
+    const scanning: typeof fetch = async (input, init) => {
+      const response = await inner(input, init);
+      seen.push(`${response.status} ${[...response.headers].join(" ")} ${await response.clone().text()}`);
+      return response;
+    };
+    try {
+      const composio = createComposioClient({
+        apiKey: fake.apiKey,
+        ...(server ? { baseUrl: server.baseUrl } : {}),
+        fetch: scanning,
+        logger: null,
+      });
+      expect(fake.baseUrl).toBe(server?.baseUrl ?? "https://fake-composio.invalid");
+      const link = await composio.connectedAccounts.link({ auth_config_id: MANAGED_GITHUB, user_id: "u1" });
+      expect(new URL(link.redirect_url).origin).toBe(fake.baseUrl);
+      const session = fake.sessionUri(link.connected_account_id);
+      expect(new URL(session).origin).toBe(fake.baseUrl);
+      await composio.connectedAccounts.retrieve(link.connected_account_id);
+      await composio.connectedAccounts.list();
+      expect((await openPage(scanning, link.redirect_url)).status).toBe(200);
+      await composio.connectedAccounts.refresh(link.connected_account_id);
+      const created = await composio.connectedAccounts.create({
+        auth_config: { id: OWN_GMAIL },
+        connection: { user_id: "u1", state: OAuth2State.initializing() },
+      });
+      expect(new URL(created.redirect_url!).origin).toBe(fake.baseUrl);
+      await openPage(scanning, created.redirect_url!);
+      await composio.connectedAccounts.update(created.id, { alias: "work" });
+      await composio.connectedAccounts.updateStatus(created.id, { enabled: false });
+      await composio.connectedAccounts.updateStatus(created.id, { enabled: true });
+      await composio.connectedAccounts.revoke(created.id);
+      await composio.connectedAccounts.delete(created.id);
+      // Errors: the managed OAuth refusal points to link, 404s, a path of no operation.
+      await composio.connectedAccounts
+        .create({ auth_config: { id: MANAGED_GITHUB }, connection: { user_id: "u1" } })
+        .catch(() => {});
+      await composio.connectedAccounts.retrieve("ca_nosuchaccount").catch(() => {});
+      await scanning(`${fake.baseUrl}/api/v3.1/auth_configs`, { headers: { "x-api-key": fake.apiKey } });
+      expect(seen.length).toBeGreaterThanOrEqual(14);
+      expect(seen.filter((answer) => /composio\.dev/i.test(answer))).toEqual([]);
+    } finally {
+      await server?.close();
+    }
+  });
+});
+
 describe("fake.failNext", () => {
   it("refuses an operation the spec does not have, naming the ones it has, and a fault that is none", () => {
     const fake = createFakeComposio({ authConfigs: [] });
@@ -404,6 +460,52 @@ describe("fake.listen()", () => {
     await server.close();
     expect(await hung).toBeInstanceOf(TypeError);
     await expect(fetch(`${server.baseUrl}/api/v3.1/connected_accounts`)).rejects.toThrow(TypeError);
+  });
+
+  it("answers a browser's CORS preflight, and lets the page read the headers the client reads", async () => {
+    const fake = createFakeComposio({ authConfigs: AUTH_CONFIGS });
+    const server = await fake.listen();
+    const page = "http://127.0.0.1:5173"; // a dev server's page, another origin
+    try {
+      const preflight = await fetch(`${server.baseUrl}/api/v3.1/connected_accounts/link`, {
+        method: "OPTIONS",
+        headers: {
+          origin: page,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "content-type,user-agent,x-api-key,x-user-api-key,accept",
+        },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
+      const methods = preflight.headers.get("access-control-allow-methods")!.split(/,\s*/);
+      expect(methods).toEqual(expect.arrayContaining(["GET", "POST", "PATCH", "DELETE"]));
+      const allowed = preflight.headers.get("access-control-allow-headers")!.toLowerCase().split(/,\s*/);
+      expect(allowed).toEqual(
+        expect.arrayContaining(["accept", "content-type", "user-agent", "x-api-key", "x-user-api-key"]),
+      );
+      // A preflight is the browser's, not a request of the app: fake.requests does not show it.
+      expect(fake.requests).toHaveLength(0);
+
+      fake.failNext("listConnectedAccounts", { status: 429, retryAfter: 0 });
+      const limited = await fetch(`${server.baseUrl}/api/v3.1/connected_accounts`, {
+        headers: { origin: page, "x-api-key": fake.apiKey },
+      });
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get("access-control-allow-origin")).toBe("*");
+      const exposed = limited.headers.get("access-control-expose-headers")!.toLowerCase().split(/,\s*/);
+      expect(exposed).toEqual(
+        expect.arrayContaining([
+          "retry-after",
+          "retry-after-ms",
+          "x-request-id",
+          "deprecation",
+          "sunset",
+          "link",
+        ]),
+      );
+    } finally {
+      await server.close();
+    }
   });
 
   it("one server at a time; after close() it listens again", async () => {

@@ -2,11 +2,13 @@
 // the generated ROUTES table (a new operation of the spec is found here and answers 501 until the
 // fake implements it), its key checked as the API checks it, its body checked against the spec,
 // recorded with its secrets redacted, and answered in Composio's error envelope when it fails.
-// Faults asked for with `failNext` replace the answer. No Node built-in is used here.
+// Faults asked for with `failNext` replace the answer. A query parameter the fake does not apply is
+// refused, naming it, rather than ignored: a filter read and dropped would let a test pass wrongly.
+// Browsers get CORS (below). No Node built-in is used here.
 import { ROUTES } from "../../generated/meta.js";
 import { validators } from "../../generated/validators.js";
 import { ComposioError } from "../errors.js";
-import { describe } from "../options.js";
+import { describe, didYouMean } from "../options.js";
 import { isSensitiveKey, redactorFor } from "../redact.js";
 import { findIssues } from "../validate.js";
 import { randomId, type FakeStore } from "./accounts.js";
@@ -51,18 +53,20 @@ interface Route {
   pattern: RegExp;
   operation: string;
   credentials: readonly string[] | undefined;
+  /** The query parameters the spec gives the operation. */
+  query: readonly string[];
 }
 
 /** The routes of a ROUTES-shaped table, those with fewer path parameters first (`/link` before `/{nanoid}`). */
 export function compileRoutes(table: typeof ROUTES): Route[] {
   return Object.entries(table)
-    .map(([key, { operation, credentials }]) => {
+    .map(([key, { operation, credentials, query = [] }]) => {
       const [method, path] = key.split(" ") as [string, string];
       const source = path
         .split(/\{[^{}]+\}/)
         .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, "\\$&"))
         .join("([^/]+)");
-      return { method, pattern: new RegExp(`^${source}$`), operation, credentials };
+      return { method, pattern: new RegExp(`^${source}$`), operation, credentials, query };
     })
     .sort((a, b) => a.pattern.source.split("([^/]+)").length - b.pattern.source.split("([^/]+)").length);
 }
@@ -83,6 +87,19 @@ const ENVELOPE_SLUGS: Record<number, string> = {
   504: "GatewayTimeout",
 };
 
+/**
+ * CORS, for a page of the user's dev server that calls `listen()`'s API. No description of
+ * Composio's own CORS was found (a client in the browser is one of this package's runtimes), so the
+ * fake lets any origin send what the client sends (its key headers, JSON, its User-Agent) and read
+ * the headers the client reads (Retry-After, the request id, deprecation notices). No cookie is
+ * involved, so `*` is enough.
+ */
+export const CORS_HEADERS = {
+  "access-control-allow-origin": "*",
+  "access-control-expose-headers": "retry-after, retry-after-ms, x-request-id, deprecation, sunset, link",
+};
+const ALLOWED_HEADERS = "accept, content-type, user-agent, x-api-key, x-user-api-key";
+
 /** How deep a request body may nest objects and arrays; the API's own bodies need a handful of levels. */
 const MAX_BODY_DEPTH = 64;
 
@@ -101,8 +118,8 @@ export class FakeFrontDoor {
   constructor(
     readonly store: FakeStore,
     readonly keys: FakeKeys,
-    /** Where hosted pages live: the listening server's address, else the request's origin. */
-    readonly pageOrigin: () => string | undefined,
+    /** Where hosted pages live: the listening server's address, else the fake's own origin. */
+    readonly pageOrigin: () => string,
     table: typeof ROUTES = ROUTES,
   ) {
     this.#routes = compileRoutes(table);
@@ -133,6 +150,17 @@ export class FakeFrontDoor {
 
   async handle(incoming: Incoming): Promise<Outcome> {
     const { method, url, headers } = incoming;
+    // A browser's preflight, not a request of the app: answered, not recorded.
+    if (method === "OPTIONS" && headers.has("access-control-request-method"))
+      return new Response(null, {
+        status: 204,
+        headers: {
+          ...CORS_HEADERS,
+          "access-control-allow-methods": [...new Set(this.#routes.map((r) => r.method))].join(", "),
+          "access-control-allow-headers": ALLOWED_HEADERS,
+          "access-control-max-age": "600",
+        },
+      });
     const path = url.pathname;
     const route = this.#routes.find((r) => r.method === method && r.pattern.test(path));
     const operation = route?.operation;
@@ -155,7 +183,7 @@ export class FakeFrontDoor {
       body: body.ok ? redact.value(body.value) : redact.text(incoming.text),
       headers: redact.value(sent),
     });
-    const origin = this.pageOrigin() ?? url.origin;
+    const origin = this.pageOrigin();
     if (method === "GET" && path.startsWith("/link/")) return hostedPage(this.store, path.slice(6), url);
     if (!route) return send(apiError(404, "NotFound", `No route ${method} ${path}`));
 
@@ -179,6 +207,8 @@ export class FakeFrontDoor {
           `${route.operation} (${method} ${path}) is not faked yet: composio-connected-accounts/testing does not implement this operation of the spec.`,
         ),
       );
+    const unapplied = checkQuery(route, url.searchParams, implementation.query ?? []);
+    if (unapplied) return send(unapplied);
     if (!body.ok) return send(apiError(400, "BadRequest", "The body is not JSON", { errors: [body.error] }));
     // A JSON parser with a recursion limit refuses such a body; kept, it would break every answer
     // that shows it (JSON.stringify recurses).
@@ -225,6 +255,30 @@ export class FakeFrontDoor {
   }
 }
 
+/**
+ * A 400 for a query parameter the spec does not give the operation, naming the nearest it has; a
+ * 501 for one it gives that the fake does not apply (the spec added it since). undefined if the
+ * fake applies every one sent.
+ */
+function checkQuery(route: Route, query: URLSearchParams, applied: readonly string[]): Answer | undefined {
+  for (const name of new Set(query.keys())) {
+    const shown = `\`${name.length > 40 ? `${name.slice(0, 40)}…` : name}\``;
+    if (!route.query.includes(name))
+      return apiError(
+        400,
+        "BadRequest",
+        `${route.operation}: unknown query parameter ${shown}; ${route.query.length ? didYouMean(name, route.query) : "it takes none."} The fake refuses it rather than ignore it: a filter not applied would let a test pass wrongly.`,
+      );
+    if (!applied.includes(name))
+      return apiError(
+        501,
+        "NotImplemented",
+        `${route.operation}: the query parameter ${shown} is not faked yet: composio-connected-accounts/testing does not apply it, so it refuses the request rather than answer as if it did.`,
+      );
+  }
+  return undefined;
+}
+
 /** The answer as a JSON response; an error's envelope gets the request id the header carries. */
 function send(answer: Answer, extra: Record<string, string> = {}): Response {
   const requestId = randomId("req_", 16);
@@ -233,7 +287,7 @@ function send(answer: Answer, extra: Record<string, string> = {}): Response {
   if (answer.status >= 400 && error) error.request_id = requestId;
   return new Response(JSON.stringify(body), {
     status: answer.status,
-    headers: { "content-type": "application/json", "x-request-id": requestId, ...extra },
+    headers: { "content-type": "application/json", "x-request-id": requestId, ...CORS_HEADERS, ...extra },
   });
 }
 

@@ -46,6 +46,8 @@ export interface Call {
 export interface Operation {
   /** Whether the operation needs a JSON body (the spec's `requestBody.required`). */
   body?: "required";
+  /** The query parameters it applies; any other the spec gives it is answered 501, naming it. */
+  query?: readonly string[];
   run(call: Call): Answer;
 }
 
@@ -457,14 +459,28 @@ const revoke = onAccount((account, { store }) => {
 
 /** Each operation the fake implements, by operationId. One of the spec not here answers 501. */
 export const OPERATIONS: Partial<Record<string, Operation>> = {
-  listConnectedAccounts: { run: list },
+  listConnectedAccounts: {
+    run: list,
+    query: [
+      "toolkit_slugs",
+      "statuses",
+      "user_ids",
+      "auth_config_ids",
+      "connected_account_ids",
+      "cursor",
+      "limit",
+      "order_by",
+      "order_direction",
+      "account_type",
+    ],
+  },
   createConnectedAccount: { body: "required", run: create },
   createConnectedAccountLink: { body: "required", run: link },
   completeConnectedAccountAuth: { body: "required", run: completeAuth },
   retrieveConnectedAccount: { run: retrieve },
   updateConnectedAccount: { body: "required", run: update },
   updateConnectedAccountStatus: { body: "required", run: updateStatus },
-  deleteConnectedAccount: { run: remove },
-  refreshConnectedAccount: { run: refresh },
+  deleteConnectedAccount: { run: remove, query: ["revoke_on_delete"] },
+  refreshConnectedAccount: { run: refresh, query: ["redirect_url"] },
   revokeConnectedAccount: { run: revoke },
 };

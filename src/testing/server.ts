@@ -3,7 +3,8 @@
 // app or a test on an edge runtime that uses only `fake.fetch` never loads, nor bundles, a Node
 // built-in.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { FakeFrontDoor } from "./http.js";
+import type { FakeClock } from "./clock.js";
+import { CORS_HEADERS, type FakeFrontDoor } from "./http.js";
 
 const NODE_HTTP = "node:http";
 /** The largest request body read; a larger one is refused (413) without reading it all. */
@@ -17,12 +18,15 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-export async function serve(door: FakeFrontDoor, port: number): Promise<FakeServer> {
+export async function serve(door: FakeFrontDoor, port: number, clock: FakeClock): Promise<FakeServer> {
   const http = (await import(
     /* webpackIgnore: true */ /* @vite-ignore */ NODE_HTTP
   )) as typeof import("node:http");
   let baseUrl = "";
   const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+    // The fake's clock stands still until the request is answered, cut, or left hanging.
+    const release = clock.hold();
+    res.on("close", release);
     const chunks: Uint8Array[] = [];
     let size = 0;
     req.on("data", (chunk: Uint8Array) => {
@@ -42,7 +46,7 @@ export async function serve(door: FakeFrontDoor, port: number): Promise<FakeServ
       void door
         .handle({ method: req.method ?? "GET", url, headers, text })
         .then(async (outcome) => {
-          if (outcome === "hang") return;
+          if (outcome === "hang") return release();
           if (outcome === "reset") return void req.socket.destroy();
           const body = new Uint8Array(await outcome.arrayBuffer());
           res.writeHead(outcome.status, Object.fromEntries(outcome.headers));
@@ -87,7 +91,7 @@ function targetUrl(target: string, baseUrl: string): URL | undefined {
 
 /** An error the server answers itself, in Composio's envelope, closing the connection. */
 function answer(res: ServerResponse, status: number, slug: string, message: string): void {
-  res.writeHead(status, { "content-type": "application/json", connection: "close" });
+  res.writeHead(status, { "content-type": "application/json", connection: "close", ...CORS_HEADERS });
   res.end(JSON.stringify({ error: { message, code: 10000 + status, slug, status } }));
 }
 

@@ -31,7 +31,7 @@ export interface FakeSetup {
   composio: ComposioClient;
   /** The recording fetch the client sends with: for raw requests whose answers are checked too. */
   fetch: typeof fetch;
-  /** Where the client sends: the listening server, or the API's default address (in process). */
+  /** Where the client sends: the listening server, or the API's default address (in process, which fake.fetch serves too). */
   baseUrl: string;
   answers: SeenAnswer[];
 }
@@ -75,7 +75,16 @@ export function useFake(): (transport?: Transport, authConfigs?: FakeAuthConfig[
     }
     const { fetch: recording, answers } = recordingFetch(inner);
     recorded.push(answers);
-    const composio = createComposioClient({ apiKey: fake.apiKey, baseUrl, fetch: recording, logger: null });
+    // In process, the client waits on the fake's clock (no real backoff or timeout); over a socket,
+    // whose requests the fake cannot see on their way, on the real one.
+    const clock = transport === "fetch" ? fake.clock : undefined;
+    const composio = createComposioClient({
+      apiKey: fake.apiKey,
+      baseUrl,
+      fetch: recording,
+      logger: null,
+      clock,
+    });
     return { fake, composio, fetch: recording, baseUrl, answers };
   };
 }
