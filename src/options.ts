@@ -342,6 +342,9 @@ export function trimSlashes(text: string): string {
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
+/** A path segment that names an API version: `v3`, `V3.1` … */
+const VERSION_SEGMENT = /^v\d+(\.\d+)*$/i;
+
 /** The base URL, if it is https, or http to loopback (or with the caller's explicit consent). */
 function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, where: string): string {
   let url: URL;
@@ -368,12 +371,26 @@ function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, where: strin
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ComposioError(`${where}: \`baseUrl\` must be http(s), not ${url.protocol}`);
   }
-  // Every operation's path starts with /api/v3.1: a baseUrl ending so would double it.
-  const path = trimSlashes(url.pathname);
-  const doubled = PATH_PREFIXES.filter((prefix) => path.endsWith(prefix)).pop();
+  // Every operation's path starts with /api/v3.1: a baseUrl ending with it, or with another
+  // version's (/api/v3, /v3, /api …, any case) would double it, and the 404s read as "no such
+  // account". The tails refused are the spec's prefixes, from their start or from a version on.
+  const segments = trimSlashes(url.pathname).split("/");
+  const shape = (segment: string) => (VERSION_SEGMENT.test(segment) ? "v" : segment.toLowerCase());
+  const path = segments.map(shape).join("/");
+  let doubled = 0;
+  for (const prefix of PATH_PREFIXES) {
+    const parts = prefix.split("/").map(shape);
+    parts.forEach((part, from) => {
+      if (from !== 1 && part !== "v") return;
+      for (let to = from + 1; to <= parts.length; to++) {
+        if (to - from > doubled && path.endsWith(`/${parts.slice(from, to).join("/")}`)) doubled = to - from;
+      }
+    });
+  }
   if (doubled) {
+    const prefix = segments.slice(0, -doubled).join("/");
     throw new ComposioError(
-      `${where}: \`baseUrl\` ends with ${doubled}, which every request path already starts with; use ${url.origin}${path.slice(0, -doubled.length)} instead.`,
+      `${where}: \`baseUrl\` ends with /${segments.slice(-doubled).join("/")}, an API version's path, which the client adds to every request itself (${PATH_PREFIXES[0]}/…): sent twice, every call would 404. Use ${url.origin}${prefix} instead.`,
     );
   }
   return baseUrl;

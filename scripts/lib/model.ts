@@ -497,7 +497,8 @@ export interface SpecMeta {
   >;
   /**
    * Every leading part of two segments or more of the operations' paths, up to the first parameter:
-   * `/api/v3`, `/api/v3.1/connected_accounts` … (one segment, `/api`, may well end a gateway's address).
+   * `/api/v3.1`, `/api/v3.1/connected_accounts` …; the `baseUrl` check refuses a tail of any of them,
+   * from their first segment (`/api`) or from a version segment (`/v3`), with any version.
    */
   pathPrefixes: string[];
   /** The array query parameters sent as one value, of every operation: name → delimiter. */
