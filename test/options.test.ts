@@ -184,9 +184,7 @@ describe("messages for common mistakes", () => {
       );
     }
     // From plain JavaScript, on /raw too: the same check, before anything is sent.
-    expect(() =>
-      createRawClient({ apiKey: KEY, baseUrl: "https://backend.composio.dev/api/v3" } as never),
-    ).toThrow(
+    expect(() => createRawClient({ apiKey: KEY, baseUrl: "https://backend.composio.dev/api/v3" })).toThrow(
       /^createRawClient: `baseUrl` ends with \/api\/v3, .* Use https:\/\/backend\.composio\.dev instead\.$/,
     );
     // A path of the proxy's own, even one that holds a version's letters, stays allowed.
