@@ -9,6 +9,7 @@ import { BODY_FIELDS } from "../generated/body-fields.js";
 import {
   ApiKeyState,
   ComposioError,
+  ComposioValidationError,
   createComposioClient,
   createComposioTransport,
   createConnectedAccount,
@@ -18,7 +19,7 @@ import {
   type ClientOptions,
 } from "../src/index.js";
 import { createRawClient } from "../src/raw.js";
-import { findIssues } from "../src/validate.js";
+import { findIssues, validateRequest } from "../src/validate.js";
 import { createBody, linkBody, updateBody } from "./helpers/operations.js";
 import { json, serverPerTest } from "./helpers/server.js";
 
@@ -192,6 +193,25 @@ describe("a field the operation does not have", () => {
   });
 });
 
+describe("with the opt-in validator", () => {
+  it("the field check comes first, on every call, and throws a ComposioError; the validator then lists the rest", async () => {
+    const server = await serve((_req, res) => json(res, 201, { id: ID }));
+    const accounts = createComposioClient({
+      apiKey: KEY,
+      baseUrl: server.url,
+      logger: null,
+      validate: validateRequest,
+    }).connectedAccounts;
+    const stray = await accounts.link({ user_id: "", callbackUrl: "x" } as never).catch((e: unknown) => e);
+    expect(stray).toBeInstanceOf(ComposioError);
+    expect(stray).not.toBeInstanceOf(ComposioValidationError);
+    expect((stray as Error).message).toBe(LINK_CALLBACK);
+    const invalid = await accounts.link({ user_id: "" } as never).catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(ComposioValidationError);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
 describe("hostile bodies", () => {
   it("a wide open object, a deep one, a long name and a cycle: linear work, bounded by the spec's depth", async () => {
     const { server, accounts } = await entries();
@@ -201,6 +221,8 @@ describe("hostile bodies", () => {
     for (let i = 0; i < 1_000; i++) deep = { next: deep };
     const cyclic: Record<string, unknown> = { auth_config_id: "ac_1", user_id: "u" };
     cyclic.experimental = cyclic;
+    const prefilledCycle: Record<string, unknown> = { auth_config_id: "ac_1", user_id: "u" };
+    prefilledCycle.connection_data = prefilledCycle;
     const start = performance.now();
     await accounts.create({
       ...createBody,
@@ -218,8 +240,12 @@ describe("hostile bodies", () => {
         connection: { state: { authScheme: "API_KEY", val: { [long]: 1 } } },
       } as never),
     ).resolves.toBeDefined();
-    // A cycle: the check stops where the spec does; JSON refuses it, before anything is sent.
-    await expect(accounts.link(cyclic as never)).rejects.toThrow(/cannot be sent as JSON/);
+    // A cycle: the check stops where the spec does, at its first stray field, or where the spec
+    // lists nothing (JSON then refuses the cycle); nothing is sent either way.
+    await expect(accounts.link(cyclic as never)).rejects.toThrow(
+      "createConnectedAccountLink: body.experimental.auth_config_id is not a field of this request; known: `account_type`, `acl_config_for_shared`. Nothing was sent.",
+    );
+    await expect(accounts.link(prefilledCycle as never)).rejects.toThrow(/cannot be sent as JSON/);
     expect(performance.now() - start).toBeLessThan(3_000);
     expect(server.requests).toHaveLength(3);
   });
