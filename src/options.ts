@@ -373,24 +373,18 @@ function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, where: strin
   }
   // Every operation's path starts with /api/v3.1: a baseUrl ending with it, or with another
   // version's (/api/v3, /v3, /api …, any case) would double it, and the 404s read as "no such
-  // account". The tails refused are the spec's prefixes, from their start or from a version on.
+  // account". A tail of the spec's path words and version segments is refused.
   const segments = trimSlashes(url.pathname).split("/");
-  const shape = (segment: string) => (VERSION_SEGMENT.test(segment) ? "v" : segment.toLowerCase());
-  const path = segments.map(shape).join("/");
-  let doubled = 0;
-  for (const prefix of PATH_PREFIXES) {
-    const parts = prefix.split("/").map(shape);
-    parts.forEach((part, from) => {
-      if (from !== 1 && part !== "v") return;
-      for (let to = from + 1; to <= parts.length; to++) {
-        if (to - from > doubled && path.endsWith(`/${parts.slice(from, to).join("/")}`)) doubled = to - from;
-      }
-    });
-  }
-  if (doubled) {
-    const prefix = segments.slice(0, -doubled).join("/");
+  const words = new Set(PATH_PREFIXES.flatMap((prefix) => prefix.toLowerCase().split("/")));
+  let kept = segments.length;
+  while (
+    kept > 1 &&
+    (VERSION_SEGMENT.test(segments[kept - 1]!) || words.has(segments[kept - 1]!.toLowerCase()))
+  )
+    kept--;
+  if (kept < segments.length) {
     throw new ComposioError(
-      `${where}: \`baseUrl\` ends with /${segments.slice(-doubled).join("/")}, an API version's path, which the client adds to every request itself (${PATH_PREFIXES[0]}/…): sent twice, every call would 404. Use ${url.origin}${prefix} instead.`,
+      `${where}: \`baseUrl\` ends with /${segments.slice(kept).join("/")}, the API's own path, which the client adds to every request itself (${PATH_PREFIXES[0]}/…): sent twice, every call would 404. Use ${url.origin}${segments.slice(0, kept).join("/")} instead.`,
     );
   }
   return baseUrl;

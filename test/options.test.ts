@@ -142,7 +142,7 @@ describe("messages for common mistakes", () => {
 
   it("a baseUrl that already ends with the API's path prefix, which every path would double", () => {
     expect(messageOf(make({ baseUrl: "https://backend.composio.dev/api/v3.1" }))).toBe(
-      "createComposioClient: `baseUrl` ends with /api/v3.1, an API version's path, which the client adds to every request itself (/api/v3.1/…): sent twice, every call would 404. Use https://backend.composio.dev instead.",
+      "createComposioClient: `baseUrl` ends with /api/v3.1, the API's own path, which the client adds to every request itself (/api/v3.1/…): sent twice, every call would 404. Use https://backend.composio.dev instead.",
     );
     expect(messageOf(make({ baseUrl: "https://proxy.example.com/composio/api/v3.1/" }))).toMatch(
       /Use https:\/\/proxy\.example\.com\/composio instead\.$/,
@@ -177,10 +177,15 @@ describe("messages for common mistakes", () => {
       ["https://proxy.example/composio/api/v3", "/api/v3", "https://proxy.example/composio"],
       ["https://proxy.example/composio/Api/V3.1/", "/Api/V3.1", "https://proxy.example/composio"],
       ["http://localhost:8080/api/v3", "/api/v3", "http://localhost:8080"],
+      [
+        "https://proxy.example/composio/connected_accounts",
+        "/connected_accounts",
+        "https://proxy.example/composio",
+      ],
     ] as const;
     for (const [baseUrl, suffix, fix] of cases) {
       expect(messageOf(make({ baseUrl })), baseUrl).toBe(
-        `createComposioClient: \`baseUrl\` ends with ${suffix}, an API version's path, which the client adds to every request itself (/api/v3.1/…): sent twice, every call would 404. Use ${fix} instead.`,
+        `createComposioClient: \`baseUrl\` ends with ${suffix}, the API's own path, which the client adds to every request itself (/api/v3.1/…): sent twice, every call would 404. Use ${fix} instead.`,
       );
     }
     // From plain JavaScript, on /raw too: the same check, before anything is sent.

@@ -568,8 +568,8 @@ export interface SpecMeta {
   >;
   /**
    * Every leading part of two segments or more of the operations' paths, up to the first parameter:
-   * `/api/v3.1`, `/api/v3.1/connected_accounts` …; the `baseUrl` check refuses a tail of any of them,
-   * from their first segment (`/api`) or from a version segment (`/v3`), with any version.
+   * `/api/v3.1`, `/api/v3.1/connected_accounts` …; the `baseUrl` check refuses a path that ends with
+   * their segments or version segments (`/api`, `/api/v3`, `/v3`, `/connected_accounts` …).
    */
   pathPrefixes: string[];
   /** The array query parameters sent as one value, of every operation: name → delimiter. */
