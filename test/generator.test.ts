@@ -427,7 +427,7 @@ describe("check", { timeout: 60_000 }, () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      "generated/ is up to date (7 files), api/*.api.md is the public API, the code is formatted and lint-free, and the spec's version is package.json's.",
+      "generated/ is up to date (8 files), api/*.api.md is the public API, the code is formatted and lint-free, and the spec's version is package.json's.",
     );
     // A clean tree: the spec's rating and the API report's mirror of it agree.
     expect(result.stdout).not.toContain("the ratings disagree");
