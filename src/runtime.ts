@@ -92,9 +92,11 @@ export function checkQueryNames(
   for (const key of Object.keys(query ?? {})) {
     if (names.includes(key)) continue;
     const shown = JSON.stringify(shortName(key));
+    // The nearest name from the key's first 64 characters: the edit distance is the product of the
+    // lengths, and a megabyte-long key is near no name anyway.
     throw new ComposioError(
       names.length
-        ? `${operation}: query: unknown parameter ${shown}; ${didYouMean(key, names)} Nothing was sent.`
+        ? `${operation}: query: unknown parameter ${shown}; ${didYouMean(key.slice(0, 64), names)} Nothing was sent.`
         : `${operation}: query: the operation takes no query parameters (got ${shown}). Nothing was sent.`,
     );
   }
