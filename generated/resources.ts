@@ -2,7 +2,15 @@
 
 import type { components, operations } from "./schema.js";
 import type { RequestOptions, Transport } from "../src/runtime.js";
-import { PagePromise, pathParam, queryString } from "../src/runtime.js";
+import { PagePromise, pathParam, queryString, checkBody } from "../src/runtime.js";
+import {
+  createConnectedAccountFields,
+  createConnectedAccountLinkFields,
+  completeConnectedAccountAuthFields,
+  updateConnectedAccountFields,
+  updateConnectedAccountStatusFields,
+  refreshConnectedAccountFields,
+} from "./body-fields.js";
 
 /** The query parameters of `GET /api/v3.1/connected_accounts` (`connectedAccounts.list`). */
 export type ListConnectedAccountsQuery = NonNullable<
@@ -156,6 +164,7 @@ export async function createConnectedAccount(
   body: CreateConnectedAccountParams,
   options?: RequestOptions,
 ): Promise<CreateConnectedAccountResponse> {
+  checkBody(body, createConnectedAccountFields, "createConnectedAccount");
   return transport.request<CreateConnectedAccountResponse>(
     "POST",
     "/api/v3.1/connected_accounts",
@@ -187,6 +196,7 @@ export async function createConnectedAccountLink(
   body: CreateConnectedAccountLinkParams,
   options?: RequestOptions,
 ): Promise<CreateConnectedAccountLinkResponse> {
+  checkBody(body, createConnectedAccountLinkFields, "createConnectedAccountLink");
   return transport.request<CreateConnectedAccountLinkResponse>(
     "POST",
     "/api/v3.1/connected_accounts/link",
@@ -217,6 +227,7 @@ export async function completeConnectedAccountAuth(
   body: CompleteConnectedAccountAuthParams,
   options?: RequestOptions,
 ): Promise<CompleteConnectedAccountAuthResponse> {
+  checkBody(body, completeConnectedAccountAuthFields, "completeConnectedAccountAuth");
   return transport.request<CompleteConnectedAccountAuthResponse>(
     "POST",
     "/api/v3.1/connected_accounts/complete_auth",
@@ -315,6 +326,7 @@ export async function updateConnectedAccount(
   body: UpdateConnectedAccountParams,
   options?: RequestOptions,
 ): Promise<UpdateConnectedAccountResponse> {
+  checkBody(body, updateConnectedAccountFields, "updateConnectedAccount");
   return transport.request<UpdateConnectedAccountResponse>(
     "PATCH",
     `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "updateConnectedAccount", "ca_4f9d2b7c1e0a")}`,
@@ -349,6 +361,7 @@ export async function updateConnectedAccountStatus(
   body: UpdateConnectedAccountStatusParams,
   options?: RequestOptions,
 ): Promise<UpdateConnectedAccountStatusResponse> {
+  checkBody(body, updateConnectedAccountStatusFields, "updateConnectedAccountStatus");
   return transport.request<UpdateConnectedAccountStatusResponse>(
     "PATCH",
     `/api/v3.1/connected_accounts/${pathParam(nanoId, "nanoId", "updateConnectedAccountStatus", "ca_4f9d2b7c1e0a")}/status`,
@@ -387,6 +400,7 @@ export async function refreshConnectedAccount(
   query?: RefreshConnectedAccountQuery,
   options?: RequestOptions,
 ): Promise<RefreshConnectedAccountResponse> {
+  checkBody(body, refreshConnectedAccountFields, "refreshConnectedAccount");
   return transport.request<RefreshConnectedAccountResponse>(
     "POST",
     `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "refreshConnectedAccount", "ca_4f9d2b7c1e0a")}/refresh` +

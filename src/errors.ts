@@ -11,7 +11,9 @@ const EXCERPT_CHARS = 200;
  * The longest of each envelope field a message quotes: what a user acts on (the message, the slug,
  * the fix, the request id) fits; a server's 30 MB "message" does not reach a log.
  */
-const FIELD_CHARS = { message: 500, slug: 100, fix: 500, requestId: 100 } as const;
+const FIELD_CHARS = { message: 500, slug: 100, fix: 500, requestId: 100, detail: 200 } as const;
+/** How many of the API's details (`error.errors`) a message quotes; the rest are counted. */
+const MAX_DETAILS = 3;
 
 /** What an error after a create or link says: the answer does not prove that no account was made. */
 export const MAY_HAVE_MADE_ACCOUNT =
@@ -330,7 +332,7 @@ export function errorFromResponse(
     ? `${odd}${status} ${describeBody(text, truncated)}`
     : `${odd}${status}${quote(" ", envelope.slug, FIELD_CHARS.slug)}: ${
         quote("", envelope.message, FIELD_CHARS.message) || "(no message)"
-      }${quote(" — ", envelope.suggested_fix, FIELD_CHARS.fix)}${
+      }${details(envelope.errors)}${quote(" — ", envelope.suggested_fix, FIELD_CHARS.fix)}${
         Class === ManagedOAuthNotSupportedError ? " Use connectedAccounts.link." : ""
       }${quote(" (request_id ", requestId, FIELD_CHARS.requestId, ")")}`;
   // The answer's own secrets (an account's tokens) are scrubbed wherever else it quotes them.
@@ -478,6 +480,20 @@ function isEnvelope(body: unknown): body is { error: ErrorEnvelopeFields } {
     typeof (body as { error?: unknown }).error === "object" &&
     (body as { error: unknown }).error !== null
   );
+}
+
+/**
+ * The API's details as a message quotes them (` (auth_config_id: Required; and 2 more)`): the
+ * first few strings, each cut (a 400's "Invalid request" says nothing of which field without
+ * them). Items that are not strings, which the spec does not promise, are left out, as from
+ * `errors`.
+ */
+function details(errors: unknown): string {
+  const texts = Array.isArray(errors) ? errors.filter((e): e is string => typeof e === "string") : [];
+  if (!texts.length) return "";
+  const more = texts.length - MAX_DETAILS;
+  const shown = texts.slice(0, MAX_DETAILS).map((e) => cut(e, FIELD_CHARS.detail));
+  return ` (${shown.join("; ")}${more > 0 ? `; and ${more} more` : ""})`;
 }
 
 /** A short, one-line excerpt of a body that is not the error envelope (only its start is read). */

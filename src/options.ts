@@ -360,6 +360,9 @@ export function trimSlashes(text: string): string {
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
+/** A path segment that names an API version: `v3`, `V3.1` … */
+const VERSION_SEGMENT = /^v\d+(\.\d+)*$/i;
+
 /** The base URL, if it is https, or http to loopback (or with the caller's explicit consent). */
 function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, where: string): string {
   let url: URL;
@@ -386,12 +389,20 @@ function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, where: strin
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ComposioError(`${where}: \`baseUrl\` must be http(s), not ${url.protocol}`);
   }
-  // Every operation's path starts with /api/v3.1: a baseUrl ending so would double it.
-  const path = trimSlashes(url.pathname);
-  const doubled = PATH_PREFIXES.filter((prefix) => path.endsWith(prefix)).pop();
-  if (doubled) {
+  // Every operation's path starts with /api/v3.1: a baseUrl ending with it, or with another
+  // version's (/api/v3, /v3, /api …, any case) would double it, and the 404s read as "no such
+  // account". A tail of the spec's path words and version segments is refused.
+  const segments = trimSlashes(url.pathname).split("/");
+  const words = new Set(PATH_PREFIXES.flatMap((prefix) => prefix.toLowerCase().split("/")));
+  let kept = segments.length;
+  while (
+    kept > 1 &&
+    (VERSION_SEGMENT.test(segments[kept - 1]!) || words.has(segments[kept - 1]!.toLowerCase()))
+  )
+    kept--;
+  if (kept < segments.length) {
     throw new ComposioError(
-      `${where}: \`baseUrl\` ends with ${doubled}, which every request path already starts with; use ${url.origin}${path.slice(0, -doubled.length)} instead.`,
+      `${where}: \`baseUrl\` ends with /${segments.slice(kept).join("/")}, the API's own path, which the client adds to every request itself (${PATH_PREFIXES[0]}/…): sent twice, every call would 404. Use ${url.origin}${segments.slice(0, kept).join("/")} instead.`,
     );
   }
   return baseUrl;

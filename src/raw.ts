@@ -3,6 +3,7 @@
 // and logging as createComposioClient; its own entry point so that openapi-fetch is bundled only
 // by those who use it.
 import type { Client, Middleware } from "openapi-fetch";
+import { BODY_FIELDS } from "../generated/body-fields.js";
 import { QUERY_JOINED, ROUTES } from "../generated/meta.js";
 import type { paths } from "../generated/schema.js";
 import {
@@ -26,7 +27,7 @@ import {
 } from "./options.js";
 import { appendHeader, redactorFor, type Redactor } from "./redact.js";
 import { withRetries } from "./retry.js";
-import { checkQueryNames, pathParam, queryString } from "./runtime.js";
+import { checkBody, checkQueryNames, pathParam, queryString } from "./runtime.js";
 import type { RequestValidator } from "./types.js";
 import { MAX_ERROR_BODY_BYTES, readBody } from "./transport.js";
 
@@ -76,20 +77,27 @@ type Route = (typeof ROUTES)[string];
 const METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
 type Send = (
   url: string,
-  init?: { headers?: unknown; params?: { header?: unknown; path?: object; query?: object | null } },
+  init?: {
+    headers?: unknown;
+    body?: unknown;
+    params?: { header?: unknown; path?: object; query?: object | null };
+  },
 ) => Promise<unknown>;
 
 /**
  * Each request's own headers are checked as the client's are, before openapi-fetch builds its
  * Request: undici would refuse a value with CR or LF in a TypeError that quotes it (a token). Its
- * query's names and path parameters too, as on the main client: a misspelt filter is refused, not
- * sent and ignored, and a missing id is refused, not sent as the template's `{nanoid}`.
+ * query's names, body fields and path parameters too, as on the main client: a misspelt filter or
+ * field is refused, not sent and ignored, and a missing id is refused, not sent as the template's
+ * `{nanoid}`.
  */
 function checkingRequests(client: RawClient): RawClient {
   const check = (method: string, url: string, init: Parameters<Send>[1]) => {
     const route = ROUTES[`${method} ${url}`];
     const operation = route?.operation ?? "createRawClient";
     if (route) checkQueryNames(init?.params?.query ?? undefined, route.query ?? [], operation);
+    const fields = route && BODY_FIELDS[route.operation];
+    if (fields && init?.body !== undefined) checkBody(init.body, fields, operation);
     // openapi-fetch fills in only the path parameters it is given: a missing one would be sent as
     // `%7Bnanoid%7D`, to another route.
     const path = (init?.params?.path ?? {}) as Record<string, unknown>;

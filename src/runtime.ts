@@ -6,7 +6,9 @@
 import { ComposioError } from "./errors.js";
 import { describe, didYouMean } from "./options.js";
 
-export type { CompiledValidator, RequestOptions, Transport, UnknownValue } from "./types.js";
+import type { BodyFields } from "./types.js";
+
+export type { BodyFields, CompiledValidator, RequestOptions, Transport, UnknownValue } from "./types.js";
 export { PagePromise, type PaginationSpec } from "./pagination.js";
 
 /**
@@ -89,11 +91,109 @@ export function checkQueryNames(
 ): void {
   for (const key of Object.keys(query ?? {})) {
     if (names.includes(key)) continue;
-    const shown = JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key);
+    const shown = JSON.stringify(shortName(key));
+    // The nearest name from the key's first 64 characters: the edit distance is the product of the
+    // lengths, and a megabyte-long key is near no name anyway.
     throw new ComposioError(
       names.length
-        ? `${operation}: query: unknown parameter ${shown}; ${didYouMean(key, names)} Nothing was sent.`
+        ? `${operation}: query: unknown parameter ${shown}; ${didYouMean(key.slice(0, 64), names)} Nothing was sent.`
         : `${operation}: query: the operation takes no query parameters (got ${shown}). Nothing was sent.`,
     );
   }
+}
+
+/** A name as a message shows it: its first 40 characters. */
+const shortName = (name: string): string => (name.length > 40 ? `${name.slice(0, 40)}…` : name);
+
+/**
+ * Refuses a body field the operation does not have, naming its path and the nearest field there:
+ * from JavaScript, link's `callbackUrl` (@composio/core's spelling) would be sent, dropped by the
+ * API, and the user never brought back. Where the spec leaves an object open, only a near miss of
+ * a listed name is refused.
+ */
+export function checkBody(body: unknown, fields: BodyFields, operation: string): void {
+  const [stray] = strayFields(body, fields, 1);
+  if (stray) throw new ComposioError(`${operation}: ${stray.path} ${stray.message()} Nothing was sent.`);
+}
+
+/** A field of a body that its object does not take: where, whether the object is closed, and what to say. */
+export interface StrayField {
+  /** `body.connection.user_Id`, an array's items as `[0]`. */
+  path: string;
+  closed: boolean;
+  /** Made when asked: the nearest name costs more than finding the field (a body may have thousands). */
+  message(): string;
+}
+
+/**
+ * The first `max` fields of `value` that `fields` does not take, in the body's order. The walk
+ * follows the spec's objects, so it goes no deeper than they do, and reads each key once: linear
+ * in the body. A value with `toJSON` is sent as what that returns, so it is not read here.
+ */
+export function strayFields(
+  value: unknown,
+  fields: BodyFields,
+  max: number,
+  path = "body",
+  found: StrayField[] = [],
+): StrayField[] {
+  if (
+    typeof value !== "object" ||
+    value === null ||
+    typeof (value as { toJSON?: unknown }).toJSON === "function"
+  )
+    return found;
+  if (Array.isArray(value)) {
+    // One level of items: an array of arrays is no shape of the spec's, and no deeper walk is made for it.
+    for (let i = 0; i < value.length && found.length < max; i++)
+      if (!Array.isArray(value[i])) strayFields(value[i], fields, max, `${path}[${i}]`, found);
+    return found;
+  }
+  let names: string[] | undefined;
+  let squashedNames: string[] | undefined;
+  for (const key of Object.keys(value)) {
+    if (found.length >= max) break;
+    const known = Object.hasOwn(fields.fields, key) ? fields.fields[key] : undefined;
+    if (known) strayFields((value as Record<string, unknown>)[key], known, max, fieldPath(path, key), found);
+    if (known !== undefined) continue;
+    const listed = (names ??= Object.keys(fields.fields));
+    if (!fields.open) {
+      found.push({
+        path: fieldPath(path, key),
+        closed: true,
+        message: () =>
+          `is not a field of this request; ${listed.length ? didYouMean(key.slice(0, 64), listed) : "it takes none."}`,
+      });
+      continue;
+    }
+    const squashed = squash(key);
+    const near = listed[(squashedNames ??= listed.map(squash)).findIndex((name) => nearMiss(squashed, name))];
+    if (near)
+      found.push({
+        path: fieldPath(path, key),
+        closed: false,
+        message: () =>
+          `is not a field the API reads; did you mean \`${near}\`? (This object takes fields of its own, but not one this near a listed one.)`,
+      });
+  }
+  return found;
+}
+
+/** `path.key`, or `path["a key"]` for a key that is no identifier; a key cut to its first 40 characters. */
+const fieldPath = (path: string, key: string): string =>
+  /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${shortName(key)}` : `${path}[${JSON.stringify(shortName(key))}]`;
+
+/** A name without case, `_` and `-`: `callbackUrl`, `callback_url` and `Callback-URL` are one. */
+const squash = (name: string): string => name.replace(/[-_]/g, "").toLowerCase();
+
+/**
+ * Whether a name `a` reads as a misspelling of the name `b` (both squashed): the same, or, six
+ * letters or more, one letter added, left out or changed. Linear in the shorter one.
+ */
+function nearMiss(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.min(a.length, b.length) < 6 || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (a[i] === b[i]) i++;
+  return a.slice(i + 1) === b.slice(i + 1) || a.slice(i) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i);
 }

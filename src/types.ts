@@ -58,6 +58,18 @@ export interface RequestInput {
   credentials?: readonly string[];
 }
 
+/**
+ * The fields of one object of a request body, from the spec (generated/body-fields.ts). Closed,
+ * it takes only those; `open` (the spec's `additionalProperties`, or an `x-sdk-open` union and
+ * everything in it), it takes others too, but not one too near a listed name to be anything but
+ * a misspelling of it.
+ */
+export interface BodyFields {
+  readonly open?: true;
+  /** Each listed name → the fields of its value, when that is an object (or an array of them); 0 when not. */
+  readonly fields: Readonly<Record<string, BodyFields | 0>>;
+}
+
 /** Sends one operation and resolves to its parsed success body, or throws a ComposioError. */
 export interface Transport {
   request<T>(

@@ -1,7 +1,9 @@
 // composio-connected-accounts/validate: the opt-in local validator. It is its own entry point so
 // the ajv code generated from the spec is bundled only by those who import it.
+import { BODY_FIELDS } from "../generated/body-fields.js";
 import { DISCRIMINATORS, validators, type ValidatedOperation } from "../generated/validators.js";
 import { ComposioError, ComposioValidationError, type ValidationIssue } from "./errors.js";
+import { strayFields } from "./runtime.js";
 import type { RequestValidator, SchemaError } from "./types.js";
 
 export type { ValidationIssue } from "./errors.js";
@@ -50,10 +52,19 @@ function issuesOf(where: string, operation: string, body: unknown): ValidationIs
     );
   }
   const validate = validators[operation as ValidatedOperation];
-  return validate(body) ? [] : issuesFrom(validate.errors ?? [], body);
+  // Fields the operation does not have, as the client refuses them before sending (ajv's rule knows
+  // only the objects closed with `additionalProperties: false`, and no nearest name). Listed first,
+  // so only the first MAX_ISSUES can be listed: the others are counted, their messages never made.
+  const fields = BODY_FIELDS[operation];
+  const strays = (fields ? strayFields(body, fields, Infinity) : []).map((stray, i): ValidationIssue => ({
+    path: stray.path.replace(/^body\.?/, ""),
+    message: i < MAX_ISSUES ? stray.message() : "",
+    rule: stray.closed ? "additionalProperties" : "nearMiss",
+  }));
+  return validate(body) && !strays.length ? [] : issuesFrom(validate.errors ?? [], body, strays);
 }
 
-function issuesFrom(errors: SchemaError[], body: unknown): ValidationIssue[] {
+function issuesFrom(errors: SchemaError[], body: unknown, strays: ValidationIssue[]): ValidationIssue[] {
   // A failed oneOf is reported once, not once per branch it tried: its branches are the errors at
   // its place under its schema path. Each pass is linear: thousands of wrong items cost thousands
   // of steps, not their square.
@@ -70,8 +81,10 @@ function issuesFrom(errors: SchemaError[], body: unknown): ValidationIssue[] {
   }
   const listed = new Map<string, ValidationIssue>();
   const unlisted = new Set<string>();
-  for (const error of reported) {
-    const issue = describe(error, segmentsOf(error.instancePath), body, branches.get(error) ?? []);
+  const described = reported
+    .filter((error) => error.keyword !== "additionalProperties")
+    .map((error) => describe(error, segmentsOf(error.instancePath), body, branches.get(error) ?? []));
+  for (const issue of [...strays, ...described]) {
     const key = `${issue.path}\n${issue.message}`;
     if (listed.has(key) || unlisted.has(key)) continue;
     if (listed.size < MAX_ISSUES) listed.set(key, issue);

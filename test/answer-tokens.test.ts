@@ -156,9 +156,11 @@ describe("an error status whose body is an account", () => {
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as NotFoundError).requestId).toBe("req_stale");
     // The message quotes the server's first 500 characters, scrubbed, and says how long it was;
-    // the request id after it is whole.
+    // then the detail (the state), its first 200, scrubbed too; the request id after them is whole.
     expect((error as Error).message).toContain('"access_token":"[redacted]"');
-    expect((error as Error).message).toMatch(/… \(\d{3} chars\) \(request_id req_stale\)$/);
+    expect((error as Error).message).toMatch(
+      /… \(\d{3} chars\) \(\{"authScheme":"OAUTH2","val":\{"status":"ACTIVE","access_token":"\[redacted\]".*… \(\d{3} chars\)\) \(request_id req_stale\)$/,
+    );
     tokenChecks += expectNoAnswerTokens(error, lines);
   });
 

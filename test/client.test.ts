@@ -193,7 +193,9 @@ describe("error statuses", () => {
       expect(error.errors).toEqual(["a", "b"]);
       // A 500 after a create may come after it made the account (a 501: the API does not do this).
       const unsure = status === 500 ? `.${MAY_HAVE_MADE_ACCOUNT}` : "";
-      expect(error.message).toBe(`${status} ${slug}: It went wrong — Fix it (request_id req_1)${unsure}`);
+      expect(error.message).toBe(
+        `${status} ${slug}: It went wrong (a; b) — Fix it (request_id req_1)${unsure}`,
+      );
       expect(error.stack).not.toContain(API_KEY);
       expect(error.stack).not.toContain(SERVICE_KEY);
       // 5xx may have created the account: not retried by default.

@@ -80,3 +80,69 @@ describe("secrets the request did not carry", () => {
     }
   });
 });
+
+describe("the API's details (`error.errors`) in the message", () => {
+  const KEY = "ak_DETAILS_SECRET_4f9d2b7c1e0a";
+  const answer = (errors: unknown, extra: Record<string, unknown> = {}) =>
+    first.errorFromResponse(
+      400,
+      new Headers(),
+      {
+        text: JSON.stringify({
+          error: { message: "Invalid request body", slug: "ConnectedAccount_BadRequest", errors, ...extra },
+        }),
+        truncated: false,
+      },
+      redactorFor({ "x-api-key": KEY }),
+      "createConnectedAccountLink",
+    );
+
+  it("quotes them after the message, before the fix and the request id", () => {
+    const error = answer(["auth_config_id: Required", "user_id: Required"], {
+      suggested_fix: "Pass both.",
+      request_id: "req_1",
+    });
+    expect(error).toBeInstanceOf(first.BadRequestError);
+    expect(error.message).toBe(
+      "400 ConnectedAccount_BadRequest: Invalid request body (auth_config_id: Required; user_id: Required) — Pass both. (request_id req_1)",
+    );
+    expect(error.errors).toEqual(["auth_config_id: Required", "user_id: Required"]);
+  });
+
+  it("the first three, then how many more", () => {
+    const error = answer(["a: Required", "b: Required", "c: Required", "d: Required", "e: Required"]);
+    expect(error.message).toBe(
+      "400 ConnectedAccount_BadRequest: Invalid request body (a: Required; b: Required; c: Required; and 2 more)",
+    );
+  });
+
+  it("only the strings the spec says they are: other items are neither quoted nor counted", () => {
+    const error = answer([{ path: ["user_id"] }, "user_id: Required", 7, null, ["x"]]);
+    expect(error.message).toBe("400 ConnectedAccount_BadRequest: Invalid request body (user_id: Required)");
+    expect(answer({ user_id: "Required" }).message).toBe(
+      "400 ConnectedAccount_BadRequest: Invalid request body",
+    );
+    expect(answer([]).message).toBe("400 ConnectedAccount_BadRequest: Invalid request body");
+  });
+
+  it("each cut short, and scrubbed like the rest of the message", () => {
+    const long = `callback_url: ${"x".repeat(1000)}`;
+    const error = answer([long, `x-api-key ${KEY} is not valid here`]);
+    expect(error.message).toContain(`(callback_url: ${"x".repeat(186)}… (1014 chars); x-api-key [redacted]`);
+    expect(error.message).not.toContain(KEY);
+    expect(JSON.stringify(error)).not.toContain(KEY);
+    expect(error.stack).not.toContain(KEY);
+  });
+
+  it("a 64 KiB answer of details, or one huge detail, makes a short message, quickly", () => {
+    const many = Array.from({ length: 16_000 }, (_, i) => `f${i}`);
+    const start = performance.now();
+    const error = answer(many);
+    expect(error.message).toBe(
+      "400 ConnectedAccount_BadRequest: Invalid request body (f0; f1; f2; and 15997 more)",
+    );
+    const huge = answer(["y".repeat(60_000)]);
+    expect(huge.message.length).toBeLessThan(300);
+    expect(performance.now() - start).toBeLessThan(500);
+  });
+});

@@ -72,6 +72,7 @@ describe("generate", () => {
     expect([...second.files]).toEqual([...first.files]);
     expect([...readFolder("generated")]).toEqual([...first.files]);
     expect([...first.files.keys()]).toEqual([
+      "body-fields.ts",
       "connection-state.ts",
       "index.ts",
       "manifest.json",
@@ -122,6 +123,37 @@ describe("generate", () => {
       expect(JSON.parse(server.requests[1]!.body)).toEqual({
         credential: { kind: "TOKEN", data: { token: "t", "token-id": "i", state: "ACTIVE_NOW" } },
       });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("the fixture's body fields, from its spec alone: closed objects, each item of an array, open objects", async () => {
+    const server = await startServer((_req, res) => json(res, 201, { id: "a1", credential: {} }));
+    try {
+      const api = fixtureResources(server.url);
+      const credential = TokenCredential.activeNow({ token: "t", "token-id": "i" });
+      const refused = async (body: object) =>
+        ((await api.accounts.create(body as never).catch((e: unknown) => e)) as Error).message;
+      expect(await refused({ credential, owner: { name: "Ada", mail: "ada@example.com" } })).toBe(
+        "createAccount: body.owner.mail is not a field of this request; did you mean `email`? Nothing was sent.",
+      );
+      expect(await refused({ credential, reviewers: [{ name: "Ada" }, { Name: "Bob" }] })).toBe(
+        "createAccount: body.reviewers[1].Name is not a field of this request; did you mean `name`? Nothing was sent.",
+      );
+      // Credential is an x-sdk-open union: a near miss of a name it lists is refused, another name is not.
+      expect(
+        await refused({ credential: { ...credential, data: { ...credential.data, tokenId: "i" } } }),
+      ).toMatch(
+        /^createAccount: body\.credential\.data\.tokenId is not a field the API reads; did you mean `token-id`\?/,
+      );
+      expect(server.requests).toHaveLength(0);
+      await api.accounts.create({
+        credential: { ...credential, data: { ...credential.data, region: "eu" } },
+        labels: { anything: "goes" },
+        reviewers: [{ name: "Ada", email: "ada@example.com" }],
+      } as never);
+      expect(server.requests).toHaveLength(1);
     } finally {
       await server.close();
     }
@@ -232,7 +264,7 @@ describe(
       const result = await script("generate", "--spec", specPath, "--out", outDir);
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(
-        /wrote 7 files[\s\S]*lint \(parallel\)[\s\S]*types[\s\S]*helpers[\s\S]*format[\s\S]*write[\s\S]*total/,
+        /wrote 8 files[\s\S]*lint \(parallel\)[\s\S]*types[\s\S]*helpers[\s\S]*format[\s\S]*write[\s\S]*total/,
       );
       expect([...readFolder(outDir).keys()]).not.toContain("sentinel.ts");
       expect(readFolder(outDir).get("resources.ts")).toContain("Create a connected account");
@@ -395,7 +427,7 @@ describe("check", { timeout: 60_000 }, () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      "generated/ is up to date (7 files), api/*.api.md is the public API, the code is formatted and lint-free, and the spec's version is package.json's.",
+      "generated/ is up to date (8 files), api/*.api.md is the public API, the code is formatted and lint-free, and the spec's version is package.json's.",
     );
     // A clean tree: the spec's rating and the API report's mirror of it agree.
     expect(result.stdout).not.toContain("the ratings disagree");

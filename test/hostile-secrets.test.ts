@@ -257,7 +257,7 @@ describe("the key in other forms", () => {
   it("its first 16 characters, in the middle of a message", async () => {
     for (const { error, lines } of await bothEntries(quoting((key) => key.slice(0, 16)))) {
       expect((error as Error).message).toBe(
-        "400 Http_400: Bad key [redacted] in this request — Retry without [redacted]",
+        "400 Http_400: Bad key [redacted] in this request (sent: [redacted]) — Retry without [redacted]",
       );
       expect((error as ComposioApiError).errors).toEqual(["sent: [redacted]"]);
       expectHidden(error, [KEY.slice(0, 16)], lines);
@@ -290,7 +290,7 @@ describe("the key in other forms", () => {
     const handler = quoting((key) => encodings(key).join(" "));
     for (const { error, lines } of await bothEntries(handler, { apiKey: ODD_KEY })) {
       expect((error as Error).message).toBe(
-        "400 Http_400: Bad key [redacted] [redacted] [redacted] in this request — Retry without [redacted] [redacted] [redacted]",
+        "400 Http_400: Bad key [redacted] [redacted] [redacted] in this request (sent: [redacted] [redacted] [redacted]) — Retry without [redacted] [redacted] [redacted]",
       );
       expectHidden(error, [ODD_KEY, ...encodings(ODD_KEY)], lines);
     }

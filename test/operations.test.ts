@@ -331,7 +331,7 @@ describe("errors, for each status the spec declares per operation", () => {
     // After a create or link, a 5xx (but 501) does not prove nothing happened: the message says so.
     const unsure = op.createsAccount && status >= 500 && status !== 501 ? `.${MAY_HAVE_MADE_ACCOUNT}` : "";
     expect(e.message).toBe(
-      `${status} Slug_${status}: ${name} failed with ${status} — Check the id. (request_id req_${name}_${status})${unsure}`,
+      `${status} Slug_${status}: ${name} failed with ${status} (first problem; second problem) — Check the id. (request_id req_${name}_${status})${unsure}`,
     );
     expect(e.status).toBe(status);
     expect(e.slug).toBe(`Slug_${status}`);

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiKeyState, ComposioError, createComposioClient, type ClientOptions } from "../src/index.js";
 import { messageOf } from "./helpers/operations.js";
+import { createRawClient } from "../src/raw.js";
 import { checkSamples } from "./helpers/samples.js";
 import { viewsOf } from "./helpers/secrets.js";
 import { createdBody, json, startServer } from "./helpers/server.js";
@@ -141,22 +142,69 @@ describe("messages for common mistakes", () => {
 
   it("a baseUrl that already ends with the API's path prefix, which every path would double", () => {
     expect(messageOf(make({ baseUrl: "https://backend.composio.dev/api/v3.1" }))).toBe(
-      "createComposioClient: `baseUrl` ends with /api/v3.1, which every request path already starts with; use https://backend.composio.dev instead.",
+      "createComposioClient: `baseUrl` ends with /api/v3.1, the API's own path, which the client adds to every request itself (/api/v3.1/…): sent twice, every call would 404. Use https://backend.composio.dev instead.",
     );
     expect(messageOf(make({ baseUrl: "https://proxy.example.com/composio/api/v3.1/" }))).toMatch(
-      /use https:\/\/proxy\.example\.com\/composio instead\.$/,
+      /Use https:\/\/proxy\.example\.com\/composio instead\.$/,
     );
     expect(messageOf(make({ baseUrl: "https://backend.composio.dev/api/v3.1/" }))).toMatch(
       /ends with \/api\/v3\.1,/,
     );
-    // One segment may well be a gateway's own: https://gw.example.com/composio/api
-    expect(make({ baseUrl: "https://gw.example.com/composio/api" })).not.toThrow();
     expect(messageOf(make({ baseUrl: "https://proxy.example.com/?tenant=1" }))).toBe(
       "createComposioClient: `baseUrl` may not carry a query or a fragment: every request path is added to its end.",
     );
     // A proxy prefix of its own is fine.
     expect(make({ baseUrl: "https://proxy.example.com/composio" })).not.toThrow();
     expect(make({ baseUrl: "https://proxy.example.com/myapi" })).not.toThrow();
+  });
+
+  it("a baseUrl that ends with any API version's path, in any case, with or without a slash: the fix keeps what precedes it", () => {
+    const cases = [
+      ["https://backend.composio.dev/api/v3", "/api/v3", "https://backend.composio.dev"],
+      ["https://backend.composio.dev/api/v3/", "/api/v3", "https://backend.composio.dev"],
+      ["https://backend.composio.dev/API/V3", "/API/V3", "https://backend.composio.dev"],
+      ["https://backend.composio.dev/api/v2", "/api/v2", "https://backend.composio.dev"],
+      ["https://backend.composio.dev/api/v1//", "/api/v1", "https://backend.composio.dev"],
+      ["https://backend.composio.dev/api", "/api", "https://backend.composio.dev"],
+      ["https://backend.composio.dev/api/", "/api", "https://backend.composio.dev"],
+      ["https://backend.composio.dev/v3", "/v3", "https://backend.composio.dev"],
+      ["https://backend.composio.dev/v3.1/", "/v3.1", "https://backend.composio.dev"],
+      [
+        "https://backend.composio.dev/api/v3/connected_accounts",
+        "/api/v3/connected_accounts",
+        "https://backend.composio.dev",
+      ],
+      ["https://proxy.example/composio/api/v3", "/api/v3", "https://proxy.example/composio"],
+      ["https://proxy.example/composio/Api/V3.1/", "/Api/V3.1", "https://proxy.example/composio"],
+      ["http://localhost:8080/api/v3", "/api/v3", "http://localhost:8080"],
+      [
+        "https://proxy.example/composio/connected_accounts",
+        "/connected_accounts",
+        "https://proxy.example/composio",
+      ],
+    ] as const;
+    for (const [baseUrl, suffix, fix] of cases) {
+      expect(messageOf(make({ baseUrl })), baseUrl).toBe(
+        `createComposioClient: \`baseUrl\` ends with ${suffix}, the API's own path, which the client adds to every request itself (/api/v3.1/…): sent twice, every call would 404. Use ${fix} instead.`,
+      );
+    }
+    // From plain JavaScript, on /raw too: the same check, before anything is sent.
+    expect(() => createRawClient({ apiKey: KEY, baseUrl: "https://backend.composio.dev/api/v3" })).toThrow(
+      /^createRawClient: `baseUrl` ends with \/api\/v3, .* Use https:\/\/backend\.composio\.dev instead\.$/,
+    );
+    // A path of the proxy's own, even one that holds a version's letters, stays allowed.
+    for (const baseUrl of [
+      "https://proxy.example/composio",
+      "https://proxy.example/composio/",
+      "https://proxy.example/myapi",
+      "https://proxy.example/api-gateway",
+      "https://proxy.example/apiv3",
+      "https://proxy.example/v3x",
+      "https://proxy.example/versions",
+      "https://proxy.example/api/v3/composio",
+    ]) {
+      expect(make({ baseUrl }), baseUrl).not.toThrow();
+    }
   });
 });
 

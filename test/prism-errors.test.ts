@@ -86,7 +86,7 @@ describe("chosen examples", () => {
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error).not.toBeInstanceOf(ManagedOAuthNotSupportedError);
     expect(error.message).toBe(
-      "400 BadRequest: Invalid value for order_by: name (request_id req_9bf31c7ff062936a)",
+      "400 BadRequest: Invalid value for order_by: name (order_by must be one of: created_at, updated_at) (request_id req_9bf31c7ff062936a)",
     );
     expect(error.errors).toEqual(["order_by must be one of: created_at, updated_at"]);
   });

@@ -140,7 +140,8 @@ describe("raw: validate, on the lifecycle operations with a body", () => {
           params: { path: { nanoid: ID } },
           body: body as never,
         }),
-      bad: { connection: { state: { authScheme: "OAUTH2", val: { access_token: "x" } } } },
+      // `token` is a field update's val has (access_token is not: the field check would refuse it first).
+      bad: { connection: { state: { authScheme: "OAUTH2", val: { token: "x" } } } },
       good: updateBody,
     },
     {

@@ -8,7 +8,7 @@ import {
   type StatementStructures,
   type WriterFunction,
 } from "ts-morph";
-import type { BuilderUnion, OperationModel, SpecMeta } from "./model.js";
+import type { BodyFieldsModel, BuilderUnion, OperationModel, SpecMeta } from "./model.js";
 import { allCredentials, narrowCredentials, pascalCase, schemeOf } from "./model.js";
 
 /**
@@ -65,12 +65,21 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
     ...(operations.some((op) => op.pagination) ? ["PagePromise"] : []),
     ...(operations.some((op) => op.pathParams.length) ? ["pathParam"] : []),
     ...(operations.some((op) => op.query) ? ["queryString"] : []),
+    ...(operations.some((op) => op.body?.fields) ? ["checkBody"] : []),
   ];
   if (runtimeValues.length) {
     statements.push({
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: RUNTIME,
       namedImports: runtimeValues,
+    });
+  }
+  const checked = operations.filter((op) => op.body?.fields);
+  if (checked.length) {
+    statements.push({
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: "./body-fields.js",
+      namedImports: checked.map(bodyFieldsName),
     });
   }
 
@@ -131,7 +140,8 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
       parameters: [{ name: "transport", type: "Transport" }, ...signature(op)],
       returnType: returnType(op),
       docs: [operationDoc(op, `\`${op.resource}.${op.method}\` as a function of its own.`)],
-      statements: `return ${call(op, narrowCredentials(op, credentials))};`,
+      // A field the spec does not list is refused before anything is sent (src/runtime.ts, checkBody).
+      statements: `${op.body?.fields ? `checkBody(body, ${bodyFieldsName(op)}, ${JSON.stringify(op.operationId)});\n` : ""}return ${call(op, narrowCredentials(op, credentials))};`,
     });
   }
 
@@ -358,6 +368,72 @@ export function emitBuilders(union: BuilderUnion): EmittedFile {
   }
   file.addStatements(spaced(statements));
   return { name, text: file.getFullText() };
+}
+
+/** The name of an operation's body fields in generated/body-fields.ts, which resources.ts imports. */
+export const bodyFieldsName = (op: OperationModel): string => `${op.operationId}Fields`;
+
+/**
+ * generated/body-fields.ts: the fields of each JSON request body (see BodyFieldsModel), one
+ * constant per operation, so that a bundle of one standalone function carries its own only; an
+ * object met more than once (an ACL in create, link and update) is written once; and BODY_FIELDS,
+ * every operation's, for the raw client and the validator.
+ */
+export function emitBodyFields(operations: OperationModel[]): EmittedFile {
+  const withFields = operations.filter((op) => op.body?.fields);
+  // Each object by what it holds, written once: the key of one is its literal, children by key.
+  const keys = new Map<BodyFieldsModel, string>();
+  const uses = new Map<string, number>();
+  const keyOf = (fields: BodyFieldsModel): string => {
+    let key = keys.get(fields);
+    if (key === undefined) {
+      const entries = Object.entries(fields.fields).map(([k, v]) => `${k}:${v ? keyOf(v) : 0}`);
+      key = `${fields.open ? "open" : "closed"}{${entries.join(",")}}`;
+      keys.set(fields, key);
+    }
+    uses.set(key, (uses.get(key) ?? 0) + 1);
+    return key;
+  };
+  for (const op of withFields) keyOf(op.body!.fields!);
+  const names = new Map<string, string>();
+  const taken = new Set(withFields.map(bodyFieldsName));
+  const statements: string[] = [];
+  // Children first: a constant is declared before the objects that refer to it.
+  const literal = (fields: BodyFieldsModel): string => {
+    const entries = Object.entries(fields.fields).map(([k, v]) => `${propertyKey(k)}: ${v ? refer(v) : 0}`);
+    return `{ ${fields.open ? "open: true, " : ""}fields: { ${entries.join(", ")} } }`;
+  };
+  const refer = (fields: BodyFieldsModel): string => {
+    const key = keys.get(fields)!;
+    const named = names.get(key);
+    if (named) return named;
+    if (uses.get(key)! < 2) return literal(fields);
+    const base = fields.name ? fields.name[0]!.toLowerCase() + fields.name.slice(1) : "shared";
+    let name = `${base}Fields`;
+    for (let n = 2; taken.has(name); n++) name = `${base}${n}Fields`;
+    taken.add(name);
+    const text = literal(fields);
+    names.set(key, name);
+    statements.push(`const ${name}: BodyFields = ${text};`);
+    return name;
+  };
+  for (const op of withFields) {
+    const fields = op.body!.fields!;
+    const key = keys.get(fields)!;
+    const text = names.get(key) ?? literal(fields);
+    names.set(key, names.get(key) ?? bodyFieldsName(op));
+    statements.push(
+      `/** The fields of the body of \`${op.httpMethod} ${op.path}\` (\`${op.resource}.${op.method}\`). */\nexport const ${bodyFieldsName(op)}: BodyFields = ${text};`,
+    );
+  }
+  const text = [
+    `import type { BodyFields } from "${RUNTIME}";`,
+    ...statements,
+    "/** The fields of each operation's JSON body, by operationId: what the raw client and the validator check a body against. */\n" +
+      `export const BODY_FIELDS: Readonly<Record<string, BodyFields>> = { ${withFields.map((op) => `${op.operationId}: ${bodyFieldsName(op)}`).join(", ")} };`,
+    "",
+  ].join("\n\n");
+  return { name: "body-fields.ts", text };
 }
 
 /** generated/meta.ts: the facts of the spec the runtime needs, as constants. */

@@ -56,7 +56,7 @@ export interface OperationModel {
   schemes: string[];
   /** From `x-sdk-pagination`: where the cursor goes and where a page keeps it and its items. */
   pagination?: PaginationModel;
-  body?: { required: boolean; type: string };
+  body?: { required: boolean; type: string; fields?: BodyFieldsModel };
   /** TypeScript type expressions, over `operations` and `components` of generated/schema.ts. */
   successType: string;
   errorType: string;
@@ -335,7 +335,78 @@ function readBody(spec: LoadedSpec, op: Schema, where: Pointer, operationId: str
   const type = name
     ? `components["schemas"][${JSON.stringify(name)}]`
     : `${required ? "" : "NonNullable<"}operations[${JSON.stringify(operationId)}]["requestBody"]${required ? "" : ">"}["content"]["application/json"]`;
-  return { required, type };
+  const fields = bodyFields(spec, schema, [...where, "requestBody", "content", "application/json", "schema"]);
+  return { required, type, ...(fields && { fields }) };
+}
+
+/**
+ * The fields of a request body's objects, as the client checks a body against them before sending
+ * it: a field the API does not read is dropped without a word (link's `callbackUrl` for
+ * `callback_url`), so the client refuses it. An object that lists its `properties` is closed: it
+ * takes those only, as its TypeScript type does. One whose `additionalProperties` is `true` or a
+ * schema is open, and so is an `x-sdk-open` union and everything in it (Composio adds schemes and
+ * statuses, and toolkits fields of their own, to `state` and `val`, which its own description leaves
+ * open): an open object takes other names, but not a near miss of one it lists. `allOf` parts and
+ * `oneOf`/`anyOf` members are merged: their fields together, open if any one is.
+ */
+export interface BodyFieldsModel {
+  open: boolean;
+  /** Each listed name → the fields of its value, when that is an object or an array of them; null when not. */
+  fields: Record<string, BodyFieldsModel | null>;
+  /** The component the object is, when it is one (for the name of its constant). */
+  name?: string;
+}
+
+function bodyFields(
+  spec: LoadedSpec,
+  schema: Schema,
+  where: Pointer,
+  open = false,
+  visiting = new Set<Schema>(),
+): BodyFieldsModel | null {
+  const { schema: s, where: w } = deref(spec, schema, where);
+  // A schema that contains itself is checked down to where it repeats.
+  if (!s || typeof s !== "object" || visiting.has(s)) return null;
+  visiting.add(s);
+  try {
+    const within = open || s["x-sdk-open"] === true;
+    const nested = (part: Schema, at: Pointer) => bodyFields(spec, part, at, within, visiting);
+    if (s.items) return nested(s.items, [...w, "items"]);
+    const parts = [
+      ...unionMembers(spec, s, w).map((m) => nested(m.schema, m.where)),
+      ...(s.allOf ?? []).map((part: Schema, i: number) => nested(part, [...w, "allOf", i])),
+    ];
+    if (s.properties || s.additionalProperties === false) {
+      const extra = s.additionalProperties;
+      parts.unshift({
+        open: within || (extra !== undefined && extra !== false),
+        fields: Object.fromEntries(
+          Object.entries<Schema>(s.properties ?? {}).map(([key, value]) => [
+            key,
+            nested(value, [...w, "properties", key]),
+          ]),
+        ),
+      });
+    }
+    const merged = mergeFields(parts.filter((p): p is BodyFieldsModel => p !== null));
+    const name = schemaRefName(schema);
+    return merged && name ? { ...merged, name } : merged;
+  } finally {
+    visiting.delete(s);
+  }
+}
+
+/** Objects told apart by nothing the check reads, as one: every field of each, open if one is. */
+function mergeFields(parts: BodyFieldsModel[]): BodyFieldsModel | null {
+  if (parts.length <= 1) return parts[0] ?? null;
+  const fields: Record<string, BodyFieldsModel | null> = {};
+  for (const part of parts) {
+    for (const [key, value] of Object.entries(part.fields)) {
+      const seen = fields[key];
+      fields[key] = !seen ? value : !value ? seen : mergeFields([seen, value].map(({ name: _, ...f }) => f));
+    }
+  }
+  return { open: parts.some((p) => p.open), fields };
 }
 
 /** The union of JSON bodies of the responses whose code matches, as a type expression. */
@@ -497,7 +568,8 @@ export interface SpecMeta {
   >;
   /**
    * Every leading part of two segments or more of the operations' paths, up to the first parameter:
-   * `/api/v3`, `/api/v3.1/connected_accounts` … (one segment, `/api`, may well end a gateway's address).
+   * `/api/v3.1`, `/api/v3.1/connected_accounts` …; the `baseUrl` check refuses a path that ends with
+   * their segments or version segments (`/api`, `/api/v3`, `/v3`, `/connected_accounts` …).
    */
   pathPrefixes: string[];
   /** The array query parameters sent as one value, of every operation: name → delimiter. */

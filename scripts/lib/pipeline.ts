@@ -101,11 +101,12 @@ async function buildFiles(
   });
   const operations = readOperations(spec);
   const helpers = await timed("helpers", async () => {
-    const { emitBuilders, emitIndex, emitMeta, emitResources } = await import("./emit.js");
+    const { emitBodyFields, emitBuilders, emitIndex, emitMeta, emitResources } = await import("./emit.js");
     const unions = readBuilderUnions(spec);
     const resources = emitResources(operations);
     return [
       resources,
+      emitBodyFields(operations),
       ...unions.map(emitBuilders),
       emitMeta(readMeta(spec, operations)),
       emitIndex(operations, unions, { resources: resources.name.replace(/\.ts$/, ".js") }),
