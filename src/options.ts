@@ -390,8 +390,9 @@ function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, where: strin
     throw new ComposioError(`${where}: \`baseUrl\` must be http(s), not ${url.protocol}`);
   }
   // Every operation's path starts with /api/v3.1: a baseUrl ending with it, or with another
-  // version's (/api/v3, /v3, /api …, any case) would double it, and the 404s read as "no such
-  // account". A tail of the spec's path words and version segments is refused.
+  // version's (/api/v3, /v3, any case) would double it, and the 404s read as "no such account".
+  // A tail of the spec's path words and version segments is refused; `/api` alone is a gateway's
+  // mount point as often as a mistake, and stays allowed.
   const segments = trimSlashes(url.pathname).split("/");
   const words = new Set(PATH_PREFIXES.flatMap((prefix) => prefix.toLowerCase().split("/")));
   let kept = segments.length;
@@ -400,7 +401,7 @@ function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, where: strin
     (VERSION_SEGMENT.test(segments[kept - 1]!) || words.has(segments[kept - 1]!.toLowerCase()))
   )
     kept--;
-  if (kept < segments.length) {
+  if (segments.slice(kept).some((segment) => segment.toLowerCase() !== "api")) {
     throw new ComposioError(
       `${where}: \`baseUrl\` ends with /${segments.slice(kept).join("/")}, the API's own path, which the client adds to every request itself (${PATH_PREFIXES[0]}/…): sent twice, every call would 404. Use ${url.origin}${segments.slice(0, kept).join("/")} instead.`,
     );

@@ -165,8 +165,6 @@ describe("messages for common mistakes", () => {
       ["https://backend.composio.dev/API/V3", "/API/V3", "https://backend.composio.dev"],
       ["https://backend.composio.dev/api/v2", "/api/v2", "https://backend.composio.dev"],
       ["https://backend.composio.dev/api/v1//", "/api/v1", "https://backend.composio.dev"],
-      ["https://backend.composio.dev/api", "/api", "https://backend.composio.dev"],
-      ["https://backend.composio.dev/api/", "/api", "https://backend.composio.dev"],
       ["https://backend.composio.dev/v3", "/v3", "https://backend.composio.dev"],
       ["https://backend.composio.dev/v3.1/", "/v3.1", "https://backend.composio.dev"],
       [
@@ -202,6 +200,9 @@ describe("messages for common mistakes", () => {
       "https://proxy.example/v3x",
       "https://proxy.example/versions",
       "https://proxy.example/api/v3/composio",
+      // A gateway mounted at /api (a bare /api holds no version: nothing would be doubled).
+      "https://gateway.example/api",
+      "https://gateway.example/api/",
     ]) {
       expect(make({ baseUrl }), baseUrl).not.toThrow();
     }
