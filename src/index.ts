@@ -9,7 +9,6 @@ export { confirmConnection } from "./confirm.js";
 export { VERSION } from "../generated/meta.js";
 export type {
   ClientFor,
-  KnownOptionsOnly,
   ComposioClient,
   ConnectedAccounts,
   UserKeyClientOptions,
@@ -18,6 +17,7 @@ export type {
 export type { WaitOptions } from "./wait.js";
 export type { ConfirmOptions, ConfirmWith, NotConfirmedReason } from "./confirm.js";
 export type { ClientOptions, ClientSettings } from "./options.js";
+export type { ClientOptionName, KnownOptionsOnly, UnknownOption } from "./known-options.js";
 export type { Logger, LogLevel } from "./log.js";
 export type { RequestInput, RequestOptions, RequestValidator, Transport, UnknownValue } from "./types.js";
 export type { PagePromise, PaginationSpec } from "./pagination.js";
