@@ -24,43 +24,60 @@ export type KnownOptionsOnly<O> = string extends keyof O
     : { [K in Exclude<keyof O, ClientOptionName>]: K extends string ? UnknownOption<K> : never };
 
 /** The message of the type error for an option named `K`, which createComposioClient does not have. */
+// No tuple starts a line: the declaration file would print it over several lines, which the API
+// rating (scripts/release/api-rating.ts) would read as declarations of their own.
 export type UnknownOption<K extends string> = (
   K extends `${infer A}_${infer B}` ? Lowercase<`${A}${B}`> : Lowercase<K>
 ) extends infer Key extends string
-  ? ClientOptionName extends infer Name extends string
-    ? [
-        // The names of each tier (`Name extends unknown` takes them one by one).
-        Name extends unknown ? (Lowercase<Name> extends Key ? Name : never) : never,
-        Name extends unknown
-          ? Lowercase<Name> extends `${Key}${string}`
+  ? // Each tier's names: `ClientOptionName extends infer Name` binds them all, `Name extends string`
+    // takes them one by one.
+    (
+      ClientOptionName extends infer Name
+        ? Name extends string
+          ? Lowercase<Name> extends Key
             ? Name
-            : Key extends `${Lowercase<Name>}${string}`
+            : never
+          : never
+        : never
+    ) extends infer Same
+    ? (
+        ClientOptionName extends infer Name
+          ? Name extends string
+            ? Lowercase<Name> extends `${Key}${string}`
               ? Name
-              : never
-          : never,
-        // Three letters at least, as checkKnown asks: `a` is inside most names.
-        Key extends `${infer _1}${infer _2}${infer _3}${string}`
-          ? Name extends unknown
-            ? Lowercase<Name> extends `${string}${Key}${string}`
-              ? Name
-              : Key extends `${string}${Lowercase<Name>}${string}`
+              : Key extends `${Lowercase<Name>}${string}`
                 ? Name
                 : never
             : never
-          : never,
-      ] extends [infer Same, infer Starting, infer Inside]
-      ? ([Same] extends [never] ? ([Starting] extends [never] ? Inside : Starting) : Same) extends infer Found
-        ? // The tier's one name, or never when it has several (their intersection is never).
-          (
-            (Found extends unknown ? (name: Found) => void : never) extends (name: infer Every) => void
-              ? [Found] extends [Every]
-                ? Found
+          : never
+      ) extends infer Prefix
+      ? // Three letters at least, as checkKnown asks: `a` is inside most names.
+        (
+          Key extends `${infer _1}${infer _2}${infer _3}${string}`
+            ? ClientOptionName extends infer Name
+              ? Name extends string
+                ? Lowercase<Name> extends `${string}${Key}${string}`
+                  ? Name
+                  : Key extends `${string}${Lowercase<Name>}${string}`
+                    ? Name
+                    : never
                 : never
               : never
-          ) extends infer Nearest extends string
-          ? [Nearest] extends [never]
-            ? `createComposioClient: unknown option \`${K}\`; known: \`apiKey\`, \`userApiKey\`, \`baseUrl\`, \`allowInsecureHttp\`, \`fetch\`, \`timeoutMs\`, \`totalTimeoutMs\`, \`maxResponseBytes\`, \`maxRetries\`, \`headers\`, \`logger\`, \`logLevel\`, \`validate\`.`
-            : `createComposioClient: unknown option \`${K}\`; did you mean \`${Nearest}\`?`
+            : never
+        ) extends infer Within
+        ? ([Same] extends [never] ? ([Prefix] extends [never] ? Within : Prefix) : Same) extends infer Found
+          ? // The tier's one name, or never when it has several (their intersection is never).
+            (
+              (Found extends unknown ? (name: Found) => void : never) extends (name: infer Every) => void
+                ? [Found] extends [Every]
+                  ? Found
+                  : never
+                : never
+            ) extends infer Nearest extends string
+            ? [Nearest] extends [never]
+              ? `createComposioClient: unknown option \`${K}\`; known: \`apiKey\`, \`userApiKey\`, \`baseUrl\`, \`allowInsecureHttp\`, \`fetch\`, \`timeoutMs\`, \`totalTimeoutMs\`, \`maxResponseBytes\`, \`maxRetries\`, \`headers\`, \`logger\`, \`logLevel\`, \`validate\`.`
+              : `createComposioClient: unknown option \`${K}\`; did you mean \`${Nearest}\`?`
+            : never
           : never
         : never
       : never
