@@ -55,6 +55,69 @@ const step = async (what: string, work: () => string | void | Promise<string | v
   }
 };
 
+const work = mkdtempSync(join(tmpdir(), "composio-consumer-"));
+// The runtime dependencies packed from node_modules, installed beside the package (see below).
+const dependencies = runtimeDependencies();
+const packedDependencies: string[] = [];
+for (const dir of dependencies) {
+  const [dep] = JSON.parse(
+    await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], dir),
+  ) as { filename: string }[];
+  packedDependencies.push(join(work, dep!.filename));
+}
+
+// A clean clone of HEAD, as CI has it. Installed from a git URL, npm clones it again, installs its
+// devDependencies and runs `prepare` (the build) before packing it; `npm pack` of the unbuilt clone
+// runs `prepare` too. The two longest steps here: started now and awaited at (i) and (j), they wait
+// on the disk while the other steps use the processor. Each settles at once, so that a failure is
+// reported at its step, not as an unhandled rejection.
+const clone = join(work, "clone");
+const clonePack = join(work, "clone-pack");
+const fromGit = join(work, "from-git");
+const settled = (running: Promise<string>) => running.catch((error: Error) => error);
+let gitInstall: Promise<string | Error> = Promise.resolve("");
+let clonePacked: Promise<string | Error> = Promise.resolve("");
+await step("a clean clone of HEAD", async () => {
+  const head = (await run("git", ["rev-parse", "HEAD"])).trim();
+  await run("git", ["clone", "--quiet", "--no-checkout", root, clone]);
+  await run("git", ["checkout", "--quiet", head], clone);
+  const gitUrl = `git+${pathToFileURL(clone).href}`;
+  mkdirSync(fromGit);
+  // allowScripts: npm 11 lists a git dependency's `prepare` as an install script not yet reviewed
+  // (a later npm will block it); the README tells users to allow it so.
+  writeFileSync(
+    join(fromGit, "package.json"),
+    JSON.stringify({ name: "from-git", private: true, type: "module", allowScripts: { [gitUrl]: true } }),
+  );
+  gitInstall = settled(
+    run(
+      "npm",
+      [
+        "install",
+        "--prefer-offline",
+        "--no-audit",
+        "--no-fund",
+        "--no-package-lock",
+        ...packedDependencies,
+        `${gitUrl}#${head}`,
+      ],
+      fromGit,
+    ),
+  );
+  // The clone has no dist/ and no node_modules: this one's are linked in, where `npm ci` puts them.
+  symlinkSync(join(root, "node_modules"), join(clone, "node_modules"), "dir");
+  mkdirSync(clonePack);
+  clonePacked = settled(run("npm", ["pack", "--json", "--pack-destination", clonePack], clone));
+  // CI tests what is committed: a change not committed is in the checks above, not in (i) and (j).
+  const uncommitted = (await run("git", ["status", "--porcelain"])).split("\n").filter(Boolean);
+  const listed = uncommitted.slice(0, 3).map((line) => line.slice(3));
+  return `${head.slice(0, 12)}${
+    uncommitted.length
+      ? `; NOT in it, so not in (i) and (j): ${uncommitted.length} uncommitted change(s) (${listed.join(", ")}${uncommitted.length > 3 ? " …" : ""})`
+      : ", the working tree has no uncommitted change"
+  }`;
+});
+
 await step("publint --strict", async () =>
   (await run(process.execPath, [bin("publint", "src/cli.js"), "--strict"])).trim().split("\n").pop(),
 );
@@ -78,7 +141,6 @@ await step("attw --pack --profile node16", async () => {
   return "no problems for node16 (CJS and ESM) and bundler";
 });
 
-const work = mkdtempSync(join(tmpdir(), "composio-consumer-"));
 const server = createServer((req, res) => {
   let body = "";
   req.on("data", (c) => (body += c));
@@ -110,68 +172,6 @@ try {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const consumer = join(work, "consumer");
   mkdirSync(consumer);
-  // The runtime dependencies packed from node_modules, installed beside the package (see below).
-  const dependencies = runtimeDependencies();
-  const packedDependencies: string[] = [];
-  for (const dir of dependencies) {
-    const [dep] = JSON.parse(
-      await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], dir),
-    ) as { filename: string }[];
-    packedDependencies.push(join(work, dep!.filename));
-  }
-
-  // A clean clone of HEAD, as CI has it. Installed from a git URL, npm clones it again, installs its
-  // devDependencies and runs `prepare` (the build) before packing it; `npm pack` of the unbuilt clone
-  // runs `prepare` too. The two longest steps here: started now and awaited at (i) and (j), they wait
-  // on the disk while the steps below use the processor. Each settles at once, so that a failure is
-  // reported at its step, not as an unhandled rejection.
-  const clone = join(work, "clone");
-  const clonePack = join(work, "clone-pack");
-  const fromGit = join(work, "from-git");
-  const settled = (running: Promise<string>) => running.catch((error: Error) => error);
-  let gitInstall: Promise<string | Error> = Promise.resolve("");
-  let clonePacked: Promise<string | Error> = Promise.resolve("");
-  await step("a clean clone of HEAD", async () => {
-    const head = (await run("git", ["rev-parse", "HEAD"])).trim();
-    await run("git", ["clone", "--quiet", "--no-checkout", root, clone]);
-    await run("git", ["checkout", "--quiet", head], clone);
-    const gitUrl = `git+${pathToFileURL(clone).href}`;
-    mkdirSync(fromGit);
-    // allowScripts: npm 11 lists a git dependency's `prepare` as an install script not yet reviewed
-    // (a later npm will block it); the README tells users to allow it so.
-    writeFileSync(
-      join(fromGit, "package.json"),
-      JSON.stringify({ name: "from-git", private: true, type: "module", allowScripts: { [gitUrl]: true } }),
-    );
-    gitInstall = settled(
-      run(
-        "npm",
-        [
-          "install",
-          "--prefer-offline",
-          "--no-audit",
-          "--no-fund",
-          "--no-package-lock",
-          ...packedDependencies,
-          `${gitUrl}#${head}`,
-        ],
-        fromGit,
-      ),
-    );
-    // The clone has no dist/ and no node_modules: this one's are linked in, where `npm ci` puts them.
-    symlinkSync(join(root, "node_modules"), join(clone, "node_modules"), "dir");
-    mkdirSync(clonePack);
-    clonePacked = settled(run("npm", ["pack", "--json", "--pack-destination", clonePack], clone));
-    // CI tests what is committed: a change not committed is in the checks above, not in (i) and (j).
-    const uncommitted = (await run("git", ["status", "--porcelain"])).split("\n").filter(Boolean);
-    const listed = uncommitted.slice(0, 3).map((line) => line.slice(3));
-    return `${head.slice(0, 12)}${
-      uncommitted.length
-        ? `; NOT in it, so not in (i) and (j): ${uncommitted.length} uncommitted change(s) (${listed.join(", ")}${uncommitted.length > 3 ? " …" : ""})`
-        : ", the working tree has no uncommitted change"
-    }`;
-  });
-
   let tarball = "";
   let packedFiles = new Set<string>();
   await step("npm pack", async () => {
