@@ -2,13 +2,24 @@
 // installed into a fresh project, imported under Node ESM and required under CommonJS (both making a
 // real call to a server on 127.0.0.1), type-checked under node16 and bundler resolution, and bundled
 // for the browser; and every relative link and image of the packed README names a file in the tarball.
-// Run after `npm run build` (the npm script does both).
+// Then the installs people make before the name is published, from a clean clone of HEAD: from a
+// git+file: URL, and from the tarball `npm pack` makes of the clone unbuilt; each imported under
+// ESM and CommonJS, with the same calls. Run after `npm run build` (the npm script does both).
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { basename, join, posix, resolve } from "node:path";
+import { basename, join, posix, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { bundleForBrowser, CONSUMER_COMPILER_OPTIONS } from "./package/consumer.js";
 import { readOperations } from "./lib/model.js";
@@ -18,19 +29,24 @@ import { linkTargets, relativeFile } from "./package/markdown.js";
 const root = process.cwd();
 const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { name: string; version: string };
 const bin = (pkgName: string, file: string) => join(root, "node_modules", pkgName, file);
-const run = (cmd: string, args: string[], cwd = root): Promise<string> =>
+const run = (cmd: string, args: string[], cwd = root, env?: Record<string, string>): Promise<string> =>
   new Promise((done, fail) =>
-    execFile(cmd, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
-      error ? fail(Object.assign(error, { stdout, stderr })) : done(stdout),
+    execFile(
+      cmd,
+      args,
+      { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: env && { ...process.env, ...env } },
+      (error, stdout, stderr) => (error ? fail(Object.assign(error, { stdout, stderr })) : done(stdout)),
     ),
   );
 const proved: string[] = [];
 /** Strings only the fake of /testing carries: an app's bundle that has one carries the fake. */
 const FAKE_MARKERS = ["is not faked yet", "fake.failNext"];
 const step = async (what: string, work: () => string | void | Promise<string | void | undefined>) => {
+  const started = performance.now();
   try {
     const detail = await work();
-    proved.push(`ok   ${what}${detail ? `: ${detail}` : ""}`);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    proved.push(`ok   ${what}${detail ? `: ${detail}` : ""} (${seconds} s)`);
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
     console.error(`FAIL ${what}\n${e.stdout ?? ""}${e.stderr ?? ""}${e.stdout || e.stderr ? "" : e.message}`);
@@ -39,24 +55,92 @@ const step = async (what: string, work: () => string | void | Promise<string | v
   }
 };
 
+const work = mkdtempSync(join(tmpdir(), "composio-consumer-"));
+// The runtime dependencies packed from node_modules, installed beside the package (see below).
+const dependencies = runtimeDependencies();
+const packedDependencies: string[] = [];
+for (const dir of dependencies) {
+  const [dep] = JSON.parse(
+    await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], dir),
+  ) as { filename: string }[];
+  packedDependencies.push(join(work, dep!.filename));
+}
+
+// A clean clone of HEAD, as CI has it. Installed from a git URL, npm clones it again, installs its
+// devDependencies and runs `prepare` (the build) before packing it; `npm pack` of the unbuilt clone
+// runs `prepare` too. The two longest steps here: started now and awaited at (i) and (j), they wait
+// on the disk while the other steps use the processor. Each settles at once, so that a failure is
+// reported at its step, not as an unhandled rejection.
+const clone = join(work, "clone");
+const clonePack = join(work, "clone-pack");
+const fromGit = join(work, "from-git");
+const settled = (running: Promise<string>) => running.catch((error: Error) => error);
+let gitInstall: Promise<string | Error> = Promise.resolve("");
+let clonePacked: Promise<string | Error> = Promise.resolve("");
+await step("a clean clone of HEAD", async () => {
+  const head = (await run("git", ["rev-parse", "HEAD"])).trim();
+  await run("git", ["clone", "--quiet", "--no-checkout", root, clone]);
+  await run("git", ["checkout", "--quiet", head], clone);
+  const gitUrl = `git+${pathToFileURL(clone).href}`;
+  mkdirSync(fromGit);
+  // allowScripts: npm 11 lists a git dependency's `prepare` as an install script not yet reviewed
+  // (a later npm will block it); the README tells users to allow it so.
+  writeFileSync(
+    join(fromGit, "package.json"),
+    JSON.stringify({ name: "from-git", private: true, type: "module", allowScripts: { [gitUrl]: true } }),
+  );
+  gitInstall = settled(
+    run(
+      "npm",
+      [
+        "install",
+        "--prefer-offline",
+        "--no-audit",
+        "--no-fund",
+        "--no-package-lock",
+        ...packedDependencies,
+        `${gitUrl}#${head}`,
+      ],
+      fromGit,
+    ),
+  );
+  // The clone has no dist/ and no node_modules: this one's are linked in, where `npm ci` puts them.
+  symlinkSync(join(root, "node_modules"), join(clone, "node_modules"), "dir");
+  mkdirSync(clonePack);
+  clonePacked = settled(run("npm", ["pack", "--json", "--pack-destination", clonePack], clone));
+  // CI tests what is committed: a change not committed is in the checks above, not in (i) and (j).
+  const uncommitted = (await run("git", ["status", "--porcelain"])).split("\n").filter(Boolean);
+  const listed = uncommitted.slice(0, 3).map((line) => line.slice(3));
+  return `${head.slice(0, 12)}${
+    uncommitted.length
+      ? `; NOT in it, so not in (i) and (j): ${uncommitted.length} uncommitted change(s) (${listed.join(", ")}${uncommitted.length > 3 ? " …" : ""})`
+      : ", the working tree has no uncommitted change"
+  }`;
+});
+
 await step("publint --strict", async () =>
   (await run(process.execPath, [bin("publint", "src/cli.js"), "--strict"])).trim().split("\n").pop(),
 );
 // node16 profile: the package needs Node >= 20.19, and node10 resolution cannot see the ./validate subpath.
+// The packs here skip `prepare`: the npm script has just built dist/, and prepare would build it again.
 await step("attw --pack --profile node16", async () => {
-  await run(process.execPath, [
-    bin("@arethetypeswrong/cli", "dist/index.js"),
-    "--pack",
-    ".",
-    "--profile",
-    "node16",
-    "--format",
-    "table-flipped",
-  ]);
+  await run(
+    process.execPath,
+    [
+      bin("@arethetypeswrong/cli", "dist/index.js"),
+      "--pack",
+      ".",
+      "--profile",
+      "node16",
+      "--format",
+      "table-flipped",
+    ],
+    root,
+    { npm_config_ignore_scripts: "true" },
+  );
   return "no problems for node16 (CJS and ESM) and bundler";
 });
 
-const work = mkdtempSync(join(tmpdir(), "composio-consumer-"));
 const server = createServer((req, res) => {
   let body = "";
   req.on("data", (c) => (body += c));
@@ -88,11 +172,12 @@ try {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const consumer = join(work, "consumer");
   mkdirSync(consumer);
-
   let tarball = "";
   let packedFiles = new Set<string>();
   await step("npm pack", async () => {
-    const [packed] = JSON.parse(await run("npm", ["pack", "--json", "--pack-destination", work])) as {
+    const [packed] = JSON.parse(
+      await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work]),
+    ) as {
       filename: string;
       files: { path: string }[];
     }[];
@@ -130,20 +215,14 @@ try {
   // --offline, and the runtime dependencies packed from node_modules beside the tarball: the npm
   // cache that `npm ci` fills holds their tarballs but not always the registry documents a fresh
   // install asks for, so nothing here depends on what the cache happens to hold.
-  await step("install the tarball into a fresh project", async () => {
-    const dependencies = runtimeDependencies();
-    const packed: string[] = [];
-    for (const dir of dependencies) {
-      const [dep] = JSON.parse(await run("npm", ["pack", "--json", "--pack-destination", work], dir)) as {
-        filename: string;
-      }[];
-      packed.push(join(work, dep!.filename));
-    }
-    await run(
+  const installTarball = (file: string, dir: string) =>
+    run(
       "npm",
-      ["install", "--offline", "--no-audit", "--no-fund", "--no-package-lock", ...packed, tarball],
-      consumer,
+      ["install", "--offline", "--no-audit", "--no-fund", "--no-package-lock", ...packedDependencies, file],
+      dir,
     );
+  await step("install the tarball into a fresh project", async () => {
+    await installTarball(tarball, consumer);
     return `with its runtime dependencies: ${dependencies.map((d) => basename(d)).join(", ")}`;
   });
 
@@ -173,25 +252,29 @@ try {
           const { findIssues } = require("${pkg.name}/validate");
           const { createRawClient } = require("${pkg.name}/raw");`)} })().catch((e) => { console.error(e); process.exit(1); });`,
   );
-  const expectCall = (file: string) => async () => {
-    const out = JSON.parse(await run(process.execPath, [file, url], consumer)) as Record<string, any>;
-    const want = {
-      shared: true,
-      id: "ca_consumer",
-      ua: `${pkg.name}/${pkg.version}`,
-      issue: "OAUTH2 ACTIVE requires access_token",
-      raw: "ca_consumer",
-      VERSION: pkg.version,
-      listed: "ca_1:ACTIVE,FAILED ca_2:ACTIVE,FAILED",
-      waited: "ca_wait ACTIVE",
+  const expectCall =
+    (file: string, dir = consumer) =>
+    async () => {
+      const out = JSON.parse(await run(process.execPath, [file, url], dir)) as Record<string, any>;
+      const want = {
+        shared: true,
+        id: "ca_consumer",
+        ua: `${pkg.name}/${pkg.version}`,
+        issue: "OAUTH2 ACTIVE requires access_token",
+        raw: "ca_consumer",
+        VERSION: pkg.version,
+        listed: "ca_1:ACTIVE,FAILED ca_2:ACTIVE,FAILED",
+        waited: "ca_wait ACTIVE",
+      };
+      for (const [key, value] of Object.entries(want)) {
+        if (out[key] !== value)
+          throw new Error(
+            `${file}: ${key} is ${JSON.stringify(out[key])}, expected ${JSON.stringify(value)}`,
+          );
+      }
+      if (out.state?.val?.status !== "ACTIVE") throw new Error(`${file}: the builder's state did not arrive`);
+      return `created via the client and via /raw, listed two pages, waited for ACTIVE, User-Agent ${out.ua}, /validate loaded, one ComposioError class across entries`;
     };
-    for (const [key, value] of Object.entries(want)) {
-      if (out[key] !== value)
-        throw new Error(`${file}: ${key} is ${JSON.stringify(out[key])}, expected ${JSON.stringify(value)}`);
-    }
-    if (out.state?.val?.status !== "ACTIVE") throw new Error(`${file}: the builder's state did not arrive`);
-    return `created via the client and via /raw, listed two pages, waited for ACTIVE, User-Agent ${out.ua}, /validate loaded, one ComposioError class across entries`;
-  };
   await step("(a) Node ESM import + real call to 127.0.0.1", expectCall("esm.mjs"));
   await step("(b) CommonJS require + real call to 127.0.0.1", expectCall("cjs.cjs"));
 
@@ -239,20 +322,20 @@ try {
     `(async () => { ${fakeRun(`const { createComposioClient } = require("${pkg.name}");
              const { createFakeComposio } = require("${pkg.name}/testing");`)} })().catch((e) => { console.error(e); process.exit(1); });`,
   );
+  const expectFake = async (file: string, dir = consumer) => {
+    const out = JSON.parse(await run(process.execPath, [file], dir)) as Record<string, unknown>;
+    const want = {
+      status: "ACTIVE",
+      listed: 1,
+      requests: "createConnectedAccountLink retrieveConnectedAccount listConnectedAccounts",
+    };
+    if (JSON.stringify(out) !== JSON.stringify(want))
+      throw new Error(`${file}: ${JSON.stringify(out)}, expected ${JSON.stringify(want)}`);
+    return "linked and waited through fake.fetch, listed through listen() on 127.0.0.1";
+  };
   for (const file of ["fake.mjs", "fake.cjs"]) {
-    await step(
-      `(g) /testing under ${file.endsWith(".mjs") ? "Node ESM import" : "CommonJS require"}`,
-      async () => {
-        const out = JSON.parse(await run(process.execPath, [file], consumer)) as Record<string, unknown>;
-        const want = {
-          status: "ACTIVE",
-          listed: 1,
-          requests: "createConnectedAccountLink retrieveConnectedAccount listConnectedAccounts",
-        };
-        if (JSON.stringify(out) !== JSON.stringify(want))
-          throw new Error(`${file}: ${JSON.stringify(out)}, expected ${JSON.stringify(want)}`);
-        return "linked and waited through fake.fetch, listed through listen() on 127.0.0.1";
-      },
+    await step(`(g) /testing under ${file.endsWith(".mjs") ? "Node ESM import" : "CommonJS require"}`, () =>
+      expectFake(file),
     );
   }
 
@@ -393,11 +476,75 @@ try {
     if (!FAKE_MARKERS.every((marker) => text.includes(marker))) throw new Error("the bundle lacks the fake");
     return `${bytes.byteLength} bytes minified (${gzipSync(bytes).length} gzipped); node:http is loaded by listen() alone`;
   });
+
+  // (i) and (j): the installs from source run the calls of (a), (b) and (g), copied beside them.
+  const journeys = ["esm.mjs", "cjs.cjs", "fake.mjs", "fake.cjs"];
+  const runJourneys = async (dir: string) => {
+    for (const file of journeys) writeFileSync(join(dir, file), readFileSync(join(consumer, file)));
+    for (const file of journeys.slice(0, 2)) await expectCall(file, dir)();
+    for (const file of journeys.slice(2)) await expectFake(file, dir);
+    return "imported under ESM and CommonJS, the calls of (a), (b) and (g) pass";
+  };
+  const installed = (dir: string) => join(dir, "node_modules", pkg.name);
+
+  let fromGitFiles: string[] = [];
+  await step(
+    "(i) installed from a git+file: URL of the clone (npm builds it through `prepare`)",
+    async () => {
+      const out = await gitInstall;
+      if (out instanceof Error) throw out;
+      fromGitFiles = filesUnder(installed(fromGit));
+      const missing = entryFiles(installed(fromGit)).filter((file) => !fromGitFiles.includes(file));
+      if (missing.length) throw new Error(`installed from git without: ${missing.join(", ")}`);
+      return `${fromGitFiles.length} files; ${await runJourneys(fromGit)}`;
+    },
+  );
+
+  await step("(j) installed from the tarball `npm pack` makes of the unbuilt clone", async () => {
+    const out = await clonePacked;
+    if (out instanceof Error) throw out;
+    const [packed] = JSON.parse(out) as { filename: string; files: { path: string }[] }[];
+    const files = packed!.files.map((f) => f.path).sort();
+    // The same package either way: npm packs a git dependency as `npm pack` does.
+    const differ = [
+      ...files.filter((f) => !fromGitFiles.includes(f)),
+      ...fromGitFiles.filter((f) => !files.includes(f)),
+    ];
+    if (differ.length) throw new Error(`the tarball and the git install differ in: ${differ.join(", ")}`);
+    const dir = join(work, "from-tarball");
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({ name: "from-tarball", private: true, type: "module" }),
+    );
+    await installTarball(join(clonePack, packed!.filename), dir);
+    return `${files.length} files, the same as from git; ${await runJourneys(dir)}`;
+  });
 } finally {
   server.close();
   rmSync(work, { recursive: true, force: true });
 }
 console.log(`check:package: ${pkg.name}@${pkg.version}\n${proved.join("\n")}`);
+
+/** Every file under `dir`, relative to it, `/`-separated and sorted. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split("\\").join("/"))
+    .sort();
+}
+
+/** The files the package.json in `dir` names as entry points: main, module, types and every export. */
+function entryFiles(dir: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Record<string, unknown>;
+  const targets: string[] = [];
+  const collect = (value: unknown): void => {
+    if (typeof value === "string") targets.push(posix.normalize(value));
+    else if (value && typeof value === "object") Object.values(value).forEach(collect);
+  };
+  collect([manifest.main, manifest.module, manifest.types, manifest.exports]);
+  return [...new Set(targets)].sort();
+}
 
 /** The folders in node_modules of the package's runtime dependencies, theirs included. */
 function runtimeDependencies(): string[] {

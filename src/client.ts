@@ -9,7 +9,8 @@ import {
   type Resources,
   type RetrieveConnectedAccountResponse,
 } from "../generated/resources.js";
-import { resolveOptions, type ClientOptions, type ClientSettings } from "./options.js";
+import type { KnownOptionsOnly } from "./known-options.js";
+import { resolveOptions, type ClientOptions } from "./options.js";
 import { rememberAs } from "./redact.js";
 import type { Transport } from "./types.js";
 import { createTransport } from "./transport.js";
@@ -53,15 +54,19 @@ export interface UserKeyComposioClient {
 /** Client options with a user API key. */
 export type UserKeyClientOptions = Extract<ClientOptions, { userApiKey: string }>;
 
-/** The client `options` make: typed without the operations a user API key cannot call when they hold one. */
-export type ClientFor<O extends ClientOptions> = [O] extends [UserKeyClientOptions]
-  ? UserKeyComposioClient
-  : ComposioClient;
-
-/** Options of no known name are type errors (`timeout` for `timeoutMs`), as for a plain parameter. */
-export type KnownOptionsOnly<O> = {
-  [K in Exclude<keyof O, keyof ClientSettings | "apiKey" | "userApiKey">]: never;
-};
+/**
+ * The client `options` make: typed without the operations a user API key cannot call when they hold
+ * one; the full client for the project key, for options that may hold either, and for `any`.
+ */
+// The project key is tested first for `ReturnType<typeof createComposioClient>`: TypeScript infers
+// it from the factory with O as its constraint (the full client), then checks the factory with O as
+// `any` against that, and `[any] extends [UserKeyClientOptions]` would give the user-key client,
+// failing the check, and ReturnType would be `any`.
+export type ClientFor<O extends ClientOptions> = [O] extends [Extract<ClientOptions, { apiKey: string }>]
+  ? ComposioClient
+  : [O] extends [UserKeyClientOptions]
+    ? UserKeyComposioClient
+    : ComposioClient;
 
 /**
  * Creates a client for Composio's connected-accounts API.
@@ -76,7 +81,10 @@ export type KnownOptionsOnly<O> = {
  * ```
  */
 // A type parameter rather than overloads: a call with neither key then gets one error, naming `apiKey`.
-export function createComposioClient<O extends ClientOptions>(options: O & KnownOptionsOnly<O>): ClientFor<O>;
+// KnownOptionsOnly bounds O rather than joining the parameter (`O & KnownOptionsOnly<O>`): the
+// intersection of `timeout: number` with its message is reduced to `never` whole, and the error would
+// read "not assignable to never" on every property; as a bound, the error is the message, on `timeout`.
+export function createComposioClient<O extends ClientOptions & KnownOptionsOnly<O>>(options: O): ClientFor<O>;
 export function createComposioClient(options: ClientOptions): ComposioClient {
   const transport = createTransport(resolveOptions(options, "createComposioClient"));
   const resources = createResources(transport);

@@ -10,7 +10,6 @@ export { forUser } from "./scoped.js";
 export { VERSION } from "../generated/meta.js";
 export type {
   ClientFor,
-  KnownOptionsOnly,
   ComposioClient,
   ConnectedAccounts,
   UserKeyClientOptions,
@@ -29,6 +28,7 @@ export type {
   UserKeyAccountsForUser,
 } from "./scoped.js";
 export type { ClientOptions, ClientSettings } from "./options.js";
+export type { ClientOptionName, KnownOptionsOnly, UnknownOption } from "./known-options.js";
 export type { Logger, LogLevel } from "./log.js";
 export type { RequestInput, RequestOptions, RequestValidator, Transport, UnknownValue } from "./types.js";
 export type { Clock } from "./types.js";
