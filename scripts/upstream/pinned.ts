@@ -322,16 +322,21 @@ export interface PullResult {
   text: string;
 }
 
-/** Refreshes the copy from `text` (a full openapi.json, or a structural copy; JSON or YAML). */
+/**
+ * Refreshes the copy from `text` (a full openapi.json, or a structural copy; JSON or YAML), or from
+ * `doc`, the document already parsed.
+ */
 export function pull({
   text,
+  doc,
   source,
   dir = UPSTREAM_DIR,
   commit,
   prefix,
   now = new Date(),
 }: {
-  text: string;
+  text?: string;
+  doc?: Schema;
   source: string;
   dir?: string;
   commit?: string;
@@ -344,12 +349,13 @@ export function pull({
     : undefined;
   const keep = prefix ?? before?.prefix;
   if (!keep) throw new Error("no --prefix given and no provenance.json to take it from");
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = parse(text);
-  }
+  let parsed: unknown = doc;
+  if (parsed === undefined)
+    try {
+      parsed = JSON.parse(text ?? "");
+    } catch {
+      parsed = parse(text ?? "");
+    }
   const copy = serialize(structuralCopy(parsed as Schema, keep));
   const current = existsSync(file(COPY)) ? readFileSync(file(COPY), "utf8") : undefined;
   const info = (JSON.parse(copy) as Schema).info ?? {};
