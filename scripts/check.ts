@@ -76,7 +76,7 @@ try {
     : undefined;
   specRating?.catch(() => {});
   // A broken upstream folder is one more problem to name, not a failure to regenerate.
-  const upstream = upstreamReport({ specPath, dir: upstreamDir, configPath }).catch((error: Error) => ({
+  const upstream = upstreamReport({ specPath, dir: upstreamDir }).catch((error: Error) => ({
     ok: false,
     text: `upstream: ${error.message}`,
   }));

@@ -7,8 +7,9 @@
 //   provenance.json         where and when it came from: source, upstream commit, info.version,
 //                           the copy's sha256, when pulled; and, while one is pending, the baseline.
 //   composio.baseline.json  only after a pull that changed the copy and until it is accepted: the
-//                           copy as it was at the last reconciled pull. The check rates every change
-//                           from it to the copy, for our users, as it rates our own spec edits.
+//                           copy as it was at the last reconciled pull. The check lists every change
+//                           from it to the copy, each rated for our users (scripts/upstream/changes.ts:
+//                           union members paired by their discriminators, named by member).
 //   differences.yaml        the deliberate differences between our spec and the copy, one entry per
 //                           difference id (scripts/upstream/compare.ts), each with its reason.
 //
@@ -21,8 +22,9 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse } from "yaml";
 import { formatChanges } from "../release/gate.js";
-import { bundleSpec, isObject, rateSpec, type SpecRating } from "../release/spec-rating.js";
+import { bundleSpec, isObject } from "../release/spec-rating.js";
 import type { Schema } from "../lib/spec.js";
+import { diffUpstream, type UpstreamChange } from "./changes.js";
 import { compareSpecs, type Divergence } from "./compare.js";
 
 export const UPSTREAM_DIR = "api/upstream";
@@ -204,23 +206,30 @@ export function reconcile(ours: Schema, upstream: Upstream): Reconciliation {
 }
 
 /**
- * What Composio changed between the baseline and the copy, rated for this client's users by the
- * spec gate's own rating (scripts/release/spec-rating.ts). Where our spec marks the counterpart
- * `x-sdk-open`, both documents carry the mark too, so that a value added to an enum our client
- * already lets through rates as it would in our spec (minor, not major).
+ * What Composio changed between the baseline and the copy, each change rated for this client's
+ * users (scripts/upstream/changes.ts). Where our spec marks the counterpart `x-sdk-open`, both
+ * documents carry the mark too, so that a value added to an enum our client already lets through
+ * rates minor, not major; the keys the client sends are the ones our spec's schemes name.
  */
-export async function rateUpstreamChange(
-  ours: Schema,
-  baseline: Schema,
-  copy: Schema,
-  configPath: string,
-): Promise<SpecRating> {
+export function rateUpstreamChange(ours: Schema, baseline: Schema, copy: Schema): UpstreamChange {
   const marked = (doc: Schema) => {
     const clone = structuredClone(doc);
     compareSpecs(ours, clone, { onOpen: (node) => void (node["x-sdk-open"] = true) });
     return clone;
   };
-  return rateSpec(marked(baseline), marked(copy), configPath);
+  return diffUpstream(marked(baseline), marked(copy), { clientCredentials: clientCredentials(ours) });
+}
+
+/** The credentials our spec's security schemes send: `header x-api-key` (header names lowercased). */
+export function clientCredentials(ours: Schema): Set<string> {
+  const out = new Set<string>();
+  for (const scheme of Object.values((ours.components?.securitySchemes ?? {}) as Schema)) {
+    if (!isObject(scheme)) continue;
+    if (scheme.type === "apiKey")
+      out.add(`${scheme.in} ${scheme.in === "header" ? String(scheme.name).toLowerCase() : scheme.name}`);
+    else if (scheme.type === "http") out.add(`http ${String(scheme.scheme).toLowerCase()}`);
+  }
+  return out;
 }
 
 export interface UpstreamReport {
@@ -228,7 +237,7 @@ export interface UpstreamReport {
   text: string;
   reconciliation: Reconciliation;
   /** Composio's changes since the last reconciled pull, while one is pending. */
-  change?: SpecRating;
+  change?: UpstreamChange;
 }
 
 const yamlString = (text: string) => JSON.stringify(text);
@@ -237,18 +246,14 @@ const yamlString = (text: string) => JSON.stringify(text);
 export async function upstreamReport({
   specPath,
   dir = UPSTREAM_DIR,
-  configPath,
 }: {
   specPath: string;
   dir?: string;
-  configPath: string;
 }): Promise<UpstreamReport> {
   const upstream = readUpstream(dir);
   const ours = bundleSpec(specPath);
   const reconciliation = reconcile(ours, upstream);
-  const change = upstream.baseline
-    ? await rateUpstreamChange(ours, upstream.baseline, upstream.copy, configPath)
-    : undefined;
+  const change = upstream.baseline ? rateUpstreamChange(ours, upstream.baseline, upstream.copy) : undefined;
   const { divergences, unrecorded, stale } = reconciliation;
   const { provenance: p } = upstream;
   const shown = relative(process.cwd(), dir) || ".";
