@@ -1,9 +1,13 @@
 // What Composio changed between two copies of its description (scripts/upstream/changes.ts), on
 // small documents written here: union members paired by their discriminators, a change named by
 // member, values lost said, and each change rated by which side of the wire it is on.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Schema } from "../scripts/lib/spec.js";
+import { bundleSpec } from "../scripts/release/spec-rating.js";
 import { diffUpstream, labelText } from "../scripts/upstream/changes.js";
+import { clientCredentials, COPY, UPSTREAM_DIR } from "../scripts/upstream/pinned.js";
 
 /** A document with one operation: `create` takes `request`, answers `answer`. */
 const doc = (answer: Schema, request: Schema = { type: "object" }): Schema => ({
@@ -184,5 +188,108 @@ describe("types", () => {
     const c = field({ anyOf: [{ type: "string" }, { type: "null" }] });
     expect(lines(doc(a, a), doc(b, b))).toEqual([]);
     expect(lines(doc(b, b), doc(c, c))).toEqual([]);
+  });
+});
+
+// Changes that cannot touch a user of this client, seeded into the pinned copy of v3.1: each is
+// listed, saying what it is, and none is major. The keys the client sends are our spec's.
+describe("ratings by what a user of this client meets", () => {
+  const pinned = JSON.parse(readFileSync(join(UPSTREAM_DIR, COPY), "utf8")) as Schema;
+  const credentials = clientCredentials(bundleSpec("spec/openapi.yaml"));
+  const V31 = "/api/v3.1/connected_accounts";
+  const rate = (change: (doc: Schema) => void) => {
+    const revision = structuredClone(pinned);
+    change(revision);
+    return diffUpstream(pinned, revision, { clientCredentials: credentials });
+  };
+  const everyOperation = (doc: Schema) =>
+    Object.values(doc.paths as Schema).flatMap((item) => Object.values(item as Schema) as Schema[]);
+
+  it.each<[string, (doc: Schema) => void, RegExp]>([
+    [
+      "servers",
+      (doc) => (doc.servers = [{ url: "https://eu.backend.composio.dev" }]),
+      /^servers now .*base URL is its own/,
+    ],
+    [
+      "a security scheme renamed, the same header",
+      (doc) => {
+        doc.components.securitySchemes.ProjectKey = doc.components.securitySchemes.ApiKeyAuth;
+        delete doc.components.securitySchemes.ApiKeyAuth;
+        for (const op of everyOperation(doc))
+          op.security = op.security.map((req: Schema) => ("ApiKeyAuth" in req ? { ProjectKey: [] } : req));
+      },
+      /^(removed \(was header x-api-key\)|added: header x-api-key, used by 10 operations)/,
+    ],
+    [
+      "a header name's case",
+      (doc) => (doc.components.securitySchemes.UserApiKeyAuth.name = "X-User-Api-Key"),
+      /^header X-User-Api-Key \(was x-user-api-key\): header names are case-insensitive$/,
+    ],
+    [
+      "a format",
+      (doc) =>
+        (doc.paths[`${V31}/{nanoid}`].get.responses["200"].content[
+          "application/json"
+        ].schema.properties.id.format = "nanoid"),
+      /`id` format nanoid \(was connectedAccountId\): an annotation; the types are the same/,
+    ],
+    [
+      "x-codeSamples",
+      (doc) => (doc.paths[V31].get["x-codeSamples"] = [{ lang: "js", source: "client.list()" }]),
+      /^x-codeSamples changed: an extension/,
+    ],
+    [
+      "an unused scheme",
+      (doc) =>
+        (doc.components.securitySchemes.CookieAuth = { type: "apiKey", in: "cookie", name: "authToken" }),
+      /^added: cookie authToken, used by no operation$/,
+    ],
+    [
+      "a cookie alternative this client never sends",
+      (doc) => {
+        doc.components.securitySchemes.CookieAuth = { type: "apiKey", in: "cookie", name: "authToken" };
+        doc.paths[V31].post.security.push({ CookieAuth: [] });
+      },
+      /^now also lists cookie authToken, which this client never sends$|^added: cookie authToken, used by 1 operation$/,
+    ],
+  ])("%s: patch, and said", (_, change, says) => {
+    const { rating, changes } = rate(change);
+    expect(rating).toBe("patch");
+    expect(changes.length).toBeGreaterThan(0);
+    for (const c of changes) {
+      expect(c.impact).toBe("patch");
+      expect(c.message).toMatch(says);
+    }
+  });
+
+  it("a request that got looser (create's connection.state from any value to a union) is minor, never narrowed", () => {
+    const connection = (doc: Schema) =>
+      doc.paths[V31].post.requestBody.content["application/json"].schema.properties.connection.properties;
+    const untyped = structuredClone(pinned);
+    connection(untyped).state = {};
+    const union = structuredClone(untyped);
+    connection(union).state = {
+      oneOf: ["OAUTH2", "API_KEY"].map((scheme) => ({
+        type: "object",
+        required: ["authScheme"],
+        properties: { authScheme: { type: "string", enum: [scheme] } },
+      })),
+    };
+    const { changes } = diffUpstream(untyped, union, { clientCredentials: credentials });
+    expect(changes.map((c) => `${c.impact} ${c.where} — ${c.message}`)).toEqual([
+      `minor POST ${V31} request body: connection.state — \`state\` now a union of 2 members (was any value)`,
+    ]);
+  });
+
+  it("a key the client sends, no longer taken, is major; a new one it could send, minor", () => {
+    const narrowed = rate((doc) => (doc.paths[V31].get.security = [{ ApiKeyAuth: [] }]));
+    expect(narrowed.changes.map((c) => `${c.impact} ${c.message}`)).toEqual([
+      "major no longer takes header x-user-api-key: a key users send is refused",
+    ]);
+    const widened = rate((doc) => doc.paths[V31].post.security.push({ UserApiKeyAuth: [] }));
+    expect(widened.changes.map((c) => `${c.impact} ${c.message}`)).toEqual([
+      "minor now takes header x-user-api-key",
+    ]);
   });
 });

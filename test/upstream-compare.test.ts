@@ -258,6 +258,10 @@ describe("the comparison", () => {
     const ours = { ...doc({}), security: either };
     // Another scheme name for the same header is the same requirement.
     expect(ids(ours, doc({}, { op: { security: [{ UserKey: [] }, { Other: [] }] } }))).toEqual([]);
+    // Header names are case-insensitive: another case is the same header.
+    const shouted = doc({}, { op: { security: [{ Key: [] }, { UserKey: [] }] } });
+    shouted.components.securitySchemes.Key.name = "X-API-KEY";
+    expect(ids(ours, shouted)).toEqual([]);
     expect(compareSpecs(ours, doc({}, { op: { security: [{ Key: [] }] } }))).toEqual([
       {
         id: `${OP} · security`,

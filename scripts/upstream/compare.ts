@@ -8,7 +8,7 @@
 //   `POST /api/v3.1/connected_accounts · response 201 · deprecated · property`
 //   `GET /api/v3.1/connected_accounts · query parameter statuses · explode`
 //   `GET /api/v3.1/connected_accounts/{nanoid} · response 200 · state.val · union`
-// Compared: operations, path, deprecation, security (which headers, per operation; a spec's root
+// Compared: operations, path, deprecation, security (which headers, per operation, names in any case; a spec's root
 // `security` applies where an operation has none), parameters (in, name, required, style and
 // explode with OpenAPI's defaults applied, and the schema), the request body (whether required, and
 // the schema), status codes, and the JSON schema of each answer. A schema is compared for its
@@ -520,7 +520,9 @@ function securityOf(doc: Schema, op: Schema): string {
         Object.keys(req)
           .map((name) => {
             const scheme = resolve(doc, schemes[name]);
-            return scheme.type === "apiKey" ? `${scheme.name} (${scheme.in})` : `${name} (${scheme.type})`;
+            // Header names are case-insensitive (RFC 9110): `X-API-KEY` is `x-api-key`.
+            const key = scheme.in === "header" ? String(scheme.name).toLowerCase() : scheme.name;
+            return scheme.type === "apiKey" ? `${key} (${scheme.in})` : `${name} (${scheme.type})`;
           })
           .sort()
           .join(" + ") || "none",
