@@ -8,10 +8,10 @@
 //   `POST /api/v3.1/connected_accounts · response 201 · deprecated · property`
 //   `GET /api/v3.1/connected_accounts · query parameter statuses · explode`
 //   `GET /api/v3.1/connected_accounts/{nanoid} · response 200 · state.val · union`
-// Compared: operations, path, deprecation, security (which headers, per operation, names in any case; a spec's root
-// `security` applies where an operation has none), parameters (in, name, required, style and
-// explode with OpenAPI's defaults applied, and the schema), the request body (whether required, and
-// the schema), status codes, and the JSON schema of each answer. A schema is compared for its
+// Compared: operations, path, deprecation, security (which headers, per operation, a header's name
+// in any case; a spec's root `security` applies where an operation has none), parameters (in, name,
+// required, style and explode with OpenAPI's defaults applied, and the schema), the request body
+// (whether required, and the schema), status codes, and the JSON schema of each answer. A schema is compared for its
 // properties (recursively, `[]` for an array's items), required lists, types, enum values (a
 // `const` is an enum of one), nullability (`type: [x, "null"]`, 3.0's `nullable`, an `anyOf` or
 // `oneOf` member of type null, or null among the enum values: all the same), `deprecated` and
