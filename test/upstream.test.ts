@@ -55,7 +55,12 @@ function workspace(name: string): string {
 const writeDifferences = (dir: string, entries: Difference[]) =>
   writeFileSync(
     join(dir, DIFFERENCES),
-    entries.map((d) => `- id: ${JSON.stringify(d.id)}\n  reason: ${JSON.stringify(d.reason)}\n`).join(""),
+    entries
+      .map(
+        (d) =>
+          `- id: ${JSON.stringify(d.id)}\n  ours: ${JSON.stringify(d.ours)}\n  upstream: ${JSON.stringify(d.upstream)}\n  reason: ${JSON.stringify(d.reason)}\n`,
+      )
+      .join(""),
   );
 
 /** A copy of api/upstream/ whose differences.yaml records every difference our spec has with it. */
@@ -64,7 +69,7 @@ function reconciledWorkspace(name: string): string {
   const { divergences } = reconcile(ours, readUpstream(dir));
   writeDifferences(
     dir,
-    divergences.map((d) => ({ id: d.id, reason: "Recorded for the test." })),
+    divergences.map((d) => ({ ...d, reason: "Recorded for the test." })),
   );
   return dir;
 }
@@ -206,8 +211,16 @@ describe("a pull", () => {
     );
 
     // The maintainer records the new difference (here: a field we choose not to type).
-    const id = "GET /api/v3.1/connected_accounts/{nanoid} · response 200 · last_used_at · property";
-    writeDifferences(dir, [...readDifferences(join(dir, DIFFERENCES)), { id, reason: "Not typed yet." }]);
+    const [fresh] = reconcile(ours, readUpstream(dir)).unrecorded;
+    expect(fresh).toEqual({
+      id: "GET /api/v3.1/connected_accounts/{nanoid} · response 200 · last_used_at · property",
+      ours: "absent",
+      upstream: "optional string",
+    });
+    writeDifferences(dir, [
+      ...readDifferences(join(dir, DIFFERENCES)),
+      { ...fresh!, reason: "Not typed yet." },
+    ]);
     const pending = await upstreamReport({ specPath: SPEC, dir });
     expect(pending.ok).toBe(false);
     expect(pending.text).toMatch(
@@ -248,6 +261,38 @@ describe("a pull", () => {
 });
 
 describe("differences.yaml", () => {
+  it("records what differs: a change under a recorded difference is a new one, and accept refuses it", async () => {
+    const dir = reconciledWorkspace("changed-under-record");
+    const id = `${RETRIEVE} · response 200 · state.val.status · enum`;
+    const recorded = readDifferences(join(dir, DIFFERENCES)).find((d) => d.id === id)!;
+    expect(recorded.upstream).toBe("ACTIVE, EXPIRED, FAILED, INACTIVE, INITIALIZING, INITIATED");
+    // Upstream adds SUSPENDED to the status enum that already differs from ours (we add REVOKED).
+    const next = pinned();
+    answer(next, "get", "/{nanoid}").properties.state.properties.val.properties.status.enum.push("SUSPENDED");
+    pullDoc(dir, next);
+    const { unrecorded, changed } = reconcile(ours, readUpstream(dir));
+    expect(unrecorded.map((d) => d.id)).toEqual([id]);
+    expect(changed.map((c) => [c.recorded.upstream, c.now.upstream])).toEqual([
+      [
+        recorded.upstream,
+        "ACTIVE, EXPIRED, FAILED, INACTIVE, INITIALIZING, INITIATED, SUSPENDED (only here: SUSPENDED)",
+      ],
+    ]);
+    const report = await upstreamReport({ specPath: SPEC, dir });
+    expect(report.text).toContain(
+      `    ${id}\n        ours:     ${recorded.ours}\n        upstream: ACTIVE, EXPIRED, FAILED, INACTIVE, INITIALIZING, INITIATED, SUSPENDED (only here: SUSPENDED)\n        recorded: upstream ${recorded.upstream}`,
+    );
+    expect(() => accept({ dir, specPath: SPEC })).toThrow(/1 difference\(s\) neither fixed nor recorded/);
+  });
+
+  it("needs what differs in every entry: both sides' values, as the check prints them", () => {
+    const path = join(scratch, "no-values.yaml");
+    writeFileSync(path, '- { id: "a · b", reason: Because. }\n');
+    expect(() => readDifferences(path)).toThrow(
+      /no-values\.yaml: entry 1 \(a · b\) records no values: add `ours:` and `upstream:` as the check prints them/,
+    );
+  });
+
   it("needs an id and a reason for every entry, each id once", () => {
     const file = (name: string, text: string) => {
       const path = join(scratch, name);
@@ -258,19 +303,24 @@ describe("differences.yaml", () => {
       /no-reason\.yaml: entry 1 \(a · b\) has no reason: say why the difference is deliberate/,
     );
     expect(() =>
-      readDifferences(file("twice.yaml", "- { id: a, reason: r }\n- { id: a, reason: r }\n")),
+      readDifferences(
+        file(
+          "twice.yaml",
+          "- { id: a, ours: x, upstream: y, reason: r }\n- { id: a, ours: x, upstream: y, reason: r }\n",
+        ),
+      ),
     ).toThrow(/twice\.yaml: entry 2 repeats a/);
     expect(() => readDifferences(file("map.yaml", "differences: { a: r }\n"))).toThrow(
-      /`differences:`, a list of \{ id, reason \} entries, is expected/,
+      /`differences:`, a list of \{ id, ours, upstream, reason \} entries, is expected/,
     );
     // The repository's file shares reasons through anchors: each entry still has its own.
     const anchored = file(
       "anchored.yaml",
-      "reasons:\n  r: &r Shared.\ndifferences:\n  - { id: a, reason: *r }\n  - { id: b, reason: *r }\n",
+      "reasons:\n  r: &r Shared.\ndifferences:\n  - { id: a, ours: x, upstream: y, reason: *r }\n  - { id: b, ours: x, upstream: z, reason: *r }\n",
     );
     expect(readDifferences(anchored)).toEqual([
-      { id: "a", reason: "Shared." },
-      { id: "b", reason: "Shared." },
+      { id: "a", ours: "x", upstream: "y", reason: "Shared." },
+      { id: "b", ours: "x", upstream: "z", reason: "Shared." },
     ]);
   });
 
@@ -279,13 +329,18 @@ describe("differences.yaml", () => {
     const { divergences } = reconcile(ours, readUpstream(dir));
     const [dropped] = divergences;
     const kept = readDifferences(join(dir, DIFFERENCES)).filter((d) => d.id !== dropped!.id);
-    writeDifferences(dir, [...kept, { id: "GET /nowhere · response 299", reason: "Long gone." }]);
+    writeDifferences(dir, [
+      ...kept,
+      { id: "GET /nowhere · response 299", ours: "declared", upstream: "absent", reason: "Long gone." },
+    ]);
     const report = await upstreamReport({ specPath: SPEC, dir });
     expect(report.ok).toBe(false);
     expect(report.text).toContain(
       `    ${dropped!.id}\n        ours:     ${dropped!.ours}\n        upstream: ${dropped!.upstream}`,
     );
-    expect(report.text).toContain(`    - id: ${JSON.stringify(dropped!.id)}\n      reason: ""`);
+    expect(report.text).toContain(
+      `    - id: ${JSON.stringify(dropped!.id)}\n      ours: ${JSON.stringify(dropped!.ours)}\n      upstream: ${JSON.stringify(dropped!.upstream)}\n      reason: ""`,
+    );
     expect(report.text).toMatch(
       /1 entry of .*differences\.yaml matches no difference any more .*\n {4}GET \/nowhere · response 299/,
     );

@@ -279,8 +279,14 @@ function viewOf(doc: Schema, nodes: { node: unknown; label?: string; fromOpenUni
 const list = (items: Iterable<string>): string => [...items].sort().join(", ");
 const describeTypes = (view: View): string =>
   `${list(view.types) || "none"}${view.nullable ? " | null" : ""}`;
+/** Sorted: a reorder of upstream's enum is no change of what differs. */
 const values = (set: Set<string> | undefined): string =>
-  set ? [...set].map((v) => JSON.parse(v) as unknown).join(", ") : "any";
+  set
+    ? [...set]
+        .sort()
+        .map((v) => JSON.parse(v) as unknown)
+        .join(", ")
+    : "any";
 
 class Collector {
   readonly found: Divergence[] = [];
@@ -342,7 +348,7 @@ function compareSchemas(
     if (!o.values || !u.values || onlyOurs.length || onlyUp.length) {
       const describe = (mine: Set<string> | undefined, extra: string[]) =>
         mine
-          ? `${values(mine)}${extra.length ? ` (only here: ${extra.map((v) => JSON.parse(v)).join(", ")})` : ""}`
+          ? `${values(mine)}${extra.length ? ` (only here: ${values(new Set(extra))})` : ""}`
           : "any value";
       out.add(at("enum"), describe(o.values, onlyOurs), describe(u.values, onlyUp));
       if (onlyOurs.length && out.options.onValuesOnlyOurs)

@@ -54,8 +54,13 @@ export interface Provenance {
   baseline?: { sha256: string; version: string; pulledAt: string };
 }
 
+/** A deliberate difference, as recorded: which, what each side says there, and why. */
 export interface Difference {
   id: string;
+  /** Our side, as the check prints it: a change of it is a new difference. */
+  ours: string;
+  /** Upstream's side, as the check prints it: a change of it is a new difference. */
+  upstream: string;
   reason: string;
 }
 
@@ -160,9 +165,9 @@ export function readUpstream(dir = UPSTREAM_DIR): Upstream {
 }
 
 /**
- * differences.yaml: `differences:`, a list of `{ id, reason }`, every id once, every reason said;
- * beside it `reasons:` may hold YAML anchors (`open: &open …`) that entries share (`reason: *open`).
- * A bare list is read too.
+ * differences.yaml: `differences:`, a list of `{ id, ours, upstream, reason }`, every id once, both
+ * sides' values as the check prints them, every reason said; beside it `reasons:` may hold YAML
+ * anchors (`open: &open …`) that entries share (`reason: *open`). A bare list is read too.
  */
 export function readDifferences(path: string): Difference[] {
   if (!existsSync(path)) return [];
@@ -170,7 +175,9 @@ export function readDifferences(path: string): Difference[] {
   if (read === null || read === undefined) return [];
   const list = Array.isArray(read) ? read : isObject(read) ? (read.differences ?? []) : undefined;
   if (!Array.isArray(list))
-    throw new Error(`${path}: \`differences:\`, a list of { id, reason } entries, is expected`);
+    throw new Error(
+      `${path}: \`differences:\`, a list of { id, ours, upstream, reason } entries, is expected`,
+    );
   const seen = new Set<string>();
   return list.map((entry: unknown, i) => {
     const where = `${path}: entry ${i + 1}`;
@@ -178,9 +185,13 @@ export function readDifferences(path: string): Difference[] {
       throw new Error(`${where} has no id`);
     if (typeof entry.reason !== "string" || !entry.reason.trim())
       throw new Error(`${where} (${entry.id}) has no reason: say why the difference is deliberate`);
+    if (typeof entry.ours !== "string" || typeof entry.upstream !== "string")
+      throw new Error(
+        `${where} (${entry.id}) records no values: add \`ours:\` and \`upstream:\` as the check prints them, so that a change under it is a new difference`,
+      );
     if (seen.has(entry.id)) throw new Error(`${where} repeats ${entry.id}`);
     seen.add(entry.id);
-    return { id: entry.id, reason: entry.reason.trim() };
+    return { id: entry.id, ours: entry.ours, upstream: entry.upstream, reason: entry.reason.trim() };
   });
 }
 
@@ -188,19 +199,29 @@ export function readDifferences(path: string): Difference[] {
 
 export interface Reconciliation {
   divergences: Divergence[];
-  /** Divergences no entry of differences.yaml names. */
+  /** Divergences no entry of differences.yaml records as they are (changed ones included). */
   unrecorded: Divergence[];
+  /** Entries whose difference is still there, with other values: what changed under a record. */
+  changed: { recorded: Difference; now: Divergence }[];
   /** Entries that name no divergence any more. */
   stale: Difference[];
 }
 
 export function reconcile(ours: Schema, upstream: Upstream): Reconciliation {
   const divergences = compareSpecs(ours, upstream.copy);
-  const recorded = new Set(upstream.differences.map((d) => d.id));
+  const recorded = new Map(upstream.differences.map((d) => [d.id, d]));
   const found = new Set(divergences.map((d) => d.id));
+  const changed: Reconciliation["changed"] = [];
+  const unrecorded = divergences.filter((d) => {
+    const entry = recorded.get(d.id);
+    if (entry && (entry.ours !== d.ours || entry.upstream !== d.upstream))
+      changed.push({ recorded: entry, now: d });
+    return entry?.ours !== d.ours || entry.upstream !== d.upstream;
+  });
   return {
     divergences,
-    unrecorded: divergences.filter((d) => !recorded.has(d.id)),
+    unrecorded,
+    changed,
     stale: upstream.differences.filter((d) => !found.has(d.id)),
   };
 }
@@ -262,13 +283,22 @@ export async function upstreamReport({
   ];
   if (unrecorded.length) {
     lines.push(
-      `  ${unrecorded.length} difference${unrecorded.length === 1 ? " is" : "s are"} neither fixed nor recorded; fix the spec, or record a deliberate one with its reason:`,
+      `  ${unrecorded.length} difference${unrecorded.length === 1 ? " is" : "s are"} neither fixed nor recorded${reconciliation.changed.length ? ` (${reconciliation.changed.length} recorded with other values: changed under the record)` : ""}; fix the spec, or record a deliberate one with its reason:`,
     );
-    for (const d of unrecorded)
+    const changedFrom = new Map(reconciliation.changed.map((c) => [c.now.id, c.recorded]));
+    for (const d of unrecorded) {
       lines.push(`    ${d.id}`, `        ours:     ${d.ours}`, `        upstream: ${d.upstream}`);
+      // A recorded difference whose values changed: what the record says, beside what is.
+      const was = changedFrom.get(d.id);
+      if (was && was.ours !== d.ours) lines.push(`        recorded: ours ${was.ours}`);
+      if (was && was.upstream !== d.upstream) lines.push(`        recorded: upstream ${was.upstream}`);
+    }
     lines.push(
-      `  entries to paste into ${shown}/${DIFFERENCES}, each with its reason (only for deliberate ones):`,
-      ...unrecorded.map((d) => `    - id: ${yamlString(d.id)}\n      reason: ""`),
+      `  entries to paste into ${shown}/${DIFFERENCES}, each with its reason (only for deliberate ones; a changed one replaces its record, and its reason is to be said again):`,
+      ...unrecorded.map(
+        (d) =>
+          `    - id: ${yamlString(d.id)}\n      ours: ${yamlString(d.ours)}\n      upstream: ${yamlString(d.upstream)}\n      reason: ""`,
+      ),
     );
   }
   if (stale.length) {
