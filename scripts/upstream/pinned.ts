@@ -17,12 +17,12 @@
 // `npm run check` lists Composio's changes, rated, and every difference that is neither fixed nor
 // recorded; the maintainer edits the spec or records a difference; `npm run upstream:pull --
 // --accept` drops the baseline (it refuses while the spec and the record disagree with the copy).
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { parse } from "yaml";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative } from "node:path";
+import { parse, parseDocument } from "yaml";
 import { formatChanges } from "../release/gate.js";
-import { bundleSpec, isObject } from "../release/spec-rating.js";
+import { atPointer, bundleSpec, isObject } from "../release/spec-rating.js";
 import type { Schema } from "../lib/spec.js";
 import { diffUpstream, type UpstreamChange } from "./changes.js";
 import { compareSpecs, type Divergence } from "./compare.js";
@@ -65,6 +65,38 @@ export interface Difference {
 }
 
 export const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+
+export type Write = (path: string, text: string) => void;
+
+/**
+ * Writes files whole or not at all, together: each text goes to a temporary file beside its target,
+ * and only once every one is written are they renamed over their targets (a rename within a folder
+ * is atomic, and needs no space); `null` removes the file. A write cut short (a full disk, a kill)
+ * leaves every target as it was and no temporary file. `write` is how a file is written (tests pass
+ * one that fails).
+ */
+export function writeFilesAtomic(files: Record<string, string | null>, write: Write = writeFileSync): void {
+  const pending: [temporary: string, path: string][] = [];
+  try {
+    for (const [path, text] of Object.entries(files)) {
+      if (text === null) continue;
+      const temporary = join(
+        dirname(path),
+        `.${basename(path)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`,
+      );
+      pending.push([temporary, path]);
+      write(temporary, text);
+    }
+  } catch (error) {
+    for (const [temporary] of pending) rmSync(temporary, { force: true });
+    throw error;
+  }
+  for (const [temporary, path] of pending) renameSync(temporary, path);
+  for (const [path, text] of Object.entries(files)) if (text === null) rmSync(path, { force: true });
+}
+
+export const writeFileAtomic = (path: string, text: string, write: Write = writeFileSync): void =>
+  writeFilesAtomic({ [path]: text }, write);
 
 /** The copy as written: JSON, two spaces, a final newline (so its sha256 is reproducible). */
 export const serialize = (doc: Schema): string => `${JSON.stringify(doc, null, 2)}\n`;
@@ -153,12 +185,24 @@ export function readUpstream(dir = UPSTREAM_DIR): Upstream {
     throw new Error(
       `${file(COPY)} is not the copy ${file(PROVENANCE)} records (sha256 ${sha256(text)} ≠ ${provenance.sha256}): refresh it with \`npm run upstream:pull\`, never by hand`,
     );
+  const copy = JSON.parse(text) as Schema;
+  // A copy pulled before the pull refused such refs: named here, not a crash in the comparison.
+  const problem = refProblem(copy);
+  if (problem) throw new Error(`${file(COPY)}: ${problem}; pull the document again`);
+  let baseline: Schema | undefined;
+  if (existsSync(file(BASELINE))) {
+    const kept = readFileSync(file(BASELINE), "utf8");
+    const recorded = provenance.baseline?.sha256;
+    if (recorded !== sha256(kept))
+      throw new Error(
+        `${file(BASELINE)} is not the baseline ${file(PROVENANCE)} records (sha256 ${sha256(kept)} ≠ ${recorded ?? "none recorded"}): cut short by an interrupted write, or edited by hand; restore the folder (\`git checkout ${dir}\`) and pull again`,
+      );
+    baseline = JSON.parse(kept) as Schema;
+  }
   return {
     dir,
-    copy: JSON.parse(text) as Schema,
-    ...(existsSync(file(BASELINE)) && {
-      baseline: JSON.parse(readFileSync(file(BASELINE), "utf8")) as Schema,
-    }),
+    copy,
+    ...(baseline && { baseline }),
     provenance,
     differences: readDifferences(file(DIFFERENCES)),
   };
@@ -327,13 +371,39 @@ export async function upstreamReport({
 /** The largest document a pull reads: Composio's whole openapi.json is a few MB. */
 export const MAX_SOURCE_BYTES = 64 * 1024 * 1024;
 
-/** A file, or an http(s) URL fetched with a time and size bound. */
+/** How long a pull waits for a URL to answer, whole (`--timeout <seconds>`). */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** A file, or an http(s) URL fetched with a time and size bound; a failure names the URL and why. */
 export async function readSource(
   source: string,
-  { timeoutMs = 60_000, maxBytes = MAX_SOURCE_BYTES }: { timeoutMs?: number; maxBytes?: number } = {},
+  {
+    timeoutMs = DEFAULT_TIMEOUT_MS,
+    maxBytes = MAX_SOURCE_BYTES,
+  }: { timeoutMs?: number; maxBytes?: number } = {},
 ): Promise<string> {
   if (!/^https?:\/\//i.test(source)) return readFileSync(source, "utf8");
-  const response = await fetch(source, { signal: AbortSignal.timeout(timeoutMs) });
+  // One deadline for the answer and its whole body: a server that stops halfway is given up too.
+  const signal = AbortSignal.timeout(timeoutMs);
+  const failed = (error: unknown) => {
+    const e = error as {
+      name?: string;
+      message?: string;
+      code?: string;
+      cause?: { code?: string; message?: string };
+    };
+    const why =
+      e?.name === "TimeoutError" || (e?.name === "AbortError" && signal.aborted)
+        ? `no answer within ${timeoutMs / 1000} s (--timeout)`
+        : [e?.cause?.code ?? e?.code, e?.cause?.message ?? e?.message].filter(Boolean).join(": ");
+    return new Error(`could not read ${source}: ${why}`, { cause: error });
+  };
+  let response: Response;
+  try {
+    response = await fetch(source, { signal });
+  } catch (error) {
+    throw failed(error);
+  }
   if (!response.ok || !response.body) {
     await response.body?.cancel();
     throw new Error(`${source} answered ${response.status}`);
@@ -341,16 +411,159 @@ export async function readSource(
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = response.body.getReader();
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    size += read.value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new Error(`${source} is more than ${maxBytes} bytes`);
+  try {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      size += read.value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        throw new Error(`${source} is more than ${maxBytes} bytes`);
+      }
+      chunks.push(read.value);
     }
-    chunks.push(read.value);
+  } catch (error) {
+    throw size > maxBytes ? error : failed(error);
   }
   return Buffer.concat(chunks).toString("utf8");
 }
+
+/** `line:col` (1-based) of an offset in `text`. */
+function lineCol(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  return `${line}:${offset - before.lastIndexOf("\n")}`;
+}
+
+/** Where the JSON scan below stopped. */
+class JsonStop extends Error {
+  constructor(readonly offset: number) {
+    super(`not valid JSON at offset ${offset}`);
+  }
+}
+
+/**
+ * Where JSON.parse stopped: the offset of the first character that is not valid JSON (a trailing
+ * comma's closing brace, say). V8's message gives it only for some errors.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && " \t\n\r".includes(text[i]!)) i++;
+  };
+  const stop = (): never => {
+    throw new JsonStop(i);
+  };
+  const expect = (c: string) => (text[i] === c ? i++ : stop());
+  const string = () => {
+    expect('"');
+    while (i < text.length && text[i] !== '"') {
+      if (text.charCodeAt(i) < 0x20) stop();
+      if (text[i] === "\\") {
+        i++;
+        if (text[i] === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) stop();
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? "x")) stop();
+      }
+      i++;
+    }
+    expect('"');
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === "{" || c === "[") {
+      const close = c === "{" ? "}" : "]";
+      i++;
+      ws();
+      if (text[i] === close) return void i++;
+      for (;;) {
+        ws();
+        if (c === "{") {
+          string();
+          ws();
+          expect(":");
+        }
+        value();
+        ws();
+        if (text[i] === ",") i++;
+        else return void expect(close);
+      }
+    }
+    if (c === '"') return string();
+    const literal = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null/y;
+    literal.lastIndex = i;
+    if (!literal.test(text)) stop();
+    i = literal.lastIndex;
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) stop();
+  } catch (error) {
+    if (error instanceof JsonStop) return error.offset;
+    throw error;
+  }
+  return text.length;
+}
+
+/**
+ * The source's text as a document: JSON when it is named `.json` or starts as JSON does (a
+ * trailing comma is an error, not YAML's flow mapping), else YAML. An error names `source:line:col`.
+ */
+export function parseSource(text: string, source: string): unknown {
+  const body = text.replace(/^\uFEFF/, "");
+  if (/\.json$/i.test(source) || body.trimStart().startsWith("{") || body.trimStart().startsWith("[")) {
+    try {
+      return JSON.parse(body);
+    } catch (error) {
+      throw new Error(
+        `${source}:${lineCol(body, jsonErrorOffset(body))}: not valid JSON (${(error as Error).message})`,
+      );
+    }
+  }
+  const doc = parseDocument(body);
+  const [error] = doc.errors;
+  if (error) {
+    const at = error.linePos?.[0];
+    throw new Error(
+      `${source}:${at ? `${at.line}:${at.col}` : "1:1"}: not valid YAML (${error.message.split("\n")[0]})`,
+    );
+  }
+  return doc.toJS({ maxAliasCount: -1 });
+}
+
+/** Every `$ref` of the copy must point inside it: a ref to another file, or to nothing, is named. */
+function refProblem(copy: Schema): string | undefined {
+  let problem: string | undefined;
+  const visit = (node: unknown, pointer: string): void => {
+    if (problem) return;
+    if (Array.isArray(node)) return node.forEach((item, i) => visit(item, `${pointer}/${i}`));
+    if (!isObject(node)) return;
+    const ref = node.$ref;
+    if (typeof ref === "string") {
+      if (!ref.startsWith("#"))
+        problem = `$ref "${ref}" at ${pointer} refers to another file: pull the bundled document (one file, every ref inside it), not a part of it`;
+      else if (atPointer(copy, ref) === undefined) problem = `$ref "${ref}" at ${pointer} points at nothing`;
+      if (problem) return;
+    }
+    for (const [key, value] of Object.entries(node))
+      visit(value, `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`);
+  };
+  visit(copy, "#");
+  return problem;
+}
+
+/** Object keys in one order, deep: two copies that differ only in the order of keys read the same. */
+const canonical = (node: unknown): unknown =>
+  Array.isArray(node)
+    ? node.map(canonical)
+    : isObject(node)
+      ? Object.fromEntries(
+          Object.keys(node)
+            .sort()
+            .map((key) => [key, canonical(node[key])]),
+        )
+      : node;
 
 export interface PullResult {
   changed: boolean;
@@ -369,7 +582,10 @@ export function pull({
   commit,
   prefix,
   now = new Date(),
+  write = writeFileSync,
 }: {
+  /** How a file is written (tests pass one that fails). */
+  write?: Write;
   text?: string;
   doc?: Schema;
   source: string;
@@ -384,34 +600,40 @@ export function pull({
     : undefined;
   const keep = prefix ?? before?.prefix;
   if (!keep) throw new Error("no --prefix given and no provenance.json to take it from");
-  let parsed: unknown = doc;
-  if (parsed === undefined)
-    try {
-      parsed = JSON.parse(text ?? "");
-    } catch {
-      parsed = parse(text ?? "");
-    }
-  const copy = serialize(structuralCopy(parsed as Schema, keep));
+  const parsed = doc ?? parseSource(text ?? "", source);
+  const cut = structuralCopy(parsed as Schema, keep);
+  const problem = refProblem(cut);
+  if (problem) throw new Error(`${source}: ${problem}`);
+  const copy = serialize(cut);
   const current = existsSync(file(COPY)) ? readFileSync(file(COPY), "utf8") : undefined;
-  const info = (JSON.parse(copy) as Schema).info ?? {};
-  if (current === copy)
+  // What becomes the baseline must be the copy recorded: never one cut short by an interrupted write.
+  if (current !== undefined && before && sha256(current) !== before.sha256)
+    throw new Error(
+      `${file(COPY)} is not the copy ${file(PROVENANCE)} records (sha256 ${sha256(current)} ≠ ${before.sha256}): cut short by an interrupted write, or edited by hand; restore the folder (\`git checkout ${dir}\`) and pull again`,
+    );
+  const info = cut.info ?? {};
+  if (
+    current !== undefined &&
+    JSON.stringify(canonical(JSON.parse(current))) === JSON.stringify(canonical(cut))
+  )
     return {
       changed: false,
       text: `upstream:pull: ${source} holds the pinned copy as it is (${info.version}); nothing written.`,
     };
 
+  const files: Record<string, string | null> = {};
   let baseline = before?.baseline;
   // The baseline is the last reconciled copy: a second pull before the accept keeps it.
   if (!baseline && current !== undefined && before) {
-    writeFileSync(file(BASELINE), current);
+    files[file(BASELINE)] = current;
     baseline = { sha256: before.sha256, version: before.version, pulledAt: before.pulledAt };
   }
   if (baseline && baseline.sha256 === sha256(copy)) {
     // Back to the reconciled copy: nothing is pending.
-    rmSync(file(BASELINE), { force: true });
+    files[file(BASELINE)] = null;
     baseline = undefined;
   }
-  writeFileSync(file(COPY), copy);
+  files[file(COPY)] = copy;
   const provenance: Provenance = {
     source,
     ...(commit && { commit }),
@@ -423,7 +645,8 @@ export function pull({
     ...(before?.reconciledAt && { reconciledAt: before.reconciledAt }),
     ...(baseline && { baseline }),
   };
-  writeFileSync(file(PROVENANCE), `${JSON.stringify(provenance, null, 2)}\n`);
+  files[file(PROVENANCE)] = `${JSON.stringify(provenance, null, 2)}\n`;
+  writeFilesAtomic(files, write);
   const next = baseline
     ? "run `npm run check` to see what changed, rated, and where our spec now differs; reconcile, then `npm run upstream:pull -- --accept`."
     : "the copy is the reconciled one again: nothing is pending.";
@@ -450,11 +673,11 @@ export function accept({
     throw new Error(
       `the spec is not reconciled with ${join(dir, COPY)} yet: ${unrecorded.length} difference(s) neither fixed nor recorded, ${stale.length} stale entr(ies); \`npm run check\` lists them.`,
     );
-  rmSync(join(dir, BASELINE));
   const { baseline: _done, ...provenance } = upstream.provenance;
-  writeFileSync(
-    join(dir, PROVENANCE),
-    `${JSON.stringify({ ...provenance, reconciledAt: now.toISOString() }, null, 2)}\n`,
-  );
+  writeFilesAtomic({
+    [join(dir, PROVENANCE)]:
+      `${JSON.stringify({ ...provenance, reconciledAt: now.toISOString() }, null, 2)}\n`,
+    [join(dir, BASELINE)]: null,
+  });
   return `upstream:pull: accepted ${upstream.provenance.title} ${upstream.provenance.version}; the next pull is rated against it.`;
 }
