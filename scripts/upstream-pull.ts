@@ -1,4 +1,6 @@
 // npm run upstream:pull -- <file-or-url> [--commit <sha>] [--prefix /api/v3.1/connected_accounts]
+//   --prefix names the source the document refreshes (needed once several are pinned); a prefix no
+//   source has adds the document as a new source (auth configs from another document, say).
 //                         [--timeout <seconds>] (how long a URL may take to answer whole; 30 s)
 // npm run upstream:pull -- --accept
 // Refreshes the pinned copy of Composio's description in api/upstream/ (`--upstream <dir>` for

@@ -18,7 +18,9 @@ import {
   DIFFERENCES,
   pull,
   PROVENANCE,
+  mergeCopies,
   readDifferences,
+  readProvenance,
   readSource,
   readUpstream,
   reconcile,
@@ -28,7 +30,6 @@ import {
   upstreamReport,
   UPSTREAM_DIR,
   type Difference,
-  type Provenance,
   type UpstreamReport,
 } from "../scripts/upstream/pinned.js";
 import { OPERATIONS } from "./helpers/operations.js";
@@ -42,7 +43,7 @@ const scratch = mkdtempSync(join(tmpdir(), "composio-upstream-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const pinnedText = readFileSync(join(UPSTREAM_DIR, COPY), "utf8");
-const pinnedProvenance = JSON.parse(readFileSync(join(UPSTREAM_DIR, PROVENANCE), "utf8")) as Provenance;
+const pinnedProvenance = readProvenance(join(UPSTREAM_DIR, PROVENANCE))!;
 /** `text` matched literally inside a RegExp. */
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const pinned = () => JSON.parse(pinnedText) as Schema;
@@ -133,25 +134,26 @@ describe.each([
   });
 
   it("is the copy its provenance records: sha256, title, version, source and the paths kept", () => {
-    const provenance = JSON.parse(readFileSync(join(dir, PROVENANCE), "utf8")) as Provenance;
-    expect(provenance).toMatchObject({
-      sha256: sha256(text),
-      title: copy.info.title,
-      version: copy.info.version,
-    });
-    expect(provenance.source).not.toBe("");
-    if (provenance.commit !== undefined) expect(provenance.commit).toMatch(/^[0-9a-f]{7,40}$/);
-    expect(Number.isNaN(Date.parse(provenance.pulledAt))).toBe(false);
-    // Every path kept is under the prefix; no pull is pending.
+    const provenance = readProvenance(join(dir, PROVENANCE))!;
+    expect(provenance.sha256).toBe(sha256(text));
+    // The first source gives the copy its info.
+    expect(provenance.sources[0]).toMatchObject({ title: copy.info.title, version: copy.info.version });
+    for (const source of provenance.sources) {
+      expect(source.source).not.toBe("");
+      if (source.commit !== undefined) expect(source.commit).toMatch(/^[0-9a-f]{7,40}$/);
+      expect(Number.isNaN(Date.parse(source.pulledAt))).toBe(false);
+    }
+    // Every path kept is under a source's prefix; no pull is pending.
     const paths = Object.keys(copy.paths);
     expect(paths.length).toBeGreaterThan(0);
-    for (const path of paths) expect(`${path}/`.startsWith(`${provenance.prefix}/`)).toBe(true);
+    for (const path of paths)
+      expect(provenance.sources.some((s) => `${path}/`.startsWith(`${s.prefix}/`))).toBe(true);
     expect(existsSync(join(dir, BASELINE))).toBe(false);
   });
 
   it("comes out of the cut as it went in, byte for byte", () => {
-    const { prefix } = JSON.parse(readFileSync(join(dir, PROVENANCE), "utf8")) as Provenance;
-    expect(serialize(structuralCopy(copy, prefix))).toBe(text);
+    const { sources } = readProvenance(join(dir, PROVENANCE))!;
+    expect(serialize(mergeCopies(sources.map((s) => structuralCopy(copy, s.prefix))))).toBe(text);
   });
 
   it("is refused when edited by hand (its sha256 is no longer the recorded one)", () => {
@@ -230,13 +232,13 @@ describe("a pull", () => {
       ),
     );
     expect(readFileSync(join(dir, BASELINE), "utf8")).toBe(pinnedText);
-    const afterFirst = JSON.parse(readFileSync(join(dir, PROVENANCE), "utf8")) as Provenance;
+    const afterFirst = readProvenance(join(dir, PROVENANCE))!;
     expect(afterFirst).toMatchObject({
-      version: first.info.version,
+      sources: [{ version: first.info.version }],
       baseline: { version: pinned().info.version, sha256: sha256(pinnedText) },
     });
     expect(afterFirst.sha256).toBe(sha256(readFileSync(join(dir, COPY), "utf8")));
-    expect(afterFirst.commit).toBeUndefined();
+    expect(afterFirst.sources[0]!.commit).toBeUndefined();
 
     const second = structuredClone(first);
     second.info.version = "3.1.2";
@@ -279,10 +281,10 @@ describe("a pull", () => {
 
     const now = new Date("2027-01-02T03:04:05.000Z");
     expect(accept({ dir, specPath: SPEC, now })).toContain(
-      `accepted ${pinned().info.title} ${pinned().info.version}`,
+      `accepted ${pinned().info.title} (version ${pinned().info.version}`,
     );
     expect(existsSync(join(dir, BASELINE))).toBe(false);
-    const provenance = JSON.parse(readFileSync(join(dir, PROVENANCE), "utf8")) as Provenance;
+    const provenance = readProvenance(join(dir, PROVENANCE))!;
     expect(provenance.reconciledAt).toBe(now.toISOString());
     expect(provenance.baseline).toBeUndefined();
     const done = await upstreamReport({ specPath: SPEC, dir });
@@ -495,7 +497,7 @@ describe("the next upstream change", () => {
       expect(report.change!.changes).toHaveLength(1);
       expect(report.text).toMatch(
         new RegExp(
-          `changed its description since the last reconciled pull \\(${escape(`${pinnedProvenance.version}, pulled ${pinnedProvenance.pulledAt.slice(0, 10)}`)}\\): ${seeded.rating} for our users \\(1 change\\)`,
+          `changed its description since the last reconciled pull \\(${escape(`${pinnedProvenance.sources.map((s) => s.version).join(", ")}, pulled ${pinnedProvenance.sources[0]!.pulledAt.slice(0, 10)}`)}\\): ${seeded.rating} for our users \\(1 change\\)`,
         ),
       );
       expect(report.text).toMatch(seeded.listed);
@@ -534,10 +536,9 @@ describe("the commands", { timeout: 60_000 }, () => {
       );
       expect(pulled.code).toBe(0);
       expect(pulled.stdout).toContain(`from ${server.url}/openapi.json`);
-      expect(JSON.parse(readFileSync(join(dir, PROVENANCE), "utf8"))).toMatchObject({
-        source: `${server.url}/openapi.json`,
-        commit: "abc1234",
-      });
+      expect(readProvenance(join(dir, PROVENANCE))!.sources).toMatchObject([
+        { source: `${server.url}/openapi.json`, commit: "abc1234" },
+      ]);
       const checked = await node("upstream-check", "--upstream", dir);
       expect(checked.code).toBe(1);
       expect(checked.stderr).toMatch(

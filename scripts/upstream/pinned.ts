@@ -3,9 +3,13 @@
 //
 //   composio.json           a structural copy of Composio's openapi.json, cut down to the
 //                           connected-accounts paths, descriptions, summaries and examples removed:
-//                           data our spec is compared with, never a spec of ours.
-//   provenance.json         where and when it came from: source, upstream commit, info.version,
-//                           the copy's sha256, when pulled; and, while one is pending, the baseline.
+//                           data our spec is compared with, never a spec of ours. It may hold the
+//                           cuts of several documents (auth configs from another, say): one per
+//                           source, each under its prefix, merged (a component name two sources
+//                           give different contents is renamed in the later one, `Error_2`).
+//   provenance.json         where and when each part came from: its sources, each with its prefix,
+//                           document, upstream commit, info.version and when pulled; the copy's
+//                           sha256; and, while one is pending, the baseline.
 //   composio.baseline.json  only after a pull that changed the copy and until it is accepted: the
 //                           copy as it was at the last reconciled pull. The check lists every change
 //                           from it to the copy, each rated for our users (scripts/upstream/changes.ts:
@@ -33,8 +37,9 @@ export const BASELINE = "composio.baseline.json";
 export const PROVENANCE = "provenance.json";
 export const DIFFERENCES = "differences.yaml";
 
-export interface Provenance {
-  /** Where the copy was pulled from: a URL, or the file as named to the pull. */
+/** One document the copy holds a cut of. */
+export interface Source {
+  /** Where it was pulled from: a URL, or the file as named to the pull. */
   source: string;
   /** How the source reached us, when not pulled from it directly. */
   via?: string;
@@ -45,9 +50,14 @@ export interface Provenance {
   version: string;
   /** Which paths were kept: this prefix and everything under it. */
   prefix: string;
+  pulledAt: string;
+}
+
+export interface Provenance {
+  /** The documents the copy is cut from, in the copy's order (the first gives its info and servers). */
+  sources: Source[];
   /** sha256 of composio.json's bytes. */
   sha256: string;
-  pulledAt: string;
   /** When the last pull was accepted (the spec reconciled with it). */
   reconciledAt?: string;
   /** While a pull is pending: the copy it replaced (composio.baseline.json). */
@@ -63,6 +73,41 @@ export interface Difference {
   upstream: string;
   reason: string;
 }
+
+/**
+ * provenance.json, if there is one. One written before sources (a source's fields at its top)
+ * reads as one source.
+ */
+export function readProvenance(path: string): Provenance | undefined {
+  if (!existsSync(path)) return undefined;
+  const read = JSON.parse(readFileSync(path, "utf8")) as Schema;
+  if (Array.isArray(read.sources)) return read as Provenance;
+  const { sha256: sum, reconciledAt, baseline, ...source } = read;
+  return {
+    sources: [source as Source],
+    sha256: sum,
+    ...(reconciledAt && { reconciledAt }),
+    ...(baseline && { baseline }),
+  };
+}
+
+/** The sources, for people: `Composio Platform API v3.1 (version 3.1.0, commit 030e86e4), pulled 2026-12-04`, and … */
+const sourcesText = (p: Provenance): string =>
+  p.sources
+    .map(
+      (s) =>
+        `${s.title} (version ${s.version}${s.commit ? `, commit ${s.commit}` : ""}), pulled ${s.pulledAt.slice(0, 10)}${p.sources.length > 1 ? `, for ${s.prefix}` : ""}`,
+    )
+    .join("; and ");
+
+/** The sources' versions, for people: `3.1.0`, or `3.1.0, 3.0.0`. */
+const versionsOf = (p: Provenance): string => p.sources.map((s) => s.version).join(", ");
+/** When the last of the sources was pulled. */
+const lastPulled = (p: Provenance): string =>
+  p.sources
+    .map((s) => s.pulledAt)
+    .sort((a, b) => a.localeCompare(b))
+    .at(-1) ?? "";
 
 export const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
@@ -165,6 +210,70 @@ export function structuralCopy(doc: Schema, prefix: string): Schema {
   return stripProse(out) as Schema;
 }
 
+/**
+ * The cuts of several documents as one copy: the first gives openapi, info, servers and the root
+ * security; each later one's operations keep the security its own root gave them, and a component
+ * name it gives other contents than an earlier cut is renamed in it (`Error_2`), with its refs.
+ */
+export function mergeCopies(parts: Schema[]): Schema {
+  const [first, ...rest] = parts;
+  if (!first) throw new Error("no cut to merge");
+  if (!rest.length) return first;
+  const out = structuredClone(first);
+  out.components ??= {};
+  for (const original of rest) {
+    const part = structuredClone(original);
+    for (const item of Object.values((part.paths ?? {}) as Schema))
+      for (const op of Object.values(item as Schema))
+        if (isObject(op) && isObject(op.responses)) op.security ??= part.security ?? [];
+    const renamed = new Map<string, string>();
+    const schemes = new Map<string, string>();
+    for (const [section, entries] of Object.entries((part.components ?? {}) as Schema))
+      for (const [name, value] of Object.entries(entries as Schema)) {
+        const there = out.components[section]?.[name];
+        if (there === undefined || JSON.stringify(canonical(there)) === JSON.stringify(canonical(value)))
+          continue;
+        let n = 2;
+        while (
+          out.components[section]?.[`${name}_${n}`] !== undefined ||
+          part.components[section][`${name}_${n}`] !== undefined
+        )
+          n++;
+        renamed.set(`#/components/${section}/${name}`, `#/components/${section}/${name}_${n}`);
+        if (section === "securitySchemes") schemes.set(name, `${name}_${n}`);
+      }
+    const rewrite = (node: unknown, key?: string): unknown => {
+      if (Array.isArray(node))
+        return node.map((item) =>
+          // A security requirement names its schemes by key.
+          key === "security" && isObject(item)
+            ? Object.fromEntries(
+                Object.entries(item).map(([name, scopes]) => [schemes.get(name) ?? name, scopes]),
+              )
+            : rewrite(item),
+        );
+      if (!isObject(node)) return node;
+      return Object.fromEntries(
+        Object.entries(node).map(([k, v]) => [
+          k,
+          k === "$ref" && typeof v === "string" ? (renamed.get(v) ?? v) : rewrite(v, k),
+        ]),
+      );
+    };
+    for (const [path, item] of Object.entries((part.paths ?? {}) as Schema)) {
+      if (path in out.paths) throw new Error(`two sources hold ${path}: their prefixes overlap`);
+      out.paths[path] = rewrite(item);
+    }
+    for (const [section, entries] of Object.entries((part.components ?? {}) as Schema))
+      for (const [name, value] of Object.entries(entries as Schema)) {
+        const ref = `#/components/${section}/${name}`;
+        const target = (renamed.get(ref) ?? ref).split("/").pop()!;
+        (out.components[section] ??= {})[target] ??= rewrite(value);
+      }
+  }
+  return out;
+}
+
 // ── Reading the folder ──────────────────────────────────────────────────────────────────────────
 
 export interface Upstream {
@@ -180,7 +289,8 @@ export function readUpstream(dir = UPSTREAM_DIR): Upstream {
   if (!existsSync(file(COPY)))
     throw new Error(`no pinned copy at ${file(COPY)}; run \`npm run upstream:pull -- <file-or-url>\``);
   const text = readFileSync(file(COPY), "utf8");
-  const provenance = JSON.parse(readFileSync(file(PROVENANCE), "utf8")) as Provenance;
+  const provenance = readProvenance(file(PROVENANCE));
+  if (!provenance) throw new Error(`no ${file(PROVENANCE)} beside ${file(COPY)}: pull again`);
   if (provenance.sha256 !== sha256(text))
     throw new Error(
       `${file(COPY)} is not the copy ${file(PROVENANCE)} records (sha256 ${sha256(text)} ≠ ${provenance.sha256}): refresh it with \`npm run upstream:pull\`, never by hand`,
@@ -323,7 +433,7 @@ export async function upstreamReport({
   const { provenance: p } = upstream;
   const shown = relative(process.cwd(), dir) || ".";
   const lines = [
-    `upstream: our spec against ${p.title} (version ${p.version}${p.commit ? `, commit ${p.commit}` : ""}), pulled ${p.pulledAt.slice(0, 10)} (${shown}/${COPY}): ${divergences.length} differences, ${divergences.length - unrecorded.length} recorded as deliberate in ${shown}/${DIFFERENCES}`,
+    `upstream: our spec against ${sourcesText(p)} (${shown}/${COPY}): ${divergences.length} differences, ${divergences.length - unrecorded.length} recorded as deliberate in ${shown}/${DIFFERENCES}`,
   ];
   if (unrecorded.length) {
     lines.push(
@@ -595,27 +705,39 @@ export function pull({
   now?: Date;
 }): PullResult {
   const file = (name: string) => join(dir, name);
-  const before = existsSync(file(PROVENANCE))
-    ? (JSON.parse(readFileSync(file(PROVENANCE), "utf8")) as Provenance)
-    : undefined;
-  const keep = prefix ?? before?.prefix;
+  const before = readProvenance(file(PROVENANCE));
+  const sources = before?.sources ?? [];
+  // Which source this document refreshes: the one with its prefix, or the only one; a new prefix adds one.
+  if (!prefix && sources.length > 1)
+    throw new Error(
+      `${sources.length === 2 ? "two" : sources.length} sources are pinned: give --prefix, one of ${sources.map((s) => s.prefix).join(", ")}`,
+    );
+  const keep = prefix ?? sources[0]?.prefix;
   if (!keep) throw new Error("no --prefix given and no provenance.json to take it from");
+  const index = sources.findIndex((s) => s.prefix === keep);
+  const overlapping = sources.find(
+    (s) =>
+      s.prefix !== keep && (`${s.prefix}/`.startsWith(`${keep}/`) || `${keep}/`.startsWith(`${s.prefix}/`)),
+  );
+  if (overlapping) throw new Error(`--prefix ${keep} overlaps the source pinned with ${overlapping.prefix}`);
   const parsed = doc ?? parseSource(text ?? "", source);
   const cut = structuralCopy(parsed as Schema, keep);
   const problem = refProblem(cut);
   if (problem) throw new Error(`${source}: ${problem}`);
-  const copy = serialize(cut);
   const current = existsSync(file(COPY)) ? readFileSync(file(COPY), "utf8") : undefined;
   // What becomes the baseline must be the copy recorded: never one cut short by an interrupted write.
   if (current !== undefined && before && sha256(current) !== before.sha256)
     throw new Error(
       `${file(COPY)} is not the copy ${file(PROVENANCE)} records (sha256 ${sha256(current)} ≠ ${before.sha256}): cut short by an interrupted write, or edited by hand; restore the folder (\`git checkout ${dir}\`) and pull again`,
     );
+  // The other sources' parts, as the copy holds them; this one's, fresh.
+  const pinnedDoc = current === undefined ? undefined : (JSON.parse(current) as Schema);
+  const parts = sources.map((s, i) => (i === index ? cut : structuralCopy(pinnedDoc!, s.prefix)));
+  if (index < 0) parts.push(cut);
+  const merged = mergeCopies(parts);
+  const copy = serialize(merged);
   const info = cut.info ?? {};
-  if (
-    current !== undefined &&
-    JSON.stringify(canonical(JSON.parse(current))) === JSON.stringify(canonical(cut))
-  )
+  if (pinnedDoc !== undefined && JSON.stringify(canonical(pinnedDoc)) === JSON.stringify(canonical(merged)))
     return {
       changed: false,
       text: `upstream:pull: ${source} holds the pinned copy as it is (${info.version}); nothing written.`,
@@ -626,7 +748,7 @@ export function pull({
   // The baseline is the last reconciled copy: a second pull before the accept keeps it.
   if (!baseline && current !== undefined && before) {
     files[file(BASELINE)] = current;
-    baseline = { sha256: before.sha256, version: before.version, pulledAt: before.pulledAt };
+    baseline = { sha256: before.sha256, version: versionsOf(before), pulledAt: lastPulled(before) };
   }
   if (baseline && baseline.sha256 === sha256(copy)) {
     // Back to the reconciled copy: nothing is pending.
@@ -634,14 +756,17 @@ export function pull({
     baseline = undefined;
   }
   files[file(COPY)] = copy;
-  const provenance: Provenance = {
+  const pulled: Source = {
     source,
     ...(commit && { commit }),
     title: String(info.title ?? ""),
     version: String(info.version ?? ""),
     prefix: keep,
-    sha256: sha256(copy),
     pulledAt: now.toISOString(),
+  };
+  const provenance: Provenance = {
+    sources: index < 0 ? [...sources, pulled] : sources.map((s, i) => (i === index ? pulled : s)),
+    sha256: sha256(copy),
     ...(before?.reconciledAt && { reconciledAt: before.reconciledAt }),
     ...(baseline && { baseline }),
   };
@@ -679,5 +804,5 @@ export function accept({
       `${JSON.stringify({ ...provenance, reconciledAt: now.toISOString() }, null, 2)}\n`,
     [join(dir, BASELINE)]: null,
   });
-  return `upstream:pull: accepted ${upstream.provenance.title} ${upstream.provenance.version}; the next pull is rated against it.`;
+  return `upstream:pull: accepted ${sourcesText(upstream.provenance)}; the next pull is rated against it.`;
 }
