@@ -94,7 +94,10 @@ describe("suggest", () => {
     const { spec, api } = ratings([REMOVED], [ADDED, MIRRORED]);
     const first = suggest({ spec, api, changesets: [], version, released });
     const changesets = readChangesets(changesetDir({ "rated.md": first.text! }));
-    expect(changesets[0]!.covers.size).toBe(3);
+    // Three changes, and the mark of a record that covers additions part by part.
+    expect([...changesets[0]!.covers].sort()).toEqual(
+      [...[REMOVED, ADDED, MIRRORED].map(fingerprint), "parts"].sort(),
+    );
     // The record is no part of the text for the CHANGELOG.
     expect(changesets[0]!.summary).not.toContain("<!--");
     expect(changesets[0]!.summary).toContain("redirect_uri");
@@ -202,6 +205,19 @@ describe("a change to what a pending changeset announced as added", () => {
     );
     expect(suggest({ spec: second, api, changesets: both, version, released }).uncovered).toEqual([]);
   });
+
+  it("takes a record written before parts were recorded as covering the addition as it is", () => {
+    const first = rateSpecChanges(added, {}, spec(["window"]));
+    const before = `<!-- changeset:suggest covers:\n${fingerprint(first.changes[0]!)}\n-->`;
+    const changesets = readChangesets(
+      changesetDir({
+        "older.md": `---\n"composio-connected-accounts": minor\n---\n\nHealth.\n\n${before}\n`,
+      }),
+    );
+    const second = rateSpecChanges(added, {}, spec(["window", "labels"]));
+    const { api } = ratings([], []);
+    expect(suggest({ spec: second, api, changesets, version, released }).uncovered).toEqual([]);
+  });
 });
 
 describe("npm run changeset:suggest", () => {
@@ -236,7 +252,7 @@ describe("npm run changeset:suggest", () => {
       expect(written).toMatch(
         /^---\n"composio-connected-accounts": minor\n---\n\nChanges since 0\.1\.0, rated/,
       );
-      expect(written).toMatch(/<!-- changeset:suggest covers:\n[0-9a-f]{10}/);
+      expect(written).toMatch(/<!-- changeset:suggest covers:\nparts\n[0-9a-f]{10}/);
       // Laid out as prettier wants: `npm run check` runs prettier --check on .changeset/ too.
       const file = join(dir, ".changeset", pending()[0]!);
       expect(await check(written, { ...(await resolveConfig(file)), filepath: file })).toBe(true);

@@ -8,7 +8,9 @@
 // fingerprint: it is not covered until described. An addition (an operation, a schema) is one
 // rated change until it is released however it grows, so the record covers each of its parts too
 // (its parameters, answers, fields and values): a filter added later to an operation a pending
-// changeset announced is a part no record covers, and gets its line.
+// changeset announced is a part no record covers, and gets its line. A record written before
+// parts were recorded (it lacks the `parts` mark) covers its additions' parts as they are: what it
+// covered then cannot be told, so nothing is asked of it.
 import { createHash } from "node:crypto";
 import { MIRROR, type ApiRating } from "./api-rating.js";
 import { neededBump, PACKAGE, type Changeset } from "./gate.js";
@@ -36,10 +38,13 @@ const printsOf = (change: RatedChange): string[] => [
   ...(change.parts ?? []).map((part) => fingerprint(partChange(change, part))),
 ];
 
+/** The first word of a record that covers additions part by part. */
+export const PARTS_MARK = "parts";
+
 /** The record of the changes a changeset covers, to end it with (eight fingerprints a line). */
 export function coverageRecord(changes: RatedChange[]): string {
   const prints = [...new Set(changes.flatMap(printsOf))].sort();
-  const lines = [];
+  const lines = [PARTS_MARK];
   for (let i = 0; i < prints.length; i += 8) lines.push(prints.slice(i, i + 8).join(" "));
   return `<!-- changeset:suggest covers:\n${lines.join("\n")}\n-->`;
 }
@@ -67,8 +72,11 @@ export function suggest({ spec, api, changesets, version, released, force }: Sug
   const covered = new Set(force ? [] : changesets.flatMap((c) => [...c.covers]));
   const open = (c: RatedChange) => !covered.has(fingerprint(c));
   // What was added to an addition a pending changeset covers: each new part, its own change.
+  const wholesale = new Set(
+    force ? [] : changesets.filter((c) => !c.covers.has(PARTS_MARK)).flatMap((c) => [...c.covers]),
+  );
   const grown = spec.changes
-    .filter((c) => !open(c))
+    .filter((c) => !open(c) && !wholesale.has(fingerprint(c)))
     .flatMap((c) => (c.parts ?? []).map((part) => partChange(c, part)))
     .filter(open);
   const uncovered = [...spec.changes.filter(open), ...grown, ...api.changes.filter(open)];

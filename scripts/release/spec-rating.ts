@@ -449,7 +449,8 @@ export function rateSpecChanges(report: RedoclyReport, base: Schema, revision: S
 
 /**
  * The parts of what was added, each a name people read: an operation's parameters, request body
- * and answers, and every field (`[]` for items), member and value of their schemas.
+ * and answers, and every field (`[]` for items), member and value of their schemas, down to the
+ * named schemas they refer to (a named schema is a rated change of its own, with its own parts).
  */
 export function partsOf(doc: Schema, node: unknown, typeName: string): string[] {
   const out: string[] = [];
@@ -462,6 +463,7 @@ export function partsOf(doc: Schema, node: unknown, typeName: string): string[] 
     return value;
   };
   const schema = (raw: unknown, at: string, seen: Set<string>, depth = 0): void => {
+    if (isObject(raw) && typeof raw.$ref === "string" && raw.$ref.startsWith("#/components/schemas/")) return;
     const s = deref(raw, new Set(seen));
     if (!isObject(s) || depth > 24) return;
     const here = new Set(seen);
