@@ -308,6 +308,8 @@ export function readUpstream(dir = UPSTREAM_DIR): Upstream {
         `${file(BASELINE)} is not the baseline ${file(PROVENANCE)} records (sha256 ${sha256(kept)} ≠ ${recorded ?? "none recorded"}): cut short by an interrupted write, or edited by hand; restore the folder (\`git checkout ${dir}\`) and pull again`,
       );
     baseline = JSON.parse(kept) as Schema;
+    const wrong = refProblem(baseline);
+    if (wrong) throw new Error(`${file(BASELINE)}: ${wrong}; restore the folder and pull again`);
   }
   return {
     dir,
