@@ -4,7 +4,7 @@
 // tree (the default --spec and --out) it also reports the public API with no build
 // (scripts/release/api-surface.ts, the reports `npm run check:api` makes from dist/; cached by a
 // hash of src/, generated/ and the settings) and fails when api/*.api.md is stale, and runs the
-// code checks of CI (prettier, oxlint and the ReDoS check, CODE_CHECKS).
+// code checks of CI (prettier, oxlint, tsc and the ReDoS check, CODE_CHECKS).
 // It rates every change since the last release (api/released/): the spec's with Redocly's diff and
 // our rules, the public API's from that fresh report, and fails when the pending changesets ask for
 // a smaller bump than the larger rating needs (scripts/release/gate.ts). It compares the spec with
@@ -12,6 +12,7 @@
 // difference neither fixed nor recorded as deliberate, on a stale record, and while a pull of a
 // changed description is pending (it lists Composio's changes, rated). It never writes to the
 // working tree.
+import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
@@ -31,6 +32,12 @@ const require = createRequire(import.meta.url);
 const prettier = require.resolve("prettier/bin/prettier.cjs");
 const oxlint = join(dirname(require.resolve("oxlint/package.json")), "bin/oxlint");
 const tsx = require.resolve("tsx/cli");
+const tsc = require.resolve("typescript/bin/tsc");
+/** tsc's record of its last run: outside the tree (the check writes nothing there), one per checkout. */
+const tscRecord = join(
+  tmpdir(),
+  `composio-check-tsc-${createHash("sha256").update(process.cwd()).digest("hex").slice(0, 12)}.tsbuildinfo`,
+);
 
 /** CI's checks of the hand-written code that need no build, each a node CLI run in a child process
  * beside the regeneration, with the command that fixes what it finds. */
@@ -44,6 +51,14 @@ const CODE_CHECKS = [
   // Type-aware (.oxlintrc.json): floating promises, unused code, import cycles. No auto-fix for
   // these: the message names the file, line and rule.
   { name: "oxlint", args: [oxlint], fix: "npm run lint:code, then fix what it names" },
+  // The type check `npm test` starts with: a spec change that regenerates generated/ can break
+  // hand-written code compiled against it (a table keyed by a generated union, in src/ or test/),
+  // which nothing else here compiles. Incremental: a second run re-checks only what changed.
+  {
+    name: "tsc",
+    args: [tsc, "-p", ".", "--incremental", "--tsBuildInfoFile", tscRecord],
+    fix: "npm run typecheck, then fix what it names",
+  },
   // recheck's proof that every regular expression in src/ and generated/ runs in linear time.
   {
     name: "lint:regex",
@@ -76,7 +91,7 @@ try {
     : undefined;
   specRating?.catch(() => {});
   // A broken upstream folder is one more problem to name, not a failure to regenerate.
-  const upstream = upstreamReport({ specPath, dir: upstreamDir, configPath }).catch((error: Error) => ({
+  const upstream = upstreamReport({ specPath, dir: upstreamDir }).catch((error: Error) => ({
     ok: false,
     text: `upstream: ${error.message}`,
   }));

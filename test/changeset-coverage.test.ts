@@ -21,7 +21,8 @@ import type { ApiRating } from "../scripts/release/api-rating.js";
 import { coverageRecord, fingerprint, suggest } from "../scripts/release/coverage.js";
 import { readChangesets } from "../scripts/release/gate.js";
 import { ratingOf, type RatedChange } from "../scripts/release/impact.js";
-import type { SpecRating } from "../scripts/release/spec-rating.js";
+import type { Schema } from "../scripts/lib/spec.js";
+import { rateSpecChanges, type RedoclyReport, type SpecRating } from "../scripts/release/spec-rating.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "composio-coverage-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -93,7 +94,10 @@ describe("suggest", () => {
     const { spec, api } = ratings([REMOVED], [ADDED, MIRRORED]);
     const first = suggest({ spec, api, changesets: [], version, released });
     const changesets = readChangesets(changesetDir({ "rated.md": first.text! }));
-    expect(changesets[0]!.covers.size).toBe(3);
+    // Three changes, and the mark of a record that covers additions part by part.
+    expect([...changesets[0]!.covers].sort()).toEqual(
+      [...[REMOVED, ADDED, MIRRORED].map(fingerprint), "parts"].sort(),
+    );
     // The record is no part of the text for the CHANGELOG.
     expect(changesets[0]!.summary).not.toContain("<!--");
     expect(changesets[0]!.summary).toContain("redirect_uri");
@@ -135,6 +139,87 @@ describe("suggest", () => {
   });
 });
 
+// An operation added since the release is one rated change ("Operation was added") however it
+// changes before the next release: a filter added to it later would be covered by the changeset
+// that announced the operation, and ship with no CHANGELOG line. Each addition carries its parts
+// (parameters, fields, values), and the record covers them one by one.
+describe("a change to what a pending changeset announced as added", () => {
+  const HEALTH = "/api/v3.1/connected_accounts/{nanoid}/health";
+  const spec = (parameters: string[]): Schema => ({
+    openapi: "3.1.0",
+    info: { title: "t", version: "1" },
+    paths: {
+      [HEALTH]: {
+        get: {
+          parameters: parameters.map((name) => ({ name, in: "query", schema: { type: "string" } })),
+          responses: {
+            "200": {
+              content: {
+                "application/json": { schema: { type: "object", properties: { ok: { type: "boolean" } } } },
+              },
+            },
+          },
+        },
+      },
+    },
+  });
+  /** Redocly's report of the path added since the release, as it gives it. */
+  const added: RedoclyReport = {
+    changes: [
+      {
+        path: `#/paths/${HEALTH.replace(/\//g, "~1")}`,
+        typeName: "PathItem",
+        kind: "added",
+        impact: "minor",
+        verdicts: [],
+        revision: { file: "working.json", pointer: `#/paths/${HEALTH.replace(/\//g, "~1")}` },
+      },
+    ],
+  };
+
+  it("lists the parts of an addition: each parameter, answer and field", () => {
+    const [change] = rateSpecChanges(added, {}, spec(["window"])).changes;
+    expect(change!.parts).toEqual(["GET query parameter window", "GET response 200", "GET response 200: ok"]);
+  });
+
+  it("gets a line for a filter added to an operation a pending changeset announced", () => {
+    const first = rateSpecChanges(added, {}, spec(["window"]));
+    const api = ratings([], []).api;
+    const changesets = readChangesets(
+      changesetDir({ "health.md": suggest({ spec: first, api, changesets: [], version, released }).text! }),
+    );
+    // The same operation, one filter more: still "Path added", and the filter is new to the CHANGELOG.
+    const second = rateSpecChanges(added, {}, spec(["window", "labels"]));
+    const out = suggest({ spec: second, api, changesets, version, released });
+    expect(out.uncovered.map((c) => `${c.impact} ${c.where} — ${c.message}`)).toEqual([
+      `minor ${HEALTH} — GET query parameter labels: added to what a pending changeset announces (Path added)`,
+    ]);
+    expect(out.bump).toBe("minor");
+    expect(out.text).toContain("GET query parameter labels");
+    // Once that changeset is written too, every part is covered.
+    const both = readChangesets(
+      changesetDir({
+        "health.md": suggest({ spec: first, api, changesets: [], version, released }).text!,
+        "labels.md": out.text!,
+      }),
+    );
+    expect(suggest({ spec: second, api, changesets: both, version, released }).uncovered).toEqual([]);
+  });
+
+  it("takes a record written before parts were recorded as covering the addition as it is", () => {
+    const first = rateSpecChanges(added, {}, spec(["window"]));
+    const before = `<!-- changeset:suggest covers:\n${fingerprint(first.changes[0]!)}\n-->`;
+    const changesets = readChangesets(
+      changesetDir({
+        "older.md": `---\n"composio-connected-accounts": minor\n---\n\nHealth.\n\n${before}\n`,
+      }),
+    );
+    const second = rateSpecChanges(added, {}, spec(["window", "labels"]));
+    const { api } = ratings([], []);
+    expect(suggest({ spec: second, api, changesets, version, released }).uncovered).toEqual([]);
+  });
+});
+
 describe("npm run changeset:suggest", () => {
   const ROOT = process.cwd();
   /** A copy of this package's spec, release record and reports, with no pending changeset. */
@@ -167,7 +252,7 @@ describe("npm run changeset:suggest", () => {
       expect(written).toMatch(
         /^---\n"composio-connected-accounts": minor\n---\n\nChanges since 0\.1\.0, rated/,
       );
-      expect(written).toMatch(/<!-- changeset:suggest covers:\n[0-9a-f]{10}/);
+      expect(written).toMatch(/<!-- changeset:suggest covers:\nparts\n[0-9a-f]{10}/);
       // Laid out as prettier wants: `npm run check` runs prettier --check on .changeset/ too.
       const file = join(dir, ".changeset", pending()[0]!);
       expect(await check(written, { ...(await resolveConfig(file)), filepath: file })).toBe(true);

@@ -104,7 +104,8 @@ describe("the union rule: our oneOf against upstream's flattened object", () => 
     expect(compareSpecs(doc(ours), doc(upstream))).toContainEqual({
       id: at("state.kind", "enum"),
       ours: "KEY, OAUTH (only here: OAUTH)",
-      upstream: "KEY, BASIC (only here: BASIC)",
+      // Sorted, so that a reorder of upstream's values changes no recorded difference.
+      upstream: "BASIC, KEY (only here: BASIC)",
     });
   });
 
@@ -258,6 +259,10 @@ describe("the comparison", () => {
     const ours = { ...doc({}), security: either };
     // Another scheme name for the same header is the same requirement.
     expect(ids(ours, doc({}, { op: { security: [{ UserKey: [] }, { Other: [] }] } }))).toEqual([]);
+    // Header names are case-insensitive: another case is the same header.
+    const shouted = doc({}, { op: { security: [{ Key: [] }, { UserKey: [] }] } });
+    shouted.components.securitySchemes.Key.name = "X-API-KEY";
+    expect(ids(ours, shouted)).toEqual([]);
     expect(compareSpecs(ours, doc({}, { op: { security: [{ Key: [] }] } }))).toEqual([
       {
         id: `${OP} · security`,

@@ -5,7 +5,12 @@
 // and `npm run release:version` drops from the CHANGELOG. A changeset written by hand
 // (`npx changeset`) gets the record with `npm run changeset:suggest -- --mark <file>`. A change
 // that changes again (a member whose type changes a second time) has a new message, so a new
-// fingerprint: it is not covered until described.
+// fingerprint: it is not covered until described. An addition (an operation, a schema) is one
+// rated change until it is released however it grows, so the record covers each of its parts too
+// (its parameters, answers, fields and values): a filter added later to an operation a pending
+// changeset announced is a part no record covers, and gets its line. A record written before
+// parts were recorded (it lacks the `parts` mark) covers its additions' parts as they are: what it
+// covered then cannot be told, so nothing is asked of it.
 import { createHash } from "node:crypto";
 import { MIRROR, type ApiRating } from "./api-rating.js";
 import { neededBump, PACKAGE, type Changeset } from "./gate.js";
@@ -19,10 +24,27 @@ export const fingerprint = (change: RatedChange): string =>
     .digest("hex")
     .slice(0, 10);
 
+/** A part of an addition, as the change a changeset covers when it is new to the addition. */
+export const partChange = (addition: RatedChange, part: string): RatedChange => ({
+  impact: "minor",
+  where: addition.where,
+  message: `${part}: added to what a pending changeset announces (${addition.message.replace(/\.$/, "")})`,
+  rule: "client/added-part",
+});
+
+/** The fingerprints a changeset covering `change` records: its own, and each of its parts'. */
+const printsOf = (change: RatedChange): string[] => [
+  fingerprint(change),
+  ...(change.parts ?? []).map((part) => fingerprint(partChange(change, part))),
+];
+
+/** The first word of a record that covers additions part by part. */
+export const PARTS_MARK = "parts";
+
 /** The record of the changes a changeset covers, to end it with (eight fingerprints a line). */
 export function coverageRecord(changes: RatedChange[]): string {
-  const prints = [...new Set(changes.map(fingerprint))].sort();
-  const lines = [];
+  const prints = [...new Set(changes.flatMap(printsOf))].sort();
+  const lines = [PARTS_MARK];
   for (let i = 0; i < prints.length; i += 8) lines.push(prints.slice(i, i + 8).join(" "));
   return `<!-- changeset:suggest covers:\n${lines.join("\n")}\n-->`;
 }
@@ -49,13 +71,25 @@ export interface Suggestion {
 export function suggest({ spec, api, changesets, version, released, force }: SuggestInput): Suggestion {
   const covered = new Set(force ? [] : changesets.flatMap((c) => [...c.covers]));
   const open = (c: RatedChange) => !covered.has(fingerprint(c));
-  const uncovered = [...spec.changes, ...api.changes].filter(open);
+  // What was added to an addition a pending changeset covers: each new part, its own change.
+  const wholesale = new Set(
+    force ? [] : changesets.filter((c) => !c.covers.has(PARTS_MARK)).flatMap((c) => [...c.covers]),
+  );
+  const grown = spec.changes
+    .filter((c) => !open(c) && !wholesale.has(fingerprint(c)))
+    .flatMap((c) => (c.parts ?? []).map((part) => partChange(c, part)))
+    .filter(open);
+  const uncovered = [...spec.changes.filter(open), ...grown, ...api.changes.filter(open)];
   const bump = neededBump(maxRating(...uncovered.map((c) => c.impact)), version);
   if (bump === "none") return { uncovered, bump };
   // People read the spec's changes and the hand-written part of the API: openapi-typescript's
   // mirror of the spec repeats the spec's.
   const handWritten = (c: RatedChange) => !MIRROR.has(c.where.replace(/^[^:]+: /, "").split(/[.[]/)[0]!);
-  const described = [...spec.changes.filter(open), ...api.changes.filter((c) => open(c) && handWritten(c))];
+  const described = [
+    ...spec.changes.filter(open),
+    ...grown,
+    ...api.changes.filter((c) => open(c) && handWritten(c)),
+  ];
   const text = `---\n"${PACKAGE}": ${bump}\n---\n\n${summarize(described, released, version, covered.size > 0)}\n\n${coverageRecord(uncovered)}\n`;
   return { uncovered, bump, text };
 }

@@ -23,6 +23,12 @@ export interface RatedChange {
   rule: string;
   /** When one of our rules changed Redocly's impact: Redocly's impact, and why ours differs. */
   adjusted?: { from: Impact | "none"; why: string };
+  /**
+   * What an addition holds (`GET query parameter labels`, `GET response 200: items[].status`): an
+   * addition is one change until it is released, however it grows, so a changeset's record covers
+   * each part on its own and what is added to it later still gets its CHANGELOG line.
+   */
+  parts?: string[];
 }
 
 export const ratingOf = (changes: readonly { impact: Impact }[]): Rating =>

@@ -426,7 +426,18 @@ export function rateSpecChanges(report: RedoclyReport, base: Schema, revision: S
       impact = "major";
       rule = "client/request-property-removed";
     }
-    changes.push({ impact, where, message, rule, ...(adjusted && { adjusted }) });
+    const parts =
+      change.kind === "added" && change.revision
+        ? partsOf(revision, atPointer(revision, change.revision.pointer), change.typeName)
+        : [];
+    changes.push({
+      impact,
+      where,
+      message,
+      rule,
+      ...(adjusted && { adjusted }),
+      ...(parts.length && { parts }),
+    });
   }
   changes.sort((a, b) => rank(b.impact) - rank(a.impact) || a.where.localeCompare(b.where));
   return {
@@ -434,6 +445,67 @@ export function rateSpecChanges(report: RedoclyReport, base: Schema, revision: S
     changes,
     redocly: maxRating(...report.changes.map((c) => c.impact)),
   };
+}
+
+/**
+ * The parts of what was added, each a name people read: an operation's parameters, request body
+ * and answers, and every field (`[]` for items), member and value of their schemas, down to the
+ * named schemas they refer to (a named schema is a rated change of its own, with its own parts).
+ */
+export function partsOf(doc: Schema, node: unknown, typeName: string): string[] {
+  const out: string[] = [];
+  const deref = (value: unknown, seen: Set<string>): unknown => {
+    for (let hops = 0; isObject(value) && typeof value.$ref === "string" && hops < 32; hops++) {
+      if (seen.has(value.$ref)) return undefined;
+      seen.add(value.$ref);
+      value = atPointer(doc, value.$ref);
+    }
+    return value;
+  };
+  const schema = (raw: unknown, at: string, seen: Set<string>, depth = 0): void => {
+    if (isObject(raw) && typeof raw.$ref === "string" && raw.$ref.startsWith("#/components/schemas/")) return;
+    const s = deref(raw, new Set(seen));
+    if (!isObject(s) || depth > 24) return;
+    const here = new Set(seen);
+    if (isObject(raw) && typeof raw.$ref === "string") here.add(raw.$ref);
+    for (const value of Array.isArray(s.enum) ? s.enum : "const" in s ? [s.const] : [])
+      out.push(`${at} value ${JSON.stringify(value)}`);
+    for (const [name, property] of Object.entries((s.properties ?? {}) as Schema)) {
+      const field = at.endsWith(":") || !at ? `${at}${at ? " " : ""}${name}` : `${at}.${name}`;
+      out.push(field);
+      schema(property, field, here, depth + 1);
+    }
+    if (s.items) schema(s.items, at.endsWith(":") ? `${at} []` : `${at}[]`, here, depth + 1);
+    for (const key of ["oneOf", "anyOf", "allOf"])
+      for (const member of Array.isArray(s[key]) ? (s[key] as unknown[]) : [])
+        schema(member, at, here, depth + 1);
+  };
+  const json = (holder: unknown) =>
+    (deref(holder, new Set()) as Schema | undefined)?.content?.["application/json"]?.schema;
+  const operation = (op: Schema, head: string) => {
+    for (const raw of (op.parameters ?? []) as unknown[]) {
+      const p = deref(raw, new Set()) as Schema;
+      out.push(`${head}${p.in} parameter ${p.name}`);
+      schema(p.schema, `${head}${p.in} parameter ${p.name}:`, new Set());
+    }
+    if (op.requestBody) {
+      out.push(`${head}request body`);
+      schema(json(op.requestBody), `${head}request body:`, new Set());
+    }
+    for (const [status, response] of Object.entries((op.responses ?? {}) as Schema)) {
+      out.push(`${head}response ${status}`);
+      schema(json(response), `${head}response ${status}:`, new Set());
+    }
+  };
+  const target = deref(node, new Set());
+  if (!isObject(target)) return out;
+  if (typeName === "PathItem") {
+    for (const method of HTTP_METHODS)
+      if (isObject(target[method])) operation(target[method], `${method.toUpperCase()} `);
+  } else if (typeName === "Operation") operation(target, "");
+  else if (typeName === "Schema" || typeName === "MediaType")
+    schema(typeName === "MediaType" ? target.schema : target, "", new Set());
+  return out;
 }
 
 /** The schema holding the oneOf/anyOf a member was added to. */

@@ -8,10 +8,10 @@
 //   `POST /api/v3.1/connected_accounts · response 201 · deprecated · property`
 //   `GET /api/v3.1/connected_accounts · query parameter statuses · explode`
 //   `GET /api/v3.1/connected_accounts/{nanoid} · response 200 · state.val · union`
-// Compared: operations, path, deprecation, security (which headers, per operation; a spec's root
-// `security` applies where an operation has none), parameters (in, name, required, style and
-// explode with OpenAPI's defaults applied, and the schema), the request body (whether required, and
-// the schema), status codes, and the JSON schema of each answer. A schema is compared for its
+// Compared: operations, path, deprecation, security (which headers, per operation, a header's name
+// in any case; a spec's root `security` applies where an operation has none), parameters (in, name,
+// required, style and explode with OpenAPI's defaults applied, and the schema), the request body
+// (whether required, and the schema), status codes, and the JSON schema of each answer. A schema is compared for its
 // properties (recursively, `[]` for an array's items), required lists, types, enum values (a
 // `const` is an enum of one), nullability (`type: [x, "null"]`, 3.0's `nullable`, an `anyOf` or
 // `oneOf` member of type null, or null among the enum values: all the same), `deprecated` and
@@ -279,8 +279,14 @@ function viewOf(doc: Schema, nodes: { node: unknown; label?: string; fromOpenUni
 const list = (items: Iterable<string>): string => [...items].sort().join(", ");
 const describeTypes = (view: View): string =>
   `${list(view.types) || "none"}${view.nullable ? " | null" : ""}`;
+/** Sorted: a reorder of upstream's enum is no change of what differs. */
 const values = (set: Set<string> | undefined): string =>
-  set ? [...set].map((v) => JSON.parse(v) as unknown).join(", ") : "any";
+  set
+    ? [...set]
+        .sort()
+        .map((v) => JSON.parse(v) as unknown)
+        .join(", ")
+    : "any";
 
 class Collector {
   readonly found: Divergence[] = [];
@@ -342,7 +348,7 @@ function compareSchemas(
     if (!o.values || !u.values || onlyOurs.length || onlyUp.length) {
       const describe = (mine: Set<string> | undefined, extra: string[]) =>
         mine
-          ? `${values(mine)}${extra.length ? ` (only here: ${extra.map((v) => JSON.parse(v)).join(", ")})` : ""}`
+          ? `${values(mine)}${extra.length ? ` (only here: ${values(new Set(extra))})` : ""}`
           : "any value";
       out.add(at("enum"), describe(o.values, onlyOurs), describe(u.values, onlyUp));
       if (onlyOurs.length && out.options.onValuesOnlyOurs)
@@ -520,7 +526,9 @@ function securityOf(doc: Schema, op: Schema): string {
         Object.keys(req)
           .map((name) => {
             const scheme = resolve(doc, schemes[name]);
-            return scheme.type === "apiKey" ? `${scheme.name} (${scheme.in})` : `${name} (${scheme.type})`;
+            // Header names are case-insensitive (RFC 9110): `X-API-KEY` is `x-api-key`.
+            const key = scheme.in === "header" ? String(scheme.name).toLowerCase() : scheme.name;
+            return scheme.type === "apiKey" ? `${key} (${scheme.in})` : `${name} (${scheme.type})`;
           })
           .sort()
           .join(" + ") || "none",

@@ -3,12 +3,17 @@
 //
 //   composio.json           a structural copy of Composio's openapi.json, cut down to the
 //                           connected-accounts paths, descriptions, summaries and examples removed:
-//                           data our spec is compared with, never a spec of ours.
-//   provenance.json         where and when it came from: source, upstream commit, info.version,
-//                           the copy's sha256, when pulled; and, while one is pending, the baseline.
+//                           data our spec is compared with, never a spec of ours. It may hold the
+//                           cuts of several documents (auth configs from another, say): one per
+//                           source, each under its prefix, merged (a component name two sources
+//                           give different contents is renamed in the later one, `Error_2`).
+//   provenance.json         where and when each part came from: its sources, each with its prefix,
+//                           document, upstream commit, info.version and when pulled; the copy's
+//                           sha256; and, while one is pending, the baseline.
 //   composio.baseline.json  only after a pull that changed the copy and until it is accepted: the
-//                           copy as it was at the last reconciled pull. The check rates every change
-//                           from it to the copy, for our users, as it rates our own spec edits.
+//                           copy as it was at the last reconciled pull. The check lists every change
+//                           from it to the copy, each rated for our users (scripts/upstream/changes.ts:
+//                           union members paired by their discriminators, named by member).
 //   differences.yaml        the deliberate differences between our spec and the copy, one entry per
 //                           difference id (scripts/upstream/compare.ts), each with its reason.
 //
@@ -16,13 +21,14 @@
 // `npm run check` lists Composio's changes, rated, and every difference that is neither fixed nor
 // recorded; the maintainer edits the spec or records a difference; `npm run upstream:pull --
 // --accept` drops the baseline (it refuses while the spec and the record disagree with the copy).
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { parse } from "yaml";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative } from "node:path";
+import { parse, parseDocument } from "yaml";
 import { formatChanges } from "../release/gate.js";
-import { bundleSpec, isObject, rateSpec, type SpecRating } from "../release/spec-rating.js";
+import { atPointer, bundleSpec, isObject } from "../release/spec-rating.js";
 import type { Schema } from "../lib/spec.js";
+import { diffUpstream, type UpstreamChange } from "./changes.js";
 import { compareSpecs, type Divergence } from "./compare.js";
 
 export const UPSTREAM_DIR = "api/upstream";
@@ -31,8 +37,9 @@ export const BASELINE = "composio.baseline.json";
 export const PROVENANCE = "provenance.json";
 export const DIFFERENCES = "differences.yaml";
 
-export interface Provenance {
-  /** Where the copy was pulled from: a URL, or the file as named to the pull. */
+/** One document the copy holds a cut of. */
+export interface Source {
+  /** Where it was pulled from: a URL, or the file as named to the pull. */
   source: string;
   /** How the source reached us, when not pulled from it directly. */
   via?: string;
@@ -43,21 +50,98 @@ export interface Provenance {
   version: string;
   /** Which paths were kept: this prefix and everything under it. */
   prefix: string;
+  pulledAt: string;
+}
+
+export interface Provenance {
+  /** The documents the copy is cut from, in the copy's order (the first gives its info and servers). */
+  sources: Source[];
   /** sha256 of composio.json's bytes. */
   sha256: string;
-  pulledAt: string;
   /** When the last pull was accepted (the spec reconciled with it). */
   reconciledAt?: string;
   /** While a pull is pending: the copy it replaced (composio.baseline.json). */
   baseline?: { sha256: string; version: string; pulledAt: string };
 }
 
+/** A deliberate difference, as recorded: which, what each side says there, and why. */
 export interface Difference {
   id: string;
+  /** Our side, as the check prints it: a change of it is a new difference. */
+  ours: string;
+  /** Upstream's side, as the check prints it: a change of it is a new difference. */
+  upstream: string;
   reason: string;
 }
 
+/**
+ * provenance.json, if there is one. One written before sources (a source's fields at its top)
+ * reads as one source.
+ */
+export function readProvenance(path: string): Provenance | undefined {
+  if (!existsSync(path)) return undefined;
+  const read = JSON.parse(readFileSync(path, "utf8")) as Schema;
+  if (Array.isArray(read.sources)) return read as Provenance;
+  const { sha256: sum, reconciledAt, baseline, ...source } = read;
+  return {
+    sources: [source as Source],
+    sha256: sum,
+    ...(reconciledAt && { reconciledAt }),
+    ...(baseline && { baseline }),
+  };
+}
+
+/** The sources, for people: `Composio Platform API v3.1 (version 3.1.0, commit 030e86e4), pulled 2026-12-04`, and … */
+const sourcesText = (p: Provenance): string =>
+  p.sources
+    .map(
+      (s) =>
+        `${s.title} (version ${s.version}${s.commit ? `, commit ${s.commit}` : ""}), pulled ${s.pulledAt.slice(0, 10)}${p.sources.length > 1 ? `, for ${s.prefix}` : ""}`,
+    )
+    .join("; and ");
+
+/** The sources' versions, for people: `3.1.0`, or `3.1.0, 3.0.0`. */
+const versionsOf = (p: Provenance): string => p.sources.map((s) => s.version).join(", ");
+/** When the last of the sources was pulled. */
+const lastPulled = (p: Provenance): string =>
+  p.sources
+    .map((s) => s.pulledAt)
+    .sort((a, b) => a.localeCompare(b))
+    .at(-1) ?? "";
+
 export const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+
+export type Write = (path: string, text: string) => void;
+
+/**
+ * Writes files whole or not at all, together: each text goes to a temporary file beside its target,
+ * and only once every one is written are they renamed over their targets (a rename within a folder
+ * is atomic, and needs no space); `null` removes the file. A write cut short (a full disk, a kill)
+ * leaves every target as it was and no temporary file. `write` is how a file is written (tests pass
+ * one that fails).
+ */
+export function writeFilesAtomic(files: Record<string, string | null>, write: Write = writeFileSync): void {
+  const pending: [temporary: string, path: string][] = [];
+  try {
+    for (const [path, text] of Object.entries(files)) {
+      if (text === null) continue;
+      const temporary = join(
+        dirname(path),
+        `.${basename(path)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`,
+      );
+      pending.push([temporary, path]);
+      write(temporary, text);
+    }
+  } catch (error) {
+    for (const [temporary] of pending) rmSync(temporary, { force: true });
+    throw error;
+  }
+  for (const [temporary, path] of pending) renameSync(temporary, path);
+  for (const [path, text] of Object.entries(files)) if (text === null) rmSync(path, { force: true });
+}
+
+export const writeFileAtomic = (path: string, text: string, write: Write = writeFileSync): void =>
+  writeFilesAtomic({ [path]: text }, write);
 
 /** The copy as written: JSON, two spaces, a final newline (so its sha256 is reproducible). */
 export const serialize = (doc: Schema): string => `${JSON.stringify(doc, null, 2)}\n`;
@@ -126,6 +210,70 @@ export function structuralCopy(doc: Schema, prefix: string): Schema {
   return stripProse(out) as Schema;
 }
 
+/**
+ * The cuts of several documents as one copy: the first gives openapi, info, servers and the root
+ * security; each later one's operations keep the security its own root gave them, and a component
+ * name it gives other contents than an earlier cut is renamed in it (`Error_2`), with its refs.
+ */
+export function mergeCopies(parts: Schema[]): Schema {
+  const [first, ...rest] = parts;
+  if (!first) throw new Error("no cut to merge");
+  if (!rest.length) return first;
+  const out = structuredClone(first);
+  out.components ??= {};
+  for (const original of rest) {
+    const part = structuredClone(original);
+    for (const item of Object.values((part.paths ?? {}) as Schema))
+      for (const op of Object.values(item as Schema))
+        if (isObject(op) && isObject(op.responses)) op.security ??= part.security ?? [];
+    const renamed = new Map<string, string>();
+    const schemes = new Map<string, string>();
+    for (const [section, entries] of Object.entries((part.components ?? {}) as Schema))
+      for (const [name, value] of Object.entries(entries as Schema)) {
+        const there = out.components[section]?.[name];
+        if (there === undefined || JSON.stringify(canonical(there)) === JSON.stringify(canonical(value)))
+          continue;
+        let n = 2;
+        while (
+          out.components[section]?.[`${name}_${n}`] !== undefined ||
+          part.components[section][`${name}_${n}`] !== undefined
+        )
+          n++;
+        renamed.set(`#/components/${section}/${name}`, `#/components/${section}/${name}_${n}`);
+        if (section === "securitySchemes") schemes.set(name, `${name}_${n}`);
+      }
+    const rewrite = (node: unknown, key?: string): unknown => {
+      if (Array.isArray(node))
+        return node.map((item) =>
+          // A security requirement names its schemes by key.
+          key === "security" && isObject(item)
+            ? Object.fromEntries(
+                Object.entries(item).map(([name, scopes]) => [schemes.get(name) ?? name, scopes]),
+              )
+            : rewrite(item),
+        );
+      if (!isObject(node)) return node;
+      return Object.fromEntries(
+        Object.entries(node).map(([k, v]) => [
+          k,
+          k === "$ref" && typeof v === "string" ? (renamed.get(v) ?? v) : rewrite(v, k),
+        ]),
+      );
+    };
+    for (const [path, item] of Object.entries((part.paths ?? {}) as Schema)) {
+      if (path in out.paths) throw new Error(`two sources hold ${path}: their prefixes overlap`);
+      out.paths[path] = rewrite(item);
+    }
+    for (const [section, entries] of Object.entries((part.components ?? {}) as Schema))
+      for (const [name, value] of Object.entries(entries as Schema)) {
+        const ref = `#/components/${section}/${name}`;
+        const target = (renamed.get(ref) ?? ref).split("/").pop()!;
+        (out.components[section] ??= {})[target] ??= rewrite(value);
+      }
+  }
+  return out;
+}
+
 // ── Reading the folder ──────────────────────────────────────────────────────────────────────────
 
 export interface Upstream {
@@ -141,26 +289,41 @@ export function readUpstream(dir = UPSTREAM_DIR): Upstream {
   if (!existsSync(file(COPY)))
     throw new Error(`no pinned copy at ${file(COPY)}; run \`npm run upstream:pull -- <file-or-url>\``);
   const text = readFileSync(file(COPY), "utf8");
-  const provenance = JSON.parse(readFileSync(file(PROVENANCE), "utf8")) as Provenance;
+  const provenance = readProvenance(file(PROVENANCE));
+  if (!provenance) throw new Error(`no ${file(PROVENANCE)} beside ${file(COPY)}: pull again`);
   if (provenance.sha256 !== sha256(text))
     throw new Error(
       `${file(COPY)} is not the copy ${file(PROVENANCE)} records (sha256 ${sha256(text)} ≠ ${provenance.sha256}): refresh it with \`npm run upstream:pull\`, never by hand`,
     );
+  const copy = JSON.parse(text) as Schema;
+  // A copy pulled before the pull refused such refs: named here, not a crash in the comparison.
+  const problem = refProblem(copy);
+  if (problem) throw new Error(`${file(COPY)}: ${problem}; pull the document again`);
+  let baseline: Schema | undefined;
+  if (existsSync(file(BASELINE))) {
+    const kept = readFileSync(file(BASELINE), "utf8");
+    const recorded = provenance.baseline?.sha256;
+    if (recorded !== sha256(kept))
+      throw new Error(
+        `${file(BASELINE)} is not the baseline ${file(PROVENANCE)} records (sha256 ${sha256(kept)} ≠ ${recorded ?? "none recorded"}): cut short by an interrupted write, or edited by hand; restore the folder (\`git checkout ${dir}\`) and pull again`,
+      );
+    baseline = JSON.parse(kept) as Schema;
+    const wrong = refProblem(baseline);
+    if (wrong) throw new Error(`${file(BASELINE)}: ${wrong}; restore the folder and pull again`);
+  }
   return {
     dir,
-    copy: JSON.parse(text) as Schema,
-    ...(existsSync(file(BASELINE)) && {
-      baseline: JSON.parse(readFileSync(file(BASELINE), "utf8")) as Schema,
-    }),
+    copy,
+    ...(baseline && { baseline }),
     provenance,
     differences: readDifferences(file(DIFFERENCES)),
   };
 }
 
 /**
- * differences.yaml: `differences:`, a list of `{ id, reason }`, every id once, every reason said;
- * beside it `reasons:` may hold YAML anchors (`open: &open …`) that entries share (`reason: *open`).
- * A bare list is read too.
+ * differences.yaml: `differences:`, a list of `{ id, ours, upstream, reason }`, every id once, both
+ * sides' values as the check prints them, every reason said; beside it `reasons:` may hold YAML
+ * anchors (`open: &open …`) that entries share (`reason: *open`). A bare list is read too.
  */
 export function readDifferences(path: string): Difference[] {
   if (!existsSync(path)) return [];
@@ -168,7 +331,9 @@ export function readDifferences(path: string): Difference[] {
   if (read === null || read === undefined) return [];
   const list = Array.isArray(read) ? read : isObject(read) ? (read.differences ?? []) : undefined;
   if (!Array.isArray(list))
-    throw new Error(`${path}: \`differences:\`, a list of { id, reason } entries, is expected`);
+    throw new Error(
+      `${path}: \`differences:\`, a list of { id, ours, upstream, reason } entries, is expected`,
+    );
   const seen = new Set<string>();
   return list.map((entry: unknown, i) => {
     const where = `${path}: entry ${i + 1}`;
@@ -176,9 +341,13 @@ export function readDifferences(path: string): Difference[] {
       throw new Error(`${where} has no id`);
     if (typeof entry.reason !== "string" || !entry.reason.trim())
       throw new Error(`${where} (${entry.id}) has no reason: say why the difference is deliberate`);
+    if (typeof entry.ours !== "string" || typeof entry.upstream !== "string")
+      throw new Error(
+        `${where} (${entry.id}) records no values: add \`ours:\` and \`upstream:\` as the check prints them, so that a change under it is a new difference`,
+      );
     if (seen.has(entry.id)) throw new Error(`${where} repeats ${entry.id}`);
     seen.add(entry.id);
-    return { id: entry.id, reason: entry.reason.trim() };
+    return { id: entry.id, ours: entry.ours, upstream: entry.upstream, reason: entry.reason.trim() };
   });
 }
 
@@ -186,41 +355,58 @@ export function readDifferences(path: string): Difference[] {
 
 export interface Reconciliation {
   divergences: Divergence[];
-  /** Divergences no entry of differences.yaml names. */
+  /** Divergences no entry of differences.yaml records as they are (changed ones included). */
   unrecorded: Divergence[];
+  /** Entries whose difference is still there, with other values: what changed under a record. */
+  changed: { recorded: Difference; now: Divergence }[];
   /** Entries that name no divergence any more. */
   stale: Difference[];
 }
 
 export function reconcile(ours: Schema, upstream: Upstream): Reconciliation {
   const divergences = compareSpecs(ours, upstream.copy);
-  const recorded = new Set(upstream.differences.map((d) => d.id));
+  const recorded = new Map(upstream.differences.map((d) => [d.id, d]));
   const found = new Set(divergences.map((d) => d.id));
+  const changed: Reconciliation["changed"] = [];
+  const unrecorded = divergences.filter((d) => {
+    const entry = recorded.get(d.id);
+    if (entry && (entry.ours !== d.ours || entry.upstream !== d.upstream))
+      changed.push({ recorded: entry, now: d });
+    return entry?.ours !== d.ours || entry.upstream !== d.upstream;
+  });
   return {
     divergences,
-    unrecorded: divergences.filter((d) => !recorded.has(d.id)),
+    unrecorded,
+    changed,
     stale: upstream.differences.filter((d) => !found.has(d.id)),
   };
 }
 
 /**
- * What Composio changed between the baseline and the copy, rated for this client's users by the
- * spec gate's own rating (scripts/release/spec-rating.ts). Where our spec marks the counterpart
- * `x-sdk-open`, both documents carry the mark too, so that a value added to an enum our client
- * already lets through rates as it would in our spec (minor, not major).
+ * What Composio changed between the baseline and the copy, each change rated for this client's
+ * users (scripts/upstream/changes.ts). Where our spec marks the counterpart `x-sdk-open`, both
+ * documents carry the mark too, so that a value added to an enum our client already lets through
+ * rates minor, not major; the keys the client sends are the ones our spec's schemes name.
  */
-export async function rateUpstreamChange(
-  ours: Schema,
-  baseline: Schema,
-  copy: Schema,
-  configPath: string,
-): Promise<SpecRating> {
+export function rateUpstreamChange(ours: Schema, baseline: Schema, copy: Schema): UpstreamChange {
   const marked = (doc: Schema) => {
     const clone = structuredClone(doc);
     compareSpecs(ours, clone, { onOpen: (node) => void (node["x-sdk-open"] = true) });
     return clone;
   };
-  return rateSpec(marked(baseline), marked(copy), configPath);
+  return diffUpstream(marked(baseline), marked(copy), { clientCredentials: clientCredentials(ours) });
+}
+
+/** The credentials our spec's security schemes send: `header x-api-key` (header names lowercased). */
+export function clientCredentials(ours: Schema): Set<string> {
+  const out = new Set<string>();
+  for (const scheme of Object.values((ours.components?.securitySchemes ?? {}) as Schema)) {
+    if (!isObject(scheme)) continue;
+    if (scheme.type === "apiKey")
+      out.add(`${scheme.in} ${scheme.in === "header" ? String(scheme.name).toLowerCase() : scheme.name}`);
+    else if (scheme.type === "http") out.add(`http ${String(scheme.scheme).toLowerCase()}`);
+  }
+  return out;
 }
 
 export interface UpstreamReport {
@@ -228,7 +414,7 @@ export interface UpstreamReport {
   text: string;
   reconciliation: Reconciliation;
   /** Composio's changes since the last reconciled pull, while one is pending. */
-  change?: SpecRating;
+  change?: UpstreamChange;
 }
 
 const yamlString = (text: string) => JSON.stringify(text);
@@ -237,33 +423,38 @@ const yamlString = (text: string) => JSON.stringify(text);
 export async function upstreamReport({
   specPath,
   dir = UPSTREAM_DIR,
-  configPath,
 }: {
   specPath: string;
   dir?: string;
-  configPath: string;
 }): Promise<UpstreamReport> {
   const upstream = readUpstream(dir);
   const ours = bundleSpec(specPath);
   const reconciliation = reconcile(ours, upstream);
-  const change = upstream.baseline
-    ? await rateUpstreamChange(ours, upstream.baseline, upstream.copy, configPath)
-    : undefined;
+  const change = upstream.baseline ? rateUpstreamChange(ours, upstream.baseline, upstream.copy) : undefined;
   const { divergences, unrecorded, stale } = reconciliation;
   const { provenance: p } = upstream;
   const shown = relative(process.cwd(), dir) || ".";
   const lines = [
-    `upstream: our spec against ${p.title} (version ${p.version}${p.commit ? `, commit ${p.commit}` : ""}), pulled ${p.pulledAt.slice(0, 10)} (${shown}/${COPY}): ${divergences.length} differences, ${divergences.length - unrecorded.length} recorded as deliberate in ${shown}/${DIFFERENCES}`,
+    `upstream: our spec against ${sourcesText(p)} (${shown}/${COPY}): ${divergences.length} differences, ${divergences.length - unrecorded.length} recorded as deliberate in ${shown}/${DIFFERENCES}`,
   ];
   if (unrecorded.length) {
     lines.push(
-      `  ${unrecorded.length} difference${unrecorded.length === 1 ? " is" : "s are"} neither fixed nor recorded; fix the spec, or record a deliberate one with its reason:`,
+      `  ${unrecorded.length} difference${unrecorded.length === 1 ? " is" : "s are"} neither fixed nor recorded${reconciliation.changed.length ? ` (${reconciliation.changed.length} recorded with other values: changed under the record)` : ""}; fix the spec, or record a deliberate one with its reason:`,
     );
-    for (const d of unrecorded)
+    const changedFrom = new Map(reconciliation.changed.map((c) => [c.now.id, c.recorded]));
+    for (const d of unrecorded) {
       lines.push(`    ${d.id}`, `        ours:     ${d.ours}`, `        upstream: ${d.upstream}`);
+      // A recorded difference whose values changed: what the record says, beside what is.
+      const was = changedFrom.get(d.id);
+      if (was && was.ours !== d.ours) lines.push(`        recorded: ours ${was.ours}`);
+      if (was && was.upstream !== d.upstream) lines.push(`        recorded: upstream ${was.upstream}`);
+    }
     lines.push(
-      `  entries to paste into ${shown}/${DIFFERENCES}, each with its reason (only for deliberate ones):`,
-      ...unrecorded.map((d) => `    - id: ${yamlString(d.id)}\n      reason: ""`),
+      `  entries to paste into ${shown}/${DIFFERENCES}, each with its reason (only for deliberate ones; a changed one replaces its record, and its reason is to be said again):`,
+      ...unrecorded.map(
+        (d) =>
+          `    - id: ${yamlString(d.id)}\n      ours: ${yamlString(d.ours)}\n      upstream: ${yamlString(d.upstream)}\n      reason: ""`,
+      ),
     );
   }
   if (stale.length) {
@@ -292,13 +483,39 @@ export async function upstreamReport({
 /** The largest document a pull reads: Composio's whole openapi.json is a few MB. */
 export const MAX_SOURCE_BYTES = 64 * 1024 * 1024;
 
-/** A file, or an http(s) URL fetched with a time and size bound. */
+/** How long a pull waits for a URL to answer, whole (`--timeout <seconds>`). */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** A file, or an http(s) URL fetched with a time and size bound; a failure names the URL and why. */
 export async function readSource(
   source: string,
-  { timeoutMs = 60_000, maxBytes = MAX_SOURCE_BYTES }: { timeoutMs?: number; maxBytes?: number } = {},
+  {
+    timeoutMs = DEFAULT_TIMEOUT_MS,
+    maxBytes = MAX_SOURCE_BYTES,
+  }: { timeoutMs?: number; maxBytes?: number } = {},
 ): Promise<string> {
   if (!/^https?:\/\//i.test(source)) return readFileSync(source, "utf8");
-  const response = await fetch(source, { signal: AbortSignal.timeout(timeoutMs) });
+  // One deadline for the answer and its whole body: a server that stops halfway is given up too.
+  const signal = AbortSignal.timeout(timeoutMs);
+  const failed = (error: unknown) => {
+    const e = error as {
+      name?: string;
+      message?: string;
+      code?: string;
+      cause?: { code?: string; message?: string };
+    };
+    const why =
+      e?.name === "TimeoutError" || (e?.name === "AbortError" && signal.aborted)
+        ? `no answer within ${timeoutMs / 1000} s (--timeout)`
+        : [e?.cause?.code ?? e?.code, e?.cause?.message ?? e?.message].filter(Boolean).join(": ");
+    return new Error(`could not read ${source}: ${why}`, { cause: error });
+  };
+  let response: Response;
+  try {
+    response = await fetch(source, { signal });
+  } catch (error) {
+    throw failed(error);
+  }
   if (!response.ok || !response.body) {
     await response.body?.cancel();
     throw new Error(`${source} answered ${response.status}`);
@@ -306,32 +523,183 @@ export async function readSource(
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = response.body.getReader();
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    size += read.value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new Error(`${source} is more than ${maxBytes} bytes`);
+  try {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      size += read.value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        throw new Error(`${source} is more than ${maxBytes} bytes`);
+      }
+      chunks.push(read.value);
     }
-    chunks.push(read.value);
+  } catch (error) {
+    throw size > maxBytes ? error : failed(error);
   }
   return Buffer.concat(chunks).toString("utf8");
 }
+
+/** `line:col` (1-based) of an offset in `text`. */
+function lineCol(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  return `${line}:${offset - before.lastIndexOf("\n")}`;
+}
+
+/** Where the JSON scan below stopped. */
+class JsonStop extends Error {
+  constructor(readonly offset: number) {
+    super(`not valid JSON at offset ${offset}`);
+  }
+}
+
+/**
+ * Where JSON.parse stopped: the offset of the first character that is not valid JSON (a trailing
+ * comma's closing brace, say). V8's message gives it only for some errors.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && " \t\n\r".includes(text[i]!)) i++;
+  };
+  const stop = (): never => {
+    throw new JsonStop(i);
+  };
+  const expect = (c: string) => (text[i] === c ? i++ : stop());
+  const string = () => {
+    expect('"');
+    while (i < text.length && text[i] !== '"') {
+      if (text.charCodeAt(i) < 0x20) stop();
+      if (text[i] === "\\") {
+        i++;
+        if (text[i] === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) stop();
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? "x")) stop();
+      }
+      i++;
+    }
+    expect('"');
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === "{" || c === "[") {
+      const close = c === "{" ? "}" : "]";
+      i++;
+      ws();
+      if (text[i] === close) return void i++;
+      for (;;) {
+        ws();
+        if (c === "{") {
+          string();
+          ws();
+          expect(":");
+        }
+        value();
+        ws();
+        if (text[i] === ",") i++;
+        else return void expect(close);
+      }
+    }
+    if (c === '"') return string();
+    const literal = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null/y;
+    literal.lastIndex = i;
+    if (!literal.test(text)) stop();
+    i = literal.lastIndex;
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) stop();
+  } catch (error) {
+    if (error instanceof JsonStop) return error.offset;
+    throw error;
+  }
+  return text.length;
+}
+
+/**
+ * The source's text as a document: JSON when it is named `.json` or starts as JSON does (a
+ * trailing comma is an error, not YAML's flow mapping), else YAML. An error names `source:line:col`.
+ */
+export function parseSource(text: string, source: string): unknown {
+  const body = text.replace(/^\uFEFF/, "");
+  if (/\.json$/i.test(source) || body.trimStart().startsWith("{") || body.trimStart().startsWith("[")) {
+    try {
+      return JSON.parse(body);
+    } catch (error) {
+      throw new Error(
+        `${source}:${lineCol(body, jsonErrorOffset(body))}: not valid JSON (${(error as Error).message})`,
+      );
+    }
+  }
+  const doc = parseDocument(body);
+  const [error] = doc.errors;
+  if (error) {
+    const at = error.linePos?.[0];
+    throw new Error(
+      `${source}:${at ? `${at.line}:${at.col}` : "1:1"}: not valid YAML (${error.message.split("\n")[0]})`,
+    );
+  }
+  return doc.toJS({ maxAliasCount: -1 });
+}
+
+/** Every `$ref` of the copy must point inside it: a ref to another file, or to nothing, is named. */
+function refProblem(copy: Schema): string | undefined {
+  let problem: string | undefined;
+  const visit = (node: unknown, pointer: string): void => {
+    if (problem) return;
+    if (Array.isArray(node)) return node.forEach((item, i) => visit(item, `${pointer}/${i}`));
+    if (!isObject(node)) return;
+    const ref = node.$ref;
+    if (typeof ref === "string") {
+      if (!ref.startsWith("#"))
+        problem = `$ref "${ref}" at ${pointer} refers to another file: pull the bundled document (one file, every ref inside it), not a part of it`;
+      else if (atPointer(copy, ref) === undefined) problem = `$ref "${ref}" at ${pointer} points at nothing`;
+      if (problem) return;
+    }
+    for (const [key, value] of Object.entries(node))
+      visit(value, `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`);
+  };
+  visit(copy, "#");
+  return problem;
+}
+
+/** Object keys in one order, deep: two copies that differ only in the order of keys read the same. */
+const canonical = (node: unknown): unknown =>
+  Array.isArray(node)
+    ? node.map(canonical)
+    : isObject(node)
+      ? Object.fromEntries(
+          Object.keys(node)
+            .sort()
+            .map((key) => [key, canonical(node[key])]),
+        )
+      : node;
 
 export interface PullResult {
   changed: boolean;
   text: string;
 }
 
-/** Refreshes the copy from `text` (a full openapi.json, or a structural copy; JSON or YAML). */
+/**
+ * Refreshes the copy from `text` (a full openapi.json, or a structural copy; JSON or YAML), or from
+ * `doc`, the document already parsed.
+ */
 export function pull({
   text,
+  doc,
   source,
   dir = UPSTREAM_DIR,
   commit,
   prefix,
   now = new Date(),
+  write = writeFileSync,
 }: {
-  text: string;
+  /** How a file is written (tests pass one that fails). */
+  write?: Write;
+  text?: string;
+  doc?: Schema;
   source: string;
   dir?: string;
   commit?: string;
@@ -339,50 +707,73 @@ export function pull({
   now?: Date;
 }): PullResult {
   const file = (name: string) => join(dir, name);
-  const before = existsSync(file(PROVENANCE))
-    ? (JSON.parse(readFileSync(file(PROVENANCE), "utf8")) as Provenance)
-    : undefined;
-  const keep = prefix ?? before?.prefix;
+  const before = readProvenance(file(PROVENANCE));
+  const sources = before?.sources ?? [];
+  // Which source this document refreshes: the one with its prefix, or the only one; a new prefix adds one.
+  if (!prefix && sources.length > 1)
+    throw new Error(
+      `${sources.length === 2 ? "two" : sources.length} sources are pinned: give --prefix, one of ${sources.map((s) => s.prefix).join(", ")}`,
+    );
+  const keep = prefix ?? sources[0]?.prefix;
   if (!keep) throw new Error("no --prefix given and no provenance.json to take it from");
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = parse(text);
-  }
-  const copy = serialize(structuralCopy(parsed as Schema, keep));
+  const index = sources.findIndex((s) => s.prefix === keep);
+  const overlapping = sources.find(
+    (s) =>
+      s.prefix !== keep && (`${s.prefix}/`.startsWith(`${keep}/`) || `${keep}/`.startsWith(`${s.prefix}/`)),
+  );
+  if (overlapping) throw new Error(`--prefix ${keep} overlaps the source pinned with ${overlapping.prefix}`);
+  const parsed = doc ?? parseSource(text ?? "", source);
+  const cut = structuralCopy(parsed as Schema, keep);
+  const problem = refProblem(cut);
+  if (problem) throw new Error(`${source}: ${problem}`);
   const current = existsSync(file(COPY)) ? readFileSync(file(COPY), "utf8") : undefined;
-  const info = (JSON.parse(copy) as Schema).info ?? {};
-  if (current === copy)
+  // What becomes the baseline must be the copy recorded: never one cut short by an interrupted write.
+  if (current !== undefined && before && sha256(current) !== before.sha256)
+    throw new Error(
+      `${file(COPY)} is not the copy ${file(PROVENANCE)} records (sha256 ${sha256(current)} ≠ ${before.sha256}): cut short by an interrupted write, or edited by hand; restore the folder (\`git checkout ${dir}\`) and pull again`,
+    );
+  // The other sources' parts, as the copy holds them; this one's, fresh.
+  const pinnedDoc = current === undefined ? undefined : (JSON.parse(current) as Schema);
+  const parts = sources.map((s, i) => (i === index ? cut : structuralCopy(pinnedDoc!, s.prefix)));
+  if (index < 0) parts.push(cut);
+  const merged = mergeCopies(parts);
+  const copy = serialize(merged);
+  const info = cut.info ?? {};
+  if (pinnedDoc !== undefined && JSON.stringify(canonical(pinnedDoc)) === JSON.stringify(canonical(merged)))
     return {
       changed: false,
       text: `upstream:pull: ${source} holds the pinned copy as it is (${info.version}); nothing written.`,
     };
 
+  const files: Record<string, string | null> = {};
   let baseline = before?.baseline;
   // The baseline is the last reconciled copy: a second pull before the accept keeps it.
   if (!baseline && current !== undefined && before) {
-    writeFileSync(file(BASELINE), current);
-    baseline = { sha256: before.sha256, version: before.version, pulledAt: before.pulledAt };
+    files[file(BASELINE)] = current;
+    baseline = { sha256: before.sha256, version: versionsOf(before), pulledAt: lastPulled(before) };
   }
   if (baseline && baseline.sha256 === sha256(copy)) {
     // Back to the reconciled copy: nothing is pending.
-    rmSync(file(BASELINE), { force: true });
+    files[file(BASELINE)] = null;
     baseline = undefined;
   }
-  writeFileSync(file(COPY), copy);
-  const provenance: Provenance = {
+  files[file(COPY)] = copy;
+  const pulled: Source = {
     source,
     ...(commit && { commit }),
     title: String(info.title ?? ""),
     version: String(info.version ?? ""),
     prefix: keep,
-    sha256: sha256(copy),
     pulledAt: now.toISOString(),
+  };
+  const provenance: Provenance = {
+    sources: index < 0 ? [...sources, pulled] : sources.map((s, i) => (i === index ? pulled : s)),
+    sha256: sha256(copy),
     ...(before?.reconciledAt && { reconciledAt: before.reconciledAt }),
     ...(baseline && { baseline }),
   };
-  writeFileSync(file(PROVENANCE), `${JSON.stringify(provenance, null, 2)}\n`);
+  files[file(PROVENANCE)] = `${JSON.stringify(provenance, null, 2)}\n`;
+  writeFilesAtomic(files, write);
   const next = baseline
     ? "run `npm run check` to see what changed, rated, and where our spec now differs; reconcile, then `npm run upstream:pull -- --accept`."
     : "the copy is the reconciled one again: nothing is pending.";
@@ -409,11 +800,11 @@ export function accept({
     throw new Error(
       `the spec is not reconciled with ${join(dir, COPY)} yet: ${unrecorded.length} difference(s) neither fixed nor recorded, ${stale.length} stale entr(ies); \`npm run check\` lists them.`,
     );
-  rmSync(join(dir, BASELINE));
   const { baseline: _done, ...provenance } = upstream.provenance;
-  writeFileSync(
-    join(dir, PROVENANCE),
-    `${JSON.stringify({ ...provenance, reconciledAt: now.toISOString() }, null, 2)}\n`,
-  );
-  return `upstream:pull: accepted ${upstream.provenance.title} ${upstream.provenance.version}; the next pull is rated against it.`;
+  writeFilesAtomic({
+    [join(dir, PROVENANCE)]:
+      `${JSON.stringify({ ...provenance, reconciledAt: now.toISOString() }, null, 2)}\n`,
+    [join(dir, BASELINE)]: null,
+  });
+  return `upstream:pull: accepted ${sourcesText(upstream.provenance)}; the next pull is rated against it.`;
 }

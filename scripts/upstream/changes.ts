@@ -1,0 +1,957 @@
+// What Composio changed between two pinned copies of its description (the baseline and the copy),
+// each change rated by what it does to a user of this client: the request they can send, the
+// answer they read, the key they use. Not a generic OpenAPI diff: it knows which side of the wire
+// a schema is on, that the client names its own methods and base URL, which keys it sends, and
+// that the auth-state union is told apart by its discriminators.
+//
+// UNIONS. A `oneOf`/`anyOf` of objects is a list of members, each known by its discriminator: the
+// property every member gives one constant (`const`, or an `enum` of one), with a different value
+// each (`discriminator.propertyName` when written; `authScheme`, and inside `val`, `status`). Members
+// are paired by that value, never by likeness, so a change is named by member and field:
+//   `GET … response 200: state.val.expires_in — OAUTH2 · ACTIVE: `expires_in` now number | string | null (was number)`
+// A member only one side has is added or removed as a whole (its fields are not listed). A change
+// several members share is listed once, naming them: `OAUTH2 · INITIALIZING, ACTIVE: …` (each level's
+// names, the members being every combination), or, when they are no such product, groups joined by
+// `; `. A `oneOf`/`anyOf` of scalars (`number | string | null`) is one schema of several types.
+//
+// RATINGS. In a request (parameters, body) a change that refuses what was accepted is major
+// (a field removed or made required, a type or an enum narrowed, a member removed, a key the client
+// sends no longer taken); one that accepts more is minor. In an answer, a change that can break the
+// code reading it is major (a field removed or no longer required, a type widened, a value or member
+// added, unless the client's counterpart is `x-sdk-open`: then minor, unknown values already pass);
+// one that only promises more, or less variety, is minor (a field added, a value no longer sent, said).
+// What cannot touch a user is patch, and says what it is: `servers` (the client's base URL is its
+// own), a security scheme's name or header case (headers are case-insensitive), an unused scheme, an
+// alternative this client never sends (a cookie), `format`, `default`, tags, operation ids,
+// `x-` extensions such as `x-codeSamples`, an error status added or removed. A request's length,
+// pattern and range limits tightened are major; in an answer they are patch.
+import { isObject, jsonType } from "../release/spec-rating.js";
+import { maxRating, rank, type Impact, type RatedChange, type Rating } from "../release/impact.js";
+import type { Schema } from "../lib/spec.js";
+import { pathKey } from "./compare.js";
+
+export interface UpstreamChange {
+  rating: Rating;
+  /** Every change, largest impact first. */
+  changes: RatedChange[];
+}
+
+export interface ChangeOptions {
+  /**
+   * The credentials this client sends (`header x-api-key`, header names lowercased): an alternative
+   * of an operation's security made of them only is one a user can use. By default every header or
+   * query API key and every HTTP scheme.
+   */
+  clientCredentials?: ReadonlySet<string>;
+}
+
+type Direction = "request" | "response";
+
+/** One change at one place, for one union member (or none). Merged by label before it is shown. */
+interface Atom {
+  impact: Impact;
+  where: string;
+  /** The union members it is in, outermost first: `["OAUTH2", "ACTIVE"]`. */
+  label: string[];
+  text: string;
+  rule: string;
+}
+
+const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+// ── Following refs ──────────────────────────────────────────────────────────────────────────────
+
+const unescape = (part: string): string => part.replace(/~1/g, "/").replace(/~0/g, "~");
+
+function atPointer(doc: Schema, pointer: string): unknown {
+  return pointer
+    .replace(/^#\/?/, "")
+    .split("/")
+    .filter(Boolean)
+    .map(unescape)
+    .reduce<unknown>(
+      (node, key) => (isObject(node) || Array.isArray(node) ? (node as any)[key] : undefined),
+      doc,
+    );
+}
+
+/** A node with its `$ref`s followed; the referring node's own keys win. Never throws: the pull
+ * refuses a copy with a dangling ref, and a baseline pulled before that rule reads as `{}`. */
+function resolve(doc: Schema, node: unknown): Schema {
+  let current: unknown = node;
+  let siblings: Schema = {};
+  for (let hops = 0; isObject(current) && typeof current.$ref === "string" && hops < 32; hops++) {
+    const { $ref, ...rest } = current;
+    siblings = { ...rest, ...siblings };
+    current = atPointer(doc, $ref);
+  }
+  return isObject(current) ? { ...current, ...siblings } : siblings;
+}
+
+// ── A schema as a shape ─────────────────────────────────────────────────────────────────────────
+
+interface Member {
+  /** The discriminator's value (or the member's title, or `#<index>`). */
+  key: string;
+  node: unknown;
+}
+
+interface Shape {
+  /** No type and no values: any value at all. */
+  any: boolean;
+  /** The non-null types, in the order written (`integer`, `array` …). */
+  types: string[];
+  nullable: boolean;
+  /** The allowed non-null values (JSON), when restricted. */
+  values?: unknown[];
+  /** Properties (a required name with no schema is any value) and the required names. */
+  properties?: Map<string, unknown>;
+  required: Set<string>;
+  additional?: unknown;
+  /** An array's items, each array alternative's. */
+  items: unknown[];
+  /** A union of objects, by discriminator value. */
+  members?: Member[];
+  discriminator?: string;
+  open: boolean;
+  deprecated: boolean;
+  /** Keywords that annotate or limit: format, default, lengths, patterns, ranges, `x-` extensions. */
+  notes: Record<string, unknown>;
+}
+
+const LIMITS = [
+  "minLength",
+  "maxLength",
+  "pattern",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "multipleOf",
+  "minItems",
+  "maxItems",
+  "uniqueItems",
+  "minProperties",
+  "maxProperties",
+];
+const ANNOTATIONS = ["format", "default", "readOnly", "writeOnly", "contentEncoding", "contentMediaType"];
+/** Our own marks and what only documents: never a change. */
+const IGNORED = new Set(["x-sdk-open", "title", "description", "summary", "example", "examples"]);
+
+const typesOf = (s: Schema): string[] =>
+  typeof s.type === "string"
+    ? [s.type]
+    : Array.isArray(s.type)
+      ? s.type.filter((t) => typeof t === "string")
+      : [];
+
+const isNullOnly = (s: Schema): boolean =>
+  (typesOf(s).length > 0 && typesOf(s).every((t) => t === "null")) ||
+  ("const" in s && s.const === null) ||
+  (Array.isArray(s.enum) && s.enum.length > 0 && s.enum.every((v: unknown) => v === null)) ||
+  // OpenAPI 3.0's way of saying "or null" inside an anyOf: `{ nullable: true }` and nothing else.
+  (s.nullable === true && Object.keys(s).every((k) => k === "nullable" || IGNORED.has(k)));
+
+const isObjectLike = (s: Schema): boolean =>
+  typesOf(s).includes("object") || isObject(s.properties) || Array.isArray(s.required);
+
+/** Two parts of an `allOf`, as one schema. */
+function mergeParts(a: Schema, b: Schema): Schema {
+  const out: Schema = { ...b, ...a };
+  if (a.properties || b.properties) out.properties = { ...b.properties, ...a.properties };
+  if (a.required || b.required) out.required = [...new Set([...(a.required ?? []), ...(b.required ?? [])])];
+  return out;
+}
+
+function flatten(doc: Schema, node: unknown, depth = 0): Schema {
+  const s = resolve(doc, node);
+  if (!Array.isArray(s.allOf) || depth > 16) return s;
+  const { allOf, ...rest } = s;
+  return (allOf as unknown[]).reduce<Schema>(
+    (acc, part) => mergeParts(acc, flatten(doc, part, depth + 1)),
+    rest,
+  );
+}
+
+/** The property every member gives a different constant: the union's discriminator. */
+function discriminatorOf(doc: Schema, union: Schema, members: Schema[]): string | undefined {
+  const constant = (member: Schema, name: string): unknown => {
+    const p = resolve(doc, member.properties?.[name]);
+    if ("const" in p) return p.const;
+    return Array.isArray(p.enum) && p.enum.length === 1 ? p.enum[0] : undefined;
+  };
+  const tells = (name: string) => {
+    const seen = members.map((m) => constant(m, name));
+    return seen.every((v) => typeof v === "string") && new Set(seen).size === seen.length;
+  };
+  const written = union.discriminator?.propertyName;
+  if (typeof written === "string" && tells(written)) return written;
+  const candidates = Object.keys(members[0]?.properties ?? {}).filter(tells);
+  // The one every member requires, if several tell them apart.
+  return candidates.find((name) => members.every((m) => (m.required ?? []).includes(name))) ?? candidates[0];
+}
+
+const shapes = new WeakMap<object, Shape>();
+
+function shapeOf(doc: Schema, node: unknown): Shape {
+  if (isObject(node)) {
+    const known = shapes.get(node);
+    if (known) return known;
+  }
+  const shape = makeShape(doc, node);
+  if (isObject(node)) shapes.set(node, shape);
+  return shape;
+}
+
+function makeShape(doc: Schema, node: unknown): Shape {
+  const s = flatten(doc, node);
+  const shape: Shape = {
+    any: false,
+    types: [],
+    nullable: s.nullable === true,
+    required: new Set(Array.isArray(s.required) ? s.required : []),
+    items: [],
+    open: s["x-sdk-open"] === true,
+    deprecated: s.deprecated === true,
+    notes: {},
+  };
+  for (const [key, value] of Object.entries(s))
+    if (LIMITS.includes(key) || ANNOTATIONS.includes(key) || (key.startsWith("x-") && !IGNORED.has(key)))
+      shape.notes[key] = value;
+  const key = Array.isArray(s.oneOf) ? "oneOf" : Array.isArray(s.anyOf) ? "anyOf" : undefined;
+  const alternatives: Schema[] = [];
+  if (key) {
+    for (const raw of s[key] as unknown[]) {
+      const member = flatten(doc, raw);
+      if (isNullOnly(member)) shape.nullable = true;
+      else alternatives.push(member);
+    }
+    // Properties written beside the union belong to every member.
+    const beside =
+      s.properties || s.required ? { properties: s.properties, required: s.required } : undefined;
+    const objects = alternatives.filter(isObjectLike);
+    if (objects.length > 0 && objects.length === alternatives.length) {
+      const members = beside ? objects.map((m) => mergeParts(m, beside as Schema)) : objects;
+      const discriminator = discriminatorOf(doc, s, members);
+      shape.discriminator = discriminator;
+      shape.members = members.map((member, i) => {
+        const p = discriminator ? resolve(doc, member.properties?.[discriminator]) : {};
+        const value = "const" in p ? p.const : Array.isArray(p.enum) ? p.enum[0] : undefined;
+        return {
+          key:
+            typeof value === "string" ? value : typeof member.title === "string" ? member.title : `#${i + 1}`,
+          node: member,
+        };
+      });
+      shape.types = ["object"];
+      return shape;
+    }
+  } else alternatives.push(s);
+
+  // One schema, or a union of scalars (`number | string | null`): its types, values and items.
+  let restricted = true;
+  const values: unknown[] = [];
+  for (const alt of alternatives) {
+    const declared = typesOf(alt).filter((t) => t !== "null");
+    if (typesOf(alt).includes("null")) shape.nullable = true;
+    if (alt.nullable === true) shape.nullable = true;
+    const own = "const" in alt ? [alt.const] : Array.isArray(alt.enum) ? alt.enum : undefined;
+    if (own?.includes(null)) shape.nullable = true;
+    if (own) values.push(...own.filter((v: unknown) => v !== null));
+    else restricted = false;
+    const types = declared.length
+      ? declared
+      : own
+        ? [...new Set(own.filter((v: unknown) => v !== null).map(jsonType))]
+        : isObjectLike(alt)
+          ? ["object"]
+          : alt.items
+            ? ["array"]
+            : [];
+    for (const t of types) if (!shape.types.includes(t)) shape.types.push(t);
+    if (alt.items !== undefined) shape.items.push(alt.items);
+    if (isObjectLike(alt)) {
+      shape.properties ??= new Map();
+      for (const [name, prop] of Object.entries((alt.properties ?? {}) as Schema))
+        shape.properties.set(name, prop);
+      for (const name of alt.required ?? [])
+        if (!shape.properties.has(name)) shape.properties.set(name, undefined);
+      if (alternatives.length > 1) for (const name of alt.required ?? []) shape.required.add(name);
+      if (alt.additionalProperties !== undefined) shape.additional = alt.additionalProperties;
+    }
+  }
+  if (restricted && values.length)
+    shape.values = [...new Map(values.map((v) => [JSON.stringify(v), v])).values()];
+  shape.any = !shape.types.length && !shape.values && !shape.members;
+  return shape;
+}
+
+// ── Describing ──────────────────────────────────────────────────────────────────────────────────
+
+function typeText(doc: Schema, shape: Shape, depth = 0): string {
+  if (shape.members) return `a union of ${shape.members.length} members${shape.nullable ? " | null" : ""}`;
+  if (shape.any) return "any value";
+  const parts = shape.types.map((t) => {
+    if (t !== "array" || depth > 4) return t;
+    const items = shape.items.map((i) => shapeOf(doc, i));
+    if (!items.length) return "array";
+    const inner = items.map((i) => typeText(doc, i, depth + 1)).join(" | ");
+    return / \| /.test(inner) ? `(${inner})[]` : `${inner}[]`;
+  });
+  if (shape.nullable) parts.push("null");
+  return parts.join(" | ");
+}
+
+const valueText = (values: unknown[]): string =>
+  values.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(", ");
+
+const noteText = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
+
+// ── Comparing ───────────────────────────────────────────────────────────────────────────────────
+
+interface Place {
+  base: Schema;
+  revision: Schema;
+  direction: Direction;
+  /** `GET /path response 200`, `POST /path request body`, `GET /path query parameter x`. */
+  head: string;
+  /** An error answer (not 2xx): the client reads its body defensively, so at most minor. */
+  errorAnswer: boolean;
+  out: Atom[];
+}
+
+class Walk {
+  constructor(readonly place: Place) {}
+
+  add(field: string, label: string[], impact: Impact, text: string, rule: string): void {
+    const { head, errorAnswer, out } = this.place;
+    const capped = errorAnswer && impact === "major" ? "minor" : impact;
+    out.push({ impact: capped, where: field ? `${head}: ${field}` : head, label, text, rule });
+  }
+
+  /** `request`/`response`: which impact applies on this side of the wire. */
+  pick(request: Impact, response: Impact): Impact {
+    return this.place.direction === "request" ? request : response;
+  }
+
+  schema(field: string, name: string, label: string[], baseNode: unknown, revNode: unknown, depth = 0): void {
+    if (depth > 40) return;
+    const { base, revision } = this.place;
+    const b = shapeOf(base, baseNode);
+    const r = shapeOf(revision, revNode);
+    const was = typeText(base, b);
+    const now = typeText(revision, r);
+
+    // Either side any value: one change, nothing below it to compare.
+    if (b.any !== r.any) {
+      if (r.any)
+        this.add(
+          field,
+          label,
+          this.pick("minor", "major"),
+          `\`${name}\` now any value (was ${was})`,
+          "upstream/untyped",
+        );
+      else this.add(field, label, "minor", `\`${name}\` now ${now} (was any value)`, "upstream/typed");
+      return;
+    }
+
+    // A union of one member against a plain object: that member is the object.
+    const single = (shape: Shape, doc: Schema) =>
+      shape.members?.length === 1 ? shapeOf(doc, shape.members[0]!.node) : shape;
+    if (!b.members !== !r.members && (b.members ?? r.members)!.length === 1) {
+      const bs = single(b, base);
+      const rs = single(r, revision);
+      if (bs.properties || rs.properties) this.properties(field, label, bs, rs, depth);
+      return;
+    }
+    if (b.members || r.members) {
+      if (b.members && r.members) this.members(field, label, b, r, depth);
+      else
+        this.add(
+          field,
+          label,
+          b.members ? this.pick("major", "minor") : this.pick("minor", "major"),
+          `\`${name}\` now ${now} (was ${was})`,
+          "upstream/union",
+        );
+      if (b.nullable !== r.nullable)
+        this.add(
+          field,
+          label,
+          r.nullable ? this.pick("minor", "major") : this.pick("major", "minor"),
+          `\`${name}\` ${r.nullable ? "now" : "no longer"} nullable`,
+          "upstream/nullable",
+        );
+      return;
+    }
+
+    // Types, null included: what is no longer accepted narrows a request, what may now come widens an answer.
+    const covers = (types: string[], t: string) =>
+      types.includes(t) || (t === "integer" && types.includes("number"));
+    const bTypes = [...b.types, ...(b.nullable ? ["null"] : [])];
+    const rTypes = [...r.types, ...(r.nullable ? ["null"] : [])];
+    const narrowed = bTypes.some((t) => !covers(rTypes, t));
+    const widened = rTypes.some((t) => !covers(bTypes, t));
+    if (narrowed || widened)
+      this.add(
+        field,
+        label,
+        this.place.direction === "request" ? (narrowed ? "major" : "minor") : widened ? "major" : "minor",
+        `\`${name}\` now ${now} (was ${was})`,
+        "upstream/type",
+      );
+
+    // Values.
+    if (b.values || r.values) {
+      if (b.values && r.values) {
+        const key = (v: unknown) => JSON.stringify(v);
+        const rKeys = new Set(r.values.map(key));
+        const bKeys = new Set(b.values.map(key));
+        const lost = b.values.filter((v) => !rKeys.has(key(v)));
+        const gained = r.values.filter((v) => !bKeys.has(key(v)));
+        if (lost.length)
+          this.add(
+            field,
+            label,
+            this.pick("major", "minor"),
+            `\`${name}\` lost ${valueText(lost)}`,
+            "upstream/enum-lost",
+          );
+        if (gained.length)
+          this.add(
+            field,
+            label,
+            this.pick("minor", r.open ? "minor" : "major"),
+            `\`${name}\` gained ${valueText(gained)}`,
+            r.open ? "upstream/open-enum-grew" : "upstream/enum-gained",
+          );
+      } else if (b.values)
+        this.add(
+          field,
+          label,
+          this.pick("minor", r.open ? "minor" : "major"),
+          `\`${name}\` no longer limited to ${valueText(b.values)}`,
+          "upstream/enum-dropped",
+        );
+      else
+        this.add(
+          field,
+          label,
+          this.pick("major", "minor"),
+          `\`${name}\` now limited to ${valueText(r.values!)}`,
+          "upstream/enum-set",
+        );
+    }
+
+    this.notes(field, name, label, b, r);
+
+    if (b.properties || r.properties) this.properties(field, label, b, r, depth);
+
+    if (b.items.length && r.items.length)
+      this.schema(`${field}[]`, `${name}[]`, label, b.items[0], r.items[0], depth + 1);
+  }
+
+  /** Annotations (patch) and limits (in a request, tightening refuses what passed). */
+  notes(field: string, name: string, label: string[], b: Shape, r: Shape): void {
+    for (const key of new Set([...Object.keys(b.notes), ...Object.keys(r.notes)])) {
+      const was = b.notes[key];
+      const now = r.notes[key];
+      if (JSON.stringify(was) === JSON.stringify(now)) continue;
+      const said =
+        now === undefined
+          ? `\`${name}\` ${key} ${noteText(was)} removed`
+          : `\`${name}\` ${key} ${noteText(now)}${was === undefined ? "" : ` (was ${noteText(was)})`}`;
+      if (LIMITS.includes(key)) {
+        const tighter =
+          now !== undefined &&
+          (was === undefined ||
+            (typeof was === "number" &&
+              typeof now === "number" &&
+              (/^(max|exclusiveMax)/.test(key) ? now < was : now > was)) ||
+            typeof was !== "number");
+        this.add(
+          field,
+          label,
+          this.place.direction === "request" ? (tighter ? "major" : "minor") : "patch",
+          `${said}: a limit`,
+          "upstream/limit",
+        );
+      } else
+        this.add(
+          field,
+          label,
+          "patch",
+          `${said}: ${key.startsWith("x-") ? "an extension" : "an annotation"}; the types are the same`,
+          "upstream/annotation",
+        );
+    }
+  }
+
+  properties(field: string, label: string[], b: Shape, r: Shape, depth: number): void {
+    const bp = b.properties ?? new Map<string, unknown>();
+    const rp = r.properties ?? new Map<string, unknown>();
+    const path = (name: string) => (field ? `${field}.${name}` : name);
+    for (const [name, node] of rp) {
+      if (bp.has(name)) continue;
+      const required = r.required.has(name);
+      const type =
+        node === undefined ? "any value" : typeText(this.place.revision, shapeOf(this.place.revision, node));
+      this.add(
+        path(name),
+        label,
+        this.pick(required ? "major" : "minor", "minor"),
+        `\`${name}\` added (${required ? "required" : "optional"}, ${type})`,
+        "upstream/property-added",
+      );
+    }
+    for (const [name] of bp)
+      if (!rp.has(name))
+        this.add(path(name), label, "major", `\`${name}\` removed`, "upstream/property-removed");
+    for (const [name, baseNode] of bp) {
+      if (!rp.has(name)) continue;
+      const revNode = rp.get(name);
+      const wasRequired = b.required.has(name);
+      const isRequired = r.required.has(name);
+      if (wasRequired !== isRequired)
+        this.add(
+          path(name),
+          label,
+          isRequired ? this.pick("major", "minor") : this.pick("minor", "major"),
+          `\`${name}\` ${isRequired ? "now required" : "no longer required"}`,
+          "upstream/required",
+        );
+      const bs = shapeOf(this.place.base, baseNode);
+      const rs = shapeOf(this.place.revision, revNode);
+      if (bs.deprecated !== rs.deprecated && !bs.any && !rs.any)
+        this.add(
+          path(name),
+          label,
+          "patch",
+          `\`${name}\` ${rs.deprecated ? "deprecated" : "no longer deprecated"}`,
+          "upstream/deprecated",
+        );
+      this.schema(path(name), name, label, baseNode, revNode, depth + 1);
+    }
+    if (JSON.stringify(b.additional) !== JSON.stringify(r.additional)) {
+      const shut = (a: unknown) => a === false;
+      const impact: Impact =
+        this.place.direction === "request"
+          ? shut(r.additional)
+            ? "major"
+            : shut(b.additional)
+              ? "minor"
+              : "patch"
+          : "patch";
+      this.add(
+        field,
+        label,
+        impact,
+        `other properties: ${noteText(r.additional ?? "allowed")} (was ${noteText(b.additional ?? "allowed")})`,
+        "upstream/additional-properties",
+      );
+    }
+  }
+
+  /** Two unions of objects: members paired by their discriminator's value. */
+  members(field: string, label: string[], b: Shape, r: Shape, depth: number): void {
+    const bm = new Map(b.members!.map((m) => [m.key, m]));
+    const rm = new Map(r.members!.map((m) => [m.key, m]));
+    for (const [key] of bm)
+      if (!rm.has(key))
+        this.add(
+          field,
+          [...label, key],
+          this.pick("major", "minor"),
+          "member removed",
+          "upstream/member-removed",
+        );
+    for (const [key] of rm)
+      if (!bm.has(key))
+        this.add(
+          field,
+          [...label, key],
+          this.pick("minor", r.open ? "minor" : "major"),
+          "member added",
+          r.open ? "upstream/open-union-grew" : "upstream/member-added",
+        );
+    if (b.discriminator !== r.discriminator)
+      this.add(
+        field,
+        label,
+        this.pick("major", "major"),
+        `members told apart by \`${r.discriminator ?? "nothing"}\` (was \`${b.discriminator ?? "nothing"}\`)`,
+        "upstream/discriminator",
+      );
+    for (const [key, member] of bm) {
+      const other = rm.get(key);
+      if (!other) continue;
+      // The member's own object, its discriminator included: compared as any object.
+      const bs = shapeOf(this.place.base, member.node);
+      const rs = shapeOf(this.place.revision, other.node);
+      this.properties(field, [...label, key], bs, rs, depth + 1);
+    }
+  }
+}
+
+// ── Operations ──────────────────────────────────────────────────────────────────────────────────
+
+interface Operation {
+  method: string;
+  path: string;
+  op: Schema;
+  item: Schema;
+}
+
+function operationsOf(doc: Schema): Map<string, Operation> {
+  const ops = new Map<string, Operation>();
+  for (const [path, raw] of Object.entries((doc.paths ?? {}) as Schema)) {
+    const item = resolve(doc, raw);
+    for (const method of HTTP_METHODS)
+      if (isObject(item[method]))
+        ops.set(`${method.toUpperCase()} ${pathKey(path)}`, { method, path, op: item[method], item });
+  }
+  return ops;
+}
+
+function parametersOf(doc: Schema, { op, item, path }: Operation): Map<string, Schema> {
+  const params = new Map<string, Schema>();
+  const template = [...path.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]);
+  for (const raw of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {
+    const p = resolve(doc, raw);
+    // A path parameter is known by its place in the path: its name is not part of the URL.
+    params.set(p.in === "path" ? `path #${template.indexOf(p.name)}` : `${p.in} ${p.name}`, p);
+  }
+  return params;
+}
+
+const defaultStyle = (p: Schema): string =>
+  p.style ?? (p.in === "query" || p.in === "cookie" ? "form" : "simple");
+const explodes = (p: Schema): boolean => p.explode ?? defaultStyle(p) === "form";
+
+/** A security scheme as what the client sends: `header x-api-key`, `cookie authToken`, `http bearer`. */
+function credentialOf(scheme: Schema | undefined, name: string): string {
+  if (!scheme) return `scheme ${name} (not defined)`;
+  if (scheme.type === "apiKey")
+    return `${scheme.in} ${scheme.in === "header" ? String(scheme.name).toLowerCase() : scheme.name}`;
+  if (scheme.type === "http") return `http ${String(scheme.scheme).toLowerCase()}`;
+  return String(scheme.type);
+}
+
+const schemesOf = (doc: Schema): Schema => (doc.components?.securitySchemes ?? {}) as Schema;
+
+/** The alternatives of an operation's security, each the credentials it takes. A scheme a
+ * document names without defining is read from the other document when that one defines it. */
+function alternativesOf(doc: Schema, other: Schema, op: Schema): string[] {
+  const requirements: unknown[] = op.security ?? doc.security ?? [];
+  if (!requirements.length) return ["none"];
+  const credential = (name: string): string => {
+    const own = schemesOf(doc)[name];
+    const theirs = schemesOf(other)[name];
+    return credentialOf(
+      isObject(own) ? resolve(doc, own) : isObject(theirs) ? resolve(other, theirs) : undefined,
+      name,
+    );
+  };
+  return requirements.map((req) =>
+    isObject(req) && Object.keys(req).length ? Object.keys(req).map(credential).sort().join(" + ") : "none",
+  );
+}
+
+export function diffUpstream(base: Schema, revision: Schema, options: ChangeOptions = {}): UpstreamChange {
+  const atoms: Atom[] = [];
+  const top = (where: string, impact: Impact, text: string, rule: string) =>
+    atoms.push({ impact, where, label: [], text, rule });
+  const usable = (alternative: string): boolean =>
+    alternative === "none" ||
+    alternative
+      .split(" + ")
+      .every((c) =>
+        options.clientCredentials ? options.clientCredentials.has(c) : /^(header|query|http) /.test(c),
+      );
+
+  // The document: where it says the API is, and the schemes it defines.
+  const servers = (doc: Schema) =>
+    (Array.isArray(doc.servers) ? doc.servers : []).map((s: Schema) => String(s?.url)).join(", ") || "none";
+  if (servers(base) !== servers(revision))
+    top(
+      "servers",
+      "patch",
+      `servers now ${servers(revision)} (was ${servers(base)}): where Composio's description points; this client's base URL is its own (the baseUrl option)`,
+      "upstream/servers",
+    );
+  const uses = (doc: Schema, name: string) =>
+    [...operationsOf(doc).values()].filter((o) =>
+      ((o.op.security ?? doc.security ?? []) as unknown[]).some((req) => isObject(req) && name in req),
+    ).length;
+  const bSchemes = schemesOf(base);
+  const rSchemes = schemesOf(revision);
+  for (const name of new Set([...Object.keys(bSchemes), ...Object.keys(rSchemes)])) {
+    const was = isObject(bSchemes[name]) ? credentialOf(resolve(base, bSchemes[name]), name) : undefined;
+    const now = isObject(rSchemes[name]) ? credentialOf(resolve(revision, rSchemes[name]), name) : undefined;
+    const where = `security scheme ${name}`;
+    const used = (doc: Schema) => {
+      const count = uses(doc, name);
+      return count ? `used by ${count} operation${count === 1 ? "" : "s"}` : "used by no operation";
+    };
+    if (was === now) {
+      const b = resolve(base, bSchemes[name]);
+      const r = resolve(revision, rSchemes[name]);
+      if (b.name !== r.name)
+        top(
+          where,
+          "patch",
+          `header ${r.name} (was ${b.name}): header names are case-insensitive`,
+          "upstream/scheme",
+        );
+    } else if (was === undefined)
+      top(
+        where,
+        "patch",
+        uses(base, name)
+          ? `now defined: ${now}; the operations named it before without a definition`
+          : `added: ${now}, ${used(revision)}`,
+        "upstream/scheme",
+      );
+    else if (now === undefined) top(where, "patch", `removed (was ${was}), ${used(base)}`, "upstream/scheme");
+    else top(where, "patch", `now ${now} (was ${was}), ${used(revision)}`, "upstream/scheme");
+  }
+
+  const bOps = operationsOf(base);
+  const rOps = operationsOf(revision);
+  for (const [key, o] of bOps)
+    if (!rOps.has(key))
+      top(`${o.method.toUpperCase()} ${o.path}`, "major", "operation removed", "upstream/operation-removed");
+  for (const [key, o] of rOps) {
+    const name = `${o.method.toUpperCase()} ${o.path}`;
+    const b = bOps.get(key);
+    if (!b) {
+      top(
+        name,
+        "minor",
+        `operation added${o.op.operationId ? ` (${o.op.operationId})` : ""}`,
+        "upstream/operation-added",
+      );
+      continue;
+    }
+    if (b.path !== o.path)
+      top(name, "patch", `path written ${o.path} (was ${b.path}): the same URL`, "upstream/path");
+    if ((b.op.deprecated === true) !== (o.op.deprecated === true))
+      top(name, "patch", o.op.deprecated ? "deprecated" : "no longer deprecated", "upstream/deprecated");
+    if (b.op.operationId !== o.op.operationId)
+      top(
+        name,
+        "patch",
+        `operationId ${o.op.operationId ?? "removed"}${b.op.operationId ? ` (was ${b.op.operationId})` : ""}: upstream's name; this client names its methods itself`,
+        "upstream/operation-id",
+      );
+    const tags = (op: Schema) =>
+      [...((op.tags ?? []) as string[])].sort((x, y) => x.localeCompare(y)).join("\0");
+    if (tags(b.op) !== tags(o.op))
+      top(name, "patch", `tags ${(o.op.tags ?? []).join(", ") || "none"}: documentation`, "upstream/docs");
+    for (const extension of new Set(
+      [...Object.keys(b.op), ...Object.keys(o.op)].filter((k) => k.startsWith("x-")),
+    ))
+      if (JSON.stringify(b.op[extension]) !== JSON.stringify(o.op[extension]))
+        top(
+          name,
+          "patch",
+          `${extension} changed: an extension (documentation, code samples); no request or answer changed`,
+          "upstream/extension",
+        );
+
+    // Security: the alternatives by the credentials they take. What this client sends decides.
+    const bAlts = new Set(alternativesOf(base, revision, b.op));
+    const rAlts = new Set(alternativesOf(revision, base, o.op));
+    for (const alt of bAlts)
+      if (!rAlts.has(alt))
+        top(
+          `${name}: security`,
+          usable(alt) ? "major" : "patch",
+          usable(alt)
+            ? `no longer takes ${alt}: a key users send is refused`
+            : `no longer lists ${alt}, which this client never sends`,
+          "upstream/security",
+        );
+    for (const alt of rAlts)
+      if (!bAlts.has(alt))
+        top(
+          `${name}: security`,
+          usable(alt) ? "minor" : "patch",
+          usable(alt) ? `now takes ${alt}` : `now also lists ${alt}, which this client never sends`,
+          "upstream/security",
+        );
+
+    // Parameters.
+    const bParams = parametersOf(base, b);
+    const rParams = parametersOf(revision, o);
+    const label = (p: Schema) => `${name} ${p.in} parameter ${p.name}`;
+    const place = (head: string): Place => ({
+      base,
+      revision,
+      direction: "request",
+      head,
+      errorAnswer: false,
+      out: atoms,
+    });
+    for (const [k, p] of bParams)
+      if (!rParams.has(k))
+        top(label(p), "major", `${p.in} parameter \`${p.name}\` removed`, "upstream/parameter-removed");
+    for (const [k, q] of rParams) {
+      const p = bParams.get(k);
+      if (!p) {
+        const type = typeText(revision, shapeOf(revision, q.schema ?? {}));
+        top(
+          label(q),
+          q.required ? "major" : "minor",
+          `${q.in} parameter \`${q.name}\` added (${q.required ? "required" : "optional"}, ${type})`,
+          "upstream/parameter-added",
+        );
+        continue;
+      }
+      const where = label(q);
+      if (p.in === "path" && p.name !== q.name)
+        top(
+          where,
+          "patch",
+          `path parameter named \`${q.name}\` (was \`${p.name}\`): the URL is the same`,
+          "upstream/parameter-name",
+        );
+      if ((p.required === true) !== (q.required === true))
+        top(
+          where,
+          q.required ? "major" : "minor",
+          `\`${q.name}\` ${q.required ? "now required" : "no longer required"}`,
+          "upstream/parameter-required",
+        );
+      if (defaultStyle(p) !== defaultStyle(q) || explodes(p) !== explodes(q))
+        top(
+          where,
+          "major",
+          `\`${q.name}\` now sent style ${defaultStyle(q)}, explode ${explodes(q)} (was ${defaultStyle(p)}, ${explodes(p)}): the server reads the value another way`,
+          "upstream/parameter-style",
+        );
+      if ((p.deprecated === true) !== (q.deprecated === true))
+        top(
+          where,
+          "patch",
+          `\`${q.name}\` ${q.deprecated ? "deprecated" : "no longer deprecated"}`,
+          "upstream/deprecated",
+        );
+      new Walk(place(where)).schema("", q.name, [], p.schema ?? {}, q.schema ?? {});
+    }
+
+    // The request body.
+    const bBody = b.op.requestBody === undefined ? undefined : resolve(base, b.op.requestBody);
+    const rBody = o.op.requestBody === undefined ? undefined : resolve(revision, o.op.requestBody);
+    const bodyHead = `${name} request body`;
+    if (!bBody && rBody)
+      top(
+        bodyHead,
+        rBody.required ? "major" : "minor",
+        `added (${rBody.required ? "required" : "optional"})`,
+        "upstream/body-added",
+      );
+    else if (bBody && !rBody) top(bodyHead, "major", "removed", "upstream/body-removed");
+    else if (bBody && rBody) {
+      if ((bBody.required === true) !== (rBody.required === true))
+        top(
+          bodyHead,
+          rBody.required ? "major" : "minor",
+          rBody.required ? "now required" : "no longer required",
+          "upstream/body-required",
+        );
+      compareContent(place(bodyHead), "body", bBody, rBody);
+    }
+
+    // Answers.
+    const bResponses = (b.op.responses ?? {}) as Schema;
+    const rResponses = (o.op.responses ?? {}) as Schema;
+    for (const status of new Set([...Object.keys(bResponses), ...Object.keys(rResponses)])) {
+      const head = `${name} response ${status}`;
+      const success = /^2/.test(status);
+      if (!(status in rResponses))
+        top(
+          head,
+          success ? "major" : "patch",
+          success ? "answer removed" : "answer removed: an error status",
+          "upstream/response-removed",
+        );
+      else if (!(status in bResponses))
+        top(
+          head,
+          success ? "minor" : "patch",
+          success ? "answer added" : "answer added: an error the client raises as an APIError",
+          "upstream/response-added",
+        );
+      else
+        compareContent(
+          { base, revision, direction: "response", head, errorAnswer: !success, out: atoms },
+          "answer",
+          resolve(base, bResponses[status]),
+          resolve(revision, rResponses[status]),
+        );
+    }
+  }
+
+  const changes = merge(atoms);
+  return { rating: maxRating(...changes.map((c) => c.impact)), changes };
+}
+
+function compareContent(place: Place, name: string, b: Schema, r: Schema): void {
+  const json = (holder: Schema) => (holder.content as Schema | undefined)?.["application/json"]?.schema;
+  const bs = json(b);
+  const rs = json(r);
+  const head = place.head;
+  if (bs === undefined && rs === undefined) return;
+  if (bs === undefined || rs === undefined) {
+    place.out.push({
+      impact: place.direction === "request" ? (rs ? "major" : "minor") : rs ? "minor" : "major",
+      where: head,
+      label: [],
+      text: rs ? "now a JSON body" : "no longer a JSON body",
+      rule: "upstream/content",
+    });
+    return;
+  }
+  new Walk(place).schema("", name, [], bs, rs);
+}
+
+// ── Merging members' shared changes ─────────────────────────────────────────────────────────────
+
+/** Labels as people read them: `OAUTH2 · INITIALIZING, ACTIVE`, or groups joined by `; `. */
+export function labelText(labels: string[][]): string {
+  const depth = labels[0]?.length ?? 0;
+  if (labels.every((l) => l.length === depth)) {
+    const levels = Array.from({ length: depth }, (_, i) => [...new Set(labels.map((l) => l[i]!))]);
+    if (levels.reduce((n, level) => n * level.length, 1) === new Set(labels.map((l) => l.join("\0"))).size)
+      return levels.map((level) => level.join(", ")).join(" · ");
+  }
+  const groups = new Map<string, string[]>();
+  for (const l of labels) {
+    const prefix = l.slice(0, -1).join(" · ");
+    groups.set(prefix, [...(groups.get(prefix) ?? []), l[l.length - 1]!]);
+  }
+  return [...groups]
+    .map(([prefix, lasts]) => `${prefix ? `${prefix} · ` : ""}${lasts.join(", ")}`)
+    .join("; ");
+}
+
+function merge(atoms: Atom[]): RatedChange[] {
+  const groups = new Map<string, Atom[]>();
+  for (const atom of atoms) {
+    const key = `${atom.impact}\0${atom.where}\0${atom.rule}\0${atom.text}`;
+    groups.set(key, [...(groups.get(key) ?? []), atom]);
+  }
+  const changes: RatedChange[] = [...groups.values()].map((group) => {
+    const [first] = group as [Atom];
+    const labels = group.filter((a) => a.label.length).map((a) => a.label);
+    return {
+      impact: first.impact,
+      where: first.where,
+      message: labels.length ? `${labelText(labels)}: ${first.text}` : first.text,
+      rule: first.rule,
+    };
+  });
+  return changes.sort((a, b) => rank(b.impact) - rank(a.impact) || a.where.localeCompare(b.where));
+}

@@ -1,0 +1,193 @@
+// `npm run upstream:pull` when things go wrong: a write cut short, a copy that is not what the
+// provenance records, a document that refers to what it does not hold, a URL that does not answer,
+// a document that is not valid JSON. Each refused with what is wrong and where; nothing half-written
+// is ever kept. Servers on 127.0.0.1; every folder a temporary copy of api/upstream/.
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Schema } from "../scripts/lib/spec.js";
+import {
+  BASELINE,
+  COPY,
+  PROVENANCE,
+  pull,
+  readSource,
+  readUpstream,
+  serialize,
+  sha256,
+  UPSTREAM_DIR,
+  writeFileAtomic,
+} from "../scripts/upstream/pinned.js";
+import { json, serverPerTest } from "./helpers/server.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "composio-upstream-pull-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const serve = serverPerTest();
+
+const pinnedText = readFileSync(join(UPSTREAM_DIR, COPY), "utf8");
+const pinned = () => JSON.parse(pinnedText) as Schema;
+const LIST = "/api/v3.1/connected_accounts";
+
+let folders = 0;
+function workspace(): string {
+  const dir = join(scratch, `folder-${folders++}`);
+  cpSync(UPSTREAM_DIR, dir, { recursive: true });
+  return dir;
+}
+const files = (dir: string) =>
+  Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), "utf8")]));
+/** The pinned copy with one more answer field: a real change. */
+const changed = () => {
+  const doc = pinned();
+  doc.paths[LIST].get.responses["200"].content["application/json"].schema.properties.seen_at = {
+    type: "string",
+  };
+  return doc;
+};
+
+/** A writer that runs out of disk halfway through: half the text, then ENOSPC. */
+const diskFullAfterHalf = (path: string, text: string) => {
+  writeFileSync(path, text.slice(0, text.length >> 1));
+  throw Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), { code: "ENOSPC" });
+};
+
+describe("writes", () => {
+  it("are whole or not at all: a write cut short leaves the file as it was and no temporary file", () => {
+    const dir = workspace();
+    const path = join(dir, COPY);
+    expect(() => writeFileAtomic(path, "{}\n", diskFullAfterHalf)).toThrow(/ENOSPC/);
+    expect(readFileSync(path, "utf8")).toBe(pinnedText);
+    expect(readdirSync(dir).sort()).toEqual(Object.keys(files(UPSTREAM_DIR)).sort());
+  });
+
+  it("of a pull cut short leave the folder as it was", () => {
+    const dir = workspace();
+    const before = files(dir);
+    expect(() => pull({ doc: changed(), source: "next.json", dir, write: diskFullAfterHalf })).toThrow(
+      /ENOSPC/,
+    );
+    expect(files(dir)).toEqual(before);
+    // And the folder still reads: the check can run.
+    expect(readUpstream(dir).copy).toEqual(pinned());
+  });
+});
+
+describe("what the provenance records", () => {
+  it("is checked before the copy becomes the baseline: a truncated copy is refused, not kept", () => {
+    const dir = workspace();
+    writeFileSync(join(dir, COPY), pinnedText.slice(0, 1000));
+    expect(() => pull({ doc: changed(), source: "next.json", dir })).toThrow(
+      /composio\.json is not the copy .*provenance\.json records \(sha256 [0-9a-f]{64} ≠ [0-9a-f]{64}\).*git checkout/,
+    );
+    expect(existsSync(join(dir, BASELINE))).toBe(false);
+  });
+
+  it("is checked when the baseline is read: a baseline that is not the one recorded is refused", () => {
+    const dir = workspace();
+    pull({ doc: changed(), source: "next.json", dir });
+    expect(readUpstream(dir).baseline).toEqual(pinned());
+    writeFileSync(join(dir, BASELINE), pinnedText.slice(0, 1000));
+    expect(() => readUpstream(dir)).toThrow(
+      /composio\.baseline\.json is not the baseline .*provenance\.json records \(sha256 [0-9a-f]{64} ≠ [0-9a-f]{64}\)/,
+    );
+  });
+});
+
+describe("a document", () => {
+  it("with a $ref that points at nothing is refused, naming the source, the ref and where it is", () => {
+    const doc = changed();
+    doc.paths[LIST].get.responses["200"].content["application/json"].schema.properties.seen_at = {
+      $ref: "#/components/schemas/Missing",
+    };
+    expect(() => pull({ doc, source: "next.json", dir: workspace() })).toThrow(
+      'next.json: $ref "#/components/schemas/Missing" at #/paths/~1api~1v3.1~1connected_accounts/get/responses/200/content/application~1json/schema/properties/seen_at points at nothing',
+    );
+  });
+
+  it("pinned before the pull refused such refs is named when read, with the file and the pointer", () => {
+    const dir = workspace();
+    const doc = pinned();
+    doc.paths[LIST].get.responses["200"].content["application/json"].schema = {
+      $ref: "#/components/schemas/Gone",
+    };
+    const text = serialize(doc);
+    writeFileSync(join(dir, COPY), text);
+    const provenance = JSON.parse(readFileSync(join(dir, PROVENANCE), "utf8")) as Schema;
+    writeFileSync(join(dir, PROVENANCE), JSON.stringify({ ...provenance, sha256: sha256(text) }));
+    expect(() => readUpstream(dir)).toThrow(
+      /composio\.json: \$ref "#\/components\/schemas\/Gone" at #\/paths\/~1api~1v3\.1~1connected_accounts\/get\/responses\/200\/content\/application~1json\/schema points at nothing; pull the document again/,
+    );
+  });
+
+  it("with a $ref to another file is refused: the pull takes one bundled document", () => {
+    const doc = changed();
+    doc.paths[LIST].get.responses["200"].content["application/json"].schema.properties.seen_at = {
+      $ref: "./schemas/SeenAt.yaml",
+    };
+    expect(() => pull({ doc, source: "next.json", dir: workspace() })).toThrow(
+      /^next\.json: \$ref "\.\/schemas\/SeenAt\.yaml" at #\/paths\/~1api~1v3\.1~1connected_accounts\/get\/.*\/seen_at refers to another file: pull the bundled document/,
+    );
+  });
+
+  it("whose keys are only reordered is no change", () => {
+    const reversed = (node: unknown): unknown =>
+      Array.isArray(node)
+        ? node.map(reversed)
+        : node && typeof node === "object"
+          ? Object.fromEntries(
+              Object.entries(node)
+                .reverse()
+                .map(([k, v]) => [k, reversed(v)]),
+            )
+          : node;
+    const dir = workspace();
+    const result = pull({ text: JSON.stringify(reversed(pinned())), source: "reordered.json", dir });
+    expect(result.changed).toBe(false);
+    expect(readFileSync(join(dir, COPY), "utf8")).toBe(pinnedText);
+    expect(existsSync(join(dir, BASELINE))).toBe(false);
+  });
+
+  it("that is not valid JSON (a trailing comma) is refused with file:line:col", () => {
+    const text = `{\n  "openapi": "3.0.0",\n  "paths": {},\n}\n`;
+    expect(() => pull({ text, source: "next.json", dir: workspace() })).toThrow(/^next\.json:4:1: /);
+    // Not read as YAML instead (YAML's flow mappings allow the comma).
+    expect(() => pull({ text, source: "next", dir: workspace() })).toThrow(/^next:4:1: /);
+  });
+
+  it("that is not valid YAML is refused with file:line:col", () => {
+    expect(() =>
+      pull({ text: "openapi: 3.0.0\npaths:\n  a: [1\n", source: "next.yaml", dir: workspace() }),
+    ).toThrow(/^next\.yaml:\d+:\d+: /);
+  });
+});
+
+describe("a URL", () => {
+  it("that refuses the connection is named, with the cause", async () => {
+    const server = await serve((_, res) => json(res, 200, {}));
+    const url = `${server.url}/openapi.json`;
+    await server.close();
+    await expect(readSource(url)).rejects.toThrow(
+      new RegExp(`^could not read ${url.replace(/[.?]/g, "\\$&")}: ECONNREFUSED`),
+    );
+  });
+
+  it("that does not answer is given up after the timeout, naming the URL", async () => {
+    const server = await serve(() => {});
+    const url = `${server.url}/openapi.json`;
+    await expect(readSource(url, { timeoutMs: 300 })).rejects.toThrow(
+      `could not read ${url}: no answer within 0.3 s (--timeout)`,
+    );
+  });
+
+  it("that stops sending halfway is given up after the timeout too", async () => {
+    const server = await serve((_, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"openapi": "3.0.0", ');
+    });
+    const url = `${server.url}/openapi.json`;
+    await expect(readSource(url, { timeoutMs: 300 })).rejects.toThrow(
+      `could not read ${url}: no answer within 0.3 s (--timeout)`,
+    );
+  });
+});
