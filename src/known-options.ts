@@ -75,7 +75,7 @@ export type UnknownOption<K extends string> = (
                 : never
             ) extends infer Nearest extends string
             ? [Nearest] extends [never]
-              ? `createComposioClient: unknown option \`${K}\`; known: \`apiKey\`, \`userApiKey\`, \`baseUrl\`, \`allowInsecureHttp\`, \`fetch\`, \`timeoutMs\`, \`totalTimeoutMs\`, \`maxResponseBytes\`, \`maxRetries\`, \`headers\`, \`logger\`, \`logLevel\`, \`validate\`.`
+              ? `createComposioClient: unknown option \`${K}\`; known: \`apiKey\`, \`userApiKey\`, \`baseUrl\`, \`allowInsecureHttp\`, \`fetch\`, \`timeoutMs\`, \`totalTimeoutMs\`, \`maxResponseBytes\`, \`maxRetries\`, \`headers\`, \`logger\`, \`logLevel\`, \`validate\`, \`clock\`.`
               : `createComposioClient: unknown option \`${K}\`; did you mean \`${Nearest}\`?`
             : never
           : never

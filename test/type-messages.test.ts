@@ -36,7 +36,7 @@ describe("an option of no known name", () => {
       expect(message).toBe(
         meant
           ? `createComposioClient: unknown option \`${key}\`; did you mean \`${meant}\`?`
-          : `createComposioClient: unknown option \`${key}\`; known: \`apiKey\`, \`userApiKey\`, \`baseUrl\`, \`allowInsecureHttp\`, \`fetch\`, \`timeoutMs\`, \`totalTimeoutMs\`, \`maxResponseBytes\`, \`maxRetries\`, \`headers\`, \`logger\`, \`logLevel\`, \`validate\`.`,
+          : `createComposioClient: unknown option \`${key}\`; known: \`apiKey\`, \`userApiKey\`, \`baseUrl\`, \`allowInsecureHttp\`, \`fetch\`, \`timeoutMs\`, \`totalTimeoutMs\`, \`maxResponseBytes\`, \`maxRetries\`, \`headers\`, \`logger\`, \`logLevel\`, \`validate\`, \`clock\`.`,
       );
       expect(problems[index]).toBe(
         `TS2322: Type 'number' is not assignable to type '"${message}"'.\n    ${calls[index]}`,
