@@ -24,8 +24,9 @@ export interface FakeComposioOptions {
   /** The auth configs the fake knows; link and create answer 404 for any other id. */
   authConfigs: readonly FakeAuthConfig[];
   /**
-   * Where the fake's clock starts. It stands still until `advance(ms)` moves it: timestamps
-   * (`created_at`, `expires_at` …) and the ten-minute expiry follow it, not the wall clock.
+   * Where the fake's clock starts. It moves only when `advance(ms)` moves it, or when `clock`
+   * jumps to what a client waits on: timestamps (`created_at`, `expires_at` …) and the ten-minute
+   * expiry follow it, not the wall clock.
    * @default the current time
    */
   now?: Date | number | string;
