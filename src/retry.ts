@@ -116,6 +116,8 @@ export async function withRetries<T extends AttemptResult>(
     let delay: number | undefined;
     let failure: ComposioConnectionError | undefined;
     let result: T | undefined;
+    // A virtual clock (fake.clock) stands still while the attempt is on its way.
+    const ended = clock.attempt?.();
     try {
       result = await attempt(controller.signal);
       if (!REFUSED_STATUSES.has(result.status)) mayHaveActed = true;
@@ -140,6 +142,7 @@ export async function withRetries<T extends AttemptResult>(
       delay = retryable ? backoff(retry) : undefined;
     } finally {
       clock.clearTimeout(timer);
+      ended?.();
       stopForwarding();
     }
     const now = clock.now();
@@ -183,10 +186,13 @@ function attemptError(
     const message = `${what}: connection failed (${how}): ${describeCause(error)}.${advice}`;
     return new ComposioConnectionError(redact(message), options);
   }
+  // A clock of the caller's (fake.clock in a test) is not the wall's: a timeout a moment after the
+  // call began is then no mystery.
+  const on = settings.clock ? ", timed on the client's `clock`, not in real time" : "";
   const within =
     limit === "totalTimeoutMs"
-      ? `totalTimeoutMs (${settings.totalTimeoutMs} ms), after ${attempts} attempt(s)`
-      : `timeoutMs (${settings.timeoutMs} ms)`;
+      ? `totalTimeoutMs (${settings.totalTimeoutMs} ms${on}), after ${attempts} attempt(s)`
+      : `timeoutMs (${settings.timeoutMs} ms${on})`;
   return new ComposioTimeoutError(redact(`${what}: no answer within ${within}.${advice}`), options);
 }
 

@@ -6,16 +6,16 @@
 // else in the package imports this entry point, so an app that does not use it bundles none of it.
 import type { operations } from "../generated/schema.js";
 import { ComposioError } from "./errors.js";
-import type { Clock } from "./types.js";
 import { FakeStore, randomId, type FakeAuthConfig } from "./testing/accounts.js";
-import { FakeClock } from "./testing/clock.js";
-import { FakeFrontDoor, type FakeFault, type FakeRequest } from "./testing/http.js";
+import { MAX_DATE_MS, VirtualClock, type FakeClock } from "./testing/clock.js";
+import { FakeFrontDoor, fakeFailure, type FakeFault, type FakeRequest } from "./testing/http.js";
 import { serve, type FakeServer } from "./testing/server.js";
 
 // The spec's types that the fake's own refer to (auth schemes, operationIds), as /raw exports them.
 export type { components, operations } from "../generated/schema.js";
 export type { Clock, UnknownValue } from "./types.js";
 export type { FakeAuthConfig, FakeAuthScheme } from "./testing/accounts.js";
+export type { FakeClock } from "./testing/clock.js";
 export type { FakeFault, FakeRequest } from "./testing/http.js";
 export type { FakeServer } from "./testing/server.js";
 
@@ -24,8 +24,9 @@ export interface FakeComposioOptions {
   /** The auth configs the fake knows; link and create answer 404 for any other id. */
   authConfigs: readonly FakeAuthConfig[];
   /**
-   * Where the fake's clock starts. It stands still until `advance(ms)` moves it: timestamps
-   * (`created_at`, `expires_at` …) and the ten-minute expiry follow it, not the wall clock.
+   * Where the fake's clock starts. It moves only when `advance(ms)` moves it, or when `clock`
+   * jumps to what a client waits on: timestamps (`created_at`, `expires_at` …) and the ten-minute
+   * expiry follow it, not the wall clock.
    * @default the current time
    */
   now?: Date | number | string;
@@ -57,13 +58,14 @@ export interface FakeComposio {
   readonly baseUrl: string;
   /**
    * The fake's clock for a client's `clock` option: the client's backoff, `Retry-After`, timeouts
-   * and waitForConnection's polls then wait on it, and take no real time. Whenever the fake is not
-   * answering a request, it jumps to the next thing waiting on it, moving the fake's time (and
-   * the ten-minute expiry) as `advance(ms)` does; a `"hang"` ends at the client's timeout. It sees
-   * the requests of `fetch`, not those on their way through `listen()`'s socket: a client on it
-   * sends through `fetch`.
+   * and waitForConnection's polls then wait on it, and take no real time. When nothing is on its
+   * way — no request in the fake's hands, no attempt of a client on it that the fake has not left
+   * unanswered — it jumps to the next thing waiting on it, moving the fake's time (and the
+   * ten-minute expiry) as `advance(ms)` does; a `"hang"` ends at the client's timeout. A client on
+   * it may send through `fetch` or to `listen()`'s address. A test that waits on real work it
+   * cannot see (a browser) while something sleeps on it calls `pause()` first.
    */
-  readonly clock: Clock;
+  readonly clock: FakeClock;
   /**
    * Serves the same API on 127.0.0.1 (`port` 0, the default, picks a free one). While it listens,
    * every `redirect_url` is a page on it, which a browser can open. It answers browsers' CORS
@@ -120,7 +122,7 @@ export function createFakeComposio(options: FakeComposioOptions): FakeComposio {
   if (Number.isNaN(start))
     throw new ComposioError(`createFakeComposio: \`now\` is not a date (got ${String(options.now)}).`);
   const store = new FakeStore(options.authConfigs, start);
-  const clock = new FakeClock(store);
+  const clock = new VirtualClock(store);
   const keys = { apiKey: randomId("ak_", 20), userApiKey: randomId("uak_", 20) };
   let server: FakeServer | undefined;
   const baseUrl = () => server?.baseUrl ?? FAKE_ORIGIN;
@@ -158,16 +160,18 @@ export function createFakeComposio(options: FakeComposioOptions): FakeComposio {
       const release = clock.hold();
       let outcome;
       try {
-        outcome = await door.handle({
-          method: request.method,
-          url,
-          headers: request.headers,
-          text: await request.text(),
-        });
+        const text = await request.text();
+        // A failure of the fake's own is its 500, naming it: thrown, it would read as the network's.
+        outcome = await door
+          .handle({ method: request.method, url, headers: request.headers, text })
+          .catch(fakeFailure);
       } finally {
         release();
       }
-      if (outcome === "hang") return hang(signal);
+      // Left unanswered, a client's attempt holds the clock no more: its timeout may come. A
+      // caller that gave no signal (a test's own fake.fetch) is no attempt, and counts for none.
+      if (outcome === "hang")
+        return hang(signal, init?.signal || input instanceof Request ? clock.hang() : () => {});
       if (outcome === "reset") throw connectionReset();
       return outcome;
     },
@@ -198,6 +202,11 @@ export function createFakeComposio(options: FakeComposioOptions): FakeComposio {
     advance(ms) {
       if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0)
         throw new ComposioError(`fake.advance: \`ms\` must be a number ≥ 0 (got ${String(ms)}).`);
+      // Past it no date of the fake could be written: every later answer would fail.
+      if (store.now + ms > MAX_DATE_MS)
+        throw new ComposioError(
+          `fake.advance: ${ms} ms from ${new Date(store.now).toISOString()} is past the last date a Date holds (${new Date(MAX_DATE_MS).toISOString()}).`,
+        );
       store.advance(ms);
       clock.wake();
     },
@@ -212,11 +221,18 @@ export function createFakeComposio(options: FakeComposioOptions): FakeComposio {
   };
 }
 
-/** No answer, ever: the caller's signal (its timeout) ends the request, as on a silent network. */
-function hang(signal: AbortSignal): Promise<never> {
+/**
+ * No answer, ever: the caller's signal (its timeout) ends the request, as on a silent network.
+ * `ended` tells the clock, which lets time move to that timeout meanwhile.
+ */
+function hang(signal: AbortSignal, ended: () => void): Promise<never> {
   return new Promise((_, reject) => {
-    signal.throwIfAborted();
-    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+    const end = () => {
+      ended();
+      reject(signal.reason);
+    };
+    if (signal.aborted) return end();
+    signal.addEventListener("abort", end, { once: true });
   });
 }
 

@@ -95,6 +95,14 @@ export interface Clock {
   setTimeout(callback: () => void, ms: number): unknown;
   /** Cancels a callback `setTimeout` returned, if it has not run. */
   clearTimeout(handle: unknown): void;
+  /**
+   * Optional, for a virtual clock: told that an attempt of the client starts (before its `fetch` is
+   * called); returns the function the client calls when the attempt ends (answered, failed, timed
+   * out or aborted). `fake.clock` stands still meanwhile, unless the fake leaves the request
+   * unanswered: work the attempt does in real time (a fetch wrapper's, a socket's) takes none of
+   * its time. The real clock has none.
+   */
+  attempt?(): () => void;
 }
 
 /** Checks a request body before it is sent, and throws (a ComposioValidationError) to refuse it. */

@@ -58,6 +58,25 @@ describe("connecting an account", () => {
     await expect(create).rejects.toBeInstanceOf(InternalServerError);
     expect(fake.requests.filter((r) => r.operation === "createConnectedAccount")).toHaveLength(1);
   });
+
+  it("a browser takes real time on the hosted page: the clock is paused meanwhile", async () => {
+    const server = await fake.listen(); // redirect_url is now a page a browser opens
+    try {
+      const link = await composio.connectedAccounts.link({
+        auth_config_id: "ac_github",
+        user_id: "user_42",
+        callback_url: "https://app.example.com/connected",
+      });
+      const resume = fake.clock.pause(); // else the wait's polls would run ten fake minutes meanwhile
+      const wait = composio.connectedAccounts.waitForConnection(link.connected_account_id);
+      const page = await fetch(link.redirect_url, { redirect: "manual" }); // Playwright's page.goto, say
+      expect(page.status).toBe(302);
+      resume();
+      expect((await wait).status).toBe("ACTIVE");
+    } finally {
+      await server.close();
+    }
+  });
 });
 // end of sample
 

@@ -83,7 +83,7 @@ it("link → the fake's hosted page → the app's callback route, which confirms
     expect([...ours(route, status, body), ...upstream(route, status, body)]).toEqual([]);
 }, 60_000);
 
-it("a page of another origin calls listen()'s API with the client: preflights pass, Retry-After is readable", async () => {
+it("a page of another origin calls listen()'s API with the client: preflights pass (its extra headers too), Retry-After is readable", async () => {
   const fake = createFakeComposio({
     authConfigs: [{ id: "ac_github", toolkit: "github", authScheme: "OAUTH2", managed: true }],
   });
@@ -106,9 +106,11 @@ it("a page of another origin calls listen()'s API with the client: preflights pa
     const { executablePath, args } = await findChromium();
     browser ??= await chromium.launch({ executablePath, args, headless: true });
     const tab = await browser.newPage();
-    await tab.route("**/*", (route) =>
-      route.request().url().startsWith("http://127.0.0.1:") ? route.continue() : route.abort(),
-    );
+    // No page.route here: while Playwright intercepts requests it answers the browser's CORS
+    // preflights itself, allowing whatever is asked, and the fake's own answer would go untested.
+    // The page asks for nothing beyond 127.0.0.1; every request it makes is checked at the end.
+    const sent: string[] = [];
+    tab.on("request", (request) => sent.push(request.url()));
     await tab.goto(pageUrl);
     await tab.addScriptTag({ content: outputFiles[0]!.text });
     fake.failNext("listConnectedAccounts", { status: 429, retryAfter: 0 });
@@ -116,15 +118,25 @@ it("a page of another origin calls listen()'s API with the client: preflights pa
     const seen = await tab.evaluate(
       async ({ apiKey, baseUrl }) => {
         const { createComposioClient } = (window as any).composioClient;
-        const composio = createComposioClient({ apiKey, baseUrl, logger: null });
+        // The README's Options sample adds a header of the app's own: the preflight must allow it.
+        const composio = createComposioClient({
+          apiKey,
+          baseUrl,
+          logger: null,
+          headers: { "x-team": "growth" },
+        });
         // A JSON POST with the key header: the browser preflights it.
         const link = await composio.connectedAccounts.link({ auth_config_id: "ac_github", user_id: "u1" });
         // Answered 429 once (failNext), then retried.
         const list = await composio.connectedAccounts.list({ user_ids: ["u1"] });
         await composio.connectedAccounts.delete(link.connected_account_id);
         // The headers the client reads must be exposed to the page, or it cannot honour them.
+        // A tracer's header on the page's own fetch, preflighted as well.
         const limited = await fetch(`${baseUrl}/api/v3.1/connected_accounts/${link.connected_account_id}`, {
-          headers: { "x-api-key": apiKey },
+          headers: {
+            "x-api-key": apiKey,
+            traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+          },
         });
         return {
           origin: location.origin,
@@ -137,9 +149,12 @@ it("a page of another origin calls listen()'s API with the client: preflights pa
       },
       { apiKey: fake.apiKey, baseUrl: server.baseUrl },
     );
+    expect(sent.filter((url) => !url.startsWith("http://127.0.0.1:"))).toEqual([]);
     expect(seen.origin).toBe(pageUrl);
     expect(seen.listed).toEqual([seen.linked]);
     expect(seen).toMatchObject({ status: 429, retryAfter: "7", requestId: expect.stringMatching(/^req_/) });
+    expect(fake.requests.slice(0, 4).map((r) => r.headers["x-team"])).toEqual(Array(4).fill("growth"));
+    expect(fake.requests[4]!.headers.traceparent).toMatch(/^00-/);
     expect(fake.requests.map((r) => r.operation)).toEqual([
       "createConnectedAccountLink",
       "listConnectedAccounts",
@@ -150,6 +165,53 @@ it("a page of another origin calls listen()'s API with the client: preflights pa
   } finally {
     page.closeAllConnections();
     page.close();
+    await server.close();
+  }
+}, 60_000);
+
+// Trial 22, finding 4 (a): the README's setup for a browser test — the client on fake.fetch and
+// fake.clock, the hosted page on listen(), a wait in the background — with a real browser, which
+// takes real time the clock cannot see: the test pauses the clock meanwhile.
+it("a wait on fake.clock while a real browser opens the hosted page: paused, the link does not expire meanwhile", async () => {
+  const fake = createFakeComposio({
+    authConfigs: [{ id: "ac_github", toolkit: "github", authScheme: "OAUTH2", managed: true }],
+  });
+  const server = await fake.listen();
+  const callback = createServer((_, res) =>
+    res.writeHead(200, { "content-type": "text/html" }).end("<h1>back in the app</h1>"),
+  );
+  await new Promise<void>((resolve) => callback.listen(0, "127.0.0.1", resolve));
+  const appUrl = `http://127.0.0.1:${(callback.address() as AddressInfo).port}`;
+  try {
+    const composio = createComposioClient({
+      apiKey: fake.apiKey,
+      fetch: fake.fetch,
+      clock: fake.clock,
+      baseUrl: server.baseUrl,
+    });
+    const link = await composio.connectedAccounts.link({
+      auth_config_id: "ac_github",
+      user_id: "user_42",
+      callback_url: `${appUrl}/connected`,
+    });
+    const before = fake.clock.now();
+    const resume = fake.clock.pause();
+    const wait = composio.connectedAccounts.waitForConnection(link.connected_account_id);
+    const { executablePath, args } = await findChromium();
+    browser ??= await chromium.launch({ executablePath, args, headless: true });
+    const tab = await browser.newPage();
+    await tab.route("**/*", (route) =>
+      route.request().url().startsWith("http://127.0.0.1:") ? route.continue() : route.abort(),
+    );
+    await tab.goto(link.redirect_url);
+    expect(await tab.locator("h1").textContent()).toBe("back in the app");
+    expect(new URL(tab.url()).searchParams.get("status")).toBe("success");
+    resume();
+    expect((await wait).status).toBe("ACTIVE");
+    expect(fake.clock.now() - before).toBeLessThan(10_000);
+  } finally {
+    callback.closeAllConnections();
+    callback.close();
     await server.close();
   }
 }, 60_000);

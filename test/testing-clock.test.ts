@@ -9,6 +9,7 @@ import {
   ApiKeyState,
   ComposioError,
   ComposioTimeoutError,
+  InternalServerError,
   ConnectionFailedError,
   createComposioClient,
   createComposioTransport,
@@ -216,7 +217,9 @@ describe("fake.clock", () => {
       .list({}, { totalTimeoutMs: 90_000 })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ComposioTimeoutError);
-    expect((error as Error).message).toContain("totalTimeoutMs (90000 ms)");
+    expect((error as Error).message).toContain(
+      "totalTimeoutMs (90000 ms, timed on the client's `clock`, not in real time)",
+    );
     expect(fake.clock.now() - again).toBe(90_000);
   });
 
@@ -265,4 +268,196 @@ describe("fake.clock", () => {
     );
     expect(make(() => 0)).toThrow("`clock` must have now, setTimeout and clearTimeout (got a function).");
   });
+});
+
+// Trial 22, finding 4: the clock jumped whenever no request was inside the fake, so real work the
+// test waited on (a fetch wrapper's, a socket's, a browser's) ran fake minutes meanwhile.
+describe("fake.clock and real work: time stands still while a request of the client is on its way", () => {
+  const authConfigs = [{ id: "ac_github", toolkit: "github", authScheme: "OAUTH2" as const, managed: true }];
+  const realDelay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it("a fetch wrapper that does real async work before calling fake.fetch: no fake time passes meanwhile", async () => {
+    const fake = createFakeComposio({ authConfigs });
+    // Tracing, a token lookup: real time before the request reaches the fake, and after its answer.
+    const tracing: typeof fetch = async (input, init) => {
+      await realDelay(20);
+      const response = await fake.fetch(input, init);
+      await realDelay(5);
+      return response;
+    };
+    const composio = createComposioClient({ apiKey: fake.apiKey, fetch: tracing, clock: fake.clock });
+    const before = fake.clock.now();
+    expect((await composio.connectedAccounts.list({ user_ids: ["u1"] })).items).toEqual([]);
+    expect(fake.clock.now()).toBe(before);
+    // Between attempts it still jumps: a 429's Retry-After takes no real time.
+    fake.failNext("listConnectedAccounts", { status: 429, retryAfter: 30 });
+    await composio.connectedAccounts.list();
+    expect(fake.clock.now() - before).toBe(30_000);
+  });
+
+  it("a client on fake.clock that sends over listen()'s socket: answered, and a hang ends at its timeout in fake time", async () => {
+    const fake = createFakeComposio({ authConfigs });
+    const server = await fake.listen();
+    try {
+      const composio = createComposioClient({
+        apiKey: fake.apiKey,
+        baseUrl: server.baseUrl,
+        clock: fake.clock,
+      });
+      const before = fake.clock.now();
+      const link = await composio.connectedAccounts.link({ auth_config_id: "ac_github", user_id: "u1" });
+      expect((await composio.connectedAccounts.list({ user_ids: ["u1"] })).items).toHaveLength(1);
+      expect(fake.clock.now()).toBe(before);
+      // The fake leaves it unanswered: then, and only then, the clock moves to the attempt's timeout.
+      fake.failNext("retrieveConnectedAccount", "hang");
+      const account = await composio.connectedAccounts.retrieve(link.connected_account_id, {
+        timeoutMs: 45_000,
+      });
+      expect(account.status).toBe("INITIATED");
+      expect(fake.clock.now() - before).toBeGreaterThanOrEqual(45_000 + FIRST_BACKOFF_MS);
+      expect(fake.clock.now() - before).toBeLessThan(45_000 + 1_000);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("the README's browser step: pause() holds the clock while a background wait and a real browser run", async () => {
+    const fake = createFakeComposio({ authConfigs });
+    const server = await fake.listen();
+    try {
+      const composio = createComposioClient({
+        apiKey: fake.apiKey,
+        fetch: fake.fetch,
+        clock: fake.clock,
+        baseUrl: server.baseUrl,
+      });
+      const link = await composio.connectedAccounts.link({
+        auth_config_id: "ac_github",
+        user_id: "u1",
+        callback_url: "http://127.0.0.1:3000/connected",
+      });
+      const before = fake.clock.now();
+      const resume = fake.clock.pause();
+      const wait = composio.connectedAccounts.waitForConnection(link.connected_account_id);
+      // The browser launching and navigating, in real time; then it opens the hosted page.
+      await realDelay(150);
+      const page = await fetch(link.redirect_url, { redirect: "manual" });
+      expect(page.status).toBe(302);
+      resume();
+      expect((await wait).status).toBe("ACTIVE");
+      expect(fake.clock.now() - before).toBeLessThan(10_000);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("paused, it moves only with fake.advance(ms), which fires what falls due; resume() lets it jump again", async () => {
+    const fake = createFakeComposio({ authConfigs });
+    const woken: number[] = [];
+    const start = fake.clock.now();
+    const resume = fake.clock.pause();
+    fake.clock.setTimeout(() => woken.push(fake.clock.now() - start), 1_000);
+    fake.clock.setTimeout(() => woken.push(fake.clock.now() - start), 5_000);
+    await realDelay(20);
+    expect(woken).toEqual([]);
+    fake.advance(2_000);
+    await realDelay(20);
+    // As before a pause: a timer the test moves the clock past fires at the time it moved it to.
+    expect(woken).toEqual([2_000]);
+    // Pauses count: each must be resumed; a resume called twice counts once.
+    const again = fake.clock.pause();
+    resume();
+    resume();
+    await realDelay(20);
+    expect(woken).toEqual([2_000]);
+    again();
+    await realDelay(20);
+    expect(woken).toEqual([2_000, 5_000]);
+  });
+
+  it("a timeout on fake.clock says it was timed on the client's clock, not in real time", async () => {
+    const fake = createFakeComposio({ authConfigs });
+    const composio = createComposioClient({ apiKey: fake.apiKey, fetch: fake.fetch, clock: fake.clock });
+    fake.failNext("createConnectedAccountLink", "hang");
+    const error = await composio.connectedAccounts
+      .link({ auth_config_id: "ac_github", user_id: "u1" }, { timeoutMs: 45_000 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ComposioTimeoutError);
+    expect((error as Error).message).toContain(
+      "no answer within timeoutMs (45000 ms, timed on the client's `clock`, not in real time)",
+    );
+  });
+});
+
+// Trial 22, finding 5: a delay or a move past what a clock holds broke the fake for good.
+describe("fake.clock at its limits: the host's rules for delays, Date's range, the fake's own failures", () => {
+  const authConfigs = [{ id: "ac_github", toolkit: "github", authScheme: "OAUTH2" as const, managed: true }];
+
+  it("a delay past 2^31 - 1 ms (Infinity too) fires after 1 ms, as the host's timers do, with their warning", async () => {
+    const fake = createFakeComposio({ authConfigs });
+    const composio = createComposioClient({ apiKey: fake.apiKey, fetch: fake.fetch, clock: fake.clock });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      const start = fake.clock.now();
+      const fired: number[] = [];
+      fake.clock.setTimeout(() => fired.push(fake.clock.now() - start), Infinity);
+      fake.clock.setTimeout(() => fired.push(fake.clock.now() - start), 2 ** 31);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(fired).toEqual([1, 1]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((w) => [w.name, w.message])).toEqual([
+        [
+          "TimeoutOverflowWarning",
+          "fake.clock.setTimeout: Infinity ms does not fit into a 32-bit signed integer; as the host's timers do, the timer fires after 1 ms.",
+        ],
+        [
+          "TimeoutOverflowWarning",
+          "fake.clock.setTimeout: 2147483648 ms does not fit into a 32-bit signed integer; as the host's timers do, the timer fires after 1 ms.",
+        ],
+      ]);
+      expect(Number.isFinite(fake.now().getTime())).toBe(true);
+      const link = await composio.connectedAccounts.link({ auth_config_id: "ac_github", user_id: "u1" });
+      expect(link.connected_account_id).toMatch(/^ca_/);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
+  it("fake.advance past the last date a Date holds is refused, and the fake keeps working", async () => {
+    const fake = createFakeComposio({ authConfigs, now: "2026-03-01T12:00:00Z" });
+    expect(() => fake.advance(1e16)).toThrow(ComposioError);
+    expect(() => fake.advance(1e16)).toThrow(
+      "fake.advance: 10000000000000000 ms from 2026-03-01T12:00:00.000Z is past the last date a Date holds (+275760-09-13T00:00:00.000Z).",
+    );
+    expect(fake.now().toISOString()).toBe("2026-03-01T12:00:00.000Z");
+    const composio = createComposioClient({ apiKey: fake.apiKey, fetch: fake.fetch, clock: fake.clock });
+    expect((await composio.connectedAccounts.list()).items).toEqual([]);
+  });
+
+  it.each(["fetch", "listen"] as const)(
+    "a failure inside the fake (through %s) is a 500 that names the fake, not a connection failure",
+    async (transport) => {
+      // A minute before the last date a Date holds: a link's ten-minute expiry cannot be written.
+      const fake = createFakeComposio({ authConfigs, now: 8.64e15 - 60_000 });
+      const server = transport === "listen" ? await fake.listen() : undefined;
+      try {
+        const composio = createComposioClient({
+          apiKey: fake.apiKey,
+          ...(server ? { baseUrl: server.baseUrl } : { fetch: fake.fetch }),
+          clock: fake.clock,
+        });
+        const error = await composio.connectedAccounts
+          .link({ auth_config_id: "ac_github", user_id: "u1" })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(InternalServerError);
+        expect((error as Error).message).toContain(
+          "the fake itself failed (composio-connected-accounts/testing): RangeError: Invalid time value",
+        );
+      } finally {
+        await server?.close();
+      }
+    },
+  );
 });

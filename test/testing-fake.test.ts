@@ -462,6 +462,49 @@ describe("fake.listen()", () => {
     await expect(fetch(`${server.baseUrl}/api/v3.1/connected_accounts`)).rejects.toThrow(TypeError);
   });
 
+  // Trial 22, finding 11: the README's own `headers: { "x-team": … }` and a tracing `traceparent`
+  // were not allowed, so a browser refused to send the request at all.
+  it("a preflight allows the extra headers the page asks for (bounded: header names only, at most 50, 100 characters each)", async () => {
+    const fake = createFakeComposio({ authConfigs: AUTH_CONFIGS });
+    const server = await fake.listen();
+    const preflight = async (asked: string) => {
+      const answer = await fetch(`${server.baseUrl}/api/v3.1/connected_accounts`, {
+        method: "OPTIONS",
+        headers: {
+          origin: "http://127.0.0.1:5173",
+          "access-control-request-method": "GET",
+          "access-control-request-headers": asked,
+        },
+      });
+      expect(answer.status).toBe(204);
+      return answer.headers.get("access-control-allow-headers")!.split(/,\s*/);
+    };
+    try {
+      expect(await preflight("x-api-key,X-Team, traceparent,tracestate")).toEqual(
+        expect.arrayContaining(["x-api-key", "content-type", "x-team", "traceparent", "tracestate"]),
+      );
+      // What is no header name is left out; a browser asks only for names, so none of its is.
+      const odd = await preflight(
+        `x-ok, x bad, x-semi;colon, "quoted", ${"x".repeat(101)}, x-${"y".repeat(98)}`,
+      );
+      expect(odd).toContain("x-ok");
+      expect(odd).toContain(`x-${"y".repeat(98)}`);
+      expect(odd.filter((name) => /[ ;"]/.test(name) || name.length > 100)).toEqual([]);
+      const many = await preflight(Array.from({ length: 500 }, (_, i) => `x-h${i}`).join(","));
+      expect(many).toContain("x-h49");
+      expect(many).not.toContain("x-h50");
+      expect(many).toContain("x-api-key");
+    } finally {
+      await server.close();
+    }
+    // In process the same: the preflight of a page whose fetch is fake.fetch (a service worker's, say).
+    const answer = await fake.fetch(`${fake.baseUrl}/api/v3.1/connected_accounts`, {
+      method: "OPTIONS",
+      headers: { "access-control-request-method": "GET", "access-control-request-headers": "x-team" },
+    });
+    expect(answer.headers.get("access-control-allow-headers")!.split(/,\s*/)).toContain("x-team");
+  });
+
   it("answers a browser's CORS preflight, and lets the page read the headers the client reads", async () => {
     const fake = createFakeComposio({ authConfigs: AUTH_CONFIGS });
     const server = await fake.listen();

@@ -90,15 +90,55 @@ const ENVELOPE_SLUGS: Record<number, string> = {
 /**
  * CORS, for a page of the user's dev server that calls `listen()`'s API. No description of
  * Composio's own CORS was found (a client in the browser is one of this package's runtimes), so the
- * fake lets any origin send what the client sends (its key headers, JSON, its User-Agent) and read
- * the headers the client reads (Retry-After, the request id, deprecation notices). No cookie is
+ * fake lets any origin send what the client sends (its key headers, JSON, its User-Agent), and the
+ * headers the page asks for besides (a client's `headers` option, a tracer's `traceparent`), and
+ * read the headers the client reads (Retry-After, the request id, deprecation notices). No cookie is
  * involved, so `*` is enough.
  */
 export const CORS_HEADERS = {
   "access-control-allow-origin": "*",
   "access-control-expose-headers": "retry-after, retry-after-ms, x-request-id, deprecation, sunset, link",
 };
-const ALLOWED_HEADERS = "accept, content-type, user-agent, x-api-key, x-user-api-key";
+const ALLOWED_HEADERS = ["accept", "content-type", "user-agent", "x-api-key", "x-user-api-key"];
+/** The most names of a preflight's list echoed, and the longest: a browser asks for a few short ones. */
+const MAX_ASKED_HEADERS = 50;
+const MAX_HEADER_NAME = 100;
+/** An HTTP header name (RFC 9110's token): no space, comma, quote, CR or LF can pass into the answer. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+
+/**
+ * The headers a preflight allows: the client's own, and those the page asks for (its
+ * Access-Control-Request-Headers), lower-cased; what is no header name is left out, and the list
+ * is bounded, so that the answer stays small and one line whatever the request says.
+ */
+function allowedHeaders(asked: string | null): string {
+  const names = new Set(ALLOWED_HEADERS);
+  let echoed = 0;
+  for (const part of (asked ?? "").split(",")) {
+    if (echoed === MAX_ASKED_HEADERS) break;
+    const name = part.trim().toLowerCase();
+    if (name.length > MAX_HEADER_NAME || !HEADER_NAME.test(name)) continue;
+    names.add(name);
+    echoed++;
+  }
+  return [...names].join(", ");
+}
+
+/**
+ * The fake's answer when it fails itself (a bug of the fake, or a state it cannot write, such as a
+ * date past Date's range): a 500 that says so. Thrown, the failure would reach the client as the
+ * network's, saying the server may have acted.
+ */
+export function fakeFailure(error: unknown): Response {
+  const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return send(
+    apiError(
+      500,
+      "InternalServerError",
+      `the fake itself failed (composio-connected-accounts/testing): ${what.slice(0, 300)}`,
+    ),
+  );
+}
 
 /** How deep a request body may nest objects and arrays; the API's own bodies need a handful of levels. */
 const MAX_BODY_DEPTH = 64;
@@ -157,7 +197,7 @@ export class FakeFrontDoor {
         headers: {
           ...CORS_HEADERS,
           "access-control-allow-methods": [...new Set(this.#routes.map((r) => r.method))].join(", "),
-          "access-control-allow-headers": ALLOWED_HEADERS,
+          "access-control-allow-headers": allowedHeaders(headers.get("access-control-request-headers")),
           "access-control-max-age": "600",
         },
       });

@@ -3,8 +3,8 @@
 // app or a test on an edge runtime that uses only `fake.fetch` never loads, nor bundles, a Node
 // built-in.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { FakeClock } from "./clock.js";
-import { CORS_HEADERS, type FakeFrontDoor } from "./http.js";
+import type { VirtualClock } from "./clock.js";
+import { CORS_HEADERS, fakeFailure, type FakeFrontDoor } from "./http.js";
 
 const NODE_HTTP = "node:http";
 /** The largest request body read; a larger one is refused (413) without reading it all. */
@@ -18,7 +18,7 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-export async function serve(door: FakeFrontDoor, port: number, clock: FakeClock): Promise<FakeServer> {
+export async function serve(door: FakeFrontDoor, port: number, clock: VirtualClock): Promise<FakeServer> {
   const http = (await import(
     /* webpackIgnore: true */ /* @vite-ignore */ NODE_HTTP
   )) as typeof import("node:http");
@@ -43,18 +43,26 @@ export async function serve(door: FakeFrontDoor, port: number, clock: FakeClock)
       const text = new TextDecoder().decode(concat(chunks));
       const url = targetUrl(req.url ?? "/", baseUrl);
       if (!url) return void answer(res, 400, "BadRequest", "The request target is not a URL");
+      const write = async (response: Response) => {
+        const body = new Uint8Array(await response.arrayBuffer());
+        res.writeHead(response.status, Object.fromEntries(response.headers));
+        res.end(body);
+      };
       void door
         .handle({ method: req.method ?? "GET", url, headers, text })
         .then(async (outcome) => {
-          if (outcome === "hang") return release();
+          // Left unanswered until the client gives up: its timeout may come, in fake time too.
+          if (outcome === "hang") {
+            if (!res.closed) res.on("close", clock.hang());
+            return release();
+          }
           if (outcome === "reset") return void req.socket.destroy();
-          const body = new Uint8Array(await outcome.arrayBuffer());
-          res.writeHead(outcome.status, Object.fromEntries(outcome.headers));
-          res.end(body);
+          await write(outcome);
         })
+        // A failure of the fake's own is its 500, naming it.
         .catch((error: unknown) => {
-          res.writeHead(500, { "content-type": "text/plain" });
-          res.end(`The fake failed: ${error instanceof Error ? error.message : String(error)}`);
+          if (res.headersSent) return void req.socket.destroy();
+          return write(fakeFailure(error));
         });
     });
   });
