@@ -36,6 +36,9 @@ export class FakeClock implements Clock {
 
   now = (): number => this.#store.now;
 
+  /** The fake's time is the time of day its timestamps (`created_at` …) are written with. */
+  epochNow = (): number => this.#store.now;
+
   setTimeout = (callback: () => void, ms: number): number => {
     const id = ++this.#lastId;
     // As a host's timers do: a delay that is no number ≥ 0 is none.
