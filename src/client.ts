@@ -12,7 +12,7 @@ import {
 import type { KnownOptionsOnly } from "./known-options.js";
 import { resolveOptions, type ClientOptions } from "./options.js";
 import { rememberAs } from "./redact.js";
-import type { Transport } from "./types.js";
+import type { Clock, Transport } from "./types.js";
 import { createTransport } from "./transport.js";
 import { waitForConnection, type WaitOptions } from "./wait.js";
 
@@ -97,7 +97,17 @@ export function createComposioClient(options: ClientOptions): ComposioClient {
   };
   // confirmConnection(client, …) scrubs the client's key from what it shows, as the transport would.
   rememberAs(client, transport);
+  if (transport.clock) clocks.set(client, transport.clock);
   return client;
+}
+
+/** The `clock` option of each client that has one: helpers given the client read the time on it. */
+const clocks = new WeakMap<object, Clock>();
+
+/** The clock a client (or a transport) was given; none for the real one. */
+export function clockOf(composio: object): Clock | undefined {
+  const transport = composio as Partial<Transport>;
+  return typeof transport.request === "function" ? transport.clock : clocks.get(composio);
 }
 
 /**

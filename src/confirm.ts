@@ -110,8 +110,15 @@ export async function confirmConnection(
   options: ConfirmOptions,
 ): Promise<RetrieveConnectedAccountResponse> {
   const url = callbackUrlOf(composio, callbackUrl);
-  const { userId, expectedAccountId, requestOptions } = options ?? ({} as ConfirmOptions);
-  if (typeof options === "object" && options !== null) checkKnown(WHERE, options, CONFIRM_OPTIONS);
+  if (typeof options !== "object" || options === null) {
+    // The user's id alone is the likely slip: forUser(composio, userId) takes it so.
+    const given = typeof options === "string" ? redactorOf(composio).text(cut(options, 100)) : undefined;
+    throw new ComposioError(
+      `${WHERE}: the third argument is the options, \`{ userId }\` (got ${given === undefined ? describe(options) : "a string"}): confirmConnection(composio, request.url, { userId${given === undefined ? "" : `: ${JSON.stringify(given)}`} }).`,
+    );
+  }
+  const { userId, expectedAccountId, requestOptions } = options;
+  checkKnown(WHERE, options, CONFIRM_OPTIONS);
   if (typeof userId !== "string" || userId === "")
     throw new ComposioError(
       `confirmConnection: \`userId\` must be your signed-in user's id, a non-empty string (got ${describe(userId)}).`,
@@ -224,11 +231,26 @@ function callbackUrlOf(composio: unknown, callbackUrl: unknown): URL {
     throw new ComposioError(
       `${WHERE}: \`composio\` must be a client (createComposioClient) or a transport (createComposioTransport), got ${describe(composio)}.`,
     );
-  if (typeof callbackUrl === "object" && callbackUrl !== null && !(callbackUrl instanceof URL))
+  const pass = "the URL the browser came back to, request.url; req.originalUrl in Express";
+  if (typeof callbackUrl === "object" && callbackUrl !== null && !(callbackUrl instanceof URL)) {
+    const given = callbackUrl as Record<string, unknown>;
+    // The query already parsed: Express's req.query, or URLSearchParams.
+    const parsed =
+      callbackUrl instanceof URLSearchParams ||
+      ["status", ...ID_PARAMS].some((name) => Object.hasOwn(given, name));
     throw new ComposioError(
-      `${WHERE}: \`callbackUrl\` must be a string or a URL (got ${describe(callbackUrl)}${
-        typeof (callbackUrl as { url?: unknown }).url === "string" ? ": a Request? pass request.url" : ""
+      `${WHERE}: \`callbackUrl\` must be a string or a URL (got ${
+        parsed
+          ? `a parsed query: pass ${pass}`
+          : `${describe(callbackUrl)}${typeof given.url === "string" ? ": a Request? pass request.url" : ""}`
       }).`,
+    );
+  }
+  // An id alone has no query to read it from: the caller took it out already, and it is the query
+  // that is checked. Not quoted: a bare word may be anything, a key too.
+  if (typeof callbackUrl === "string" && ACCOUNT_ID.test(callbackUrl))
+    throw new ComposioError(
+      `${WHERE}: \`callbackUrl\` is an account id, not the URL: pass the URL the browser came back to (request.url; req.originalUrl in Express), whose query names the account.`,
     );
   try {
     // A path and query (`req.url` in Node servers) is read against a placeholder origin.

@@ -8,35 +8,33 @@
 // Ownership cannot change between the check and the write: no operation of the API moves an
 // account to another user (update takes an alias and credentials). An account deleted in between
 // makes the write answer 404, which is refused here as an unknown account.
+import { QUERY_JOINED } from "../generated/meta.js";
+import { connectedAccountsResource, type ListConnectedAccountsItem } from "../generated/resources.js";
 import {
-  connectedAccountsResource,
-  type CreateConnectedAccountLinkParams,
-  type CreateConnectedAccountLinkResponse,
-  type CreateConnectedAccountParams,
-  type CreateConnectedAccountResponse,
-  type DeleteConnectedAccountQuery,
-  type DeleteConnectedAccountResponse,
-  type ListConnectedAccountsItem,
-  type ListConnectedAccountsQuery,
-  type ListConnectedAccountsResponse,
-  type RefreshConnectedAccountParams,
-  type RefreshConnectedAccountQuery,
-  type RefreshConnectedAccountResponse,
-  type RetrieveConnectedAccountResponse,
-  type RevokeConnectedAccountResponse,
-  type UpdateConnectedAccountParams,
-  type UpdateConnectedAccountResponse,
-  type UpdateConnectedAccountStatusParams,
-  type UpdateConnectedAccountStatusResponse,
-} from "../generated/resources.js";
-import type { ComposioClient, ConnectedAccounts, UserKeyComposioClient } from "./client.js";
+  clockOf,
+  type ComposioClient,
+  type ConnectedAccounts,
+  type UserKeyComposioClient,
+} from "./client.js";
 import { ComposioError, NotFoundError } from "./errors.js";
 import { checkKnown, checkNumber, describe } from "./options.js";
-import { PagePromise, wrongType } from "./pagination.js";
+import { PagePromise, wrongType, type PaginationSpec } from "./pagination.js";
 import { cut, redactorOf } from "./redact.js";
 import { pathParam } from "./runtime.js";
 import type { RequestOptions, Transport } from "./types.js";
-import { stringField, waitForConnection, type WaitOptions } from "./wait.js";
+import { stringField, waitForConnection } from "./wait.js";
+
+/** A body of the client's link (the view's are this, `user_id` filled in). */
+type LinkBody = Parameters<ConnectedAccounts["link"]>[0];
+/** A page of the client's list. */
+type ListPage = Awaited<ReturnType<ConnectedAccounts["list"]>>;
+/** Where the list keeps its cursor and items, as the generated list says (x-sdk-pagination). */
+const LIST_PAGES = {
+  operation: "forUser.list",
+  cursorParam: "cursor",
+  nextCursor: "next_cursor",
+  items: "items",
+} satisfies PaginationSpec;
 
 /** The server fails a connection still INITIATED ten minutes after it began. */
 const PENDING_LIFE_MS = 10 * 60_000;
@@ -48,9 +46,9 @@ const ENDED = new Set(["FAILED", "EXPIRED"]);
 
 /**
  * Why a `forUser` view refused an account: it is another user's (`other-user`: read, and its
- * owner is not this user); the API knows no such account (`unknown-account`: it answered 404); or
- * the API's list of this user's accounts does not hold it (`not-listed`: the check before a write,
- * which does not ask whether it is another user's or none).
+ * owner is not this user: a retrieve, or an item of a list page); the API knows no such account
+ * (`unknown-account`: it answered 404); or the API's list of this user's accounts does not hold it
+ * (`not-listed`: the check before a write, which does not ask whether it is another user's or none).
  */
 export type NotOwnedReason = "other-user" | "unknown-account" | "not-listed";
 
@@ -65,7 +63,10 @@ export class AccountNotOwnedError extends ComposioError {
   }
   /** Why: `other-user`, `unknown-account` or `not-listed`. */
   declare readonly reason: NotOwnedReason;
-  /** The id asked about (scrubbed of the client's key, cut to 100 characters). */
+  /**
+   * The id asked about, or for `list` the other user's account its answer held (kept out of the
+   * message); scrubbed of the client's key, cut to 100 characters.
+   */
   declare readonly accountId: string;
 
   constructor(message: string, reason: NotOwnedReason, accountId: string, options?: { cause?: unknown }) {
@@ -75,15 +76,24 @@ export class AccountNotOwnedError extends ComposioError {
   }
 }
 
-/** A body of link, whose `user_id` the view fills in. */
-export type LinkForUserParams = Omit<CreateConnectedAccountLinkParams, "user_id"> & { user_id?: string };
+// The view's types are the client's, read through its `connectedAccounts` rather than named one by
+// one: an operation the spec drops leaves the view with it (and a spec change can be rated).
 
-/** What `linkOrReuse` resolves: a new link, or the user's pending one. */
+/** A body of link, whose `user_id` the view fills in. */
+export type LinkForUserParams = ConnectedAccounts extends {
+  link: (body: infer B, options?: RequestOptions) => unknown;
+}
+  ? Omit<B, "user_id"> & { user_id?: string }
+  : never;
+
+/** What `linkOrReuse` resolves: a new link, or this session's pending one. */
 export type PendingLink =
-  | (CreateConnectedAccountLinkResponse & { reused: false })
+  | ((ConnectedAccounts extends { link: (...args: never[]) => Promise<infer R> } ? R : never) & {
+      reused: false;
+    })
   | {
       reused: true;
-      /** The pending account, INITIATED. */
+      /** The pending account, INITIATED: the `pendingAccountId` given. */
       connected_account_id: string;
       /** Where to send the user: the URL the pending account's state holds. */
       redirect_url: string;
@@ -96,8 +106,17 @@ export type PendingLink =
 /** Options of `linkOrReuse`. */
 export interface LinkOrReuseOptions {
   /**
-   * The oldest pending link to reuse, by its account's `created_at` against this machine's clock.
-   * The server fails a pending connection after ten minutes, so this leaves the user the rest.
+   * The `connected_account_id` of the link this session made last (what it keeps for
+   * `confirmConnection`'s `expectedAccountId`), or `undefined` (`null`) when it made none. Only that
+   * account is reused, and only while it is this user's, INITIATED, for the same auth config and
+   * callback: a pending link of another session is never handed out, even where people share a
+   * `user_id`. Required, so that it is not left out by mistake: without it, nothing is reused.
+   */
+  pendingAccountId: string | null | undefined;
+  /**
+   * The oldest pending link to reuse, by its account's `created_at` against the time of day on the
+   * client's `clock` (`fake.clock`'s, in tests; else this machine's). The server fails a pending
+   * connection after ten minutes, so this leaves the user the rest.
    * @default 300000 (5 minutes); at most 600000
    */
   maxAgeMs?: number;
@@ -127,62 +146,42 @@ export interface CleanUpResult {
  * One user's connected accounts: each operation of `connectedAccounts`, checked against the user.
  * An account of another user (or none) rejects with an `AccountNotOwnedError`; a write on it is
  * never sent.
+ *
+ * - `list`: `user_ids` is this user (a query naming another is refused), and every item of every
+ *   page must be the user's, or the page is refused (`other-user`).
+ * - `retrieve`: one request; the answer's `user_id` is checked.
+ * - `delete`, `update`, `updateStatus`, `refresh`, `revoke` and `waitForConnection`: only if the
+ *   user's list holds the account (one list request first; `not-listed`).
+ * - `create`: `connection.user_id` is filled in (another is refused).
  */
-export interface AccountsForUser {
+export interface AccountsForUser extends Pick<
+  ConnectedAccounts,
+  Extract<
+    keyof ConnectedAccounts,
+    | "list"
+    | "retrieve"
+    | "delete"
+    | "update"
+    | "updateStatus"
+    | "refresh"
+    | "revoke"
+    | "create"
+    | "waitForConnection"
+  >
+> {
   /** The user. */
   readonly userId: string;
-  /** The user's accounts: `user_ids` is this user (a query naming another is refused). */
-  list(
-    query?: ListConnectedAccountsQuery,
-    options?: RequestOptions,
-  ): PagePromise<ListConnectedAccountsResponse, ListConnectedAccountsItem>;
-  /** The account, if it is the user's. One request: the answer's `user_id` is checked. */
-  retrieve(id: string, options?: RequestOptions): Promise<RetrieveConnectedAccountResponse>;
-  /** Deletes the account, if the user's list holds it. */
-  delete(
-    id: string,
-    query?: DeleteConnectedAccountQuery,
-    options?: RequestOptions,
-  ): Promise<DeleteConnectedAccountResponse>;
-  /** Updates the account, if the user's list holds it. */
-  update(
-    id: string,
-    body: UpdateConnectedAccountParams,
-    options?: RequestOptions,
-  ): Promise<UpdateConnectedAccountResponse>;
-  /** Enables or disables the account, if the user's list holds it. */
-  updateStatus(
-    id: string,
-    body: UpdateConnectedAccountStatusParams,
-    options?: RequestOptions,
-  ): Promise<UpdateConnectedAccountStatusResponse>;
-  /**
-   * Re-authorizes the account, if the user's list holds it.
-   * @deprecated As `connectedAccounts.refresh`.
-   */
-  refresh(
-    id: string,
-    body?: RefreshConnectedAccountParams,
-    query?: RefreshConnectedAccountQuery,
-    options?: RequestOptions,
-  ): Promise<RefreshConnectedAccountResponse>;
-  /** Revokes the account, if the user's list holds it. */
-  revoke(id: string, options?: RequestOptions): Promise<RevokeConnectedAccountResponse>;
   /** A hosted link for the user: `user_id` is filled in (another is refused). */
-  link(body: LinkForUserParams, options?: RequestOptions): Promise<CreateConnectedAccountLinkResponse>;
-  /** Creates an account of the user: `connection.user_id` is filled in (another is refused). */
-  create(
-    body: CreateConnectedAccountParams,
-    options?: RequestOptions,
-  ): Promise<CreateConnectedAccountResponse>;
-  /** Waits for the account, if the user's list holds it, as `connectedAccounts.waitForConnection`. */
-  waitForConnection(id: string, options?: WaitOptions): Promise<RetrieveConnectedAccountResponse>;
+  link: ConnectedAccounts extends { link: (body: never, options?: RequestOptions) => infer R }
+    ? (body: LinkForUserParams, options?: RequestOptions) => R
+    : never;
   /**
-   * `link`, unless the user has a pending link for the same auth config: then that one, so that a
-   * second click on "Connect" makes no second account. One list request first; see the README
-   * (Double clicks) for what is compared and what is not covered.
+   * `link`, unless this session's pending link (`pendingAccountId`) is still live for the same auth
+   * config: then that one, so that a second click on "Connect" makes no second account. One list
+   * request first when there is a pending id; see the README (Double clicks) for what is compared
+   * and what is not covered.
    */
-  linkOrReuse(body: LinkForUserParams, options?: LinkOrReuseOptions): Promise<PendingLink>;
+  linkOrReuse(body: LinkForUserParams, options: LinkOrReuseOptions): Promise<PendingLink>;
   /**
    * Deletes the user's FAILED and EXPIRED accounts (never one the answer says is of another status
    * or user), at most `maxDeletes` in `maxPages` list requests, and says which.
@@ -193,7 +192,10 @@ export interface AccountsForUser {
 /** `forUser` of a client made with `userApiKey`: the operations a user API key may call. */
 export type UserKeyAccountsForUser = Pick<
   AccountsForUser,
-  "userId" | "list" | "retrieve" | "delete" | "link" | "waitForConnection" | "linkOrReuse" | "cleanUp"
+  Extract<
+    keyof AccountsForUser,
+    keyof UserKeyComposioClient["connectedAccounts"] | "userId" | "linkOrReuse" | "cleanUp"
+  >
 >;
 
 /**
@@ -220,6 +222,14 @@ export function forUser(
   if (typeof userId !== "string" || userId === "")
     throw new ComposioError(
       `forUser: \`userId\` must be your signed-in user's id, a non-empty string (got ${describe(userId)}).`,
+    );
+  // Every check of the view asks the list filtered by `user_ids`. A user id it would split would
+  // list no account of this user, and the accounts of the users it splits into; one it may trim
+  // (" user_42"), another user's.
+  const joined = QUERY_JOINED["user_ids"];
+  if ((joined !== undefined && userId.includes(decodeURIComponent(joined))) || userId.trim() !== userId)
+    throw new ComposioError(
+      `forUser: \`userId\` must hold no "${joined}" and no space at either end: the API's list filter \`user_ids\` splits its value at each "${joined}" (and a server may trim each part), so such a user's accounts could not be listed, and another user's could.`,
     );
   const mine = [userId];
   const where = (op: string) => `forUser.${op}`;
@@ -289,6 +299,24 @@ export function forUser(
     return field === "user_id" ? (filled as B) : { ...body, connection: filled };
   };
 
+  /** A page of the user's list, every item of it the user's: else the filter was not applied. */
+  const ownPage = async (query: Parameters<typeof ops.list>[0], options: RequestOptions | undefined) => {
+    const page = await ops.list(query, options);
+    for (const account of itemsOf(page, where("list"))) {
+      const owner: unknown = account?.user_id;
+      if (owner === userId) continue;
+      if (typeof owner !== "string")
+        throw wrongType(where("list"), "an account's `user_id`", owner, "a string");
+      // The other user's account id is for logs only: an app may show the message.
+      throw new AccountNotOwnedError(
+        `${where("list")}: the answer holds an account that is not this user's: the API did not apply the \`user_ids\` filter (a proxy that drops the query?). Nothing of that page is returned.`,
+        "other-user",
+        redactorOf(composio, options?.headers).text(cut(String(account?.id), 100)),
+      );
+    }
+    return page;
+  };
+
   const view: AccountsForUser = {
     userId,
     list(query, options) {
@@ -301,7 +329,8 @@ export function forUser(
         throw new ComposioError(
           `${where("list")}: \`user_ids\` is this user's, set by forUser: leave it out. Nothing was sent.`,
         );
-      return ops.list({ ...query, user_ids: mine }, options);
+      // Each page, the first and every next one, is one list of the client's, checked.
+      return new PagePromise(ownPage, { ...query, user_ids: mine }, options, LIST_PAGES);
     },
     async retrieve(id, options) {
       const account = await found("retrieve", id, options, () => ops.retrieve(id, options));
@@ -310,35 +339,13 @@ export function forUser(
         throw notOwned("retrieve", id, "other-user", options);
       return account;
     },
-    delete: write(
-      "delete",
-      (id, query?: DeleteConnectedAccountQuery, options?: RequestOptions) => ops.delete(id, query, options),
-      1,
-    ),
-    update: write(
-      "update",
-      (id, body: UpdateConnectedAccountParams, options?: RequestOptions) => ops.update(id, body, options),
-      1,
-    ),
-    updateStatus: write(
-      "updateStatus",
-      (id, body: UpdateConnectedAccountStatusParams, options?: RequestOptions) =>
-        ops.updateStatus(id, body, options),
-      1,
-    ),
-    refresh: write(
-      "refresh",
-      (
-        id,
-        body?: RefreshConnectedAccountParams,
-        query?: RefreshConnectedAccountQuery,
-        options?: RequestOptions,
-      ) => ops.refresh(id, body, query, options),
-      2,
-    ),
-    revoke: write("revoke", (id, options?: RequestOptions) => ops.revoke(id, options), 0),
+    delete: write("delete", (id, ...rest) => ops.delete(id, ...rest), 1),
+    update: write("update", (id, ...rest) => ops.update(id, ...rest), 1),
+    updateStatus: write("updateStatus", (id, ...rest) => ops.updateStatus(id, ...rest), 1),
+    refresh: write("refresh", (id, ...rest) => ops.refresh(id, ...rest), 2),
+    revoke: write("revoke", (id, ...rest) => ops.revoke(id, ...rest), 0),
     async link(body, options) {
-      return ops.link(withUser("link", body as CreateConnectedAccountLinkParams, "user_id"), options);
+      return ops.link(withUser("link", body as LinkBody, "user_id"), options);
     },
     async create(body, options) {
       return ops.create(withUser("create", body, "connection.user_id"), options);
@@ -348,9 +355,19 @@ export function forUser(
       await check("waitForConnection", id, requestOptions);
       return found("waitForConnection", id, requestOptions, () => ops.waitForConnection(id, options));
     },
-    async linkOrReuse(body, options = {}) {
+    async linkOrReuse(body, options) {
       const op = "linkOrReuse";
-      checkKnown(where(op), options, ["maxAgeMs", "requestOptions"]);
+      // Required: left out, reuse would be nobody's, and the caller would not know it.
+      if (typeof options !== "object" || options === null || !("pendingAccountId" in options))
+        throw new ComposioError(
+          `${where(op)}: pass \`pendingAccountId\`: the connected_account_id of the link this session made last (what it keeps for confirmConnection's expectedAccountId), or undefined when it made none. Only that link is reused, so that people who share a user_id never get each other's. Nothing was sent.`,
+        );
+      checkKnown(where(op), options, ["pendingAccountId", "maxAgeMs", "requestOptions"]);
+      const { pendingAccountId, requestOptions } = options;
+      if (pendingAccountId != null && (typeof pendingAccountId !== "string" || pendingAccountId === ""))
+        throw new ComposioError(
+          `${where(op)}: \`pendingAccountId\` must be the connected_account_id of this session's link, a non-empty string, or undefined when it made none (got ${typeof pendingAccountId === "string" ? "an empty string" : describe(pendingAccountId)}). Nothing was sent.`,
+        );
       const maxAgeMs =
         options.maxAgeMs === undefined
           ? DEFAULT_MAX_AGE_MS
@@ -358,20 +375,31 @@ export function forUser(
               text: `a number of milliseconds from 0 to ${PENDING_LIFE_MS} (the server fails a pending connection after ten minutes)`,
               test: (v) => v >= 0 && v <= PENDING_LIFE_MS,
             });
-      const { requestOptions } = options;
-      const full = withUser(op, body as CreateConnectedAccountLinkParams, "user_id");
+      const full = withUser(op, body as LinkBody, "user_id");
       // What a link pre-fills or how it is shared is not read back reliably from an account.
       const comparable = full.connection_data === undefined && full.experimental === undefined;
-      const pending = comparable
-        ? itemsOf(
-            await ops.list(
-              { user_ids: mine, auth_config_ids: [full.auth_config_id], statuses: ["INITIATED"], limit: 1 },
-              requestOptions,
-            ),
-            where(op),
-          )[0]
-        : undefined;
-      const url = pending && pendingUrl(pending, full, userId, maxAgeMs);
+      const pending =
+        comparable && pendingAccountId != null
+          ? itemsOf(
+              await ops.list(
+                {
+                  user_ids: mine,
+                  connected_account_ids: [pendingAccountId],
+                  auth_config_ids: [full.auth_config_id],
+                  statuses: ["INITIATED"],
+                  limit: 1,
+                },
+                requestOptions,
+              ),
+              where(op),
+            )[0]
+          : undefined;
+      // The time of day on the client's clock: the fake's, in a test, where created_at is the fake's.
+      const now = clockOf(composio)?.epochNow?.() ?? Date.now();
+      const url =
+        pending && pending.id === pendingAccountId
+          ? pendingUrl(pending, full, userId, now - maxAgeMs)
+          : undefined;
       if (pending && url)
         return {
           reused: true,
@@ -460,7 +488,7 @@ function accountsOf(composio: unknown, userId: unknown): ConnectedAccounts {
 }
 
 /** A page's items, or the page cannot be read. */
-function itemsOf(page: ListConnectedAccountsResponse, where: string): ListConnectedAccountsItem[] {
+function itemsOf(page: ListPage, where: string): ListConnectedAccountsItem[] {
   const items = (page as { items?: unknown } | null)?.items;
   if (Array.isArray(items)) return items as ListConnectedAccountsItem[];
   throw wrongType(where, "the list's `items`", items, "an array");
@@ -469,9 +497,10 @@ function itemsOf(page: ListConnectedAccountsResponse, where: string): ListConnec
 /** Where the pending account sends the user, if it may stand for the link `body` asks for. */
 function pendingUrl(
   account: ListConnectedAccountsItem,
-  body: CreateConnectedAccountLinkParams,
+  body: LinkBody,
   userId: string,
-  maxAgeMs: number,
+  /** The oldest `created_at` to reuse, in ms since 1970. */
+  oldest: number,
 ): string | undefined {
   if (
     account.user_id !== userId ||
@@ -479,9 +508,8 @@ function pendingUrl(
     account.auth_config?.id !== body.auth_config_id
   )
     return undefined;
-  // Made no earlier than it began; a clock ahead of the server's reads it as younger than 0.
-  const age = Date.now() - Date.parse(account.created_at);
-  if (!(age <= maxAgeMs)) return undefined;
+  // Made no earlier than it began; a clock behind the server's reads it as younger than 0.
+  if (!(Date.parse(account.created_at) >= oldest)) return undefined;
   if ((account.alias ?? null) !== (body.alias ?? null)) return undefined;
   const val = (account.state?.val ?? {}) as Record<string, unknown>;
   // The callback the pending one returns to, where its state says it (OAuth's callback_url); where

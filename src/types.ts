@@ -103,6 +103,12 @@ export interface Clock {
    * its time. The real clock has none.
    */
   attempt?(): () => void;
+  /**
+   * The time of day on this clock, in milliseconds since 1970 as `Date.now()` gives it, for a clock
+   * that tells it (`fake.clock` does: the fake's time). What `forUser(…).linkOrReuse` reads a
+   * pending link's age against, as the server's `created_at` is; without it, `Date.now()`.
+   */
+  epochNow?(): number;
 }
 
 /** Checks a request body before it is sent, and throws (a ComposioValidationError) to refuse it. */

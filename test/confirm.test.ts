@@ -126,6 +126,39 @@ describe("confirmConnection", () => {
     expect(retrieves(fake)).toBe(0);
   });
 
+  it("the usual slips from JavaScript name the fix: the user id for the options, an id or a parsed query for the URL", async () => {
+    const { composio, fake, id } = await connected();
+    const url = `${CALLBACK}?status=success&connectedAccountId=${id}`;
+    // forUser(composio, userId) takes the id bare; confirmConnection takes options.
+    await expect(confirmConnection(composio, url, "user_42" as never)).rejects.toThrow(
+      'confirmConnection: the third argument is the options, `{ userId }` (got a string): confirmConnection(composio, request.url, { userId: "user_42" }).',
+    );
+    await expect(confirmConnection(composio, url, undefined as never)).rejects.toThrow(
+      "confirmConnection: the third argument is the options, `{ userId }` (got undefined): confirmConnection(composio, request.url, { userId }).",
+    );
+    // Given as the third argument, the key is not shown.
+    const keyed = await confirmConnection(composio, url, fake.apiKey as never).catch((e: unknown) => e);
+    expect(keyed).toBeInstanceOf(ComposioError);
+    expect((keyed as Error).message).toContain("(got a string)");
+    expect((keyed as Error).message).not.toContain(fake.apiKey);
+    // The account's id for the URL: the query is where the id is read, and the URL is what the route has.
+    await expect(confirmConnection(composio, id, { userId: "user_42" })).rejects.toThrow(
+      "confirmConnection: `callbackUrl` is an account id, not the URL: pass the URL the browser came back to (request.url; req.originalUrl in Express), whose query names the account.",
+    );
+    // Express's req.query, or URLSearchParams: the query already parsed.
+    const parsed =
+      "confirmConnection: `callbackUrl` must be a string or a URL (got a parsed query: pass the URL the browser came back to, request.url; req.originalUrl in Express).";
+    await expect(
+      confirmConnection(composio, { status: "success", connectedAccountId: id } as never, {
+        userId: "user_42",
+      }),
+    ).rejects.toThrow(parsed);
+    await expect(
+      confirmConnection(composio, new URL(url).searchParams as never, { userId: "user_42" }),
+    ).rejects.toThrow(parsed);
+    expect(retrieves(fake)).toBe(0);
+  });
+
   it("expectedAccountId: the link this session made is confirmed; another one is other-link, nothing sent", async () => {
     const { composio, fake, id } = await connected();
     const url = `${CALLBACK}?status=success&connectedAccountId=${id}`;

@@ -285,10 +285,10 @@ function manyUsersApp(composio: ComposioClient) {
     }
   }
   async function startConnecting(userId: string, session: Session): Promise<Response> {
-    const link = await forUser(composio, userId).linkOrReuse({
-      auth_config_id: MANAGED_GITHUB,
-      callback_url: "https://app.example.com/connected",
-    });
+    const link = await forUser(composio, userId).linkOrReuse(
+      { auth_config_id: MANAGED_GITHUB, callback_url: "https://app.example.com/connected" },
+      { pendingAccountId: session.linkedAccountId },
+    );
     session.linkedAccountId = link.connected_account_id;
     return Response.redirect(link.redirect_url, 302);
   }
@@ -378,6 +378,24 @@ describe("apps with many users", () => {
     const left = await forUser(composio, "user_42").list();
     expect(left.items.map((a) => [a.status, a.toolkit.slug])).toEqual([["ACTIVE", "github"]]);
     expect((await composio.connectedAccounts.retrieve(failed[2]!)).status).toBe("FAILED");
+  });
+
+  it("two people who share a user_id click at once: each session gets and confirms its own link", async () => {
+    const { composio, fake } = await connected();
+    const app = manyUsersApp(composio);
+    const [alice, bob] = [{} as { linkedAccountId?: string }, {} as { linkedAccountId?: string }];
+    const toAlice = await app.startConnecting("team_1", alice);
+    const toBob = await app.startConnecting("team_1", bob);
+    expect(toBob.headers.get("location")).not.toBe(toAlice.headers.get("location"));
+    // Bob clicks again: his own link back, not Alice's.
+    expect((await app.startConnecting("team_1", bob)).headers.get("location")).toBe(
+      toBob.headers.get("location"),
+    );
+    const page = await openPage(fake.fetch, toAlice.headers.get("location")!);
+    const inBobs = await app.connected(new Request(page.location!), "team_1", bob);
+    expect(inBobs.status).toBe(400);
+    const inAlices = await app.connected(new Request(page.location!), "team_1", alice);
+    expect([inAlices.status, await inAlices.text()]).toEqual([200, "github connected"]);
   });
 
   it("someone else's link finished in this user's browser: refused and deleted; a made-up callback naming an old account deletes nothing", async () => {

@@ -201,15 +201,16 @@ describe("forUser against Prism: the requests it sends fit the spec, and its che
     ]);
   });
 
-  it("linkOrReuse: its list of pending links fits the spec; an answer with none pending makes a link", async () => {
+  it("linkOrReuse: its list of the session's pending link fits the spec; an answer of another account makes a link", async () => {
     const { composio, sent } = client();
-    const link = await forUser(composio, "user_42").linkOrReuse({
-      auth_config_id: "ac_9z8y7x6w5v4u",
-      callback_url: "https://app.example.com/connected",
-    });
+    // Prism's example is ACTIVE, and not the session's pending account: nothing to reuse.
+    const link = await forUser(composio, "user_42").linkOrReuse(
+      { auth_config_id: "ac_9z8y7x6w5v4u", callback_url: "https://app.example.com/connected" },
+      { pendingAccountId: "ca_4f9d2b7c1e0a" },
+    );
     expect(link).toMatchObject({ reused: false, link_token: expect.any(String) });
     expect(sent).toEqual([
-      "GET /api/v3.1/connected_accounts?user_ids=user_42&auth_config_ids=ac_9z8y7x6w5v4u&statuses=INITIATED&limit=1",
+      "GET /api/v3.1/connected_accounts?user_ids=user_42&connected_account_ids=ca_4f9d2b7c1e0a&auth_config_ids=ac_9z8y7x6w5v4u&statuses=INITIATED&limit=1",
       "POST /api/v3.1/connected_accounts/link",
     ]);
   });

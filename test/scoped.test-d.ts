@@ -7,6 +7,7 @@ import {
   forUser,
   type AccountsForUser,
   type CreateConnectedAccountLinkResponse,
+  type LinkForUserParams,
   type NotOwnedReason,
   type PendingLink,
   type RetrieveConnectedAccountResponse,
@@ -40,11 +41,32 @@ describe("forUser", () => {
     void user.link({ auth_config_id: "ac_1", user_id: "user_42" });
     // @ts-expect-error an auth config is still required
     void user.link({ user_id: "user_42" });
-    expectTypeOf(user.linkOrReuse({ auth_config_id: "ac_1" })).toEqualTypeOf<Promise<PendingLink>>();
+    expectTypeOf(user.linkOrReuse({ auth_config_id: "ac_1" }, { pendingAccountId: undefined })).toEqualTypeOf<
+      Promise<PendingLink>
+    >();
+    // @ts-expect-error the session's pending id (or undefined) is required: reuse is of that link only
+    void user.linkOrReuse({ auth_config_id: "ac_1" });
+    // @ts-expect-error … even with other options
+    void user.linkOrReuse({ auth_config_id: "ac_1" }, { maxAgeMs: 1000 });
+    const session: { linkedAccountId?: string } = {};
+    void user.linkOrReuse({ auth_config_id: "ac_1" }, { pendingAccountId: session.linkedAccountId });
+  });
+
+  it("its operations are the client's own (the view is typed from them)", () => {
+    const user = forUser(client, "user_42");
+    expectTypeOf(user.delete).toEqualTypeOf(client.connectedAccounts.delete);
+    expectTypeOf(user.list).toEqualTypeOf(client.connectedAccounts.list);
+    expectTypeOf(user.refresh).toEqualTypeOf(client.connectedAccounts.refresh);
+    expectTypeOf(user.waitForConnection).toEqualTypeOf(client.connectedAccounts.waitForConnection);
+    expectTypeOf(forUser(asUser, "user_42").delete).toEqualTypeOf(asUser.connectedAccounts.delete);
+    expectTypeOf<Parameters<AccountsForUser["link"]>[0]>().toEqualTypeOf<LinkForUserParams>();
   });
 
   it("a reused link has no token; a new one has", async () => {
-    const link = await forUser(client, "user_42").linkOrReuse({ auth_config_id: "ac_1" });
+    const link = await forUser(client, "user_42").linkOrReuse(
+      { auth_config_id: "ac_1" },
+      { pendingAccountId: "ca_1" },
+    );
     expectTypeOf(link.redirect_url).toEqualTypeOf<string>();
     if (link.reused) expectTypeOf(link.link_token).toEqualTypeOf<undefined>();
     else expectTypeOf(link.link_token).toEqualTypeOf<string>();

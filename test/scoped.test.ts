@@ -8,6 +8,7 @@ import {
   AccountNotOwnedError,
   ApiKeyState,
   ComposioError,
+  confirmConnection,
   ConnectionFailedError,
   createComposioClient,
   createComposioTransport,
@@ -16,7 +17,14 @@ import {
   type AccountsForUser,
 } from "../src/index.js";
 import { createFakeComposio } from "../src/testing.js";
-import { AUTH_CONFIGS, MANAGED_GITHUB, OWN_GMAIL, SERPAPI, useFake } from "./helpers/testing-fake.js";
+import {
+  AUTH_CONFIGS,
+  MANAGED_GITHUB,
+  openPage,
+  OWN_GMAIL,
+  SERPAPI,
+  useFake,
+} from "./helpers/testing-fake.js";
 
 const setup = useFake();
 const CALLBACK = "https://app.example.com/connected";
@@ -69,6 +77,77 @@ describe("forUser: reads", () => {
     }
     expect(since()).toEqual([]);
     expect((await user.list({ user_ids: ["user_42"] })).items.map((a) => a.id)).toEqual([mine]);
+  });
+
+  it("list: an answer holding another user's account is refused, on any page, however it is read", async () => {
+    const fake = createFakeComposio({ authConfigs: AUTH_CONFIGS });
+    // A server (or a proxy) that drops the user filter: on every request, or from the second page on.
+    const dropping =
+      (when: (url: URL) => boolean): typeof fetch =>
+      (input, init) => {
+        const url = new URL(new Request(input, init).url);
+        if (when(url)) url.searchParams.delete("user_ids");
+        return fake.fetch(url, init);
+      };
+    const client = (when: (url: URL) => boolean) =>
+      forUser(createComposioClient({ apiKey: fake.apiKey, fetch: dropping(when), logger: null }), "user_42");
+    const ids: string[] = [];
+    for (const userId of ["user_42", "user_7", "user_42"]) {
+      const link = await forUser(
+        createComposioClient({ apiKey: fake.apiKey, fetch: fake.fetch, logger: null }),
+        userId,
+      ).link({ auth_config_id: MANAGED_GITHUB });
+      ids.push(link.connected_account_id);
+    }
+    const message =
+      "forUser.list: the answer holds an account that is not this user's: the API did not apply the `user_ids` filter (a proxy that drops the query?). Nothing of that page is returned.";
+    const refused = async (read: Promise<unknown>) => {
+      const error = await refusal(read);
+      expect(error.message).toBe(message);
+      // For your logs: the account the answer held (never in the message, which an app may show).
+      expect(error).toMatchObject({ reason: "other-user", accountId: ids[1] });
+      return error;
+    };
+    const always = () => true;
+    await refused(Promise.resolve(client(always).list()));
+    await refused(
+      (async () => {
+        for await (const _ of client(always).list()) void _;
+      })(),
+    );
+    // Page 1 (newest first, one a page) is the user's; page 2 is asked without the filter.
+    const later = (url: URL) => url.searchParams.has("cursor");
+    const seen: string[] = [];
+    await refused(
+      (async () => {
+        for await (const a of client(later).list({ limit: 1 })) seen.push(a.id);
+      })(),
+    );
+    expect(seen).toEqual([ids[2]]);
+    const pages: number[] = [];
+    await refused(
+      (async () => {
+        for await (const p of client(later).list({ limit: 1 }).pages()) pages.push(p.items.length);
+      })(),
+    );
+    expect(pages).toEqual([1]);
+    // With the filter applied, every page is the user's own.
+    const own: string[] = [];
+    for await (const a of client(() => false).list({ limit: 1 })) own.push(a.id);
+    expect(own).toEqual([ids[2], ids[0]]);
+  });
+
+  it("a userId the list filter would split or trim is refused at once: the view could list other users", () => {
+    const composio = createComposioClient({
+      apiKey: "ak_test",
+      fetch: () => Promise.reject(new Error("sent")),
+    });
+    for (const userId of ["attacker,victim", " user_42", "user_42\n"])
+      expect(() => forUser(composio, userId)).toThrow(
+        'forUser: `userId` must hold no "," and no space at either end: the API\'s list filter `user_ids` splits its value at each "," (and a server may trim each part), so such a user\'s accounts could not be listed, and another user\'s could.',
+      );
+    // Inner spaces and other characters are kept as they are.
+    expect(forUser(composio, "Ada Lovelace").userId).toBe("Ada Lovelace");
   });
 
   it("retrieve: the user's account; another user's and an unknown one are refused alike", async () => {
@@ -297,11 +376,14 @@ describe("forUser: what it takes", () => {
   });
 });
 
-describe("linkOrReuse: a second click gets the user's pending link", () => {
-  it("reuses the pending link for the same auth config and callback; one account is made", async () => {
+describe("linkOrReuse: a second click gets this session's pending link", () => {
+  const body = { auth_config_id: MANAGED_GITHUB, callback_url: CALLBACK };
+
+  it("reuses the pending link this session made, for the same auth config and callback; one account is made", async () => {
     const { user, fake, since, queries } = await twoUsers();
-    const first = await user.linkOrReuse({ auth_config_id: MANAGED_GITHUB, callback_url: CALLBACK });
-    const second = await user.linkOrReuse({ auth_config_id: MANAGED_GITHUB, callback_url: CALLBACK });
+    // The session made no link yet: nothing to reuse, and nothing is asked.
+    const first = await user.linkOrReuse(body, { pendingAccountId: undefined });
+    const second = await user.linkOrReuse(body, { pendingAccountId: first.connected_account_id });
     expect(first).toMatchObject({ reused: false, link_token: expect.any(String) });
     expect(second).toEqual({
       reused: true,
@@ -309,9 +391,10 @@ describe("linkOrReuse: a second click gets the user's pending link", () => {
       redirect_url: first.redirect_url,
       expires_at: first.expires_at,
     });
-    expect(since()).toEqual(["listConnectedAccounts", "createConnectedAccountLink", "listConnectedAccounts"]);
-    expect(queries()[0]).toEqual({
+    expect(since()).toEqual(["createConnectedAccountLink", "listConnectedAccounts"]);
+    expect(queries()[1]).toEqual({
       user_ids: "user_42",
+      connected_account_ids: first.connected_account_id,
       auth_config_ids: MANAGED_GITHUB,
       statuses: "INITIATED",
       limit: "1",
@@ -320,56 +403,129 @@ describe("linkOrReuse: a second click gets the user's pending link", () => {
     fake.complete(second.connected_account_id);
     expect((await user.retrieve(first.connected_account_id)).status).toBe("ACTIVE");
     // Now nothing is pending: the next click makes a new link.
-    expect((await user.linkOrReuse({ auth_config_id: MANAGED_GITHUB, callback_url: CALLBACK })).reused).toBe(
-      false,
-    );
+    const third = await user.linkOrReuse(body, { pendingAccountId: first.connected_account_id });
+    expect(third.reused).toBe(false);
+    expect(third.connected_account_id).not.toBe(first.connected_account_id);
   });
 
-  it("makes a new link for another auth config, callback or alias, or another user's pending link", async () => {
+  it("people who share a user_id never get each other's pending link: each session confirms its own", async () => {
+    const { composio, fake } = await twoUsers();
+    const team = forUser(composio, "team_1");
+    const alice = { linkedAccountId: undefined as string | undefined };
+    const bob = { linkedAccountId: undefined as string | undefined };
+    for (const session of [alice, bob]) {
+      const link = await team.linkOrReuse(body, { pendingAccountId: session.linkedAccountId });
+      expect(link.reused).toBe(false);
+      session.linkedAccountId = link.connected_account_id;
+    }
+    expect(bob.linkedAccountId).not.toBe(alice.linkedAccountId);
+    // Alice finishes her link with her GitHub: Bob's callback of it is not his link's.
+    const account = await composio.connectedAccounts.retrieve(alice.linkedAccountId!);
+    const page = await openPage(fake.fetch, (account.state.val as { redirectUrl: string }).redirectUrl);
+    const refused = await confirmConnection(composio, page.location!, {
+      userId: "team_1",
+      expectedAccountId: bob.linkedAccountId,
+    }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ reason: "other-link" });
+    // Bob's second click gets his own link back.
+    const again = await team.linkOrReuse(body, { pendingAccountId: bob.linkedAccountId });
+    expect(again).toMatchObject({ reused: true, connected_account_id: bob.linkedAccountId });
+  });
+
+  it("makes a new link for another auth config, callback or alias, another user's pending link, or none given", async () => {
     const { composio, fake, user } = await twoUsers();
     const links = () => fake.requests.filter((r) => r.operation === "createConnectedAccountLink").length;
-    for (const body of [
+    for (const other of [
       { auth_config_id: OWN_GMAIL, callback_url: CALLBACK },
       { auth_config_id: MANAGED_GITHUB, callback_url: `${CALLBACK}?from=settings` },
       { auth_config_id: MANAGED_GITHUB, callback_url: CALLBACK, alias: "work" },
       { auth_config_id: MANAGED_GITHUB, callback_url: CALLBACK, connection_data: { subdomain: "x" } },
     ]) {
       // Each time, a pending link that differs from the body in one thing only.
-      const pending = await user.link({ auth_config_id: MANAGED_GITHUB, callback_url: CALLBACK });
+      const pending = await user.link(body);
       const before = links();
-      const again = await user.linkOrReuse(body);
-      expect([body, again.reused, links()]).toEqual([body, false, before + 1]);
+      const again = await user.linkOrReuse(other, { pendingAccountId: pending.connected_account_id });
+      expect([other, again.reused, links()]).toEqual([other, false, before + 1]);
       expect(again.connected_account_id).not.toBe(pending.connected_account_id);
     }
-    const pending = await user.link({ auth_config_id: MANAGED_GITHUB, callback_url: CALLBACK });
-    const other = await forUser(composio, "user_7").linkOrReuse({
-      auth_config_id: MANAGED_GITHUB,
-      callback_url: CALLBACK,
-    });
-    expect(other.reused).toBe(false);
-    expect(other.connected_account_id).not.toBe(pending.connected_account_id);
+    // user_7's pending link, named by user_42's session (a cookie from before a sign-in, say).
+    const theirs = await forUser(composio, "user_7").link(body);
+    const mine = await user.linkOrReuse(body, { pendingAccountId: theirs.connected_account_id });
+    expect(mine.reused).toBe(false);
+    expect(mine.connected_account_id).not.toBe(theirs.connected_account_id);
+    // The user's pending link, but this session did not make it (null: none kept).
+    const sent = fake.requests.length;
+    expect((await user.linkOrReuse(body, { pendingAccountId: null })).reused).toBe(false);
+    expect(fake.requests.slice(sent).map((r) => r.operation)).toEqual(["createConnectedAccountLink"]);
     // The same body as the pending link's is reused: the cases above differ in that one thing.
-    expect((await user.linkOrReuse({ auth_config_id: MANAGED_GITHUB, callback_url: CALLBACK })).reused).toBe(
-      true,
-    );
+    expect((await user.linkOrReuse(body, { pendingAccountId: mine.connected_account_id })).reused).toBe(true);
   });
 
-  it("a pending link older than maxAgeMs (default 5 minutes) is not reused", async () => {
+  it("pendingAccountId is required (undefined when the session made no link), and checked", async () => {
+    const { user, since } = await twoUsers();
+    const missing =
+      "forUser.linkOrReuse: pass `pendingAccountId`: the connected_account_id of the link this session made last (what it keeps for confirmConnection's expectedAccountId), or undefined when it made none. Only that link is reused, so that people who share a user_id never get each other's. Nothing was sent.";
+    await expect(user.linkOrReuse(body, undefined as never)).rejects.toThrow(missing);
+    await expect(user.linkOrReuse(body, { maxAgeMs: 1000 } as never)).rejects.toThrow(missing);
+    await expect(user.linkOrReuse(body, { pendingAccountId: "" })).rejects.toThrow(
+      "forUser.linkOrReuse: `pendingAccountId` must be the connected_account_id of this session's link, a non-empty string, or undefined when it made none (got an empty string). Nothing was sent.",
+    );
+    await expect(user.linkOrReuse(body, { pendingAccountId: 42 as never })).rejects.toThrow("(got 42)");
+    await expect(user.linkOrReuse(body, { pendingAccountId: undefined, maxAge: 1 } as never)).rejects.toThrow(
+      "forUser.linkOrReuse: unknown option `maxAge`; did you mean `maxAgeMs`?",
+    );
+    await expect(
+      user.linkOrReuse(body, { pendingAccountId: undefined, maxAgeMs: 11 * 60_000 }),
+    ).rejects.toThrow("forUser.linkOrReuse: `maxAgeMs` must be a number of milliseconds from 0 to 600000");
+    expect(since()).toEqual([]);
+  });
+
+  it("a pending link's age is read on the client's clock: the fake's time, however far from the wall clock", async () => {
+    for (const now of ["2024-01-01T00:00:00Z", Date.now() + 365 * 86_400_000]) {
+      const fake = createFakeComposio({ authConfigs: AUTH_CONFIGS, now });
+      const composio = createComposioClient({
+        apiKey: fake.apiKey,
+        fetch: fake.fetch,
+        clock: fake.clock,
+        logger: null,
+      });
+      for (const user of [
+        forUser(composio, "user_42"),
+        forUser(
+          createComposioTransport({
+            apiKey: fake.apiKey,
+            fetch: fake.fetch,
+            clock: fake.clock,
+            logger: null,
+          }),
+          "user_42",
+        ),
+      ]) {
+        const first = await user.linkOrReuse(body, { pendingAccountId: undefined });
+        const pendingAccountId = first.connected_account_id;
+        expect((await user.linkOrReuse(body, { pendingAccountId })).reused).toBe(true);
+        // Four fake minutes on: within the default five.
+        fake.advance(4 * 60_000);
+        expect((await user.linkOrReuse(body, { pendingAccountId })).reused).toBe(true);
+        expect((await user.linkOrReuse(body, { pendingAccountId, maxAgeMs: 3 * 60_000 })).reused).toBe(false);
+        // Six: too old to leave the user time, though still INITIATED.
+        fake.advance(2 * 60_000);
+        expect((await composio.connectedAccounts.retrieve(pendingAccountId)).status).toBe("INITIATED");
+        expect((await user.linkOrReuse(body, { pendingAccountId })).reused).toBe(false);
+        expect((await user.linkOrReuse(body, { pendingAccountId, maxAgeMs: 7 * 60_000 })).reused).toBe(true);
+      }
+    }
+  });
+
+  it("without a clock of the fake's, the time of day is this machine's", async () => {
     // The fake's clock is six minutes behind: what it makes now looks six minutes old.
     const fake = createFakeComposio({ authConfigs: AUTH_CONFIGS, now: Date.now() - 6 * 60_000 });
     const composio = createComposioClient({ apiKey: fake.apiKey, fetch: fake.fetch, logger: null });
     const user = forUser(composio, "user_42");
-    const first = await user.linkOrReuse({ auth_config_id: MANAGED_GITHUB });
-    const second = await user.linkOrReuse({ auth_config_id: MANAGED_GITHUB });
-    expect([first.reused, second.reused]).toEqual([false, false]);
-    const reused = await user.linkOrReuse({ auth_config_id: MANAGED_GITHUB }, { maxAgeMs: 7 * 60_000 });
-    expect(reused).toMatchObject({ reused: true, connected_account_id: second.connected_account_id });
-    await expect(
-      user.linkOrReuse({ auth_config_id: MANAGED_GITHUB }, { maxAgeMs: 11 * 60_000 }),
-    ).rejects.toThrow("forUser.linkOrReuse: `maxAgeMs` must be a number of milliseconds from 0 to 600000");
-    await expect(
-      user.linkOrReuse({ auth_config_id: MANAGED_GITHUB }, { maxAge: 1 } as never),
-    ).rejects.toThrow("forUser.linkOrReuse: unknown option `maxAge`; did you mean `maxAgeMs`?");
+    const { connected_account_id: pendingAccountId } = await user.link(body);
+    expect((await user.linkOrReuse(body, { pendingAccountId })).reused).toBe(false);
+    const reused = await user.linkOrReuse(body, { pendingAccountId, maxAgeMs: 7 * 60_000 });
+    expect(reused).toMatchObject({ reused: true, connected_account_id: pendingAccountId });
   });
 
   it("a pending account whose state holds no URL to send the user to (a form's may not): a new link", async () => {
@@ -384,11 +540,13 @@ describe("linkOrReuse: a second click gets the user's pending link", () => {
     };
     const composio = createComposioClient({ apiKey: fake.apiKey, fetch: withoutUrl, logger: null });
     const user = forUser(composio, "user_42");
-    const first = await user.linkOrReuse({ auth_config_id: SERPAPI });
-    const second = await user.linkOrReuse({ auth_config_id: SERPAPI });
+    const first = await user.linkOrReuse({ auth_config_id: SERPAPI }, { pendingAccountId: undefined });
+    const second = await user.linkOrReuse(
+      { auth_config_id: SERPAPI },
+      { pendingAccountId: first.connected_account_id },
+    );
     expect([first.reused, second.reused]).toEqual([false, false]);
     expect(fake.requests.map((r) => r.operation)).toEqual([
-      "listConnectedAccounts",
       "createConnectedAccountLink",
       "listConnectedAccounts",
       "createConnectedAccountLink",

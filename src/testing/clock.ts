@@ -64,6 +64,9 @@ export class VirtualClock implements FakeClock {
 
   now = (): number => this.#store.now;
 
+  /** The fake's time is the time of day its timestamps (`created_at` …) are written with. */
+  epochNow = (): number => this.#store.now;
+
   setTimeout = (callback: () => void, ms: number): number => {
     const id = ++this.#lastId;
     // No later than the last date: past it the fake's dates could not be written.
