@@ -135,10 +135,19 @@ export function resolveOptions(options: ClientOptions, where: string): ResolvedO
   }
   // From JavaScript, anything (the whole fake, say, not its `clock`).
   const clock: Partial<Clock> | undefined = options.clock;
-  if (clock !== undefined && !(clock?.now && clock.setTimeout && clock.clearTimeout))
-    throw new ComposioError(
-      `${where}: \`clock\` must have now, setTimeout and clearTimeout (got ${describe(clock)}).`,
-    );
+  if (clock !== undefined) {
+    const required = ["now", "setTimeout", "clearTimeout"] as const;
+    const optional = ["attempt", "epochNow"] as const;
+    if (!required.every((name) => typeof clock?.[name] === "function"))
+      throw new ComposioError(
+        `${where}: \`clock\` must have now, setTimeout and clearTimeout functions (got ${describe(clock)}).`,
+      );
+    const wrong = optional.find((name) => clock[name] !== undefined && typeof clock[name] !== "function");
+    if (wrong)
+      throw new ComposioError(
+        `${where}: \`clock.${wrong}\` must be a function, or left out (got ${describe(clock[wrong])}).`,
+      );
+  }
   return {
     credential,
     baseUrl: checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.allowInsecureHttp === true, where),
@@ -389,21 +398,36 @@ function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, where: strin
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ComposioError(`${where}: \`baseUrl\` must be http(s), not ${url.protocol}`);
   }
-  // Every operation's path starts with /api/v3.1: a baseUrl ending with it, or with another
-  // version's (/api/v3, /v3, any case) would double it, and the 404s read as "no such account".
-  // A tail of the spec's path words and version segments is refused; `/api` alone is a gateway's
-  // mount point as often as a mistake, and stays allowed.
+  // Every operation's path starts with /api/v3.1: a baseUrl holding it, or another version's
+  // (/api/v3, any case), perhaps with a resource path after it (a URL copied from the docs), would
+  // double it, and the 404s read as "no such account". So is a tail of the spec's path words
+  // (/connected_accounts). A gateway's own mount point stays allowed: `/api` alone, `/composio/v1`.
   const segments = trimSlashes(url.pathname).split("/");
   const words = new Set(PATH_PREFIXES.flatMap((prefix) => prefix.toLowerCase().split("/")));
-  let kept = segments.length;
-  while (
-    kept > 1 &&
-    (VERSION_SEGMENT.test(segments[kept - 1]!) || words.has(segments[kept - 1]!.toLowerCase()))
-  )
-    kept--;
-  if (segments.slice(kept).some((segment) => segment.toLowerCase() !== "api")) {
+  const isWord = (segment: string | undefined) =>
+    segment !== undefined &&
+    segment !== "" &&
+    words.has(segment.toLowerCase()) &&
+    !VERSION_SEGMENT.test(segment);
+  let kept = segments.findIndex(
+    (segment, i) =>
+      segment.toLowerCase() === "api" &&
+      VERSION_SEGMENT.test(segments[i + 1] ?? "") &&
+      (i + 2 === segments.length || isWord(segments[i + 2])),
+  );
+  if (kept === -1) {
+    kept = segments.length;
+    while (kept > 1 && isWord(segments[kept - 1]) && segments[kept - 1]!.toLowerCase() !== "api") kept--;
+  }
+  if (kept < segments.length) {
     throw new ComposioError(
       `${where}: \`baseUrl\` ends with /${segments.slice(kept).join("/")}, the API's own path, which the client adds to every request itself (${PATH_PREFIXES[0]}/…): sent twice, every call would 404. Use ${url.origin}${segments.slice(0, kept).join("/")} instead.`,
+    );
+  }
+  // Composio serves the API at its host's root: any path there is a mistake.
+  if (url.host === new URL(DEFAULT_BASE_URL).host && segments.length > 1) {
+    throw new ComposioError(
+      `${where}: \`baseUrl\` ${url.origin} serves the API at its root, and the client adds ${PATH_PREFIXES[0]}/… to every request itself; ${url.pathname} would be sent before it and every call would 404. Use ${url.origin} instead.`,
     );
   }
   return baseUrl;

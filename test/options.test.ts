@@ -165,8 +165,6 @@ describe("messages for common mistakes", () => {
       ["https://backend.composio.dev/API/V3", "/API/V3", "https://backend.composio.dev"],
       ["https://backend.composio.dev/api/v2", "/api/v2", "https://backend.composio.dev"],
       ["https://backend.composio.dev/api/v1//", "/api/v1", "https://backend.composio.dev"],
-      ["https://backend.composio.dev/v3", "/v3", "https://backend.composio.dev"],
-      ["https://backend.composio.dev/v3.1/", "/v3.1", "https://backend.composio.dev"],
       [
         "https://backend.composio.dev/api/v3/connected_accounts",
         "/api/v3/connected_accounts",
@@ -175,6 +173,17 @@ describe("messages for common mistakes", () => {
       ["https://proxy.example/composio/api/v3", "/api/v3", "https://proxy.example/composio"],
       ["https://proxy.example/composio/Api/V3.1/", "/Api/V3.1", "https://proxy.example/composio"],
       ["http://localhost:8080/api/v3", "/api/v3", "http://localhost:8080"],
+      // A URL copied from the docs or a log: the version and a resource path after it.
+      [
+        "https://proxy.example/composio/api/v3.1/connected_accounts/ca_4f9d2b7c1e0a",
+        "/api/v3.1/connected_accounts/ca_4f9d2b7c1e0a",
+        "https://proxy.example/composio",
+      ],
+      [
+        "http://127.0.0.1:4010/api/v3/connected_accounts/",
+        "/api/v3/connected_accounts",
+        "http://127.0.0.1:4010",
+      ],
       [
         "https://proxy.example/composio/connected_accounts",
         "/connected_accounts",
@@ -200,12 +209,24 @@ describe("messages for common mistakes", () => {
       "https://proxy.example/v3x",
       "https://proxy.example/versions",
       "https://proxy.example/api/v3/composio",
+      // A gateway's own versioned mount point: no /api before the version, nothing doubled.
+      "https://proxy.example/composio/v1",
+      "https://proxy.example/v3",
       // A gateway mounted at /api (a bare /api holds no version: nothing would be doubled).
       "https://gateway.example/api",
       "https://gateway.example/api/",
     ]) {
       expect(make({ baseUrl }), baseUrl).not.toThrow();
     }
+  });
+
+  it("any path on Composio's own host, which serves the API at its root", () => {
+    for (const path of ["/v3", "/v3.1/", "/api", "/composio", "/docs/api-reference"]) {
+      expect(messageOf(make({ baseUrl: `https://backend.composio.dev${path}` })), path).toBe(
+        `createComposioClient: \`baseUrl\` https://backend.composio.dev serves the API at its root, and the client adds /api/v3.1/… to every request itself; ${path} would be sent before it and every call would 404. Use https://backend.composio.dev instead.`,
+      );
+    }
+    expect(make({ baseUrl: "https://backend.composio.dev/" })).not.toThrow();
   });
 });
 

@@ -264,9 +264,21 @@ describe("fake.clock", () => {
     const make = (clock: unknown) => () => createComposioClient({ apiKey: "ak_test", clock: clock as never });
     expect(make({ now: () => 0 })).toThrow(ComposioError);
     expect(make({ now: () => 0 })).toThrow(
-      "createComposioClient: `clock` must have now, setTimeout and clearTimeout (got an object).",
+      "createComposioClient: `clock` must have now, setTimeout and clearTimeout functions (got an object).",
     );
-    expect(make(() => 0)).toThrow("`clock` must have now, setTimeout and clearTimeout (got a function).");
+    expect(make(() => 0)).toThrow(
+      "`clock` must have now, setTimeout and clearTimeout functions (got a function).",
+    );
+    const timers = { now: () => 0, setTimeout, clearTimeout };
+    expect(make({ ...timers, now: 0 })).toThrow("must have now, setTimeout and clearTimeout functions");
+    // The optional parts, when given, are called: a wrong one would fail on the first request.
+    expect(make({ ...timers, attempt: true })).toThrow(
+      "createComposioClient: `clock.attempt` must be a function, or left out (got true).",
+    );
+    expect(make({ ...timers, epochNow: Date.now() })).toThrow(
+      "`clock.epochNow` must be a function, or left out",
+    );
+    expect(make({ ...timers, attempt: undefined })).not.toThrow();
   });
 });
 
