@@ -65,7 +65,9 @@ export interface ConfirmOptions {
    * The `connected_account_id` of the link this session made, kept in the session when it made
    * the link: the callback must name that account, or it ends `other-link` before any request. A
    * link works for whoever opens it, and many apps share one `user_id` among people (a team's, or
-   * "default"): this ties the callback to the browser that asked for the link.
+   * "default"): this ties the callback to the browser that asked for the link. Given as undefined
+   * or null (a session that made no link), every callback ends `other-link`: leave the key out only
+   * where your app keeps no record of the links it makes.
    */
   expectedAccountId?: string | null;
   /** Options of the `retrieve` request (signal, timeouts …). */
@@ -123,7 +125,9 @@ export async function confirmConnection(
     throw new ComposioError(
       `confirmConnection: \`userId\` must be your signed-in user's id, a non-empty string (got ${describe(userId)}).`,
     );
-  // null or undefined: the session made no link (the user check still applies).
+  // Given as null or undefined (`session.linkedAccountId` of a session that made no link): no
+  // callback is this session's. Only an app that keeps no record of its links leaves the key out.
+  const tied = "expectedAccountId" in options;
   if (expectedAccountId != null && (typeof expectedAccountId !== "string" || expectedAccountId === ""))
     throw new ComposioError(
       `${WHERE}: \`expectedAccountId\` must be the connected_account_id of this session's link, a non-empty string (got ${describe(expectedAccountId)}).`,
@@ -171,9 +175,11 @@ export async function confirmConnection(
     );
   const accountId = named[0]!;
   // Before any request: the query may be anyone's guess, and this session did not make it.
-  if (expectedAccountId != null && accountId !== expectedAccountId)
+  if (tied && accountId !== expectedAccountId)
     throw notConfirmed(
-      `account ${accountId} is not the one this session's link made (expectedAccountId)`,
+      expectedAccountId == null
+        ? `account ${accountId} was made by a link, but this session made none (expectedAccountId is ${String(expectedAccountId)})`
+        : `account ${accountId} is not the one this session's link made (expectedAccountId)`,
       "other-link",
       { accountId },
     );

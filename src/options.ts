@@ -248,7 +248,16 @@ export function checkRequestOptions(where: string, options: RequestOptions): Lim
  * Refuses a key of `options` that is not among `known` (a JavaScript caller's `timeout` for
  * `timeoutMs` would otherwise be ignored without a word), naming it and the nearest known one.
  */
-export function checkKnown(where: string, options: object, known: readonly string[]): void {
+export function checkKnown(where: string, options: unknown, known: readonly string[]): void {
+  // From JavaScript, a bare value where the options go (@composio/core's `waitForConnection(id,
+  // 5000)`) has no keys to refuse and would be ignored without a word.
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    if (options === undefined) return;
+    const timeout = typeof options === "number" && known.includes("timeoutMs");
+    throw new ComposioError(
+      `${where}: the options are an object, ${timeout ? `\`{ timeoutMs: ${options} }\` for a deadline` : `of ${known.map((name) => `\`${name}\``).join(", ")}`} (got ${describe(options)}).`,
+    );
+  }
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
     throw new ComposioError(`${where}: unknown option \`${key}\`; ${didYouMean(key, known)}`);

@@ -82,15 +82,33 @@ function scalar(item: unknown, operation: string, key: string): string {
 /**
  * Refuses a query parameter the operation does not have, naming it and the nearest one it has: from
  * JavaScript, a misspelt filter (`user_id` for `user_ids`) would otherwise be sent, ignored by the
- * server, and the list would answer for every user.
+ * server, and the list would answer for every user. So would a bare value for the query, an empty
+ * array filter or an empty item of one.
  */
 export function checkQueryNames(
   query: object | undefined,
   names: readonly string[],
   operation: string,
 ): void {
-  for (const key of Object.keys(query ?? {})) {
-    if (names.includes(key)) continue;
+  if (query !== undefined && (typeof query !== "object" || query === null || Array.isArray(query)))
+    throw new ComposioError(
+      `${operation}: the query is an object of parameters${names.length ? ` (${names.map((name) => `\`${name}\``).join(", ")})` : ""}, not ${describe(query)}. Nothing was sent.`,
+    );
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (names.includes(key)) {
+      // An empty filter, or an empty item of one, filters nothing: `user_ids: []` would list every
+      // user's accounts, as a misspelt filter would.
+      if (Array.isArray(value)) {
+        const at = value.findIndex((item) => item === undefined || item === null || item === "");
+        const empty =
+          value.length === 0 ? "is an empty array" : at >= 0 && `has ${describe(value[at])} at [${at}]`;
+        if (empty)
+          throw new ComposioError(
+            `${operation}: the query parameter \`${key}\` ${empty}, which filters nothing: the answer would not be narrowed by it. Leave \`${key}\` out to mean no filter. Nothing was sent.`,
+          );
+      }
+      continue;
+    }
     const shown = JSON.stringify(shortName(key));
     // The nearest name from the key's first 64 characters: the edit distance is the product of the
     // lengths, and a megabyte-long key is near no name anyway.
@@ -112,6 +130,13 @@ const shortName = (name: string): string => (name.length > 40 ? `${name.slice(0,
  * a listed name is refused.
  */
 export function checkBody(body: unknown, fields: BodyFields, operation: string): void {
+  // Every operation's body is an object: `updateStatus(id, true)` for `{ enabled: true }` would be sent.
+  if (body !== undefined && (typeof body !== "object" || body === null || Array.isArray(body)))
+    throw new ComposioError(
+      `${operation}: the body is an object (${Object.keys(fields.fields)
+        .map((name) => `\`${name}\``)
+        .join(", ")}), not ${describe(body)}. Nothing was sent.`,
+    );
   const [stray] = strayFields(body, fields, 1);
   if (stray) throw new ComposioError(`${operation}: ${stray.path} ${stray.message()} Nothing was sent.`);
 }

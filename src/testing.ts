@@ -6,7 +6,7 @@
 // else in the package imports this entry point, so an app that does not use it bundles none of it.
 import type { operations } from "../generated/schema.js";
 import { ComposioError } from "./errors.js";
-import { FakeStore, randomId, type FakeAuthConfig } from "./testing/accounts.js";
+import { FAKE_ORIGIN, FakeStore, randomId, type FakeAuthConfig } from "./testing/accounts.js";
 import { MAX_DATE_MS, VirtualClock, type FakeClock } from "./testing/clock.js";
 import { FakeFrontDoor, fakeFailure, type FakeFault, type FakeRequest } from "./testing/http.js";
 import { serve, type FakeServer } from "./testing/server.js";
@@ -37,7 +37,6 @@ export interface FakeComposioOptions {
  * reserves never to resolve. A browser sent there stops at once, reaching no one (`.test` may be
  * set up locally, as Laravel Valet does); `fake.fetch` serves it as any other origin.
  */
-const FAKE_ORIGIN = "https://fake-composio.invalid";
 
 /** A fake Composio: the connected-accounts API in memory, and the hands of the user and the clock. */
 export interface FakeComposio {
@@ -121,12 +120,12 @@ export function createFakeComposio(options: FakeComposioOptions): FakeComposio {
   const start = options.now === undefined ? Date.now() : new Date(options.now).getTime();
   if (Number.isNaN(start))
     throw new ComposioError(`createFakeComposio: \`now\` is not a date (got ${String(options.now)}).`);
-  const store = new FakeStore(options.authConfigs, start);
-  const clock = new VirtualClock(store);
-  const keys = { apiKey: randomId("ak_", 20), userApiKey: randomId("uak_", 20) };
   let server: FakeServer | undefined;
   const baseUrl = () => server?.baseUrl ?? FAKE_ORIGIN;
-  const door = new FakeFrontDoor(store, keys, baseUrl);
+  const store = new FakeStore(options.authConfigs, start, baseUrl);
+  const clock = new VirtualClock(store);
+  const keys = { apiKey: randomId("ak_", 20), userApiKey: randomId("uak_", 20) };
+  const door = new FakeFrontDoor(store, keys);
 
   const account = (where: string, id: string) => {
     const found = store.live(id);
@@ -213,8 +212,8 @@ export function createFakeComposio(options: FakeComposioOptions): FakeComposio {
     now: () => new Date(store.now),
     sessionUri(id) {
       const found = initiated("sessionUri", id);
-      found.session ??= `${new URL(found.redirectUrl!).origin}/s/${randomId("", 16)}`;
-      return found.session;
+      found.session ??= randomId("", 16);
+      return store.sessionUrl(found)!;
     },
     failNext: (operation, fault) => door.failNext(operation, fault),
     requests: door.requests,

@@ -175,10 +175,22 @@ describe("confirmConnection", () => {
       `confirmConnection: account ${id} is not the one this session's link made (expectedAccountId)`,
     );
     expect(retrieves(fake)).toBe(1);
-    // None kept (a session store's null): the user check alone, as without it.
-    await expect(
-      confirmConnection(composio, url, { userId: "user_42", expectedAccountId: null }),
-    ).resolves.toMatchObject({ id });
+    // A session that made no link (its store's undefined or null): no callback is its own. Trial 22
+    // (second round), finding 2: the README's callback passes session.linkedAccountId, and another
+    // person's link, finished in this browser under a shared user_id, was confirmed.
+    for (const none of [undefined, null]) {
+      const error = (await confirmConnection(composio, url, {
+        userId: "user_42",
+        expectedAccountId: none,
+      }).catch((e: unknown) => e)) as ConnectionNotConfirmedError;
+      expect(error).toMatchObject({ reason: "other-link", accountId: id });
+      expect(error.message).toBe(
+        `confirmConnection: account ${id} was made by a link, but this session made none (expectedAccountId is ${String(none)})`,
+      );
+    }
+    expect(retrieves(fake)).toBe(1);
+    // The key left out: an app that keeps no record of its links; the user check alone.
+    await expect(confirmConnection(composio, url, { userId: "user_42" })).resolves.toMatchObject({ id });
     await expect(
       confirmConnection(composio, url, { userId: "user_42", expectedAccountId: "" }),
     ).rejects.toThrow(

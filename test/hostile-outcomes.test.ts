@@ -220,3 +220,65 @@ describe("9. a query parameter's name of a megabyte", () => {
     expect(server.requests).toHaveLength(0);
   });
 });
+
+// Trial 22, second round, findings 1 and 3: from JavaScript, a bare value where an options object, a
+// query or a body goes had no keys to refuse, and an empty filter filtered nothing; each was sent.
+describe("10. a bare value where an object goes, and a filter that filters nothing, before anything is sent", () => {
+  it("a number or boolean for the options, the query or the body is refused, naming what goes there", async () => {
+    const server = await serve((_req, res) => json(res, 200, { id: ID, status: "ACTIVE", success: true }));
+    const accounts = clientOf(server.url);
+    const transport = createComposioTransport({ apiKey: KEY, baseUrl: server.url, logger: null });
+    // @composio/core's waitForConnection(id, timeout): it waited the default ten minutes.
+    await expect(accounts.waitForConnection(ID, 5000 as never)).rejects.toThrow(
+      "waitForConnection: the options are an object, `{ timeoutMs: 5000 }` for a deadline (got 5000).",
+    );
+    await expect(accounts.waitForConnection(ID, "5000" as never)).rejects.toThrow(
+      /^waitForConnection: the options are an object, of `timeoutMs`, .* \(got the string "5000"\)\.$/,
+    );
+    await expect(accounts.retrieve(ID, 5000 as never)).rejects.toThrow(
+      "retrieveConnectedAccount: options: the options are an object, `{ timeoutMs: 5000 }` for a deadline (got 5000).",
+    );
+    await expect(accounts.list({}, true as never)).rejects.toThrow(
+      /^listConnectedAccounts: options: the options are an object, of `signal`, .* \(got true\)\.$/,
+    );
+    // delete(id, true) meant "revoke too": a soft delete would leave the tokens live.
+    await expect(accounts.delete(ID, true as never)).rejects.toThrow(
+      "deleteConnectedAccount: the query is an object of parameters (`revoke_on_delete`), not true. Nothing was sent.",
+    );
+    await expect(deleteConnectedAccount(transport, ID, 1 as never)).rejects.toThrow(
+      "deleteConnectedAccount: the query is an object of parameters (`revoke_on_delete`), not 1.",
+    );
+    await expect(accounts.updateStatus(ID, true as never)).rejects.toThrow(
+      "updateConnectedAccountStatus: the body is an object (`enabled`), not true. Nothing was sent.",
+    );
+    await expect(accounts.create([createBody] as never)).rejects.toThrow(
+      /^createConnectedAccount: the body is an object \(`auth_config`, .*\), not an array\. Nothing was sent\.$/,
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("an empty array filter, or an empty item in one, is refused on every entry: it would list every user's accounts", async () => {
+    const server = await serve((_req, res) => json(res, 200, { items: [], next_cursor: null }));
+    const accounts = clientOf(server.url);
+    const transport = createComposioTransport({ apiKey: KEY, baseUrl: server.url, logger: null });
+    const raw = createRawClient({ apiKey: KEY, baseUrl: server.url, logger: null });
+    const cases = [
+      [{ user_ids: [] }, "`user_ids` is an empty array"],
+      [{ user_ids: [""] }, '`user_ids` has the string "" at [0]'],
+      [{ user_ids: ["user_42", null] }, "`user_ids` has null at [1]"],
+      [{ connected_account_ids: [] }, "`connected_account_ids` is an empty array"],
+    ] as const;
+    for (const [query, what] of cases) {
+      const message = `listConnectedAccounts: the query parameter ${what}, which filters nothing: the answer would not be narrowed by it.`;
+      await expect(accounts.list(query as never), what).rejects.toThrow(message);
+      await expect(listConnectedAccounts(transport, query as never)).rejects.toThrow(message);
+      await expect(
+        raw.GET("/api/v3.1/connected_accounts", { params: { query: query as never } }),
+      ).rejects.toThrow(message);
+    }
+    expect(server.requests).toHaveLength(0);
+    // Left out, it is no filter, as the message says.
+    await accounts.list({ user_ids: ["user_42"] });
+    expect(server.requests.map((r) => r.url)).toEqual(["/api/v3.1/connected_accounts?user_ids=user_42"]);
+  });
+});

@@ -168,10 +168,10 @@ describe("path parameters and queries", () => {
       account_type: "ALL",
     });
     await accounts.list();
-    await accounts.list({ statuses: [] });
+    // An empty filter filters nothing: refused, not sent as no filter (test/hostile-outcomes.test.ts).
+    await expect(accounts.list({ statuses: [] })).rejects.toThrow("`statuses` is an empty array");
     expect(server!.requests.map((r) => r.url)).toEqual([
       "/api/v3.1/connected_accounts?toolkit_slugs=github&statuses=ACTIVE,INITIATED,FAILED&user_ids=a%2Cb,c%26d&auth_config_ids=ac_1,ac_2&connected_account_ids=ca_1,ca_2&cursor=eyJwIjoyfQ%3D%3D&order_direction=asc&account_type=ALL",
-      "/api/v3.1/connected_accounts",
       "/api/v3.1/connected_accounts",
     ]);
     // A server that splits on the literal commas before decoding gets the items back as given.

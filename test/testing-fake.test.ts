@@ -462,6 +462,40 @@ describe("fake.listen()", () => {
     await expect(fetch(`${server.baseUrl}/api/v3.1/connected_accounts`)).rejects.toThrow(TypeError);
   });
 
+  // Trial 22, second round, finding 5: a link made in process kept https://fake-composio.invalid
+  // after listen(), so a pending link handed out again (linkOrReuse) was a page no browser reaches.
+  it("a link made before listen() is on the listening address once it listens, and back on the fake's origin after close()", async () => {
+    const fake = createFakeComposio({ authConfigs: AUTH_CONFIGS });
+    const composio = createComposioClient({ apiKey: fake.apiKey, fetch: fake.fetch, logger: null });
+    const link = await composio.connectedAccounts.link({ auth_config_id: MANAGED_GITHUB, user_id: "u1" });
+    const session = fake.sessionUri(link.connected_account_id);
+    expect(new URL(link.redirect_url).origin).toBe("https://fake-composio.invalid");
+    const server = await fake.listen();
+    const pending = await composio.connectedAccounts.retrieve(link.connected_account_id);
+    const page = (pending.state as { val: { redirectUrl: string } }).val.redirectUrl;
+    expect(page).toBe(link.redirect_url.replace("https://fake-composio.invalid", server.baseUrl));
+    expect(fake.sessionUri(link.connected_account_id)).toBe(
+      session.replace("https://fake-composio.invalid", server.baseUrl),
+    );
+    await server.close();
+    const after = await composio.connectedAccounts.retrieve(link.connected_account_id);
+    expect((after.state as { val: { redirectUrl: string } }).val.redirectUrl).toBe(link.redirect_url);
+    // The session URI handed out before listen() still completes the connection.
+    await composio.connectedAccounts.completeAuth({ user_id: "u1", session_uri: session });
+    expect((await composio.connectedAccounts.retrieve(link.connected_account_id)).status).toBe("ACTIVE");
+    // A page handed out before listen(), opened by a real browser's request over the socket.
+    const second = await composio.connectedAccounts.link({ auth_config_id: MANAGED_GITHUB, user_id: "u2" });
+    const listening = await fake.listen();
+    try {
+      const reused = await composio.connectedAccounts.retrieve(second.connected_account_id);
+      const url = (reused.state as { val: { redirectUrl: string } }).val.redirectUrl;
+      expect(new URL(url).origin).toBe(listening.baseUrl);
+      expect((await openPage(fetch, url)).status).toBe(200);
+    } finally {
+      await listening.close();
+    }
+  });
+
   // Trial 22, finding 11: the README's own `headers: { "x-team": … }` and a tracing `traceparent`
   // were not allowed, so a browser refused to send the request at all.
   it("a preflight allows the extra headers the page asks for (bounded: header names only, at most 50, 100 characters each)", async () => {

@@ -126,9 +126,8 @@ export interface Account {
   /** While INITIATED: when it began (for the expiry), the page the user opens, where they go after. */
   initiatedAt?: number;
   pageToken?: string;
-  redirectUrl?: string;
   callbackUrl?: string;
-  /** The session of a deferred OAuth connection, for completeAuth. */
+  /** The session of a deferred OAuth connection, for completeAuth: the last part of its URI. */
   session?: string;
   failure?: { error: string; error_description: string };
   revokedAt?: number;
@@ -141,13 +140,21 @@ export function randomId(prefix: string, length: number): string {
   return prefix + Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
 }
 
+/** The fake's origin while it does not listen: no such host exists, and `fake.fetch` serves it. */
+export const FAKE_ORIGIN = "https://fake-composio.invalid";
+
 export class FakeStore {
   readonly configs = new Map<string, FakeAuthConfig>();
   readonly accounts = new Map<string, Account>();
   now: number;
   #seq = 0;
 
-  constructor(configs: readonly FakeAuthConfig[], start: number) {
+  constructor(
+    configs: readonly FakeAuthConfig[],
+    start: number,
+    /** Where hosted pages live: the listening server's address, else the fake's own origin. */
+    readonly pageOrigin: () => string = () => FAKE_ORIGIN,
+  ) {
     this.now = start;
     for (const [i, config] of configs.entries()) {
       const where = `createFakeComposio: authConfigs[${i}]`;
@@ -207,10 +214,22 @@ export class FakeStore {
     }
   }
 
-  /** Starts (or restarts) the consent: a new page at `origin`, valid for ten minutes. */
-  initiate(account: Account, origin: string, callbackUrl: string | undefined): void {
+  /**
+   * An INITIATED account's hosted page, on the fake's address of the moment: a link made before
+   * `listen()` is on the listening address once it listens, so a browser can open it.
+   */
+  pageUrl(account: Account): string | undefined {
+    return account.pageToken && `${this.pageOrigin()}/link/${account.pageToken}`;
+  }
+
+  /** A deferred OAuth connection's session URI, on the fake's address of the moment. */
+  sessionUrl(account: Account): string | undefined {
+    return account.session && `${this.pageOrigin()}/s/${account.session}`;
+  }
+
+  /** Starts (or restarts) the consent: a new page, valid for ten minutes. */
+  initiate(account: Account, callbackUrl: string | undefined): void {
     account.pageToken = randomId("lt_", 16);
-    account.redirectUrl = `${origin}/link/${account.pageToken}`;
     account.callbackUrl = callbackUrl;
     account.initiatedAt = this.now;
     account.failure = undefined;
@@ -289,8 +308,8 @@ export class FakeStore {
       case "INITIATED":
         return build({
           ...fields,
-          redirectUrl: account.redirectUrl,
-          ...(account.config.authScheme === "OAUTH1" ? { authUri: account.redirectUrl } : {}),
+          redirectUrl: this.pageUrl(account),
+          ...(account.config.authScheme === "OAUTH1" ? { authUri: this.pageUrl(account) } : {}),
           ...(account.callbackUrl ? { callback_url: account.callbackUrl } : {}),
         });
       case "FAILED":

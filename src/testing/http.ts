@@ -158,8 +158,6 @@ export class FakeFrontDoor {
   constructor(
     readonly store: FakeStore,
     readonly keys: FakeKeys,
-    /** Where hosted pages live: the listening server's address, else the fake's own origin. */
-    readonly pageOrigin: () => string,
     table: typeof ROUTES = ROUTES,
   ) {
     this.#routes = compileRoutes(table);
@@ -223,7 +221,6 @@ export class FakeFrontDoor {
       body: body.ok ? redact.value(body.value) : redact.text(incoming.text),
       headers: redact.value(sent),
     });
-    const origin = this.pageOrigin();
     if (method === "GET" && path.startsWith("/link/")) return hostedPage(this.store, path.slice(6), url);
     if (!route) return send(apiError(404, "NotFound", `No route ${method} ${path}`));
 
@@ -266,9 +263,7 @@ export class FakeFrontDoor {
         );
     }
     const params = route.pattern.exec(path)!.slice(1).map(decodeParam);
-    return send(
-      implementation.run({ store: this.store, params, query: url.searchParams, body: body.value, origin }),
-    );
+    return send(implementation.run({ store: this.store, params, query: url.searchParams, body: body.value }));
   }
 
   #checkKey(headers: Headers, route: Route): Answer | undefined {

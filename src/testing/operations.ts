@@ -40,7 +40,6 @@ export interface Call {
   params: string[];
   query: URLSearchParams;
   body: any;
-  origin: string;
 }
 
 export interface Operation {
@@ -264,7 +263,7 @@ function notWebAddress(field: string, value: string | null | undefined): Answer 
   ]);
 }
 
-function create({ store, body, origin }: Call): Answer {
+function create({ store, body }: Call): Answer {
   const { auth_config, connection } = body as CreateConnectedAccountParams;
   const refused =
     notWebAddress("callback_url", connection.callback_url) ??
@@ -298,8 +297,8 @@ function create({ store, body, origin }: Call): Answer {
   account.alias = connection.alias ?? null;
   if (connection.experimental) account.experimental = sharing(connection.experimental);
   if (status === "ACTIVE") store.change(account, "ACTIVE");
-  else store.initiate(account, origin, connection.callback_url ?? connection.redirect_uri);
-  const redirectUrl = account.status === "INITIATED" ? account.redirectUrl! : null;
+  else store.initiate(account, connection.callback_url ?? connection.redirect_uri);
+  const redirectUrl = account.status === "INITIATED" ? store.pageUrl(account)! : null;
   const answer: CreateConnectedAccountResponse = {
     id: account.id,
     connectionData: store.stateOf(account),
@@ -316,7 +315,7 @@ function withFix(answer: Answer, fix: string): Answer {
   return answer;
 }
 
-function link({ store, body, origin }: Call): Answer {
+function link({ store, body }: Call): Answer {
   const request = body as CreateConnectedAccountLinkParams;
   const refused = notWebAddress("callback_url", request.callback_url);
   if (refused) return refused;
@@ -331,10 +330,10 @@ function link({ store, body, origin }: Call): Answer {
   const account = store.add(config, request.user_id, Object.fromEntries(settings));
   account.alias = request.alias ?? null;
   if (request.experimental) account.experimental = sharing(request.experimental);
-  store.initiate(account, origin, request.callback_url);
+  store.initiate(account, request.callback_url);
   const answer: CreateConnectedAccountLinkResponse = {
     link_token: account.pageToken!,
-    redirect_url: account.redirectUrl!,
+    redirect_url: store.pageUrl(account)!,
     expires_at: iso(store.now + INITIATION_TTL_MS),
     connected_account_id: account.id,
     ...(account.experimental ? { experimental: account.experimental } : {}),
@@ -344,7 +343,11 @@ function link({ store, body, origin }: Call): Answer {
 
 function completeAuth({ store, body }: Call): Answer {
   const { user_id, session_uri } = body as CompleteConnectedAccountAuthParams;
-  const account = [...store.accounts.values()].find((a) => !a.deleted && a.session === session_uri);
+  // By the URI's path: one handed out before listen() still names its session after it.
+  const path = URL.canParse(session_uri) ? new URL(session_uri).pathname : undefined;
+  const account = [...store.accounts.values()].find(
+    (a) => !a.deleted && a.session !== undefined && path === `/s/${a.session}`,
+  );
   if (!account) return apiError(404, "NotFound", "The session was not found, or has expired");
   if (account.userId !== user_id)
     return badRequest("This session belongs to another user", ["user_id is not the user of the session"]);
@@ -418,7 +421,7 @@ const remove = onAccount((account, { store, query }) => {
   return ok(answer);
 });
 
-const refresh = onAccount((account, { store, body, query, origin }) => {
+const refresh = onAccount((account, { store, body, query }) => {
   const redirect =
     (body as RefreshConnectedAccountParams | undefined)?.redirect_url ?? query.get("redirect_url");
   const refused = notWebAddress("redirect_url", redirect);
@@ -433,11 +436,11 @@ const refresh = onAccount((account, { store, body, query, origin }) => {
       "ConnectedAccount_UnprocessableEntity",
       `A ${account.status} account cannot be refreshed`,
     );
-  store.initiate(account, origin, redirect ?? account.callbackUrl);
+  store.initiate(account, redirect ?? account.callbackUrl);
   const answer: RefreshConnectedAccountResponse = {
     id: account.id,
     status: "INITIATED",
-    redirect_url: account.redirectUrl!,
+    redirect_url: store.pageUrl(account)!,
   };
   return ok(answer);
 });
