@@ -114,7 +114,7 @@ const USER_AGENT = `composio-connected-accounts/${VERSION}`;
 export function resolveOptions(options: ClientOptions, where: string): ResolvedOptions {
   if (typeof options !== "object" || options === null) {
     throw new ComposioError(
-      `${where}: pass the options, e.g. ${where}({ apiKey: process.env.COMPOSIO_API_KEY }) (got ${describe(options)}).`,
+      `${where}: pass the options, e.g. ${where}({ apiKey: process.env.COMPOSIO_API_KEY }) (got ${shapeOf(options)}${typeof options === "string" ? ", which is not shown: it may be the key" : ""}).`,
     );
   }
   checkKnown(where, options, CLIENT_OPTIONS);
@@ -250,12 +250,13 @@ export function checkRequestOptions(where: string, options: RequestOptions): Lim
  */
 export function checkKnown(where: string, options: unknown, known: readonly string[]): void {
   // From JavaScript, a bare value where the options go (@composio/core's `waitForConnection(id,
-  // 5000)`) has no keys to refuse and would be ignored without a word.
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+  // 5000)`), or an object whose keys are not its own fields (a Map, a Promise), has no keys to
+  // refuse and would be ignored without a word.
+  if (!isPlainObject(options)) {
     if (options === undefined) return;
     const timeout = typeof options === "number" && known.includes("timeoutMs");
     throw new ComposioError(
-      `${where}: the options are an object, ${timeout ? `\`{ timeoutMs: ${options} }\` for a deadline` : `of ${known.map((name) => `\`${name}\``).join(", ")}`} (got ${describe(options)}).`,
+      `${where}: the options are a plain object, ${timeout ? `\`{ timeoutMs: ${options} }\` for a deadline` : `of ${known.map((name) => `\`${name}\``).join(", ")}`} (got ${shapeOf(options)}).`,
     );
   }
   for (const key of Object.keys(options)) {
@@ -288,6 +289,26 @@ function distance(a: string, b: string): number {
     row = next;
   }
   return row[y.length]!;
+}
+
+/**
+ * An object literal (or one made with Object.create(null)), of this realm or another: what its
+ * own keys say is all it says. A Map, a URLSearchParams, a Promise, a class's instance or an object
+ * whose fields are inherited would read as `{}`.
+ */
+export function isPlainObject(value: unknown): value is object {
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+/** What a value is, for a message that must not quote it (a string there may be a key). */
+export function shapeOf(value: unknown): string {
+  if (typeof value === "string") return "a string";
+  const tag = Object.prototype.toString.call(value).slice(8, -1);
+  return typeof value === "object" && value !== null && !["Object", "Array"].includes(tag)
+    ? `a ${tag}`
+    : describe(value);
 }
 
 /** A value as a message shows it: strings quoted and called strings, so `"5000"` is not taken for 5000. */
@@ -409,25 +430,28 @@ function checkBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, where: strin
   }
   // Every operation's path starts with /api/v3.1: a baseUrl holding it, or another version's
   // (/api/v3, any case), perhaps with a resource path after it (a URL copied from the docs), would
-  // double it, and the 404s read as "no such account". So is a tail of the spec's path words
-  // (/connected_accounts). A gateway's own mount point stays allowed: `/api` alone, `/composio/v1`.
+  // double it, and the 404s read as "no such account". So would the resource's own name
+  // (/connected_accounts, /v3.1/connected_accounts/link) anywhere. A gateway's own mount point
+  // stays allowed: `/api` alone, `/composio/v1`, `/api/v3/composio`.
   const segments = trimSlashes(url.pathname).split("/");
-  const words = new Set(PATH_PREFIXES.flatMap((prefix) => prefix.toLowerCase().split("/")));
-  const isWord = (segment: string | undefined) =>
-    segment !== undefined &&
-    segment !== "" &&
-    words.has(segment.toLowerCase()) &&
-    !VERSION_SEGMENT.test(segment);
-  let kept = segments.findIndex(
-    (segment, i) =>
-      segment.toLowerCase() === "api" &&
-      VERSION_SEGMENT.test(segments[i + 1] ?? "") &&
-      (i + 2 === segments.length || isWord(segments[i + 2])),
+  const words = PATH_PREFIXES.flatMap((prefix) => prefix.toLowerCase().split("/"));
+  // `api` and this API's major version (v3, v3.1 …), which precede the resource in its own path.
+  const major = words.find((word) => VERSION_SEGMENT.test(word))?.split(".")[0];
+  const isOwn = (segment: string) =>
+    segment.toLowerCase() === "api" ||
+    (VERSION_SEGMENT.test(segment) && segment.toLowerCase().split(".")[0] === major);
+  const resources = new Set(
+    words.filter((word) => word !== "" && word !== "api" && !VERSION_SEGMENT.test(word)),
   );
+  let kept = segments.findIndex((segment) => resources.has(segment.toLowerCase()));
   if (kept === -1) {
-    kept = segments.length;
-    while (kept > 1 && isWord(segments[kept - 1]) && segments[kept - 1]!.toLowerCase() !== "api") kept--;
+    const last = segments.length - 1;
+    kept =
+      last > 1 && segments[last - 1]!.toLowerCase() === "api" && VERSION_SEGMENT.test(segments[last]!)
+        ? last - 1
+        : segments.length;
   }
+  while (kept > 1 && kept < segments.length && isOwn(segments[kept - 1]!)) kept--;
   if (kept < segments.length) {
     throw new ComposioError(
       `${where}: \`baseUrl\` ends with /${segments.slice(kept).join("/")}, the API's own path, which the client adds to every request itself (${PATH_PREFIXES[0]}/…): sent twice, every call would 404. Use ${url.origin}${segments.slice(0, kept).join("/")} instead.`,

@@ -4,7 +4,7 @@
 // of src/ takes the types from types.ts, not from here.
 
 import { ComposioError } from "./errors.js";
-import { describe, didYouMean } from "./options.js";
+import { describe, didYouMean, isPlainObject, shapeOf } from "./options.js";
 
 import type { BodyFields } from "./types.js";
 
@@ -90,14 +90,20 @@ export function checkQueryNames(
   names: readonly string[],
   operation: string,
 ): void {
-  if (query !== undefined && (typeof query !== "object" || query === null || Array.isArray(query)))
+  // A Map, a URLSearchParams, a Promise not awaited: their keys are not their own fields, so they
+  // would read as no query at all, and the list would answer for every user.
+  if (query !== undefined && !isPlainObject(query))
     throw new ComposioError(
-      `${operation}: the query is an object of parameters${names.length ? ` (${names.map((name) => `\`${name}\``).join(", ")})` : ""}, not ${describe(query)}. Nothing was sent.`,
+      `${operation}: the query is a plain object of parameters${names.length ? ` (${names.map((name) => `\`${name}\``).join(", ")})` : ""}, not ${shapeOf(query)}. Nothing was sent.`,
     );
   for (const [key, value] of Object.entries(query ?? {})) {
     if (names.includes(key)) {
       // An empty filter, or an empty item of one, filters nothing: `user_ids: []` would list every
       // user's accounts, as a misspelt filter would.
+      if (value === "")
+        throw new ComposioError(
+          `${operation}: the query parameter \`${key}\` is the string "", which says nothing: the answer would not be narrowed by it. Leave \`${key}\` out to mean no filter. Nothing was sent.`,
+        );
       if (Array.isArray(value)) {
         const at = value.findIndex((item) => item === undefined || item === null || item === "");
         const empty =
@@ -135,7 +141,7 @@ export function checkBody(body: unknown, fields: BodyFields, operation: string):
     throw new ComposioError(
       `${operation}: the body is an object (${Object.keys(fields.fields)
         .map((name) => `\`${name}\``)
-        .join(", ")}), not ${describe(body)}. Nothing was sent.`,
+        .join(", ")}), not ${shapeOf(body)}. Nothing was sent.`,
     );
   const [stray] = strayFields(body, fields, 1);
   if (stray) throw new ComposioError(`${operation}: ${stray.path} ${stray.message()} Nothing was sent.`);

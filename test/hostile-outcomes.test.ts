@@ -230,23 +230,23 @@ describe("10. a bare value where an object goes, and a filter that filters nothi
     const transport = createComposioTransport({ apiKey: KEY, baseUrl: server.url, logger: null });
     // @composio/core's waitForConnection(id, timeout): it waited the default ten minutes.
     await expect(accounts.waitForConnection(ID, 5000 as never)).rejects.toThrow(
-      "waitForConnection: the options are an object, `{ timeoutMs: 5000 }` for a deadline (got 5000).",
+      "waitForConnection: the options are a plain object, `{ timeoutMs: 5000 }` for a deadline (got 5000).",
     );
     await expect(accounts.waitForConnection(ID, "5000" as never)).rejects.toThrow(
-      /^waitForConnection: the options are an object, of `timeoutMs`, .* \(got the string "5000"\)\.$/,
+      /^waitForConnection: the options are a plain object, of `timeoutMs`, .* \(got a string\)\.$/,
     );
     await expect(accounts.retrieve(ID, 5000 as never)).rejects.toThrow(
-      "retrieveConnectedAccount: options: the options are an object, `{ timeoutMs: 5000 }` for a deadline (got 5000).",
+      "retrieveConnectedAccount: options: the options are a plain object, `{ timeoutMs: 5000 }` for a deadline (got 5000).",
     );
     await expect(accounts.list({}, true as never)).rejects.toThrow(
-      /^listConnectedAccounts: options: the options are an object, of `signal`, .* \(got true\)\.$/,
+      /^listConnectedAccounts: options: the options are a plain object, of `signal`, .* \(got true\)\.$/,
     );
     // delete(id, true) meant "revoke too": a soft delete would leave the tokens live.
     await expect(accounts.delete(ID, true as never)).rejects.toThrow(
-      "deleteConnectedAccount: the query is an object of parameters (`revoke_on_delete`), not true. Nothing was sent.",
+      "deleteConnectedAccount: the query is a plain object of parameters (`revoke_on_delete`), not true. Nothing was sent.",
     );
     await expect(deleteConnectedAccount(transport, ID, 1 as never)).rejects.toThrow(
-      "deleteConnectedAccount: the query is an object of parameters (`revoke_on_delete`), not 1.",
+      "deleteConnectedAccount: the query is a plain object of parameters (`revoke_on_delete`), not 1.",
     );
     await expect(accounts.updateStatus(ID, true as never)).rejects.toThrow(
       "updateConnectedAccountStatus: the body is an object (`enabled`), not true. Nothing was sent.",
@@ -276,9 +276,76 @@ describe("10. a bare value where an object goes, and a filter that filters nothi
         raw.GET("/api/v3.1/connected_accounts", { params: { query: query as never } }),
       ).rejects.toThrow(message);
     }
+    // A string for an array filter, or for any parameter: it says nothing either.
+    await expect(accounts.list({ user_ids: "" } as never)).rejects.toThrow(
+      'listConnectedAccounts: the query parameter `user_ids` is the string "", which says nothing',
+    );
     expect(server.requests).toHaveLength(0);
     // Left out, it is no filter, as the message says.
     await accounts.list({ user_ids: ["user_42"] });
     expect(server.requests.map((r) => r.url)).toEqual(["/api/v3.1/connected_accounts?user_ids=user_42"]);
+  });
+});
+
+// Trial 22, third round, findings 1 and 3: an object whose keys are not its own fields read as no
+// query (every user's accounts) or no options (a ten-minute wait); and a string given where an
+// object goes was quoted in the message, though it may be the key.
+describe("11. what is not a plain object, where one goes, before anything is sent, and never quoted", () => {
+  it("a Map, a URLSearchParams, an unawaited promise, a boxed number, inherited fields: refused by what they are", async () => {
+    const server = await serve((_req, res) => json(res, 200, { items: [], next_cursor: null }));
+    const accounts = clientOf(server.url);
+    const transport = createComposioTransport({ apiKey: KEY, baseUrl: server.url, logger: null });
+    const raw = createRawClient({ apiKey: KEY, baseUrl: server.url, logger: null });
+    const queries = [
+      [new Map([["user_ids", ["u1"]]]), "a Map"],
+      [new URLSearchParams("user_ids=u1"), "a URLSearchParams"],
+      [Promise.resolve({ user_ids: ["u1"] }), "a Promise"],
+      [Object.create({ user_ids: ["u1"] }) as object, "an object"],
+    ] as const;
+    for (const [query, what] of queries) {
+      const message = `listConnectedAccounts: the query is a plain object of parameters (\`toolkit_slugs\``;
+      await expect(accounts.list(query as never), what).rejects.toThrow(message);
+      await expect(accounts.list(query as never)).rejects.toThrow(`, not ${what}. Nothing was sent.`);
+      await expect(listConnectedAccounts(transport, query as never)).rejects.toThrow(message);
+      await expect(
+        raw.GET("/api/v3.1/connected_accounts", { params: { query: query as never } }),
+      ).rejects.toThrow(message);
+    }
+    await expect(accounts.delete(ID, new URLSearchParams("revoke_on_delete=true") as never)).rejects.toThrow(
+      "deleteConnectedAccount: the query is a plain object of parameters (`revoke_on_delete`), not a URLSearchParams.",
+    );
+    await expect(accounts.waitForConnection(ID, new Map([["timeoutMs", 5000]]) as never)).rejects.toThrow(
+      "waitForConnection: the options are a plain object, of `timeoutMs`",
+    );
+    await expect(accounts.retrieve(ID, new Number(5000) as never)).rejects.toThrow(
+      "retrieveConnectedAccount: options: the options are a plain object, of `signal`",
+    );
+    expect(server.requests).toHaveLength(0);
+    // A query made with Object.create(null), or frozen, is one.
+    const bare = Object.assign(Object.create(null) as object, { user_ids: ["u1"] });
+    await accounts.list(bare as never);
+    await accounts.list(Object.freeze({ user_ids: ["u2"] }));
+    expect(server.requests.map((r) => r.url)).toEqual([
+      "/api/v3.1/connected_accounts?user_ids=u1",
+      "/api/v3.1/connected_accounts?user_ids=u2",
+    ]);
+  });
+
+  it("a string where the options, the query or the body go is called a string, never quoted: it may be a key", async () => {
+    const server = await serve((_req, res) => json(res, 200, { id: ID, status: "ACTIVE" }));
+    const accounts = clientOf(server.url);
+    const messages = await Promise.all([
+      accounts.retrieve(ID, KEY as never).catch((e: Error) => e.message),
+      accounts.waitForConnection(ID, KEY as never).catch((e: Error) => e.message),
+      accounts.delete(ID, KEY as never).catch((e: Error) => e.message),
+      accounts.update(ID, "sk_live_provider_secret_0f3a" as never).catch((e: Error) => e.message),
+    ]);
+    expect(messages).toHaveLength(4);
+    for (const message of messages) {
+      expect(message).toContain("a string");
+      expect(message).not.toContain(KEY.slice(0, 12));
+      expect(message).not.toContain("sk_live");
+    }
+    expect(server.requests).toHaveLength(0);
   });
 });

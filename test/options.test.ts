@@ -116,7 +116,10 @@ describe("messages for common mistakes", () => {
     expect(messageOf(() => (createComposioClient as () => unknown)())).toBe(
       "createComposioClient: pass the options, e.g. createComposioClient({ apiKey: process.env.COMPOSIO_API_KEY }) (got undefined).",
     );
-    expect(messageOf(() => createComposioClient("ak_x" as never))).toMatch(/\(got the string "ak_x"\)/);
+    // The key itself, most likely: named as a string, never quoted.
+    expect(messageOf(() => createComposioClient("ak_PLANTED_bare_key" as never))).toBe(
+      "createComposioClient: pass the options, e.g. createComposioClient({ apiKey: process.env.COMPOSIO_API_KEY }) (got a string, which is not shown: it may be the key).",
+    );
   });
 
   it("a key that is not a string", () => {
@@ -183,6 +186,22 @@ describe("messages for common mistakes", () => {
         "http://127.0.0.1:4010/api/v3/connected_accounts/",
         "/api/v3/connected_accounts",
         "http://127.0.0.1:4010",
+      ],
+      // The resource's name anywhere, with this API's version before it, not a gateway's own.
+      [
+        "https://proxy.example/composio/connected_accounts/link",
+        "/connected_accounts/link",
+        "https://proxy.example/composio",
+      ],
+      [
+        "https://proxy.example/composio/v3.1/connected_accounts",
+        "/v3.1/connected_accounts",
+        "https://proxy.example/composio",
+      ],
+      [
+        "https://proxy.example/composio/v1/connected_accounts",
+        "/connected_accounts",
+        "https://proxy.example/composio/v1",
       ],
       [
         "https://proxy.example/composio/connected_accounts",

@@ -480,7 +480,7 @@ describe("fake.listen()", () => {
     await server.close();
     const after = await composio.connectedAccounts.retrieve(link.connected_account_id);
     expect((after.state as { val: { redirectUrl: string } }).val.redirectUrl).toBe(link.redirect_url);
-    // The session URI handed out before listen() still completes the connection.
+    // The session URI, back on the fake's origin, is the one handed out before listen() again.
     await composio.connectedAccounts.completeAuth({ user_id: "u1", session_uri: session });
     expect((await composio.connectedAccounts.retrieve(link.connected_account_id)).status).toBe("ACTIVE");
     // A page handed out before listen(), opened by a real browser's request over the socket.

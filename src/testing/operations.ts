@@ -343,10 +343,9 @@ function link({ store, body }: Call): Answer {
 
 function completeAuth({ store, body }: Call): Answer {
   const { user_id, session_uri } = body as CompleteConnectedAccountAuthParams;
-  // By the URI's path: one handed out before listen() still names its session after it.
-  const path = URL.canParse(session_uri) ? new URL(session_uri).pathname : undefined;
+  // As it is handed out now (on fake.baseUrl), to the letter, as Composio compares it.
   const account = [...store.accounts.values()].find(
-    (a) => !a.deleted && a.session !== undefined && path === `/s/${a.session}`,
+    (a) => !a.deleted && a.session !== undefined && store.sessionUrl(a) === session_uri,
   );
   if (!account) return apiError(404, "NotFound", "The session was not found, or has expired");
   if (account.userId !== user_id)
