@@ -31,7 +31,9 @@
 //   - type: the set of types the alternatives give the property; upstream's must equal ours
 //     (`type`: `integer` is not `number`, `string` is not `string | object`);
 //   - enum: the union of the alternatives' values: upstream's values must be covered by ours, and
-//     values only we have are a difference too (`enum`, naming the values each side lacks);
+//     values only we have are a difference too (`enum`, naming the values each side lacks). Values
+//     are said as JSON, sorted (`["ACTIVE","FAILED"] (only here: ["REVOKED"])`), lists of property
+//     names too: a value or name holding `, ` is one;
 //   - nullable: some alternative admits null (`nullable`);
 //   - properties only some of OUR members have, where upstream's is one flattened object, are one
 //     difference per union, listing them (`members' own properties`): the flattened copy cannot
@@ -279,14 +281,11 @@ function viewOf(doc: Schema, nodes: { node: unknown; label?: string; fromOpenUni
 const list = (items: Iterable<string>): string => [...items].sort().join(", ");
 const describeTypes = (view: View): string =>
   `${list(view.types) || "none"}${view.nullable ? " | null" : ""}`;
-/** Sorted: a reorder of upstream's enum is no change of what differs. */
-const values = (set: Set<string> | undefined): string =>
-  set
-    ? [...set]
-        .sort()
-        .map((v) => JSON.parse(v) as unknown)
-        .join(", ")
-    : "any";
+/** Sorted, as JSON: a reorder of upstream's enum is no change of what differs, and a value holding
+ * `, ` is one value (`["A","B, C"]`). */
+const values = (set: Set<string> | undefined): string => (set ? `[${[...set].sort().join(",")}]` : "any");
+/** Names (of properties), sorted, as JSON. */
+const names = (items: Iterable<string>): string => JSON.stringify([...items].sort());
 
 class Collector {
   readonly found: Divergence[] = [];
@@ -436,7 +435,7 @@ function compareProperties(
   if (!op.size !== !upp.size) {
     const describe = (props: Map<string, PropertyOf>) =>
       props.size
-        ? `${props.size} properties: ${[...props.keys()].sort().join(", ")}`
+        ? `${props.size} properties: ${names(props.keys())}`
         : "a free-form object: no property listed";
     out.add([...where, field || undefined, "properties"], describe(op), describe(upp));
     return;
@@ -483,7 +482,7 @@ function compareProperties(
   if (membersOwn.length)
     out.add(
       [...where, field || undefined, "members' own properties"],
-      `${membersOwn.length} properties of some members: ${membersOwn.sort().join(", ")}`,
+      `${membersOwn.length} properties of some members: ${names(membersOwn)}`,
       "absent from the flattened object",
     );
 }

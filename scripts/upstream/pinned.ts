@@ -417,7 +417,13 @@ export interface UpstreamReport {
   change?: UpstreamChange;
 }
 
-const yamlString = (text: string) => JSON.stringify(text);
+/** A YAML scalar for the text: double-quoted with JSON's escapes, or single-quoted when it holds
+ * double quotes and no control character (a JSON value in it then reads as written). */
+const yamlString = (text: string) =>
+  // eslint-disable-next-line no-control-regex
+  text.includes('"') && !/[\u0000-\u001f\u007f]/.test(text)
+    ? `'${text.replace(/'/g, "''")}'`
+    : JSON.stringify(text);
 
 /** The upstream part of `npm run check`: what fails it, and what it says either way. */
 export async function upstreamReport({
