@@ -421,3 +421,28 @@ describe("ratings by what a user of this client meets", () => {
     ]);
   });
 });
+
+describe("limits (trial 05/14)", () => {
+  it("a change past the depth the comparison follows is said, not dropped", () => {
+    const chain = (last: Schema) => ({
+      ...doc({ $ref: "#/components/schemas/C0" }),
+      components: {
+        schemas: Object.fromEntries(
+          Array.from({ length: 50 }, (_, i) => [
+            `C${i}`,
+            i === 49
+              ? last
+              : { type: "object", properties: { next: { $ref: `#/components/schemas/C${i + 1}` } } },
+          ]),
+        ),
+      },
+    });
+    const [line, ...rest] = lines(chain({ type: "string" }), chain({ type: "integer" }));
+    expect(rest).toEqual([]);
+    expect(line).toMatch(
+      /^major POST \/api\/v3\/things response 200: next(\.next){40} — `next` changed 40 levels down or deeper, where this comparison stops: read it in the documents$/,
+    );
+    // Unchanged, nothing is said.
+    expect(lines(chain({ type: "string" }), chain({ type: "string" }))).toEqual([]);
+  });
+});

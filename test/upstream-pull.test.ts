@@ -2,7 +2,16 @@
 // provenance records, a document that refers to what it does not hold, a URL that does not answer,
 // a document that is not valid JSON. Each refused with what is wrong and where; nothing half-written
 // is ever kept. Servers on 127.0.0.1; every folder a temporary copy of api/upstream/.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -17,6 +26,7 @@ import {
   serialize,
   sha256,
   UPSTREAM_DIR,
+  upstreamReport,
   writeFileAtomic,
 } from "../scripts/upstream/pinned.js";
 import { json, serverPerTest } from "./helpers/server.js";
@@ -159,6 +169,98 @@ describe("a document", () => {
     expect(() =>
       pull({ text: "openapi: 3.0.0\npaths:\n  a: [1\n", source: "next.yaml", dir: workspace() }),
     ).toThrow(/^next\.yaml:\d+:\d+: /);
+  });
+
+  // Trial 12, 11, 05/14: refs that loop, schemas that recurse, nesting past the limits.
+  it("whose $refs loop with no schema between (A is B, B is A) is refused, naming the loop", () => {
+    const doc = changed();
+    doc.components.schemas.LoopA = { $ref: "#/components/schemas/LoopB" };
+    doc.components.schemas.LoopB = { $ref: "#/components/schemas/LoopA" };
+    doc.paths[LIST].get.responses["200"].content["application/json"].schema.properties.seen_at = {
+      $ref: "#/components/schemas/LoopA",
+    };
+    expect(() => pull({ doc, source: "next.json", dir: workspace() })).toThrow(
+      /^next\.json: \$ref "#\/components\/schemas\/LoopB" at #\/components\/schemas\/LoopA loops: #\/components\/schemas\/LoopB → #\/components\/schemas\/LoopA → #\/components\/schemas\/LoopB$/,
+    );
+  });
+
+  it("with a recursive schema (a tree) is pulled and rated quickly, a change inside it named once", async () => {
+    const tree = (extra: Schema = {}) => {
+      const doc = pinned();
+      doc.components.schemas.Node = {
+        type: "object",
+        properties: {
+          name: { type: "string" },
+          ...extra,
+          ...Object.fromEntries(["a", "b", "c", "d"].map((k) => [k, { $ref: "#/components/schemas/Node" }])),
+        },
+      };
+      doc.paths[LIST].get.responses["200"].content["application/json"].schema.properties.tree = {
+        $ref: "#/components/schemas/Node",
+      };
+      return doc;
+    };
+    // A fresh folder: the tree is the reconciled copy, the one with `size` the pull.
+    const dir = join(scratch, "tree");
+    mkdirSync(dir);
+    pull({ doc: tree(), source: "tree.json", dir, prefix: LIST });
+    pull({ doc: tree({ size: { type: "integer" } }), source: "tree2.json", dir });
+    const started = performance.now();
+    const report = await upstreamReport({ specPath: "spec/openapi.yaml", dir });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(report.change!.changes.map((c) => `${c.impact} ${c.where} — ${c.message}`)).toEqual([
+      `minor GET ${LIST} response 200: tree.size — \`size\` added (optional, integer)`,
+    ]);
+  }, 30_000);
+
+  it("with a union that holds itself (Self is Self or a string) is compared, the check naming it", async () => {
+    const dir = join(scratch, "self");
+    mkdirSync(dir);
+    const doc = pinned();
+    doc.components.schemas.Self = { oneOf: [{ $ref: "#/components/schemas/Self" }, { type: "string" }] };
+    doc.paths[LIST].get.responses["200"].content["application/json"].schema.properties.seen_at = {
+      $ref: "#/components/schemas/Self",
+    };
+    pull({ doc, source: "self.json", dir, prefix: LIST });
+    const report = await upstreamReport({ specPath: "spec/openapi.yaml", dir });
+    expect(report.reconciliation.unrecorded).toContainEqual({
+      id: `GET ${LIST} · response 200 · seen_at · property`,
+      ours: "absent",
+      upstream: "optional string",
+    });
+  });
+
+  it("nesting deeper than the limit is refused with where and how deep, not compared in part", () => {
+    const doc = changed();
+    let schema: Schema = { type: "string" };
+    for (let i = 0; i < 100; i++) schema = { type: "object", properties: { deeper: schema } };
+    doc.paths[LIST].get.responses["200"].content["application/json"].schema.properties.seen_at = schema;
+    expect(() => pull({ doc, source: "next.json", dir: workspace() })).toThrow(
+      /^next\.json: nests deeper than 64 levels \(objects and arrays\) at #\/paths\/~1api~1v3\.1~1connected_accounts\/get\/responses\/200\/content\/application~1json\/schema\/properties\/seen_at(\/properties\/deeper)+\/…$/,
+    );
+  });
+
+  it("too deep for the YAML reader is refused with file:line:col and why", () => {
+    const text = `openapi: 3.0.0\npaths: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n`;
+    expect(() => pull({ text, source: "deep.yaml", dir: workspace() })).toThrow(
+      /^deep\.yaml:2:\d+: nests too deep to read \(over 64 levels is refused anyway\)$/,
+    );
+  });
+
+  it("pinned with a loop before the pull refused one is named when read", () => {
+    const dir = workspace();
+    const doc = pinned();
+    doc.components.schemas.Self = { $ref: "#/components/schemas/Self" };
+    doc.paths[LIST].get.responses["200"].content["application/json"].schema = {
+      $ref: "#/components/schemas/Self",
+    };
+    const text = serialize(doc);
+    writeFileSync(join(dir, COPY), text);
+    const provenance = JSON.parse(readFileSync(join(dir, PROVENANCE), "utf8")) as Schema;
+    writeFileSync(join(dir, PROVENANCE), JSON.stringify({ ...provenance, sha256: sha256(text) }));
+    expect(() => readUpstream(dir)).toThrow(
+      /composio\.json: \$ref "#\/components\/schemas\/Self" at .* loops: .*; pull the document again/,
+    );
   });
 });
 

@@ -33,7 +33,7 @@
 import { isObject, jsonType } from "../release/spec-rating.js";
 import { maxRating, rank, type Impact, type RatedChange, type Rating } from "../release/impact.js";
 import type { Schema } from "../lib/spec.js";
-import { pathKey } from "./compare.js";
+import { nodeKey, pathKey } from "./compare.js";
 
 export interface UpstreamChange {
   rating: Rating;
@@ -92,6 +92,9 @@ function resolve(doc: Schema, node: unknown): Schema {
   }
   return isObject(current) ? { ...current, ...siblings } : siblings;
 }
+
+/** How deep the comparison follows schemas (fields, items, members): well past what Composio's documents use. */
+const MAX_DEPTH = 40;
 
 // ── A schema as a shape ─────────────────────────────────────────────────────────────────────────
 
@@ -176,14 +179,18 @@ function mergeParts(a: Schema, b: Schema): Schema {
   return out;
 }
 
-function flatten(doc: Schema, node: unknown, depth = 0): Schema {
+/** A schema with its `allOf` parts merged in; a part that is a schema being merged already (a
+ * loop of `allOf`s) adds nothing. */
+function flatten(doc: Schema, node: unknown, open: string[] = []): Schema {
   const s = resolve(doc, node);
-  if (!Array.isArray(s.allOf) || depth > 16) return s;
+  if (!Array.isArray(s.allOf)) return s;
   const { allOf, ...rest } = s;
-  return (allOf as unknown[]).reduce<Schema>(
-    (acc, part) => mergeParts(acc, flatten(doc, part, depth + 1)),
-    rest,
-  );
+  return (allOf as unknown[]).reduce<Schema>((acc, part) => {
+    const key = nodeKey(part);
+    return open.includes(key) || open.length > MAX_DEPTH
+      ? acc
+      : mergeParts(acc, flatten(doc, part, [...open, key]));
+  }, rest);
 }
 
 const shapes = new WeakMap<object, Shape>();
@@ -451,8 +458,42 @@ class Walk {
     return this.place.direction === "request" ? request : response;
   }
 
+  /** The pairs of schemas being compared, from the answer or request down to here (`nodeKey`). */
+  private readonly open = new Set<string>();
+
   schema(field: string, name: string, label: string[], baseNode: unknown, revNode: unknown, depth = 0): void {
-    if (depth > 40) return;
+    const { base, revision } = this.place;
+    // A schema that holds itself (a tree's children): the pair is being compared already, above.
+    const pair = `${nodeKey(baseNode)}\0${nodeKey(revNode)}`;
+    if (this.open.has(pair)) return;
+    if (depth > MAX_DEPTH) {
+      // Never a silent cut: what differs below is said to be unread.
+      if (!sameSchema(base, baseNode, revision, revNode))
+        this.add(
+          field,
+          label,
+          "major",
+          `\`${name}\` changed ${MAX_DEPTH} levels down or deeper, where this comparison stops: read it in the documents`,
+          "upstream/too-deep",
+        );
+      return;
+    }
+    this.open.add(pair);
+    try {
+      this.compare(field, name, label, baseNode, revNode, depth);
+    } finally {
+      this.open.delete(pair);
+    }
+  }
+
+  private compare(
+    field: string,
+    name: string,
+    label: string[],
+    baseNode: unknown,
+    revNode: unknown,
+    depth: number,
+  ): void {
     const { base, revision } = this.place;
     const b = shapeOf(base, baseNode);
     const r = shapeOf(revision, revNode);

@@ -122,13 +122,30 @@ function typesOf(schema: Schema): string[] {
 /** Expansions already made, by node: the state union is reached from six places. */
 const expansions = new WeakMap<object, Map<string, Expanded>>();
 
-function expand(doc: Schema, node: unknown, label = "", fromOpenUnion = false, depth = 0): Expanded {
-  if (!isObject(node)) return expandNode(doc, node, label, fromOpenUnion, depth);
+/** What a schema that holds itself (`Self: oneOf [Self, string]`) adds where it comes back: nothing. */
+const NOTHING: Expanded = { alts: [], nullable: false, open: false, deprecated: false, unionMembers: 0 };
+
+/**
+ * A schema as its alternatives. `open` holds the refs being expanded, from the outermost in: one
+ * met again (a union that holds itself) adds nothing new there.
+ */
+function expand(
+  doc: Schema,
+  node: unknown,
+  label = "",
+  fromOpenUnion = false,
+  open: readonly string[] = [],
+): Expanded {
+  const ref = isObject(node) && typeof node.$ref === "string" ? node.$ref : undefined;
+  if (ref !== undefined && open.includes(ref)) return NOTHING;
+  const inside = ref === undefined ? open : [...open, ref];
+  // Kept only from the outermost: below, what a node expands to depends on the refs above it.
+  if (!isObject(node) || open.length) return expandNode(doc, node, label, fromOpenUnion, inside);
   const key = `${fromOpenUnion}:${label}`;
   let known = expansions.get(node);
   if (!known) expansions.set(node, (known = new Map()));
   let expanded = known.get(key);
-  if (!expanded) known.set(key, (expanded = expandNode(doc, node, label, fromOpenUnion, depth)));
+  if (!expanded) known.set(key, (expanded = expandNode(doc, node, label, fromOpenUnion, inside)));
   return expanded;
 }
 
@@ -137,11 +154,13 @@ function expandNode(
   node: unknown,
   label: string,
   fromOpenUnion: boolean,
-  depth: number,
+  open: readonly string[],
 ): Expanded {
-  if (depth > 64) throw new Error("schemas nest deeper than 64 levels");
+  // Past the pull's nesting limit only through refs, each a new one: said, not a stack overflow.
+  if (open.length > 64)
+    throw new Error(`schemas nest deeper than 64 refs, at ${open.slice(0, 8).join(" → ")} → …`);
   const s = resolve(doc, node);
-  const open = s["x-sdk-open"] === true;
+  const isOpen = s["x-sdk-open"] === true;
   const deprecated = s.deprecated === true;
   let nullable =
     s.nullable === true ||
@@ -154,7 +173,7 @@ function expandNode(
     const parts = (s[key] as unknown[]).map((member) => {
       const name = labelOf(member, resolve(doc, member));
       const here = [label, name].filter(Boolean).join(" ");
-      return expand(doc, member, here, fromOpenUnion || open, depth + 1);
+      return expand(doc, member, here, fromOpenUnion || isOpen, open);
     });
     nullable ||= parts.some((p) => p.nullable);
     const members = parts.filter((p) => p.alts.length > 0);
@@ -166,7 +185,7 @@ function expandNode(
         .flatMap((p) => p.alts)
         .map((a) => (shared ? { ...a, schema: mergeParts(a.schema, shared) } : a)),
       nullable,
-      open: open || parts.some((p) => p.open),
+      open: isOpen || parts.some((p) => p.open),
       deprecated,
       unionMembers: members.length,
     };
@@ -177,7 +196,7 @@ function expandNode(
   let partsOpen = false;
   if (Array.isArray(s.allOf)) {
     for (const part of s.allOf as unknown[]) {
-      const e = expand(doc, part, label, fromOpenUnion, depth + 1);
+      const e = expand(doc, part, label, fromOpenUnion, open);
       partsOpen ||= e.open;
       alts = alts.flatMap((a) =>
         e.alts.map((b) => ({
@@ -189,7 +208,7 @@ function expandNode(
     }
   }
   const onlyNull = typesOf(s).length > 0 && typesOf(s).every((t) => t === "null");
-  return { alts: onlyNull ? [] : alts, nullable, open: open || partsOpen, deprecated, unionMembers: 0 };
+  return { alts: onlyNull ? [] : alts, nullable, open: isOpen || partsOpen, deprecated, unionMembers: 0 };
 }
 
 /** Two parts of an `allOf`, as one schema: properties and required names of both. */
@@ -291,6 +310,8 @@ class Collector {
   readonly found: Divergence[] = [];
   constructor(readonly options: CompareOptions = {}) {}
   private readonly seen = new Set<string>();
+  /** The schemas being compared, from the operation down (`compareSchemas`). */
+  readonly open = new Set<string>();
   /** A yes-or-no property that differs: `required` against `optional`, and so on. */
   flag(parts: (string | undefined)[], ours: boolean, upstream: boolean, yes: string, no: string): void {
     if (ours !== upstream) this.add(parts, ours ? yes : no, upstream ? yes : no);
@@ -327,7 +348,40 @@ function compareSchemas(
   up: Side,
   depth = 0,
 ): void {
-  if (depth > 32) return;
+  // A schema that holds itself (a tree's children): these schemas are being compared already, above.
+  const pair = JSON.stringify([ours.nodes.map((n) => nodeKey(n.node)), up.nodes.map((n) => nodeKey(n.node))]);
+  if (out.open.has(pair)) return;
+  if (depth > 64)
+    throw new Error(
+      `${[...where, field].filter(Boolean).join(SEPARATOR)}: schemas nest deeper than 64 levels; not compared below`,
+    );
+  out.open.add(pair);
+  try {
+    compareViews(out, where, field, ours, up, depth);
+  } finally {
+    out.open.delete(pair);
+  }
+}
+
+const ids = new WeakMap<object, number>();
+let lastId = 0;
+/** A schema node as the same schema, wherever it is: its `$ref`, else the object itself. */
+export function nodeKey(node: unknown): string {
+  if (!isObject(node)) return JSON.stringify(node) ?? "undefined";
+  if (typeof node.$ref === "string") return `ref ${node.$ref}`;
+  let id = ids.get(node);
+  if (id === undefined) ids.set(node, (id = ++lastId));
+  return `node ${id}`;
+}
+
+function compareViews(
+  out: Collector,
+  where: string[],
+  field: string,
+  ours: Side,
+  up: Side,
+  depth: number,
+): void {
   // Inside one of upstream's named schemas (its error envelope, used by every operation), a
   // difference is named by that schema: one item, however many operations answer with it.
   const component = sharedComponent(up.nodes);

@@ -644,14 +644,39 @@ export function parseSource(text: string, source: string): unknown {
   if (error) {
     const at = error.linePos?.[0];
     throw new Error(
-      `${source}:${at ? `${at.line}:${at.col}` : "1:1"}: not valid YAML (${error.message.split("\n")[0]})`,
+      /Maximum call stack/.test(error.message)
+        ? `${source}:${at ? `${at.line}:${at.col}` : "1:1"}: nests too deep to read (over ${MAX_NESTING} levels is refused anyway)`
+        : `${source}:${at ? `${at.line}:${at.col}` : "1:1"}: not valid YAML (${error.message.split("\n")[0]})`,
     );
   }
   return doc.toJS({ maxAliasCount: -1 });
 }
 
-/** Every `$ref` of the copy must point inside it: a ref to another file, or to nothing, is named. */
+/** How deep a document may nest (objects and arrays): Composio's nest 25 levels at most. */
+export const MAX_NESTING = 64;
+
+/** The first place the document nests deeper than MAX_NESTING, as a pointer (its first steps). Iterative: never a stack overflow. */
+function tooDeep(doc: unknown): string | undefined {
+  const stack: [node: unknown, path: string[]][] = [[doc, []]];
+  while (stack.length) {
+    const [node, path] = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    if (path.length >= MAX_NESTING)
+      return `nests deeper than ${MAX_NESTING} levels (objects and arrays) at #/${path.slice(0, 16).join("/")}/…`;
+    for (const [key, value] of Object.entries(node))
+      stack.push([value, [...path, key.replace(/~/g, "~0").replace(/\//g, "~1")]]);
+  }
+  return undefined;
+}
+
+/**
+ * What makes a copy unreadable, named with where: nesting past MAX_NESTING, a `$ref` to another
+ * file or to nothing, and refs that loop with no schema between (A is B, B is A). A schema that
+ * holds itself (a tree's `children`) is fine: the comparisons stop where they came in.
+ */
 function refProblem(copy: Schema): string | undefined {
+  const deep = tooDeep(copy);
+  if (deep) return deep;
   let problem: string | undefined;
   const visit = (node: unknown, pointer: string): void => {
     if (problem) return;
@@ -662,6 +687,19 @@ function refProblem(copy: Schema): string | undefined {
       if (!ref.startsWith("#"))
         problem = `$ref "${ref}" at ${pointer} refers to another file: pull the bundled document (one file, every ref inside it), not a part of it`;
       else if (atPointer(copy, ref) === undefined) problem = `$ref "${ref}" at ${pointer} points at nothing`;
+      else {
+        // A chain of refs that comes back to itself is no schema at all.
+        const chain = [ref];
+        for (let at = atPointer(copy, ref); isObject(at) && typeof at.$ref === "string";) {
+          const next: string = at.$ref;
+          chain.push(next);
+          if (chain.indexOf(next) < chain.length - 1) {
+            problem = `$ref "${ref}" at ${pointer} loops: ${chain.join(" → ")}`;
+            break;
+          }
+          at = next.startsWith("#") ? atPointer(copy, next) : undefined;
+        }
+      }
       if (problem) return;
     }
     for (const [key, value] of Object.entries(node))
@@ -729,6 +767,8 @@ export function pull({
   );
   if (overlapping) throw new Error(`--prefix ${keep} overlaps the source pinned with ${overlapping.prefix}`);
   const parsed = doc ?? parseSource(text ?? "", source);
+  const deep = tooDeep(parsed);
+  if (deep) throw new Error(`${source}: ${deep}`);
   const cut = structuralCopy(parsed as Schema, keep);
   const problem = refProblem(cut);
   if (problem) throw new Error(`${source}: ${problem}`);
