@@ -117,6 +117,19 @@ describe("a second source", () => {
     );
     expect(readFileSync(join(dir, BASELINE), "utf8")).not.toContain(AUTH_CONFIGS);
   });
+
+  it("whose paths are the first's in another version is refused: operations are matched without it (trial 03)", () => {
+    // 2025-07's connected accounts on /api/v3/ are v3.1's on /api/v3.1/ once the version is set
+    // aside: kept both, one would shadow the other in every comparison.
+    const fresh = workspace();
+    const before = readFileSync(join(fresh, PROVENANCE), "utf8");
+    expect(() =>
+      pull({ doc: july, source: "july.yml", dir: fresh, prefix: "/api/v3/connected_accounts" }),
+    ).toThrow(
+      `july.yml: GET /api/v3/connected_accounts is GET ${ACCOUNTS} of the source pinned for ${ACCOUNTS} (paths are matched without their version): one source per resource`,
+    );
+    expect(readFileSync(join(fresh, PROVENANCE), "utf8")).toBe(before);
+  });
 });
 
 describe("provenance.json", () => {

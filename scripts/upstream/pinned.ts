@@ -26,10 +26,10 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "nod
 import { basename, dirname, join, relative } from "node:path";
 import { parse, parseDocument } from "yaml";
 import { formatChanges } from "../release/gate.js";
-import { atPointer, bundleSpec, isObject } from "../release/spec-rating.js";
+import { atPointer, bundleSpec, HTTP_METHODS, isObject } from "../release/spec-rating.js";
 import type { Schema } from "../lib/spec.js";
 import { diffUpstream, type UpstreamChange } from "./changes.js";
-import { compareSpecs, type Divergence } from "./compare.js";
+import { compareSpecs, pathKey, type Divergence } from "./compare.js";
 
 export const UPSTREAM_DIR = "api/upstream";
 export const COPY = "composio.json";
@@ -709,6 +709,15 @@ function refProblem(copy: Schema): string | undefined {
   return problem;
 }
 
+/** A copy's operations: `GET /api/v3.1/x`, and their key without the version (`pathKey`). */
+const operationNames = (doc: Schema): { name: string; key: string }[] =>
+  Object.entries((doc.paths ?? {}) as Schema).flatMap(([path, item]) =>
+    HTTP_METHODS.filter((m) => isObject(item) && isObject(item[m])).map((m) => ({
+      name: `${m.toUpperCase()} ${path}`,
+      key: `${m.toUpperCase()} ${pathKey(path)}`,
+    })),
+  );
+
 /** Object keys in one order, deep: two copies that differ only in the order of keys read the same. */
 const canonical = (node: unknown): unknown =>
   Array.isArray(node)
@@ -781,6 +790,20 @@ export function pull({
   // The other sources' parts, as the copy holds them; this one's, fresh.
   const pinnedDoc = current === undefined ? undefined : (JSON.parse(current) as Schema);
   const parts = sources.map((s, i) => (i === index ? cut : structuralCopy(pinnedDoc!, s.prefix)));
+  // Operations are matched by method and path without the version: a source holding another's
+  // operations in another version would shadow them in every comparison.
+  const held = new Map<string, { op: string; prefix: string }>();
+  sources.forEach((s, i) => {
+    if (i !== index)
+      for (const op of operationNames(parts[i]!)) held.set(op.key, { op: op.name, prefix: s.prefix });
+  });
+  for (const op of operationNames(cut)) {
+    const other = held.get(op.key);
+    if (other)
+      throw new Error(
+        `${source}: ${op.name} is ${other.op} of the source pinned for ${other.prefix} (paths are matched without their version): one source per resource`,
+      );
+  }
   if (index < 0) parts.push(cut);
   const merged = mergeCopies(parts);
   const copy = serialize(merged);
