@@ -274,6 +274,21 @@ describe("a URL", () => {
     );
   });
 
+  it("that redirects to another host is refused, naming both, and the other host is never asked (trial 19)", async () => {
+    const elsewhere = await serve((_, res) => json(res, 200, pinned()));
+    const server = await serve((req, res) => {
+      if (req.url === "/moved.json") return json(res, 200, pinned());
+      res.writeHead(302, { location: req.url === "/here" ? "/moved.json" : `${elsewhere.url}/openapi.json` });
+      res.end();
+    });
+    await expect(readSource(`${server.url}/openapi.json`)).rejects.toThrow(
+      `${server.url}/openapi.json redirects to ${elsewhere.url}/openapi.json, another host: pull that URL itself if it is Composio's`,
+    );
+    expect(elsewhere.requests).toEqual([]);
+    // A redirect on the same host is followed.
+    expect(JSON.parse(await readSource(`${server.url}/here`))).toEqual(pinned());
+  });
+
   it("that does not answer is given up after the timeout, naming the URL", async () => {
     const server = await serve(() => {});
     const url = `${server.url}/openapi.json`;

@@ -489,6 +489,9 @@ export async function upstreamReport({
 /** The largest document a pull reads: Composio's whole openapi.json is a few MB. */
 export const MAX_SOURCE_BYTES = 64 * 1024 * 1024;
 
+/** How many redirects (on the same origin) a pull follows. */
+const MAX_REDIRECTS = 5;
+
 /** How long a pull waits for a URL to answer, whole (`--timeout <seconds>`). */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -516,11 +519,25 @@ export async function readSource(
         : [e?.cause?.code ?? e?.code, e?.cause?.message ?? e?.message].filter(Boolean).join(": ");
     return new Error(`could not read ${source}: ${why}`, { cause: error });
   };
+  // Redirects are followed on the same origin only: a document from another host is not the one named.
   let response: Response;
-  try {
-    response = await fetch(source, { signal });
-  } catch (error) {
-    throw failed(error);
+  let url = source;
+  for (let hops = 0; ; hops++) {
+    try {
+      response = await fetch(url, { signal, redirect: "manual" });
+    } catch (error) {
+      throw failed(error);
+    }
+    const location = response.headers.get("location");
+    if (response.status < 300 || response.status > 399 || location === null) break;
+    await response.body?.cancel();
+    const next = new URL(location, url);
+    if (next.origin !== new URL(source).origin)
+      throw new Error(
+        `${source} redirects to ${next.href}, another host: pull that URL itself if it is Composio's`,
+      );
+    if (hops >= MAX_REDIRECTS) throw new Error(`${source} redirects more than ${MAX_REDIRECTS} times`);
+    url = next.href;
   }
   if (!response.ok || !response.body) {
     await response.body?.cancel();
