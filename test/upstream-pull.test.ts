@@ -165,6 +165,18 @@ describe("a document", () => {
     expect(() => pull({ text, source: "next", dir: workspace() })).toThrow(/^next:4:1: /);
   });
 
+  it("that gives a key twice in one JSON object is refused with file:line:col and the key (trial 06)", () => {
+    const text = `{\n  "openapi": "3.0.0",\n  "paths": {\n    "/a": {},\n    "/a": { "get": {} }\n  }\n}\n`;
+    expect(() => pull({ text, source: "next.json", dir: workspace() })).toThrow(
+      'next.json:5:5: "/a" is given twice in #/paths: JSON.parse would keep the last silently',
+    );
+    // Escaped alike is the same key.
+    const escaped = `{"openapi": "3.0.0", "paths": {}, "open\\u0061pi": "3.1.0"}`;
+    expect(() => pull({ text: escaped, source: "next.json", dir: workspace() })).toThrow(
+      /^next\.json:1:35: "openapi" is given twice in #:/,
+    );
+  });
+
   it("that is not valid YAML is refused with file:line:col", () => {
     expect(() =>
       pull({ text: "openapi: 3.0.0\npaths:\n  a: [1\n", source: "next.yaml", dir: workspace() }),

@@ -568,18 +568,23 @@ function lineCol(text: string, offset: number): string {
   return `${line}:${offset - before.lastIndexOf("\n")}`;
 }
 
-/** Where the JSON scan below stopped. */
+/** Where the JSON scan below stopped, and why when it is not the syntax. */
 class JsonStop extends Error {
-  constructor(readonly offset: number) {
-    super(`not valid JSON at offset ${offset}`);
+  constructor(
+    readonly offset: number,
+    readonly why?: string,
+  ) {
+    super(why ?? `not valid JSON at offset ${offset}`);
   }
 }
 
 /**
- * Where JSON.parse stopped: the offset of the first character that is not valid JSON (a trailing
- * comma's closing brace, say). V8's message gives it only for some errors.
+ * Where JSON text goes wrong: the offset of the first character that is not valid JSON (a trailing
+ * comma's closing brace, say; V8's message gives it only for some errors), or of a key given twice
+ * in one object (JSON.parse keeps the last silently), with `why`. Past MAX_NESTING levels it stops
+ * looking (the pull refuses such nesting anyway): no stack overflow.
  */
-export function jsonErrorOffset(text: string): number {
+export function jsonProblem(text: string): { offset: number; why?: string } | undefined {
   let i = 0;
   const ws = () => {
     while (i < text.length && " \t\n\r".includes(text[i]!)) i++;
@@ -588,7 +593,8 @@ export function jsonErrorOffset(text: string): number {
     throw new JsonStop(i);
   };
   const expect = (c: string) => (text[i] === c ? i++ : stop());
-  const string = () => {
+  const string = (): string => {
+    const start = i;
     expect('"');
     while (i < text.length && text[i] !== '"') {
       if (text.charCodeAt(i) < 0x20) stop();
@@ -602,43 +608,56 @@ export function jsonErrorOffset(text: string): number {
       i++;
     }
     expect('"');
+    return JSON.parse(text.slice(start, i)) as string;
   };
-  const value = (): void => {
+  const pointer = (path: string[]) =>
+    `#${path.map((k) => `/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("")}`;
+  const value = (path: string[]): void => {
+    if (path.length > MAX_NESTING) throw new JsonStop(i, "deep");
     ws();
     const c = text[i];
     if (c === "{" || c === "[") {
       const close = c === "{" ? "}" : "]";
+      const keys = new Set<string>();
       i++;
       ws();
       if (text[i] === close) return void i++;
-      for (;;) {
+      for (let index = 0; ; index++) {
         ws();
+        let key = String(index);
         if (c === "{") {
-          string();
+          const at = i;
+          key = string();
+          if (keys.has(key))
+            throw new JsonStop(
+              at,
+              `${JSON.stringify(key)} is given twice in ${pointer(path)}: JSON.parse would keep the last silently`,
+            );
+          keys.add(key);
           ws();
           expect(":");
         }
-        value();
+        value([...path, key]);
         ws();
         if (text[i] === ",") i++;
         else return void expect(close);
       }
     }
-    if (c === '"') return string();
+    if (c === '"') return void string();
     const literal = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null/y;
     literal.lastIndex = i;
     if (!literal.test(text)) stop();
     i = literal.lastIndex;
   };
   try {
-    value();
+    value([]);
     ws();
     if (i < text.length) stop();
   } catch (error) {
-    if (error instanceof JsonStop) return error.offset;
+    if (error instanceof JsonStop) return error.why === "deep" ? undefined : error;
     throw error;
   }
-  return text.length;
+  return undefined;
 }
 
 /**
@@ -648,13 +667,16 @@ export function jsonErrorOffset(text: string): number {
 export function parseSource(text: string, source: string): unknown {
   const body = text.replace(/^\uFEFF/, "");
   if (/\.json$/i.test(source) || body.trimStart().startsWith("{") || body.trimStart().startsWith("[")) {
+    let parsed: unknown;
     try {
-      return JSON.parse(body);
+      parsed = JSON.parse(body);
     } catch (error) {
-      throw new Error(
-        `${source}:${lineCol(body, jsonErrorOffset(body))}: not valid JSON (${(error as Error).message})`,
-      );
+      const at = jsonProblem(body)?.offset ?? body.length;
+      throw new Error(`${source}:${lineCol(body, at)}: not valid JSON (${(error as Error).message})`);
     }
+    const problem = jsonProblem(body);
+    if (problem) throw new Error(`${source}:${lineCol(body, problem.offset)}: ${problem.why}`);
+    return parsed;
   }
   const doc = parseDocument(body);
   const [error] = doc.errors;
