@@ -9,6 +9,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -80,6 +81,21 @@ describe("writes", () => {
     expect(files(dir)).toEqual(before);
     // And the folder still reads: the check can run.
     expect(readUpstream(dir).copy).toEqual(pinned());
+  });
+  it("of a pull cut short between its renames are finished when the folder is next read (trial 13)", () => {
+    const dir = workspace();
+    let renames = 0;
+    // The process dies after the first rename: the copy is new, its provenance not yet.
+    const dies = (from: string, to: string) => {
+      if (++renames === 2) throw Object.assign(new Error("killed"), { code: "EINTR" });
+      renameSync(from, to);
+    };
+    expect(() => pull({ doc: changed(), source: "next.json", dir, rename: dies })).toThrow(/killed/);
+    const upstream = readUpstream(dir);
+    expect(upstream.copy).toEqual(changed());
+    expect(upstream.baseline).toEqual(pinned());
+    expect(upstream.provenance.sources[0]!.source).toBe("next.json");
+    expect(readdirSync(dir).filter((f) => f.startsWith("."))).toEqual([]);
   });
 });
 

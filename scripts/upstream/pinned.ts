@@ -112,32 +112,66 @@ const lastPulled = (p: Provenance): string =>
 export const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
 export type Write = (path: string, text: string) => void;
+export type Rename = (from: string, to: string) => void;
+
+/** The journal of a set of writes under way: which temporary file becomes which (see below). */
+export const JOURNAL = ".writes-pending.json";
 
 /**
- * Writes files whole or not at all, together: each text goes to a temporary file beside its target,
- * and only once every one is written are they renamed over their targets (a rename within a folder
- * is atomic, and needs no space); `null` removes the file. A write cut short (a full disk, a kill)
- * leaves every target as it was and no temporary file. `write` is how a file is written (tests pass
- * one that fails).
+ * Writes files whole or not at all, together: each text goes to a temporary file beside its
+ * target; once every one is written, a journal (itself written whole) records which becomes which,
+ * then they are renamed over their targets (`null` removes the file) and the journal goes. A write
+ * cut short (a full disk, a kill) leaves every target as it was and no temporary file; a kill
+ * between the renames leaves the journal, and `finishWrites` (run whenever the folder is read)
+ * completes them: the files are never half old, half new. `write` and `rename` are how (tests pass
+ * ones that fail). All the files are in one folder.
  */
-export function writeFilesAtomic(files: Record<string, string | null>, write: Write = writeFileSync): void {
+export function writeFilesAtomic(
+  files: Record<string, string | null>,
+  write: Write = writeFileSync,
+  rename: Rename = renameSync,
+): void {
+  const paths = Object.keys(files);
+  if (!paths.length) return;
+  const dir = dirname(paths[0]!);
+  if (paths.some((p) => dirname(p) !== dir)) throw new Error("writeFilesAtomic: the files are in one folder");
+  finishWrites(dir);
+  const temporary = (path: string) =>
+    join(dir, `.${basename(path)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
   const pending: [temporary: string, path: string][] = [];
+  const journalTemporary = temporary(JOURNAL);
   try {
     for (const [path, text] of Object.entries(files)) {
       if (text === null) continue;
-      const temporary = join(
-        dirname(path),
-        `.${basename(path)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`,
-      );
-      pending.push([temporary, path]);
-      write(temporary, text);
+      const t = temporary(path);
+      pending.push([t, path]);
+      write(t, text);
     }
+    const journal = {
+      renames: pending.map(([t, path]) => [basename(t), basename(path)]),
+      removes: paths.filter((p) => files[p] === null).map((p) => basename(p)),
+    };
+    write(journalTemporary, `${JSON.stringify(journal)}\n`);
   } catch (error) {
-    for (const [temporary] of pending) rmSync(temporary, { force: true });
+    for (const [t] of pending) rmSync(t, { force: true });
+    rmSync(journalTemporary, { force: true });
     throw error;
   }
-  for (const [temporary, path] of pending) renameSync(temporary, path);
-  for (const [path, text] of Object.entries(files)) if (text === null) rmSync(path, { force: true });
+  rename(journalTemporary, join(dir, JOURNAL));
+  finishWrites(dir, rename);
+}
+
+/** Completes a set of writes that a kill cut short between its renames (its journal is there). */
+export function finishWrites(dir: string, rename: Rename = renameSync): void {
+  const path = join(dir, JOURNAL);
+  if (!existsSync(path)) return;
+  const { renames, removes } = JSON.parse(readFileSync(path, "utf8")) as {
+    renames: [string, string][];
+    removes: string[];
+  };
+  for (const [from, to] of renames) if (existsSync(join(dir, from))) rename(join(dir, from), join(dir, to));
+  for (const name of removes) rmSync(join(dir, name), { force: true });
+  rmSync(path);
 }
 
 export const writeFileAtomic = (path: string, text: string, write: Write = writeFileSync): void =>
@@ -286,6 +320,8 @@ export interface Upstream {
 
 export function readUpstream(dir = UPSTREAM_DIR): Upstream {
   const file = (name: string) => join(dir, name);
+  // A pull or accept killed between its renames is finished first: the files are all new.
+  finishWrites(dir);
   if (!existsSync(file(COPY)))
     throw new Error(`no pinned copy at ${file(COPY)}; run \`npm run upstream:pull -- <file-or-url>\``);
   const text = readFileSync(file(COPY), "utf8");
@@ -787,9 +823,11 @@ export function pull({
   prefix,
   now = new Date(),
   write = writeFileSync,
+  rename = renameSync,
 }: {
-  /** How a file is written (tests pass one that fails). */
+  /** How a file is written and renamed (tests pass ones that fail). */
   write?: Write;
+  rename?: Rename;
   text?: string;
   doc?: Schema;
   source: string;
@@ -799,6 +837,7 @@ export function pull({
   now?: Date;
 }): PullResult {
   const file = (name: string) => join(dir, name);
+  finishWrites(dir);
   const before = readProvenance(file(PROVENANCE));
   const sources = before?.sources ?? [];
   // Which source this document refreshes: the one with its prefix, or the only one; a new prefix adds one.
@@ -881,7 +920,7 @@ export function pull({
     ...(baseline && { baseline }),
   };
   files[file(PROVENANCE)] = `${JSON.stringify(provenance, null, 2)}\n`;
-  writeFilesAtomic(files, write);
+  writeFilesAtomic(files, write, rename);
   const next = baseline
     ? "run `npm run check` to see what changed, rated, and where our spec now differs; reconcile, then `npm run upstream:pull -- --accept`."
     : "the copy is the reconciled one again: nothing is pending.";
