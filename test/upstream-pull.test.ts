@@ -193,6 +193,19 @@ describe("a document", () => {
     );
   });
 
+  it("whose YAML aliases expand without bound (billion laughs) is refused, not read into memory (trial 10)", () => {
+    const levels = Array.from(
+      { length: 9 },
+      (_, i) => `l${i + 1}: &l${i + 1} [${Array(9).fill(`*l${i}`).join(", ")}]`,
+    );
+    const text = `openapi: 3.0.0\nl0: &l0 [lol]\n${levels.join("\n")}\npaths: {}\n`;
+    const started = performance.now();
+    expect(() => pull({ text, source: "laughs.yaml", dir: workspace() })).toThrow(
+      /^laughs\.yaml: not valid YAML \(Excessive alias count/,
+    );
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
   it("that is not valid YAML is refused with file:line:col", () => {
     expect(() =>
       pull({ text: "openapi: 3.0.0\npaths:\n  a: [1\n", source: "next.yaml", dir: workspace() }),

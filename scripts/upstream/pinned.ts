@@ -724,7 +724,13 @@ export function parseSource(text: string, source: string): unknown {
         : `${source}:${at ? `${at.line}:${at.col}` : "1:1"}: not valid YAML (${error.message.split("\n")[0]})`,
     );
   }
-  return doc.toJS({ maxAliasCount: -1 });
+  // An alias may be expanded so many times (the yaml package's bound, 100, scaled by the document's
+  // size): a chain of aliases of aliases (billion laughs) is refused, not read into memory.
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new Error(`${source}: not valid YAML (${(error as Error).message})`);
+  }
 }
 
 /** How deep a document may nest (objects and arrays): Composio's nest 25 levels at most. */
