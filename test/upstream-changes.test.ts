@@ -347,7 +347,7 @@ describe("ratings by what a user of this client meets", () => {
         for (const op of everyOperation(doc))
           op.security = op.security.map((req: Schema) => ("ApiKeyAuth" in req ? { ProjectKey: [] } : req));
       },
-      /^(removed \(was header x-api-key\)|added: header x-api-key, used by 10 operations)/,
+      /^renamed from ApiKeyAuth: the same header x-api-key, used by 10 operations; the client sends the key, not the scheme's name$/,
     ],
     [
       "a header name's case",
@@ -389,6 +389,18 @@ describe("ratings by what a user of this client meets", () => {
       expect(c.impact).toBe("patch");
       expect(c.message).toMatch(says);
     }
+  });
+
+  it("a security scheme renamed reads as one line, at its new name (trial 18)", () => {
+    const { changes } = rate((doc) => {
+      doc.components.securitySchemes.ProjectKey = doc.components.securitySchemes.ApiKeyAuth;
+      delete doc.components.securitySchemes.ApiKeyAuth;
+      for (const op of everyOperation(doc))
+        op.security = op.security.map((req: Schema) => ("ApiKeyAuth" in req ? { ProjectKey: [] } : req));
+    });
+    expect(changes.map((c) => `${c.impact} ${c.where} — ${c.message}`)).toEqual([
+      "patch security scheme ProjectKey — renamed from ApiKeyAuth: the same header x-api-key, used by 10 operations; the client sends the key, not the scheme's name",
+    ]);
   });
 
   it("a request that got looser (create's connection.state from any value to a union) is minor, never narrowed", () => {

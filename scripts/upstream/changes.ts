@@ -861,14 +861,40 @@ export function diffUpstream(base: Schema, revision: Schema, options: ChangeOpti
     ).length;
   const bSchemes = schemesOf(base);
   const rSchemes = schemesOf(revision);
+  const credential = (doc: Schema, schemes: Schema, name: string) =>
+    isObject(schemes[name]) ? credentialOf(resolve(doc, schemes[name]), name) : undefined;
+  const usedBy = (doc: Schema, name: string) => {
+    const count = uses(doc, name);
+    return count ? `used by ${count} operation${count === 1 ? "" : "s"}` : "used by no operation";
+  };
+  // A scheme only the base defines and one only the revision defines, sending the same credential:
+  // one scheme renamed, said once at its new name.
+  const renamedFrom = new Map<string, string>();
+  for (const name of Object.keys(rSchemes)) {
+    const now = credential(revision, rSchemes, name);
+    if (now === undefined || credential(base, bSchemes, name) !== undefined) continue;
+    const old = Object.keys(bSchemes).find(
+      (b) =>
+        credential(revision, rSchemes, b) === undefined &&
+        credential(base, bSchemes, b) === now &&
+        ![...renamedFrom.values()].includes(b),
+    );
+    if (old !== undefined) renamedFrom.set(name, old);
+  }
+  const renamed = new Set(renamedFrom.values());
+  for (const [name, old] of renamedFrom)
+    top(
+      `security scheme ${name}`,
+      "patch",
+      `renamed from ${old}: the same ${credential(revision, rSchemes, name)}, ${usedBy(revision, name)}; the client sends the key, not the scheme's name`,
+      "upstream/scheme",
+    );
   for (const name of new Set([...Object.keys(bSchemes), ...Object.keys(rSchemes)])) {
-    const was = isObject(bSchemes[name]) ? credentialOf(resolve(base, bSchemes[name]), name) : undefined;
-    const now = isObject(rSchemes[name]) ? credentialOf(resolve(revision, rSchemes[name]), name) : undefined;
+    if (renamedFrom.has(name) || renamed.has(name)) continue;
+    const was = credential(base, bSchemes, name);
+    const now = credential(revision, rSchemes, name);
     const where = `security scheme ${name}`;
-    const used = (doc: Schema) => {
-      const count = uses(doc, name);
-      return count ? `used by ${count} operation${count === 1 ? "" : "s"}` : "used by no operation";
-    };
+    const used = (doc: Schema) => usedBy(doc, name);
     if (was === now) {
       const b = resolve(base, bSchemes[name]);
       const r = resolve(revision, rSchemes[name]);
