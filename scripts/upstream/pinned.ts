@@ -895,7 +895,7 @@ export function pull({
   if (pinnedDoc !== undefined && JSON.stringify(canonical(pinnedDoc)) === JSON.stringify(canonical(merged)))
     return {
       changed: false,
-      text: `upstream:pull: ${source} holds the pinned copy as it is (${info.version}); nothing written.`,
+      text: `upstream:pull: ${source} holds the pinned copy as it is (${info.version}); nothing written.${before?.baseline ? " The last pull is still pending: reconcile the spec with it, then `npm run upstream:pull -- --accept`." : ""}`,
     };
 
   const files: Record<string, string | null> = {};
@@ -929,7 +929,9 @@ export function pull({
   writeFilesAtomic(files, write, rename);
   const next = baseline
     ? "run `npm run check` to see what changed, rated, and where our spec now differs; reconcile, then `npm run upstream:pull -- --accept`."
-    : "the copy is the reconciled one again: nothing is pending.";
+    : current === undefined
+      ? "the first copy here: `npm run check` compares our spec with it, and rates what the next pull changes."
+      : "the copy is the reconciled one again: nothing is pending.";
   return {
     changed: true,
     text: `upstream:pull: ${file(COPY)} is now ${info.title} ${info.version} from ${source}; ${next}`,
