@@ -161,4 +161,23 @@ describe("provenance.json", () => {
       sha256: "ab",
     });
   });
+  it("that is not what a pull writes is named with the file and the field (trial 17)", () => {
+    const path = join(scratch, "broken-provenance.json");
+    const good = JSON.parse(readFileSync(join(UPSTREAM_DIR, PROVENANCE), "utf8")) as Schema;
+    const refused = (text: string) => {
+      writeFileSync(path, text);
+      return () => readProvenance(path);
+    };
+    expect(refused('{\n  "sources": [,]\n}')).toThrow(`${path}:2:15: not valid JSON`);
+    expect(refused(JSON.stringify({ ...good, sources: [] }))).toThrow(
+      `${path}: \`sources\` lists no source; restore the folder (\`git checkout api/upstream/\`) or pull again`,
+    );
+    const { prefix: _gone, ...noPrefix } = good.sources[0];
+    expect(refused(JSON.stringify({ ...good, sources: [good.sources[0], noPrefix] }))).toThrow(
+      `${path}: sources[1].prefix is missing (a string is expected); restore the folder`,
+    );
+    expect(refused(JSON.stringify({ ...good, sha256: 42 }))).toThrow(
+      `${path}: sha256 is 42 (a string is expected); restore the folder`,
+    );
+  });
 });

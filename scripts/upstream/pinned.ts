@@ -80,15 +80,37 @@ export interface Difference {
  */
 export function readProvenance(path: string): Provenance | undefined {
   if (!existsSync(path)) return undefined;
-  const read = JSON.parse(readFileSync(path, "utf8")) as Schema;
-  if (Array.isArray(read.sources)) return read as Provenance;
-  const { sha256: sum, reconciledAt, baseline, ...source } = read;
-  return {
-    sources: [source as Source],
-    sha256: sum,
-    ...(reconciledAt && { reconciledAt }),
-    ...(baseline && { baseline }),
+  const read = parseSource(readFileSync(path, "utf8"), path);
+  const wrong = (what: string): never => {
+    throw new Error(`${path}: ${what}; restore the folder (\`git checkout api/upstream/\`) or pull again`);
   };
+  if (!isObject(read)) return wrong("an object with `sources` and `sha256` is expected");
+  let provenance: Provenance;
+  if (Array.isArray(read.sources)) provenance = read as Provenance;
+  else {
+    const { sha256: sum, reconciledAt, baseline, ...source } = read;
+    provenance = {
+      sources: [source as Source],
+      sha256: sum,
+      ...(reconciledAt && { reconciledAt }),
+      ...(baseline && { baseline }),
+    };
+  }
+  const text = (value: unknown, name: string) => {
+    if (typeof value !== "string")
+      wrong(`${name} is ${value === undefined ? "missing" : JSON.stringify(value)} (a string is expected)`);
+  };
+  if (!provenance.sources.length) wrong("`sources` lists no source");
+  provenance.sources.forEach((s, i) => {
+    if (!isObject(s)) wrong(`sources[${i}] is not an object`);
+    for (const field of ["source", "title", "version", "prefix", "pulledAt"] as const)
+      text(s[field], `sources[${i}].${field}`);
+  });
+  text(provenance.sha256, "sha256");
+  if (provenance.baseline !== undefined)
+    for (const field of ["sha256", "version", "pulledAt"] as const)
+      text((provenance.baseline as Schema)?.[field], `baseline.${field}`);
+  return provenance;
 }
 
 /** The sources, for people: `Composio Platform API v3.1 (version 3.1.0, commit 030e86e4), pulled 2026-12-04`, and … */
