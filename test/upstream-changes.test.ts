@@ -458,3 +458,32 @@ describe("limits (trial 05/14)", () => {
     expect(lines(chain({ type: "string" }), chain({ type: "string" }))).toEqual([]);
   });
 });
+
+describe("names (trial 16)", () => {
+  it("that only look alike are told apart: a character outside printable ASCII is shown escaped", () => {
+    const lookalike = "user_\u0456d"; // Cyrillic і
+    const before = doc({
+      type: "object",
+      required: ["user_id"],
+      properties: { user_id: { type: "string" } },
+    });
+    const after = doc({
+      type: "object",
+      required: [lookalike],
+      properties: { [lookalike]: { type: "string", enum: ["\u0410CTIVE", "ACTIVE"] } },
+    });
+    expect(lines(before, after)).toEqual([
+      "major POST /api/v3/things response 200: user_id — `user_id` removed",
+      "minor POST /api/v3/things response 200: user_\\u0456d — `user_\\u0456d` added (required, string)",
+    ]);
+    const values = doc({ type: "object", properties: { s: { type: "string", enum: ["ACTIVE"] } } });
+    const lookalikes = doc({
+      type: "object",
+      properties: { s: { type: "string", enum: ["\u0410CTIVE", "ACTIVE\u200b"] } },
+    });
+    expect(lines(values, lookalikes)).toEqual([
+      "major POST /api/v3/things response 200: s — `s` gained \\u0410CTIVE, ACTIVE\\u200b",
+      "minor POST /api/v3/things response 200: s — `s` lost ACTIVE",
+    ]);
+  });
+});

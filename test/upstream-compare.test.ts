@@ -109,6 +109,18 @@ describe("the union rule: our oneOf against upstream's flattened object", () => 
     });
   });
 
+  it("names names that only look alike escaped, never two ids that read the same (trial 16)", () => {
+    const named = (name: string, values: string[]) =>
+      doc({ type: "object", properties: { [name]: { type: "string", enum: values } } });
+    expect(compareSpecs(named("status", ["ACTIVE"]), named("st\u0430tus", ["\u0410CTIVE"]))).toEqual([
+      { id: at("st\\u0430tus", "property"), ours: "absent", upstream: "optional string" },
+      { id: at("status", "property"), ours: "optional string", upstream: "absent" },
+    ]);
+    expect(compareSpecs(named("status", ["ACTIVE"]), named("status", ["\u0410CTIVE"]))[0]!.upstream).toBe(
+      '["\\u0410CTIVE"] (only here: ["\\u0410CTIVE"])',
+    );
+  });
+
   it("names values as JSON, so that a value holding a comma is never read as two (trial 07)", () => {
     const enumOf = (values: string[]) =>
       doc({ type: "object", properties: { kind: { type: "string", enum: values } } });

@@ -33,7 +33,7 @@
 import { isObject, jsonType } from "../release/spec-rating.js";
 import { maxRating, rank, type Impact, type RatedChange, type Rating } from "../release/impact.js";
 import type { Schema } from "../lib/spec.js";
-import { nodeKey, pathKey } from "./compare.js";
+import { asciiJson, nodeKey, pathKey, shown } from "./compare.js";
 
 export interface UpstreamChange {
   rating: Rating;
@@ -371,7 +371,7 @@ function namedMembers(doc: Schema, shape: Shape, discriminator: string | undefin
     if (tag !== undefined) {
       const n = (seen.get(tag) ?? 0) + 1;
       seen.set(tag, n);
-      const name = n === 1 ? tag : `${tag} #${n}`;
+      const name = n === 1 ? shown(tag) : `${shown(tag)} #${n}`;
       return { name, key: name, node: member.node };
     }
     const name =
@@ -427,7 +427,7 @@ function typeText(doc: Schema, shape: Shape, depth = 0): string {
 }
 
 const valueText = (values: unknown[]): string =>
-  values.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(", ");
+  values.map((v) => (typeof v === "string" ? shown(v) : asciiJson(JSON.stringify(v)))).join(", ");
 
 const noteText = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
 
@@ -649,7 +649,7 @@ class Walk {
   properties(field: string, label: string[], b: Shape, r: Shape, depth: number): void {
     const bp = b.properties ?? new Map<string, unknown>();
     const rp = r.properties ?? new Map<string, unknown>();
-    const path = (name: string) => (field ? `${field}.${name}` : name);
+    const path = (name: string) => (field ? `${field}.${shown(name)}` : shown(name));
     for (const [name, node] of rp) {
       if (bp.has(name)) continue;
       const required = r.required.has(name);
@@ -659,13 +659,13 @@ class Walk {
         path(name),
         label,
         this.pick(required ? "major" : "minor", "minor"),
-        `\`${name}\` added (${required ? "required" : "optional"}, ${type})`,
+        `\`${shown(name)}\` added (${required ? "required" : "optional"}, ${type})`,
         "upstream/property-added",
       );
     }
     for (const [name] of bp)
       if (!rp.has(name))
-        this.add(path(name), label, "major", `\`${name}\` removed`, "upstream/property-removed");
+        this.add(path(name), label, "major", `\`${shown(name)}\` removed`, "upstream/property-removed");
     for (const [name, baseNode] of bp) {
       if (!rp.has(name)) continue;
       const revNode = rp.get(name);
@@ -676,7 +676,7 @@ class Walk {
           path(name),
           label,
           isRequired ? this.pick("major", "minor") : this.pick("minor", "major"),
-          `\`${name}\` ${isRequired ? "now required" : "no longer required"}`,
+          `\`${shown(name)}\` ${isRequired ? "now required" : "no longer required"}`,
           "upstream/required",
         );
       const bs = shapeOf(this.place.base, baseNode);
@@ -686,10 +686,10 @@ class Walk {
           path(name),
           label,
           "patch",
-          `\`${name}\` ${rs.deprecated ? "deprecated" : "no longer deprecated"}`,
+          `\`${shown(name)}\` ${rs.deprecated ? "deprecated" : "no longer deprecated"}`,
           "upstream/deprecated",
         );
-      this.schema(path(name), name, label, baseNode, revNode, depth + 1);
+      this.schema(path(name), shown(name), label, baseNode, revNode, depth + 1);
     }
     if (JSON.stringify(b.additional) !== JSON.stringify(r.additional)) {
       const shut = (a: unknown) => a === false;
@@ -795,7 +795,10 @@ function parametersOf(doc: Schema, { op, item, path }: Operation): Map<string, S
   for (const raw of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {
     const p = resolve(doc, raw);
     // A path parameter is known by its place in the path: its name is not part of the URL.
-    params.set(p.in === "path" ? `path #${template.indexOf(p.name)}` : `${p.in} ${p.name}`, p);
+    params.set(p.in === "path" ? `path #${template.indexOf(p.name)}` : `${p.in} ${p.name}`, {
+      ...p,
+      name: shown(String(p.name)),
+    });
   }
   return params;
 }

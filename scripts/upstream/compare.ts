@@ -60,6 +60,17 @@ export interface Divergence {
 
 export const SEPARATOR = " · ";
 
+/** A name or value as shown: a character outside printable ASCII escaped (`user_\\u0456d`, a
+ * Cyrillic і), and the backslash itself, so that two names that only look alike never read the same. */
+export const shown = (text: string): string =>
+  text.replace(/[^\x20-\x5b\x5d-\x7e]/g, (c) =>
+    c === "\\" ? "\\\\" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+
+/** JSON as shown: a character outside printable ASCII escaped as JSON escapes it (`"\\u0410CTIVE"`). */
+export const asciiJson = (json: string): string =>
+  json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
 /** A path without its version segment and parameter names: how operations are matched. */
 export const pathKey = (path: string): string =>
   path.replace(/^\/api\/v\d+(\.\d+)?(?=\/)/, "/api/*").replace(/\{[^}]*\}/g, "{}");
@@ -302,9 +313,10 @@ const describeTypes = (view: View): string =>
   `${list(view.types) || "none"}${view.nullable ? " | null" : ""}`;
 /** Sorted, as JSON: a reorder of upstream's enum is no change of what differs, and a value holding
  * `, ` is one value (`["A","B, C"]`). */
-const values = (set: Set<string> | undefined): string => (set ? `[${[...set].sort().join(",")}]` : "any");
+const values = (set: Set<string> | undefined): string =>
+  set ? asciiJson(`[${[...set].sort().join(",")}]`) : "any";
 /** Names (of properties), sorted, as JSON. */
-const names = (items: Iterable<string>): string => JSON.stringify([...items].sort());
+const names = (items: Iterable<string>): string => asciiJson(JSON.stringify([...items].sort()));
 
 class Collector {
   readonly found: Divergence[] = [];
@@ -484,7 +496,7 @@ function compareProperties(
 ): void {
   const op = propertiesOf(o.objects);
   const upp = propertiesOf(u.objects);
-  const path = (name: string) => (field ? `${field}.${name}` : name);
+  const path = (name: string) => (field ? `${field}.${shown(name)}` : shown(name));
   // A free-form object (no property listed) against a listed one: one difference, not one a name.
   if (!op.size !== !upp.size) {
     const describe = (props: Map<string, PropertyOf>) =>
@@ -597,7 +609,7 @@ function parametersOf(doc: Schema, { op, item, path }: Operation): Map<string, S
     const p = resolve(doc, raw);
     // Path parameters are matched by their place in the path, as paths are matched without names.
     params.set(
-      p.in === "path" ? `path parameter #${template.indexOf(p.name)}` : `${p.in} parameter ${p.name}`,
+      p.in === "path" ? `path parameter #${template.indexOf(p.name)}` : `${p.in} parameter ${shown(p.name)}`,
       p,
     );
   }
@@ -668,7 +680,7 @@ function compareParameters(
 ): void {
   const op = parametersOf(ours, o);
   const up = parametersOf(upstream, u);
-  const label = (key: string, p: Schema) => (p.in === "path" ? `path parameter {${p.name}}` : key);
+  const label = (key: string, p: Schema) => (p.in === "path" ? `path parameter {${shown(p.name)}}` : key);
   for (const [key, p] of op) {
     const q = up.get(key);
     if (!q) {
