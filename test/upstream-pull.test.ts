@@ -57,6 +57,14 @@ const changed = () => {
   return doc;
 };
 
+/** Writes `doc` as the folder's copy, its provenance recording it, as an older pull would have. */
+function pinAsIs(dir: string, doc: Schema): void {
+  const text = serialize(doc);
+  writeFileSync(join(dir, COPY), text);
+  const provenance = JSON.parse(readFileSync(join(dir, PROVENANCE), "utf8")) as Schema;
+  writeFileSync(join(dir, PROVENANCE), JSON.stringify({ ...provenance, sha256: sha256(text) }));
+}
+
 /** A writer that runs out of disk halfway through: half the text, then ENOSPC. */
 const diskFullAfterHalf = (path: string, text: string) => {
   writeFileSync(path, text.slice(0, text.length >> 1));
@@ -137,10 +145,7 @@ describe("a document", () => {
     doc.paths[LIST].get.responses["200"].content["application/json"].schema = {
       $ref: "#/components/schemas/Gone",
     };
-    const text = serialize(doc);
-    writeFileSync(join(dir, COPY), text);
-    const provenance = JSON.parse(readFileSync(join(dir, PROVENANCE), "utf8")) as Schema;
-    writeFileSync(join(dir, PROVENANCE), JSON.stringify({ ...provenance, sha256: sha256(text) }));
+    pinAsIs(dir, doc);
     expect(() => readUpstream(dir)).toThrow(
       /composio\.json: \$ref "#\/components\/schemas\/Gone" at #\/paths\/~1api~1v3\.1~1connected_accounts\/get\/responses\/200\/content\/application~1json\/schema points at nothing; pull the document again/,
     );
@@ -309,10 +314,7 @@ describe("a document", () => {
     doc.paths[LIST].get.responses["200"].content["application/json"].schema = {
       $ref: "#/components/schemas/Self",
     };
-    const text = serialize(doc);
-    writeFileSync(join(dir, COPY), text);
-    const provenance = JSON.parse(readFileSync(join(dir, PROVENANCE), "utf8")) as Schema;
-    writeFileSync(join(dir, PROVENANCE), JSON.stringify({ ...provenance, sha256: sha256(text) }));
+    pinAsIs(dir, doc);
     expect(() => readUpstream(dir)).toThrow(
       /composio\.json: \$ref "#\/components\/schemas\/Self" at .* loops: .*; pull the document again/,
     );
