@@ -140,6 +140,134 @@ describe("a union's members", () => {
     ).toBe("A · X; B · Y");
     expect(labelText([["SNOWFLAKE"]])).toBe("SNOWFLAKE");
   });
+
+  // Trial 01/02: every way the discriminator can be written, and unions no longer all told apart.
+  const scheme = (value: string, fields: Schema = {}, tag: Schema = { type: "string", enum: [value] }) => ({
+    type: "object",
+    required: ["authScheme"],
+    properties: { authScheme: tag, ...fields },
+  });
+  const pair = (before: Schema[], after: Schema[]) => lines(doc({ oneOf: before }), doc({ oneOf: after }));
+
+  it("are paired by the discriminator however it is written: const or enum of one, through allOf or $ref, titles swapped", () => {
+    const before = [
+      { ...scheme("OAUTH2", { token: { type: "string" } }), title: "First" },
+      { ...scheme("BASIC", { user: { type: "string" } }), title: "Second" },
+    ];
+    expect(
+      pair(before, [
+        { ...scheme("BASIC", { user: { type: "string" } }, { const: "BASIC" }), title: "First" },
+        {
+          title: "Second",
+          allOf: [
+            {
+              type: "object",
+              required: ["authScheme"],
+              properties: { authScheme: { allOf: [{ const: "OAUTH2" }] } },
+            },
+            { properties: { token: { type: "string" } } },
+          ],
+        },
+      ]),
+    ).toEqual([]);
+  });
+
+  it("are paired by the discriminator when a member added in the middle gives it no single value", () => {
+    const before = [
+      scheme("OAUTH2", { token: { type: "string" } }),
+      scheme("BASIC", { user: { type: "string" } }),
+    ];
+    expect(
+      pair(before, [
+        scheme("OAUTH2", { token: { type: "string" } }),
+        { ...scheme("", {}, { type: "string", enum: ["X", "Y"] }), title: "Other" },
+        scheme("BASIC", { user: { type: "string" }, pass: { type: "string" } }),
+      ]),
+    ).toEqual([
+      "major POST /api/v3/things response 200 — Other: member added",
+      "major POST /api/v3/things response 200 — members no longer all told apart by `authScheme`",
+      "minor POST /api/v3/things response 200: pass — BASIC: `pass` added (optional, string)",
+    ]);
+  });
+
+  it("never lose a member whose discriminator value another member also gives", () => {
+    const before = [
+      scheme("OAUTH2", { token: { type: "string" } }),
+      scheme("BASIC", { user: { type: "string" } }),
+    ];
+    expect(
+      pair(before, [
+        scheme("BASIC", { user: { type: "string" } }),
+        scheme("OAUTH2", { token: { type: "string" } }),
+        scheme("OAUTH2", { code: { type: "string" } }),
+      ]),
+    ).toEqual([
+      "major POST /api/v3/things response 200 — OAUTH2 #2: member added",
+      "major POST /api/v3/things response 200 — members no longer all told apart by `authScheme`",
+    ]);
+  });
+
+  it("are paired by one discriminator on both sides, the one that still tells them apart", () => {
+    const kinded = (value: string, kind: string) => ({
+      type: "object",
+      required: ["kind", "authScheme"],
+      properties: { kind: { const: kind }, authScheme: { const: value }, n: { type: "string" } },
+    });
+    expect(
+      pair([kinded("OAUTH2", "k1"), kinded("BASIC", "k2")], [kinded("BASIC", "v2"), kinded("OAUTH2", "v2")]),
+    ).toEqual([
+      "major POST /api/v3/things response 200: kind — OAUTH2, BASIC: `kind` gained v2",
+      "minor POST /api/v3/things response 200: kind — OAUTH2: `kind` lost k1",
+      "minor POST /api/v3/things response 200: kind — BASIC: `kind` lost k2",
+    ]);
+  });
+
+  it("are paired by discriminator.mapping when the members give no constant, and through a nested union", () => {
+    const components = (names: string[]) =>
+      Object.fromEntries(
+        names.map((n) => [
+          n,
+          {
+            type: "object",
+            properties: { authScheme: { type: "string" }, [n.toLowerCase()]: { type: "string" } },
+          },
+        ]),
+      );
+    const mapped = (order: string[], rename: Record<string, string> = {}) => ({
+      ...doc({
+        oneOf: order.map((n) => ({ $ref: `#/components/schemas/${rename[n] ?? n}` })),
+        discriminator: {
+          propertyName: "authScheme",
+          mapping: Object.fromEntries(
+            order.map((n) => [n.toUpperCase(), `#/components/schemas/${rename[n] ?? n}`]),
+          ),
+        },
+      }),
+      components: { schemas: components(order.map((n) => rename[n] ?? n)) },
+    });
+    const before = mapped(["Oauth2", "Basic"]);
+    expect(lines(before, mapped(["Basic", "Oauth2"]))).toEqual([]);
+    // In a union of its own inside the union: still the same members.
+    const nested = structuredClone(before) as Schema;
+    const schema = nested.paths["/api/v3/things"].post.responses["200"].content["application/json"].schema;
+    schema.oneOf = [{ oneOf: schema.oneOf }];
+    expect(lines(before, nested)).toEqual([]);
+  });
+
+  it("without any discriminator are paired when identical, never by position", () => {
+    const plain = (fields: Schema, title?: string) => ({
+      type: "object",
+      properties: fields,
+      ...(title && { title }),
+    });
+    const a = plain({ a: { type: "string" } });
+    const b = plain({ b: { type: "string" } });
+    expect(pair([a, b], [b, a])).toEqual([]);
+    expect(pair([a, b], [plain({ c: { type: "string" } }), a])).toEqual([
+      "major POST /api/v3/things response 200 — #1: member added",
+      "minor POST /api/v3/things response 200 — #2: member removed",
+    ]);
+  });
 });
 
 describe("values", () => {
@@ -219,7 +347,7 @@ describe("ratings by what a user of this client meets", () => {
         for (const op of everyOperation(doc))
           op.security = op.security.map((req: Schema) => ("ApiKeyAuth" in req ? { ProjectKey: [] } : req));
       },
-      /^(removed \(was header x-api-key\)|added: header x-api-key, used by 10 operations)/,
+      /^renamed from ApiKeyAuth: the same header x-api-key, used by 10 operations; the client sends the key, not the scheme's name$/,
     ],
     [
       "a header name's case",
@@ -263,6 +391,18 @@ describe("ratings by what a user of this client meets", () => {
     }
   });
 
+  it("a security scheme renamed reads as one line, at its new name (trial 18)", () => {
+    const { changes } = rate((doc) => {
+      doc.components.securitySchemes.ProjectKey = doc.components.securitySchemes.ApiKeyAuth;
+      delete doc.components.securitySchemes.ApiKeyAuth;
+      for (const op of everyOperation(doc))
+        op.security = op.security.map((req: Schema) => ("ApiKeyAuth" in req ? { ProjectKey: [] } : req));
+    });
+    expect(changes.map((c) => `${c.impact} ${c.where} — ${c.message}`)).toEqual([
+      "patch security scheme ProjectKey — renamed from ApiKeyAuth: the same header x-api-key, used by 10 operations; the client sends the key, not the scheme's name",
+    ]);
+  });
+
   it("a request that got looser (create's connection.state from any value to a union) is minor, never narrowed", () => {
     const connection = (doc: Schema) =>
       doc.paths[V31].post.requestBody.content["application/json"].schema.properties.connection.properties;
@@ -290,6 +430,60 @@ describe("ratings by what a user of this client meets", () => {
     const widened = rate((doc) => doc.paths[V31].post.security.push({ UserApiKeyAuth: [] }));
     expect(widened.changes.map((c) => `${c.impact} ${c.message}`)).toEqual([
       "minor now takes header x-user-api-key",
+    ]);
+  });
+});
+
+describe("limits (trial 05/14)", () => {
+  it("a change past the depth the comparison follows is said, not dropped", () => {
+    const chain = (last: Schema) => ({
+      ...doc({ $ref: "#/components/schemas/C0" }),
+      components: {
+        schemas: Object.fromEntries(
+          Array.from({ length: 50 }, (_, i) => [
+            `C${i}`,
+            i === 49
+              ? last
+              : { type: "object", properties: { next: { $ref: `#/components/schemas/C${i + 1}` } } },
+          ]),
+        ),
+      },
+    });
+    const [line, ...rest] = lines(chain({ type: "string" }), chain({ type: "integer" }));
+    expect(rest).toEqual([]);
+    expect(line).toMatch(
+      /^major POST \/api\/v3\/things response 200: next(\.next){40} — `next` changed 40 levels down or deeper, where this comparison stops: read it in the documents$/,
+    );
+    // Unchanged, nothing is said.
+    expect(lines(chain({ type: "string" }), chain({ type: "string" }))).toEqual([]);
+  });
+});
+
+describe("names (trial 16)", () => {
+  it("that only look alike are told apart: a character outside printable ASCII is shown escaped", () => {
+    const lookalike = "user_\u0456d"; // Cyrillic і
+    const before = doc({
+      type: "object",
+      required: ["user_id"],
+      properties: { user_id: { type: "string" } },
+    });
+    const after = doc({
+      type: "object",
+      required: [lookalike],
+      properties: { [lookalike]: { type: "string", enum: ["\u0410CTIVE", "ACTIVE"] } },
+    });
+    expect(lines(before, after)).toEqual([
+      "major POST /api/v3/things response 200: user_id — `user_id` removed",
+      "minor POST /api/v3/things response 200: user_\\u0456d — `user_\\u0456d` added (required, string)",
+    ]);
+    const values = doc({ type: "object", properties: { s: { type: "string", enum: ["ACTIVE"] } } });
+    const lookalikes = doc({
+      type: "object",
+      properties: { s: { type: "string", enum: ["\u0410CTIVE", "ACTIVE\u200b"] } },
+    });
+    expect(lines(values, lookalikes)).toEqual([
+      "major POST /api/v3/things response 200: s — `s` gained \\u0410CTIVE, ACTIVE\\u200b",
+      "minor POST /api/v3/things response 200: s — `s` lost ACTIVE",
     ]);
   });
 });

@@ -103,10 +103,49 @@ describe("the union rule: our oneOf against upstream's flattened object", () => 
     const upstream = flattened((p) => (p.kind.enum = ["KEY", "BASIC"]));
     expect(compareSpecs(doc(ours), doc(upstream))).toContainEqual({
       id: at("state.kind", "enum"),
-      ours: "KEY, OAUTH (only here: OAUTH)",
+      ours: '["KEY","OAUTH"] (only here: ["OAUTH"])',
       // Sorted, so that a reorder of upstream's values changes no recorded difference.
-      upstream: "BASIC, KEY (only here: BASIC)",
+      upstream: '["BASIC","KEY"] (only here: ["BASIC"])',
     });
+  });
+
+  it("names names that only look alike escaped, never two ids that read the same (trial 16)", () => {
+    const named = (name: string, values: string[]) =>
+      doc({ type: "object", properties: { [name]: { type: "string", enum: values } } });
+    expect(compareSpecs(named("status", ["ACTIVE"]), named("st\u0430tus", ["\u0410CTIVE"]))).toEqual([
+      { id: at("st\\u0430tus", "property"), ours: "absent", upstream: "optional string" },
+      { id: at("status", "property"), ours: "optional string", upstream: "absent" },
+    ]);
+    expect(compareSpecs(named("status", ["ACTIVE"]), named("status", ["\u0410CTIVE"]))[0]!.upstream).toBe(
+      '["\\u0410CTIVE"] (only here: ["\\u0410CTIVE"])',
+    );
+  });
+
+  it("names values as JSON, so that a value holding a comma is never read as two (trial 07)", () => {
+    const enumOf = (values: string[]) =>
+      doc({ type: "object", properties: { kind: { type: "string", enum: values } } });
+    const [before, after] = [
+      ["A", "B, C"],
+      ["A, B", "C"],
+    ].map(
+      (values) =>
+        compareSpecs(
+          doc({ type: "object", properties: { kind: { type: "string", enum: ["Z"] } } }),
+          enumOf(values),
+        )[0],
+    );
+    expect(before).toEqual({
+      id: at("kind", "enum"),
+      ours: '["Z"] (only here: ["Z"])',
+      upstream: '["A","B, C"] (only here: ["A","B, C"])',
+    });
+    expect(after!.upstream).toBe('["A, B","C"] (only here: ["A, B","C"])');
+    // Property names too: `a, b` is one name.
+    const names = (props: string[]) =>
+      doc({ type: "object", properties: Object.fromEntries(props.map((n) => [n, {}])) });
+    const free = doc({ type: "object" });
+    expect(compareSpecs(free, names(["a, b"]))[0]!.upstream).toBe('1 properties: ["a, b"]');
+    expect(compareSpecs(free, names(["a", "b"]))[0]!.upstream).toBe('2 properties: ["a","b"]');
   });
 
   it("properties only some members have, that the flattened object lacks, are one difference listing them", () => {
@@ -116,7 +155,7 @@ describe("the union rule: our oneOf against upstream's flattened object", () => 
     });
     expect(compareSpecs(doc(ours), doc(upstream))).toContainEqual({
       id: at("state", "members' own properties"),
-      ours: "2 properties of some members: key, token",
+      ours: '2 properties of some members: ["key","token"]',
       upstream: "absent from the flattened object",
     });
     // A property EVERY member has stands alone.
@@ -192,8 +231,8 @@ describe("the union rule: our oneOf against upstream's flattened object", () => 
       { id: at("val", "union"), ours: "a union of 3 objects", upstream: "one object" },
       {
         id: at("val.status", "enum"),
-        ours: "ACTIVE, FAILED, REVOKED (only here: REVOKED)",
-        upstream: "ACTIVE, FAILED",
+        ours: '["ACTIVE","FAILED","REVOKED"] (only here: ["REVOKED"])',
+        upstream: '["ACTIVE","FAILED"]',
       },
     ]);
   });
@@ -323,7 +362,7 @@ describe("the comparison", () => {
       {
         id: at("data", "properties"),
         ours: "a free-form object: no property listed",
-        upstream: "2 properties: x, y",
+        upstream: '2 properties: ["x","y"]',
       },
     ]);
   });

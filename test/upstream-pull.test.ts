@@ -2,7 +2,17 @@
 // provenance records, a document that refers to what it does not hold, a URL that does not answer,
 // a document that is not valid JSON. Each refused with what is wrong and where; nothing half-written
 // is ever kept. Servers on 127.0.0.1; every folder a temporary copy of api/upstream/.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -17,6 +27,7 @@ import {
   serialize,
   sha256,
   UPSTREAM_DIR,
+  upstreamReport,
   writeFileAtomic,
 } from "../scripts/upstream/pinned.js";
 import { json, serverPerTest } from "./helpers/server.js";
@@ -46,6 +57,14 @@ const changed = () => {
   return doc;
 };
 
+/** Writes `doc` as the folder's copy, its provenance recording it, as an older pull would have. */
+function pinAsIs(dir: string, doc: Schema): void {
+  const text = serialize(doc);
+  writeFileSync(join(dir, COPY), text);
+  const provenance = JSON.parse(readFileSync(join(dir, PROVENANCE), "utf8")) as Schema;
+  writeFileSync(join(dir, PROVENANCE), JSON.stringify({ ...provenance, sha256: sha256(text) }));
+}
+
 /** A writer that runs out of disk halfway through: half the text, then ENOSPC. */
 const diskFullAfterHalf = (path: string, text: string) => {
   writeFileSync(path, text.slice(0, text.length >> 1));
@@ -70,6 +89,21 @@ describe("writes", () => {
     expect(files(dir)).toEqual(before);
     // And the folder still reads: the check can run.
     expect(readUpstream(dir).copy).toEqual(pinned());
+  });
+  it("of a pull cut short between its renames are finished when the folder is next read (trial 13)", () => {
+    const dir = workspace();
+    let renames = 0;
+    // The process dies after the first rename: the copy is new, its provenance not yet.
+    const dies = (from: string, to: string) => {
+      if (++renames === 2) throw Object.assign(new Error("killed"), { code: "EINTR" });
+      renameSync(from, to);
+    };
+    expect(() => pull({ doc: changed(), source: "next.json", dir, rename: dies })).toThrow(/killed/);
+    const upstream = readUpstream(dir);
+    expect(upstream.copy).toEqual(changed());
+    expect(upstream.baseline).toEqual(pinned());
+    expect(upstream.provenance.sources[0]!.source).toBe("next.json");
+    expect(readdirSync(dir).filter((f) => f.startsWith("."))).toEqual([]);
   });
 });
 
@@ -111,10 +145,7 @@ describe("a document", () => {
     doc.paths[LIST].get.responses["200"].content["application/json"].schema = {
       $ref: "#/components/schemas/Gone",
     };
-    const text = serialize(doc);
-    writeFileSync(join(dir, COPY), text);
-    const provenance = JSON.parse(readFileSync(join(dir, PROVENANCE), "utf8")) as Schema;
-    writeFileSync(join(dir, PROVENANCE), JSON.stringify({ ...provenance, sha256: sha256(text) }));
+    pinAsIs(dir, doc);
     expect(() => readUpstream(dir)).toThrow(
       /composio\.json: \$ref "#\/components\/schemas\/Gone" at #\/paths\/~1api~1v3\.1~1connected_accounts\/get\/responses\/200\/content\/application~1json\/schema points at nothing; pull the document again/,
     );
@@ -127,6 +158,20 @@ describe("a document", () => {
     };
     expect(() => pull({ doc, source: "next.json", dir: workspace() })).toThrow(
       /^next\.json: \$ref "\.\/schemas\/SeenAt\.yaml" at #\/paths\/~1api~1v3\.1~1connected_accounts\/get\/.*\/seen_at refers to another file: pull the bundled document/,
+    );
+  });
+
+  it("says what it did and what comes next, and only that (trial 15)", () => {
+    const dir = join(scratch, "advice");
+    mkdirSync(dir);
+    // The first copy in a folder: nothing was reconciled, nothing is pending.
+    expect(pull({ doc: pinned(), source: "a.json", dir, prefix: LIST }).text).toBe(
+      `upstream:pull: ${join(dir, COPY)} is now Composio Platform API v3.1 3.1.0 from a.json; the first copy here: \`npm run check\` compares our spec with it, and rates what the next pull changes.`,
+    );
+    pull({ doc: changed(), source: "b.json", dir });
+    // The same document again while a pull is pending: the pending pull is still to be reconciled.
+    expect(pull({ doc: changed(), source: "b.json", dir }).text).toBe(
+      "upstream:pull: b.json holds the pinned copy as it is (3.1.0); nothing written. The last pull is still pending: reconcile the spec with it, then `npm run upstream:pull -- --accept`.",
     );
   });
 
@@ -155,10 +200,124 @@ describe("a document", () => {
     expect(() => pull({ text, source: "next", dir: workspace() })).toThrow(/^next:4:1: /);
   });
 
+  it("that gives a key twice in one JSON object is refused with file:line:col and the key (trial 06)", () => {
+    const text = `{\n  "openapi": "3.0.0",\n  "paths": {\n    "/a": {},\n    "/a": { "get": {} }\n  }\n}\n`;
+    expect(() => pull({ text, source: "next.json", dir: workspace() })).toThrow(
+      'next.json:5:5: "/a" is given twice in #/paths: JSON.parse would keep the last silently',
+    );
+    // Escaped alike is the same key.
+    const escaped = `{"openapi": "3.0.0", "paths": {}, "open\\u0061pi": "3.1.0"}`;
+    expect(() => pull({ text: escaped, source: "next.json", dir: workspace() })).toThrow(
+      /^next\.json:1:35: "openapi" is given twice in #:/,
+    );
+  });
+
+  it("whose YAML aliases expand without bound (billion laughs) is refused, not read into memory (trial 10)", () => {
+    const levels = Array.from(
+      { length: 9 },
+      (_, i) => `l${i + 1}: &l${i + 1} [${Array(9).fill(`*l${i}`).join(", ")}]`,
+    );
+    const text = `openapi: 3.0.0\nl0: &l0 [lol]\n${levels.join("\n")}\npaths: {}\n`;
+    const started = performance.now();
+    expect(() => pull({ text, source: "laughs.yaml", dir: workspace() })).toThrow(
+      /^laughs\.yaml: not valid YAML \(Excessive alias count/,
+    );
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
   it("that is not valid YAML is refused with file:line:col", () => {
     expect(() =>
       pull({ text: "openapi: 3.0.0\npaths:\n  a: [1\n", source: "next.yaml", dir: workspace() }),
     ).toThrow(/^next\.yaml:\d+:\d+: /);
+  });
+
+  // Trial 12, 11, 05/14: refs that loop, schemas that recurse, nesting past the limits.
+  it("whose $refs loop with no schema between (A is B, B is A) is refused, naming the loop", () => {
+    const doc = changed();
+    doc.components.schemas.LoopA = { $ref: "#/components/schemas/LoopB" };
+    doc.components.schemas.LoopB = { $ref: "#/components/schemas/LoopA" };
+    doc.paths[LIST].get.responses["200"].content["application/json"].schema.properties.seen_at = {
+      $ref: "#/components/schemas/LoopA",
+    };
+    expect(() => pull({ doc, source: "next.json", dir: workspace() })).toThrow(
+      /^next\.json: \$ref "#\/components\/schemas\/LoopB" at #\/components\/schemas\/LoopA loops: #\/components\/schemas\/LoopB → #\/components\/schemas\/LoopA → #\/components\/schemas\/LoopB$/,
+    );
+  });
+
+  it("with a recursive schema (a tree) is pulled and rated quickly, a change inside it named once", async () => {
+    const tree = (extra: Schema = {}) => {
+      const doc = pinned();
+      doc.components.schemas.Node = {
+        type: "object",
+        properties: {
+          name: { type: "string" },
+          ...extra,
+          ...Object.fromEntries(["a", "b", "c", "d"].map((k) => [k, { $ref: "#/components/schemas/Node" }])),
+        },
+      };
+      doc.paths[LIST].get.responses["200"].content["application/json"].schema.properties.tree = {
+        $ref: "#/components/schemas/Node",
+      };
+      return doc;
+    };
+    // A fresh folder: the tree is the reconciled copy, the one with `size` the pull.
+    const dir = join(scratch, "tree");
+    mkdirSync(dir);
+    pull({ doc: tree(), source: "tree.json", dir, prefix: LIST });
+    pull({ doc: tree({ size: { type: "integer" } }), source: "tree2.json", dir });
+    const started = performance.now();
+    const report = await upstreamReport({ specPath: "spec/openapi.yaml", dir });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(report.change!.changes.map((c) => `${c.impact} ${c.where} — ${c.message}`)).toEqual([
+      `minor GET ${LIST} response 200: tree.size — \`size\` added (optional, integer)`,
+    ]);
+  }, 30_000);
+
+  it("with a union that holds itself (Self is Self or a string) is compared, the check naming it", async () => {
+    const dir = join(scratch, "self");
+    mkdirSync(dir);
+    const doc = pinned();
+    doc.components.schemas.Self = { oneOf: [{ $ref: "#/components/schemas/Self" }, { type: "string" }] };
+    doc.paths[LIST].get.responses["200"].content["application/json"].schema.properties.seen_at = {
+      $ref: "#/components/schemas/Self",
+    };
+    pull({ doc, source: "self.json", dir, prefix: LIST });
+    const report = await upstreamReport({ specPath: "spec/openapi.yaml", dir });
+    expect(report.reconciliation.unrecorded).toContainEqual({
+      id: `GET ${LIST} · response 200 · seen_at · property`,
+      ours: "absent",
+      upstream: "optional string",
+    });
+  });
+
+  it("nesting deeper than the limit is refused with where and how deep, not compared in part", () => {
+    const doc = changed();
+    let schema: Schema = { type: "string" };
+    for (let i = 0; i < 100; i++) schema = { type: "object", properties: { deeper: schema } };
+    doc.paths[LIST].get.responses["200"].content["application/json"].schema.properties.seen_at = schema;
+    expect(() => pull({ doc, source: "next.json", dir: workspace() })).toThrow(
+      /^next\.json: nests deeper than 64 levels \(objects and arrays\) at #\/paths\/~1api~1v3\.1~1connected_accounts\/get\/responses\/200\/content\/application~1json\/schema\/properties\/seen_at(\/properties\/deeper)+\/…$/,
+    );
+  });
+
+  it("too deep for the YAML reader is refused with file:line:col and why", () => {
+    const text = `openapi: 3.0.0\npaths: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n`;
+    expect(() => pull({ text, source: "deep.yaml", dir: workspace() })).toThrow(
+      /^deep\.yaml:2:\d+: nests too deep to read \(over 64 levels is refused anyway\)$/,
+    );
+  });
+
+  it("pinned with a loop before the pull refused one is named when read", () => {
+    const dir = workspace();
+    const doc = pinned();
+    doc.components.schemas.Self = { $ref: "#/components/schemas/Self" };
+    doc.paths[LIST].get.responses["200"].content["application/json"].schema = {
+      $ref: "#/components/schemas/Self",
+    };
+    pinAsIs(dir, doc);
+    expect(() => readUpstream(dir)).toThrow(
+      /composio\.json: \$ref "#\/components\/schemas\/Self" at .* loops: .*; pull the document again/,
+    );
   });
 });
 
@@ -170,6 +329,21 @@ describe("a URL", () => {
     await expect(readSource(url)).rejects.toThrow(
       new RegExp(`^could not read ${url.replace(/[.?]/g, "\\$&")}: ECONNREFUSED`),
     );
+  });
+
+  it("that redirects to another host is refused, naming both, and the other host is never asked (trial 19)", async () => {
+    const elsewhere = await serve((_, res) => json(res, 200, pinned()));
+    const server = await serve((req, res) => {
+      if (req.url === "/moved.json") return json(res, 200, pinned());
+      res.writeHead(302, { location: req.url === "/here" ? "/moved.json" : `${elsewhere.url}/openapi.json` });
+      res.end();
+    });
+    await expect(readSource(`${server.url}/openapi.json`)).rejects.toThrow(
+      `${server.url}/openapi.json redirects to ${elsewhere.url}/openapi.json, another host: pull that URL itself if it is Composio's`,
+    );
+    expect(elsewhere.requests).toEqual([]);
+    // A redirect on the same host is followed.
+    expect(JSON.parse(await readSource(`${server.url}/here`))).toEqual(pinned());
   });
 
   it("that does not answer is given up after the timeout, naming the URL", async () => {

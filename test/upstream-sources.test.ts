@@ -117,6 +117,19 @@ describe("a second source", () => {
     );
     expect(readFileSync(join(dir, BASELINE), "utf8")).not.toContain(AUTH_CONFIGS);
   });
+
+  it("whose paths are the first's in another version is refused: operations are matched without it (trial 03)", () => {
+    // 2025-07's connected accounts on /api/v3/ are v3.1's on /api/v3.1/ once the version is set
+    // aside: kept both, one would shadow the other in every comparison.
+    const fresh = workspace();
+    const before = readFileSync(join(fresh, PROVENANCE), "utf8");
+    expect(() =>
+      pull({ doc: july, source: "july.yml", dir: fresh, prefix: "/api/v3/connected_accounts" }),
+    ).toThrow(
+      `july.yml: GET /api/v3/connected_accounts is GET ${ACCOUNTS} of the source pinned for ${ACCOUNTS} (paths are matched without their version): one source per resource`,
+    );
+    expect(readFileSync(join(fresh, PROVENANCE), "utf8")).toBe(before);
+  });
 });
 
 describe("provenance.json", () => {
@@ -147,5 +160,24 @@ describe("provenance.json", () => {
       ],
       sha256: "ab",
     });
+  });
+  it("that is not what a pull writes is named with the file and the field (trial 17)", () => {
+    const path = join(scratch, "broken-provenance.json");
+    const good = JSON.parse(readFileSync(join(UPSTREAM_DIR, PROVENANCE), "utf8")) as Schema;
+    const refused = (text: string) => {
+      writeFileSync(path, text);
+      return () => readProvenance(path);
+    };
+    expect(refused('{\n  "sources": [,]\n}')).toThrow(`${path}:2:15: not valid JSON`);
+    expect(refused(JSON.stringify({ ...good, sources: [] }))).toThrow(
+      `${path}: \`sources\` lists no source; restore the folder (\`git checkout api/upstream/\`) or pull again`,
+    );
+    const { prefix: _gone, ...noPrefix } = good.sources[0];
+    expect(refused(JSON.stringify({ ...good, sources: [good.sources[0], noPrefix] }))).toThrow(
+      `${path}: sources[1].prefix is missing (a string is expected); restore the folder`,
+    );
+    expect(refused(JSON.stringify({ ...good, sha256: 42 }))).toThrow(
+      `${path}: sha256 is 42 (a string is expected); restore the folder`,
+    );
   });
 });

@@ -338,6 +338,27 @@ describe("differences.yaml", () => {
     expect(() => accept({ dir, specPath: SPEC })).toThrow(/1 difference\(s\) neither fixed nor recorded/);
   });
 
+  it("reads back the entry the check prints to paste, a value with a comma and quotes in it too (trial 07)", async () => {
+    const dir = reconciledWorkspace("pasted");
+    const id = `${RETRIEVE} · response 200 · state.val.status · enum`;
+    const next = pinned();
+    const statuses = answer(next, "get", "/{nanoid}").properties.state.properties.val.properties.status.enum;
+    const added = unused(statuses, `ON HOLD, "PAUSED" 'x'`);
+    statuses.push(added);
+    pullDoc(dir, next);
+    const report = await upstreamReport({ specPath: SPEC, dir });
+    const now = report.reconciliation.unrecorded.find((d) => d.id === id)!;
+    // The upstream side names the value whole: one value, not "ON HOLD" and another.
+    expect(JSON.parse(now.upstream.split(" (only here: ")[0]!)).toContain(added);
+    const pasted = report.text
+      .split("\n")
+      .filter((line) => /^ {4}- id: |^ {6}(ours|upstream|reason): /.test(line))
+      .join("\n");
+    const path = join(dir, "pasted.yaml");
+    writeFileSync(path, `differences:\n${pasted.replace('reason: ""', "reason: Held.")}\n`);
+    expect(readDifferences(path)).toEqual([{ ...now, reason: "Held." }]);
+  });
+
   it("needs what differs in every entry: both sides' values, as the check prints them", () => {
     const path = join(scratch, "no-values.yaml");
     writeFileSync(path, '- { id: "a · b", reason: Because. }\n');

@@ -4,11 +4,16 @@
 // a schema is on, that the client names its own methods and base URL, which keys it sends, and
 // that the auth-state union is told apart by its discriminators.
 //
-// UNIONS. A `oneOf`/`anyOf` of objects is a list of members, each known by its discriminator: the
-// property every member gives one constant (`const`, or an `enum` of one), with a different value
-// each (`discriminator.propertyName` when written; `authScheme`, and inside `val`, `status`). Members
-// are paired by that value, never by likeness, so a change is named by member and field:
+// UNIONS. A `oneOf`/`anyOf` of objects is a list of members (a member that is itself such a union
+// adds its members), each known by its discriminator value: the constant it gives one property
+// (`const`, or an `enum` of one, through `$ref` and `allOf`), or the value `discriminator.mapping`
+// gives its `$ref`. The property is chosen once for both sides: of the names the unions write
+// (`discriminator.propertyName`) and their members' properties, the one that tells the most members
+// apart on both sides (`authScheme`, and inside `val`, `status`). Members are paired by that value,
+// never by title, position or likeness, so a change is named by member and field:
 //   `GET … response 200: state.val.expires_in — OAUTH2 · ACTIVE: `expires_in` now number | string | null (was number)`
+// A second member giving the same value is `OAUTH2 #2`; a member giving none is named by its title,
+// its component or its place (`#3`) and is paired only with an identical member of the other side.
 // A member only one side has is added or removed as a whole (its fields are not listed). A change
 // several members share is listed once, naming them: `OAUTH2 · INITIALIZING, ACTIVE: …` (each level's
 // names, the members being every combination), or, when they are no such product, groups joined by
@@ -28,7 +33,7 @@
 import { isObject, jsonType } from "../release/spec-rating.js";
 import { maxRating, rank, type Impact, type RatedChange, type Rating } from "../release/impact.js";
 import type { Schema } from "../lib/spec.js";
-import { pathKey } from "./compare.js";
+import { asciiJson, nodeKey, pathKey, shown } from "./compare.js";
 
 export interface UpstreamChange {
   rating: Rating;
@@ -88,12 +93,23 @@ function resolve(doc: Schema, node: unknown): Schema {
   return isObject(current) ? { ...current, ...siblings } : siblings;
 }
 
+/** How deep the comparison follows schemas (fields, items, members): well past what Composio's documents use. */
+const MAX_DEPTH = 40;
+
 // ── A schema as a shape ─────────────────────────────────────────────────────────────────────────
 
 interface Member {
-  /** The discriminator's value (or the member's title, or `#<index>`). */
-  key: string;
-  node: unknown;
+  /** The member's own object, its `allOf` merged and the union's properties beside it added. */
+  node: Schema;
+  /** The component the member refers to, if it is a `$ref`: `#/components/schemas/OAuth2`. */
+  ref?: string;
+}
+
+/** How a union's members are told apart, as the union writes it: `discriminator`. */
+interface Written {
+  propertyName?: string;
+  /** value → the member's `$ref`. */
+  mapping: Map<string, string>;
 }
 
 interface Shape {
@@ -110,9 +126,9 @@ interface Shape {
   additional?: unknown;
   /** An array's items, each array alternative's. */
   items: unknown[];
-  /** A union of objects, by discriminator value. */
+  /** A union of objects: its members, paired with the other side's by `Walk.members`. */
   members?: Member[];
-  discriminator?: string;
+  written?: Written;
   open: boolean;
   deprecated: boolean;
   /** Keywords that annotate or limit: format, default, lengths, patterns, ranges, `x-` extensions. */
@@ -163,32 +179,18 @@ function mergeParts(a: Schema, b: Schema): Schema {
   return out;
 }
 
-function flatten(doc: Schema, node: unknown, depth = 0): Schema {
+/** A schema with its `allOf` parts merged in; a part that is a schema being merged already (a
+ * loop of `allOf`s) adds nothing. */
+function flatten(doc: Schema, node: unknown, open: string[] = []): Schema {
   const s = resolve(doc, node);
-  if (!Array.isArray(s.allOf) || depth > 16) return s;
+  if (!Array.isArray(s.allOf)) return s;
   const { allOf, ...rest } = s;
-  return (allOf as unknown[]).reduce<Schema>(
-    (acc, part) => mergeParts(acc, flatten(doc, part, depth + 1)),
-    rest,
-  );
-}
-
-/** The property every member gives a different constant: the union's discriminator. */
-function discriminatorOf(doc: Schema, union: Schema, members: Schema[]): string | undefined {
-  const constant = (member: Schema, name: string): unknown => {
-    const p = resolve(doc, member.properties?.[name]);
-    if ("const" in p) return p.const;
-    return Array.isArray(p.enum) && p.enum.length === 1 ? p.enum[0] : undefined;
-  };
-  const tells = (name: string) => {
-    const seen = members.map((m) => constant(m, name));
-    return seen.every((v) => typeof v === "string") && new Set(seen).size === seen.length;
-  };
-  const written = union.discriminator?.propertyName;
-  if (typeof written === "string" && tells(written)) return written;
-  const candidates = Object.keys(members[0]?.properties ?? {}).filter(tells);
-  // The one every member requires, if several tell them apart.
-  return candidates.find((name) => members.every((m) => (m.required ?? []).includes(name))) ?? candidates[0];
+  return (allOf as unknown[]).reduce<Schema>((acc, part) => {
+    const key = nodeKey(part);
+    return open.includes(key) || open.length > MAX_DEPTH
+      ? acc
+      : mergeParts(acc, flatten(doc, part, [...open, key]));
+  }, rest);
 }
 
 const shapes = new WeakMap<object, Shape>();
@@ -221,28 +223,45 @@ function makeShape(doc: Schema, node: unknown): Shape {
   const key = Array.isArray(s.oneOf) ? "oneOf" : Array.isArray(s.anyOf) ? "anyOf" : undefined;
   const alternatives: Schema[] = [];
   if (key) {
-    for (const raw of s[key] as unknown[]) {
-      const member = flatten(doc, raw);
-      if (isNullOnly(member)) shape.nullable = true;
-      else alternatives.push(member);
-    }
-    // Properties written beside the union belong to every member.
-    const beside =
-      s.properties || s.required ? { properties: s.properties, required: s.required } : undefined;
-    const objects = alternatives.filter(isObjectLike);
-    if (objects.length > 0 && objects.length === alternatives.length) {
-      const members = beside ? objects.map((m) => mergeParts(m, beside as Schema)) : objects;
-      const discriminator = discriminatorOf(doc, s, members);
-      shape.discriminator = discriminator;
-      shape.members = members.map((member, i) => {
-        const p = discriminator ? resolve(doc, member.properties?.[discriminator]) : {};
-        const value = "const" in p ? p.const : Array.isArray(p.enum) ? p.enum[0] : undefined;
-        return {
-          key:
-            typeof value === "string" ? value : typeof member.title === "string" ? member.title : `#${i + 1}`,
-          node: member,
-        };
-      });
+    const members: Member[] = [];
+    // A member that is itself a union of objects adds its members (a null one makes it nullable).
+    const collect = (union: Schema, depth: number): boolean => {
+      const unionKey = Array.isArray(union.oneOf) ? "oneOf" : "anyOf";
+      // Properties written beside the union belong to every member.
+      const beside =
+        union.properties || union.required
+          ? ({ properties: union.properties, required: union.required } as Schema)
+          : undefined;
+      let objects = true;
+      for (const raw of union[unionKey] as unknown[]) {
+        const member = flatten(doc, raw);
+        if (isNullOnly(member)) {
+          shape.nullable = true;
+          continue;
+        }
+        const inner = Array.isArray(member.oneOf) || Array.isArray(member.anyOf);
+        if (inner && depth < 8) {
+          if (!collect(beside ? mergeParts(member, beside) : member, depth + 1)) objects = false;
+          continue;
+        }
+        alternatives.push(member);
+        if (!isObjectLike(member)) objects = false;
+        const ref = isObject(raw) && typeof raw.$ref === "string" ? raw.$ref : undefined;
+        members.push({ node: beside ? mergeParts(member, beside) : member, ...(ref && { ref }) });
+      }
+      return objects;
+    };
+    if (collect(s, 0) && members.length > 0) {
+      const d = isObject(s.discriminator) ? s.discriminator : {};
+      shape.written = {
+        ...(typeof d.propertyName === "string" && { propertyName: d.propertyName }),
+        mapping: new Map(
+          Object.entries(isObject(d.mapping) ? d.mapping : {}).filter(
+            (e): e is [string, string] => typeof e[1] === "string",
+          ),
+        ),
+      };
+      shape.members = members;
       shape.types = ["object"];
       return shape;
     }
@@ -286,6 +305,111 @@ function makeShape(doc: Schema, node: unknown): Shape {
   return shape;
 }
 
+// ── Pairing members ─────────────────────────────────────────────────────────────────────────────
+
+/** A member as one side names it, and the key it is paired by (none: paired only if identical). */
+interface Named {
+  name: string;
+  key?: string;
+  node: Schema;
+}
+
+/** The single value a member gives `name` (`const`, an `enum` of one, through `$ref` and
+ * `allOf`), else the value the union's `discriminator.mapping` (or the component's own name,
+ * OpenAPI's implicit mapping) gives its `$ref`. */
+function tagOf(doc: Schema, written: Written | undefined, member: Member, name: string): string | undefined {
+  const p = flatten(doc, member.node.properties?.[name]);
+  const values = "const" in p ? [p.const] : Array.isArray(p.enum) ? p.enum.filter((v) => v !== null) : [];
+  if (values.length) return values.length === 1 && typeof values[0] === "string" ? values[0] : undefined;
+  if (written?.propertyName !== name || !member.ref || !(name in (member.node.properties ?? {})))
+    return undefined;
+  const mapped = [...written.mapping].filter(([, ref]) => ref === member.ref).map(([value]) => value);
+  if (mapped.length === 1) return mapped[0];
+  return mapped.length === 0 && member.ref.startsWith("#/components/schemas/")
+    ? member.ref.split("/").pop()
+    : undefined;
+}
+
+/** How many of a side's members `name` tells apart (a value no other member gives). */
+function told(doc: Schema, shape: Shape, name: string): number {
+  const tags = shape.members!.map((m) => tagOf(doc, shape.written, m, name));
+  return tags.filter((t) => t !== undefined && tags.indexOf(t) === tags.lastIndexOf(t)).length;
+}
+
+/**
+ * The property both sides' members are told apart by (`authScheme`, `status`): of the names the
+ * unions write (`discriminator.propertyName`) and their members' properties, the one that tells the
+ * most members apart on both sides together; one that every member requires first, then a written one.
+ */
+function discriminatorOf(base: Schema, b: Shape, revision: Schema, r: Shape): string | undefined {
+  const names = [
+    ...new Set([
+      ...[b.written?.propertyName, r.written?.propertyName].filter((n): n is string => !!n),
+      ...[...b.members!, ...r.members!].flatMap((m) => Object.keys(m.node.properties ?? {})),
+    ]),
+  ];
+  const requiredByAll = (name: string) =>
+    [...b.members!, ...r.members!].every((m) => (m.node.required ?? []).includes(name));
+  let best: { name: string; score: number } | undefined;
+  for (const name of names) {
+    const score = (told(base, b, name) + told(revision, r, name)) * 2 + (requiredByAll(name) ? 1 : 0);
+    if (score > 1 && (!best || score > best.score)) best = { name, score };
+  }
+  return best?.name;
+}
+
+/**
+ * A side's members, each with its name and the key it is paired by: its discriminator value
+ * (`OAUTH2`; a second member giving the same one is `OAUTH2 #2`). A member with no value of its
+ * own is named by its title or component, else by its place (`#3`), and is paired only with an
+ * identical member of the other side: never by its place.
+ */
+function namedMembers(doc: Schema, shape: Shape, discriminator: string | undefined): Named[] {
+  const seen = new Map<string, number>();
+  return shape.members!.map((member, i) => {
+    const tag = discriminator === undefined ? undefined : tagOf(doc, shape.written, member, discriminator);
+    if (tag !== undefined) {
+      const n = (seen.get(tag) ?? 0) + 1;
+      seen.set(tag, n);
+      const name = n === 1 ? shown(tag) : `${shown(tag)} #${n}`;
+      return { name, key: name, node: member.node };
+    }
+    const name =
+      typeof member.node.title === "string"
+        ? member.node.title
+        : (member.ref?.split("/").pop() ?? `#${i + 1}`);
+    return { name, node: member.node };
+  });
+}
+
+/**
+ * A schema as plain data to compare whole: its refs followed (a ref back into one being read is
+ * left as the ref), keys sorted, prose and titles left out. Bounded: past `budget` nodes it stops
+ * (`budget.left` below 0), and what it made is not to be compared.
+ */
+function canonicalOf(doc: Schema, node: unknown, budget: { left: number }, open: string[] = []): unknown {
+  if (--budget.left < 0) return undefined;
+  if (Array.isArray(node)) return node.map((item) => canonicalOf(doc, item, budget, open));
+  if (!isObject(node)) return node;
+  if (typeof node.$ref === "string") {
+    if (open.includes(node.$ref) || open.length > 32) return { $ref: node.$ref };
+    return canonicalOf(doc, resolve(doc, node), budget, [...open, node.$ref]);
+  }
+  return Object.fromEntries(
+    Object.keys(node)
+      .filter((key) => !IGNORED.has(key) || key === "x-sdk-open")
+      .sort()
+      .map((key) => [key, canonicalOf(doc, node[key], budget, open)]),
+  );
+}
+
+/** Whether two schemas say the same, titles and prose aside (too large to tell: not the same). */
+function sameSchema(aDoc: Schema, a: unknown, bDoc: Schema, b: unknown): boolean {
+  const budget = { left: 10_000 };
+  const same = JSON.stringify(canonicalOf(aDoc, a, budget)) === JSON.stringify(canonicalOf(bDoc, b, budget));
+  return same && budget.left >= 0;
+}
+
 // ── Describing ──────────────────────────────────────────────────────────────────────────────────
 
 function typeText(doc: Schema, shape: Shape, depth = 0): string {
@@ -303,7 +427,7 @@ function typeText(doc: Schema, shape: Shape, depth = 0): string {
 }
 
 const valueText = (values: unknown[]): string =>
-  values.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(", ");
+  values.map((v) => (typeof v === "string" ? shown(v) : asciiJson(JSON.stringify(v)))).join(", ");
 
 const noteText = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
 
@@ -334,8 +458,42 @@ class Walk {
     return this.place.direction === "request" ? request : response;
   }
 
+  /** The pairs of schemas being compared, from the answer or request down to here (`nodeKey`). */
+  private readonly open = new Set<string>();
+
   schema(field: string, name: string, label: string[], baseNode: unknown, revNode: unknown, depth = 0): void {
-    if (depth > 40) return;
+    const { base, revision } = this.place;
+    // A schema that holds itself (a tree's children): the pair is being compared already, above.
+    const pair = `${nodeKey(baseNode)}\0${nodeKey(revNode)}`;
+    if (this.open.has(pair)) return;
+    if (depth > MAX_DEPTH) {
+      // Never a silent cut: what differs below is said to be unread.
+      if (!sameSchema(base, baseNode, revision, revNode))
+        this.add(
+          field,
+          label,
+          "major",
+          `\`${name}\` changed ${MAX_DEPTH} levels down or deeper, where this comparison stops: read it in the documents`,
+          "upstream/too-deep",
+        );
+      return;
+    }
+    this.open.add(pair);
+    try {
+      this.compare(field, name, label, baseNode, revNode, depth);
+    } finally {
+      this.open.delete(pair);
+    }
+  }
+
+  private compare(
+    field: string,
+    name: string,
+    label: string[],
+    baseNode: unknown,
+    revNode: unknown,
+    depth: number,
+  ): void {
     const { base, revision } = this.place;
     const b = shapeOf(base, baseNode);
     const r = shapeOf(revision, revNode);
@@ -491,7 +649,7 @@ class Walk {
   properties(field: string, label: string[], b: Shape, r: Shape, depth: number): void {
     const bp = b.properties ?? new Map<string, unknown>();
     const rp = r.properties ?? new Map<string, unknown>();
-    const path = (name: string) => (field ? `${field}.${name}` : name);
+    const path = (name: string) => (field ? `${field}.${shown(name)}` : shown(name));
     for (const [name, node] of rp) {
       if (bp.has(name)) continue;
       const required = r.required.has(name);
@@ -501,13 +659,13 @@ class Walk {
         path(name),
         label,
         this.pick(required ? "major" : "minor", "minor"),
-        `\`${name}\` added (${required ? "required" : "optional"}, ${type})`,
+        `\`${shown(name)}\` added (${required ? "required" : "optional"}, ${type})`,
         "upstream/property-added",
       );
     }
     for (const [name] of bp)
       if (!rp.has(name))
-        this.add(path(name), label, "major", `\`${name}\` removed`, "upstream/property-removed");
+        this.add(path(name), label, "major", `\`${shown(name)}\` removed`, "upstream/property-removed");
     for (const [name, baseNode] of bp) {
       if (!rp.has(name)) continue;
       const revNode = rp.get(name);
@@ -518,7 +676,7 @@ class Walk {
           path(name),
           label,
           isRequired ? this.pick("major", "minor") : this.pick("minor", "major"),
-          `\`${name}\` ${isRequired ? "now required" : "no longer required"}`,
+          `\`${shown(name)}\` ${isRequired ? "now required" : "no longer required"}`,
           "upstream/required",
         );
       const bs = shapeOf(this.place.base, baseNode);
@@ -528,10 +686,10 @@ class Walk {
           path(name),
           label,
           "patch",
-          `\`${name}\` ${rs.deprecated ? "deprecated" : "no longer deprecated"}`,
+          `\`${shown(name)}\` ${rs.deprecated ? "deprecated" : "no longer deprecated"}`,
           "upstream/deprecated",
         );
-      this.schema(path(name), name, label, baseNode, revNode, depth + 1);
+      this.schema(path(name), shown(name), label, baseNode, revNode, depth + 1);
     }
     if (JSON.stringify(b.additional) !== JSON.stringify(r.additional)) {
       const shut = (a: unknown) => a === false;
@@ -555,41 +713,58 @@ class Walk {
 
   /** Two unions of objects: members paired by their discriminator's value. */
   members(field: string, label: string[], b: Shape, r: Shape, depth: number): void {
-    const bm = new Map(b.members!.map((m) => [m.key, m]));
-    const rm = new Map(r.members!.map((m) => [m.key, m]));
-    for (const [key] of bm)
-      if (!rm.has(key))
+    const { base, revision } = this.place;
+    const discriminator = discriminatorOf(base, b, revision, r);
+    const bm = namedMembers(base, b, discriminator);
+    const rm = namedMembers(revision, r, discriminator);
+    // Members with no value of their own are paired only with an identical one.
+    const same = (x: Named, y: Named) =>
+      x.key === undefined && y.key === undefined && sameSchema(base, x.node, revision, y.node);
+    const partner = new Map<Named, Named>();
+    for (const x of bm) {
+      const y = rm.find(
+        (y) => ![...partner.values()].includes(y) && (x.key !== undefined ? y.key === x.key : same(x, y)),
+      );
+      if (y) partner.set(x, y);
+    }
+    const paired = new Set(partner.values());
+    for (const x of bm)
+      if (!partner.has(x))
         this.add(
           field,
-          [...label, key],
+          [...label, x.name],
           this.pick("major", "minor"),
           "member removed",
           "upstream/member-removed",
         );
-    for (const [key] of rm)
-      if (!bm.has(key))
+    for (const y of rm)
+      if (!paired.has(y))
         this.add(
           field,
-          [...label, key],
+          [...label, y.name],
           this.pick("minor", r.open ? "minor" : "major"),
           "member added",
           r.open ? "upstream/open-union-grew" : "upstream/member-added",
         );
-    if (b.discriminator !== r.discriminator)
+    // Whether the discriminator tells every member apart, on each side.
+    const tellsAll = (doc: Schema, shape: Shape) =>
+      discriminator !== undefined && told(doc, shape, discriminator) === shape.members!.length;
+    if (tellsAll(base, b) !== tellsAll(revision, r))
       this.add(
         field,
         label,
         this.pick("major", "major"),
-        `members told apart by \`${r.discriminator ?? "nothing"}\` (was \`${b.discriminator ?? "nothing"}\`)`,
+        tellsAll(revision, r)
+          ? `members now all told apart by \`${discriminator}\``
+          : `members no longer all told apart by \`${discriminator}\``,
         "upstream/discriminator",
       );
-    for (const [key, member] of bm) {
-      const other = rm.get(key);
-      if (!other) continue;
+    for (const [x, y] of partner) {
+      if (x.key === undefined) continue; // identical
       // The member's own object, its discriminator included: compared as any object.
-      const bs = shapeOf(this.place.base, member.node);
-      const rs = shapeOf(this.place.revision, other.node);
-      this.properties(field, [...label, key], bs, rs, depth + 1);
+      const bs = shapeOf(base, x.node);
+      const rs = shapeOf(revision, y.node);
+      this.properties(field, [...label, x.name], bs, rs, depth + 1);
     }
   }
 }
@@ -620,7 +795,10 @@ function parametersOf(doc: Schema, { op, item, path }: Operation): Map<string, S
   for (const raw of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {
     const p = resolve(doc, raw);
     // A path parameter is known by its place in the path: its name is not part of the URL.
-    params.set(p.in === "path" ? `path #${template.indexOf(p.name)}` : `${p.in} ${p.name}`, p);
+    params.set(p.in === "path" ? `path #${template.indexOf(p.name)}` : `${p.in} ${p.name}`, {
+      ...p,
+      name: shown(String(p.name)),
+    });
   }
   return params;
 }
@@ -686,14 +864,40 @@ export function diffUpstream(base: Schema, revision: Schema, options: ChangeOpti
     ).length;
   const bSchemes = schemesOf(base);
   const rSchemes = schemesOf(revision);
+  const credential = (doc: Schema, schemes: Schema, name: string) =>
+    isObject(schemes[name]) ? credentialOf(resolve(doc, schemes[name]), name) : undefined;
+  const usedBy = (doc: Schema, name: string) => {
+    const count = uses(doc, name);
+    return count ? `used by ${count} operation${count === 1 ? "" : "s"}` : "used by no operation";
+  };
+  // A scheme only the base defines and one only the revision defines, sending the same credential:
+  // one scheme renamed, said once at its new name.
+  const renamedFrom = new Map<string, string>();
+  for (const name of Object.keys(rSchemes)) {
+    const now = credential(revision, rSchemes, name);
+    if (now === undefined || credential(base, bSchemes, name) !== undefined) continue;
+    const old = Object.keys(bSchemes).find(
+      (b) =>
+        credential(revision, rSchemes, b) === undefined &&
+        credential(base, bSchemes, b) === now &&
+        ![...renamedFrom.values()].includes(b),
+    );
+    if (old !== undefined) renamedFrom.set(name, old);
+  }
+  const renamed = new Set(renamedFrom.values());
+  for (const [name, old] of renamedFrom)
+    top(
+      `security scheme ${name}`,
+      "patch",
+      `renamed from ${old}: the same ${credential(revision, rSchemes, name)}, ${usedBy(revision, name)}; the client sends the key, not the scheme's name`,
+      "upstream/scheme",
+    );
   for (const name of new Set([...Object.keys(bSchemes), ...Object.keys(rSchemes)])) {
-    const was = isObject(bSchemes[name]) ? credentialOf(resolve(base, bSchemes[name]), name) : undefined;
-    const now = isObject(rSchemes[name]) ? credentialOf(resolve(revision, rSchemes[name]), name) : undefined;
+    if (renamedFrom.has(name) || renamed.has(name)) continue;
+    const was = credential(base, bSchemes, name);
+    const now = credential(revision, rSchemes, name);
     const where = `security scheme ${name}`;
-    const used = (doc: Schema) => {
-      const count = uses(doc, name);
-      return count ? `used by ${count} operation${count === 1 ? "" : "s"}` : "used by no operation";
-    };
+    const used = (doc: Schema) => usedBy(doc, name);
     if (was === now) {
       const b = resolve(base, bSchemes[name]);
       const r = resolve(revision, rSchemes[name]);

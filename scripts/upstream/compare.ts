@@ -31,7 +31,9 @@
 //   - type: the set of types the alternatives give the property; upstream's must equal ours
 //     (`type`: `integer` is not `number`, `string` is not `string | object`);
 //   - enum: the union of the alternatives' values: upstream's values must be covered by ours, and
-//     values only we have are a difference too (`enum`, naming the values each side lacks);
+//     values only we have are a difference too (`enum`, naming the values each side lacks). Values
+//     are said as JSON, sorted (`["ACTIVE","FAILED"] (only here: ["REVOKED"])`), lists of property
+//     names too: a value or name holding `, ` is one;
 //   - nullable: some alternative admits null (`nullable`);
 //   - properties only some of OUR members have, where upstream's is one flattened object, are one
 //     difference per union, listing them (`members' own properties`): the flattened copy cannot
@@ -57,6 +59,17 @@ export interface Divergence {
 }
 
 export const SEPARATOR = " · ";
+
+/** A name or value as shown: a character outside printable ASCII escaped (`user_\\u0456d`, a
+ * Cyrillic і), and the backslash itself, so that two names that only look alike never read the same. */
+export const shown = (text: string): string =>
+  text.replace(/[^\x20-\x5b\x5d-\x7e]/g, (c) =>
+    c === "\\" ? "\\\\" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+
+/** JSON as shown: a character outside printable ASCII escaped as JSON escapes it (`"\\u0410CTIVE"`). */
+export const asciiJson = (json: string): string =>
+  json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
 /** A path without its version segment and parameter names: how operations are matched. */
 export const pathKey = (path: string): string =>
@@ -120,13 +133,30 @@ function typesOf(schema: Schema): string[] {
 /** Expansions already made, by node: the state union is reached from six places. */
 const expansions = new WeakMap<object, Map<string, Expanded>>();
 
-function expand(doc: Schema, node: unknown, label = "", fromOpenUnion = false, depth = 0): Expanded {
-  if (!isObject(node)) return expandNode(doc, node, label, fromOpenUnion, depth);
+/** What a schema that holds itself (`Self: oneOf [Self, string]`) adds where it comes back: nothing. */
+const NOTHING: Expanded = { alts: [], nullable: false, open: false, deprecated: false, unionMembers: 0 };
+
+/**
+ * A schema as its alternatives. `open` holds the refs being expanded, from the outermost in: one
+ * met again (a union that holds itself) adds nothing new there.
+ */
+function expand(
+  doc: Schema,
+  node: unknown,
+  label = "",
+  fromOpenUnion = false,
+  open: readonly string[] = [],
+): Expanded {
+  const ref = isObject(node) && typeof node.$ref === "string" ? node.$ref : undefined;
+  if (ref !== undefined && open.includes(ref)) return NOTHING;
+  const inside = ref === undefined ? open : [...open, ref];
+  // Kept only from the outermost: below, what a node expands to depends on the refs above it.
+  if (!isObject(node) || open.length) return expandNode(doc, node, label, fromOpenUnion, inside);
   const key = `${fromOpenUnion}:${label}`;
   let known = expansions.get(node);
   if (!known) expansions.set(node, (known = new Map()));
   let expanded = known.get(key);
-  if (!expanded) known.set(key, (expanded = expandNode(doc, node, label, fromOpenUnion, depth)));
+  if (!expanded) known.set(key, (expanded = expandNode(doc, node, label, fromOpenUnion, inside)));
   return expanded;
 }
 
@@ -135,11 +165,13 @@ function expandNode(
   node: unknown,
   label: string,
   fromOpenUnion: boolean,
-  depth: number,
+  open: readonly string[],
 ): Expanded {
-  if (depth > 64) throw new Error("schemas nest deeper than 64 levels");
+  // Past the pull's nesting limit only through refs, each a new one: said, not a stack overflow.
+  if (open.length > 64)
+    throw new Error(`schemas nest deeper than 64 refs, at ${open.slice(0, 8).join(" → ")} → …`);
   const s = resolve(doc, node);
-  const open = s["x-sdk-open"] === true;
+  const isOpen = s["x-sdk-open"] === true;
   const deprecated = s.deprecated === true;
   let nullable =
     s.nullable === true ||
@@ -152,7 +184,7 @@ function expandNode(
     const parts = (s[key] as unknown[]).map((member) => {
       const name = labelOf(member, resolve(doc, member));
       const here = [label, name].filter(Boolean).join(" ");
-      return expand(doc, member, here, fromOpenUnion || open, depth + 1);
+      return expand(doc, member, here, fromOpenUnion || isOpen, open);
     });
     nullable ||= parts.some((p) => p.nullable);
     const members = parts.filter((p) => p.alts.length > 0);
@@ -164,7 +196,7 @@ function expandNode(
         .flatMap((p) => p.alts)
         .map((a) => (shared ? { ...a, schema: mergeParts(a.schema, shared) } : a)),
       nullable,
-      open: open || parts.some((p) => p.open),
+      open: isOpen || parts.some((p) => p.open),
       deprecated,
       unionMembers: members.length,
     };
@@ -175,7 +207,7 @@ function expandNode(
   let partsOpen = false;
   if (Array.isArray(s.allOf)) {
     for (const part of s.allOf as unknown[]) {
-      const e = expand(doc, part, label, fromOpenUnion, depth + 1);
+      const e = expand(doc, part, label, fromOpenUnion, open);
       partsOpen ||= e.open;
       alts = alts.flatMap((a) =>
         e.alts.map((b) => ({
@@ -187,7 +219,7 @@ function expandNode(
     }
   }
   const onlyNull = typesOf(s).length > 0 && typesOf(s).every((t) => t === "null");
-  return { alts: onlyNull ? [] : alts, nullable, open: open || partsOpen, deprecated, unionMembers: 0 };
+  return { alts: onlyNull ? [] : alts, nullable, open: isOpen || partsOpen, deprecated, unionMembers: 0 };
 }
 
 /** Two parts of an `allOf`, as one schema: properties and required names of both. */
@@ -279,19 +311,19 @@ function viewOf(doc: Schema, nodes: { node: unknown; label?: string; fromOpenUni
 const list = (items: Iterable<string>): string => [...items].sort().join(", ");
 const describeTypes = (view: View): string =>
   `${list(view.types) || "none"}${view.nullable ? " | null" : ""}`;
-/** Sorted: a reorder of upstream's enum is no change of what differs. */
+/** Sorted, as JSON: a reorder of upstream's enum is no change of what differs, and a value holding
+ * `, ` is one value (`["A","B, C"]`). */
 const values = (set: Set<string> | undefined): string =>
-  set
-    ? [...set]
-        .sort()
-        .map((v) => JSON.parse(v) as unknown)
-        .join(", ")
-    : "any";
+  set ? asciiJson(`[${[...set].sort().join(",")}]`) : "any";
+/** Names (of properties), sorted, as JSON. */
+const names = (items: Iterable<string>): string => asciiJson(JSON.stringify([...items].sort()));
 
 class Collector {
   readonly found: Divergence[] = [];
   constructor(readonly options: CompareOptions = {}) {}
   private readonly seen = new Set<string>();
+  /** The schemas being compared, from the operation down (`compareSchemas`). */
+  readonly open = new Set<string>();
   /** A yes-or-no property that differs: `required` against `optional`, and so on. */
   flag(parts: (string | undefined)[], ours: boolean, upstream: boolean, yes: string, no: string): void {
     if (ours !== upstream) this.add(parts, ours ? yes : no, upstream ? yes : no);
@@ -328,7 +360,40 @@ function compareSchemas(
   up: Side,
   depth = 0,
 ): void {
-  if (depth > 32) return;
+  // A schema that holds itself (a tree's children): these schemas are being compared already, above.
+  const pair = JSON.stringify([ours.nodes.map((n) => nodeKey(n.node)), up.nodes.map((n) => nodeKey(n.node))]);
+  if (out.open.has(pair)) return;
+  if (depth > 64)
+    throw new Error(
+      `${[...where, field].filter(Boolean).join(SEPARATOR)}: schemas nest deeper than 64 levels; not compared below`,
+    );
+  out.open.add(pair);
+  try {
+    compareViews(out, where, field, ours, up, depth);
+  } finally {
+    out.open.delete(pair);
+  }
+}
+
+const ids = new WeakMap<object, number>();
+let lastId = 0;
+/** A schema node as the same schema, wherever it is: its `$ref`, else the object itself. */
+export function nodeKey(node: unknown): string {
+  if (!isObject(node)) return JSON.stringify(node) ?? "undefined";
+  if (typeof node.$ref === "string") return `ref ${node.$ref}`;
+  let id = ids.get(node);
+  if (id === undefined) ids.set(node, (id = ++lastId));
+  return `node ${id}`;
+}
+
+function compareViews(
+  out: Collector,
+  where: string[],
+  field: string,
+  ours: Side,
+  up: Side,
+  depth: number,
+): void {
   // Inside one of upstream's named schemas (its error envelope, used by every operation), a
   // difference is named by that schema: one item, however many operations answer with it.
   const component = sharedComponent(up.nodes);
@@ -431,12 +496,12 @@ function compareProperties(
 ): void {
   const op = propertiesOf(o.objects);
   const upp = propertiesOf(u.objects);
-  const path = (name: string) => (field ? `${field}.${name}` : name);
+  const path = (name: string) => (field ? `${field}.${shown(name)}` : shown(name));
   // A free-form object (no property listed) against a listed one: one difference, not one a name.
   if (!op.size !== !upp.size) {
     const describe = (props: Map<string, PropertyOf>) =>
       props.size
-        ? `${props.size} properties: ${[...props.keys()].sort().join(", ")}`
+        ? `${props.size} properties: ${names(props.keys())}`
         : "a free-form object: no property listed";
     out.add([...where, field || undefined, "properties"], describe(op), describe(upp));
     return;
@@ -483,7 +548,7 @@ function compareProperties(
   if (membersOwn.length)
     out.add(
       [...where, field || undefined, "members' own properties"],
-      `${membersOwn.length} properties of some members: ${membersOwn.sort().join(", ")}`,
+      `${membersOwn.length} properties of some members: ${names(membersOwn)}`,
       "absent from the flattened object",
     );
 }
@@ -544,7 +609,7 @@ function parametersOf(doc: Schema, { op, item, path }: Operation): Map<string, S
     const p = resolve(doc, raw);
     // Path parameters are matched by their place in the path, as paths are matched without names.
     params.set(
-      p.in === "path" ? `path parameter #${template.indexOf(p.name)}` : `${p.in} parameter ${p.name}`,
+      p.in === "path" ? `path parameter #${template.indexOf(p.name)}` : `${p.in} parameter ${shown(p.name)}`,
       p,
     );
   }
@@ -615,7 +680,7 @@ function compareParameters(
 ): void {
   const op = parametersOf(ours, o);
   const up = parametersOf(upstream, u);
-  const label = (key: string, p: Schema) => (p.in === "path" ? `path parameter {${p.name}}` : key);
+  const label = (key: string, p: Schema) => (p.in === "path" ? `path parameter {${shown(p.name)}}` : key);
   for (const [key, p] of op) {
     const q = up.get(key);
     if (!q) {

@@ -26,10 +26,10 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "nod
 import { basename, dirname, join, relative } from "node:path";
 import { parse, parseDocument } from "yaml";
 import { formatChanges } from "../release/gate.js";
-import { atPointer, bundleSpec, isObject } from "../release/spec-rating.js";
+import { atPointer, bundleSpec, HTTP_METHODS, isObject } from "../release/spec-rating.js";
 import type { Schema } from "../lib/spec.js";
 import { diffUpstream, type UpstreamChange } from "./changes.js";
-import { compareSpecs, type Divergence } from "./compare.js";
+import { compareSpecs, pathKey, type Divergence } from "./compare.js";
 
 export const UPSTREAM_DIR = "api/upstream";
 export const COPY = "composio.json";
@@ -80,15 +80,37 @@ export interface Difference {
  */
 export function readProvenance(path: string): Provenance | undefined {
   if (!existsSync(path)) return undefined;
-  const read = JSON.parse(readFileSync(path, "utf8")) as Schema;
-  if (Array.isArray(read.sources)) return read as Provenance;
-  const { sha256: sum, reconciledAt, baseline, ...source } = read;
-  return {
-    sources: [source as Source],
-    sha256: sum,
-    ...(reconciledAt && { reconciledAt }),
-    ...(baseline && { baseline }),
+  const read = parseSource(readFileSync(path, "utf8"), path);
+  const wrong = (what: string): never => {
+    throw new Error(`${path}: ${what}; restore the folder (\`git checkout api/upstream/\`) or pull again`);
   };
+  if (!isObject(read)) return wrong("an object with `sources` and `sha256` is expected");
+  let provenance: Provenance;
+  if (Array.isArray(read.sources)) provenance = read as Provenance;
+  else {
+    const { sha256: sum, reconciledAt, baseline, ...source } = read;
+    provenance = {
+      sources: [source as Source],
+      sha256: sum,
+      ...(reconciledAt && { reconciledAt }),
+      ...(baseline && { baseline }),
+    };
+  }
+  const text = (value: unknown, name: string) => {
+    if (typeof value !== "string")
+      wrong(`${name} is ${value === undefined ? "missing" : JSON.stringify(value)} (a string is expected)`);
+  };
+  if (!provenance.sources.length) wrong("`sources` lists no source");
+  provenance.sources.forEach((s, i) => {
+    if (!isObject(s)) wrong(`sources[${i}] is not an object`);
+    for (const field of ["source", "title", "version", "prefix", "pulledAt"] as const)
+      text(s[field], `sources[${i}].${field}`);
+  });
+  text(provenance.sha256, "sha256");
+  if (provenance.baseline !== undefined)
+    for (const field of ["sha256", "version", "pulledAt"] as const)
+      text((provenance.baseline as Schema)?.[field], `baseline.${field}`);
+  return provenance;
 }
 
 /** The sources, for people: `Composio Platform API v3.1 (version 3.1.0, commit 030e86e4), pulled 2026-12-04`, and … */
@@ -112,32 +134,66 @@ const lastPulled = (p: Provenance): string =>
 export const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
 export type Write = (path: string, text: string) => void;
+export type Rename = (from: string, to: string) => void;
+
+/** The journal of a set of writes under way: which temporary file becomes which (see below). */
+export const JOURNAL = ".writes-pending.json";
 
 /**
- * Writes files whole or not at all, together: each text goes to a temporary file beside its target,
- * and only once every one is written are they renamed over their targets (a rename within a folder
- * is atomic, and needs no space); `null` removes the file. A write cut short (a full disk, a kill)
- * leaves every target as it was and no temporary file. `write` is how a file is written (tests pass
- * one that fails).
+ * Writes files whole or not at all, together: each text goes to a temporary file beside its
+ * target; once every one is written, a journal (itself written whole) records which becomes which,
+ * then they are renamed over their targets (`null` removes the file) and the journal goes. A write
+ * cut short (a full disk, a kill) leaves every target as it was and no temporary file; a kill
+ * between the renames leaves the journal, and `finishWrites` (run whenever the folder is read)
+ * completes them: the files are never half old, half new. `write` and `rename` are how (tests pass
+ * ones that fail). All the files are in one folder.
  */
-export function writeFilesAtomic(files: Record<string, string | null>, write: Write = writeFileSync): void {
+export function writeFilesAtomic(
+  files: Record<string, string | null>,
+  write: Write = writeFileSync,
+  rename: Rename = renameSync,
+): void {
+  const paths = Object.keys(files);
+  if (!paths.length) return;
+  const dir = dirname(paths[0]!);
+  if (paths.some((p) => dirname(p) !== dir)) throw new Error("writeFilesAtomic: the files are in one folder");
+  finishWrites(dir);
+  const temporary = (path: string) =>
+    join(dir, `.${basename(path)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
   const pending: [temporary: string, path: string][] = [];
+  const journalTemporary = temporary(JOURNAL);
   try {
     for (const [path, text] of Object.entries(files)) {
       if (text === null) continue;
-      const temporary = join(
-        dirname(path),
-        `.${basename(path)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`,
-      );
-      pending.push([temporary, path]);
-      write(temporary, text);
+      const t = temporary(path);
+      pending.push([t, path]);
+      write(t, text);
     }
+    const journal = {
+      renames: pending.map(([t, path]) => [basename(t), basename(path)]),
+      removes: paths.filter((p) => files[p] === null).map((p) => basename(p)),
+    };
+    write(journalTemporary, `${JSON.stringify(journal)}\n`);
   } catch (error) {
-    for (const [temporary] of pending) rmSync(temporary, { force: true });
+    for (const [t] of pending) rmSync(t, { force: true });
+    rmSync(journalTemporary, { force: true });
     throw error;
   }
-  for (const [temporary, path] of pending) renameSync(temporary, path);
-  for (const [path, text] of Object.entries(files)) if (text === null) rmSync(path, { force: true });
+  rename(journalTemporary, join(dir, JOURNAL));
+  finishWrites(dir, rename);
+}
+
+/** Completes a set of writes that a kill cut short between its renames (its journal is there). */
+export function finishWrites(dir: string, rename: Rename = renameSync): void {
+  const path = join(dir, JOURNAL);
+  if (!existsSync(path)) return;
+  const { renames, removes } = JSON.parse(readFileSync(path, "utf8")) as {
+    renames: [string, string][];
+    removes: string[];
+  };
+  for (const [from, to] of renames) if (existsSync(join(dir, from))) rename(join(dir, from), join(dir, to));
+  for (const name of removes) rmSync(join(dir, name), { force: true });
+  rmSync(path);
 }
 
 export const writeFileAtomic = (path: string, text: string, write: Write = writeFileSync): void =>
@@ -286,6 +342,8 @@ export interface Upstream {
 
 export function readUpstream(dir = UPSTREAM_DIR): Upstream {
   const file = (name: string) => join(dir, name);
+  // A pull or accept killed between its renames is finished first: the files are all new.
+  finishWrites(dir);
   if (!existsSync(file(COPY)))
     throw new Error(`no pinned copy at ${file(COPY)}; run \`npm run upstream:pull -- <file-or-url>\``);
   const text = readFileSync(file(COPY), "utf8");
@@ -417,7 +475,13 @@ export interface UpstreamReport {
   change?: UpstreamChange;
 }
 
-const yamlString = (text: string) => JSON.stringify(text);
+/** A YAML scalar for the text: double-quoted with JSON's escapes, or single-quoted when it holds
+ * double quotes and no control character (a JSON value in it then reads as written). */
+const yamlString = (text: string) =>
+  // eslint-disable-next-line no-control-regex
+  text.includes('"') && !/[\u0000-\u001f\u007f]/.test(text)
+    ? `'${text.replace(/'/g, "''")}'`
+    : JSON.stringify(text);
 
 /** The upstream part of `npm run check`: what fails it, and what it says either way. */
 export async function upstreamReport({
@@ -483,6 +547,9 @@ export async function upstreamReport({
 /** The largest document a pull reads: Composio's whole openapi.json is a few MB. */
 export const MAX_SOURCE_BYTES = 64 * 1024 * 1024;
 
+/** How many redirects (on the same origin) a pull follows. */
+const MAX_REDIRECTS = 5;
+
 /** How long a pull waits for a URL to answer, whole (`--timeout <seconds>`). */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -510,11 +577,25 @@ export async function readSource(
         : [e?.cause?.code ?? e?.code, e?.cause?.message ?? e?.message].filter(Boolean).join(": ");
     return new Error(`could not read ${source}: ${why}`, { cause: error });
   };
+  // Redirects are followed on the same origin only: a document from another host is not the one named.
   let response: Response;
-  try {
-    response = await fetch(source, { signal });
-  } catch (error) {
-    throw failed(error);
+  let url = source;
+  for (let hops = 0; ; hops++) {
+    try {
+      response = await fetch(url, { signal, redirect: "manual" });
+    } catch (error) {
+      throw failed(error);
+    }
+    const location = response.headers.get("location");
+    if (response.status < 300 || response.status > 399 || location === null) break;
+    await response.body?.cancel();
+    const next = new URL(location, url);
+    if (next.origin !== new URL(source).origin)
+      throw new Error(
+        `${source} redirects to ${next.href}, another host: pull that URL itself if it is Composio's`,
+      );
+    if (hops >= MAX_REDIRECTS) throw new Error(`${source} redirects more than ${MAX_REDIRECTS} times`);
+    url = next.href;
   }
   if (!response.ok || !response.body) {
     await response.body?.cancel();
@@ -545,18 +626,23 @@ function lineCol(text: string, offset: number): string {
   return `${line}:${offset - before.lastIndexOf("\n")}`;
 }
 
-/** Where the JSON scan below stopped. */
+/** Where the JSON scan below stopped, and why when it is not the syntax. */
 class JsonStop extends Error {
-  constructor(readonly offset: number) {
-    super(`not valid JSON at offset ${offset}`);
+  constructor(
+    readonly offset: number,
+    readonly why?: string,
+  ) {
+    super(why ?? `not valid JSON at offset ${offset}`);
   }
 }
 
 /**
- * Where JSON.parse stopped: the offset of the first character that is not valid JSON (a trailing
- * comma's closing brace, say). V8's message gives it only for some errors.
+ * Where JSON text goes wrong: the offset of the first character that is not valid JSON (a trailing
+ * comma's closing brace, say; V8's message gives it only for some errors), or of a key given twice
+ * in one object (JSON.parse keeps the last silently), with `why`. Past MAX_NESTING levels it stops
+ * looking (the pull refuses such nesting anyway): no stack overflow.
  */
-export function jsonErrorOffset(text: string): number {
+export function jsonProblem(text: string): { offset: number; why?: string } | undefined {
   let i = 0;
   const ws = () => {
     while (i < text.length && " \t\n\r".includes(text[i]!)) i++;
@@ -565,7 +651,8 @@ export function jsonErrorOffset(text: string): number {
     throw new JsonStop(i);
   };
   const expect = (c: string) => (text[i] === c ? i++ : stop());
-  const string = () => {
+  const string = (): string => {
+    const start = i;
     expect('"');
     while (i < text.length && text[i] !== '"') {
       if (text.charCodeAt(i) < 0x20) stop();
@@ -579,43 +666,56 @@ export function jsonErrorOffset(text: string): number {
       i++;
     }
     expect('"');
+    return JSON.parse(text.slice(start, i)) as string;
   };
-  const value = (): void => {
+  const pointer = (path: string[]) =>
+    `#${path.map((k) => `/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("")}`;
+  const value = (path: string[]): void => {
+    if (path.length > MAX_NESTING) throw new JsonStop(i, "deep");
     ws();
     const c = text[i];
     if (c === "{" || c === "[") {
       const close = c === "{" ? "}" : "]";
+      const keys = new Set<string>();
       i++;
       ws();
       if (text[i] === close) return void i++;
-      for (;;) {
+      for (let index = 0; ; index++) {
         ws();
+        let key = String(index);
         if (c === "{") {
-          string();
+          const at = i;
+          key = string();
+          if (keys.has(key))
+            throw new JsonStop(
+              at,
+              `${JSON.stringify(key)} is given twice in ${pointer(path)}: JSON.parse would keep the last silently`,
+            );
+          keys.add(key);
           ws();
           expect(":");
         }
-        value();
+        value([...path, key]);
         ws();
         if (text[i] === ",") i++;
         else return void expect(close);
       }
     }
-    if (c === '"') return string();
+    if (c === '"') return void string();
     const literal = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null/y;
     literal.lastIndex = i;
     if (!literal.test(text)) stop();
     i = literal.lastIndex;
   };
   try {
-    value();
+    value([]);
     ws();
     if (i < text.length) stop();
   } catch (error) {
-    if (error instanceof JsonStop) return error.offset;
+    if (error instanceof JsonStop) return error.why === "deep" ? undefined : error;
     throw error;
   }
-  return text.length;
+  return undefined;
 }
 
 /**
@@ -625,27 +725,61 @@ export function jsonErrorOffset(text: string): number {
 export function parseSource(text: string, source: string): unknown {
   const body = text.replace(/^\uFEFF/, "");
   if (/\.json$/i.test(source) || body.trimStart().startsWith("{") || body.trimStart().startsWith("[")) {
+    let parsed: unknown;
     try {
-      return JSON.parse(body);
+      parsed = JSON.parse(body);
     } catch (error) {
-      throw new Error(
-        `${source}:${lineCol(body, jsonErrorOffset(body))}: not valid JSON (${(error as Error).message})`,
-      );
+      const at = jsonProblem(body)?.offset ?? body.length;
+      throw new Error(`${source}:${lineCol(body, at)}: not valid JSON (${(error as Error).message})`);
     }
+    const problem = jsonProblem(body);
+    if (problem) throw new Error(`${source}:${lineCol(body, problem.offset)}: ${problem.why}`);
+    return parsed;
   }
   const doc = parseDocument(body);
   const [error] = doc.errors;
   if (error) {
     const at = error.linePos?.[0];
     throw new Error(
-      `${source}:${at ? `${at.line}:${at.col}` : "1:1"}: not valid YAML (${error.message.split("\n")[0]})`,
+      /Maximum call stack/.test(error.message)
+        ? `${source}:${at ? `${at.line}:${at.col}` : "1:1"}: nests too deep to read (over ${MAX_NESTING} levels is refused anyway)`
+        : `${source}:${at ? `${at.line}:${at.col}` : "1:1"}: not valid YAML (${error.message.split("\n")[0]})`,
     );
   }
-  return doc.toJS({ maxAliasCount: -1 });
+  // An alias may be expanded so many times (the yaml package's bound, 100, scaled by the document's
+  // size): a chain of aliases of aliases (billion laughs) is refused, not read into memory.
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new Error(`${source}: not valid YAML (${(error as Error).message})`);
+  }
 }
 
-/** Every `$ref` of the copy must point inside it: a ref to another file, or to nothing, is named. */
+/** How deep a document may nest (objects and arrays): Composio's nest 25 levels at most. */
+export const MAX_NESTING = 64;
+
+/** The first place the document nests deeper than MAX_NESTING, as a pointer (its first steps). Iterative: never a stack overflow. */
+function tooDeep(doc: unknown): string | undefined {
+  const stack: [node: unknown, path: string[]][] = [[doc, []]];
+  while (stack.length) {
+    const [node, path] = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    if (path.length >= MAX_NESTING)
+      return `nests deeper than ${MAX_NESTING} levels (objects and arrays) at #/${path.slice(0, 16).join("/")}/…`;
+    for (const [key, value] of Object.entries(node))
+      stack.push([value, [...path, key.replace(/~/g, "~0").replace(/\//g, "~1")]]);
+  }
+  return undefined;
+}
+
+/**
+ * What makes a copy unreadable, named with where: nesting past MAX_NESTING, a `$ref` to another
+ * file or to nothing, and refs that loop with no schema between (A is B, B is A). A schema that
+ * holds itself (a tree's `children`) is fine: the comparisons stop where they came in.
+ */
 function refProblem(copy: Schema): string | undefined {
+  const deep = tooDeep(copy);
+  if (deep) return deep;
   let problem: string | undefined;
   const visit = (node: unknown, pointer: string): void => {
     if (problem) return;
@@ -656,6 +790,19 @@ function refProblem(copy: Schema): string | undefined {
       if (!ref.startsWith("#"))
         problem = `$ref "${ref}" at ${pointer} refers to another file: pull the bundled document (one file, every ref inside it), not a part of it`;
       else if (atPointer(copy, ref) === undefined) problem = `$ref "${ref}" at ${pointer} points at nothing`;
+      else {
+        // A chain of refs that comes back to itself is no schema at all.
+        const chain = [ref];
+        for (let at = atPointer(copy, ref); isObject(at) && typeof at.$ref === "string";) {
+          const next: string = at.$ref;
+          chain.push(next);
+          if (chain.indexOf(next) < chain.length - 1) {
+            problem = `$ref "${ref}" at ${pointer} loops: ${chain.join(" → ")}`;
+            break;
+          }
+          at = next.startsWith("#") ? atPointer(copy, next) : undefined;
+        }
+      }
       if (problem) return;
     }
     for (const [key, value] of Object.entries(node))
@@ -664,6 +811,15 @@ function refProblem(copy: Schema): string | undefined {
   visit(copy, "#");
   return problem;
 }
+
+/** A copy's operations: `GET /api/v3.1/x`, and their key without the version (`pathKey`). */
+const operationNames = (doc: Schema): { name: string; key: string }[] =>
+  Object.entries((doc.paths ?? {}) as Schema).flatMap(([path, item]) =>
+    HTTP_METHODS.filter((m) => isObject(item) && isObject(item[m])).map((m) => ({
+      name: `${m.toUpperCase()} ${path}`,
+      key: `${m.toUpperCase()} ${pathKey(path)}`,
+    })),
+  );
 
 /** Object keys in one order, deep: two copies that differ only in the order of keys read the same. */
 const canonical = (node: unknown): unknown =>
@@ -695,9 +851,11 @@ export function pull({
   prefix,
   now = new Date(),
   write = writeFileSync,
+  rename = renameSync,
 }: {
-  /** How a file is written (tests pass one that fails). */
+  /** How a file is written and renamed (tests pass ones that fail). */
   write?: Write;
+  rename?: Rename;
   text?: string;
   doc?: Schema;
   source: string;
@@ -707,6 +865,7 @@ export function pull({
   now?: Date;
 }): PullResult {
   const file = (name: string) => join(dir, name);
+  finishWrites(dir);
   const before = readProvenance(file(PROVENANCE));
   const sources = before?.sources ?? [];
   // Which source this document refreshes: the one with its prefix, or the only one; a new prefix adds one.
@@ -723,6 +882,8 @@ export function pull({
   );
   if (overlapping) throw new Error(`--prefix ${keep} overlaps the source pinned with ${overlapping.prefix}`);
   const parsed = doc ?? parseSource(text ?? "", source);
+  const deep = tooDeep(parsed);
+  if (deep) throw new Error(`${source}: ${deep}`);
   const cut = structuralCopy(parsed as Schema, keep);
   const problem = refProblem(cut);
   if (problem) throw new Error(`${source}: ${problem}`);
@@ -735,6 +896,20 @@ export function pull({
   // The other sources' parts, as the copy holds them; this one's, fresh.
   const pinnedDoc = current === undefined ? undefined : (JSON.parse(current) as Schema);
   const parts = sources.map((s, i) => (i === index ? cut : structuralCopy(pinnedDoc!, s.prefix)));
+  // Operations are matched by method and path without the version: a source holding another's
+  // operations in another version would shadow them in every comparison.
+  const held = new Map<string, { op: string; prefix: string }>();
+  sources.forEach((s, i) => {
+    if (i !== index)
+      for (const op of operationNames(parts[i]!)) held.set(op.key, { op: op.name, prefix: s.prefix });
+  });
+  for (const op of operationNames(cut)) {
+    const other = held.get(op.key);
+    if (other)
+      throw new Error(
+        `${source}: ${op.name} is ${other.op} of the source pinned for ${other.prefix} (paths are matched without their version): one source per resource`,
+      );
+  }
   if (index < 0) parts.push(cut);
   const merged = mergeCopies(parts);
   const copy = serialize(merged);
@@ -742,7 +917,7 @@ export function pull({
   if (pinnedDoc !== undefined && JSON.stringify(canonical(pinnedDoc)) === JSON.stringify(canonical(merged)))
     return {
       changed: false,
-      text: `upstream:pull: ${source} holds the pinned copy as it is (${info.version}); nothing written.`,
+      text: `upstream:pull: ${source} holds the pinned copy as it is (${info.version}); nothing written.${before?.baseline ? " The last pull is still pending: reconcile the spec with it, then `npm run upstream:pull -- --accept`." : ""}`,
     };
 
   const files: Record<string, string | null> = {};
@@ -773,10 +948,12 @@ export function pull({
     ...(baseline && { baseline }),
   };
   files[file(PROVENANCE)] = `${JSON.stringify(provenance, null, 2)}\n`;
-  writeFilesAtomic(files, write);
+  writeFilesAtomic(files, write, rename);
   const next = baseline
     ? "run `npm run check` to see what changed, rated, and where our spec now differs; reconcile, then `npm run upstream:pull -- --accept`."
-    : "the copy is the reconciled one again: nothing is pending.";
+    : current === undefined
+      ? "the first copy here: `npm run check` compares our spec with it, and rates what the next pull changes."
+      : "the copy is the reconciled one again: nothing is pending.";
   return {
     changed: true,
     text: `upstream:pull: ${file(COPY)} is now ${info.title} ${info.version} from ${source}; ${next}`,
