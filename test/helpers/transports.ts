@@ -40,8 +40,8 @@ export const TRANSPORTS: readonly TransportCase[] = [
 export function nodeFactoriesOver(agent: Agent): Factories {
   const send = nodeSend(() => agent);
   return {
-    createComposioClient: ((options: ClientOptions) =>
-      clientOn(makeTransport(options, "createComposioClient", send))) as Factories["createComposioClient"],
+    createComposioClient: (options: ClientOptions) =>
+      clientOn(makeTransport(options, "createComposioClient", send)),
     createComposioTransport: (options) => makeTransport(options, "createComposioTransport", send),
   };
 }
