@@ -46,7 +46,10 @@ describe("the Node build (src/node.ts)", () => {
     const client = viaNode.createComposioClient({
       apiKey: "ak_forced",
       baseUrl: server.url,
-      fetch: (input, init) => (urls.push(String(input)), fetch(input, init)),
+      fetch: (input, init) => (
+        urls.push(input instanceof Request ? input.url : input.toString()),
+        fetch(input, init)
+      ),
     });
     await client.connectedAccounts.create(body);
     expect(urls).toEqual([`${server.url}/api/v3.1/connected_accounts`]);
