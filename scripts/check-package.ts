@@ -431,8 +431,31 @@ try {
 
   writeFileSync(join(consumer, "browser.ts"), typed);
   await step("(d) esbuild browser bundle", async () => {
-    const bytes = (await bundleForBrowser(join(consumer, "browser.ts"), consumer)).byteLength;
-    return `${bytes} bytes minified, no Node built-ins`;
+    const bytes = await bundleForBrowser(join(consumer, "browser.ts"), consumer);
+    // The Node transport takes its built-ins with process.getBuiltinModule, which esbuild would not
+    // refuse: its absence shows the `browser` condition kept it out.
+    if (new TextDecoder().decode(bytes).includes("getBuiltinModule"))
+      throw new Error("the browser bundle carries the Node transport");
+    return `${bytes.byteLength} bytes minified, no Node built-ins, no Node transport`;
+  });
+  await step("(d2) Node picks the node:http build, other conditions the fetch build", async () => {
+    const resolve = (...conditions: string[]) =>
+      run(
+        process.execPath,
+        [
+          ...conditions.map((c) => `--conditions=${c}`),
+          "--input-type=module",
+          "-e",
+          `console.log(import.meta.resolve("${pkg.name}"), import.meta.resolve("${pkg.name}/node"))`,
+        ],
+        consumer,
+      );
+    const [onNode, forced] = (await resolve()).trim().split(" ");
+    const [onDeno] = (await resolve("deno")).trim().split(" ");
+    if (!onNode?.endsWith("/dist/node.js") || !forced?.endsWith("/dist/node.js"))
+      throw new Error(`on Node the package resolves to ${onNode} (and /node to ${forced}), not dist/node.js`);
+    if (!onDeno?.endsWith("/dist/index.js")) throw new Error(`with the deno condition: ${onDeno}`);
+    return "node → dist/node.js, deno → dist/index.js, /node → dist/node.js";
   });
 
   // The standalone functions bundle only what is called: a create-only app carries no other

@@ -13,7 +13,7 @@ import type { KnownOptionsOnly } from "./known-options.js";
 import { resolveOptions, type ClientOptions } from "./options.js";
 import { rememberAs } from "./redact.js";
 import type { Clock, Transport } from "./types.js";
-import { createTransport } from "./transport.js";
+import { createTransport, type Send } from "./transport.js";
 import { waitForConnection, type WaitOptions } from "./wait.js";
 
 /** The `connectedAccounts` operations, and waiting for a connection to become ACTIVE. */
@@ -86,7 +86,16 @@ export type ClientFor<O extends ClientOptions> = [O] extends [Extract<ClientOpti
 // read "not assignable to never" on every property; as a bound, the error is the message, on `timeout`.
 export function createComposioClient<O extends ClientOptions & KnownOptionsOnly<O>>(options: O): ClientFor<O>;
 export function createComposioClient(options: ClientOptions): ComposioClient {
-  const transport = createTransport(resolveOptions(options, "createComposioClient"));
+  return clientOn(makeTransport(options, "createComposioClient"));
+}
+
+/** The transport over `options` (`where` names the caller in their errors), sending through `send` unless given a `fetch`. */
+export function makeTransport(options: ClientOptions, where: string, send?: Send): Transport {
+  return createTransport(resolveOptions(options, where), send);
+}
+
+/** The client over a transport: its resources and waitForConnection. */
+export function clientOn(transport: Transport): ComposioClient {
   const resources = createResources(transport);
   const client = {
     ...resources,
@@ -126,5 +135,5 @@ export function clockOf(composio: object): Clock | undefined {
  * ```
  */
 export function createComposioTransport(options: ClientOptions): Transport {
-  return createTransport(resolveOptions(options, "createComposioTransport"));
+  return makeTransport(options, "createComposioTransport");
 }

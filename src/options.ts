@@ -81,6 +81,8 @@ export interface ResolvedOptions {
   baseUrl: string;
   headers: Record<string, string>;
   fetch: typeof fetch;
+  /** Whether `fetch` was given: then it sends, on Node too (not the Node transport). */
+  fetchGiven: boolean;
   /** What each call's retry loop starts from: the limits a request may override, and the clock. */
   defaults: Pick<RetrySettings, "maxRetries" | "timeoutMs" | "totalTimeoutMs" | "clock"> & {
     maxResponseBytes: number;
@@ -153,6 +155,7 @@ export function resolveOptions(options: ClientOptions, where: string): ResolvedO
     baseUrl: checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.allowInsecureHttp === true, where),
     headers,
     fetch: fetchImpl,
+    fetchGiven: options.fetch !== undefined,
     defaults: {
       maxRetries: 2,
       timeoutMs: 60_000,

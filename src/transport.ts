@@ -23,9 +23,66 @@ const NO_OPTIONS: RequestOptions = {};
 /** How much of an error body is read: enough for any envelope, not a 50 MB proxy page. */
 export const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
-export function createTransport(config: ResolvedOptions): Transport {
+/** A request as each attempt sends it. */
+export interface Outgoing {
+  method: string;
+  headers: Record<string, string>;
+  /** The JSON text: a string can be sent again, a stream could not. */
+  body: string | undefined;
+}
+
+/** What one attempt brings back: the answer's status and headers, and its body as read (see readBody). */
+export interface Exchanged extends BodyBytes {
+  status: number;
+  headers: Headers;
+  /** Where a `fetch` ended that followed a redirect despite `redirect: "manual"`. */
+  followedTo?: string | undefined;
+}
+
+/**
+ * One attempt over the wire: sends `request` to `url`, follows no redirect (see REDIRECTS in
+ * errors.ts), and reads the answer's body within `bodyLimit(status, maxBytes)` counted decoded
+ * (gzip, deflate and br, as fetch decodes them). When `signal` aborts (the attempt's timeout, the
+ * caller's signal), the request, the read and the connection end at once. `fetchSend` wherever
+ * there is a `fetch`; on Node, `nodeSend` (node-send.ts), which only the `node` export condition
+ * loads.
+ */
+export type Send = (
+  url: string,
+  request: Outgoing,
+  maxBytes: number,
+  signal: AbortSignal,
+) => Promise<Exchanged>;
+
+/** How much of a body is read, and whether what was read is kept past the limit (an error's excerpt). */
+export function bodyLimit(status: number, maxBytes: number): { limit: number; excerpt: boolean } {
+  const ok = status >= 200 && status <= 299;
+  return { limit: ok ? maxBytes : Math.min(maxBytes, MAX_ERROR_BODY_BYTES), excerpt: !ok };
+}
+
+/** Each attempt through a `fetch`: the given one, or the platform's. */
+export function fetchSend(fetchImpl: typeof fetch): Send {
+  return async (url, { method, headers, body }, maxBytes, signal) => {
+    const response = await fetchImpl(url, { method, headers, body, signal, redirect: "manual" });
+    const { status } = response;
+    const { limit, excerpt } = bodyLimit(status, maxBytes);
+    return {
+      status,
+      headers: response.headers,
+      followedTo: response.redirected ? response.url : undefined,
+      ...(await readBody(response, limit, excerpt, signal)),
+    };
+  };
+}
+
+/**
+ * The transport over `config`. A `fetch` given in the options always sends; otherwise `send` (the
+ * Node build passes nodeSend) or the platform's `fetch`.
+ */
+export function createTransport(config: ResolvedOptions, send?: Send): Transport {
   const baseUrl = trimSlashes(config.baseUrl);
-  const { fetch: fetchImpl, log, validate } = config;
+  const { log, validate } = config;
+  const attempt = config.fetchGiven || !send ? fetchSend(config.fetch) : send;
   const { clock } = config.defaults;
   // Built once: a call copies them only when it adds headers of its own.
   const baseHeaders: Record<string, string> = { accept: "application/json", ...config.headers };
@@ -75,23 +132,8 @@ export function createTransport(config: ResolvedOptions): Transport {
         clock,
       };
       // Every attempt sends the same serialized body: a string can be sent again, a stream could not.
-      const answer = await withRetries(settings, async (signal) => {
-        // No redirect is followed: see REDIRECTS in errors.ts.
-        const response = await fetchImpl(url, { method, headers, body, signal, redirect: "manual" });
-        const { status, headers: responseHeaders } = response;
-        const ok = status >= 200 && status <= 299;
-        return {
-          status,
-          headers: responseHeaders,
-          followedTo: response.redirected ? response.url : undefined,
-          ...(await readBody(
-            response,
-            ok ? maxBytes : Math.min(maxBytes, MAX_ERROR_BODY_BYTES),
-            !ok,
-            signal,
-          )),
-        };
-      });
+      const outgoing: Outgoing = { method, headers, body };
+      const answer = await withRetries(settings, (signal) => attempt(url, outgoing, maxBytes, signal));
       const text = DECODER.decode(answer.bytes);
       const truncated = answer.truncated;
       if (isRedirect(answer.status) || answer.followedTo !== undefined) {
@@ -211,8 +253,9 @@ export async function readBody(
   }
 }
 
-function concat(chunks: Uint8Array[], size: number): Uint8Array<ArrayBuffer> {
-  // A fetch body's chunks are views of ArrayBuffers (never shared memory).
+/** The chunks as one array of `size` bytes (the one chunk itself when there is one). */
+export function concat(chunks: Uint8Array[], size: number): Uint8Array<ArrayBuffer> {
+  // A body's chunks are views of ArrayBuffers (never shared memory).
   if (chunks.length === 1) return chunks[0] as Uint8Array<ArrayBuffer>;
   const bytes = new Uint8Array(size);
   let at = 0;

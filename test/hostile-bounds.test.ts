@@ -12,11 +12,11 @@ import {
   ComposioApiError,
   ComposioError,
   ComposioTimeoutError,
-  createComposioClient,
   RateLimitError,
 } from "../src/index.js";
 import { createRawClient } from "../src/raw.js";
 import { lastJson, runScript } from "./helpers/child.js";
+import { TRANSPORTS } from "./helpers/transports.js";
 import {
   errorBody,
   json,
@@ -67,26 +67,28 @@ function endless(res: ServerResponse, status: number): Promise<void> {
   return new Promise((resolve) => res.on("close", () => resolve()));
 }
 
-describe("2. the decoded size of every answer is bounded", () => {
-  let bomb: TestServer;
-  let wire = 0;
-  beforeAll(async () => {
-    const gz = await gzipBomb();
-    wire = gz.length;
-    bomb = await startServer((req, res) => {
-      res.writeHead(req.url.endsWith("/ca_500") ? 500 : 200, {
-        "content-type": "application/json",
-        "content-encoding": "gzip",
+describe.each(TRANSPORTS)(
+  "2. the decoded size of every answer is bounded, over $transport",
+  ({ createComposioClient, source }) => {
+    let bomb: TestServer;
+    let wire = 0;
+    beforeAll(async () => {
+      const gz = await gzipBomb();
+      wire = gz.length;
+      bomb = await startServer((req, res) => {
+        res.writeHead(req.url.endsWith("/ca_500") ? 500 : 200, {
+          "content-type": "application/json",
+          "content-encoding": "gzip",
+        });
+        res.end(gz);
       });
-      res.end(gz);
     });
-  });
-  afterAll(() => bomb.close());
+    afterAll(() => bomb.close());
 
-  // Peak memory is the child's own: its maxRSS against its RSS before the first call.
-  it("a gzip bomb (130 KB on the wire, 128 MiB decoded) to both clients, success and error: memory stays bounded", async () => {
-    const script = `
-      import { createComposioClient } from "./src/index.ts";
+    // Peak memory is the child's own: its maxRSS against its RSS before the first call.
+    it("a gzip bomb (130 KB on the wire, 128 MiB decoded) to both clients, success and error: memory stays bounded", async () => {
+      const script = `
+      import { createComposioClient } from "${source}";
       import { createRawClient } from "./src/raw.ts";
       const options = { apiKey: "ak_bomb", baseUrl: ${JSON.stringify(bomb.url)}, logger: null, maxRetries: 0 };
       const client = createComposioClient(options);
@@ -107,101 +109,107 @@ describe("2. the decoded size of every answer is bounded", () => {
       };
       console.log(JSON.stringify({ outcomes, growth: process.resourceUsage().maxRSS * 1024 - rssBefore }));
     `;
-    const run = await runScript(script, ["--expose-gc", "--max-old-space-size=256"], 60_000);
-    const { outcomes, growth } = lastJson<{ outcomes: Record<string, any>; growth: number }>(run);
-    expect(wire).toBeLessThan(200 * 1024);
-    const tooLarge = expect.stringMatching(
-      /^200 answer to GET \/api\/v3[.\d]*\/connected_accounts\/ca_ok is larger than maxResponseBytes \(33554432 bytes, decoded\): reading stopped there and the connection was dropped\.$/,
-    );
-    expect(outcomes.main).toEqual({ name: "ComposioApiError", message: tooLarge });
-    expect(outcomes.raw).toEqual({ name: "ComposioApiError", message: tooLarge });
-    // Error bodies: an excerpt of the first 64 KiB, as before.
-    expect(outcomes.mainError).toEqual({
-      name: "InternalServerError",
-      message: expect.stringMatching(/^500 \(empty body\)|^500 .*over 65536 chars/),
-    });
-    // Error bodies on /raw: read to 64 KiB, kept as a 2 KiB excerpt (what the main client's errors keep).
-    expect(outcomes.rawError).toEqual({ resolved: true, error: 2048 + "… (65536 chars)".length });
-    // The default bound (32 MiB) and what reading to it costs; unbounded, it was over 500 MB.
-    console.log(`gzip bomb: peak RSS growth ${(growth / 2 ** 20).toFixed(0)} MiB`);
-    expect(growth).toBeLessThan(100 * 2 ** 20);
-  }, 90_000);
-
-  it("past maxResponseBytes the call ends with a ComposioApiError and the connection is dropped", async () => {
-    let dropped: Promise<void> | undefined;
-    const server = await serve((_req, res) => {
-      dropped = endless(res, 200);
-    });
-    const client = createComposioClient({ apiKey: KEY, baseUrl: server.url, logger: null, timeoutMs: 5_000 });
-    const error = await client.connectedAccounts
-      .retrieve(ID, { maxResponseBytes: 1024 * 1024 })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ComposioApiError);
-    expect(error).not.toBeInstanceOf(ComposioTimeoutError);
-    expect((error as ComposioApiError).status).toBe(200);
-    expect((error as Error).message).toMatch(/is larger than maxResponseBytes \(1048576 bytes, decoded\)/);
-    await dropped;
-    // Not retried: the same answer would come again.
-    expect(server.requests).toHaveLength(1);
-  });
-
-  it("the raw client: past maxResponseBytes it throws and drops the connection; an endless error body is cut at 64 KiB", async () => {
-    const drops: Promise<void>[] = [];
-    const server = await serve((req, res) => {
-      drops.push(endless(res, req.url.endsWith("/ca_500") ? 500 : 200));
-    });
-    const raw = createRawClient({
-      apiKey: KEY,
-      baseUrl: server.url,
-      logger: null,
-      timeoutMs: 5_000,
-      maxRetries: 0,
-      maxResponseBytes: 256 * 1024,
-    });
-    const error = await raw
-      .GET(RETRIEVE as never, { params: { path: { nanoid: ID } } } as never)
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ComposioApiError);
-    expect((error as Error).message).toMatch(/is larger than maxResponseBytes \(262144 bytes, decoded\)/);
-    const failed = await raw.GET(RETRIEVE as never, { params: { path: { nanoid: "ca_500" } } } as never);
-    expect(failed.response.status).toBe(500);
-    // Read to 64 KiB, then kept as the errors' excerpt: 2,048 characters and how long it was.
-    expect(String(failed.error)).toMatch(/^ {2048}… \(65536 chars\)$/);
-    await Promise.all(drops);
-  });
-
-  it("an answer of exactly maxResponseBytes is read; one byte more is not", async () => {
-    const body = JSON.stringify(account);
-    const server = await serve((_req, res) => json(res, 200, account));
-    const client = createComposioClient({ apiKey: KEY, baseUrl: server.url, logger: null });
-    await expect(client.connectedAccounts.retrieve(ID, { maxResponseBytes: body.length })).resolves.toEqual(
-      account,
-    );
-    await expect(
-      client.connectedAccounts.retrieve(ID, { maxResponseBytes: body.length - 1 }),
-    ).rejects.toThrow(/is larger than maxResponseBytes/);
-    const raw = createRawClient({ apiKey: KEY, baseUrl: server.url, maxResponseBytes: body.length });
-    const { data } = await raw.GET(RETRIEVE as never, { params: { path: { nanoid: ID } } } as never);
-    expect(data).toEqual(account);
-  });
-
-  it("maxResponseBytes is checked like the other limits, on the client and per request", async () => {
-    for (const bad of [0, -1, 1.5, Infinity, Number.NaN, "1024"]) {
-      expect(() => createComposioClient({ apiKey: KEY, maxResponseBytes: bad as number })).toThrow(
-        /^createComposioClient: `maxResponseBytes` must be a whole number of bytes > 0 \(got .+\)\.$/,
+      const run = await runScript(script, ["--expose-gc", "--max-old-space-size=256"], 60_000);
+      const { outcomes, growth } = lastJson<{ outcomes: Record<string, any>; growth: number }>(run);
+      expect(wire).toBeLessThan(200 * 1024);
+      const tooLarge = expect.stringMatching(
+        /^200 answer to GET \/api\/v3[.\d]*\/connected_accounts\/ca_ok is larger than maxResponseBytes \(33554432 bytes, decoded\): reading stopped there and the connection was dropped\.$/,
       );
-    }
-    expect(() => createRawClient({ apiKey: KEY, maxResponseBytes: 0 })).toThrow(
-      "createRawClient: `maxResponseBytes` must be a whole number of bytes > 0 (got 0).",
-    );
-    const server = await serve((_req, res) => json(res, 200, account));
-    const client = createComposioClient({ apiKey: KEY, baseUrl: server.url });
-    await expect(client.connectedAccounts.retrieve(ID, { maxResponseBytes: -5 })).rejects.toThrow(
-      "retrieveConnectedAccount: options: `maxResponseBytes` must be a whole number of bytes > 0 (got -5).",
-    );
-    expect(server.requests).toHaveLength(0);
-  });
-});
+      expect(outcomes.main).toEqual({ name: "ComposioApiError", message: tooLarge });
+      expect(outcomes.raw).toEqual({ name: "ComposioApiError", message: tooLarge });
+      // Error bodies: an excerpt of the first 64 KiB, as before.
+      expect(outcomes.mainError).toEqual({
+        name: "InternalServerError",
+        message: expect.stringMatching(/^500 \(empty body\)|^500 .*over 65536 chars/),
+      });
+      // Error bodies on /raw: read to 64 KiB, kept as a 2 KiB excerpt (what the main client's errors keep).
+      expect(outcomes.rawError).toEqual({ resolved: true, error: 2048 + "… (65536 chars)".length });
+      // The default bound (32 MiB) and what reading to it costs; unbounded, it was over 500 MB.
+      console.log(`gzip bomb: peak RSS growth ${(growth / 2 ** 20).toFixed(0)} MiB`);
+      expect(growth).toBeLessThan(100 * 2 ** 20);
+    }, 90_000);
+
+    it("past maxResponseBytes the call ends with a ComposioApiError and the connection is dropped", async () => {
+      let dropped: Promise<void> | undefined;
+      const server = await serve((_req, res) => {
+        dropped = endless(res, 200);
+      });
+      const client = createComposioClient({
+        apiKey: KEY,
+        baseUrl: server.url,
+        logger: null,
+        timeoutMs: 5_000,
+      });
+      const error = await client.connectedAccounts
+        .retrieve(ID, { maxResponseBytes: 1024 * 1024 })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ComposioApiError);
+      expect(error).not.toBeInstanceOf(ComposioTimeoutError);
+      expect((error as ComposioApiError).status).toBe(200);
+      expect((error as Error).message).toMatch(/is larger than maxResponseBytes \(1048576 bytes, decoded\)/);
+      await dropped;
+      // Not retried: the same answer would come again.
+      expect(server.requests).toHaveLength(1);
+    });
+
+    it("the raw client: past maxResponseBytes it throws and drops the connection; an endless error body is cut at 64 KiB", async () => {
+      const drops: Promise<void>[] = [];
+      const server = await serve((req, res) => {
+        drops.push(endless(res, req.url.endsWith("/ca_500") ? 500 : 200));
+      });
+      const raw = createRawClient({
+        apiKey: KEY,
+        baseUrl: server.url,
+        logger: null,
+        timeoutMs: 5_000,
+        maxRetries: 0,
+        maxResponseBytes: 256 * 1024,
+      });
+      const error = await raw
+        .GET(RETRIEVE as never, { params: { path: { nanoid: ID } } } as never)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ComposioApiError);
+      expect((error as Error).message).toMatch(/is larger than maxResponseBytes \(262144 bytes, decoded\)/);
+      const failed = await raw.GET(RETRIEVE as never, { params: { path: { nanoid: "ca_500" } } } as never);
+      expect(failed.response.status).toBe(500);
+      // Read to 64 KiB, then kept as the errors' excerpt: 2,048 characters and how long it was.
+      expect(String(failed.error)).toMatch(/^ {2048}… \(65536 chars\)$/);
+      await Promise.all(drops);
+    });
+
+    it("an answer of exactly maxResponseBytes is read; one byte more is not", async () => {
+      const body = JSON.stringify(account);
+      const server = await serve((_req, res) => json(res, 200, account));
+      const client = createComposioClient({ apiKey: KEY, baseUrl: server.url, logger: null });
+      await expect(client.connectedAccounts.retrieve(ID, { maxResponseBytes: body.length })).resolves.toEqual(
+        account,
+      );
+      await expect(
+        client.connectedAccounts.retrieve(ID, { maxResponseBytes: body.length - 1 }),
+      ).rejects.toThrow(/is larger than maxResponseBytes/);
+      const raw = createRawClient({ apiKey: KEY, baseUrl: server.url, maxResponseBytes: body.length });
+      const { data } = await raw.GET(RETRIEVE as never, { params: { path: { nanoid: ID } } } as never);
+      expect(data).toEqual(account);
+    });
+
+    it("maxResponseBytes is checked like the other limits, on the client and per request", async () => {
+      for (const bad of [0, -1, 1.5, Infinity, Number.NaN, "1024"]) {
+        expect(() => createComposioClient({ apiKey: KEY, maxResponseBytes: bad as number })).toThrow(
+          /^createComposioClient: `maxResponseBytes` must be a whole number of bytes > 0 \(got .+\)\.$/,
+        );
+      }
+      expect(() => createRawClient({ apiKey: KEY, maxResponseBytes: 0 })).toThrow(
+        "createRawClient: `maxResponseBytes` must be a whole number of bytes > 0 (got 0).",
+      );
+      const server = await serve((_req, res) => json(res, 200, account));
+      const client = createComposioClient({ apiKey: KEY, baseUrl: server.url });
+      await expect(client.connectedAccounts.retrieve(ID, { maxResponseBytes: -5 })).rejects.toThrow(
+        "retrieveConnectedAccount: options: `maxResponseBytes` must be a whole number of bytes > 0 (got -5).",
+      );
+      expect(server.requests).toHaveLength(0);
+    });
+  },
+);
 
 describe("3. the raw client keeps its timeout and the caller's signal, garbage collection or not", () => {
   // A server that takes requests and never answers them.
@@ -301,65 +309,67 @@ describe("4. the raw client sends the key to baseUrl's origin only", () => {
   });
 });
 
-describe("6. a walk that makes no progress ends by itself", () => {
-  const pageOf = (items: { id: string }[], next: string | null) => ({
-    items,
-    next_cursor: next,
-    total_pages: 1,
-    current_page: 1,
-    total_items: items.length,
-  });
+describe.each(TRANSPORTS)(
+  "6. a walk that makes no progress ends by itself, over $transport",
+  ({ createComposioClient, source }) => {
+    const pageOf = (items: { id: string }[], next: string | null) => ({
+      items,
+      next_cursor: next,
+      total_pages: 1,
+      current_page: 1,
+      total_items: items.length,
+    });
 
-  it("empty pages, each with a fresh cursor: stops after 5, with an error that says so", async () => {
-    const server = await serve((_req, res, n) => json(res, 200, pageOf([], `fresh_${n}`)));
-    const accounts = createComposioClient({ apiKey: KEY, baseUrl: server.url }).connectedAccounts;
-    let bodies = 0;
-    const error = await (async () => {
-      for await (const _ of accounts.list({}, { signal: AbortSignal.timeout(3_000) })) bodies++;
-    })().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ComposioError);
-    expect(error).not.toBeInstanceOf(ComposioAbortError);
-    expect((error as Error).message).toBe(
-      "listConnectedAccounts: the server sent 5 empty pages in a row, each with a next cursor (after 5 page(s)); stopped: the walk made no progress.",
-    );
-    expect(bodies).toBe(0);
-    expect(server.requests).toHaveLength(5);
-  });
+    it("empty pages, each with a fresh cursor: stops after 5, with an error that says so", async () => {
+      const server = await serve((_req, res, n) => json(res, 200, pageOf([], `fresh_${n}`)));
+      const accounts = createComposioClient({ apiKey: KEY, baseUrl: server.url }).connectedAccounts;
+      let bodies = 0;
+      const error = await (async () => {
+        for await (const _ of accounts.list({}, { signal: AbortSignal.timeout(3_000) })) bodies++;
+      })().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ComposioError);
+      expect(error).not.toBeInstanceOf(ComposioAbortError);
+      expect((error as Error).message).toBe(
+        "listConnectedAccounts: the server sent 5 empty pages in a row, each with a next cursor (after 5 page(s)); stopped: the walk made no progress.",
+      );
+      expect(bodies).toBe(0);
+      expect(server.requests).toHaveLength(5);
+    });
 
-  it("an empty page between full ones is no reason to stop", async () => {
-    const server = await serve((_req, res, n) =>
-      json(res, 200, pageOf(n % 2 ? [] : [{ id: `ca_${n}` }], n < 12 ? `c${n}` : null)),
-    );
-    const accounts = createComposioClient({ apiKey: KEY, baseUrl: server.url }).connectedAccounts;
-    const ids: string[] = [];
-    for await (const item of accounts.list()) ids.push(item.id);
-    expect(ids).toEqual(["ca_2", "ca_4", "ca_6", "ca_8", "ca_10", "ca_12"]);
-  });
+    it("an empty page between full ones is no reason to stop", async () => {
+      const server = await serve((_req, res, n) =>
+        json(res, 200, pageOf(n % 2 ? [] : [{ id: `ca_${n}` }], n < 12 ? `c${n}` : null)),
+      );
+      const accounts = createComposioClient({ apiKey: KEY, baseUrl: server.url }).connectedAccounts;
+      const ids: string[] = [];
+      for await (const item of accounts.list()) ids.push(item.id);
+      expect(ids).toEqual(["ca_2", "ca_4", "ca_6", "ca_8", "ca_10", "ca_12"]);
+    });
 
-  it("maxPages ends a walk that never ends, naming the option; it is checked like the other limits", async () => {
-    const server = await serve((_req, res, n) => json(res, 200, pageOf([{ id: `ca_${n}` }], `c${n}`)));
-    const accounts = createComposioClient({ apiKey: KEY, baseUrl: server.url }).connectedAccounts;
-    const ids: string[] = [];
-    const error = await (async () => {
-      for await (const item of accounts.list({}, { maxPages: 3 })) ids.push(item.id);
-    })().catch((e: unknown) => e);
-    expect((error as Error).message).toBe(
-      "listConnectedAccounts: stopped after `maxPages` (3) pages, and the server has more; pass a larger `maxPages` in the list's options to read on.",
-    );
-    expect(ids).toEqual(["ca_1", "ca_2", "ca_3"]);
-    const pages = await (async () => {
-      for await (const _ of accounts.list({}, { maxPages: 0 }).pages());
-    })().catch((e: unknown) => e);
-    expect((pages as Error).message).toBe(
-      "listConnectedAccounts: options: `maxPages` must be a whole number > 0, or Infinity (got 0).",
-    );
-    expect(server.requests).toHaveLength(3);
-  });
+    it("maxPages ends a walk that never ends, naming the option; it is checked like the other limits", async () => {
+      const server = await serve((_req, res, n) => json(res, 200, pageOf([{ id: `ca_${n}` }], `c${n}`)));
+      const accounts = createComposioClient({ apiKey: KEY, baseUrl: server.url }).connectedAccounts;
+      const ids: string[] = [];
+      const error = await (async () => {
+        for await (const item of accounts.list({}, { maxPages: 3 })) ids.push(item.id);
+      })().catch((e: unknown) => e);
+      expect((error as Error).message).toBe(
+        "listConnectedAccounts: stopped after `maxPages` (3) pages, and the server has more; pass a larger `maxPages` in the list's options to read on.",
+      );
+      expect(ids).toEqual(["ca_1", "ca_2", "ca_3"]);
+      const pages = await (async () => {
+        for await (const _ of accounts.list({}, { maxPages: 0 }).pages());
+      })().catch((e: unknown) => e);
+      expect((pages as Error).message).toBe(
+        "listConnectedAccounts: options: `maxPages` must be a whole number > 0, or Infinity (got 0).",
+      );
+      expect(server.requests).toHaveLength(3);
+    });
 
-  it("the repeated-cursor guard keeps bounded memory: 1,200 pages of 20 KB cursors (node --expose-gc)", async () => {
-    const script = `
+    it("the repeated-cursor guard keeps bounded memory: 1,200 pages of 20 KB cursors (node --expose-gc)", async () => {
+      const script = `
       import { createServer } from "node:http";
-      import { createComposioClient } from "./src/index.ts";
+      import { createComposioClient } from "${source}";
       let n = 0;
       const server = createServer({ maxHeaderSize: 1 << 20 }, (req, res) => {
         n++;
@@ -379,19 +389,20 @@ describe("6. a walk that makes no progress ends by itself", () => {
       server.close();
       console.log(JSON.stringify({ count, growth: at1200 - at400 }));
     `;
-    const { count, growth } = lastJson<{ count: number; growth: number }>(
-      await runScript(script, ["--expose-gc"], 30_000),
-    );
-    expect(count).toBe(1200);
-    // Keeping every cursor would hold 800 × 20 KB = 16 MB more at page 1,200 than at page 400.
-    console.log(
-      `walk of 1,200 pages: heap growth from page 400 to 1,200: ${(growth / 2 ** 20).toFixed(2)} MiB`,
-    );
-    expect(growth).toBeLessThan(4 * 2 ** 20);
-  }, 40_000);
-});
+      const { count, growth } = lastJson<{ count: number; growth: number }>(
+        await runScript(script, ["--expose-gc"], 30_000),
+      );
+      expect(count).toBe(1200);
+      // Keeping every cursor would hold 800 × 20 KB = 16 MB more at page 1,200 than at page 400.
+      console.log(
+        `walk of 1,200 pages: heap growth from page 400 to 1,200: ${(growth / 2 ** 20).toFixed(2)} MiB`,
+      );
+      expect(growth).toBeLessThan(4 * 2 ** 20);
+    }, 40_000);
+  },
+);
 
-describe("8. the small ones", () => {
+describe.each(TRANSPORTS)("8. the small ones, over $transport", ({ createComposioClient }) => {
   it("a baseUrl ending in ? or # is refused: every request would go to /?/api/… or /", () => {
     for (const baseUrl of [
       "https://backend.composio.dev/?",

@@ -10,6 +10,8 @@ import { ACCOUNT_ID, LIST_QUERY } from "./fixtures.js";
 // loaded at run time, when our contender is made, and typed by src/, which it is built from.
 type Published = typeof import("../../src/index.js");
 const DIST = new URL("../../dist/index.js", import.meta.url).href;
+/** The build the `node` export condition picks: the same API, sending through node:http. */
+const NODE_DIST = new URL("../../dist/node.js", import.meta.url).href;
 
 // What ApiKeyState.active({ api_key }) makes.
 export const body: components["schemas"]["CreateConnectedAccountRequest"] = {
@@ -102,19 +104,9 @@ export const CONTENDERS: Record<string, (url: string) => Contender | Promise<Con
       },
     };
   },
-  "composio-connected-accounts": async (url) => {
-    const { createComposioClient } = (await import(DIST)) as Published;
-    const client = createComposioClient({ apiKey: "ak_bench", baseUrl: url });
-    return {
-      create: () => client.connectedAccounts.create(body),
-      retrieve: () => client.connectedAccounts.retrieve(ACCOUNT_ID),
-      listAll: async () => {
-        let seen = 0;
-        for await (const item of client.connectedAccounts.list(LIST_QUERY)) if (item.id) seen++;
-        return seen;
-      },
-    };
-  },
+  // The fetch build (browsers, edge runtimes, Deno, Bun, or given a `fetch`), and the Node build.
+  "composio-connected-accounts": async (url) => ours((await import(DIST)) as Published, url),
+  "composio-connected-accounts (node:http)": async (url) => ours((await import(NODE_DIST)) as Published, url),
   // Its list answers one page (no iterator): the cursor loop is the user's to write.
   "@composio/client v2": (url) => {
     const client = new Composio({ apiKey: "ak_bench", baseURL: url });
@@ -134,3 +126,16 @@ export const CONTENDERS: Record<string, (url: string) => Contender | Promise<Con
     };
   },
 };
+
+function ours({ createComposioClient }: Published, url: string): Contender {
+  const client = createComposioClient({ apiKey: "ak_bench", baseUrl: url });
+  return {
+    create: () => client.connectedAccounts.create(body),
+    retrieve: () => client.connectedAccounts.retrieve(ACCOUNT_ID),
+    listAll: async () => {
+      let seen = 0;
+      for await (const item of client.connectedAccounts.list(LIST_QUERY)) if (item.id) seen++;
+      return seen;
+    },
+  };
+}

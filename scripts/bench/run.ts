@@ -21,7 +21,14 @@ import { PAGE_SIZE, PAGES } from "./fixtures.js";
 import { stats, table, type Stats } from "./stats.js";
 import { CASES, POLICIES, simulateWaiting, type WaitFigure } from "./waiting.js";
 
-const { values } = parseArgs({ options: { smoke: { type: "boolean", default: false } } });
+// --rounds N: the full run with N rounds (and N runs of each repeated step) instead of 5: quicker on
+// a shared machine, with a wider spread.
+const { values } = parseArgs({
+  options: { smoke: { type: "boolean", default: false }, rounds: { type: "string" } },
+});
+const rounds = values.rounds === undefined ? 5 : Number(values.rounds);
+if (!(Number.isInteger(rounds) && rounds > 0))
+  throw new Error(`bench: --rounds must be a whole number > 0 (got ${values.rounds})`);
 const root = resolve(".");
 const run = promisify(execFile);
 const SETTINGS = values.smoke
@@ -37,9 +44,10 @@ const SETTINGS = values.smoke
       repeats: 1,
       mechanismRounds: 4,
       mechanismBatch: 20,
+      coldRuns: 2,
     }
   : {
-      rounds: 5,
+      rounds,
       sequential: 5000,
       warmup: 1000,
       concurrency: 32,
@@ -47,12 +55,15 @@ const SETTINGS = values.smoke
       walks: 40,
       walkWarmup: 10,
       waitTrials: 10_000,
-      repeats: 5,
+      repeats: rounds,
       mechanismRounds: 150,
       mechanismBatch: 50,
+      coldRuns: 2 * rounds,
     };
 const FLOOR = "raw fetch";
 const OURS = "composio-connected-accounts";
+/** Ours on Node: the build the `node` export condition picks (node:http). */
+const OURS_NODE = "composio-connected-accounts (node:http)";
 const names = Object.keys(CONTENDERS);
 const outDir = values.smoke ? mkdtempSync(join(tmpdir(), "composio-bench-")) : join(root, "docs", "bench");
 const work = join(root, ".bench");
@@ -130,6 +141,30 @@ async function measurePerCall(): Promise<void> {
     mechanisms = JSON.parse(stdout.trim().split("\n").pop()!) as typeof mechanisms;
   } finally {
     server.kill();
+  }
+}
+
+// 1b. Cold start: wall time to import the package and construct a client, in a fresh plain Node
+// process (no tsx) per run, as a serverless function's first request pays it; contenders alternate.
+const COLD: Record<string, string> = {
+  "openapi-fetch": `const { default: createClient } = await import("openapi-fetch");
+    createClient({ baseUrl: "http://127.0.0.1:1", headers: { "x-api-key": "ak_bench" } });`,
+  "composio-connected-accounts": `const { createComposioClient } = await import("./dist/index.js");
+    createComposioClient({ apiKey: "ak_bench", baseUrl: "http://127.0.0.1:1" });`,
+  "composio-connected-accounts (node:http)": `const { createComposioClient } = await import("./dist/node.js");
+    createComposioClient({ apiKey: "ak_bench", baseUrl: "http://127.0.0.1:1" });`,
+  "@composio/client v2": `const { default: Composio } = await import("@composio/client");
+    new Composio({ apiKey: "ak_bench", baseURL: "http://127.0.0.1:1" });`,
+};
+const coldMs: Record<string, number[]> = Object.fromEntries(Object.keys(COLD).map((n) => [n, []]));
+async function measureColdStart(): Promise<void> {
+  for (let i = 0; i < SETTINGS.coldRuns; i++) {
+    progress(`cold start: run ${i + 1}/${SETTINGS.coldRuns}`);
+    for (const name of i % 2 ? Object.keys(COLD).reverse() : Object.keys(COLD)) {
+      const script = `const start = performance.now(); ${COLD[name]} console.log(performance.now() - start);`;
+      const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: root });
+      coldMs[name]!.push(Number(stdout.trim()));
+    }
   }
 }
 
@@ -269,7 +304,7 @@ const timed = async (section: () => Promise<void>) => {
   progress(`${section.name.replace(/^measure/, "")}: done`);
   sectionMs[section.name.replace(/^measure/, "")] = performance.now() - start;
 };
-const sections = [measurePerCall, measureBundles, measureTypeChecks, measureCodegen];
+const sections = [measurePerCall, measureColdStart, measureBundles, measureTypeChecks, measureCodegen];
 if (values.smoke) await Promise.all(sections.map(timed));
 else for (const section of sections) await timed(section);
 machine.loadAtEnd = load();
@@ -319,6 +354,7 @@ const results = {
       }),
     ),
   },
+  coldStartMs: Object.fromEntries(Object.entries(coldMs).map(([n, runs]) => [n, stats(runs)])),
   timeoutMechanisms: Object.fromEntries(
     Object.entries(mechanisms).map(([n, m]) => [
       n,
@@ -353,19 +389,20 @@ rmSync(work, { recursive: true, force: true });
 const f = (n: number, digits = 0) => n.toFixed(digits);
 const mmm = (s: Stats, digits = 0) => `${f(s.median, digits)} (${f(s.min, digits)}–${f(s.max, digits)})`;
 const ours = (target: number, ratio: number) => `${ratio <= target ? "✓" : "✗"} target ≤ ${f(target, 2)}×`;
-const rounds = `median, min–max over ${SETTINGS.rounds} rounds, each contender in a fresh process`;
+const roundsText = `median, min–max over ${SETTINGS.rounds} rounds, each contender in a fresh process`;
 console.log(
-  `\nPer create call (${rounds}; ${SETTINGS.sequential} sequential calls, then ${SETTINGS.concurrent} at concurrency ${SETTINGS.concurrency})\n` +
+  `\nPer create call (${roundsText}; ${SETTINGS.sequential} sequential calls, then ${SETTINGS.concurrent} at concurrency ${SETTINGS.concurrency})\n` +
     table(
       ["contender", "CPU µs/call", "× raw fetch", "req/s", "× raw fetch"],
       names.map((n) => {
         const r = results.perCall[n]!;
         return [n, mmm(r.cpuPerCallUs, 1), f(r.cpuRatio, 2), mmm(r.requestsPerSecond), f(r.rpsRatio, 2)];
       }),
-    ),
+    ) +
+    `\n${OURS_NODE}: CPU ${ours(0.4, results.perCall[OURS_NODE]!.cpuRatio)}; req/s ${results.perCall[OURS_NODE]!.rpsRatio >= 2 ? "✓" : "✗"} target ≥ 2.00×`,
 );
 console.log(
-  `\nPer retrieve call (${rounds}; ${SETTINGS.sequential} sequential calls after ${SETTINGS.warmup} warm-up)\n` +
+  `\nPer retrieve call (${roundsText}; ${SETTINGS.sequential} sequential calls after ${SETTINGS.warmup} warm-up)\n` +
     table(
       ["contender", "CPU µs/call", "× raw fetch"],
       names.map((n) => {
@@ -373,15 +410,15 @@ console.log(
         return [n, mmm(r.cpuPerCallUs, 1), f(r.cpuRatio, 2)];
       }),
     ) +
-    `\n${OURS}: ${ours(1.1, results.retrieve[OURS]!.cpuRatio)}`,
+    `\n${OURS}: ${ours(1.1, results.retrieve[OURS]!.cpuRatio)}; ${OURS_NODE}: ${ours(0.4, results.retrieve[OURS_NODE]!.cpuRatio)}`,
 );
 console.log(
-  `\nEvery account of the list, ${PAGES} pages × ${PAGE_SIZE} (${rounds}; ${SETTINGS.walks} walks after ${SETTINGS.walkWarmup} warm-up)\n` +
+  `\nEvery account of the list, ${PAGES} pages × ${PAGE_SIZE} (${roundsText}; ${SETTINGS.walks} walks after ${SETTINGS.walkWarmup} warm-up)\n` +
     table(
       ["contender", "how", "CPU ms/walk", "µs/page", "× raw fetch"],
       names.map((n) => {
         const r = results.listAll.contenders[n]!;
-        const how = n === OURS ? "for await over list()" : "cursor loop by hand";
+        const how = n.startsWith(OURS) ? "for await over list()" : "cursor loop by hand";
         return [
           n,
           how,
@@ -391,7 +428,14 @@ console.log(
         ];
       }),
     ) +
-    `\n${OURS}: ${ours(1.1, results.listAll.contenders[OURS]!.cpuRatio)}`,
+    `\n${OURS}: ${ours(1.1, results.listAll.contenders[OURS]!.cpuRatio)}; ${OURS_NODE}: ${ours(0.4, results.listAll.contenders[OURS_NODE]!.cpuRatio)}`,
+);
+console.log(
+  `\nCold start: import the package and construct a client (wall ms in a fresh Node process; ${SETTINGS.coldRuns} runs, median, min–max)\n` +
+    table(
+      ["contender", "ms"],
+      Object.entries(results.coldStartMs).map(([n, s]) => [n, mmm(s, 1)]),
+    ),
 );
 console.log(
   `\nA retrieve's timeout, by mechanism (one process, ${SETTINGS.mechanismRounds} interleaved batches of ${SETTINGS.mechanismBatch} calls; CPU µs/call, 10th percentile and median of the batches)\n` +

@@ -10,6 +10,7 @@ export function fixtureResources(baseUrl: string) {
       baseUrl,
       headers: {},
       fetch,
+      fetchGiven: false,
       defaults: { maxRetries: 0, timeoutMs: 5000, maxResponseBytes: 1024 * 1024 },
       log: { debug: undefined, warn: undefined },
       validate: undefined,

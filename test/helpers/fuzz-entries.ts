@@ -5,8 +5,6 @@
 import * as standalone from "../../generated/resources.js";
 import {
   confirmConnection,
-  createComposioClient,
-  createComposioTransport,
   waitForConnection,
   type ClientOptions,
   type RequestOptions,
@@ -15,6 +13,7 @@ import { createRawClient } from "../../src/raw.js";
 import type { OperationModel } from "../../scripts/lib/model.js";
 import type { Secrets } from "./fuzz-answers.js";
 import { OPERATIONS, rawPath, SPEC_OPERATIONS } from "./operations.js";
+import type { Factories } from "./transports.js";
 
 /** The client's limits for one run: small, so that a hang costs the fuzzer little. */
 export interface Settings {
@@ -32,7 +31,12 @@ export interface Settings {
 /** What an entry point is called with. */
 export interface EntryContext {
   baseUrl: string;
+  /** /raw's fetch (the scripted one, on both transports). */
   fetch: typeof fetch;
+  /** The client's: the scripted fetch, or none for the node:http transport. */
+  clientFetch: typeof fetch | undefined;
+  /** How the client and the transport are made: the fetch build's factories, or node:http's. */
+  factories: Factories;
   secrets: Secrets;
   settings: Settings;
   logger: {
@@ -62,11 +66,11 @@ export const USER = "user_42";
 /** A walk reads at most this many pages: the server may send new cursors forever. */
 const MAX_PAGES = 3;
 
-const clientOptions = ({ baseUrl, fetch, secrets, settings, logger }: EntryContext): ClientOptions =>
+const clientOptions = ({ baseUrl, clientFetch, secrets, settings, logger }: EntryContext): ClientOptions =>
   ({
     [settings.credential]: secrets[settings.credential],
     baseUrl,
-    fetch,
+    ...(clientFetch ? { fetch: clientFetch } : {}),
     logger,
     logLevel: "debug",
     timeoutMs: settings.timeoutMs,
@@ -122,7 +126,7 @@ function operationEntries(op: OperationModel): Entry[] {
       deadlineMs: requestDeadline,
       call: async (ctx) => {
         const resource = (
-          createComposioClient(clientOptions(ctx)) as unknown as Record<
+          ctx.factories.createComposioClient(clientOptions(ctx)) as unknown as Record<
             string,
             Record<string, (...a: unknown[]) => Promise<unknown>>
           >
@@ -136,7 +140,10 @@ function operationEntries(op: OperationModel): Entry[] {
       operationId: op.operationId,
       deadlineMs: requestDeadline,
       call: async (ctx) =>
-        fn(createComposioTransport(clientOptions(ctx)), ...argsOf(op, ctx, requestOptions(ctx))),
+        fn(
+          ctx.factories.createComposioTransport(clientOptions(ctx)),
+          ...argsOf(op, ctx, requestOptions(ctx)),
+        ),
       wrongValue: anObject,
     },
     {
@@ -144,7 +151,7 @@ function operationEntries(op: OperationModel): Entry[] {
       operationId: op.operationId,
       deadlineMs: requestDeadline,
       call: async (ctx) => {
-        const raw = createRawClient(clientOptions(ctx)) as unknown as Record<
+        const raw = createRawClient({ ...clientOptions(ctx), fetch: ctx.fetch }) as unknown as Record<
           string,
           (url: string, init: object) => Promise<unknown>
         >;
@@ -199,14 +206,17 @@ const helperEntries: Entry[] = [
     operationId: retrieve.operationId,
     deadlineMs: waitDeadline,
     call: async (ctx) =>
-      createComposioClient(clientOptions(ctx)).connectedAccounts.waitForConnection(ID, waitOptions(ctx)),
+      ctx.factories
+        .createComposioClient(clientOptions(ctx))
+        .connectedAccounts.waitForConnection(ID, waitOptions(ctx)),
     wrongValue: isActive,
   },
   {
     name: "waitForConnection(transport)",
     operationId: retrieve.operationId,
     deadlineMs: waitDeadline,
-    call: async (ctx) => waitForConnection(createComposioTransport(clientOptions(ctx)), ID, waitOptions(ctx)),
+    call: async (ctx) =>
+      waitForConnection(ctx.factories.createComposioTransport(clientOptions(ctx)), ID, waitOptions(ctx)),
     wrongValue: isActive,
   },
   {
@@ -214,7 +224,7 @@ const helperEntries: Entry[] = [
     operationId: retrieve.operationId,
     deadlineMs: requestDeadline,
     call: async (ctx) =>
-      confirmConnection(createComposioClient(clientOptions(ctx)), CALLBACK, {
+      confirmConnection(ctx.factories.createComposioClient(clientOptions(ctx)), CALLBACK, {
         userId: USER,
         requestOptions: requestOptions(ctx),
       }),
@@ -225,7 +235,7 @@ const helperEntries: Entry[] = [
     operationId: retrieve.operationId,
     deadlineMs: requestDeadline,
     call: async (ctx) =>
-      confirmConnection(createComposioTransport(clientOptions(ctx)), CALLBACK, {
+      confirmConnection(ctx.factories.createComposioTransport(clientOptions(ctx)), CALLBACK, {
         userId: USER,
         requestOptions: requestOptions(ctx),
       }),
@@ -257,7 +267,7 @@ const walkEntries: Entry[] = SPEC_OPERATIONS.filter((op) => op.pagination).flatM
       name: `for await client.${op.resource}.${op.method}`,
       call: async (ctx: EntryContext) => {
         const resource = (
-          createComposioClient(clientOptions(ctx)) as unknown as Record<
+          ctx.factories.createComposioClient(clientOptions(ctx)) as unknown as Record<
             string,
             Record<string, (...a: unknown[]) => AsyncIterable<unknown>>
           >
@@ -269,7 +279,7 @@ const walkEntries: Entry[] = SPEC_OPERATIONS.filter((op) => op.pagination).flatM
       ...shared,
       name: `for await ${op.operationId}(transport)`,
       call: async (ctx: EntryContext) =>
-        walk(fn(createComposioTransport(clientOptions(ctx)), undefined, options(ctx))),
+        walk(fn(ctx.factories.createComposioTransport(clientOptions(ctx)), undefined, options(ctx))),
     },
   ];
 });

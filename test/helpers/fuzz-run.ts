@@ -22,6 +22,7 @@ import {
 import { entryNamed, type Settings } from "./fuzz-entries.js";
 import { startHostileServer, type HostileRequest } from "./fuzz-server.js";
 import { recordingLogger } from "./operations.js";
+import { nodeFactoriesOver, TRANSPORTS, type TransportCase } from "./transports.js";
 import { viewsOf } from "./secrets.js";
 
 /** What fast-check generates for one run. */
@@ -137,8 +138,17 @@ function cpuMs(): number {
   return (user + system) / 1000;
 }
 
-/** Runs one case. `collect`: a full GC first, so that the memory measured is the call's own (property 3). */
-export async function execute(run: Run, { collect = false } = {}): Promise<Outcome> {
+/**
+ * Runs one case over `transport` (fetch by default). `collect`: a full GC first, so that the memory
+ * measured is the call's own (property 3).
+ */
+export async function execute(
+  run: Run,
+  {
+    collect = false,
+    transport = TRANSPORTS[0]!.transport,
+  }: { collect?: boolean; transport?: TransportCase["transport"] } = {},
+): Promise<Outcome> {
   const entry = entryNamed(run.entry);
   const ctx = { secrets: run.secrets, maxResponseBytes: run.settings.maxResponseBytes };
   const built = run.answers.map((answer) => buildAnswer(answer, ctx));
@@ -151,8 +161,17 @@ export async function execute(run: Run, { collect = false } = {}): Promise<Outco
   const start = performance.now();
   let outcome: Pick<Outcome, "settled" | "value" | "error"> = { settled: "hang" };
   let stopWaiting: () => void = () => {};
+  const overNode = transport === "node:http";
   const call = entry
-    .call({ baseUrl: server.url, fetch: server.fetch, secrets: run.secrets, settings: run.settings, logger })
+    .call({
+      baseUrl: server.url,
+      fetch: server.fetch,
+      clientFetch: overNode ? undefined : server.fetch,
+      factories: overNode ? nodeFactoriesOver(server.agent) : TRANSPORTS[0]!,
+      secrets: run.secrets,
+      settings: run.settings,
+      logger,
+    })
     .then(
       (value) => void (outcome = { settled: "value", value }),
       (error: unknown) => void (outcome = { settled: "error", error }),
@@ -187,7 +206,10 @@ export async function execute(run: Run, { collect = false } = {}): Promise<Outco
  * Calls every entry point once with a plain success, so that no property's first case pays for
  * loading and compiling the client (a first call costs ~150 ms of CPU that no answer caused).
  */
-export async function warmUp(entries: readonly { name: string; operationId: string }[]): Promise<void> {
+export async function warmUp(
+  entries: readonly { name: string; operationId: string }[],
+  transport?: TransportCase["transport"],
+): Promise<void> {
   const secrets = {
     apiKey: "ak_warm_up_key_1234",
     userApiKey: "uak_warm_up_key_1234",
@@ -198,21 +220,24 @@ export async function warmUp(entries: readonly { name: string; operationId: stri
   };
   for (const entry of entries) {
     const shape = entry.name.includes("onnection") ? "account" : (`answer:${entry.operationId}` as const);
-    await execute({
-      entry: entry.name,
-      settings: {
-        credential: "apiKey",
-        timeoutMs: 2000,
-        totalTimeoutMs: 2000,
-        maxResponseBytes: 65_536,
-        waitTimeoutMs: 500,
-        initialIntervalMs: 10,
+    await execute(
+      {
+        entry: entry.name,
+        settings: {
+          credential: "apiKey",
+          timeoutMs: 2000,
+          totalTimeoutMs: 2000,
+          maxResponseBytes: 65_536,
+          waitTimeoutMs: 500,
+          initialIntervalMs: 10,
+        },
+        secrets,
+        answers: [
+          { status: 200, reason: "OK", headers: [], body: { shape }, encoding: "gzip", framing: "length" },
+        ],
       },
-      secrets,
-      answers: [
-        { status: 200, reason: "OK", headers: [], body: { shape }, encoding: "gzip", framing: "length" },
-      ],
-    });
+      { transport },
+    );
   }
 }
 

@@ -3,6 +3,7 @@
 // do: it refuses to write a malformed header line, frames the body itself, and cannot stop at a
 // given byte. A `fetch` for the client routes each request to the answer it is due (a header names
 // the attempt) or, for a "refused" answer, to a port nothing listens on: a real ECONNREFUSED.
+import { Agent, type ClientRequest } from "node:http";
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import type { BuiltAnswer } from "./fuzz-answers.js";
 import { freePort } from "./server.js";
@@ -24,6 +25,8 @@ export interface HostileServer {
   served: BuiltAnswer[];
   /** The client's `fetch`: the attempt's answer decides where it goes. */
   fetch: typeof fetch;
+  /** The same routing for the node:http transport: a keep-alive Agent that sends each request where its answer says. */
+  agent: Agent;
   close(): Promise<void>;
 }
 
@@ -85,19 +88,34 @@ export async function startHostileServer(answers: BuiltAnswer[]): Promise<Hostil
       redirect: init?.redirect ?? request.redirect,
     });
   };
+  // Agent#addRequest (not in Node's types) is called once per request, before its head is written.
+  const agent = new Agent({ keepAlive: true });
+  const addRequest = (Agent.prototype as unknown as { addRequest: AddRequest }).addRequest;
+  (agent as unknown as { addRequest: AddRequest }).addRequest = function (request, options) {
+    const attempt = attempts++;
+    const answer = answerFor(attempt);
+    served.push(answer);
+    request.setHeader(ATTEMPT_HEADER, String(attempt));
+    const to = answer.kind === "refused" ? { ...options, port: deadPort } : options;
+    return addRequest.call(this, request, to);
+  };
   let closed: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
     served,
     fetch: scripted,
+    agent,
     close: () =>
       (closed ??= new Promise((resolve) => {
+        agent.destroy();
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       })),
   };
 }
+
+type AddRequest = (this: Agent, request: ClientRequest, options: { port?: number | string }) => void;
 
 /** One request off the front of `bytes` (head, then a content-length or chunked body), or undefined until it is all there. */
 function readRequest(

@@ -31,6 +31,7 @@ function compilerOptions(): ts.CompilerOptions {
     typeRoots: [join(root, "node_modules", "@types")],
     paths: {
       "composio-connected-accounts": [join(root, "src", "index.ts")],
+      "composio-connected-accounts/node": [join(root, "src", "node.ts")],
       "composio-connected-accounts/raw": [join(root, "src", "raw.ts")],
       "composio-connected-accounts/validate": [join(root, "src", "validate.ts")],
       "composio-connected-accounts/testing": [join(root, "src", "testing.ts")],

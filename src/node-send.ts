@@ -1,0 +1,194 @@
+// The Node transport: each attempt over node:http or node:https with a keep-alive Agent instead of
+// fetch, which costs Node 3 to 4 times the CPU per call (docs/bench.md). Only the `node` export
+// condition loads this file (through node.ts), so no browser or edge bundle carries it; the Node
+// built-ins are taken with process.getBuiltinModule at the first request, so importing the package
+// and making a client load none of them. It keeps each promise of fetchSend (transport.ts): no
+// redirect is followed (node:http follows none), the body is bounded once decoded (gzip, x-gzip,
+// deflate and br, decoded as Node's fetch decodes them, an unknown coding left as sent), the
+// attempt's signal (its timeouts, the caller's abort) ends the request, the read and the
+// connection, and connections are kept alive between calls.
+import type { Agent, ClientRequest, IncomingMessage } from "node:http";
+import type { Transform } from "node:stream";
+import { bodyLimit, concat, type Exchanged, type Send } from "./transport.js";
+
+type Http = typeof import("node:http");
+type Zlib = typeof import("node:zlib");
+const builtin = <T>(name: string): T => process.getBuiltinModule(name) as T;
+
+/** What fetch asks for (undici's default): br only over TLS. */
+const ACCEPT_ENCODING = { "http:": "gzip, deflate", "https:": "br, gzip, deflate" } as const;
+/** Statuses that have no body, whatever their headers say (fetch's null-body statuses). */
+const NO_BODY = new Set([101, 103, 204, 205, 304]);
+/** More codings than this on one answer is an attack on the decoder, not an answer (fetch's limit). */
+const MAX_CODINGS = 5;
+
+/** Where a request goes: the keep-alive Agent of its protocol. */
+export type Agents = (protocol: "http:" | "https:") => Agent;
+
+let shared: Partial<Record<"http:" | "https:", Agent>> = {};
+/** One Agent per protocol for every client of the process (as fetch shares one pool), made when first used. */
+const sharedAgents: Agents = (protocol) =>
+  (shared[protocol] ??= new (builtin<Http>(protocol === "https:" ? "node:https" : "node:http").Agent)({
+    keepAlive: true,
+  }));
+
+/** Each attempt over node:http or node:https, through `agents` (tests give their own). */
+export function nodeSend(agents: Agents = sharedAgents): Send {
+  return (url, { method, headers, body }, maxBytes, signal) =>
+    new Promise<Exchanged>((resolve, reject) => {
+      const target = new URL(url);
+      const protocol = target.protocol === "https:" ? "https:" : "http:";
+      const http = builtin<Http>(protocol === "https:" ? "node:https" : "node:http");
+      let settled = false;
+      let stop = () => {};
+      const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        stop();
+        request.destroy();
+        reject(error);
+      };
+      const succeed = (answer: Exchanged) => {
+        if (settled) return;
+        settled = true;
+        stop();
+        resolve(answer);
+      };
+      const request: ClientRequest = http.request(
+        target,
+        {
+          method,
+          agent: agents(protocol),
+          headers: {
+            "accept-encoding": ACCEPT_ENCODING[protocol],
+            ...headers,
+            ...(body === undefined ? {} : { "content-length": String(Buffer.byteLength(body)) }),
+          },
+        },
+        (response) => read(response, method, maxBytes, request, succeed, fail),
+      );
+      request.on("error", fail);
+      if (signal.aborted) return fail(signal.reason);
+      const onAbort = () => fail(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      stop = () => signal.removeEventListener("abort", onAbort);
+      request.end(body);
+    });
+}
+
+/** Reads `response` within its bound into an Exchanged; past the bound, or on failure, the connection is dropped. */
+function read(
+  response: IncomingMessage,
+  method: string,
+  maxBytes: number,
+  request: ClientRequest,
+  succeed: (answer: Exchanged) => void,
+  fail: (error: unknown) => void,
+): void {
+  const status = response.statusCode ?? 0;
+  const { limit, excerpt } = bodyLimit(status, maxBytes);
+  let headers: Headers;
+  let decoders: Transform[];
+  try {
+    headers = headersOf(response.rawHeaders);
+    decoders = method === "HEAD" || NO_BODY.has(status) ? [] : decodersFor(headers.get("content-encoding"));
+  } catch (error) {
+    return fail(error);
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let cut = false;
+  let body: NodeJS.ReadableStream = response;
+  response.on("error", fail);
+  // A connection cut before the body's end: fetch's read fails then too ("terminated").
+  response.on("close", () => {
+    if (!response.complete)
+      fail(Object.assign(new Error("the connection closed before the answer's end"), { code: "ECONNRESET" }));
+  });
+  for (const decoder of decoders) {
+    decoder.on("error", fail);
+    body = body.pipe(decoder);
+  }
+  body.on("data", (chunk: Buffer) => {
+    if (cut) return;
+    if (size + chunk.byteLength > limit) {
+      cut = true;
+      // The rest is never downloaded: the connection goes with the request.
+      request.destroy();
+      for (const decoder of decoders) decoder.destroy();
+      if (excerpt) chunks.push(chunk.subarray(0, limit - size));
+      return succeed({
+        status,
+        headers,
+        bytes: excerpt ? concat(chunks, limit) : new Uint8Array(0),
+        truncated: true,
+      });
+    }
+    chunks.push(chunk);
+    size += chunk.byteLength;
+  });
+  body.on("end", () => {
+    if (response.complete) succeed({ status, headers, bytes: concat(chunks, size), truncated: false });
+  });
+}
+
+/** The answer's headers, in order and repeated as sent (fetch's Headers joins repeats with ", "). */
+function headersOf(raw: string[]): Headers {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  return headers;
+}
+
+/**
+ * The decoders of a Content-Encoding, the last coding first, as fetch chains them: gzip and
+ * x-gzip, deflate (zlib-wrapped or raw, told apart by the first byte) and br; with a coding it
+ * does not know, none (the body is read as sent). Lenient on a truncated stream, as fetch is.
+ */
+function decodersFor(encoding: string | null): Transform[] {
+  if (!encoding) return [];
+  const codings = encoding.toLowerCase().split(",");
+  if (codings.length > MAX_CODINGS)
+    throw new Error(`too many content-encodings in the answer: ${codings.length}, at most ${MAX_CODINGS}`);
+  const zlib = builtin<Zlib>("node:zlib");
+  const sync = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  const decoders: Transform[] = [];
+  for (let i = codings.length - 1; i >= 0; i--) {
+    const coding = codings[i]!.trim();
+    if (coding === "gzip" || coding === "x-gzip") decoders.push(zlib.createGunzip(sync));
+    else if (coding === "deflate") decoders.push(inflate(zlib, sync));
+    else if (coding === "br")
+      decoders.push(
+        zlib.createBrotliDecompress({
+          flush: zlib.constants.BROTLI_OPERATION_FLUSH,
+          finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
+        }),
+      );
+    else return [];
+  }
+  return decoders;
+}
+
+/** deflate as servers send it: zlib-wrapped (RFC 9110) or raw, told apart by the first byte as fetch does. */
+function inflate(zlib: Zlib, options: { flush: number; finishFlush: number }): Transform {
+  const { Transform } = builtin<typeof import("node:stream")>("node:stream");
+  let inner: Transform | undefined;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (!inner) {
+        inner = (chunk[0]! & 0x0f) === 0x08 ? zlib.createInflate(options) : zlib.createInflateRaw(options);
+        inner.on("data", (data: Buffer) => this.push(data));
+        inner.on("error", (error) => this.destroy(error));
+      }
+      inner.write(chunk, done);
+    },
+    flush(done) {
+      if (!inner) return done();
+      inner.once("end", () => done());
+      inner.end();
+    },
+    destroy(error, done) {
+      inner?.destroy();
+      done(error);
+    },
+  });
+}
