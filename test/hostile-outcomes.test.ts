@@ -8,6 +8,8 @@ import { ROUTES } from "../generated/meta.js";
 import {
   ComposioConnectionError,
   ComposioTimeoutError,
+  createComposioClient,
+  createComposioTransport,
   deleteConnectedAccount,
   listConnectedAccounts,
   type ClientOptions,
@@ -226,6 +228,13 @@ describe.each(TRANSPORTS)("over $transport", ({ createComposioClient, createComp
     });
   });
 });
+
+// Sections 10 and 11 are refused before anything is sent: on the default transport alone.
+const KEY = "ak_PLANTED_outcomes_key_61b0d2";
+const ID = "ca_4f9d2b7c1e0a";
+const serve = serverPerTest();
+const clientOf = (baseUrl: string) =>
+  createComposioClient({ apiKey: KEY, baseUrl, logger: null }).connectedAccounts;
 
 // Trial 22, second round, findings 1 and 3: from JavaScript, a bare value where an options object, a
 // query or a body goes had no keys to refuse, and an empty filter filtered nothing; each was sent.
