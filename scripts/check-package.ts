@@ -1,7 +1,8 @@
 // npm run check:package: publint and attw on the package, then a real consumer: the packed tarball
 // installed into a fresh project, imported under Node ESM and required under CommonJS (both making a
 // real call to a server on 127.0.0.1), type-checked under node16 and bundler resolution, and bundled
-// for the browser; and every relative link and image of the packed README names a file in the tarball.
+// for the browser (each app's first chunk within its size budget); and every relative link and image of
+// the packed README names a file in the tarball.
 // Then the installs people make before the name is published, from a clean clone of HEAD: from a
 // git+file: URL, and from the tarball `npm pack` makes of the clone unbuilt; each imported under
 // ESM and CommonJS, with the same calls. Run after `npm run build` (the npm script does both).
@@ -21,7 +22,8 @@ import { tmpdir } from "node:os";
 import { basename, join, posix, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
-import { bundleForBrowser, CONSUMER_COMPILER_OPTIONS } from "./package/consumer.js";
+import { BUDGETS } from "./bench/consumers.js";
+import { bundleForBrowser, CONSUMER_COMPILER_OPTIONS, measureApp } from "./package/consumer.js";
 import { readOperations } from "./lib/model.js";
 import { loadSpec } from "./lib/spec.js";
 import { linkTargets, relativeFile } from "./package/markdown.js";
@@ -480,6 +482,27 @@ try {
     const fake = FAKE_MARKERS.filter((marker) => text.includes(marker));
     if (fake.length) throw new Error(`the create-only bundle carries the fake: ${fake.join(", ")}`);
     return `${text.length} bytes minified (${gzipSync(text).length} gzipped), only createConnectedAccount, nothing of /testing`;
+  });
+
+  // Each app's first chunk, bundled as a web app is (esbuild with code splitting), within its budget:
+  // size cannot drift again unseen. What only an error path needs is in the lazy chunks beside it.
+  await step("(k) each app's first chunk within its size budget", async () => {
+    const figures: string[] = [];
+    const over: string[] = [];
+    for (const [name, { app, source, budget, target }] of Object.entries(BUDGETS)) {
+      const file = join(consumer, `budget-${name}.ts`);
+      writeFileSync(file, source);
+      const { initial, lazy } = await measureApp(file, consumer);
+      figures.push(
+        `${app} ${initial.gzipped} B (budget ${budget}, target ${target}; lazy ${lazy.gzipped} B)`,
+      );
+      if (initial.gzipped > budget)
+        over.push(
+          `${app}: its first chunk is ${initial.gzipped} B min+gz, over its budget of ${budget} B (scripts/bench/consumers.ts BUDGETS); the bench's "where the first chunk's bytes go" says which module grew`,
+        );
+    }
+    if (over.length) throw new Error(over.join("\n"));
+    return figures.join("; ");
   });
 
   // fake.fetch is for edge runtimes too: an app of /testing that never listens bundles for the

@@ -10,8 +10,7 @@ import {
   type RetrieveConnectedAccountResponse,
 } from "../generated/resources.js";
 import type { KnownOptionsOnly } from "./known-options.js";
-import { resolveOptions, type ClientOptions } from "./options.js";
-import { rememberAs } from "./redact.js";
+import { type ClientOptions, rememberAs, resolveOptions } from "./options.js";
 import type { Clock, Transport } from "./types.js";
 import { createTransport, type Send } from "./transport.js";
 import { waitForConnection, type WaitOptions } from "./wait.js";

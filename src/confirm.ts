@@ -2,11 +2,13 @@
 // Composio's page. That callback is a plain browser redirect, not a signed webhook: anyone can open
 // it with any query. So the query only says which account to look at; the API says the rest.
 import { retrieveConnectedAccount, type RetrieveConnectedAccountResponse } from "../generated/resources.js";
-import { ComposioError, NotFoundError } from "./errors.js";
+import { ComposioError, cut, NotFoundError } from "./errors.js";
 import { checkKnown, describe } from "./options.js";
-import { cut, EXCERPT, redactorOf, type Redactor } from "./redact.js";
+import { ConnectionFailedError } from "./connection-failed.js";
+import { later } from "./later.js";
+import type { Redactor } from "./redact.js";
 import type { RequestOptions, Transport } from "./types.js";
-import { ConnectionFailedError, stringField } from "./wait.js";
+import { stringField } from "./wait.js";
 
 /** The query parameters that may carry the account id: Composio's, and the snake-case spelling. */
 const ID_PARAMS = ["connectedAccountId", "connected_account_id"] as const;
@@ -112,6 +114,8 @@ export async function confirmConnection(
   options: ConfirmOptions,
 ): Promise<RetrieveConnectedAccountResponse> {
   const url = callbackUrlOf(composio, callbackUrl);
+  // What the browser brings back is quoted scrubbed, so the redactor is loaded on every call.
+  const { EXCERPT, redactorOf } = await later();
   if (typeof options !== "object" || options === null) {
     // The user's id alone is the likely slip: forUser(composio, userId) takes it so.
     const given = typeof options === "string" ? redactorOf(composio).text(cut(options, 100)) : undefined;

@@ -54,7 +54,7 @@ export {
   RedirectError,
   UnprocessableEntityError,
 } from "./errors.js";
-export { ConnectionFailedError } from "./wait.js";
+export { ConnectionFailedError } from "./connection-failed.js";
 export { ConnectionNotConfirmedError } from "./confirm.js";
 export { AccountNotOwnedError } from "./scoped.js";
 export type { ErrorEnvelopeFields, ValidationIssue } from "./errors.js";

@@ -4,8 +4,7 @@ import { DEFAULT_BASE_URL, PATH_PREFIXES, VERSION } from "../generated/meta.js";
 import { ComposioError } from "./errors.js";
 import { checkHeaders } from "./headers.js";
 import { createLog, LEVELS, type Log, type Logger, type LogLevel } from "./log.js";
-import type { RetrySettings } from "./retry.js";
-import type { Clock, RequestOptions, RequestValidator } from "./types.js";
+import type { Clock, RequestOptions, RequestValidator, RetrySettings } from "./types.js";
 
 /** The options of `createComposioClient` (and `createRawClient`) other than the credential. */
 export interface ClientSettings {
@@ -168,6 +167,22 @@ export function resolveOptions(options: ClientOptions, where: string): ResolvedO
   };
 }
 
+/** The headers each transport or client sends (its credential among them), for what runs on top of it. */
+const known = new WeakMap<object, Record<string, string>>();
+
+/** Remembers what a transport sends, so that helpers given it (waitForConnection, confirmConnection) know its secrets. */
+export function rememberHeaders(sender: object, headers: Record<string, string>): void {
+  known.set(sender, headers);
+}
+
+/** Remembers that `client` sends what `transport` sends. */
+export function rememberAs(client: object, transport: object): void {
+  rememberHeaders(client, known.get(transport) ?? {});
+}
+
+/** The headers a transport or client of this package sends; none for another object. */
+export const headersOf = (sender: object): Record<string, string> | undefined => known.get(sender);
+
 /** The longest delay a timer takes (2^31 - 1 ms, about 24.8 days): Node fires a longer one at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
 
@@ -324,11 +339,11 @@ export function describe(value: unknown): string {
 }
 
 /** Where the keys come from, for messages about a missing one. */
-const KEY_HELP =
+export const KEY_HELP =
   "Project API keys are in Composio's dashboard (Settings → API Keys); most apps read one from an environment variable such as COMPOSIO_API_KEY.";
 
 /** The credential options, and the header each is sent in. */
-const CREDENTIALS = [
+export const CREDENTIALS = [
   { option: "apiKey", header: "x-api-key", what: "your project API key" },
   { option: "userApiKey", header: "x-user-api-key", what: "a user API key" },
 ] as const;
@@ -337,24 +352,6 @@ export interface Credential {
   option: (typeof CREDENTIALS)[number]["option"];
   header: string;
   value: string;
-}
-
-/**
- * Refuses, before anything is sent, an operation the client's key cannot call: the spec's security
- * lists the headers it accepts (`accepted`, undefined when every key will do), and the API answers
- * any other with a 401.
- */
-export function checkCredential(
-  credential: Credential,
-  operation: string,
-  accepted: readonly string[] | undefined,
-): void {
-  if (!accepted || accepted.includes(credential.header)) return;
-  const needed = CREDENTIALS.filter((c) => accepted.includes(c.header));
-  const names = needed.map((c) => `\`${c.option}\` (${c.what}, sent as ${c.header})`).join(" or ");
-  throw new ComposioError(
-    `${operation}: needs ${names || accepted.join(" or ")}; this client was made with \`${credential.option}\`, which the API refuses here (401). Nothing was sent. ${needed.some((c) => c.option === "apiKey") ? KEY_HELP : ""}`.trim(),
-  );
 }
 
 function pickCredential(options: ClientOptions, where: string): Credential {

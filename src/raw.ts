@@ -7,24 +7,18 @@ import { BODY_FIELDS } from "../generated/body-fields.js";
 import { QUERY_JOINED, ROUTES } from "../generated/meta.js";
 import type { paths } from "../generated/schema.js";
 import {
-  ComposioError,
   errorFromResponse,
   isRedirect,
   oversizeAnswer,
-  parseJson,
   redirectError,
   unreadableSuccess,
-} from "./errors.js";
+} from "./answers.js";
+import { ComposioError, parseJson } from "./errors.js";
+import { checkCredential } from "./failure.js";
 import { checkHeader } from "./headers.js";
-import { describeAttempt, warnIfDeprecated } from "./log.js";
+import { describeAttempt, warnIfDeprecated } from "./log-lines.js";
 import { createClient } from "./openapi-fetch.js";
-import {
-  checkCredential,
-  resolveOptions,
-  type ClientOptions,
-  type Credential,
-  type ResolvedOptions,
-} from "./options.js";
+import { resolveOptions, type ClientOptions, type Credential, type ResolvedOptions } from "./options.js";
 import { appendHeader, redactorFor, type Redactor } from "./redact.js";
 import { withRetries } from "./retry.js";
 import { checkBody, checkQueryNames, pathParam, queryString } from "./runtime.js";
@@ -215,8 +209,8 @@ function retryingFetch(
     const route = known ?? routeOf(request.method, path);
     const operation = route?.operation ?? `${request.method} ${path}`;
     let lineRedactor: Redactor | undefined;
-    // For debug lines and the messages of failures without an answer: they hold the method, the
-    // path (no query) and a status or a cause, so the request's headers are enough.
+    // For debug lines: they hold the method, the path (no query) and a status or a cause, so the
+    // request's headers are enough (as for the messages of failures without an answer: `secrets`).
     const redactLine = (text: string) =>
       (lineRedactor ??= redactorFor(Object.fromEntries(request.headers))).text(text);
     // Made only for an error or a log line, from the headers and the body as sent.
@@ -234,7 +228,7 @@ function retryingFetch(
         path,
         idempotent: route?.idempotent === true,
         createsAccount: route?.createsAccount,
-        redact: redactLine,
+        secrets: { headers: Object.fromEntries(request.headers) },
         signal: request.signal,
         onAttempt:
           log.debug && ((event) => log.debug!(redactLine(describeAttempt(request.method, path, event)))),

@@ -11,6 +11,8 @@
 // excerpt's, whatever the answer's size. A redactor does nothing until it is used,
 // so the success path pays for none of it.
 import { SENSITIVE_KEY } from "../generated/meta.js";
+import { headersOf } from "./options.js";
+import { cut, parseJson } from "./errors.js";
 
 export const REDACTED = "[redacted]";
 
@@ -77,22 +79,9 @@ export function redactorFor(headers: Record<string, string>, sent?: string): Red
   });
 }
 
-/** The headers each transport or client sends (its credential among them), for what runs on top of it. */
-const knownHeaders = new WeakMap<object, Record<string, string>>();
-
-/** Remembers what a transport sends, so that helpers given it (waitForConnection, confirmConnection) know its secrets. */
-export function rememberHeaders(sender: object, headers: Record<string, string>): void {
-  knownHeaders.set(sender, headers);
-}
-
-/** Remembers that `client` sends what `transport` sends. */
-export function rememberAs(client: object, transport: object): void {
-  rememberHeaders(client, knownHeaders.get(transport) ?? {});
-}
-
 /** The redactor of a transport or client made by this package (its key), with a request's own headers. */
 export function redactorOf(sender: object, headers: Record<string, string> = {}): Redactor {
-  return redactorFor({ ...knownHeaders.get(sender), ...headers });
+  return redactorFor({ ...headersOf(sender), ...headers });
 }
 
 /**
@@ -160,11 +149,6 @@ const URL_HEADERS = new Set(["location", "content-location", "link", "refresh"])
 function headerText(name: string, value: string): string {
   const text = cut(value, EXCERPT.string);
   return URL_HEADERS.has(name) ? text.replace(/\?[^\s<>",;]*/g, `?${REDACTED}`) : text;
-}
-
-/** The text cut to `max` characters, saying how long it was. */
-export function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} chars)`;
 }
 
 /**
@@ -447,16 +431,6 @@ function decodeKey(key: string): string {
     return decodeURIComponent(key);
   } catch {
     return key;
-  }
-}
-
-/** The JSON value of a text; undefined when it is empty or not JSON. */
-export function parseJson(text: string): unknown {
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
 

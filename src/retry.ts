@@ -17,55 +17,9 @@
 // 0, openai-node's answer `Retry-After-Ms: 10`: neither shortens a timeout or a ten-minute poll,
 // which the fake's clock (virtual time, src/testing/clock.ts) does. Timer functions rather than a
 // `sleep(ms, signal)` keep the default path as it was (no promise or controller more per attempt).
-import {
-  ComposioAbortError,
-  ComposioConnectionError,
-  ComposioTimeoutError,
-  MAY_HAVE_MADE_ACCOUNT,
-  safeCause,
-} from "./errors.js";
-import type { Clock } from "./types.js";
-
-export interface RetrySettings {
-  maxRetries: number;
-  /** Per attempt. */
-  timeoutMs: number;
-  /** For the whole call, attempts and waits included; undefined for none. */
-  totalTimeoutMs?: number | undefined;
-  /** Also retry failures after which the server may have acted (see above). */
-  retryUnsafe: boolean;
-  /** For messages: the operationId (or undefined for a route the raw client does not know). */
-  operation?: string | undefined;
-  /** For messages: the method and the path (its query is left out). */
-  method: string;
-  path: string;
-  /** Scrubs the request's secrets from a message (an id the caller gave may be anything). */
-  redact?: ((text: string) => string) | undefined;
-  /** A read or an idempotent write: a call cut after it was sent harmed nothing. */
-  idempotent: boolean;
-  /** A call cut after it was sent may have made a connected account (create, link: `x-sdk-creates-account`). */
-  createsAccount?: boolean | undefined;
-  signal?: AbortSignal | null | undefined;
-  /** Told of each attempt's end, for debug logging. */
-  onAttempt?: ((event: AttemptEvent) => void) | undefined;
-  /** What the waits and timeouts run on; the real clock when undefined. */
-  clock?: Clock | undefined;
-}
-
-export interface AttemptEvent {
-  attempt: number;
-  ms: number;
-  status: number | undefined;
-  error: Error | undefined;
-  /** Milliseconds until the next attempt, if there is one. */
-  retryInMs: number | undefined;
-}
-
-/** What an attempt must report for the loop to decide. */
-export interface AttemptResult {
-  status: number;
-  headers: Headers;
-}
+import { errorCode } from "./errors.js";
+import { later } from "./later.js";
+import type { AttemptResult, Clock, RetrySettings } from "./types.js";
 
 /**
  * The statuses that prove the server did nothing, after which even a create is retried: only 429.
@@ -106,7 +60,12 @@ export async function withRetries<T extends AttemptResult>(
   let mayHaveActed = false;
   for (let retry = 0; ; retry++) {
     if (signal?.aborted)
-      throw abortError(settings, retry === 0 ? "before" : "waiting", mayHaveActed, signal.reason);
+      throw (await later()).abortError(
+        settings,
+        retry === 0 ? "before" : "waiting",
+        mayHaveActed,
+        signal.reason,
+      );
     const attemptStart = clock.now();
     const budget = Math.min(settings.timeoutMs, deadline - attemptStart);
     const byDeadline = budget < settings.timeoutMs;
@@ -114,31 +73,32 @@ export async function withRetries<T extends AttemptResult>(
     const stopForwarding = onAbort(signal, () => controller.abort());
     const timer = clock.setTimeout(() => controller.abort(), Math.max(0, budget));
     let delay: number | undefined;
-    let failure: ComposioConnectionError | undefined;
+    let failure: Error | undefined;
     let result: T | undefined;
-    // A virtual clock (fake.clock) stands still while the attempt is on its way.
+    // A virtual clock (fake.clock) stands still while the attempt is on its way, and while its
+    // error is made (the messages are loaded the first time).
     const ended = clock.attempt?.();
     try {
       result = await attempt(controller.signal);
       if (!REFUSED_STATUSES.has(result.status)) mayHaveActed = true;
       delay = retry < settings.maxRetries ? delayAfterStatus(result, retry, settings.retryUnsafe) : undefined;
     } catch (error) {
+      const failures = await later();
       // Aborted while the attempt ran: it may have been sent, unless it surely was not.
       if (signal?.aborted)
-        throw abortError(
+        throw failures.abortError(
           settings,
           "sent",
           mayHaveActed || !NOT_SENT_CODES.has(errorCode(error) ?? ""),
-          safeCause(error, settings.redact ?? ((text) => text)),
+          failures.safeCause(error, failures.redactLine(settings)),
         );
       const timedOut = controller.signal.aborted;
       const limit = !timedOut ? undefined : byDeadline ? "totalTimeoutMs" : "timeoutMs";
-      failure = attemptError(settings, error, limit, retry + 1);
-      if (failure.requestSent) mayHaveActed = true;
+      const requestSent = limit !== undefined || !NOT_SENT_CODES.has(errorCode(error) ?? "");
+      failure = failures.attemptError(settings, error, limit, retry + 1, requestSent);
+      if (requestSent) mayHaveActed = true;
       const retryable =
-        retry < settings.maxRetries &&
-        !(timedOut && byDeadline) &&
-        (!failure.requestSent || settings.retryUnsafe);
+        retry < settings.maxRetries && !(timedOut && byDeadline) && (!requestSent || settings.retryUnsafe);
       delay = retryable ? backoff(retry) : undefined;
     } finally {
       clock.clearTimeout(timer);
@@ -159,79 +119,9 @@ export async function withRetries<T extends AttemptResult>(
       if (failure) throw failure;
       return result!;
     }
-    await sleep(delay, signal, () => abortError(settings, "waiting", mayHaveActed, signal?.reason), clock);
+    if (!(await sleep(delay, signal, clock)))
+      throw (await later()).abortError(settings, "waiting", mayHaveActed, signal?.reason);
   }
-}
-
-/**
- * The error for an attempt that got no answer: a timeout (`limit` names the one that ended it) or
- * a connection failure. It names the operation and the route, says whether the request may have
- * reached the server (`requestSent`), and, for a call that is not safe to repeat, what to do then.
- */
-function attemptError(
-  settings: RetrySettings,
-  error: unknown,
-  limit: "timeoutMs" | "totalTimeoutMs" | undefined,
-  attempts: number,
-): ComposioConnectionError {
-  const requestSent = limit !== undefined || !NOT_SENT_CODES.has(errorCode(error) ?? "");
-  // Built only here, when a call fails: the success path makes no message.
-  const what = describeCall(settings);
-  const redact = settings.redact ?? ((text: string) => text);
-  const advice = adviceFor(settings, requestSent);
-  // The cause is a copy (names, messages, codes): undici's parser error keeps the raw answer's bytes.
-  const options = { cause: safeCause(error, redact), requestSent };
-  if (limit === undefined) {
-    const how = requestSent ? "the request may have reached the server" : "nothing was sent";
-    const message = `${what}: connection failed (${how}): ${describeCause(error)}.${advice}`;
-    return new ComposioConnectionError(redact(message), options);
-  }
-  // A clock of the caller's (fake.clock in a test) is not the wall's: a timeout a moment after the
-  // call began is then no mystery.
-  const on = settings.clock ? ", timed on the client's `clock`, not in real time" : "";
-  const within =
-    limit === "totalTimeoutMs"
-      ? `totalTimeoutMs (${settings.totalTimeoutMs} ms${on}), after ${attempts} attempt(s)`
-      : `timeoutMs (${settings.timeoutMs} ms${on})`;
-  return new ComposioTimeoutError(redact(`${what}: no answer within ${within}.${advice}`), options);
-}
-
-/** `linkConnectedAccount (POST /api/v3.1/connected_accounts/link)`: the operation and its route, for messages. */
-function describeCall(settings: RetrySettings): string {
-  const route = `${settings.method} ${settings.path.split("?")[0]}`;
-  return settings.operation ? `${settings.operation} (${route})` : route;
-}
-
-/** What to do after a call that may have reached the server, when repeating it is not safe. */
-function adviceFor(settings: RetrySettings, requestSent: boolean): string {
-  if (!requestSent || settings.idempotent) return "";
-  return settings.createsAccount
-    ? MAY_HAVE_MADE_ACCOUNT
-    : " The server may have acted on it: check the account before repeating the call.";
-}
-
-/**
- * The error for the caller's abort: `before` any attempt, while one was `sent`, or while `waiting`
- * to retry. Like a timeout's, it says whether the server may have acted (`requestSent`), and for a
- * call not safe to repeat what to do then.
- */
-function abortError(
-  settings: RetrySettings,
-  when: "before" | "sent" | "waiting",
-  requestSent: boolean,
-  cause: unknown,
-): ComposioAbortError {
-  const how =
-    when === "before"
-      ? "before the request was sent"
-      : when === "sent"
-        ? "after the request was sent"
-        : "while waiting to retry";
-  const message = `${describeCall(settings)}: aborted ${how}.${adviceFor(settings, requestSent)}`;
-  return new ComposioAbortError(settings.redact ? settings.redact(message) : message, {
-    cause,
-    requestSent,
-  });
 }
 
 function delayAfterStatus(result: AttemptResult, retry: number, retryUnsafe: boolean): number | undefined {
@@ -262,22 +152,17 @@ function backoff(retry: number): number {
   return Math.min(INITIAL_DELAY_MS * 2 ** retry, MAX_BACKOFF_MS) * (1 - Math.random() * 0.25);
 }
 
-/** Waits `ms` on `clock`; a signal ends the wait at once with the error `aborted` makes. Exported for waitForConnection. */
-export function sleep(
-  ms: number,
-  signal: AbortSignal | null | undefined,
-  aborted: () => ComposioAbortError,
-  clock: Clock,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(aborted());
+/** Waits `ms` on `clock`: true when it has passed, false at once when `signal` aborts. Exported for waitForConnection. */
+export function sleep(ms: number, signal: AbortSignal | null | undefined, clock: Clock): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
     const stop = onAbort(signal, () => {
       clock.clearTimeout(timer);
-      reject(aborted());
+      resolve(false);
     });
     const timer = clock.setTimeout(() => {
       stop();
-      resolve();
+      resolve(true);
     }, ms);
   });
 }
@@ -323,24 +208,4 @@ function onAbort(signal: AbortSignal | null | undefined, then: () => void): () =
     watches.delete(signal);
     signal.removeEventListener("abort", current.listener);
   };
-}
-
-/** The first `code` in an error's cause chain (undici wraps the socket error, sometimes in an AggregateError). */
-function errorCode(error: unknown): string | undefined {
-  for (let e: any = error, depth = 0; e && depth < 5; e = e.cause ?? e.errors?.[0], depth++) {
-    if (typeof e.code === "string") return e.code;
-  }
-  return undefined;
-}
-
-/** Every message down the cause chain ("fetch failed: connect ECONNREFUSED 127.0.0.1:1"), and the code. */
-function describeCause(error: unknown): string {
-  const messages: string[] = [];
-  for (let e: any = error, depth = 0; e && depth < 5; e = e.cause ?? e.errors?.[0], depth++) {
-    const message = e instanceof Error ? e.message : String(e);
-    if (message && !messages.includes(message)) messages.push(message);
-  }
-  const code = errorCode(error);
-  const text = messages.join(": ");
-  return code && !text.includes(code) ? `${text} (${code})` : text;
 }

@@ -16,13 +16,13 @@ import {
   type ConnectedAccounts,
   type UserKeyComposioClient,
 } from "./client.js";
-import { ComposioError, NotFoundError } from "./errors.js";
+import { ComposioError, cut, NotFoundError } from "./errors.js";
 import { checkKnown, checkNumber, describe } from "./options.js";
 import { PagePromise, wrongType, type PaginationSpec } from "./pagination.js";
-import { cut, redactorOf } from "./redact.js";
+import { later } from "./later.js";
 import { pathParam } from "./runtime.js";
 import type { RequestOptions, Transport } from "./types.js";
-import { stringField, waitForConnection } from "./wait.js";
+import { stringField, textOf, waitForConnection } from "./wait.js";
 
 /** A body of the client's link (the view's are this, `user_id` filled in). */
 type LinkBody = Parameters<ConnectedAccounts["link"]>[0];
@@ -233,7 +233,10 @@ export function forUser(
     );
   const mine = [userId];
   const where = (op: string) => `forUser.${op}`;
-  const notOwned = (
+  // What a message quotes is scrubbed of the key (the redactor is loaded when there is one: later.ts).
+  const redactor = async (options: RequestOptions | undefined) =>
+    (await later()).redactorOf(composio, options?.headers);
+  const notOwned = async (
     op: string,
     id: unknown,
     reason: NotOwnedReason,
@@ -241,7 +244,7 @@ export function forUser(
     cause?: unknown,
   ) => {
     // The id is the caller's: scrubbed of the key, as every message is.
-    const shown = redactorOf(composio, options?.headers).text(cut(String(id), 100));
+    const shown = (await redactor(options)).text(cut(String(id), 100));
     const sent = reason === "not-listed" ? " Nothing was sent." : "";
     return new AccountNotOwnedError(
       `${where(op)}: account ${shown} is not one of this user's accounts.${sent}`,
@@ -260,7 +263,9 @@ export function forUser(
     try {
       return await call();
     } catch (error) {
-      throw error instanceof NotFoundError ? notOwned(op, id, "unknown-account", options, error) : error;
+      throw error instanceof NotFoundError
+        ? await notOwned(op, id, "unknown-account", options, error)
+        : error;
     }
   };
   /** One list request, filtered by the API to the user and the id; its answer is checked too. */
@@ -271,7 +276,7 @@ export function forUser(
       options,
     );
     if (!itemsOf(page, where(op)).some((a) => a?.id === id && a?.user_id === userId))
-      throw notOwned(op, id, "not-listed", options);
+      throw await notOwned(op, id, "not-listed", options);
   };
   /** Checks, then sends the write. */
   const write =
@@ -311,7 +316,7 @@ export function forUser(
       throw new AccountNotOwnedError(
         `${where("list")}: the answer holds an account that is not this user's: the API did not apply the \`user_ids\` filter (a proxy that drops the query?). Nothing of that page is returned.`,
         "other-user",
-        redactorOf(composio, options?.headers).text(cut(String(account?.id), 100)),
+        (await redactor(options)).text(cut(String(account?.id), 100)),
       );
     }
     return page;
@@ -334,9 +339,12 @@ export function forUser(
     },
     async retrieve(id, options) {
       const account = await found("retrieve", id, options, () => ops.retrieve(id, options));
-      const redact = (text: string) => redactorOf(composio, options?.headers).text(text);
-      if (stringField(account, "user_id", where("retrieve"), id, redact) !== userId)
-        throw notOwned("retrieve", id, "other-user", options);
+      const given = (account as { user_id?: unknown } | null | undefined)?.user_id;
+      const owner =
+        typeof given === "string"
+          ? given
+          : stringField(account, "user_id", where("retrieve"), id, textOf(await redactor(options)));
+      if (owner !== userId) throw await notOwned("retrieve", id, "other-user", options);
       return account;
     },
     delete: write("delete", (id, ...rest) => ops.delete(id, ...rest), 1),

@@ -1,21 +1,12 @@
 // The transport behind the generated resources: validates (when asked), builds the URL, sends JSON
 // through the retry loop, reads the answer inside the attempt's timeout, and turns error statuses
 // into typed errors with the request's secrets scrubbed.
-import {
-  ComposioError,
-  errorFromResponse,
-  isRedirect,
-  oversizeAnswer,
-  parseJson,
-  redirectError,
-  unreadableSuccess,
-} from "./errors.js";
+import { ComposioError, parseJson } from "./errors.js";
 import { checkHeaders } from "./headers.js";
-import { describeAttempt, warnIfDeprecated } from "./log.js";
-import { redactorFor, rememberHeaders, type Redactor } from "./redact.js";
-import { checkCredential, checkRequestOptions, trimSlashes, type ResolvedOptions } from "./options.js";
-import { withRetries, type RetrySettings } from "./retry.js";
-import type { RequestInput, RequestOptions, Transport } from "./types.js";
+import { later } from "./later.js";
+import { checkRequestOptions, rememberHeaders, type ResolvedOptions, trimSlashes } from "./options.js";
+import { withRetries } from "./retry.js";
+import type { RequestInput, RequestOptions, RetrySettings, Transport } from "./types.js";
 
 /** A call without options: nothing of its own to check. */
 const NO_OPTIONS: RequestOptions = {};
@@ -95,7 +86,10 @@ export function createTransport(config: ResolvedOptions, send?: Send): Transport
       input: RequestInput,
       options: RequestOptions = NO_OPTIONS,
     ): Promise<T> {
-      checkCredential(config.credential, input.operation, input.credentials);
+      const { operation, credentials } = input;
+      // An operation the key cannot call is refused before anything is sent (the message is later's).
+      if (credentials && !credentials.includes(config.credential.header))
+        (await later()).checkCredential(config.credential, operation, credentials);
       const url = baseUrl + path;
       const fixed = input.body === undefined ? baseHeaders : jsonHeaders;
       // A call's own headers go over the client's, but never over content-type.
@@ -107,74 +101,53 @@ export function createTransport(config: ResolvedOptions, send?: Send): Transport
           }
         : fixed;
       // Serialized once: the validator, the redactor and the wire see the same body (toJSON runs once).
-      const body = input.body === undefined ? undefined : serialize(input.body, input.operation);
-      if (validate && body !== undefined) validate(input.operation, JSON.parse(body));
-      // Made only for an error or a log line (once per call): the success path scrubs nothing.
-      let redactor: Redactor | undefined;
-      const redact = () => (redactor ??= redactorFor(headers, body));
-      const limits =
-        options === NO_OPTIONS ? options : checkRequestOptions(`${input.operation}: options`, options);
+      const body = input.body === undefined ? undefined : serialize(input.body, operation);
+      if (validate && body !== undefined) validate(operation, JSON.parse(body));
+      const limits = options === NO_OPTIONS ? options : checkRequestOptions(`${operation}: options`, options);
       const maxBytes = limits.maxResponseBytes ?? config.defaults.maxResponseBytes;
       const idempotent = input.idempotent === true;
+      // Debug lines are made by later's module: loaded before the first attempt when they are on.
+      const failures = log.debug && (await later());
       const settings: RetrySettings = {
         maxRetries: limits.maxRetries ?? config.defaults.maxRetries,
         timeoutMs: limits.timeoutMs ?? config.defaults.timeoutMs,
         totalTimeoutMs: limits.totalTimeoutMs ?? config.defaults.totalTimeoutMs,
         retryUnsafe: options.retryUnsafe ?? idempotent,
-        operation: input.operation,
+        operation,
         method,
         path,
         idempotent,
         createsAccount: input.createsAccount,
-        redact: (text) => redact().text(text),
+        // Scrubbed from a message or a log line only: the success path scrubs nothing.
+        secrets: { headers, body },
         signal: options.signal,
-        onAttempt: log.debug && ((event) => log.debug!(redact().text(describeAttempt(method, path, event)))),
+        onAttempt: failures && ((event) => log.debug!(failures.attemptLine(settings, event))),
         clock,
       };
       // Every attempt sends the same serialized body: a string can be sent again, a stream could not.
       const outgoing: Outgoing = { method, headers, body };
-      const answer = await withRetries(settings, (signal) => attempt(url, outgoing, maxBytes, signal));
+      const answer = await withRetries(settings, async (signal) => {
+        const exchanged = await attempt(url, outgoing, maxBytes, signal);
+        const ok = exchanged.status >= 200 && exchanged.status <= 299;
+        // What is not a success is said by later's module: loaded while the attempt holds a virtual clock.
+        if (!ok || exchanged.truncated || exchanged.followedTo !== undefined) await later();
+        return exchanged;
+      });
+      const { status, headers: answerHeaders, truncated } = answer;
       const text = DECODER.decode(answer.bytes);
-      const truncated = answer.truncated;
-      if (isRedirect(answer.status) || answer.followedTo !== undefined) {
-        throw redirectError({ ...answer, text, truncated }, url, redact());
-      }
-      // The answer's own tokens are secrets of the warning too (a server may echo one in a header).
-      warnIfDeprecated(log, input.operation, method, path, answer.headers, () =>
-        redact().with(parseJson(text)),
-      );
-      if (answer.status < 200 || answer.status > 299) {
-        throw errorFromResponse(
-          answer.status,
-          answer.headers,
-          { text, truncated },
-          redact(),
-          input.operation,
-          input.createsAccount,
-        );
-      }
-      if (truncated) {
-        throw oversizeAnswer(
-          answer.status,
-          answer.headers,
-          maxBytes,
-          redact(),
-          method,
-          path,
-          input.createsAccount,
-        );
-      }
-      const parsed = parseJson(text);
-      // Every operation answers a JSON object: no body, null or HTML is an error, not a value.
-      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-        throw unreadableSuccess(
-          answer.status,
-          answer.headers,
-          text,
-          parsed,
-          redact(),
-          input.operation,
-          input.createsAccount,
+      const parsed = status >= 200 && status <= 299 && !truncated ? parseJson(text) : undefined;
+      // Every operation answers a JSON object; anything else, a redirect, an error status, a body cut
+      // short, and a deprecation to warn of are later's (see failure.ts's settle).
+      if (
+        typeof parsed !== "object" ||
+        parsed === null ||
+        Array.isArray(parsed) ||
+        answer.followedTo !== undefined ||
+        (log.warn && (answerHeaders.has("deprecation") || answerHeaders.has("sunset")))
+      ) {
+        (await later()).settle(
+          { ...settings, operation, url, maxBytes, log },
+          { ...answer, text, truncated },
         );
       }
       // No validation of the answer: values the client does not know yet (new auth schemes,

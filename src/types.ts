@@ -1,6 +1,6 @@
 // The contract between generated code and the runtime, as types only: what a generated operation
-// hands to the transport, the options of one request, and the compiled validators' shape. It
-// imports nothing, so every file of src/ can use it without making a circle.
+// hands to the transport, the options of one request, the retry loop's settings, and the compiled
+// validators' shape. It imports nothing, so every file of src/ can use it without making a circle.
 
 declare const unknownValue: unique symbol;
 
@@ -126,4 +126,49 @@ export interface SchemaError {
 export interface CompiledValidator {
   (data: unknown): boolean;
   errors?: SchemaError[] | null;
+}
+
+/** One call's retry loop: its limits, what its messages name, and its secrets. */
+export interface RetrySettings {
+  maxRetries: number;
+  /** Per attempt. */
+  timeoutMs: number;
+  /** For the whole call, attempts and waits included; undefined for none. */
+  totalTimeoutMs?: number | undefined;
+  /** Also retry failures after which the server may have acted (see retry.ts). */
+  retryUnsafe: boolean;
+  /** For messages: the operationId (or undefined for a route the raw client does not know). */
+  operation?: string | undefined;
+  /** For messages: the method and the path (its query is left out). */
+  method: string;
+  path: string;
+  /**
+   * The request's secrets: its headers (the key among them) and the JSON text of its body. A
+   * message (an id the caller gave may be anything) and a log line are scrubbed of them.
+   */
+  secrets?: { headers: Record<string, string>; body?: string | undefined } | undefined;
+  /** A read or an idempotent write: a call cut after it was sent harmed nothing. */
+  idempotent: boolean;
+  /** A call cut after it was sent may have made a connected account (create, link: `x-sdk-creates-account`). */
+  createsAccount?: boolean | undefined;
+  signal?: AbortSignal | null | undefined;
+  /** Told of each attempt's end, for debug logging. */
+  onAttempt?: ((event: AttemptEvent) => void) | undefined;
+  /** What the waits and timeouts run on; the real clock when undefined. */
+  clock?: Clock | undefined;
+}
+
+export interface AttemptEvent {
+  attempt: number;
+  ms: number;
+  status: number | undefined;
+  error: Error | undefined;
+  /** Milliseconds until the next attempt, if there is one. */
+  retryInMs: number | undefined;
+}
+
+/** What an attempt must report for the retry loop to decide. */
+export interface AttemptResult {
+  status: number;
+  headers: Headers;
 }

@@ -13,12 +13,14 @@ import {
   ComposioAbortError,
   ComposioApiError,
   ComposioConnectionError,
-  ComposioError,
   ComposioTimeoutError,
+  cut,
 } from "./errors.js";
 import { checkKnown, checkNumber, MAX_TIMER_MS } from "./options.js";
 import { wrongType } from "./pagination.js";
-import { cut, EXCERPT, redactorFor, redactorOf } from "./redact.js";
+import { ConnectionFailedError } from "./connection-failed.js";
+import { later } from "./later.js";
+import type { Redactor } from "./redact.js";
 import { REAL_CLOCK, sleep } from "./retry.js";
 import type { RequestOptions, Transport } from "./types.js";
 
@@ -54,38 +56,6 @@ export interface WaitOptions {
   maxIntervalMs?: number;
   /** Options of each poll's request (headers, its own `timeoutMs` …); its `totalTimeoutMs` is cut to the time left. */
   requestOptions?: Omit<RequestOptions, "signal">;
-}
-
-/** A connection ended FAILED, EXPIRED, REVOKED or INACTIVE while it was awaited. */
-export class ConnectionFailedError extends ComposioError {
-  override get name(): string {
-    return "ConnectionFailedError";
-  }
-  /** The status it ended in: `FAILED`, `EXPIRED`, `REVOKED` or `INACTIVE`. */
-  declare readonly status: string;
-  /** Why, as the server says (`"OAuth callback failed during token exchange"` …), or null. */
-  declare readonly statusReason: string | null;
-  /** The account as last read, with its secrets (tokens in `state`) redacted. */
-  declare readonly account: RetrieveConnectedAccountResponse;
-
-  constructor(account: RetrieveConnectedAccountResponse) {
-    // Kept within a budget and scrubbed of the account's own tokens wherever it quotes them (its
-    // status_reason too); waitForConnection and confirmConnection pass it scrubbed of the key already.
-    const text = (value: unknown, max: number) => (typeof value === "string" ? cut(value, max) : undefined);
-    const status = text(account.status, 100) ?? "in a status that is no string";
-    const reason = text(account.status_reason, 500);
-    const safe = redactorFor({})
-      .with(account)
-      .seal(
-        `Connected account ${text(account.id, 100) ?? "(no id)"} is ${status}${reason ? `: ${reason}` : ""}`,
-        undefined,
-        account,
-      );
-    super(safe.message);
-    this.status = text(safe.value.status, 100) ?? status;
-    this.statusReason = text(safe.value.status_reason, Infinity) ?? null;
-    this.account = safe.value;
-  }
 }
 
 /** The delay before poll `n` (0-based): none before the first, then 1 s growing by half to the cap, each cut by up to a fifth. */
@@ -129,19 +99,15 @@ export async function waitForConnection(
   /** The account last read: its tokens are secrets of the timeout's message too. */
   let lastAccount: unknown;
   let lastError: unknown;
-  // What the server and the caller give passes the redactor that knows the client's key.
-  const redact = () => redactorOf(transport, requestOptions.headers);
-  const timedOut = () =>
-    new ComposioTimeoutError(
-      redact()
-        .with(lastAccount)
-        .text(
-          `waitForConnection: ${id} was not ACTIVE within its timeoutMs of ${timeoutMs} ms (${
-            lastStatus ? `still ${lastStatus}` : "never read"
-          } at the last look, ${Math.round(clock.now() - start)} ms in)`,
-        ),
-      { cause: lastError },
-    );
+  // What the server and the caller give passes the redactor that knows the client's key (loaded
+  // when there is something to say: later.ts).
+  const redactor = async () => (await later()).redactorOf(transport, requestOptions.headers);
+  const timedOut = async () => {
+    const message = `waitForConnection: ${id} was not ACTIVE within its timeoutMs of ${timeoutMs} ms (${
+      lastStatus ? `still ${lastStatus}` : "never read"
+    } at the last look, ${Math.round(clock.now() - start)} ms in)`;
+    return new ComposioTimeoutError((await redactor()).with(lastAccount).text(message), { cause: lastError });
+  };
   for (let n = 0; ; n++) {
     // When the next interval would pass the deadline, the last look comes at the deadline instead.
     let delay = pollDelay(n, initialMs, maxMs);
@@ -149,13 +115,8 @@ export async function waitForConnection(
     const lastLook = delay >= left;
     if (lastLook) delay = Math.max(0, left);
     // Between polls no request is out, and the polls only read: nothing the server may have done.
-    if (delay > 0)
-      await sleep(
-        delay,
-        signal,
-        () => new ComposioAbortError(WHERE + ": aborted", { cause: signal?.reason, requestSent: false }),
-        clock,
-      );
+    if (delay > 0 && !(await sleep(delay, signal, clock)))
+      throw new ComposioAbortError(WHERE + ": aborted", { cause: signal?.reason, requestSent: false });
     try {
       // Each attempt keeps the client's timeoutMs; the whole poll, retries included, gets only
       // what is left of the wait (at least the grace), so a hanging poll cannot overrun it.
@@ -167,9 +128,16 @@ export async function waitForConnection(
           Math.max(deadline - clock.now(), grace, 1),
         ),
       });
-      const status = stringField(account, "status", WHERE, id, (text) => redact().text(text));
+      const given = (account as { status?: unknown } | null | undefined)?.status;
+      const status =
+        typeof given === "string"
+          ? given
+          : stringField(account, "status", WHERE, id, textOf(await redactor()));
       if (status === "ACTIVE") return account;
-      if (FINAL.has(status)) throw new ConnectionFailedError(redact().with(account).value(account, EXCERPT));
+      if (FINAL.has(status)) {
+        const { EXCERPT } = await later();
+        throw new ConnectionFailedError((await redactor()).with(account).value(account, EXCERPT));
+      }
       // INITIALIZING, INITIATED, or a status this client does not know yet: keep waiting.
       lastStatus = cut(status, 100);
       lastAccount = account;
@@ -180,11 +148,17 @@ export async function waitForConnection(
       if (!transient(error)) throw error;
       lastError = error;
     }
-    if (lastLook || clock.now() >= deadline) throw timedOut();
+    if (lastLook || clock.now() >= deadline) throw await timedOut();
   }
 }
 
 const WHERE = "waitForConnection";
+
+/** A redactor's `text`, as a function of a text. */
+export const textOf =
+  (redactor: Redactor) =>
+  (text: string): string =>
+    redactor.text(text);
 
 /**
  * A field of an account the client branches on (`status`, `user_id`): a string, or the answer

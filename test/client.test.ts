@@ -25,7 +25,7 @@ import {
 import { createdBody, errorBody, json, serverPerTest, type Handler } from "./helpers/server.js";
 import { createRawClient } from "../src/raw.js";
 import { validateRequest } from "../src/validate.js";
-import { MAY_HAVE_MADE_ACCOUNT } from "../src/errors.js";
+import { MAY_HAVE_MADE_ACCOUNT } from "../src/answers.js";
 
 const API_KEY = "ak_PLANTED_project_key_7f3a";
 const SERVICE_KEY = "svc_PLANTED_service_key_91c2";

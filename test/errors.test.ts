@@ -2,6 +2,7 @@
 // loaded in one process: each copy has its own classes, and errors still match either copy's.
 // (npm run check:package proves it with the real ESM and CJS builds of the packed tarball.)
 import { describe, expect, it } from "vitest";
+import { errorFromResponse, unreadableSuccess } from "../src/answers.js";
 import * as first from "../src/errors.js";
 import { redactorFor } from "../src/redact.js";
 
@@ -63,7 +64,7 @@ describe("secrets the request did not carry", () => {
   it("a truncated account body quoted in an error has its tokens scrubbed by key", () => {
     const text =
       '{"id":"ca_1","state":{"authScheme":"OAUTH2","val":{"status":"ACTIVE","access_token":"at_RESPONSE_ONLY_9f","refresh_token" : "rt_RESPONSE_ONLY_2c\\"x","scope":"read","client_secret":"cs_TRUNC';
-    const error = first.unreadableSuccess(
+    const error = unreadableSuccess(
       200,
       new Headers(),
       text,
@@ -84,7 +85,7 @@ describe("secrets the request did not carry", () => {
 describe("the API's details (`error.errors`) in the message", () => {
   const KEY = "ak_DETAILS_SECRET_4f9d2b7c1e0a";
   const answer = (errors: unknown, extra: Record<string, unknown> = {}) =>
-    first.errorFromResponse(
+    errorFromResponse(
       400,
       new Headers(),
       {

@@ -15,7 +15,7 @@ import {
   type ClientOptions,
   type RequestOptions,
 } from "../src/index.js";
-import { MAY_HAVE_MADE_ACCOUNT } from "../src/errors.js";
+import { MAY_HAVE_MADE_ACCOUNT } from "../src/answers.js";
 import { echo, echoEnvelope, expectNoSecrets, SECRETS, secretBody } from "./helpers/secrets.js";
 import { activeTimers, createdBody, freePort, json, serverPerTest, type Handler } from "./helpers/server.js";
 import { TRANSPORTS } from "./helpers/transports.js";

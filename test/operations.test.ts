@@ -48,7 +48,7 @@ import {
   credentialHeadersBySpec,
 } from "./helpers/operations.js";
 import { json, serverPerTest, type Handler, type TestServer } from "./helpers/server.js";
-import { MAY_HAVE_MADE_ACCOUNT } from "../src/errors.js";
+import { MAY_HAVE_MADE_ACCOUNT } from "../src/answers.js";
 
 const KEY = "ak_test_operations_key";
 

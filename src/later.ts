@@ -1,0 +1,15 @@
+// What only a failure or a log line needs (the messages, the error classes' makers, the redactor,
+// the log lines) is in failure.ts, loaded the first time a call fails or a line is logged: a browser
+// app bundled with code splitting keeps it out of its first chunk, and the success path never loads
+// it. Everything that decides (a retry, a status, a bound) stays where it is; only the words are
+// later. Errors thrown synchronously (the options' checks) keep their words where they are.
+//
+// How a bundler draws the line (esbuild, as the bench and `check:package` measure): a module is in
+// the first chunk when a module there imports it, used or not, and anything of it is used anywhere,
+// the lazy chunk included. So no module the success path loads may import one of failure.ts's
+// modules (answers.ts, log-lines.ts, redact.ts), even for code an app does not call. One does, and
+// so the redactor is still in every app's first chunk: ConnectionFailedError, whose public
+// constructor seals its message with it synchronously (connection-failed.ts).
+
+/** The module of failures, loaded once (`import()` keeps it after the first time). */
+export const later = (): Promise<typeof import("./failure.js")> => import("./failure.js");
