@@ -164,14 +164,17 @@ describe("a document", () => {
   it("says what it did and what comes next, and only that (trial 15)", () => {
     const dir = join(scratch, "advice");
     mkdirSync(dir);
+    // Named as the document names itself: whatever the last pull pinned (never its version by
+    // hand, which the next pull changes).
+    const { title, version } = pinned().info as { title: string; version: string };
     // The first copy in a folder: nothing was reconciled, nothing is pending.
     expect(pull({ doc: pinned(), source: "a.json", dir, prefix: LIST }).text).toBe(
-      `upstream:pull: ${join(dir, COPY)} is now Composio Platform API v3.1 3.1.0 from a.json; the first copy here: \`npm run check\` compares our spec with it, and rates what the next pull changes.`,
+      `upstream:pull: ${join(dir, COPY)} is now ${title} ${version} from a.json; the first copy here: \`npm run check\` compares our spec with it, and rates what the next pull changes.`,
     );
     pull({ doc: changed(), source: "b.json", dir });
     // The same document again while a pull is pending: the pending pull is still to be reconciled.
     expect(pull({ doc: changed(), source: "b.json", dir }).text).toBe(
-      "upstream:pull: b.json holds the pinned copy as it is (3.1.0); nothing written. The last pull is still pending: reconcile the spec with it, then `npm run upstream:pull -- --accept`.",
+      `upstream:pull: b.json holds the pinned copy as it is (${version}); nothing written. The last pull is still pending: reconcile the spec with it, then \`npm run upstream:pull -- --accept\`.`,
     );
   });
 
