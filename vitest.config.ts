@@ -18,6 +18,19 @@ export const SLOW_SUITES = [
   "test/hostile-bounds.test.ts", // memory bounds in child node processes with --expose-gc: ~30 s
 ];
 /**
+ * The fast suites whose expectations are written from the spec: its hand-read facts (each status,
+ * each auth scheme, the scheme table), and the /testing fake's coverage of it (every operation,
+ * query parameter, scheme and status answered as the spec says). A spec edit that follows Composio
+ * (a status, a scheme, a filter) turns them red, so `npm run check` runs them (about 10 s, beside its
+ * other checks) and names what fails, as it does tsc's errors: a green check is a green `npm test`.
+ */
+export const SPEC_SUITES = [
+  "test/spec.test.ts",
+  "test/testing-api.test.ts",
+  "test/testing-fake.test.ts",
+  "test/builders.test.ts",
+];
+/**
  * The fuzzer (CONTRIBUTING.md, "The fuzzer"): its own project, in a worker with `--expose-gc` so
  * that its memory bound measures from a collected heap. `npm test` runs it with a fixed seed (about
  * half a minute); `npm run test:fast` skips it; `npm run fuzz` runs it alone, long, with a fresh seed.

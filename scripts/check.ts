@@ -4,7 +4,8 @@
 // tree (the default --spec and --out) it also reports the public API with no build
 // (scripts/release/api-surface.ts, the reports `npm run check:api` makes from dist/; cached by a
 // hash of src/, generated/ and the settings) and fails when api/*.api.md is stale, and runs the
-// code checks of CI (prettier, oxlint, tsc and the ReDoS check, CODE_CHECKS).
+// code checks of CI (prettier, oxlint, tsc and the ReDoS check, CODE_CHECKS) and the fast tests
+// written from the spec (SPEC_SUITES in vitest.config.ts), which a spec edit can turn red.
 // It rates every change since the last release (api/released/): the spec's with Redocly's diff and
 // our rules, the public API's from that fresh report, and fails when the pending changesets ask for
 // a smaller bump than the larger rating needs (scripts/release/gate.ts). It compares the spec with
@@ -13,7 +14,7 @@
 // changed description is pending (it lists Composio's changes, rated). It never writes to the
 // working tree.
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { createRequire } from "node:module";
@@ -27,12 +28,14 @@ import { loadSpec, type Schema } from "./lib/spec.js";
 import { rateSpec } from "./release/spec-rating.js";
 import { upstreamReport } from "./upstream/pinned.js";
 import { readFolder, writeFolderAtomically } from "./lib/write.js";
+import { SPEC_SUITES } from "../vitest.config.js";
 
 const require = createRequire(import.meta.url);
 const prettier = require.resolve("prettier/bin/prettier.cjs");
 const oxlint = join(dirname(require.resolve("oxlint/package.json")), "bin/oxlint");
 const tsx = require.resolve("tsx/cli");
 const tsc = require.resolve("typescript/bin/tsc");
+const vitest = join(dirname(require.resolve("vitest/package.json")), "vitest.mjs");
 /** tsc's record of its last run: outside the tree (the check writes nothing there), one per checkout. */
 const tscRecord = join(
   tmpdir(),
@@ -65,6 +68,23 @@ const CODE_CHECKS = [
     args: [tsx, "scripts/lint-regex.ts"],
     fix: "npm run lint:regex, then rewrite the patterns it names",
   },
+  // The tests written from the spec (vitest.config.ts, SPEC_SUITES): its hand-read facts and the
+  // fake's coverage of it. Following Composio in the spec (a status, a scheme, a filter) turns them
+  // red where tsc sees nothing; `npm test` would say so minutes later. A tree without them (a copy
+  // of the package with no test/) skips this.
+  {
+    name: "the spec's tests",
+    args: [
+      vitest,
+      "run",
+      "--project",
+      "fast",
+      "--reporter=dot",
+      ...SPEC_SUITES.filter((file) => existsSync(file)),
+    ],
+    skip: !SPEC_SUITES.some((file) => existsSync(file)),
+    fix: "npx vitest run <the file named>; update what it pins, or the fake, as CONTRIBUTING's step 3 of 'When Composio changes the API' says",
+  },
 ];
 
 const { specPath, outDir, configPath, upstreamDir } = readArgs();
@@ -96,7 +116,7 @@ try {
     text: `upstream: ${error.message}`,
   }));
   const codeChecks = Promise.all(
-    (ownTree ? CODE_CHECKS : []).map(async ({ name, args, fix }) => {
+    (ownTree ? CODE_CHECKS.filter((c) => !c.skip) : []).map(async ({ name, args, fix }) => {
       const { code, stdout, stderr } = await runNode(args);
       return code === 0 ? undefined : `${name} failed; run \`${fix}\`:\n${(stderr + stdout).trim()}`;
     }),

@@ -1,9 +1,9 @@
 // The generator: determinism, golden output for a two-operation fixture, and the bad-spec paths
 // through the real CLI (exit code, file:line:col and rule, output folder untouched).
 import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { readOpenSchemas } from "../scripts/lib/model.js";
@@ -20,14 +20,14 @@ const scratch = mkdtempSync(join(tmpdir(), "composio-generator-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Runs a script the way npm does, and returns its exit code and output. */
-async function script(name: "generate" | "check", ...args: string[]) {
+async function script(name: "generate" | "check", ...args: (string | { cwd: string })[]) {
+  const options = args.find((a) => typeof a === "object") ?? {};
   try {
-    const { stdout, stderr } = await run(process.execPath, [
-      "--import",
-      "tsx",
-      `scripts/${name}.ts`,
-      ...args,
-    ]);
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ["--import", "tsx", resolve(`scripts/${name}.ts`), ...args.filter((a) => typeof a === "string")],
+      { ...options, env: { ...process.env, NO_COLOR: "1" } },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -420,6 +420,29 @@ describe("check", { timeout: 60_000 }, () => {
     expect(result.stderr).toMatch(/unused: +.*orphan\/components\/schemas\/Orphan\.yaml\n/);
     expect(result.stderr).not.toMatch(/unused: .*StateBase/);
   });
+
+  // A checkout whose spec follows Composio one step (a status added): tsc and the API report see
+  // it, and so do tests written from the spec, which `npm test` would fail minutes later. The check
+  // names them (loop 23: check was green while `npm test` was red). A whole copy of the checkout.
+  it.concurrent(
+    "runs the tests written from the spec and names the one a followed status turns red",
+    { timeout: 240_000 },
+    async () => {
+      const copy = join(scratch, "checkout");
+      cpSync(".", copy, {
+        recursive: true,
+        filter: (from) => !/^(node_modules|\.git|dist)$/.test(relative(".", from).split(sep)[0]!),
+      });
+      symlinkSync(resolve("node_modules"), join(copy, "node_modules"), "dir");
+      const status = join(copy, "spec/components/schemas/ConnectionStatus.yaml");
+      writeFileSync(status, `${readFileSync(status, "utf8")}  - SUSPENDED\n`);
+      expect((await script("generate", { cwd: copy })).code).toBe(0);
+      const result = await script("check", { cwd: copy });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^the spec's tests failed/m);
+      expect(result.stderr).toMatch(/FAIL .*test\/spec\.test\.ts.* > .*the 7 statuses are one named enum/);
+    },
+  );
 
   // This one also reports the public API with no build and runs prettier: more work than the others.
   it.concurrent("passes on the committed generated/ and api/", { timeout: 180_000 }, async () => {
