@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { Schema } from "../scripts/lib/spec.js";
 import { bundleSpec } from "../scripts/release/spec-rating.js";
 import { diffUpstream, labelText } from "../scripts/upstream/changes.js";
-import { clientCredentials, COPY, UPSTREAM_DIR } from "../scripts/upstream/pinned.js";
+import { clientCredentials, COPY, rateUpstreamChange, UPSTREAM_DIR } from "../scripts/upstream/pinned.js";
 
 /** A document with one operation: `create` takes `request`, answers `answer`. */
 const doc = (answer: Schema, request: Schema = { type: "object" }): Schema => ({
@@ -485,5 +485,73 @@ describe("names (trial 16)", () => {
       "major POST /api/v3/things response 200: s — `s` gained \\u0410CTIVE, ACTIVE\\u200b",
       "minor POST /api/v3/things response 200: s — `s` lost ACTIVE",
     ]);
+  });
+});
+
+// Rated against our spec (pinned.ts, rateUpstreamChange): an answer whose values our spec narrowed on
+// purpose (revoke answers REVOKED, a recorded difference) reaches no user when upstream's list grows.
+describe("rated against our spec (loop 23)", () => {
+  const status = (...values: string[]) =>
+    doc({ type: "object", required: ["status"], properties: { status: { type: "string", enum: values } } });
+  const rated = (ours: Schema, base: Schema, revision: Schema) =>
+    rateUpstreamChange(ours, base, revision).changes.map((c) => `${c.impact} ${c.where} — ${c.message}`);
+
+  it("a value added where our spec answers fewer values, by a recorded narrowing, is minor and says so", () => {
+    expect(
+      rated(status("REVOKED"), status("ACTIVE", "REVOKED"), status("ACTIVE", "REVOKED", "SUSPENDED")),
+    ).toEqual([
+      "minor POST /api/v3/things response 200: status — `status` gained SUSPENDED: our spec answers only REVOKED here (a recorded difference)",
+    ]);
+  });
+
+  it("a value added where our spec lists upstream's values, closed, is still major", () => {
+    expect(
+      rated(
+        status("ACTIVE", "REVOKED"),
+        status("ACTIVE", "REVOKED"),
+        status("ACTIVE", "REVOKED", "SUSPENDED"),
+      ),
+    ).toEqual(["major POST /api/v3/things response 200: status — `status` gained SUSPENDED"]);
+  });
+
+  it("SUSPENDED added to every status of the pinned copy is minor for our users", () => {
+    const pinned = JSON.parse(readFileSync(join(UPSTREAM_DIR, COPY), "utf8")) as Schema;
+    const next = structuredClone(pinned);
+    const grow = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(grow);
+      if (!node || typeof node !== "object") return;
+      const n = node as Schema;
+      if (Array.isArray(n.enum) && n.enum.includes("REVOKED") && n.enum.includes("ACTIVE"))
+        n.enum.push("SUSPENDED");
+      Object.values(n).forEach(grow);
+    };
+    grow(next);
+    const change = rateUpstreamChange(bundleSpec("spec/openapi.yaml"), pinned, next);
+    expect(change.changes.length).toBeGreaterThan(1);
+    expect(change.rating).toBe("minor");
+    expect(change.changes.map((c) => `${c.where} — ${c.message}`)).toContainEqual(
+      expect.stringMatching(
+        /revoke response 200: connected_account\.status — .*gained SUSPENDED: our spec answers only REVOKED here/,
+      ),
+    );
+  });
+});
+
+describe("rule names (loop 23)", () => {
+  it("a value added in a request is 'more accepted', open or not: not an open enum that grew", () => {
+    const request = (values: string[], open: boolean) =>
+      doc(
+        { type: "object" },
+        {
+          type: "object",
+          properties: { scheme: { type: "string", enum: values, ...(open && { "x-sdk-open": true }) } },
+        },
+      );
+    for (const open of [true, false])
+      expect(
+        diffUpstream(request(["OAUTH2"], open), request(["OAUTH2", "PASSKEY"], open)).changes.map(
+          (c) => `${c.impact} ${c.rule} ${c.message}`,
+        ),
+      ).toEqual(["minor upstream/enum-accepts-more `scheme` gained PASSKEY"]);
   });
 });

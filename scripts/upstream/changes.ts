@@ -23,7 +23,8 @@
 // (a field removed or made required, a type or an enum narrowed, a member removed, a key the client
 // sends no longer taken); one that accepts more is minor. In an answer, a change that can break the
 // code reading it is major (a field removed or no longer required, a type widened, a value or member
-// added, unless the client's counterpart is `x-sdk-open`: then minor, unknown values already pass);
+// added, unless the client's counterpart is `x-sdk-open`: then minor, unknown values already pass, or
+// lists fewer values on purpose, which pinned.ts marks `x-sdk-ours-values`: revoke answers REVOKED);
 // one that only promises more, or less variety, is minor (a field added, a value no longer sent, said).
 // What cannot touch a user is patch, and says what it is: `servers` (the client's base URL is its
 // own), a security scheme's name or header case (headers are case-insensitive), an unused scheme, an
@@ -130,6 +131,8 @@ interface Shape {
   members?: Member[];
   written?: Written;
   open: boolean;
+  /** The values our spec's counterpart lists, where it lists fewer than this side (pinned.ts marks them). */
+  ours?: unknown[];
   deprecated: boolean;
   /** Keywords that annotate or limit: format, default, lengths, patterns, ranges, `x-` extensions. */
   notes: Record<string, unknown>;
@@ -152,7 +155,15 @@ const LIMITS = [
 ];
 const ANNOTATIONS = ["format", "default", "readOnly", "writeOnly", "contentEncoding", "contentMediaType"];
 /** Our own marks and what only documents: never a change. */
-const IGNORED = new Set(["x-sdk-open", "title", "description", "summary", "example", "examples"]);
+const IGNORED = new Set([
+  "x-sdk-open",
+  "x-sdk-ours-values",
+  "title",
+  "description",
+  "summary",
+  "example",
+  "examples",
+]);
 
 const typesOf = (s: Schema): string[] =>
   typeof s.type === "string"
@@ -214,6 +225,7 @@ function makeShape(doc: Schema, node: unknown): Shape {
     required: new Set(Array.isArray(s.required) ? s.required : []),
     items: [],
     open: s["x-sdk-open"] === true,
+    ...(Array.isArray(s["x-sdk-ours-values"]) && { ours: s["x-sdk-ours-values"] as unknown[] }),
     deprecated: s.deprecated === true,
     notes: {},
   };
@@ -576,13 +588,22 @@ class Walk {
             `\`${name}\` lost ${valueText(lost)}`,
             "upstream/enum-lost",
           );
+        // In an answer our spec had narrowed on purpose before the change (revoke answers only
+        // REVOKED), a value upstream adds reaches no user's code: minor, saying why.
+        const narrowed = this.place.direction === "response" && !r.open && b.ours;
         if (gained.length)
           this.add(
             field,
             label,
-            this.pick("minor", r.open ? "minor" : "major"),
-            `\`${name}\` gained ${valueText(gained)}`,
-            r.open ? "upstream/open-enum-grew" : "upstream/enum-gained",
+            this.pick("minor", r.open || narrowed ? "minor" : "major"),
+            `\`${name}\` gained ${valueText(gained)}${narrowed ? `: our spec answers only ${valueText(narrowed)} here (a recorded difference)` : ""}`,
+            this.place.direction === "request"
+              ? "upstream/enum-accepts-more"
+              : r.open
+                ? "upstream/open-enum-grew"
+                : narrowed
+                  ? "upstream/enum-gained-beyond-ours"
+                  : "upstream/enum-gained",
           );
       } else if (b.values)
         this.add(

@@ -416,6 +416,12 @@ function compareViews(
           ? `${values(mine)}${extra.length ? ` (only here: ${values(new Set(extra))})` : ""}`
           : "any value";
       out.add(at("enum"), describe(o.values, onlyOurs), describe(u.values, onlyUp));
+      if (onlyUp.length && out.options.onFewerValues)
+        for (const { node } of up.nodes)
+          out.options.onFewerValues(
+            target(up.doc, node),
+            [...o.values!].map((v) => JSON.parse(v) as unknown),
+          );
       if (onlyOurs.length && out.options.onValuesOnlyOurs)
         out.options.onValuesOnlyOurs(
           at("enum").filter(Boolean).join(SEPARATOR),
@@ -628,6 +634,9 @@ const jsonSchema = (doc: Schema, holder: unknown): unknown => {
 export interface CompareOptions {
   /** Called with each of upstream's schemas whose counterpart in our spec is `x-sdk-open`. */
   onOpen?: (upstreamNode: Schema) => void;
+  /** Called with each of upstream's schemas whose counterpart in our spec lists fewer values (of
+   * upstream's, ours lacks some: revoke answers only REVOKED), with our values. */
+  onFewerValues?: (upstreamNode: Schema, ours: unknown[]) => void;
   /** Called with the id of an `enum` difference, upstream's schemas there, and the values only ours has. */
   onValuesOnlyOurs?: (id: string, upstreamNodes: Schema[], values: unknown[]) => void;
 }

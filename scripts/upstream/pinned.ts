@@ -444,12 +444,20 @@ export function reconcile(ours: Schema, upstream: Upstream): Reconciliation {
  * What Composio changed between the baseline and the copy, each change rated for this client's
  * users (scripts/upstream/changes.ts). Where our spec marks the counterpart `x-sdk-open`, both
  * documents carry the mark too, so that a value added to an enum our client already lets through
- * rates minor, not major; the keys the client sends are the ones our spec's schemes name.
+ * rates minor, not major; where our spec lists fewer values than upstream's (a deliberate narrowing:
+ * revoke answers REVOKED), they carry ours (`x-sdk-ours-values`), so that a value upstream adds there
+ * rates by what our users read: minor. The keys the client sends are the ones our spec's schemes name.
  */
 export function rateUpstreamChange(ours: Schema, baseline: Schema, copy: Schema): UpstreamChange {
   const marked = (doc: Schema) => {
     const clone = structuredClone(doc);
-    compareSpecs(ours, clone, { onOpen: (node) => void (node["x-sdk-open"] = true) });
+    compareSpecs(ours, clone, {
+      onOpen: (node) => void (node["x-sdk-open"] = true),
+      onFewerValues: (node, values) => {
+        const seen = (node["x-sdk-ours-values"] ?? []) as unknown[];
+        node["x-sdk-ours-values"] = [...new Set([...seen, ...values])];
+      },
+    });
     return clone;
   };
   return diffUpstream(marked(baseline), marked(copy), { clientCredentials: clientCredentials(ours) });
