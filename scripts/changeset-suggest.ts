@@ -5,8 +5,9 @@
 // from a fresh API Extractor report of the working tree (no build needed; `--committed` rates
 // api/*.api.md instead). `--force` describes every change since the release, covered or not;
 // `--dry-run` only prints; `--mark <file>` writes no changeset but records in <file> (one written
-// by hand) that it covers every change not yet covered.
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+// by hand) that it covers every change not yet covered. While an upstream pull is pending (before
+// `upstream:pull -- --accept`), Composio's changes our spec followed each get their line, first.
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { format, resolveConfig } from "prettier";
@@ -17,6 +18,7 @@ import { coverageRecord, suggest } from "./release/coverage.js";
 import { formatChanges, gate, PACKAGE, readChangesets } from "./release/gate.js";
 import { readRelease, RELEASED_DIR } from "./release/release.js";
 import { bundleSpec, rateSpec } from "./release/spec-rating.js";
+import { BASELINE, followedChanges, readUpstream, UPSTREAM_DIR } from "./upstream/pinned.js";
 
 const { values } = parseArgs({
   options: {
@@ -61,6 +63,8 @@ try {
     );
   console.log(`\n${verdict.text.replace(/\n {2}run `npm run changeset:suggest`.*$/, "")}`);
 
+  // While an upstream pull is pending: what our spec took from it, each change its own line.
+  const upstream = existsSync(join(UPSTREAM_DIR, BASELINE)) ? readUpstream(UPSTREAM_DIR) : undefined;
   const { uncovered, bump, text } = suggest({
     spec,
     api,
@@ -68,6 +72,15 @@ try {
     version,
     released: release.version,
     force: values.force,
+    ...(upstream?.baseline && {
+      upstream: {
+        version: upstream.provenance.sources.map((s) => s.version).join(", "),
+        changes: followedChanges(bundleSpec("spec/openapi.yaml"), {
+          baseline: upstream.baseline,
+          copy: upstream.copy,
+        }),
+      },
+    }),
   });
   const count = `${uncovered.length} rated change${uncovered.length === 1 ? "" : "s"}`;
   if (values.mark) {

@@ -143,6 +143,57 @@ describe("suggest", () => {
 // changes before the next release: a filter added to it later would be covered by the changeset
 // that announced the operation, and ship with no CHANGELOG line. Each addition carries its parts
 // (parameters, fields, values), and the record covers them one by one.
+// An upstream sync (loop 23): what our spec took from Composio's description is listed as Composio's
+// change at its place, rated for users, whatever the release's diff makes of it (a filter or a
+// nullable field inside an operation a pending changeset announces; a status by the schema that
+// happens to hold it).
+describe("an upstream sync", () => {
+  const NULLABLE: RatedChange = {
+    impact: "major",
+    where: "GET /api/v3.1/connected_accounts response 200: items[].updated_at",
+    message: "`updated_at` now string | null (was string)",
+    rule: "upstream/type",
+  };
+  const FILTER: RatedChange = {
+    impact: "minor",
+    where: "GET /api/v3.1/connected_accounts query parameter search",
+    message: "query parameter `search` added (optional, string | null)",
+    rule: "upstream/parameter-added",
+  };
+  const upstream = { version: "3.2.0", changes: [NULLABLE, FILTER] };
+
+  it("gets a line per change our spec followed, under its own heading, first, and the bump it needs", () => {
+    const { spec, api } = ratings([], [ADDED]);
+    const out = suggest({ spec, api, changesets: [], version, released, upstream });
+    expect(out.bump).toBe("minor");
+    expect(out.text).toContain(
+      "Follows Composio's description 3.2.0 of the connected-accounts API:\n\n" +
+        "Breaking (a minor bump while below 1.0):\n" +
+        "- GET /api/v3.1/connected_accounts response 200: items[].updated_at: `updated_at` now string | null (was string).\n\n" +
+        "Added:\n" +
+        "- GET /api/v3.1/connected_accounts query parameter search: query parameter `search` added (optional, string | null).",
+    );
+    // What else no record covers follows, said to be other work, with how to record a changeset
+    // written by hand.
+    expect(out.text).toMatch(/Follows Composio's[^]*\n\nAlso changed since 0\.1\.0[^]*waitForConnection/);
+    expect(out.text).toContain("--mark");
+    // Recorded: the next run does not describe them again.
+    const changesets = readChangesets(changesetDir({ "sync.md": out.text! }));
+    expect(suggest({ spec, api, changesets, version, released, upstream })).toEqual({
+      uncovered: [],
+      bump: "none",
+    });
+  });
+
+  it("alone (nothing else uncovered) still writes its changeset", () => {
+    const { spec, api } = ratings([], []);
+    const out = suggest({ spec, api, changesets: [], version, released, upstream });
+    expect(out.bump).toBe("minor");
+    expect(out.text).toContain("Follows Composio's description 3.2.0");
+    expect(out.text).not.toContain("Also changed");
+  });
+});
+
 describe("a change to what a pending changeset announced as added", () => {
   const HEALTH = "/api/v3.1/connected_accounts/{nanoid}/health";
   const spec = (parameters: string[]): Schema => ({

@@ -7,7 +7,13 @@ import { describe, expect, it } from "vitest";
 import type { Schema } from "../scripts/lib/spec.js";
 import { bundleSpec } from "../scripts/release/spec-rating.js";
 import { diffUpstream, labelText } from "../scripts/upstream/changes.js";
-import { clientCredentials, COPY, rateUpstreamChange, UPSTREAM_DIR } from "../scripts/upstream/pinned.js";
+import {
+  clientCredentials,
+  COPY,
+  followedChanges,
+  rateUpstreamChange,
+  UPSTREAM_DIR,
+} from "../scripts/upstream/pinned.js";
 
 /** A document with one operation: `create` takes `request`, answers `answer`. */
 const doc = (answer: Schema, request: Schema = { type: "object" }): Schema => ({
@@ -553,5 +559,43 @@ describe("rule names (loop 23)", () => {
           (c) => `${c.impact} ${c.rule} ${c.message}`,
         ),
       ).toEqual(["minor upstream/enum-accepts-more `scheme` gained PASSKEY"]);
+  });
+});
+
+// changeset:suggest's lines for an upstream sync (loop 23, finding 5): the changes our spec followed.
+describe("the changes our spec followed", () => {
+  it("are Composio's changes where our spec now says what the copy says; a value kept is not one", () => {
+    const pinned = JSON.parse(readFileSync(join(UPSTREAM_DIR, COPY), "utf8")) as Schema;
+    const next = structuredClone(pinned);
+    const list = next.paths["/api/v3.1/connected_accounts"].get;
+    list.parameters.push({
+      name: "search",
+      in: "query",
+      required: false,
+      schema: { type: "string", nullable: true },
+    });
+    const type = list.parameters.find((p: Schema) => p.name === "account_type").schema;
+    type.enum = type.enum.filter((v: string) => v !== "ALL");
+    const nullable = (node: unknown): void => {
+      if (!node || typeof node !== "object") return;
+      const n = node as Schema;
+      if (n.properties?.updated_at?.type === "string") n.properties.updated_at.nullable = true;
+      Object.values(n).forEach(nullable);
+    };
+    nullable(next.paths);
+    // Our spec follows the filter and the nullable field, and keeps ALL (the scoped client lists with it).
+    const ours = bundleSpec("spec/openapi.yaml");
+    ours.paths["/api/v3.1/connected_accounts"].get.parameters.push({
+      name: "search",
+      in: "query",
+      schema: { type: ["string", "null"] },
+    });
+    ours.components.schemas.ConnectedAccount.properties.updated_at.type = ["string", "null"];
+    const followed = followedChanges(ours, { baseline: pinned, copy: next });
+    expect(followed.map((c) => `${c.impact} ${c.where} — ${c.message}`)).toEqual([
+      "major GET /api/v3.1/connected_accounts response 200: items[].updated_at — `updated_at` now string | null (was string)",
+      "major GET /api/v3.1/connected_accounts/{nanoid} response 200: updated_at — `updated_at` now string | null (was string)",
+      "minor GET /api/v3.1/connected_accounts query parameter search — query parameter `search` added (optional, string | null)",
+    ]);
   });
 });

@@ -57,6 +57,13 @@ export interface SuggestInput {
   released: string;
   /** Describe every change since the release, covered or not. */
   force?: boolean;
+  /**
+   * While an upstream pull is pending: Composio's changes our spec followed, rated for users and
+   * named by place (scripts/upstream/pinned.ts, followedChanges). The release's diff cannot see
+   * them inside an operation a pending changeset announces, and names a value by the schema that
+   * holds it: each gets its line, first.
+   */
+  upstream?: { version: string; changes: RatedChange[] };
 }
 
 export interface Suggestion {
@@ -68,7 +75,15 @@ export interface Suggestion {
   text?: string;
 }
 
-export function suggest({ spec, api, changesets, version, released, force }: SuggestInput): Suggestion {
+export function suggest({
+  spec,
+  api,
+  changesets,
+  version,
+  released,
+  force,
+  upstream,
+}: SuggestInput): Suggestion {
   const covered = new Set(force ? [] : changesets.flatMap((c) => [...c.covers]));
   const open = (c: RatedChange) => !covered.has(fingerprint(c));
   // What was added to an addition a pending changeset covers: each new part, its own change.
@@ -79,7 +94,8 @@ export function suggest({ spec, api, changesets, version, released, force }: Sug
     .filter((c) => !open(c) && !wholesale.has(fingerprint(c)))
     .flatMap((c) => (c.parts ?? []).map((part) => partChange(c, part)))
     .filter(open);
-  const uncovered = [...spec.changes.filter(open), ...grown, ...api.changes.filter(open)];
+  const synced = (upstream?.changes ?? []).filter(open);
+  const uncovered = [...synced, ...spec.changes.filter(open), ...grown, ...api.changes.filter(open)];
   const bump = neededBump(maxRating(...uncovered.map((c) => c.impact)), version);
   if (bump === "none") return { uncovered, bump };
   // People read the spec's changes and the hand-written part of the API: openapi-typescript's
@@ -90,7 +106,31 @@ export function suggest({ spec, api, changesets, version, released, force }: Sug
     ...grown,
     ...api.changes.filter((c) => open(c) && handWritten(c)),
   ];
-  const text = `---\n"${PACKAGE}": ${bump}\n---\n\n${summarize(described, released, version, covered.size > 0)}\n\n${coverageRecord(uncovered)}\n`;
+  const parts: string[] = [];
+  if (synced.length)
+    parts.push(
+      [
+        `Follows Composio's description ${upstream!.version} of the connected-accounts API:`,
+        ...byImpact(synced, version).flatMap(([title, list]) => [
+          "",
+          `${title}:`,
+          ...list.map((c) => `- ${c.where}: ${c.message.replace(/\.$/, "")}.`),
+        ]),
+      ].join("\n"),
+    );
+  if (described.length)
+    parts.push(
+      summarize(
+        described,
+        released,
+        version,
+        covered.size > 0,
+        synced.length
+          ? `Also changed since ${released}, in no pending changeset's record (a changeset written by hand that describes them records so with \`npm run changeset:suggest -- --mark <file>\`)`
+          : undefined,
+      ),
+    );
+  const text = `---\n"${PACKAGE}": ${bump}\n---\n\n${parts.join("\n\n")}\n\n${coverageRecord(uncovered)}\n`;
   return { uncovered, bump, text };
 }
 
@@ -102,6 +142,8 @@ export function summarize(
   version: string,
   /** Some changes are covered already: these are the rest. */
   rest = false,
+  /** The first line's words before the counts, when not `Changes since <released>…`. */
+  heading?: string,
 ): string {
   const lines = (given: RatedChange[]): string[] => {
     // The client's entry point is the package itself: its name goes without saying.
@@ -146,19 +188,10 @@ export function summarize(
       }),
     );
   };
-  const groups: [string, RatedChange[]][] = [
-    [
-      /^0\./.test(version) ? "Breaking (a minor bump while below 1.0)" : "Breaking",
-      changes.filter((c) => c.impact === "major"),
-    ],
-    ["Added", changes.filter((c) => c.impact === "minor")],
-    ["Fixed or documented", changes.filter((c) => c.impact === "patch")],
-  ];
-  const counts = groups
-    .filter(([, list]) => list.length)
-    .map(([title, list]) => `${list.length} ${title.split(" (")[0]!.toLowerCase()}`);
+  const groups = byImpact(changes, version);
+  const counts = groups.map(([title, list]) => `${list.length} ${title.split(" (")[0]!.toLowerCase()}`);
   const out = [
-    `Changes since ${released}${rest ? " that the pending changesets do not cover" : ""}, rated by \`npm run changeset:suggest\`: ${counts.join(", ")}.`,
+    `${heading ?? `Changes since ${released}${rest ? " that the pending changesets do not cover" : ""}`}, rated by \`npm run changeset:suggest\`: ${counts.join(", ")}.`,
   ];
   const LIMIT = 15;
   for (const [title, list] of groups) {
@@ -168,4 +201,17 @@ export function summarize(
     if (shown.length > LIMIT) out.push(`- … and ${shown.length - LIMIT} more.`);
   }
   return out.join("\n");
+}
+
+/** The changes under their headings, breaking first; headings with none left out. */
+function byImpact(changes: RatedChange[], version: string): [string, RatedChange[]][] {
+  const groups: [string, RatedChange[]][] = [
+    [
+      /^0\./.test(version) ? "Breaking (a minor bump while below 1.0)" : "Breaking",
+      changes.filter((c) => c.impact === "major"),
+    ],
+    ["Added", changes.filter((c) => c.impact === "minor")],
+    ["Fixed or documented", changes.filter((c) => c.impact === "patch")],
+  ];
+  return groups.filter(([, list]) => list.length);
 }

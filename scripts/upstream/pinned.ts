@@ -28,6 +28,7 @@ import { parse, parseDocument } from "yaml";
 import { formatChanges } from "../release/gate.js";
 import { atPointer, bundleSpec, HTTP_METHODS, isObject } from "../release/spec-rating.js";
 import type { Schema } from "../lib/spec.js";
+import type { RatedChange } from "../release/impact.js";
 import { diffUpstream, type UpstreamChange } from "./changes.js";
 import { compareSpecs, pathKey, type Divergence } from "./compare.js";
 
@@ -461,6 +462,27 @@ export function rateUpstreamChange(ours: Schema, baseline: Schema, copy: Schema)
     return clone;
   };
   return diffUpstream(marked(baseline), marked(copy), { clientCredentials: clientCredentials(ours) });
+}
+
+/**
+ * Composio's changes since the baseline (rated as above) that our spec followed: those at a place
+ * where our spec and the copy no longer differ. A difference there (recorded or not: `ALL` kept in
+ * `account_type`, revoke still answering only REVOKED) means we did not; our own marks (`open`), which
+ * never follow upstream, do not count. What `npm run changeset:suggest` describes of a sync.
+ */
+export function followedChanges(
+  ours: Schema,
+  { baseline, copy }: { baseline: Schema; copy: Schema },
+): RatedChange[] {
+  /** `GET /x response 200 items[].status`, from a change's place or a difference's id. */
+  const place = (text: string) => text.replace(/: /g, " ").replace(/ +/g, " ").trim();
+  const differs = new Set(
+    compareSpecs(ours, copy)
+      .map((d) => d.id.split(" · "))
+      .filter((parts) => parts.at(-1) !== "open")
+      .map((parts) => place(parts.slice(0, -1).join(" "))),
+  );
+  return rateUpstreamChange(ours, baseline, copy).changes.filter((c) => !differs.has(place(c.where)));
 }
 
 /** The credentials our spec's security schemes send: `header x-api-key` (header names lowercased). */
