@@ -364,13 +364,10 @@ describe("differences.yaml", () => {
     const now = report.reconciliation.unrecorded.find((d) => d.id === id)!;
     // The upstream side names the value whole: one value, not "ON HOLD" and another.
     expect(JSON.parse(now.upstream.split(" (only here: ")[0]!)).toContain(added);
-    const pasted = report.text
-      .split("\n")
-      .filter((line) => /^ {4}- id: |^ {6}(ours|upstream|reason): /.test(line))
-      .join("\n");
     const path = join(dir, "pasted.yaml");
-    writeFileSync(path, `differences:\n${pasted.replace('reason: ""', "reason: Held.")}\n`);
-    expect(readDifferences(path)).toEqual([{ ...now, reason: "Held." }]);
+    writeFileSync(path, `differences:\n${pasted(report.text).join("")}`);
+    // Changed under its record: the record's reason comes with it.
+    expect(readDifferences(path)).toEqual([{ ...now, reason: "Recorded for the test." }]);
   });
 
   it("needs what differs in every entry: both sides' values, as the check prints them", () => {
@@ -407,8 +404,8 @@ describe("differences.yaml", () => {
       "reasons:\n  r: &r Shared.\ndifferences:\n  - { id: a, ours: x, upstream: y, reason: *r }\n  - { id: b, ours: x, upstream: z, reason: *r }\n",
     );
     expect(readDifferences(anchored)).toEqual([
-      { id: "a", ours: "x", upstream: "y", reason: "Shared." },
-      { id: "b", ours: "x", upstream: "z", reason: "Shared." },
+      { id: "a", ours: "x", upstream: "y", reason: "Shared.", anchor: "r" },
+      { id: "b", ours: "x", upstream: "z", reason: "Shared.", anchor: "r" },
     ]);
   });
 
@@ -436,6 +433,47 @@ describe("differences.yaml", () => {
     expect(report.text).toMatch(
       /1 entry of .*differences\.yaml matches no difference any more .*\n {4}GET \/nowhere · response 299/,
     );
+  });
+});
+
+describe("a record whose values changed under it (loop 23, finding 6)", () => {
+  it("is printed to paste with its reason carried over, an anchor as the anchor, whichever side changed", async () => {
+    const dir = workspace("carried");
+    const { divergences } = reconcile(ours, readUpstream(dir));
+    const [shared, own, ...rest] = divergences;
+    // Our side changed under the first (a spec edit that followed Composio elsewhere), upstream's
+    // under the second.
+    const entry = (d: Omit<Difference, "reason">, reason: string) =>
+      `  - id: ${JSON.stringify(d.id)}\n    ours: ${JSON.stringify(d.ours)}\n    upstream: ${JSON.stringify(d.upstream)}\n    reason: ${reason}\n`;
+    writeFileSync(
+      join(dir, DIFFERENCES),
+      "reasons:\n  shared: &shared Shared by several entries.\ndifferences:\n" +
+        entry({ ...shared!, ours: "what ours said before" }, "*shared") +
+        entry({ ...own!, upstream: "what upstream said before" }, '"Its own reason."') +
+        rest.map((d) => entry(d, "*shared")).join(""),
+    );
+    const report = await upstreamReport({ specPath: SPEC, dir });
+    expect(report.text).toContain("2 recorded with other values: changed under the record");
+    expect(report.text).toContain("        recorded: ours what ours said before");
+    const entries = pasted(report.text);
+    expect(entries).toHaveLength(2);
+    expect(entries.find((e) => e.includes(JSON.stringify(shared!.id)))).toMatch(/\n {2}reason: \*shared\n$/);
+    expect(entries.find((e) => e.includes(JSON.stringify(own!.id)))).toMatch(
+      /\n {2}reason: "Its own reason\."\n$/,
+    );
+    // Pasted over the old records, they read as the differences, with their reasons.
+    const header = "reasons:\n  shared: &shared Shared by several entries.\ndifferences:\n";
+    const rewritten =
+      header +
+      rest.map((d) => entry(d, "*shared")).join("") +
+      entries.map((e) => e.replace(/^(?=.)/gm, "  ")).join("");
+    writeFileSync(join(dir, DIFFERENCES), rewritten);
+    expect((await upstreamReport({ specPath: SPEC, dir })).reconciliation.unrecorded).toEqual([]);
+    expect(readDifferences(join(dir, DIFFERENCES))).toContainEqual({
+      ...shared!,
+      reason: "Shared by several entries.",
+      anchor: "shared",
+    });
   });
 });
 

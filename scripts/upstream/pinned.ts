@@ -24,7 +24,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
-import { parse, parseDocument } from "yaml";
+import { isAlias, isMap, isSeq, parseDocument } from "yaml";
 import { formatChanges } from "../release/gate.js";
 import { atPointer, bundleSpec, HTTP_METHODS, isObject } from "../release/spec-rating.js";
 import type { Schema } from "../lib/spec.js";
@@ -73,6 +73,9 @@ export interface Difference {
   /** Upstream's side, as the check prints it: a change of it is a new difference. */
   upstream: string;
   reason: string;
+  /** The anchor the reason refers to (`reason: *open`), when it is one: a changed record's entry to
+   * paste refers to it again. */
+  anchor?: string;
 }
 
 /**
@@ -386,9 +389,18 @@ export function readUpstream(dir = UPSTREAM_DIR): Upstream {
  */
 export function readDifferences(path: string): Difference[] {
   if (!existsSync(path)) return [];
-  const read = parse(readFileSync(path, "utf8")) as unknown;
+  const document = parseDocument(readFileSync(path, "utf8"));
+  if (document.errors.length) throw document.errors[0];
+  const read = document.toJS() as unknown;
   if (read === null || read === undefined) return [];
   const list = Array.isArray(read) ? read : isObject(read) ? (read.differences ?? []) : undefined;
+  // The anchors reasons refer to, by entry.
+  const listNode = (Array.isArray(read) ? document.contents : document.get("differences", true)) as unknown;
+  const anchorOf = (i: number): string | undefined => {
+    const item = isSeq(listNode) ? listNode.items[i] : undefined;
+    const reason = isMap(item) ? item.get("reason", true) : undefined;
+    return isAlias(reason) ? reason.source : undefined;
+  };
   if (!Array.isArray(list))
     throw new Error(
       `${path}: \`differences:\`, a list of { id, ours, upstream, reason } entries, is expected`,
@@ -406,7 +418,14 @@ export function readDifferences(path: string): Difference[] {
       );
     if (seen.has(entry.id)) throw new Error(`${where} repeats ${entry.id}`);
     seen.add(entry.id);
-    return { id: entry.id, ours: entry.ours, upstream: entry.upstream, reason: entry.reason.trim() };
+    const anchor = anchorOf(i);
+    return {
+      id: entry.id,
+      ours: entry.ours,
+      upstream: entry.upstream,
+      reason: entry.reason.trim(),
+      ...(anchor && { anchor }),
+    };
   });
 }
 
@@ -533,7 +552,7 @@ export async function upstreamReport({
   ];
   if (unrecorded.length) {
     lines.push(
-      `  ${unrecorded.length} difference${unrecorded.length === 1 ? " is" : "s are"} neither fixed nor recorded${reconciliation.changed.length ? ` (${reconciliation.changed.length} recorded with other values: changed under the record)` : ""}; fix the spec, or record a deliberate one with its reason:`,
+      `  ${unrecorded.length} difference${unrecorded.length === 1 ? " is" : "s are"} neither fixed nor recorded${reconciliation.changed.length ? ` (${reconciliation.changed.length} recorded with other values: changed under the record, by Composio or by our spec's own edit)` : ""}; fix the spec, or record a deliberate one with its reason:`,
     );
     const changedFrom = new Map(reconciliation.changed.map((c) => [c.now.id, c.recorded]));
     for (const d of unrecorded) {
@@ -544,11 +563,12 @@ export async function upstreamReport({
       if (was && was.upstream !== d.upstream) lines.push(`        recorded: upstream ${was.upstream}`);
     }
     lines.push(
-      `  entries to paste into ${shown}/${DIFFERENCES}, each with its reason (only for deliberate ones; a changed one replaces its record, and its reason is to be said again):`,
-      ...unrecorded.map(
-        (d) =>
-          `    - id: ${yamlString(d.id)}\n      ours: ${yamlString(d.ours)}\n      upstream: ${yamlString(d.upstream)}\n      reason: ""`,
-      ),
+      `  entries to paste into ${shown}/${DIFFERENCES}, each with its reason (only for deliberate ones; one recorded with other values replaces its record and carries its reason over: check that it still holds):`,
+      ...unrecorded.map((d) => {
+        const was = changedFrom.get(d.id);
+        const reason = was ? (was.anchor ? `*${was.anchor}` : yamlString(was.reason)) : '""';
+        return `    - id: ${yamlString(d.id)}\n      ours: ${yamlString(d.ours)}\n      upstream: ${yamlString(d.upstream)}\n      reason: ${reason}`;
+      }),
     );
   }
   if (stale.length) {
