@@ -436,6 +436,30 @@ describe("differences.yaml", () => {
   });
 });
 
+describe("a pending pull fully reconciled (loop 23, finding 8)", () => {
+  it("says to accept it now, not to reconcile it", async () => {
+    const dir = reconciledWorkspace("all-recorded");
+    const next = pinned();
+    next.info.version = "9.9.9";
+    answer(next, "get", "/{nanoid}").properties.seen_at = { type: "string" };
+    pullDoc(dir, next);
+    const pending = await upstreamReport({ specPath: SPEC, dir });
+    expect(pending.text).toContain("reconcile the spec with it");
+    // Every difference the pull brought recorded: what is left is the accept.
+    const { divergences } = reconcile(ours, readUpstream(dir));
+    writeDifferences(
+      dir,
+      divergences.map((d) => ({ ...d, reason: "Recorded for the test." })),
+    );
+    const report = await upstreamReport({ specPath: SPEC, dir });
+    expect(report.ok).toBe(false);
+    expect(report.text).not.toContain("reconcile the spec with it");
+    expect(report.text).toMatch(
+      /every difference is fixed or recorded: run `npm run upstream:pull -- --accept` now \(after the changeset: `npm run changeset:suggest`\)\.$/,
+    );
+  });
+});
+
 describe("a record whose values changed under it (loop 23, finding 6)", () => {
   it("is printed to paste with its reason carried over, an anchor as the anchor, whichever side changed", async () => {
     const dir = workspace("carried");

@@ -581,7 +581,9 @@ export async function upstreamReport({
     lines.push(
       `  Composio changed its description since the last reconciled pull (${p.baseline.version}, pulled ${p.baseline.pulledAt.slice(0, 10)}): ${change.rating} for our users (${change.changes.length} change${change.changes.length === 1 ? "" : "s"}):`,
       ...formatChanges(change.changes),
-      "  reconcile the spec with it (and record the deliberate differences), then `npm run upstream:pull -- --accept`.",
+      unrecorded.length || stale.length
+        ? "  reconcile the spec with it (and record the deliberate differences), then `npm run upstream:pull -- --accept`."
+        : "  every difference is fixed or recorded: run `npm run upstream:pull -- --accept` now (after the changeset: `npm run changeset:suggest`).",
     );
   }
   return {
