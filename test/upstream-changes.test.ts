@@ -599,3 +599,24 @@ describe("the changes our spec followed", () => {
     ]);
   });
 });
+
+describe("a property dropped from `properties` but still required (loop 23, finding 10)", () => {
+  it("is no longer described, not a widened type; described again, it says so", () => {
+    const described = doc(
+      { type: "object", required: ["user_id"], properties: { user_id: { type: "string" } } },
+      { type: "object", required: ["user_id"], properties: { user_id: { type: "string" } } },
+    );
+    const undescribed = doc(
+      { type: "object", required: ["user_id"] },
+      { type: "object", required: ["user_id"] },
+    );
+    expect(lines(described, undescribed)).toEqual([
+      "major POST /api/v3/things response 200: user_id — `user_id` no longer described (still required, any value; was string)",
+      "minor POST /api/v3/things request body: user_id — `user_id` no longer described (still required, any value; was string)",
+    ]);
+    expect(lines(undescribed, described)).toEqual([
+      "minor POST /api/v3/things request body: user_id — `user_id` now described: string (was required, any value)",
+      "minor POST /api/v3/things response 200: user_id — `user_id` now described: string (was required, any value)",
+    ]);
+  });
+});

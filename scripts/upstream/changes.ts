@@ -700,6 +700,28 @@ class Walk {
           `\`${shown(name)}\` ${isRequired ? "now required" : "no longer required"}`,
           "upstream/required",
         );
+      // A name kept in `required` whose schema went from `properties` (or came back): the field is
+      // still there, no longer described (any value), not a type widened.
+      if ((baseNode === undefined) !== (revNode === undefined)) {
+        const described = (doc: Schema, node: unknown) => typeText(doc, shapeOf(doc, node));
+        if (revNode === undefined)
+          this.add(
+            path(name),
+            label,
+            this.pick("minor", "major"),
+            `\`${shown(name)}\` no longer described (still required, any value; was ${described(this.place.base, baseNode)})`,
+            "upstream/undescribed",
+          );
+        else
+          this.add(
+            path(name),
+            label,
+            "minor",
+            `\`${shown(name)}\` now described: ${described(this.place.revision, revNode)} (was required, any value)`,
+            "upstream/described",
+          );
+        continue;
+      }
       const bs = shapeOf(this.place.base, baseNode);
       const rs = shapeOf(this.place.revision, revNode);
       if (bs.deprecated !== rs.deprecated && !bs.any && !rs.any)
