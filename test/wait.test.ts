@@ -87,6 +87,10 @@ interface Outcome {
   polls: number[];
   /** When the wait settled (Date.now()). */
   settledAt: number;
+  /** Every delay the client asked its clock for (the real one's timers, recorded): the sleeps
+   * between polls and each attempt's timeout. What it meant to wait, however late a loaded machine
+   * ran it. */
+  asked: number[];
 }
 
 /**
@@ -109,10 +113,16 @@ async function waitAgainst(
     else answer(res, ms);
   });
   const serverUrl = server.url;
+  const asked: number[] = [];
   const client = createComposioClient({
     apiKey: SECRETS.apiKey,
     baseUrl: serverUrl,
     logger: null,
+    clock: {
+      now: () => performance.now(),
+      setTimeout: (callback, ms) => (asked.push(ms), setTimeout(callback, ms)),
+      clearTimeout: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
+    },
     ...(redirect && {
       fetch: (input, init) =>
         fetch(redirect(input instanceof Request ? input.url : String(input), serverUrl), init),
@@ -129,7 +139,7 @@ async function waitAgainst(
     expect(`${req.method} ${req.url}`).toBe(`GET /api/v3.1/connected_accounts/${ID}`);
     expect(req.headers["x-api-key"]).toBe(SECRETS.apiKey);
   }
-  return { ...outcome, ms: settledAt - started, polls, settledAt };
+  return { ...outcome, ms: settledAt - started, polls, settledAt, asked };
 }
 
 /** The gaps between polls. */
@@ -144,14 +154,20 @@ describe("waitForConnection: until ACTIVE", () => {
     expect(r.error).toBeUndefined();
     expect(r.value).toEqual(account("ACTIVE"));
     expect(r.polls).toHaveLength(7);
-    expect(r.polls[0]).toBeLessThan(50);
-    // 80, 120, 180, 270, then the 300 cap (uncapped: 405, 607). Each gap is the delay (cut by up
-    // to 20%) plus the previous poll's round trip.
+    // The first poll at once: no sleep before it (each attempt's timeout is the client's, 30 s or
+    // more; the sleeps are the delays of at most the cap).
+    const sleeps = r.asked.filter((ms) => ms <= 300);
+    expect(r.asked[0]).toBeGreaterThan(300);
+    // 80, 120, 180, 270, then the 300 cap (uncapped: 405, 607), each cut by up to 20% (jitter), and
+    // no other sleep. Asked of the clock, not timed: a loaded machine runs timers late, never early.
     const planned = [80, 120, 180, 270, 300, 300];
-    gaps(r.polls).forEach((gap, i) => {
-      expect(gap, `gap ${i + 1}`).toBeGreaterThanOrEqual(planned[i]! * 0.8 - 2);
-      expect(gap, `gap ${i + 1}`).toBeLessThanOrEqual(planned[i]! + 80);
+    expect(sleeps).toHaveLength(planned.length);
+    sleeps.forEach((ms, i) => {
+      expect(ms, `sleep ${i + 1}`).toBeGreaterThanOrEqual(planned[i]! * 0.8);
+      expect(ms, `sleep ${i + 1}`).toBeLessThanOrEqual(planned[i]!);
     });
+    // And the polls came no sooner than asked.
+    gaps(r.polls).forEach((gap, i) => expect(gap, `gap ${i + 1}`).toBeGreaterThanOrEqual(sleeps[i]! - 2));
   });
 
   it("keeps waiting through INITIALIZING, INITIATED and statuses it does not know (PENDING_REVIEW)", async () => {
@@ -211,9 +227,9 @@ describe("waitForConnection: final statuses end it at once with ConnectionFailed
       expect(error.status).toBe(status);
       expect(error.statusReason).toBe(reason);
       expect(error.message).toBe(`Connected account ${ID} is ${status}: ${reason}`);
-      // At once: no third poll (it would come 80–100 ms later).
+      // At once: no third poll, and no sleep after the second answer (one sleep, before it).
       expect(r.polls).toHaveLength(2);
-      expect(r.ms).toBeLessThan(180);
+      expect(r.asked.filter((ms) => ms <= 100)).toHaveLength(1);
       expect(error.account).toEqual({
         ...final,
         data: { access_token: REDACTED, refresh_token: REDACTED },
