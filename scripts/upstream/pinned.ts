@@ -390,12 +390,13 @@ export function readUpstream(dir = UPSTREAM_DIR): Upstream {
 export function readDifferences(path: string): Difference[] {
   if (!existsSync(path)) return [];
   const document = parseDocument(readFileSync(path, "utf8"));
-  if (document.errors.length) throw document.errors[0];
+  const [problem] = document.errors;
+  if (problem) throw problem;
   const read = document.toJS() as unknown;
   if (read === null || read === undefined) return [];
   const list = Array.isArray(read) ? read : isObject(read) ? (read.differences ?? []) : undefined;
   // The anchors reasons refer to, by entry.
-  const listNode = (Array.isArray(read) ? document.contents : document.get("differences", true)) as unknown;
+  const listNode: unknown = Array.isArray(read) ? document.contents : document.get("differences", true);
   const anchorOf = (i: number): string | undefined => {
     const item = isSeq(listNode) ? listNode.items[i] : undefined;
     const reason = isMap(item) ? item.get("reason", true) : undefined;
