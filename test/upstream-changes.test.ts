@@ -520,15 +520,19 @@ describe("rated against our spec (loop 23)", () => {
     ).toEqual(["major POST /api/v3/things response 200: status — `status` gained SUSPENDED"]);
   });
 
-  it("SUSPENDED added to every status of the pinned copy is minor for our users", () => {
+  it("a status added to every status enum of the pinned copy is minor for our users", () => {
     const pinned = JSON.parse(readFileSync(join(UPSTREAM_DIR, COPY), "utf8")) as Schema;
+    // A status neither the copy nor our spec holds, whatever the last pull brought.
+    const status = ["SUSPENDED", "PAUSED", "ON_HOLD"].find(
+      (name) => !JSON.stringify(pinned).includes(`"${name}"`),
+    )!;
     const next = structuredClone(pinned);
     const grow = (node: unknown): void => {
       if (Array.isArray(node)) return node.forEach(grow);
       if (!node || typeof node !== "object") return;
       const n = node as Schema;
       if (Array.isArray(n.enum) && n.enum.includes("REVOKED") && n.enum.includes("ACTIVE"))
-        n.enum.push("SUSPENDED");
+        n.enum.push(status);
       Object.values(n).forEach(grow);
     };
     grow(next);
@@ -536,9 +540,7 @@ describe("rated against our spec (loop 23)", () => {
     expect(change.changes.length).toBeGreaterThan(1);
     expect(change.rating).toBe("minor");
     expect(change.changes.map((c) => `${c.where} — ${c.message}`)).toContainEqual(
-      expect.stringMatching(
-        /revoke response 200: connected_account\.status — .*gained SUSPENDED: our spec answers only REVOKED here/,
-      ),
+      `POST /api/v3.1/connected_accounts/{nanoid}/revoke response 200: connected_account.status — \`status\` gained ${status}: our spec answers only REVOKED here (a recorded difference)`,
     );
   });
 });
@@ -564,38 +566,30 @@ describe("rule names (loop 23)", () => {
 
 // changeset:suggest's lines for an upstream sync (loop 23, finding 5): the changes our spec followed.
 describe("the changes our spec followed", () => {
-  it("are Composio's changes where our spec now says what the copy says; a value kept is not one", () => {
+  it("are Composio's changes where our spec now says what the copy says; one we did not take is not", () => {
     const pinned = JSON.parse(readFileSync(join(UPSTREAM_DIR, COPY), "utf8")) as Schema;
+    const LIST = "/api/v3.1/connected_accounts";
+    // Two new filters, by names no list has (whatever a pull brought): our spec takes the first.
+    const names = pinned.paths[LIST].get.parameters.map((p: Schema) => p.name) as string[];
+    const [taken, left] = ["seen_after", "seen_before", "label_prefix", "label_suffix"].filter(
+      (name) => !names.includes(name),
+    );
     const next = structuredClone(pinned);
-    const list = next.paths["/api/v3.1/connected_accounts"].get;
-    list.parameters.push({
-      name: "search",
-      in: "query",
-      required: false,
-      schema: { type: "string", nullable: true },
-    });
-    const type = list.parameters.find((p: Schema) => p.name === "account_type").schema;
-    type.enum = type.enum.filter((v: string) => v !== "ALL");
-    const nullable = (node: unknown): void => {
-      if (!node || typeof node !== "object") return;
-      const n = node as Schema;
-      if (n.properties?.updated_at?.type === "string") n.properties.updated_at.nullable = true;
-      Object.values(n).forEach(nullable);
-    };
-    nullable(next.paths);
-    // Our spec follows the filter and the nullable field, and keeps ALL (the scoped client lists with it).
+    for (const name of [taken, left])
+      next.paths[LIST].get.parameters.push({
+        name,
+        in: "query",
+        required: false,
+        schema: { type: "string", nullable: true },
+      });
     const ours = bundleSpec("spec/openapi.yaml");
-    ours.paths["/api/v3.1/connected_accounts"].get.parameters.push({
-      name: "search",
-      in: "query",
-      schema: { type: ["string", "null"] },
-    });
-    ours.components.schemas.ConnectedAccount.properties.updated_at.type = ["string", "null"];
-    const followed = followedChanges(ours, { baseline: pinned, copy: next });
-    expect(followed.map((c) => `${c.impact} ${c.where} — ${c.message}`)).toEqual([
-      "major GET /api/v3.1/connected_accounts response 200: items[].updated_at — `updated_at` now string | null (was string)",
-      "major GET /api/v3.1/connected_accounts/{nanoid} response 200: updated_at — `updated_at` now string | null (was string)",
-      "minor GET /api/v3.1/connected_accounts query parameter search — query parameter `search` added (optional, string | null)",
+    ours.paths[LIST].get.parameters.push({ name: taken, in: "query", schema: { type: ["string", "null"] } });
+    expect(
+      followedChanges(ours, { baseline: pinned, copy: next }).map(
+        (c) => `${c.impact} ${c.where} — ${c.message}`,
+      ),
+    ).toEqual([
+      `minor GET ${LIST} query parameter ${taken} — query parameter \`${taken}\` added (optional, string | null)`,
     ]);
   });
 });

@@ -484,11 +484,35 @@ export function rateUpstreamChange(ours: Schema, baseline: Schema, copy: Schema)
   return diffUpstream(marked(baseline), marked(copy), { clientCredentials: clientCredentials(ours) });
 }
 
+/** The last part of a difference's id when it says what differs at its place (compare.ts). */
+const ASPECTS = new Set([
+  "type",
+  "nullable",
+  "enum",
+  "union",
+  "properties",
+  "members' own properties",
+  "property",
+  "required",
+  "content",
+  "operation",
+  "path",
+  "security",
+  "name",
+  "deprecated",
+  "open",
+  "style",
+  "explode",
+]);
+/** Differences that never say whether a change was followed: our own marks, how values are written. */
+const BESIDE_THE_POINT = new Set(["open", "style", "explode", "deprecated"]);
+
 /**
  * Composio's changes since the baseline (rated as above) that our spec followed: those at a place
  * where our spec and the copy no longer differ. A difference there (recorded or not: `ALL` kept in
- * `account_type`, revoke still answering only REVOKED) means we did not; our own marks (`open`), which
- * never follow upstream, do not count. What `npm run changeset:suggest` describes of a sync.
+ * `account_type`, revoke still answering only REVOKED, a new filter we did not take) means we did
+ * not; our own marks (`open`) and how values are serialized do not count. What `npm run
+ * changeset:suggest` describes of a sync.
  */
 export function followedChanges(
   ours: Schema,
@@ -496,12 +520,12 @@ export function followedChanges(
 ): RatedChange[] {
   /** `GET /x response 200 items[].status`, from a change's place or a difference's id. */
   const place = (text: string) => text.replace(/: /g, " ").replace(/ +/g, " ").trim();
-  const differs = new Set(
-    compareSpecs(ours, copy)
-      .map((d) => d.id.split(" · "))
-      .filter((parts) => parts.at(-1) !== "open")
-      .map((parts) => place(parts.slice(0, -1).join(" "))),
-  );
+  const differs = new Set<string>();
+  for (const { id } of compareSpecs(ours, copy)) {
+    const parts = id.split(" · ");
+    const aspect = ASPECTS.has(parts.at(-1)!) ? parts.pop()! : undefined;
+    if (!aspect || !BESIDE_THE_POINT.has(aspect)) differs.add(place(parts.join(" ")));
+  }
   return rateUpstreamChange(ours, baseline, copy).changes.filter((c) => !differs.has(place(c.where)));
 }
 
