@@ -128,6 +128,9 @@ function read(
     size += chunk.byteLength;
   });
   body.on("end", () => {
+    // Cut: already answered, and what was kept is the excerpt, not `size` bytes. The rest may have
+    // arrived whole meanwhile (the server had sent it before the connection went).
+    if (cut) return;
     if (response.complete) succeed({ status, headers, bytes: concat(chunks, size), truncated: false });
   });
 }
