@@ -7,9 +7,8 @@
 // How a bundler draws the line (esbuild, as the bench and `check:package` measure): a module is in
 // the first chunk when a module there imports it, used or not, and anything of it is used anywhere,
 // the lazy chunk included. So no module the success path loads may import one of failure.ts's
-// modules (answers.ts, log-lines.ts, redact.ts), even for code an app does not call. One does, and
-// so the redactor is still in every app's first chunk: ConnectionFailedError, whose public
-// constructor seals its message with it synchronously (connection-failed.ts).
+// modules (answers.ts, log-lines.ts, redact.ts), even for code an app does not call (that is why
+// ConnectionFailedError's constructor takes its account scrubbed instead of scrubbing it).
 
 /** The module of failures, loaded once (`import()` keeps it after the first time). */
 export const later = (): Promise<typeof import("./failure.js")> => import("./failure.js");

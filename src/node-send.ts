@@ -65,9 +65,26 @@ export function nodeSend(agents: Agents = sharedAgents): Send {
             ...(body === undefined ? {} : { "content-length": String(Buffer.byteLength(body)) }),
           },
         },
-        (response) => read(response, method, maxBytes, request, succeed, fail),
+        (incoming) => read((response = incoming), method, maxBytes, request, succeed, fail),
       );
-      request.on("error", fail);
+      let response: IncomingMessage | undefined;
+      // After an answer has arrived whole, a parse error is about what follows it on the socket (a
+      // stray byte, a 204 with a body): node:http drops the connection, the answer stands, as in
+      // fetch (the answer's own end or close settles the call).
+      request.on("error", (error) => {
+        if (!response?.complete) fail(error);
+      });
+      // A 101 Switching Protocols with an Upgrade: node:http hands the socket over and says nothing
+      // more; fetch fails at once, and so does this.
+      request.on("upgrade", (_answer, socket) => {
+        socket.destroy();
+        fail(Object.assign(new Error("the server switched protocols (101)"), { code: "ECONNRESET" }));
+      });
+      // Closed before any answer, with no error said (an upgrade): not a wait for the timeout.
+      request.on("close", () => {
+        if (!response)
+          fail(Object.assign(new Error("the connection closed before an answer"), { code: "ECONNRESET" }));
+      });
       if (signal.aborted) return fail(signal.reason);
       const onAbort = () => fail(signal.reason);
       signal.addEventListener("abort", onAbort, { once: true });
@@ -128,7 +145,14 @@ function read(
     size += chunk.byteLength;
   });
   body.on("end", () => {
-    if (response.complete) succeed({ status, headers, bytes: concat(chunks, size), truncated: false });
+    // Cut: already answered, and what was kept is the excerpt, not `size` bytes. The rest may have
+    // arrived whole meanwhile (the server had sent it before the connection went).
+    if (cut) return;
+    // A compressed stream that ends before the answer does (bytes after its end, which fetch
+    // ignores too): what was decoded is the answer; the connection goes with the rest unread. A
+    // connection cut mid-answer never gets here: the answer fails ("aborted") and never ends.
+    if (!response.complete) request.destroy();
+    succeed({ status, headers, bytes: concat(chunks, size), truncated: false });
   });
 }
 
@@ -172,17 +196,22 @@ function decodersFor(encoding: string | null): Transform[] {
 function inflate(zlib: Zlib, options: { flush: number; finishFlush: number }): Transform {
   const { Transform } = builtin<typeof import("node:stream")>("node:stream");
   let inner: Transform | undefined;
+  // zlib ends its output at the stream's end, even with input still to come: flush must not wait
+  // for an "end" that has already been.
+  let ended = false;
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       if (!inner) {
         inner = (chunk[0]! & 0x0f) === 0x08 ? zlib.createInflate(options) : zlib.createInflateRaw(options);
         inner.on("data", (data: Buffer) => this.push(data));
         inner.on("error", (error) => this.destroy(error));
+        inner.on("end", () => (ended = true));
       }
+      if (ended) return done();
       inner.write(chunk, done);
     },
     flush(done) {
-      if (!inner) return done();
+      if (!inner || ended) return done();
       inner.once("end", () => done());
       inner.end();
     },

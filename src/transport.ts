@@ -197,9 +197,11 @@ export async function readBody(
   const cancel = () => void reader?.cancel().catch(() => {});
   let stop: () => void = () => {};
   const aborted = new Promise<never>((_, reject) => {
+    // Rejected before the cancel: the cancel ends a pending read as "done", which would read as the
+    // body's end (a stalled decoder's body, handed back whole at the timeout).
     const onAbort = () => {
-      cancel();
       reject(signal.reason);
+      cancel();
     };
     if (signal.aborted) return onAbort();
     signal.addEventListener("abort", onAbort, { once: true });
@@ -210,6 +212,7 @@ export async function readBody(
   try {
     while (reader) {
       const { done, value } = await Promise.race([reader.read(), aborted]);
+      if (signal.aborted) throw signal.reason;
       if (done) break;
       if (size + value.byteLength > limit) {
         cancel();

@@ -75,19 +75,19 @@ export const BUDGETS = {
     app: "the create-only app of functions",
     source: FUNCTION_CONSUMERS.create,
     target: 5000,
-    budget: 10_600,
+    budget: 8_500,
   },
   client: {
     app: "the create-only app of the client",
     source: CONSUMERS["composio-connected-accounts"]!,
     target: 6500,
-    budget: 13_900,
+    budget: 12_000,
   },
   linkWaitList: {
     app: "the link + wait + list app of functions",
     source: FUNCTION_CONSUMERS.linkWaitList,
     target: 7000,
-    budget: 12_900,
+    budget: 11_000,
   },
 } as const;
 
