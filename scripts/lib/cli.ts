@@ -12,6 +12,7 @@ export function readArgs() {
       config: { type: "string", default: "redocly.yaml" },
       watch: { type: "boolean", default: false },
       upstream: { type: "string", default: "api/upstream" },
+      timings: { type: "boolean", default: false },
     },
   });
   return {
@@ -20,6 +21,7 @@ export function readArgs() {
     configPath: resolve(values.config),
     watch: values.watch,
     upstreamDir: resolve(values.upstream),
+    timings: values.timings,
   };
 }
 
