@@ -6,15 +6,20 @@ import { configDefaults, defineConfig } from "vitest/config";
  * skips them for the inner loop; `npm test` and CI run them all. Times are the files' own, measured
  * with `npx vitest run --reporter=verbose` on the shared 2-core machine (see CONTRIBUTING).
  */
+/** The suites that need Prism or Chromium: the `services` project, whose global setup starts one of
+ * each for the whole run (test/helpers/services.ts). */
+export const SERVICE_SUITES = [
+  "test/prism.test.ts", // the run's Prism mock of the spec
+  "test/prism-errors.test.ts", // the run's Prism mock of the spec
+  "test/testing-browser.test.ts", // the run's Chromium
+  "test/docs.test.ts", // the run's Chromium, on the rendered docs
+];
 export const SLOW_SUITES = [
   "test/generator.test.ts", // the generator's golden and check runs (npm run generate in children): ~60 s
   "test/spec-rating.test.ts", // generates and rates seeded specs in beforeAll: ~90 s
   "test/readme.test.ts", // tsc over every README sample: ~40 s
   "test/upstream.test.ts", // upstream:pull and upstream:check as child processes: ~40 s
-  "test/prism.test.ts", // a Prism mock server from the spec
-  "test/prism-errors.test.ts", // a Prism mock server from the spec
-  "test/testing-browser.test.ts", // Chromium
-  "test/docs.test.ts", // Chromium on the rendered docs
+  ...SERVICE_SUITES,
   "test/hostile-bounds.test.ts", // memory bounds in child node processes with --expose-gc: ~30 s
 ];
 /**
@@ -41,7 +46,22 @@ export default defineConfig({
           exclude: [...configDefaults.exclude, ...SLOW_SUITES, ...FUZZ_SUITES],
         },
       },
-      { extends: true, test: { name: "slow", include: SLOW_SUITES } },
+      {
+        extends: true,
+        test: {
+          name: "slow",
+          include: SLOW_SUITES,
+          exclude: [...configDefaults.exclude, ...SERVICE_SUITES],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "services",
+          include: SERVICE_SUITES,
+          globalSetup: ["test/helpers/services.ts"],
+        },
+      },
       {
         extends: true,
         test: {

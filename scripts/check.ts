@@ -14,9 +14,7 @@
 // working tree. Every step is skipped while what it reads is unchanged since it last passed
 // (scripts/lib/step-cache.ts, kept in node_modules/.cache/composio-check/); --timings prints when
 // each ended and which were reused.
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { rateApi, readReports } from "./release/api-rating.js";
@@ -36,13 +34,14 @@ const prettier = require.resolve("prettier/bin/prettier.cjs");
 const oxlint = join(dirname(require.resolve("oxlint/package.json")), "bin/oxlint");
 const tsx = require.resolve("tsx/cli");
 const tsc = require.resolve("typescript/bin/tsc");
-/** tsc's record of its last run and the declarations it emits (the API report reads them), with the
- * key of the inputs they were made from: outside the tree (the check writes nothing there), one
- * folder per checkout. */
-const tscDir = join(
-  tmpdir(),
-  `composio-check-${createHash("sha256").update(process.cwd()).digest("hex").slice(0, 12)}`,
+/** Where the check keeps what it remembers (scripts/lib/step-cache.ts): never in the tree. A test
+ * that checks a copy of the tree sets COMPOSIO_CHECK_CACHE to a folder of its own. */
+const cacheDir = resolve(
+  process.env.COMPOSIO_CHECK_CACHE ?? join("node_modules", ".cache", "composio-check"),
 );
+/** tsc's record of its last run and the declarations it emits (the API report reads them), with the
+ * key of the inputs they were made from. */
+const tscDir = join(cacheDir, "tsc-emit");
 const declarations = join(tscDir, "dts");
 const declarationsKey = join(tscDir, "dts.key");
 
@@ -104,7 +103,7 @@ const timed = <T>(phase: string, work: Promise<T>): Promise<T> =>
 const ownTree = specPath === resolve("spec/openapi.yaml") && outDir === resolve("generated");
 const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
 const out = relative(process.cwd(), outDir) || ".";
-const cache = stepCache(join("node_modules", ".cache", "composio-check"));
+const cache = stepCache(cacheDir);
 try {
   const spec = loadSpec(specPath);
   const specVersion = String(spec.doc.info?.version);

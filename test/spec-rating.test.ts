@@ -74,8 +74,10 @@ function project(name: string, bump: Impact) {
     join(dir, ".changeset/seeded.md"),
     `---\n"composio-connected-accounts": ${bump}\n---\n\nSeeded.\n`,
   );
+  // Its check remembers what it did in a folder of its own, not in this repository's cache.
+  const env = { ...process.env, COMPOSIO_CHECK_CACHE: join(scratch, "check-cache") };
   const node = (script: string) =>
-    run(process.execPath, ["--import", "tsx", resolve(ROOT, `scripts/${script}.ts`)], { cwd: dir }).then(
+    run(process.execPath, ["--import", "tsx", resolve(ROOT, `scripts/${script}.ts`)], { cwd: dir, env }).then(
       (r) => ({ code: 0, ...r }),
       (e: Result) => e,
     );

@@ -1,15 +1,15 @@
-// The whole "connect your GitHub" flow in a real browser (the Chromium of helpers/chromium.ts),
+// The whole "connect your GitHub" flow in a real browser (the run's Chromium, helpers/services.ts),
 // against the fake of /testing listening on 127.0.0.1: the app's route links and redirects, the
 // browser lands on the fake's hosted page, which sends it back to the app's callback route, where
 // confirmConnection asks the API. Nothing leaves 127.0.0.1.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { build } from "esbuild";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, expect, it } from "vitest";
 import { confirmConnection, createComposioClient } from "../src/index.js";
 import { createFakeComposio, type FakeServer } from "../src/testing.js";
-import { findChromium } from "./helpers/chromium.js";
+import { sharedBrowser } from "./helpers/services.js";
 import { recordingFetch } from "./helpers/recording-fetch.js";
 import { specAnswers, upstreamAnswers } from "./helpers/spec-schemas.js";
 
@@ -56,8 +56,7 @@ it("link → the fake's hosted page → the app's callback route, which confirms
   await new Promise<void>((resolve) => app!.listen(0, "127.0.0.1", resolve));
   appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
 
-  const { executablePath, args } = await findChromium();
-  browser = await chromium.launch({ executablePath, args, headless: true });
+  browser = await sharedBrowser();
   const page = await browser.newPage();
   // Every page the browser went through, redirects included; nothing may leave 127.0.0.1.
   const visited: string[] = [];
@@ -103,8 +102,7 @@ it("a page of another origin calls listen()'s API with the client: preflights pa
   await new Promise<void>((resolve) => page.listen(0, "127.0.0.1", resolve));
   const pageUrl = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
   try {
-    const { executablePath, args } = await findChromium();
-    browser ??= await chromium.launch({ executablePath, args, headless: true });
+    browser ??= await sharedBrowser();
     const tab = await browser.newPage();
     // No page.route here: while Playwright intercepts requests it answers the browser's CORS
     // preflights itself, allowing whatever is asked, and the fake's own answer would go untested.
@@ -197,8 +195,7 @@ it("a wait on fake.clock while a real browser opens the hosted page: paused, the
     const before = fake.clock.now();
     const resume = fake.clock.pause();
     const wait = composio.connectedAccounts.waitForConnection(link.connected_account_id);
-    const { executablePath, args } = await findChromium();
-    browser ??= await chromium.launch({ executablePath, args, headless: true });
+    browser ??= await sharedBrowser();
     const tab = await browser.newPage();
     await tab.route("**/*", (route) =>
       route.request().url().startsWith("http://127.0.0.1:") ? route.continue() : route.abort(),

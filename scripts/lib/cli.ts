@@ -25,15 +25,20 @@ export function readArgs() {
   };
 }
 
-/** Prints what went wrong for people (no stack for spec problems) and sets a failing exit code. */
-export function fail(what: string, error: unknown): void {
+/** What went wrong, for people: no stack for spec problems. */
+export function failureText(what: string, error: unknown): string {
   const detail =
     error instanceof SpecError
       ? error.message
       : error instanceof Error
         ? (error.stack ?? error.message)
         : String(error);
-  console.error(`${what}\n${detail}`);
+  return `${what}\n${detail}`;
+}
+
+/** Prints what went wrong (failureText) and sets a failing exit code. */
+export function fail(what: string, error: unknown): void {
+  console.error(failureText(what, error));
   process.exitCode = 1;
 }
 
