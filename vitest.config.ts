@@ -32,8 +32,11 @@ const ALL = ["test/**/*.test.ts"];
 
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // In-process tests take seconds at most; a test that waits for a child process, Prism or Chromium
+    // says so with HANG_MS (test/helpers/child.ts, 10 minutes): a limit that stops a hang, never a
+    // busy machine.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     // Three projects, so that the slow list lives here once: `npm test` runs them all. The type tests
     // (test/types.test-d.ts) are assertions the compiler checks: `tsc -p .`, which `npm test` and
     // `npm run test:fast` start with, runs them.

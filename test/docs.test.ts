@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { buildDocs } from "../scripts/docs/site.js";
 import { readOperations } from "../scripts/lib/model.js";
 import { loadSpec } from "../scripts/lib/spec.js";
+import { HANG_MS } from "./helpers/child.js";
 import { sharedBrowser } from "./helpers/services.js";
 
 const AUTH_SCHEMES = [
@@ -74,7 +75,7 @@ beforeAll(async () => {
   // Redoc 3 folds each tag's operations behind "Show".
   await page.getByText("+ Show").first().click();
   // Redoc renders after the click, in more than one pass: read the page once everything the tests
-  // look for is there (or after 20 s, and let the assertions below say what is missing).
+  // look for is there (or at HANG_MS, and let the assertions below say what is missing).
   const expected = [
     "Create a new connected account",
     ...FIELDS,
@@ -88,11 +89,11 @@ beforeAll(async () => {
         return wanted.every((w) => shown.includes(w)) && shown;
       },
       expected,
-      { timeout: 20_000 },
+      { timeout: HANG_MS },
     )
     .then((handle) => handle.jsonValue() as Promise<string>)
     .catch(() => page.evaluate(mainText));
-}, 60_000);
+}, HANG_MS);
 
 afterAll(async () => {
   await browser?.close();
@@ -144,7 +145,7 @@ describe("the docs page", () => {
             );
           },
           description,
-          { timeout: 10_000 },
+          { timeout: HANG_MS },
         )
         .then((handle) => handle.jsonValue())
         .catch(() => "");
@@ -166,7 +167,7 @@ describe("the docs page", () => {
             return main.includes(summary) && main.includes(path) && main.includes("Responses") && main;
           },
           [op.summary!, op.path] as const,
-          { timeout: 10_000 },
+          { timeout: HANG_MS },
         )
         .then((handle) => handle.jsonValue())
         .catch(() => "");

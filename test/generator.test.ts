@@ -11,13 +11,12 @@ import { generateFolder } from "../scripts/lib/generate-folder.js";
 import { runPipeline } from "../scripts/lib/pipeline.js";
 import { checkLayout, loadSpec } from "../scripts/lib/spec.js";
 import { readFolder, writeFolderAtomically } from "../scripts/lib/write.js";
+import { HANG_MS } from "./helpers/child.js";
 import { fixtureResources } from "./helpers/fixture.js";
 import { TokenCredential } from "./fixtures/two-operations/generated/credential.js";
 import { json, startServer } from "./helpers/server.js";
 
 const run = promisify(execFile);
-/** A child process's test: a hang's limit, far above what any load makes of a run. */
-const CHILD_TIMEOUT = 600_000;
 const FIXTURE = "test/fixtures/two-operations";
 const scratch = mkdtempSync(join(tmpdir(), "composio-generator-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -191,10 +190,10 @@ const OAUTH2 = "components/schemas/OAuth2State.yaml";
 
 // Each of these runs the whole of generate (lint included: Redocly in a child process), several at
 // once, in process but for two that run the script. No load should trip their timeout: it only
-// stops a hang (CHILD_TIMEOUT).
+// stops a hang (HANG_MS).
 describe(
   "a bad spec stops the run, says where and why, and leaves the output as it was",
-  { timeout: CHILD_TIMEOUT },
+  { timeout: HANG_MS },
   () => {
     it.concurrent("YAML error in the root: file, line, column (the script, exit code 1)", async () => {
       const { stderr, lineOf, shown } = await failedGenerateScript("syntax", [
@@ -406,7 +405,7 @@ describe("the spec's layout: one component per file, registered under the file's
 });
 
 // Each runs the whole check script in a child process.
-describe("check", { timeout: CHILD_TIMEOUT }, () => {
+describe("check", { timeout: HANG_MS }, () => {
   it.concurrent("names every stale, missing and extra file, and touches nothing", async () => {
     const outDir = join(scratch, "check-stale");
     cpSync("generated", outDir, { recursive: true });

@@ -17,6 +17,7 @@ import { maxRating, rank, type Impact, type Rating } from "../scripts/release/im
 import { runPipeline } from "../scripts/lib/pipeline.js";
 import { bundleSpec, rateSpec, type SpecRating } from "../scripts/release/spec-rating.js";
 import { writeFolderAtomically } from "../scripts/lib/write.js";
+import { HANG_MS } from "./helpers/child.js";
 import { MUTATIONS, reformat } from "./helpers/spec-mutations.js";
 
 const run = promisify(execFile);
@@ -143,7 +144,7 @@ beforeAll(async () => {
   });
   reformattedRating = { spec: specs.at(-1)!, before, after };
   await check;
-}, 480_000);
+}, HANG_MS);
 
 /** The API report carries no doc text: a doc-only change of the spec leaves it as it was. */
 const apiExpected = (expected: Rating): Rating => (expected === "patch" ? "none" : expected);
