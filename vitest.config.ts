@@ -37,6 +37,10 @@ export default defineConfig({
     // busy machine.
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // Two test files at a time, whatever the core count (vitest's default is one fewer than the
+    // cores: one file at a time on two). Most suites wait on sockets, timers and child processes
+    // more than they compute, so a second file fills the time the first one waits.
+    maxWorkers: 2,
     // Three projects, so that the slow list lives here once: `npm test` runs them all. The type tests
     // (test/types.test-d.ts) are assertions the compiler checks: `tsc -p .`, which `npm test` and
     // `npm run test:fast` start with, runs them.
