@@ -14,7 +14,9 @@
 // working tree. Every step is skipped while what it reads is unchanged since it last passed
 // (scripts/lib/step-cache.ts, kept in node_modules/.cache/composio-check/); --timings prints when
 // each ended and which were reused.
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { rateApi, readReports } from "./release/api-rating.js";
@@ -40,8 +42,12 @@ const cacheDir = resolve(
   process.env.COMPOSIO_CHECK_CACHE ?? join("node_modules", ".cache", "composio-check"),
 );
 /** tsc's record of its last run and the declarations it emits (the API report reads them), with the
- * key of the inputs they were made from. */
-const tscDir = join(cacheDir, "tsc-emit");
+ * key of the inputs they were made from. Not under node_modules/: API Extractor takes every file
+ * there for a package's, and would report the declarations as imports. So in the OS temporary
+ * folder, one per cache folder, unless the cache folder is elsewhere. */
+const tscDir = /[\\/]node_modules[\\/]/.test(cacheDir)
+  ? join(tmpdir(), `composio-check-${createHash("sha256").update(cacheDir).digest("hex").slice(0, 12)}`)
+  : join(cacheDir, "tsc-emit");
 const declarations = join(tscDir, "dts");
 const declarationsKey = join(tscDir, "dts.key");
 
@@ -280,7 +286,7 @@ async function reportFromDeclarations(
     join(declarations, source.replace(/\.ts$/, ".d.ts"));
   const reports = await cache.remember(
     "api-report",
-    stepKey(tree, READS.apiReport, emitted),
+    stepKey(tree, READS.apiReport, [declarations, ...emitted]),
     async () => [...(await reportDeclarations([root], declarationOf)).get(root)!],
     () => true,
   );
