@@ -34,7 +34,6 @@ import { hashTree, READS, stepCache, stepKey } from "./lib/step-cache.js";
 const require = createRequire(import.meta.url);
 const prettier = require.resolve("prettier/bin/prettier.cjs");
 const oxlint = join(dirname(require.resolve("oxlint/package.json")), "bin/oxlint");
-const tsx = require.resolve("tsx/cli");
 const tsc = require.resolve("typescript/bin/tsc");
 /** Where the check keeps what it remembers (scripts/lib/step-cache.ts): never in the tree. A test
  * that checks a copy of the tree sets COMPOSIO_CHECK_CACHE to a folder of its own. */
@@ -52,8 +51,8 @@ const declarations = join(tscDir, "dts");
 const declarationsKey = join(tscDir, "dts.key");
 
 /** CI's checks of the hand-written code that need no build, each a node CLI run in a child process
- * beside the regeneration, with the command that fixes what it finds and the files it reads (a pass
- * is reused while they are unchanged). */
+ * beside the regeneration (lint:regex in this process), with the command that fixes what it finds
+ * and the files it reads (a pass is reused while they are unchanged). */
 const CODE_CHECKS = [
   // --cache (in node_modules/.cache): only files changed since the last run are read again.
   {
@@ -89,10 +88,11 @@ const CODE_CHECKS = [
     fix: "npm run typecheck, then fix what it names",
     reads: READS.code,
   },
-  // recheck's proof that every regular expression in src/ and generated/ runs in linear time.
+  // recheck's proof that every regular expression in src/ and generated/ runs in linear time: in this
+  // process (lintRegexes), which idles while the children work.
   {
     name: "lint:regex",
-    args: [tsx, "scripts/lint-regex.ts"],
+    args: [],
     fix: "npm run lint:regex, then rewrite the patterns it names",
     reads: READS.regex,
   },
@@ -134,6 +134,7 @@ try {
       // tsc's pass is reused only with the declarations it emitted for these inputs.
       if (name === "tsc" && !declarationsOf(key)) cache.forget(name, key);
       const run = async () => {
+        if (name === "lint:regex") return lintRegexes();
         if (name !== "tsc") return runNode(args);
         mkdirSync(tscDir, { recursive: true });
         rmSync(declarationsKey, { force: true });
@@ -291,4 +292,11 @@ async function reportFromDeclarations(
     () => true,
   );
   return new Map(reports);
+}
+
+/** What `npm run lint:regex` finds, as its output and exit code. */
+async function lintRegexes(): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { checkPackageRegexes, problemLine } = await import("./lib/regex-safety.js");
+  const { problems } = await checkPackageRegexes(process.cwd());
+  return { code: problems.length ? 1 : 0, stdout: "", stderr: problems.map(problemLine).join("\n") };
 }
