@@ -128,7 +128,10 @@ function read(
     size += chunk.byteLength;
   });
   body.on("end", () => {
-    if (response.complete) succeed({ status, headers, bytes: concat(chunks, size), truncated: false });
+    // After a cut the answer is already given (and `chunks` holds the excerpt, not `size` bytes): an
+    // end already queued when the cut came must not read them again.
+    if (!cut && response.complete)
+      succeed({ status, headers, bytes: concat(chunks, size), truncated: false });
   });
 }
 
