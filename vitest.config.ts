@@ -1,4 +1,5 @@
 import { configDefaults, defineConfig } from "vitest/config";
+import SlowFirst from "./test/helpers/sequencer.js";
 
 /**
  * The suites that take most of `npm test`'s time: child processes (Prism, Chromium, the generator,
@@ -41,6 +42,8 @@ export default defineConfig({
     // cores: one file at a time on two). Most suites wait on sockets, timers and child processes
     // more than they compute, so a second file fills the time the first one waits.
     maxWorkers: 2,
+    // The slow suites start first (test/helpers/sequencer.ts), the shorter files beside them.
+    sequence: { sequencer: SlowFirst },
     // Three projects, so that the slow list lives here once: `npm test` runs them all. The type tests
     // (test/types.test-d.ts) are assertions the compiler checks: `tsc -p .`, which `npm test` and
     // `npm run test:fast` start with, runs them.
