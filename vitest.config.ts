@@ -1,4 +1,5 @@
 import { configDefaults, defineConfig } from "vitest/config";
+import SlowFirst from "./test/helpers/sequencer.js";
 
 /**
  * The suites that take most of `npm test`'s time: child processes (Prism, Chromium, the generator,
@@ -6,15 +7,20 @@ import { configDefaults, defineConfig } from "vitest/config";
  * skips them for the inner loop; `npm test` and CI run them all. Times are the files' own, measured
  * with `npx vitest run --reporter=verbose` on the shared 2-core machine (see CONTRIBUTING).
  */
+/** The suites that need Prism or Chromium: the `services` project, whose global setup starts one of
+ * each for the whole run (test/helpers/services.ts). */
+export const SERVICE_SUITES = [
+  "test/prism.test.ts", // the run's Prism mock of the spec
+  "test/prism-errors.test.ts", // the run's Prism mock of the spec
+  "test/testing-browser.test.ts", // the run's Chromium
+  "test/docs.test.ts", // the run's Chromium, on the rendered docs
+];
 export const SLOW_SUITES = [
   "test/generator.test.ts", // the generator's golden and check runs (npm run generate in children): ~60 s
   "test/spec-rating.test.ts", // generates and rates seeded specs in beforeAll: ~90 s
   "test/readme.test.ts", // tsc over every README sample: ~40 s
   "test/upstream.test.ts", // upstream:pull and upstream:check as child processes: ~40 s
-  "test/prism.test.ts", // a Prism mock server from the spec
-  "test/prism-errors.test.ts", // a Prism mock server from the spec
-  "test/testing-browser.test.ts", // Chromium
-  "test/docs.test.ts", // Chromium on the rendered docs
+  ...SERVICE_SUITES,
   "test/hostile-bounds.test.ts", // memory bounds in child node processes with --expose-gc: ~30 s
 ];
 /**
@@ -40,8 +46,17 @@ const ALL = ["test/**/*.test.ts"];
 
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // In-process tests take seconds at most; a test that waits for a child process, Prism or Chromium
+    // says so with HANG_MS (test/helpers/child.ts, 10 minutes): a limit that stops a hang, never a
+    // busy machine.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // Two test files at a time, whatever the core count (vitest's default is one fewer than the
+    // cores: one file at a time on two). Most suites wait on sockets, timers and child processes
+    // more than they compute, so a second file fills the time the first one waits.
+    maxWorkers: 2,
+    // The slow suites start first (test/helpers/sequencer.ts), the shorter files beside them.
+    sequence: { sequencer: SlowFirst },
     // Three projects, so that the slow list lives here once: `npm test` runs them all. The type tests
     // (test/types.test-d.ts) are assertions the compiler checks: `tsc -p .`, which `npm test` and
     // `npm run test:fast` start with, runs them.
@@ -54,7 +69,22 @@ export default defineConfig({
           exclude: [...configDefaults.exclude, ...SLOW_SUITES, ...FUZZ_SUITES],
         },
       },
-      { extends: true, test: { name: "slow", include: SLOW_SUITES } },
+      {
+        extends: true,
+        test: {
+          name: "slow",
+          include: SLOW_SUITES,
+          exclude: [...configDefaults.exclude, ...SERVICE_SUITES],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "services",
+          include: SERVICE_SUITES,
+          globalSetup: ["test/helpers/services.ts"],
+        },
+      },
       {
         extends: true,
         test: {

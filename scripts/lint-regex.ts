@@ -3,16 +3,14 @@
 // linear (scripts/lib/regex-safety.ts). Verdicts are kept by pattern in node_modules/.cache/.
 import { relative, resolve } from "node:path";
 import { formatTimings } from "./lib/cli.js";
-import { checkRegexes, packageFiles } from "./lib/regex-safety.js";
+import { checkPackageRegexes, packageFiles, problemLine } from "./lib/regex-safety.js";
 
 const root = process.cwd();
 const given = process.argv.slice(2);
 const files = given.length ? given.map((file) => relative(root, resolve(file))) : packageFiles(root);
 const start = performance.now();
-const { problems, checked, accepted } = await checkRegexes(root, files, {
-  cacheDir: resolve("node_modules/.cache/composio-regex-lint"),
-});
-for (const { where, message } of problems) console.error(`${where}: ${message}`);
+const { problems, checked, accepted } = await checkPackageRegexes(root, files);
+for (const problem of problems) console.error(problemLine(problem));
 console.log(
   `lint:regex: ${checked} pattern(s) checked in ${files.length} file(s), ${accepted} accepted (ACCEPTED in scripts/lib/regex-safety.ts), ${problems.length} problem(s)\n${formatTimings([["recheck", performance.now() - start]])}`,
 );

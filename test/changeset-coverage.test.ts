@@ -17,6 +17,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { check, resolveConfig } from "prettier";
 import { afterAll, describe, expect, it } from "vitest";
+import { HANG_MS } from "./helpers/child.js";
 import type { ApiRating } from "../scripts/release/api-rating.js";
 import { coverageRecord, fingerprint, suggest } from "../scripts/release/coverage.js";
 import { readChangesets } from "../scripts/release/gate.js";
@@ -291,7 +292,7 @@ describe("npm run changeset:suggest", () => {
   it(
     "writes one changeset for the changes since the release, then says the pending one covers them",
     {
-      timeout: 180_000,
+      timeout: HANG_MS,
     },
     async () => {
       const first = await suggestThere();

@@ -1,4 +1,4 @@
-// The docs page, built from the spec and opened in headless Chromium (which one: helpers/chromium.ts;
+// The docs page, built from the spec and opened in the run's headless Chromium (helpers/services.ts;
 // driven by playwright-core): the operation, the request fields, all 15 auth schemes and every error
 // response are on it, and it loads nothing from the network but Redocly's sidebar logo.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -6,12 +6,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { buildDocs } from "../scripts/docs/site.js";
 import { readOperations } from "../scripts/lib/model.js";
 import { loadSpec } from "../scripts/lib/spec.js";
-import { findChromium } from "./helpers/chromium.js";
+import { HANG_MS } from "./helpers/child.js";
+import { sharedBrowser } from "./helpers/services.js";
 
 const AUTH_SCHEMES = [
   "OAUTH1",
@@ -61,9 +62,8 @@ beforeAll(async () => {
   const html = readFileSync(join(work, "index.html"));
   server = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end(html));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { executablePath, args, source } = await findChromium();
-  browser = await chromium.launch({ executablePath, args, headless: true });
-  console.info(`docs test: Chromium ${browser.version()} from ${source} (${executablePath})`);
+  browser = await sharedBrowser();
+  console.info(`docs test: Chromium ${browser.version()} from ${inject("browserSource")}`);
   page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
   await page.route("**/*", (route) => {
     const url = route.request().url();
@@ -75,7 +75,7 @@ beforeAll(async () => {
   // Redoc 3 folds each tag's operations behind "Show".
   await page.getByText("+ Show").first().click();
   // Redoc renders after the click, in more than one pass: read the page once everything the tests
-  // look for is there (or after 20 s, and let the assertions below say what is missing).
+  // look for is there (or at HANG_MS, and let the assertions below say what is missing).
   const expected = [
     "Create a new connected account",
     ...FIELDS,
@@ -89,11 +89,11 @@ beforeAll(async () => {
         return wanted.every((w) => shown.includes(w)) && shown;
       },
       expected,
-      { timeout: 20_000 },
+      { timeout: HANG_MS },
     )
     .then((handle) => handle.jsonValue() as Promise<string>)
     .catch(() => page.evaluate(mainText));
-}, 60_000);
+}, HANG_MS);
 
 afterAll(async () => {
   await browser?.close();
@@ -145,7 +145,7 @@ describe("the docs page", () => {
             );
           },
           description,
-          { timeout: 10_000 },
+          { timeout: HANG_MS },
         )
         .then((handle) => handle.jsonValue())
         .catch(() => "");
@@ -167,7 +167,7 @@ describe("the docs page", () => {
             return main.includes(summary) && main.includes(path) && main.includes("Responses") && main;
           },
           [op.summary!, op.path] as const,
-          { timeout: 10_000 },
+          { timeout: HANG_MS },
         )
         .then((handle) => handle.jsonValue())
         .catch(() => "");

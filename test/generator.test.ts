@@ -7,9 +7,11 @@ import { join, relative, resolve, sep } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { readOpenSchemas } from "../scripts/lib/model.js";
+import { generateFolder } from "../scripts/lib/generate-folder.js";
 import { runPipeline } from "../scripts/lib/pipeline.js";
 import { checkLayout, loadSpec } from "../scripts/lib/spec.js";
 import { readFolder, writeFolderAtomically } from "../scripts/lib/write.js";
+import { HANG_MS } from "./helpers/child.js";
 import { fixtureResources } from "./helpers/fixture.js";
 import { TokenCredential } from "./fixtures/two-operations/generated/credential.js";
 import { json, startServer } from "./helpers/server.js";
@@ -160,10 +162,21 @@ describe("generate", () => {
   });
 });
 
-/** Runs generate on a broken copy of the spec; asserts it failed and left the output as it was. */
+/**
+ * Runs generate on a broken copy of the spec; asserts it failed and left the output as it was. In
+ * process (scripts/lib/generate-folder.ts: what the script prints), or the script in a child process.
+ */
 async function failedGenerate(name: string, ...edits: Edit[]) {
+  return failed(false, name, edits);
+}
+async function failedGenerateScript(name: string, ...edits: Edit[]) {
+  return failed(true, name, edits);
+}
+async function failed(cli: boolean, name: string, edits: Edit[]) {
   const { specPath, outDir, lineOf, shown } = brokenSpec(name, ...edits);
-  const result = await script("generate", "--spec", specPath, "--out", outDir);
+  const result = cli
+    ? await script("generate", "--spec", specPath, "--out", outDir)
+    : await generateFolder({ specPath, outDir, configPath: "redocly.yaml" });
   expect(result.code).toBe(1);
   expect(result.stderr).toContain("is left as it was");
   expect([...readFolder(outDir).keys()]).toEqual(["sentinel.ts"]);
@@ -175,14 +188,15 @@ const CREATE = "paths/api_v3.1_connected_accounts.yaml";
 const REQUEST = "components/schemas/CreateConnectedAccountRequest.yaml";
 const OAUTH2 = "components/schemas/OAuth2State.yaml";
 
-// Each of these runs the whole generate script (lint included) in a child process, several at once:
-// on a busy two-core machine one can take longer than the default 30 s.
+// Each of these runs the whole of generate (lint included: Redocly in a child process), several at
+// once, in process but for two that run the script. No load should trip their timeout: it only
+// stops a hang (HANG_MS).
 describe(
   "a bad spec stops the run, says where and why, and leaves the output as it was",
-  { timeout: 60_000 },
+  { timeout: HANG_MS },
   () => {
-    it.concurrent("YAML error in the root: file, line, column", async () => {
-      const { stderr, lineOf, shown } = await failedGenerate("syntax", [
+    it.concurrent("YAML error in the root: file, line, column (the script, exit code 1)", async () => {
+      const { stderr, lineOf, shown } = await failedGenerateScript("syntax", [
         ROOT,
         "  version: 0.1.0\n",
         "  version: 0.1.0\n  version: 0.2.0\n",
@@ -390,8 +404,8 @@ describe("the spec's layout: one component per file, registered under the file's
   });
 });
 
-// As above: each runs the whole check script in a child process.
-describe("check", { timeout: 60_000 }, () => {
+// Each runs the whole check script in a child process.
+describe("check", { timeout: HANG_MS }, () => {
   it.concurrent("names every stale, missing and extra file, and touches nothing", async () => {
     const outDir = join(scratch, "check-stale");
     cpSync("generated", outDir, { recursive: true });
@@ -426,7 +440,6 @@ describe("check", { timeout: 60_000 }, () => {
   // names them (loop 23: check was green while `npm test` was red). A whole copy of the checkout.
   it.concurrent(
     "runs the tests written from the spec and names the one a followed status turns red",
-    { timeout: 240_000 },
     async () => {
       const copy = join(scratch, "checkout");
       cpSync(".", copy, {
@@ -448,8 +461,9 @@ describe("check", { timeout: 60_000 }, () => {
     },
   );
 
-  // This one also reports the public API with no build and runs prettier: more work than the others.
-  it.concurrent("passes on the committed generated/ and api/", { timeout: 180_000 }, async () => {
+  // This one also reports the public API with no build and runs the code checks: more work than the
+  // others, but none that the last check of this tree did (scripts/lib/step-cache.ts).
+  it.concurrent("passes on the committed generated/ and api/", async () => {
     const result = await script("check");
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);

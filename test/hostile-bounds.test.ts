@@ -15,7 +15,7 @@ import {
   RateLimitError,
 } from "../src/index.js";
 import { createRawClient } from "../src/raw.js";
-import { lastJson, runScript } from "./helpers/child.js";
+import { HANG_MS, lastJson, runScript } from "./helpers/child.js";
 import { TRANSPORTS } from "./helpers/transports.js";
 import {
   errorBody,
@@ -86,8 +86,10 @@ describe.each(TRANSPORTS)(
     afterAll(() => bomb.close());
 
     // Peak memory is the child's own: its maxRSS against its RSS before the first call.
-    it("a gzip bomb (130 KB on the wire, 128 MiB decoded) to both clients, success and error: memory stays bounded", async () => {
-      const script = `
+    it(
+      "a gzip bomb (130 KB on the wire, 128 MiB decoded) to both clients, success and error: memory stays bounded",
+      async () => {
+        const script = `
       import { createComposioClient } from "${source}";
       import { createRawClient } from "./src/raw.ts";
       const options = { apiKey: "ak_bomb", baseUrl: ${JSON.stringify(bomb.url)}, logger: null, maxRetries: 0 };
@@ -109,25 +111,27 @@ describe.each(TRANSPORTS)(
       };
       console.log(JSON.stringify({ outcomes, growth: process.resourceUsage().maxRSS * 1024 - rssBefore }));
     `;
-      const run = await runScript(script, ["--expose-gc", "--max-old-space-size=256"], 60_000);
-      const { outcomes, growth } = lastJson<{ outcomes: Record<string, any>; growth: number }>(run);
-      expect(wire).toBeLessThan(200 * 1024);
-      const tooLarge = expect.stringMatching(
-        /^200 answer to GET \/api\/v3[.\d]*\/connected_accounts\/ca_ok is larger than maxResponseBytes \(33554432 bytes, decoded\): reading stopped there and the connection was dropped\.$/,
-      );
-      expect(outcomes.main).toEqual({ name: "ComposioApiError", message: tooLarge });
-      expect(outcomes.raw).toEqual({ name: "ComposioApiError", message: tooLarge });
-      // Error bodies: an excerpt of the first 64 KiB, as before.
-      expect(outcomes.mainError).toEqual({
-        name: "InternalServerError",
-        message: expect.stringMatching(/^500 \(empty body\)|^500 .*over 65536 chars/),
-      });
-      // Error bodies on /raw: read to 64 KiB, kept as a 2 KiB excerpt (what the main client's errors keep).
-      expect(outcomes.rawError).toEqual({ resolved: true, error: 2048 + "… (65536 chars)".length });
-      // The default bound (32 MiB) and what reading to it costs; unbounded, it was over 500 MB.
-      console.log(`gzip bomb: peak RSS growth ${(growth / 2 ** 20).toFixed(0)} MiB`);
-      expect(growth).toBeLessThan(100 * 2 ** 20);
-    }, 90_000);
+        const run = await runScript(script, ["--expose-gc", "--max-old-space-size=256"]);
+        const { outcomes, growth } = lastJson<{ outcomes: Record<string, any>; growth: number }>(run);
+        expect(wire).toBeLessThan(200 * 1024);
+        const tooLarge = expect.stringMatching(
+          /^200 answer to GET \/api\/v3[.\d]*\/connected_accounts\/ca_ok is larger than maxResponseBytes \(33554432 bytes, decoded\): reading stopped there and the connection was dropped\.$/,
+        );
+        expect(outcomes.main).toEqual({ name: "ComposioApiError", message: tooLarge });
+        expect(outcomes.raw).toEqual({ name: "ComposioApiError", message: tooLarge });
+        // Error bodies: an excerpt of the first 64 KiB, as before.
+        expect(outcomes.mainError).toEqual({
+          name: "InternalServerError",
+          message: expect.stringMatching(/^500 \(empty body\)|^500 .*over 65536 chars/),
+        });
+        // Error bodies on /raw: read to 64 KiB, kept as a 2 KiB excerpt (what the main client's errors keep).
+        expect(outcomes.rawError).toEqual({ resolved: true, error: 2048 + "… (65536 chars)".length });
+        // The default bound (32 MiB) and what reading to it costs; unbounded, it was over 500 MB.
+        console.log(`gzip bomb: peak RSS growth ${(growth / 2 ** 20).toFixed(0)} MiB`);
+        expect(growth).toBeLessThan(100 * 2 ** 20);
+      },
+      HANG_MS,
+    );
 
     it("past maxResponseBytes the call ends with a ComposioApiError and the connection is dropped", async () => {
       let dropped: Promise<void> | undefined;
@@ -231,8 +235,10 @@ describe("3. the raw client keeps its timeout and the caller's signal, garbage c
     expect(aborted).toBeInstanceOf(ComposioAbortError);
   });
 
-  it("with GC forced while the request waits (node --expose-gc): the same", async () => {
-    const script = `
+  it(
+    "with GC forced while the request waits (node --expose-gc): the same",
+    async () => {
+      const script = `
       import { createServer } from "node:http";
       import { createRawClient } from "./src/raw.ts";
       const server = createServer(() => {});
@@ -257,15 +263,17 @@ describe("3. the raw client keeps its timeout and the caller's signal, garbage c
       server.close();
       console.log(JSON.stringify({ timeout, abort }));
     `;
-    const result = lastJson<Record<string, { name: string; ms: number }>>(
-      await runScript(script, ["--expose-gc"], 20_000),
-    );
-    expect(result.pending, "a request was still pending 8 s in").toBeUndefined();
-    expect(result.timeout).toEqual({ name: "ComposioTimeoutError", ms: expect.any(Number) });
-    expect(result.timeout!.ms).toBeLessThan(2_000);
-    expect(result.abort).toEqual({ name: "ComposioAbortError", ms: expect.any(Number) });
-    expect(result.abort!.ms).toBeLessThan(2_000);
-  }, 30_000);
+      const result = lastJson<Record<string, { name: string; ms: number }>>(
+        await runScript(script, ["--expose-gc"]),
+      );
+      expect(result.pending, "a request was still pending 8 s in").toBeUndefined();
+      expect(result.timeout).toEqual({ name: "ComposioTimeoutError", ms: expect.any(Number) });
+      expect(result.timeout!.ms).toBeLessThan(2_000);
+      expect(result.abort).toEqual({ name: "ComposioAbortError", ms: expect.any(Number) });
+      expect(result.abort!.ms).toBeLessThan(2_000);
+    },
+    HANG_MS,
+  );
 });
 
 describe("4. the raw client sends the key to baseUrl's origin only", () => {
@@ -366,8 +374,10 @@ describe.each(TRANSPORTS)(
       expect(server.requests).toHaveLength(3);
     });
 
-    it("the repeated-cursor guard keeps bounded memory: 1,200 pages of 20 KB cursors (node --expose-gc)", async () => {
-      const script = `
+    it(
+      "the repeated-cursor guard keeps bounded memory: 1,200 pages of 20 KB cursors (node --expose-gc)",
+      async () => {
+        const script = `
       import { createServer } from "node:http";
       import { createComposioClient } from "${source}";
       let n = 0;
@@ -389,16 +399,18 @@ describe.each(TRANSPORTS)(
       server.close();
       console.log(JSON.stringify({ count, growth: at1200 - at400 }));
     `;
-      const { count, growth } = lastJson<{ count: number; growth: number }>(
-        await runScript(script, ["--expose-gc"], 30_000),
-      );
-      expect(count).toBe(1200);
-      // Keeping every cursor would hold 800 × 20 KB = 16 MB more at page 1,200 than at page 400.
-      console.log(
-        `walk of 1,200 pages: heap growth from page 400 to 1,200: ${(growth / 2 ** 20).toFixed(2)} MiB`,
-      );
-      expect(growth).toBeLessThan(4 * 2 ** 20);
-    }, 40_000);
+        const { count, growth } = lastJson<{ count: number; growth: number }>(
+          await runScript(script, ["--expose-gc"]),
+        );
+        expect(count).toBe(1200);
+        // Keeping every cursor would hold 800 × 20 KB = 16 MB more at page 1,200 than at page 400.
+        console.log(
+          `walk of 1,200 pages: heap growth from page 400 to 1,200: ${(growth / 2 ** 20).toFixed(2)} MiB`,
+        );
+        expect(growth).toBeLessThan(4 * 2 ** 20);
+      },
+      HANG_MS,
+    );
   },
 );
 

@@ -2,7 +2,7 @@
 // successes): for each error status the spec declares per operation, `Prefer: code=<status>`
 // makes Prism answer that response's example, and the client must turn it into the status's class
 // with the example's slug, code, request id and message.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   AuthenticationError,
   BadRequestError,
@@ -19,13 +19,10 @@ import {
 } from "../src/index.js";
 import { createRawClient } from "../src/raw.js";
 import { declaredErrors, OPERATIONS, operationNamed } from "./helpers/operations.js";
-import { startPrism, type Prism } from "./helpers/prism.js";
+import { sharedPrism } from "./helpers/services.js";
 
-let prism: Prism;
-beforeAll(async () => {
-  prism = await startPrism("spec/openapi.yaml");
-});
-afterAll(() => prism?.stop());
+// The run's Prism mocking spec/openapi.yaml (test/helpers/services.ts).
+const prism = sharedPrism();
 
 const ID = "ca_4f9d2b7c1e0a";
 

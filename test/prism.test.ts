@@ -1,5 +1,5 @@
 // The client against Prism's mock of our own spec: the spec, its examples and the client agree.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   AccountNotOwnedError,
   ApiKeyState,
@@ -16,13 +16,10 @@ import {
   type CreateConnectedAccountParams,
 } from "../src/index.js";
 import { createRawClient } from "../src/raw.js";
-import { startPrism, type Prism } from "./helpers/prism.js";
+import { sharedPrism } from "./helpers/services.js";
 
-let prism: Prism;
-beforeAll(async () => {
-  prism = await startPrism("spec/openapi.yaml");
-});
-afterAll(() => prism?.stop());
+// The run's Prism mocking spec/openapi.yaml (test/helpers/services.ts).
+const prism = sharedPrism();
 
 const body: CreateConnectedAccountParams = {
   auth_config: { id: "ac_1a2b3c4d5e6f" },

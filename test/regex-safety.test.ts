@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { HANG_MS } from "./helpers/child.js";
 import { ACCEPTED, checkRegexes, findPatterns, packageFiles } from "../scripts/lib/regex-safety.js";
 
 const root = resolve(import.meta.dirname, "..");
@@ -44,44 +45,52 @@ describe("findPatterns", () => {
 });
 
 describe("checkRegexes", () => {
-  it("fails on a pattern that is not linear, naming file:line, the pattern, its complexity and an attack", async () => {
-    const file = fixture(
-      "bad.ts",
-      [
-        "export const fine = /^[a-z]+$/;",
-        "export const trailing = / +;$/;",
-        "export const nested = new RegExp('^(a+)+$');",
-      ].join("\n"),
-    );
-    const { problems, checked } = await checkRegexes(scratch, [file], { accepted: [], dynamic: {} });
-    expect(checked).toBe(3);
-    expect(problems.map((p) => p.where)).toEqual(["bad.ts:2", "bad.ts:3"]);
-    expect(problems[0]!.message).toMatch(
-      /^\/ \+;\$\/ is not proved linear: 2nd degree polynomial; recheck's attack: ' '\.repeat\(/,
-    );
-    expect(problems[1]!.message).toMatch(
-      /^\/\^\(a\+\)\+\$\/ is not proved linear: exponential; recheck's attack: /,
-    );
-  }, 60_000);
+  it(
+    "fails on a pattern that is not linear, naming file:line, the pattern, its complexity and an attack",
+    async () => {
+      const file = fixture(
+        "bad.ts",
+        [
+          "export const fine = /^[a-z]+$/;",
+          "export const trailing = / +;$/;",
+          "export const nested = new RegExp('^(a+)+$');",
+        ].join("\n"),
+      );
+      const { problems, checked } = await checkRegexes(scratch, [file], { accepted: [], dynamic: {} });
+      expect(checked).toBe(3);
+      expect(problems.map((p) => p.where)).toEqual(["bad.ts:2", "bad.ts:3"]);
+      expect(problems[0]!.message).toMatch(
+        /^\/ \+;\$\/ is not proved linear: 2nd degree polynomial; recheck's attack: ' '\.repeat\(/,
+      );
+      expect(problems[1]!.message).toMatch(
+        /^\/\^\(a\+\)\+\$\/ is not proved linear: exponential; recheck's attack: /,
+      );
+    },
+    HANG_MS,
+  );
 
-  it("fails on a pattern made at run time unless DYNAMIC gives the patterns it makes, which are checked", async () => {
-    const file = fixture("dynamic.ts", "export const made = (s: string) => new RegExp(`^${s}$`);\n");
-    const none = await checkRegexes(scratch, [file], { accepted: [], dynamic: {} });
-    expect(none.problems).toEqual([
-      {
-        where: "dynamic.ts:1",
-        message: expect.stringMatching(/^new RegExp\(`\^\$\{s\}\$`\) is made at run time/) as string,
-      },
-    ]);
-    const given = await checkRegexes(scratch, [file], {
-      accepted: [],
-      dynamic: { "dynamic.ts `^${s}$`": async () => [/^ok$/, /^(a|a)*$/] },
-    });
-    expect(given.checked).toBe(2);
-    expect(given.problems.map((p) => p.message)).toEqual([
-      expect.stringMatching(/^\/\^\(a\|a\)\*\$\/ is not proved/),
-    ]);
-  }, 60_000);
+  it(
+    "fails on a pattern made at run time unless DYNAMIC gives the patterns it makes, which are checked",
+    async () => {
+      const file = fixture("dynamic.ts", "export const made = (s: string) => new RegExp(`^${s}$`);\n");
+      const none = await checkRegexes(scratch, [file], { accepted: [], dynamic: {} });
+      expect(none.problems).toEqual([
+        {
+          where: "dynamic.ts:1",
+          message: expect.stringMatching(/^new RegExp\(`\^\$\{s\}\$`\) is made at run time/) as string,
+        },
+      ]);
+      const given = await checkRegexes(scratch, [file], {
+        accepted: [],
+        dynamic: { "dynamic.ts `^${s}$`": async () => [/^ok$/, /^(a|a)*$/] },
+      });
+      expect(given.checked).toBe(2);
+      expect(given.problems.map((p) => p.message)).toEqual([
+        expect.stringMatching(/^\/\^\(a\|a\)\*\$\/ is not proved/),
+      ]);
+    },
+    HANG_MS,
+  );
 
   it("takes an ACCEPTED pattern as it is, and fails on an entry whose pattern is gone", async () => {
     const file = fixture("accepted.ts", "export const trim = (s: string) => s.replace(/=+$/, '');\n");
@@ -103,26 +112,38 @@ describe("checkRegexes", () => {
     ]);
   });
 
-  it("passes the package's tree (src/ and generated/), each ACCEPTED entry with its reason", async () => {
-    const files = packageFiles(root);
-    expect(files).toContain("src/log.ts");
-    expect(files).toContain("generated/meta.ts");
-    const { problems, checked } = await checkRegexes(root, files, { cacheDir });
-    expect(problems).toEqual([]);
-    expect(checked).toBeGreaterThan(20);
-    for (const entry of ACCEPTED) expect(entry.reason.length, entry.source).toBeGreaterThan(20);
-  }, 120_000);
+  it(
+    "passes the package's tree (src/ and generated/), each ACCEPTED entry with its reason",
+    async () => {
+      const files = packageFiles(root);
+      expect(files).toContain("src/log.ts");
+      expect(files).toContain("generated/meta.ts");
+      const { problems, checked } = await checkRegexes(root, files, { cacheDir });
+      expect(problems).toEqual([]);
+      expect(checked).toBeGreaterThan(20);
+      for (const entry of ACCEPTED) expect(entry.reason.length, entry.source).toBeGreaterThan(20);
+    },
+    HANG_MS,
+  );
 
-  it("npm run lint:regex exits 1 on a file given, naming it", () => {
-    const file = fixture("cli.ts", "export const slashes = /\\/+$/;\n");
-    const run = spawnSync(
-      process.execPath,
-      [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "scripts/lint-regex.ts"), join(scratch, file)],
-      { cwd: scratch, encoding: "utf8" },
-    );
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain(
-      "cli.ts:1: /\\/+$/ is not proved linear: 2nd degree polynomial; recheck's attack: '/'.repeat(",
-    );
-  }, 60_000);
+  it(
+    "npm run lint:regex exits 1 on a file given, naming it",
+    () => {
+      const file = fixture("cli.ts", "export const slashes = /\\/+$/;\n");
+      const run = spawnSync(
+        process.execPath,
+        [
+          join(root, "node_modules/tsx/dist/cli.mjs"),
+          join(root, "scripts/lint-regex.ts"),
+          join(scratch, file),
+        ],
+        { cwd: scratch, encoding: "utf8" },
+      );
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(
+        "cli.ts:1: /\\/+$/ is not proved linear: 2nd degree polynomial; recheck's attack: '/'.repeat(",
+      );
+    },
+    HANG_MS,
+  );
 });

@@ -17,6 +17,7 @@ import { maxRating, rank, type Impact, type Rating } from "../scripts/release/im
 import { runPipeline } from "../scripts/lib/pipeline.js";
 import { bundleSpec, rateSpec, type SpecRating } from "../scripts/release/spec-rating.js";
 import { writeFolderAtomically } from "../scripts/lib/write.js";
+import { HANG_MS } from "./helpers/child.js";
 import { MUTATIONS, reformat } from "./helpers/spec-mutations.js";
 
 const run = promisify(execFile);
@@ -74,8 +75,10 @@ function project(name: string, bump: Impact) {
     join(dir, ".changeset/seeded.md"),
     `---\n"composio-connected-accounts": ${bump}\n---\n\nSeeded.\n`,
   );
+  // Its check remembers what it did in a folder of its own, not in this repository's cache.
+  const env = { ...process.env, COMPOSIO_CHECK_CACHE: join(scratch, "check-cache") };
   const node = (script: string) =>
-    run(process.execPath, ["--import", "tsx", resolve(ROOT, `scripts/${script}.ts`)], { cwd: dir }).then(
+    run(process.execPath, ["--import", "tsx", resolve(ROOT, `scripts/${script}.ts`)], { cwd: dir, env }).then(
       (r) => ({ code: 0, ...r }),
       (e: Result) => e,
     );
@@ -141,7 +144,7 @@ beforeAll(async () => {
   });
   reformattedRating = { spec: specs.at(-1)!, before, after };
   await check;
-}, 480_000);
+}, HANG_MS);
 
 /** The API report carries no doc text: a doc-only change of the spec leaves it as it was. */
 const apiExpected = (expected: Rating): Rating => (expected === "patch" ? "none" : expected);

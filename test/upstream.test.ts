@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HANG_MS } from "./helpers/child.js";
 import type { Schema } from "../scripts/lib/spec.js";
 import { bundleSpec } from "../scripts/release/spec-rating.js";
 import {
@@ -587,7 +588,7 @@ describe("the next upstream change", () => {
         reports.set(seeded.name, await upstreamReport({ specPath: SPEC, dir }));
       }),
     );
-  }, 120_000);
+  }, HANG_MS);
 
   it.each(SEEDED.map((s) => [s.name, s] as const))(
     "%s: listed with its rating, and the spec's mismatch named",
@@ -609,7 +610,7 @@ describe("the next upstream change", () => {
   );
 });
 
-describe("the commands", { timeout: 60_000 }, () => {
+describe("the commands", { timeout: HANG_MS }, () => {
   const node = (script: string, ...args: string[]) =>
     run(process.execPath, ["--import", "tsx", resolve(ROOT, `scripts/${script}.ts`), ...args], {
       cwd: ROOT,

@@ -12,6 +12,7 @@ export function readArgs() {
       config: { type: "string", default: "redocly.yaml" },
       watch: { type: "boolean", default: false },
       upstream: { type: "string", default: "api/upstream" },
+      timings: { type: "boolean", default: false },
     },
   });
   return {
@@ -20,18 +21,24 @@ export function readArgs() {
     configPath: resolve(values.config),
     watch: values.watch,
     upstreamDir: resolve(values.upstream),
+    timings: values.timings,
   };
 }
 
-/** Prints what went wrong for people (no stack for spec problems) and sets a failing exit code. */
-export function fail(what: string, error: unknown): void {
+/** What went wrong, for people: no stack for spec problems. */
+export function failureText(what: string, error: unknown): string {
   const detail =
     error instanceof SpecError
       ? error.message
       : error instanceof Error
         ? (error.stack ?? error.message)
         : String(error);
-  console.error(`${what}\n${detail}`);
+  return `${what}\n${detail}`;
+}
+
+/** Prints what went wrong (failureText) and sets a failing exit code. */
+export function fail(what: string, error: unknown): void {
+  console.error(failureText(what, error));
   process.exitCode = 1;
 }
 

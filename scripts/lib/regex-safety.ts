@@ -55,6 +55,14 @@ export function packageFiles(root: string): string[] {
   return [...list("src", true), ...list("generated", false)].sort();
 }
 
+/** `npm run lint:regex` without arguments: the package's files, the verdicts kept by pattern in
+ * node_modules/.cache/composio-regex-lint/. */
+export const checkPackageRegexes = (root: string, files = packageFiles(root)) =>
+  checkRegexes(root, files, { cacheDir: join(root, "node_modules", ".cache", "composio-regex-lint") });
+
+/** A problem as lint:regex prints it. */
+export const problemLine = ({ where, message }: Problem): string => `${where}: ${message}`;
+
 /** Every pattern in one file's source. */
 export function findPatterns(file: string, text: string): FoundPattern[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);

@@ -50,8 +50,6 @@ export async function reportTrees(
   entries: readonly (typeof ENTRIES)[number][] = ENTRIES,
 ): Promise<Map<string, Map<string, string>>> {
   const ts = (await import("typescript")).default;
-  const { CompilerState, Extractor, ExtractorConfig, ExtractorLogLevel } =
-    await import("@microsoft/api-extractor");
   const scratch = mkdtempSync(join(tmpdir(), "composio-api-surface-"));
   try {
     const dts = join(scratch, "dts");
@@ -93,6 +91,26 @@ export async function reportTrees(
     }
     const declarationOf = (tree: string, source: string) =>
       join(dts, relative("/", resolve(tree, source))).replace(/\.ts$/, ".d.ts");
+    return await reportDeclarations(trees, declarationOf, root, entries);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * API Extractor's reports from declarations already emitted (by reportTrees, or by `npm run check`'s
+ * tsc): `declarationOf(tree, source)` is the `.d.ts` of each entry's source.
+ */
+export async function reportDeclarations(
+  trees: string[],
+  declarationOf: (tree: string, source: string) => string,
+  root = process.cwd(),
+  entries: readonly (typeof ENTRIES)[number][] = ENTRIES,
+): Promise<Map<string, Map<string, string>>> {
+  const { CompilerState, Extractor, ExtractorConfig, ExtractorLogLevel } =
+    await import("@microsoft/api-extractor");
+  const scratch = mkdtempSync(join(tmpdir(), "composio-api-reports-"));
+  try {
     const messages = await reportMessages();
     const prepare = (tree: string, entry: (typeof ENTRIES)[number], folder: string) =>
       ExtractorConfig.prepare({

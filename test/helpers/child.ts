@@ -1,6 +1,6 @@
 // A script run in a child Node process of its own (ESM, TypeScript through tsx, from the repository's
 // root): for what one process cannot measure about itself inside vitest (its peak memory, a forced
-// garbage collection). The child is killed if it outlives `timeoutMs`.
+// garbage collection). The child is killed if it outlives `timeoutMs` (HANG_MS unless told).
 import { spawn } from "node:child_process";
 
 export interface ChildRun {
@@ -10,7 +10,14 @@ export interface ChildRun {
   code: number | null;
 }
 
-export function runScript(script: string, nodeFlags: string[] = [], timeoutMs = 20_000): Promise<ChildRun> {
+/**
+ * The limit of a child process, and of a test or hook that waits for one (or for Prism, Chromium, a
+ * generator run): it only stops a hang. Far above what any load makes of a run, so that a busy
+ * machine makes the suite slower, never red.
+ */
+export const HANG_MS = 600_000;
+
+export function runScript(script: string, nodeFlags: string[] = [], timeoutMs = HANG_MS): Promise<ChildRun> {
   const child = spawn(
     process.execPath,
     [...nodeFlags, "--import", "tsx", "--input-type=module", "-e", script],
