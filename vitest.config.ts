@@ -1,12 +1,6 @@
 import { configDefaults, defineConfig } from "vitest/config";
 import SlowFirst from "./test/helpers/sequencer.js";
 
-/**
- * The suites that take most of `npm test`'s time: child processes (Prism, Chromium, the generator,
- * tsc, redocly, a gc-bound node), not the code under test. `npm run test:fast` (the `fast` project)
- * skips them for the inner loop; `npm test` and CI run them all. Times are the files' own, measured
- * with `npx vitest run --reporter=verbose` on the shared 2-core machine (see CONTRIBUTING).
- */
 /** The suites that need Prism or Chromium: the `services` project, whose global setup starts one of
  * each for the whole run (test/helpers/services.ts). */
 export const SERVICE_SUITES = [
@@ -15,13 +9,22 @@ export const SERVICE_SUITES = [
   "test/testing-browser.test.ts", // the run's Chromium
   "test/docs.test.ts", // the run's Chromium, on the rendered docs
 ];
+/**
+ * The suites that take most of `npm test`'s time: child processes (Prism, Chromium, the generator,
+ * tsc, redocly, a gc-bound node), not the code under test. `npm run test:fast` (the `fast` project)
+ * skips them for the inner loop; `npm test` and CI run them all, first (test/helpers/sequencer.ts).
+ * Times are the files' own in a full `npm test` on the shared 2-core machine at load 7-17, two files
+ * at a time (see CONTRIBUTING).
+ */
 export const SLOW_SUITES = [
-  "test/generator.test.ts", // the generator's golden and check runs (npm run generate in children): ~60 s
-  "test/spec-rating.test.ts", // generates and rates seeded specs in beforeAll: ~90 s
-  "test/readme.test.ts", // tsc over every README sample: ~40 s
-  "test/upstream.test.ts", // upstream:pull and upstream:check as child processes: ~40 s
+  // the generator's golden runs (in process), the script and `npm run check` in children: ~70 s with
+  // the check's cache cold (a fresh clone, CI), ~30 s when a check of this tree ran before
+  "test/generator.test.ts",
+  "test/spec-rating.test.ts", // generates and rates seeded specs in beforeAll: ~55-85 s
+  "test/readme.test.ts", // tsc over every README sample: ~11 s
+  "test/upstream.test.ts", // upstream:pull and upstream:check as child processes: ~11-16 s
   ...SERVICE_SUITES,
-  "test/hostile-bounds.test.ts", // memory bounds in child node processes with --expose-gc: ~30 s
+  "test/hostile-bounds.test.ts", // memory bounds in child node processes with --expose-gc: ~11-16 s
 ];
 /**
  * The fast suites whose expectations are written from the spec: its hand-read facts (each status,
