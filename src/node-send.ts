@@ -103,6 +103,11 @@ function read(
   fail: (error: unknown) => void,
 ): void {
   const status = response.statusCode ?? 0;
+  // A 1xx as the final answer (a 101 with no Upgrade): no answer at all, as fetch says too.
+  if (status < 200)
+    return fail(
+      Object.assign(new Error(`the server answered ${status} and no final status`), { code: "ECONNRESET" }),
+    );
   const { limit, excerpt } = bodyLimit(status, maxBytes);
   let headers: Headers;
   let decoders: Transform[];
