@@ -78,12 +78,11 @@ export function nodeSend(agents: Agents = sharedAgents): Send {
       // more; fetch fails at once, and so does this.
       request.on("upgrade", (_answer, socket) => {
         socket.destroy();
-        fail(Object.assign(new Error("the server switched protocols (101)"), { code: "ECONNRESET" }));
+        fail(connectionLost("the server switched protocols (101)"));
       });
       // Closed before any answer, with no error said (an upgrade): not a wait for the timeout.
       request.on("close", () => {
-        if (!response)
-          fail(Object.assign(new Error("the connection closed before an answer"), { code: "ECONNRESET" }));
+        if (!response) fail(connectionLost("the connection closed before an answer"));
       });
       if (signal.aborted) return fail(signal.reason);
       const onAbort = () => fail(signal.reason);
@@ -92,6 +91,9 @@ export function nodeSend(agents: Agents = sharedAgents): Send {
       request.end(body);
     });
 }
+
+/** A connection that ended without a whole answer: a connection error, as fetch's "terminated" is. */
+const connectionLost = (message: string): Error => Object.assign(new Error(message), { code: "ECONNRESET" });
 
 /** Reads `response` within its bound into an Exchanged; past the bound, or on failure, the connection is dropped. */
 function read(
@@ -104,10 +106,7 @@ function read(
 ): void {
   const status = response.statusCode ?? 0;
   // A 1xx as the final answer (a 101 with no Upgrade): no answer at all, as fetch says too.
-  if (status < 200)
-    return fail(
-      Object.assign(new Error(`the server answered ${status} and no final status`), { code: "ECONNRESET" }),
-    );
+  if (status < 200) return fail(connectionLost(`the server answered ${status} and no final status`));
   const { limit, excerpt } = bodyLimit(status, maxBytes);
   let headers: Headers;
   let decoders: Transform[];
@@ -124,8 +123,7 @@ function read(
   response.on("error", fail);
   // A connection cut before the body's end: fetch's read fails then too ("terminated").
   response.on("close", () => {
-    if (!response.complete)
-      fail(Object.assign(new Error("the connection closed before the answer's end"), { code: "ECONNRESET" }));
+    if (!response.complete) fail(connectionLost("the connection closed before the answer's end"));
   });
   for (const decoder of decoders) {
     decoder.on("error", fail);

@@ -274,7 +274,7 @@ export function checkKnown(where: string, options: unknown, known: readonly stri
     if (options === undefined) return;
     const timeout = typeof options === "number" && known.includes("timeoutMs");
     throw new ComposioError(
-      `${where}: the options are a plain object, ${timeout ? `\`{ timeoutMs: ${options} }\` for a deadline` : `of ${known.map((name) => `\`${name}\``).join(", ")}`} (got ${shapeOf(options)}).`,
+      `${where}: the options are a plain object, ${timeout ? `\`{ timeoutMs: ${options} }\` for a deadline` : `of ${codeList(known)}`} (got ${shapeOf(options)}).`,
     );
   }
   for (const key of Object.keys(options)) {
@@ -293,7 +293,7 @@ export function didYouMean(key: string, known: readonly string[]): string {
   const near =
     distance(k, b) <= Math.max(2, Math.floor(k.length / 3)) ||
     (k.length >= 3 && (b.includes(k) || k.includes(b)));
-  return near ? `did you mean \`${best}\`?` : `known: ${known.map((name) => `\`${name}\``).join(", ")}.`;
+  return near ? `did you mean \`${best}\`?` : `known: ${codeList(known)}.`;
 }
 
 /** Edit distance between two names, case aside: the nearest known option to a misspelt one. */
@@ -319,6 +319,9 @@ export function isPlainObject(value: unknown): value is object {
   const proto = Object.getPrototypeOf(value) as object | null;
   return proto === null || Object.getPrototypeOf(proto) === null;
 }
+
+/** Names as a message lists them: \`a\`, \`b\`. */
+export const codeList = (names: readonly string[]): string => names.map((name) => `\`${name}\``).join(", ");
 
 /** What a value is, for a message that must not quote it (a string there may be a key). */
 export function shapeOf(value: unknown): string {

@@ -4,7 +4,7 @@
 // of src/ takes the types from types.ts, not from here.
 
 import { ComposioError } from "./errors.js";
-import { describe, didYouMean, isPlainObject, shapeOf } from "./options.js";
+import { codeList, describe, didYouMean, isPlainObject, shapeOf } from "./options.js";
 
 import type { BodyFields } from "./types.js";
 
@@ -94,25 +94,29 @@ export function checkQueryNames(
   // would read as no query at all, and the list would answer for every user.
   if (query !== undefined && !isPlainObject(query))
     throw new ComposioError(
-      `${operation}: the query is a plain object of parameters${names.length ? ` (${names.map((name) => `\`${name}\``).join(", ")})` : ""}, not ${shapeOf(query)}. Nothing was sent.`,
+      `${operation}: the query is a plain object of parameters${names.length ? ` (${codeList(names)})` : ""}, not ${shapeOf(query)}. Nothing was sent.`,
     );
   for (const [key, value] of Object.entries(query ?? {})) {
     if (names.includes(key)) {
       // An empty filter, or an empty item of one, filters nothing: `user_ids: []` would list every
       // user's accounts, as a misspelt filter would.
-      if (value === "")
+      const at = Array.isArray(value)
+        ? value.findIndex((item) => item === undefined || item === null || item === "")
+        : -1;
+      const empty =
+        value === ""
+          ? 'is the string "", which says nothing'
+          : !Array.isArray(value)
+            ? undefined
+            : value.length === 0
+              ? "is an empty array, which filters nothing"
+              : at >= 0
+                ? `has ${describe(value[at])} at [${at}], which filters nothing`
+                : undefined;
+      if (empty)
         throw new ComposioError(
-          `${operation}: the query parameter \`${key}\` is the string "", which says nothing: the answer would not be narrowed by it. Leave \`${key}\` out to mean no filter. Nothing was sent.`,
+          `${operation}: the query parameter \`${key}\` ${empty}: the answer would not be narrowed by it. Leave \`${key}\` out to mean no filter. Nothing was sent.`,
         );
-      if (Array.isArray(value)) {
-        const at = value.findIndex((item) => item === undefined || item === null || item === "");
-        const empty =
-          value.length === 0 ? "is an empty array" : at >= 0 && `has ${describe(value[at])} at [${at}]`;
-        if (empty)
-          throw new ComposioError(
-            `${operation}: the query parameter \`${key}\` ${empty}, which filters nothing: the answer would not be narrowed by it. Leave \`${key}\` out to mean no filter. Nothing was sent.`,
-          );
-      }
       continue;
     }
     const shown = JSON.stringify(shortName(key));
@@ -139,9 +143,7 @@ export function checkBody(body: unknown, fields: BodyFields, operation: string):
   // Every operation's body is an object: `updateStatus(id, true)` for `{ enabled: true }` would be sent.
   if (body !== undefined && (typeof body !== "object" || body === null || Array.isArray(body)))
     throw new ComposioError(
-      `${operation}: the body is an object (${Object.keys(fields.fields)
-        .map((name) => `\`${name}\``)
-        .join(", ")}), not ${shapeOf(body)}. Nothing was sent.`,
+      `${operation}: the body is an object (${codeList(Object.keys(fields.fields))}), not ${shapeOf(body)}. Nothing was sent.`,
     );
   const [stray] = strayFields(body, fields, 1);
   if (stray) throw new ComposioError(`${operation}: ${stray.path} ${stray.message()} Nothing was sent.`);
