@@ -55,7 +55,8 @@ const redactors = new WeakMap<RetrySettings, Redactor>();
 export function redactorOfCall(settings: RetrySettings): Redactor {
   let redactor = redactors.get(settings);
   if (!redactor) {
-    redactor = redactorFor(settings.secrets?.headers ?? {}, settings.secrets?.body);
+    const { headers = {}, body, earlier } = settings.secrets ?? {};
+    redactor = redactorFor(headers, body, earlier);
     redactors.set(settings, redactor);
   }
   return redactor;

@@ -5,9 +5,11 @@
 // on a repeated cursor, on MAX_EMPTY_PAGES empty pages in a row, and after `maxPages` pages. Its
 // memory stays bounded however long it runs. A signal stops it at once. What the walk branches on
 // is checked for its type first: a page's items are an array, its next cursor a string, or the walk
-// ends with an error naming the type (never the value, which may be huge or echo a secret).
+// ends with an error naming the type (never the value, which may be huge or echo a secret). A walk is
+// one call: the tokens of the pages it read are secrets of every later page's errors and log lines.
 import { ComposioError } from "./errors.js";
 import { checkLimits } from "./options.js";
+import { collect, earlierSecrets } from "./secrets.js";
 import type { RequestOptions } from "./types.js";
 
 /** Where the spec says the cursor goes and where the page keeps its items and the next cursor. */
@@ -28,6 +30,8 @@ const MAX_EMPTY_PAGES = 5;
 const REMEMBERED_CURSORS = 1024;
 /** The default `maxPages`: 10,000 pages of the default 20 accounts is 200,000 accounts. */
 const DEFAULT_MAX_PAGES = 10_000;
+/** Characters of the secrets of pages read that a walk keeps for the next pages' redactor; past it, the oldest go. */
+const EARLIER_SECRET_CHARS = 1 << 20;
 
 /**
  * The first page as a promise, and every page and item as async iterables. Nothing is sent until
@@ -92,6 +96,9 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
     const given = this.#query[cursorParam];
     const seen = new Set([cursorHash(typeof given === "string" ? given : "")]);
     let emptyInARow = 0;
+    // The secrets of the pages read (the newest last), and how many characters they hold.
+    const earlier = new Set<string>();
+    let earlierChars = 0;
     let page = await this.#firstPage();
     for (let count = 1; ; count++) {
       const record = page as Record<string, unknown>;
@@ -127,8 +134,21 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
           `${operation}: stopped after \`maxPages\` (${maxPages}) pages, and the server has more; pass a larger \`maxPages\` in the list's options to read on.`,
         );
       }
-      // The caller's signal goes with every page request: an abort ends the walk at once.
-      page = await this.#fetchPage({ ...this.#query, [cursorParam]: cursor }, this.#options);
+      collect(page, (secret) => {
+        if (earlier.has(secret)) return;
+        earlier.add(secret);
+        earlierChars += secret.length;
+      });
+      for (const oldest of earlier) {
+        if (earlierChars <= EARLIER_SECRET_CHARS) break;
+        earlier.delete(oldest);
+        earlierChars -= oldest.length;
+      }
+      // The caller's signal goes with every page request: an abort ends the walk at once. The
+      // request's redactor knows the secrets of the pages before it.
+      let options = this.#options;
+      if (earlier.size) earlierSecrets.set((options = { ...options }), earlier);
+      page = await this.#fetchPage({ ...this.#query, [cursorParam]: cursor }, options);
     }
   }
 

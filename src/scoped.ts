@@ -20,6 +20,7 @@ import { ComposioError, cut, NotFoundError } from "./errors.js";
 import { checkKnown, checkNumber, describe } from "./options.js";
 import { PagePromise, wrongType, type PaginationSpec } from "./pagination.js";
 import { later } from "./later.js";
+import { earlierSecrets } from "./secrets.js";
 import { pathParam } from "./runtime.js";
 import type { RequestOptions, Transport } from "./types.js";
 import { stringField, textOf, waitForConnection } from "./wait.js";
@@ -235,7 +236,7 @@ export function forUser(
   const where = (op: string) => `forUser.${op}`;
   // What a message quotes is scrubbed of the key (the redactor is loaded when there is one: later.ts).
   const redactor = async (options: RequestOptions | undefined) =>
-    (await later()).redactorOf(composio, options?.headers);
+    (await later()).redactorOf(composio, options?.headers, options && earlierSecrets.get(options));
   const notOwned = async (
     op: string,
     id: unknown,

@@ -6,6 +6,7 @@ import { checkHeaders } from "./headers.js";
 import { later } from "./later.js";
 import { checkRequestOptions, rememberHeaders, type ResolvedOptions, trimSlashes } from "./options.js";
 import { withRetries } from "./retry.js";
+import { earlierSecrets } from "./secrets.js";
 import type { RequestInput, RequestOptions, RetrySettings, Transport } from "./types.js";
 
 /** A call without options: nothing of its own to check. */
@@ -119,7 +120,7 @@ export function createTransport(config: ResolvedOptions, send?: Send): Transport
         idempotent,
         createsAccount: input.createsAccount,
         // Scrubbed from a message or a log line only: the success path scrubs nothing.
-        secrets: { headers, body },
+        secrets: { headers, body, earlier: earlierSecrets.get(options) },
         signal: options.signal,
         onAttempt: failures && ((event) => log.debug!(failures.attemptLine(settings, event))),
         clock,

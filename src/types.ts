@@ -143,10 +143,17 @@ export interface RetrySettings {
   method: string;
   path: string;
   /**
-   * The request's secrets: its headers (the key among them) and the JSON text of its body. A
-   * message (an id the caller gave may be anything) and a log line are scrubbed of them.
+   * The request's secrets: its headers (the key among them), the JSON text of its body, and in a
+   * list walk the secrets of the pages read before. A message (an id the caller gave may be
+   * anything) and a log line are scrubbed of them.
    */
-  secrets?: { headers: Record<string, string>; body?: string | undefined } | undefined;
+  secrets?:
+    | {
+        headers: Record<string, string>;
+        body?: string | undefined;
+        earlier?: ReadonlySet<string> | undefined;
+      }
+    | undefined;
   /** A read or an idempotent write: a call cut after it was sent harmed nothing. */
   idempotent: boolean;
   /** A call cut after it was sent may have made a connected account (create, link: `x-sdk-creates-account`). */

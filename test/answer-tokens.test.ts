@@ -19,6 +19,7 @@ import {
 import { ANSWER_TOKENS, expectNoAnswerTokens, tokenAccount } from "./helpers/answer-tokens.js";
 import { account, ID, recordingLogger, settle } from "./helpers/operations.js";
 import { serverPerTest, type Handler } from "./helpers/server.js";
+import { TRANSPORTS } from "./helpers/transports.js";
 
 const serve = serverPerTest();
 
@@ -256,6 +257,84 @@ describe("a list walk whose later page fails", () => {
       for (const token of Object.values(ANSWER_TOKENS)) expect(line).not.toContain(token);
   });
 });
+
+// A walk is one call: a token of a page it read is a secret of every later page's error and log
+// line, whatever the server echoes it in (a header, an error's text, a header's name).
+describe.each(TRANSPORTS)(
+  "a list walk whose later page echoes an earlier page's tokens, over $transport",
+  ({ createComposioClient: create }) => {
+    it("page 2's 500 quoting them in its headers and message: scrubbed from every view and log line", async () => {
+      const server = await serve((req, res) => {
+        const cursor = new URL(req.url, "http://x").searchParams.get("cursor");
+        if (!cursor) return send(res, 200, JSON.stringify(page([tokenAccount("ca_p1")], "c2")));
+        res.writeHead(500, {
+          "content-type": "application/json",
+          "retry-after-ms": "0",
+          "x-request-id": `req-${ANSWER_TOKENS.refreshToken}`,
+          "x-echo": `${ANSWER_TOKENS.accessToken} ${ANSWER_TOKENS.idToken}`,
+          [`x-${ANSWER_TOKENS.refreshToken.toLowerCase()}`]: "1",
+        });
+        res.end(JSON.stringify({ error: { message: `refresh ${ANSWER_TOKENS.refreshToken} was refused` } }));
+      });
+      const { lines, logger } = recordingLogger();
+      const accounts = create({
+        apiKey: "ak_test_answer_tokens",
+        baseUrl: server.url,
+        logger,
+        logLevel: "debug",
+        maxRetries: 1,
+      }).connectedAccounts;
+      const seen: string[] = [];
+      const { error } = await settle(
+        (async () => {
+          for await (const item of accounts.list()) seen.push(item.id);
+        })(),
+      );
+      expect(seen).toEqual(["ca_p1"]);
+      expect(error).toBeInstanceOf(InternalServerError);
+      expect((error as ComposioApiError).requestId).toBe("req-[redacted]");
+      expect((error as Error).message).toContain("refresh [redacted] was refused");
+      tokenChecks += expectNoAnswerTokens(error, lines);
+    });
+
+    it("remembers the newest 1 MiB of them: memory stays bounded however long the walk", async () => {
+      // Three pages, each with one 600,000-character token; the fourth fails quoting the start of each.
+      const tokens = ["A", "B", "C"].map((mark) => `rt_${mark.repeat(600_000)}`);
+      const server = await serve((req, res) => {
+        const n = Number(new URL(req.url, "http://x").searchParams.get("cursor") ?? "0");
+        if (n < 3)
+          return send(
+            res,
+            200,
+            JSON.stringify(
+              page([account(`ca_p${n}`, { access: `at_${n}`, refresh: tokens[n]! })], String(n + 1)),
+            ),
+          );
+        res.writeHead(500, {
+          "content-type": "application/json",
+          "x-echo": tokens.map((t) => t.slice(0, 12)).join(" "),
+        });
+        res.end("{}");
+      });
+      const accounts = create({
+        apiKey: "ak_test_answer_tokens",
+        baseUrl: server.url,
+        maxRetries: 0,
+      }).connectedAccounts;
+      const { error } = await settle(
+        (async () => {
+          for await (const _ of accounts.list()) {
+            // the walk's end matters
+          }
+        })(),
+      );
+      // 1.8 M characters read: the two oldest tokens were let go, the newest is still scrubbed.
+      expect((error as ComposioApiError).headers.get("x-echo")).toBe(
+        `${tokens[0]!.slice(0, 12)} ${tokens[1]!.slice(0, 12)} [redacted]`,
+      );
+    });
+  },
+);
 
 describe("answer-token checks", () => {
   it("were made in message, stack, toJSON, inspect, String() and every log line", () => {
