@@ -24,9 +24,11 @@ import type { Log } from "./log.js";
 import { describeAttempt, warnIfDeprecated } from "./log-lines.js";
 import { CREDENTIALS, KEY_HELP, type Credential } from "./options.js";
 import { redactorFor, type Redactor } from "./redact.js";
+import { backoff, NOT_SENT_CODES } from "./retry-policy.js";
 import type { AttemptEvent, RetrySettings } from "./types.js";
 
 export { safeCause };
+export { afterStatus } from "./retry-policy.js";
 // For the helpers over a client (waitForConnection, confirmConnection, forUser).
 export { EXCERPT, redactorOf } from "./redact.js";
 
@@ -70,6 +72,32 @@ export const redactLine =
 /** A debug line for one attempt of the call, scrubbed. */
 export const attemptLine = (settings: RetrySettings, event: AttemptEvent): string =>
   redactorOfCall(settings).text(describeAttempt(settings.method, settings.path, event));
+
+/**
+ * After an attempt that got no answer (it threw): the error to end the call with, the delay before
+ * a retry if one is made, and whether the server may have acted on an attempt so far. An abort of
+ * the caller's, while the attempt ran, is thrown at once: it may have been sent, unless it surely
+ * was not.
+ */
+export function afterError(
+  settings: RetrySettings,
+  error: unknown,
+  at: { retry: number; timedOut: boolean; byDeadline: boolean; mayHaveActed: boolean },
+): { failure: ComposioConnectionError; delay: number | undefined; mayHaveActed: boolean } {
+  const { retry, timedOut, byDeadline } = at;
+  const notSent = NOT_SENT_CODES.has(errorCode(error) ?? "");
+  if (settings.signal?.aborted)
+    throw abortError(settings, "sent", at.mayHaveActed || !notSent, safeCause(error, redactLine(settings)));
+  const limit = !timedOut ? undefined : byDeadline ? "totalTimeoutMs" : "timeoutMs";
+  const requestSent = limit !== undefined || !notSent;
+  const retryable =
+    retry < settings.maxRetries && !(timedOut && byDeadline) && (!requestSent || settings.retryUnsafe);
+  return {
+    failure: attemptError(settings, error, limit, retry + 1, requestSent),
+    delay: retryable ? backoff(retry) : undefined,
+    mayHaveActed: at.mayHaveActed || requestSent,
+  };
+}
 
 /**
  * The error for an attempt that got no answer: a timeout (`limit` names the one that ended it) or
