@@ -164,12 +164,14 @@ export async function createConnectedAccount(
   body: CreateConnectedAccountParams,
   options?: RequestOptions,
 ): Promise<CreateConnectedAccountResponse> {
-  checkBody(body, createConnectedAccountFields, "createConnectedAccount");
-  return transport.request<CreateConnectedAccountResponse>(
-    "POST",
-    "/api/v3.1/connected_accounts",
-    { operation: "createConnectedAccount", body, createsAccount: true, credentials: ["x-api-key"] },
-    options,
+  return (
+    checkBody(body, createConnectedAccountFields, "createConnectedAccount") ??
+    transport.request<CreateConnectedAccountResponse>(
+      "POST",
+      "/api/v3.1/connected_accounts",
+      { operation: "createConnectedAccount", body, createsAccount: true, credentials: ["x-api-key"] },
+      options,
+    )
   );
 }
 
@@ -196,12 +198,14 @@ export async function createConnectedAccountLink(
   body: CreateConnectedAccountLinkParams,
   options?: RequestOptions,
 ): Promise<CreateConnectedAccountLinkResponse> {
-  checkBody(body, createConnectedAccountLinkFields, "createConnectedAccountLink");
-  return transport.request<CreateConnectedAccountLinkResponse>(
-    "POST",
-    "/api/v3.1/connected_accounts/link",
-    { operation: "createConnectedAccountLink", body, createsAccount: true },
-    options,
+  return (
+    checkBody(body, createConnectedAccountLinkFields, "createConnectedAccountLink") ??
+    transport.request<CreateConnectedAccountLinkResponse>(
+      "POST",
+      "/api/v3.1/connected_accounts/link",
+      { operation: "createConnectedAccountLink", body, createsAccount: true },
+      options,
+    )
   );
 }
 
@@ -227,12 +231,14 @@ export async function completeConnectedAccountAuth(
   body: CompleteConnectedAccountAuthParams,
   options?: RequestOptions,
 ): Promise<CompleteConnectedAccountAuthResponse> {
-  checkBody(body, completeConnectedAccountAuthFields, "completeConnectedAccountAuth");
-  return transport.request<CompleteConnectedAccountAuthResponse>(
-    "POST",
-    "/api/v3.1/connected_accounts/complete_auth",
-    { operation: "completeConnectedAccountAuth", body, credentials: ["x-api-key"] },
-    options,
+  return (
+    checkBody(body, completeConnectedAccountAuthFields, "completeConnectedAccountAuth") ??
+    transport.request<CompleteConnectedAccountAuthResponse>(
+      "POST",
+      "/api/v3.1/connected_accounts/complete_auth",
+      { operation: "completeConnectedAccountAuth", body, credentials: ["x-api-key"] },
+      options,
+    )
   );
 }
 
@@ -326,12 +332,14 @@ export async function updateConnectedAccount(
   body: UpdateConnectedAccountParams,
   options?: RequestOptions,
 ): Promise<UpdateConnectedAccountResponse> {
-  checkBody(body, updateConnectedAccountFields, "updateConnectedAccount");
-  return transport.request<UpdateConnectedAccountResponse>(
-    "PATCH",
-    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "updateConnectedAccount", "ca_4f9d2b7c1e0a")}`,
-    { operation: "updateConnectedAccount", body, idempotent: true, credentials: ["x-api-key"] },
-    options,
+  return (
+    checkBody(body, updateConnectedAccountFields, "updateConnectedAccount") ??
+    transport.request<UpdateConnectedAccountResponse>(
+      "PATCH",
+      `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "updateConnectedAccount", "ca_4f9d2b7c1e0a")}`,
+      { operation: "updateConnectedAccount", body, idempotent: true, credentials: ["x-api-key"] },
+      options,
+    )
   );
 }
 
@@ -361,12 +369,14 @@ export async function updateConnectedAccountStatus(
   body: UpdateConnectedAccountStatusParams,
   options?: RequestOptions,
 ): Promise<UpdateConnectedAccountStatusResponse> {
-  checkBody(body, updateConnectedAccountStatusFields, "updateConnectedAccountStatus");
-  return transport.request<UpdateConnectedAccountStatusResponse>(
-    "PATCH",
-    `/api/v3.1/connected_accounts/${pathParam(nanoId, "nanoId", "updateConnectedAccountStatus", "ca_4f9d2b7c1e0a")}/status`,
-    { operation: "updateConnectedAccountStatus", body, idempotent: true, credentials: ["x-api-key"] },
-    options,
+  return (
+    checkBody(body, updateConnectedAccountStatusFields, "updateConnectedAccountStatus") ??
+    transport.request<UpdateConnectedAccountStatusResponse>(
+      "PATCH",
+      `/api/v3.1/connected_accounts/${pathParam(nanoId, "nanoId", "updateConnectedAccountStatus", "ca_4f9d2b7c1e0a")}/status`,
+      { operation: "updateConnectedAccountStatus", body, idempotent: true, credentials: ["x-api-key"] },
+      options,
+    )
   );
 }
 
@@ -400,13 +410,15 @@ export async function refreshConnectedAccount(
   query?: RefreshConnectedAccountQuery,
   options?: RequestOptions,
 ): Promise<RefreshConnectedAccountResponse> {
-  checkBody(body, refreshConnectedAccountFields, "refreshConnectedAccount");
-  return transport.request<RefreshConnectedAccountResponse>(
-    "POST",
-    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "refreshConnectedAccount", "ca_4f9d2b7c1e0a")}/refresh` +
-      queryString(query, {}, "refreshConnectedAccount", ["redirect_url"]),
-    { operation: "refreshConnectedAccount", body, credentials: ["x-api-key"] },
-    options,
+  return (
+    checkBody(body, refreshConnectedAccountFields, "refreshConnectedAccount") ??
+    transport.request<RefreshConnectedAccountResponse>(
+      "POST",
+      `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "refreshConnectedAccount", "ca_4f9d2b7c1e0a")}/refresh` +
+        queryString(query, {}, "refreshConnectedAccount", ["redirect_url"]),
+      { operation: "refreshConnectedAccount", body, credentials: ["x-api-key"] },
+      options,
+    )
   );
 }
 

@@ -21,7 +21,8 @@ import { createClient } from "./openapi-fetch.js";
 import { resolveOptions, type ClientOptions, type Credential, type ResolvedOptions } from "./options.js";
 import { appendHeader, redactorFor, type Redactor } from "./redact.js";
 import { withRetries } from "./retry.js";
-import { checkBody, checkQueryNames, pathParam, queryString } from "./runtime.js";
+import { checkBodyNow } from "./refusals.js";
+import { checkQueryNames, pathParam, queryString } from "./runtime.js";
 import type { RequestValidator } from "./types.js";
 import { MAX_ERROR_BODY_BYTES, readBody } from "./transport.js";
 
@@ -91,7 +92,7 @@ function checkingRequests(client: RawClient): RawClient {
     const operation = route?.operation ?? "createRawClient";
     if (route) checkQueryNames(init?.params?.query ?? undefined, route.query ?? [], operation);
     const fields = route && BODY_FIELDS[route.operation];
-    if (fields && init?.body !== undefined) checkBody(init.body, fields, operation);
+    if (fields && init?.body !== undefined) checkBodyNow(init.body, fields, operation);
     // openapi-fetch fills in only the path parameters it is given: a missing one would be sent as
     // `%7Bnanoid%7D`, to another route.
     const path = (init?.params?.path ?? {}) as Record<string, unknown>;

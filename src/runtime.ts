@@ -4,7 +4,9 @@
 // of src/ takes the types from types.ts, not from here.
 
 import { ComposioError } from "./errors.js";
+import { later } from "./later.js";
 import { codeList, describe, didYouMean, isPlainObject, shapeOf } from "./options.js";
+import { shortName, strayFields } from "./stray-fields.js";
 
 import type { BodyFields } from "./types.js";
 
@@ -130,103 +132,20 @@ export function checkQueryNames(
   }
 }
 
-/** A name as a message shows it: its first 40 characters. */
-const shortName = (name: string): string => (name.length > 40 ? `${name.slice(0, 40)}…` : name);
-
 /**
  * Refuses a body field the operation does not have, naming its path and the nearest field there:
  * from JavaScript, link's `callbackUrl` (@composio/core's spelling) would be sent, dropped by the
  * API, and the user never brought back. Where the spec leaves an object open, only a near miss of
- * a listed name is refused.
+ * a listed name is refused. Every operation's body is an object: `updateStatus(id, true)` for
+ * `{ enabled: true }` would be sent. The refusal is a rejected promise, its words loaded with
+ * later's module (refusals.ts); undefined when the body may be sent, so that the generated
+ * function goes on at once (`checkBody(…) ?? transport.request(…)`).
  */
-export function checkBody(body: unknown, fields: BodyFields, operation: string): void {
-  // Every operation's body is an object: `updateStatus(id, true)` for `{ enabled: true }` would be sent.
-  if (body !== undefined && (typeof body !== "object" || body === null || Array.isArray(body)))
-    throw new ComposioError(
-      `${operation}: the body is an object (${codeList(Object.keys(fields.fields))}), not ${shapeOf(body)}. Nothing was sent.`,
-    );
+export function checkBody(body: unknown, fields: BodyFields, operation: string): Promise<never> | undefined {
   const [stray] = strayFields(body, fields, 1);
-  if (stray) throw new ComposioError(`${operation}: ${stray.path} ${stray.message()} Nothing was sent.`);
-}
-
-/** A field of a body that its object does not take: where, whether the object is closed, and what to say. */
-export interface StrayField {
-  /** `body.connection.user_Id`, an array's items as `[0]`. */
-  path: string;
-  closed: boolean;
-  /** Made when asked: the nearest name costs more than finding the field (a body may have thousands). */
-  message(): string;
-}
-
-/**
- * The first `max` fields of `value` that `fields` does not take, in the body's order. The walk
- * follows the spec's objects, so it goes no deeper than they do, and reads each key once: linear
- * in the body. A value with `toJSON` is sent as what that returns, so it is not read here.
- */
-export function strayFields(
-  value: unknown,
-  fields: BodyFields,
-  max: number,
-  path = "body",
-  found: StrayField[] = [],
-): StrayField[] {
-  if (
-    typeof value !== "object" ||
-    value === null ||
-    typeof (value as { toJSON?: unknown }).toJSON === "function"
-  )
-    return found;
-  if (Array.isArray(value)) {
-    // One level of items: an array of arrays is no shape of the spec's, and no deeper walk is made for it.
-    for (let i = 0; i < value.length && found.length < max; i++)
-      if (!Array.isArray(value[i])) strayFields(value[i], fields, max, `${path}[${i}]`, found);
-    return found;
-  }
-  let names: string[] | undefined;
-  let squashedNames: string[] | undefined;
-  for (const key of Object.keys(value)) {
-    if (found.length >= max) break;
-    const known = Object.hasOwn(fields.fields, key) ? fields.fields[key] : undefined;
-    if (known) strayFields((value as Record<string, unknown>)[key], known, max, fieldPath(path, key), found);
-    if (known !== undefined) continue;
-    const listed = (names ??= Object.keys(fields.fields));
-    if (!fields.open) {
-      found.push({
-        path: fieldPath(path, key),
-        closed: true,
-        message: () =>
-          `is not a field of this request; ${listed.length ? didYouMean(key.slice(0, 64), listed) : "it takes none."}`,
-      });
-      continue;
-    }
-    const squashed = squash(key);
-    const near = listed[(squashedNames ??= listed.map(squash)).findIndex((name) => nearMiss(squashed, name))];
-    if (near)
-      found.push({
-        path: fieldPath(path, key),
-        closed: false,
-        message: () =>
-          `is not a field the API reads; did you mean \`${near}\`? (This object takes fields of its own, but not one this near a listed one.)`,
-      });
-  }
-  return found;
-}
-
-/** `path.key`, or `path["a key"]` for a key that is no identifier; a key cut to its first 40 characters. */
-const fieldPath = (path: string, key: string): string =>
-  /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${shortName(key)}` : `${path}[${JSON.stringify(shortName(key))}]`;
-
-/** A name without case, `_` and `-`: `callbackUrl`, `callback_url` and `Callback-URL` are one. */
-const squash = (name: string): string => name.replace(/[-_]/g, "").toLowerCase();
-
-/**
- * Whether a name `a` reads as a misspelling of the name `b` (both squashed): the same, or, six
- * letters or more, one letter added, left out or changed. Linear in the shorter one.
- */
-function nearMiss(a: string, b: string): boolean {
-  if (a === b) return true;
-  if (Math.min(a.length, b.length) < 6 || Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (a[i] === b[i]) i++;
-  return a.slice(i + 1) === b.slice(i + 1) || a.slice(i) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i);
+  if (stray || (body !== undefined && (typeof body !== "object" || body === null || Array.isArray(body))))
+    return later().then((failures) => {
+      throw failures.bodyRefusal(body, fields, operation, stray);
+    });
+  return undefined;
 }

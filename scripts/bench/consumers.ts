@@ -75,19 +75,19 @@ export const BUDGETS = {
     app: "the create-only app of functions",
     source: FUNCTION_CONSUMERS.create,
     target: 5000,
-    budget: 8_300,
+    budget: 8_100,
   },
   client: {
     app: "the create-only app of the client",
     source: CONSUMERS["composio-connected-accounts"]!,
     target: 6500,
-    budget: 11_800,
+    budget: 11_700,
   },
   linkWaitList: {
     app: "the link + wait + list app of functions",
     source: FUNCTION_CONSUMERS.linkWaitList,
     target: 7000,
-    budget: 10_800,
+    budget: 10_700,
   },
 } as const;
 

@@ -140,8 +140,9 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
       parameters: [{ name: "transport", type: "Transport" }, ...signature(op)],
       returnType: returnType(op),
       docs: [operationDoc(op, `\`${op.resource}.${op.method}\` as a function of its own.`)],
-      // A field the spec does not list is refused before anything is sent (src/runtime.ts, checkBody).
-      statements: `${op.body?.fields ? `checkBody(body, ${bodyFieldsName(op)}, ${JSON.stringify(op.operationId)});\n` : ""}return ${call(op, narrowCredentials(op, credentials))};`,
+      // A field the spec does not list is refused before anything is sent (src/runtime.ts, checkBody):
+      // checkBody's refusal, or the call.
+      statements: `return ${op.body?.fields ? `checkBody(body, ${bodyFieldsName(op)}, ${JSON.stringify(op.operationId)}) ?? ` : ""}${call(op, narrowCredentials(op, credentials))};`,
     });
   }
 
