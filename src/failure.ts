@@ -29,7 +29,7 @@ import type { AttemptEvent, RetrySettings } from "./types.js";
 
 export { safeCause };
 export { afterStatus } from "./retry-policy.js";
-export { bodyRefusal } from "./refusals.js";
+export { words } from "./refusals.js";
 // For the helpers over a client (waitForConnection, confirmConnection, forUser).
 export { EXCERPT, redactorOf } from "./redact.js";
 

@@ -3,10 +3,10 @@
 // small and stable. No file it imports may import it back (test/imports.test.ts checks): the rest
 // of src/ takes the types from types.ts, not from here.
 
-import { ComposioError } from "./errors.js";
 import { later } from "./later.js";
-import { codeList, describe, didYouMean, isPlainObject, shapeOf } from "./options.js";
-import { shortName, strayFields } from "./stray-fields.js";
+import { isPlainObject } from "./options.js";
+import { Refusal } from "./refusal.js";
+import { strayFields } from "./stray-fields.js";
 
 import type { BodyFields } from "./types.js";
 
@@ -14,19 +14,31 @@ export type { BodyFields, CompiledValidator, RequestOptions, Transport, UnknownV
 export { PagePromise, type PaginationSpec } from "./pagination.js";
 
 /**
+ * What `call` returns; or, when a check in it refuses the call (a `Refusal`), a promise rejected
+ * with the error the refusal stands for, its words loaded with later's module. Any other error is
+ * thrown as it is. Each generated function sends through it: what may be sent goes on at once.
+ */
+export function unlessRefused<T>(call: () => T): T | Promise<never> {
+  try {
+    return call();
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    return later().then((failures) => {
+      throw error.make(failures.words);
+    });
+  }
+}
+
+/**
  * A path parameter, percent-encoded. An empty value or a dot segment ("." or "..", which URL
  * parsing removes even when encoded) would send the request to another route — `retrieve("")` to
  * the list — so they are refused before anything is sent, as is a value that is not a string or a
- * number (`undefined` would become "/undefined").
+ * number (`undefined` would become "/undefined"). Refusals are thrown as a `Refusal`.
  */
 export function pathParam(value: unknown, name: string, operation: string, example?: string): string {
   const text = typeof value === "string" || typeof value === "number" ? String(value) : undefined;
-  if (text === undefined || text === "" || text === "." || text === "..") {
-    const like = example === undefined ? "" : ` (like ${JSON.stringify(example)})`;
-    throw new ComposioError(
-      `${operation}: the path parameter \`${name}\`${like} is ${text === undefined ? describe(value) : JSON.stringify(text)}, which is no id: the request would go to another route, so nothing was sent.`,
-    );
-  }
+  if (text === undefined || text === "" || text === "." || text === "..")
+    throw new Refusal((words) => words.pathParam(value, name, operation, example));
   return encode(text, operation, name);
 }
 
@@ -38,10 +50,7 @@ function encode(value: string, operation: string, name: string | undefined): str
   try {
     return encodeURIComponent(value);
   } catch {
-    const at = value.search(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
-    throw new ComposioError(
-      `${operation}: ${name === undefined ? "a query parameter's name" : `\`${name}\``} has a lone surrogate (half of a UTF-16 pair) at index ${at}, which no URL can carry.`,
-    );
+    throw new Refusal((words) => words.loneSurrogate(value, operation, name));
   }
 }
 
@@ -76,9 +85,7 @@ export function queryString(
 /** A query value as text: a string, a number or a boolean; anything else (an object, whose text would be "[object Object]" or whatever its toString says) is refused. */
 function scalar(item: unknown, operation: string, key: string): string {
   if (typeof item === "string" || typeof item === "number" || typeof item === "boolean") return String(item);
-  throw new ComposioError(
-    `${operation}: the query parameter \`${key}\` is ${describe(item)}; it takes a string, a number or a boolean (or an array of them). Nothing was sent.`,
-  );
+  throw new Refusal((words) => words.scalar(item, operation, key));
 }
 
 /**
@@ -95,40 +102,16 @@ export function checkQueryNames(
   // A Map, a URLSearchParams, a Promise not awaited: their keys are not their own fields, so they
   // would read as no query at all, and the list would answer for every user.
   if (query !== undefined && !isPlainObject(query))
-    throw new ComposioError(
-      `${operation}: the query is a plain object of parameters${names.length ? ` (${codeList(names)})` : ""}, not ${shapeOf(query)}. Nothing was sent.`,
-    );
+    throw new Refusal((words) => words.queryShape(query, names, operation));
   for (const [key, value] of Object.entries(query ?? {})) {
-    if (names.includes(key)) {
-      // An empty filter, or an empty item of one, filters nothing: `user_ids: []` would list every
-      // user's accounts, as a misspelt filter would.
-      const at = Array.isArray(value)
-        ? value.findIndex((item) => item === undefined || item === null || item === "")
-        : -1;
-      const empty =
-        value === ""
-          ? 'is the string "", which says nothing'
-          : !Array.isArray(value)
-            ? undefined
-            : value.length === 0
-              ? "is an empty array, which filters nothing"
-              : at >= 0
-                ? `has ${describe(value[at])} at [${at}], which filters nothing`
-                : undefined;
-      if (empty)
-        throw new ComposioError(
-          `${operation}: the query parameter \`${key}\` ${empty}: the answer would not be narrowed by it. Leave \`${key}\` out to mean no filter. Nothing was sent.`,
-        );
-      continue;
-    }
-    const shown = JSON.stringify(shortName(key));
-    // The nearest name from the key's first 64 characters: the edit distance is the product of the
-    // lengths, and a megabyte-long key is near no name anyway.
-    throw new ComposioError(
-      names.length
-        ? `${operation}: query: unknown parameter ${shown}; ${didYouMean(key.slice(0, 64), names)} Nothing was sent.`
-        : `${operation}: query: the operation takes no query parameters (got ${shown}). Nothing was sent.`,
-    );
+    if (!names.includes(key)) throw new Refusal((words) => words.unknownParameter(key, names, operation));
+    // An empty filter, or an empty item of one, filters nothing: `user_ids: []` would list every
+    // user's accounts, as a misspelt filter would.
+    const at = Array.isArray(value)
+      ? value.findIndex((item) => item === undefined || item === null || item === "")
+      : -1;
+    if (value === "" || (Array.isArray(value) && (value.length === 0 || at >= 0)))
+      throw new Refusal((words) => words.emptyFilter(key, value, at, operation));
   }
 }
 
@@ -137,15 +120,10 @@ export function checkQueryNames(
  * from JavaScript, link's `callbackUrl` (@composio/core's spelling) would be sent, dropped by the
  * API, and the user never brought back. Where the spec leaves an object open, only a near miss of
  * a listed name is refused. Every operation's body is an object: `updateStatus(id, true)` for
- * `{ enabled: true }` would be sent. The refusal is a rejected promise, its words loaded with
- * later's module (refusals.ts); undefined when the body may be sent, so that the generated
- * function goes on at once (`checkBody(…) ?? transport.request(…)`).
+ * `{ enabled: true }` would be sent.
  */
-export function checkBody(body: unknown, fields: BodyFields, operation: string): Promise<never> | undefined {
+export function checkBody(body: unknown, fields: BodyFields, operation: string): void {
   const [stray] = strayFields(body, fields, 1);
   if (stray || (body !== undefined && (typeof body !== "object" || body === null || Array.isArray(body))))
-    return later().then((failures) => {
-      throw failures.bodyRefusal(body, fields, operation, stray);
-    });
-  return undefined;
+    throw new Refusal((words) => words.body(body, fields, operation, stray));
 }

@@ -20,7 +20,7 @@ import { ComposioError, cut, NotFoundError } from "./errors.js";
 import { checkKnown, checkNumber, describe } from "./options.js";
 import { PagePromise, wrongType, type PaginationSpec } from "./pagination.js";
 import { later } from "./later.js";
-import { pathParam } from "./runtime.js";
+import { pathParam, unlessRefused } from "./runtime.js";
 import type { RequestOptions, Transport } from "./types.js";
 import { stringField, textOf, waitForConnection } from "./wait.js";
 
@@ -270,7 +270,7 @@ export function forUser(
   };
   /** One list request, filtered by the API to the user and the id; its answer is checked too. */
   const check = async (op: string, id: string, options: RequestOptions | undefined) => {
-    pathParam(id, "id", where(op));
+    await unlessRefused(() => pathParam(id, "id", where(op)));
     const page = await ops.list(
       { user_ids: mine, connected_account_ids: [id], account_type: "ALL", limit: 1 },
       options,
