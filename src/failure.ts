@@ -51,6 +51,41 @@ export function checkCredential(
   );
 }
 
+/**
+ * The error that ends a walk of pages making no progress: the server sent a cursor `again` (`n`: its
+ * length; the cursor itself is the server's string, which may echo a secret), `n` `empty` pages in a
+ * row, or there were `maxPages` (`n`) pages, after `count` pages.
+ */
+export function walkStopped(
+  operation: string,
+  why: "repeated" | "empty" | "maxPages",
+  count: number,
+  n: number,
+): ComposioError {
+  return new ComposioError(
+    why === "repeated"
+      ? `${operation}: the server sent a cursor again (${n} chars) after ${count} page(s); stopped instead of reading the same pages forever.`
+      : why === "empty"
+        ? `${operation}: the server sent ${n} empty pages in a row, each with a next cursor (after ${count} page(s)); stopped: the walk made no progress.`
+        : `${operation}: stopped after \`maxPages\` (${n}) pages, and the server has more; pass a larger \`maxPages\` in the list's options to read on.`,
+  );
+}
+
+/** The error of a waitForConnection that reached its `timeoutMs` (`ms` in), scrubbed by `redact`. */
+export function waitTimedOut(
+  id: string,
+  timeoutMs: number,
+  lastStatus: string | undefined,
+  ms: number,
+  redact: Redactor,
+  cause: unknown,
+): ComposioTimeoutError {
+  const message = `waitForConnection: ${id} was not ACTIVE within its timeoutMs of ${timeoutMs} ms (${
+    lastStatus ? `still ${lastStatus}` : "never read"
+  } at the last look, ${ms} ms in)`;
+  return new ComposioTimeoutError(redact.text(message), { cause });
+}
+
 /** The redactor of each call's secrets, made once per call (settings are one call's). */
 const redactors = new WeakMap<RetrySettings, Redactor>();
 

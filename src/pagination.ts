@@ -7,6 +7,7 @@
 // is checked for its type first: a page's items are an array, its next cursor a string, or the walk
 // ends with an error naming the type (never the value, which may be huge or echo a secret).
 import { ComposioError } from "./errors.js";
+import { later } from "./later.js";
 import { checkLimits } from "./options.js";
 import type { RequestOptions } from "./types.js";
 
@@ -107,26 +108,15 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
       if (typeof cursor !== "string")
         throw wrongType(operation, `page ${count}'s \`${nextCursor}\``, cursor, "a string");
       const hash = cursorHash(cursor);
-      if (seen.has(hash)) {
-        // The cursor is the server's string: not quoted (it may echo a secret), only measured.
-        throw new ComposioError(
-          `${operation}: the server sent a cursor again (${cursor.length} chars) after ${count} page(s); stopped instead of reading the same pages forever.`,
-        );
-      }
+      // The cursor is the server's string: not quoted (it may echo a secret), only measured.
+      if (seen.has(hash)) throw (await later()).walkStopped(operation, "repeated", count, cursor.length);
       seen.add(hash);
       // A Set keeps insertion order: its first value is the oldest.
       if (seen.size > REMEMBERED_CURSORS) seen.delete(seen.values().next().value!);
       emptyInARow = found.length > 0 ? 0 : emptyInARow + 1;
-      if (emptyInARow >= MAX_EMPTY_PAGES) {
-        throw new ComposioError(
-          `${operation}: the server sent ${emptyInARow} empty pages in a row, each with a next cursor (after ${count} page(s)); stopped: the walk made no progress.`,
-        );
-      }
-      if (count >= maxPages) {
-        throw new ComposioError(
-          `${operation}: stopped after \`maxPages\` (${maxPages}) pages, and the server has more; pass a larger \`maxPages\` in the list's options to read on.`,
-        );
-      }
+      if (emptyInARow >= MAX_EMPTY_PAGES)
+        throw (await later()).walkStopped(operation, "empty", count, emptyInARow);
+      if (count >= maxPages) throw (await later()).walkStopped(operation, "maxPages", count, maxPages);
       // The caller's signal goes with every page request: an abort ends the walk at once.
       page = await this.#fetchPage({ ...this.#query, [cursorParam]: cursor }, this.#options);
     }

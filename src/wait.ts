@@ -9,13 +9,7 @@
 // every timer is cleared when the wait settles. Times are read from the monotonic clock, or the
 // client's `clock` (the fake's, in a test: ten minutes of polls then pass in no real time).
 import { retrieveConnectedAccount, type RetrieveConnectedAccountResponse } from "../generated/resources.js";
-import {
-  ComposioAbortError,
-  ComposioApiError,
-  ComposioConnectionError,
-  ComposioTimeoutError,
-  cut,
-} from "./errors.js";
+import { ComposioAbortError, ComposioApiError, ComposioConnectionError, cut } from "./errors.js";
 import { checkKnown, checkNumber, MAX_TIMER_MS } from "./options.js";
 import { wrongType } from "./pagination.js";
 import { ConnectionFailedError } from "./connection-failed.js";
@@ -103,10 +97,9 @@ export async function waitForConnection(
   // when there is something to say: later.ts).
   const redactor = async () => (await later()).redactorOf(transport, requestOptions.headers);
   const timedOut = async () => {
-    const message = `waitForConnection: ${id} was not ACTIVE within its timeoutMs of ${timeoutMs} ms (${
-      lastStatus ? `still ${lastStatus}` : "never read"
-    } at the last look, ${Math.round(clock.now() - start)} ms in)`;
-    return new ComposioTimeoutError((await redactor()).with(lastAccount).text(message), { cause: lastError });
+    const ms = Math.round(clock.now() - start);
+    const redact = (await redactor()).with(lastAccount);
+    return (await later()).waitTimedOut(id, timeoutMs, lastStatus, ms, redact, lastError);
   };
   for (let n = 0; ; n++) {
     // When the next interval would pass the deadline, the last look comes at the deadline instead.

@@ -81,13 +81,13 @@ export const BUDGETS = {
     app: "the create-only app of the client",
     source: CONSUMERS["composio-connected-accounts"]!,
     target: 6500,
-    budget: 11_300,
+    budget: 11_100,
   },
   linkWaitList: {
     app: "the link + wait + list app of functions",
     source: FUNCTION_CONSUMERS.linkWaitList,
     target: 7000,
-    budget: 10_300,
+    budget: 10_100,
   },
 } as const;
 
