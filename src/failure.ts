@@ -71,6 +71,30 @@ export function walkStopped(
   );
 }
 
+/**
+ * The error for a server's value of another type than the client branches on: it names the type,
+ * never the value (which may be huge, or echo a secret). `redact` scrubs what the caller gave.
+ */
+export function wrongType(
+  where: string,
+  what: string,
+  value: unknown,
+  expected: string,
+  redact = (text: string) => text,
+): ComposioError {
+  const type =
+    value === undefined
+      ? "missing"
+      : value === null
+        ? "null"
+        : Array.isArray(value)
+          ? "an array"
+          : typeof value === "object"
+            ? "an object"
+            : `a ${typeof value}`;
+  return new ComposioError(redact(`${where}: ${what} is ${type}, not ${expected}; it cannot be read.`));
+}
+
 /** The error of a waitForConnection that reached its `timeoutMs` (`ms` in), scrubbed by `redact`. */
 export function waitTimedOut(
   id: string,

@@ -6,7 +6,6 @@
 // memory stays bounded however long it runs. A signal stops it at once. What the walk branches on
 // is checked for its type first: a page's items are an array, its next cursor a string, or the walk
 // ends with an error naming the type (never the value, which may be huge or echo a secret).
-import { ComposioError } from "./errors.js";
 import { later } from "./later.js";
 import { checkLimits } from "./options.js";
 import type { RequestOptions } from "./types.js";
@@ -98,7 +97,7 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
       const record = page as Record<string, unknown>;
       const found = record[items];
       if (!Array.isArray(found))
-        throw wrongType(operation, `page ${count}'s \`${items}\``, found, "an array");
+        throw (await later()).wrongType(operation, `page ${count}'s \`${items}\``, found, "an array");
       yield page;
       const cursor = record[nextCursor];
       if (cursor === null || cursor === undefined || cursor === "") return;
@@ -106,7 +105,7 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
       // an object may throw or give "[object Object]", and a number past 2^53 was rounded when the
       // page was parsed, so it would be sent back wrong.
       if (typeof cursor !== "string")
-        throw wrongType(operation, `page ${count}'s \`${nextCursor}\``, cursor, "a string");
+        throw (await later()).wrongType(operation, `page ${count}'s \`${nextCursor}\``, cursor, "a string");
       const hash = cursorHash(cursor);
       // The cursor is the server's string: not quoted (it may echo a secret), only measured.
       if (seen.has(hash)) throw (await later()).walkStopped(operation, "repeated", count, cursor.length);
@@ -128,30 +127,6 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
     for await (const page of this.pages())
       yield* (page as Record<string, unknown>)[this.#spec.items] as Item[];
   }
-}
-
-/**
- * The error for a server's value of another type than the client branches on: it names the type,
- * never the value (which may be huge, or echo a secret). `redact` scrubs what the caller gave.
- */
-export function wrongType(
-  where: string,
-  what: string,
-  value: unknown,
-  expected: string,
-  redact = (text: string) => text,
-): ComposioError {
-  const type =
-    value === undefined
-      ? "missing"
-      : value === null
-        ? "null"
-        : Array.isArray(value)
-          ? "an array"
-          : typeof value === "object"
-            ? "an object"
-            : `a ${typeof value}`;
-  return new ComposioError(redact(`${where}: ${what} is ${type}, not ${expected}; it cannot be read.`));
 }
 
 /** A 53-bit hash of a cursor (cyrb53): a walk remembers these rather than the cursors themselves. */

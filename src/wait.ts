@@ -11,7 +11,6 @@
 import { retrieveConnectedAccount, type RetrieveConnectedAccountResponse } from "../generated/resources.js";
 import { ComposioAbortError, ComposioApiError, ComposioConnectionError, cut } from "./errors.js";
 import { checkKnown, checkNumber, MAX_TIMER_MS } from "./options.js";
-import { wrongType } from "./pagination.js";
 import { ConnectionFailedError } from "./connection-failed.js";
 import { later } from "./later.js";
 import type { Redactor } from "./redact.js";
@@ -125,7 +124,7 @@ export async function waitForConnection(
       const status =
         typeof given === "string"
           ? given
-          : stringField(account, "status", WHERE, id, textOf(await redactor()));
+          : await stringField(account, "status", WHERE, id, textOf(await redactor()));
       if (status === "ACTIVE") return account;
       if (FINAL.has(status)) {
         const { EXCERPT } = await later();
@@ -159,17 +158,17 @@ export const textOf =
  * another type is no status, known or unknown, and waiting on would poll the same answer until the
  * deadline.
  */
-export function stringField(
+export async function stringField(
   account: unknown,
   field: "status" | "user_id",
   where: string,
   id: string,
   redact = (text: string) => text,
-): string {
+): Promise<string> {
   // A client of the caller's making may resolve anything, not even an object.
   const value: unknown = (account as Record<string, unknown> | null | undefined)?.[field];
   if (typeof value === "string") return value;
-  throw wrongType(where, `account ${id}'s \`${field}\``, value, "a string", redact);
+  throw (await later()).wrongType(where, `account ${id}'s \`${field}\``, value, "a string", redact);
 }
 
 /** Every option of WaitOptions: any other key is refused. */
