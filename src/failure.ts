@@ -95,8 +95,9 @@ export function wrongType(
   return new ComposioError(redact(`${where}: ${what} is ${type}, not ${expected}; it cannot be read.`));
 }
 
-/** The error of a waitForConnection that reached its `timeoutMs` (`ms` in), scrubbed by `redact`. */
+/** The error of a wait (`where`: waitForConnection) that reached its `timeoutMs` (`ms` in), scrubbed by `redact`. */
 export function waitTimedOut(
+  where: string,
   id: string,
   timeoutMs: number,
   lastStatus: string | undefined,
@@ -104,7 +105,7 @@ export function waitTimedOut(
   redact: Redactor,
   cause: unknown,
 ): ComposioTimeoutError {
-  const message = `waitForConnection: ${id} was not ACTIVE within its timeoutMs of ${timeoutMs} ms (${
+  const message = `${where}: ${id} was not ACTIVE within its timeoutMs of ${timeoutMs} ms (${
     lastStatus ? `still ${lastStatus}` : "never read"
   } at the last look, ${ms} ms in)`;
   return new ComposioTimeoutError(redact.text(message), { cause });

@@ -98,7 +98,7 @@ export async function waitForConnection(
   const timedOut = async () => {
     const ms = Math.round(clock.now() - start);
     const redact = (await redactor()).with(lastAccount);
-    return (await later()).waitTimedOut(id, timeoutMs, lastStatus, ms, redact, lastError);
+    return (await later()).waitTimedOut(WHERE, id, timeoutMs, lastStatus, ms, redact, lastError);
   };
   for (let n = 0; ; n++) {
     // When the next interval would pass the deadline, the last look comes at the deadline instead.
