@@ -2,7 +2,7 @@
 
 import type { components, operations } from "./schema.js";
 import type { RequestOptions, Transport } from "../src/runtime.js";
-import { PagePromise, pathParam, queryString, checkBody } from "../src/runtime.js";
+import { PagePromise, pathParam, queryString, checkBody, unlessRefused } from "../src/runtime.js";
 import {
   createConnectedAccountFields,
   createConnectedAccountLinkFields,
@@ -105,34 +105,36 @@ export function listConnectedAccounts(
 ): PagePromise<ListConnectedAccountsResponse, ListConnectedAccountsItem> {
   return new PagePromise<ListConnectedAccountsResponse, ListConnectedAccountsItem>(
     (page, pageOptions) =>
-      transport.request<ListConnectedAccountsResponse>(
-        "GET",
-        "/api/v3.1/connected_accounts" +
-          queryString(
-            page,
-            {
-              toolkit_slugs: ",",
-              statuses: ",",
-              user_ids: ",",
-              auth_config_ids: ",",
-              connected_account_ids: ",",
-            },
-            "listConnectedAccounts",
-            [
-              "toolkit_slugs",
-              "statuses",
-              "user_ids",
-              "auth_config_ids",
-              "connected_account_ids",
-              "cursor",
-              "limit",
-              "order_by",
-              "order_direction",
-              "account_type",
-            ],
-          ),
-        { operation: "listConnectedAccounts", idempotent: true },
-        pageOptions,
+      unlessRefused(() =>
+        transport.request<ListConnectedAccountsResponse>(
+          "GET",
+          "/api/v3.1/connected_accounts" +
+            queryString(
+              page,
+              {
+                toolkit_slugs: ",",
+                statuses: ",",
+                user_ids: ",",
+                auth_config_ids: ",",
+                connected_account_ids: ",",
+              },
+              "listConnectedAccounts",
+              [
+                "toolkit_slugs",
+                "statuses",
+                "user_ids",
+                "auth_config_ids",
+                "connected_account_ids",
+                "cursor",
+                "limit",
+                "order_by",
+                "order_direction",
+                "account_type",
+              ],
+            ),
+          { operation: "listConnectedAccounts", idempotent: true },
+          pageOptions,
+        ),
       ),
     query,
     options,
@@ -164,13 +166,15 @@ export async function createConnectedAccount(
   body: CreateConnectedAccountParams,
   options?: RequestOptions,
 ): Promise<CreateConnectedAccountResponse> {
-  checkBody(body, createConnectedAccountFields, "createConnectedAccount");
-  return transport.request<CreateConnectedAccountResponse>(
-    "POST",
-    "/api/v3.1/connected_accounts",
-    { operation: "createConnectedAccount", body, createsAccount: true, credentials: ["x-api-key"] },
-    options,
-  );
+  return unlessRefused(() => {
+    checkBody(body, createConnectedAccountFields, "createConnectedAccount");
+    return transport.request<CreateConnectedAccountResponse>(
+      "POST",
+      "/api/v3.1/connected_accounts",
+      { operation: "createConnectedAccount", body, createsAccount: true, credentials: ["x-api-key"] },
+      options,
+    );
+  });
 }
 
 /**
@@ -196,13 +200,15 @@ export async function createConnectedAccountLink(
   body: CreateConnectedAccountLinkParams,
   options?: RequestOptions,
 ): Promise<CreateConnectedAccountLinkResponse> {
-  checkBody(body, createConnectedAccountLinkFields, "createConnectedAccountLink");
-  return transport.request<CreateConnectedAccountLinkResponse>(
-    "POST",
-    "/api/v3.1/connected_accounts/link",
-    { operation: "createConnectedAccountLink", body, createsAccount: true },
-    options,
-  );
+  return unlessRefused(() => {
+    checkBody(body, createConnectedAccountLinkFields, "createConnectedAccountLink");
+    return transport.request<CreateConnectedAccountLinkResponse>(
+      "POST",
+      "/api/v3.1/connected_accounts/link",
+      { operation: "createConnectedAccountLink", body, createsAccount: true },
+      options,
+    );
+  });
 }
 
 /**
@@ -227,13 +233,15 @@ export async function completeConnectedAccountAuth(
   body: CompleteConnectedAccountAuthParams,
   options?: RequestOptions,
 ): Promise<CompleteConnectedAccountAuthResponse> {
-  checkBody(body, completeConnectedAccountAuthFields, "completeConnectedAccountAuth");
-  return transport.request<CompleteConnectedAccountAuthResponse>(
-    "POST",
-    "/api/v3.1/connected_accounts/complete_auth",
-    { operation: "completeConnectedAccountAuth", body, credentials: ["x-api-key"] },
-    options,
-  );
+  return unlessRefused(() => {
+    checkBody(body, completeConnectedAccountAuthFields, "completeConnectedAccountAuth");
+    return transport.request<CompleteConnectedAccountAuthResponse>(
+      "POST",
+      "/api/v3.1/connected_accounts/complete_auth",
+      { operation: "completeConnectedAccountAuth", body, credentials: ["x-api-key"] },
+      options,
+    );
+  });
 }
 
 /**
@@ -257,11 +265,13 @@ export async function retrieveConnectedAccount(
   nanoid: operations["retrieveConnectedAccount"]["parameters"]["path"]["nanoid"],
   options?: RequestOptions,
 ): Promise<RetrieveConnectedAccountResponse> {
-  return transport.request<RetrieveConnectedAccountResponse>(
-    "GET",
-    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "retrieveConnectedAccount", "ca_4f9d2b7c1e0a")}`,
-    { operation: "retrieveConnectedAccount", idempotent: true },
-    options,
+  return unlessRefused(() =>
+    transport.request<RetrieveConnectedAccountResponse>(
+      "GET",
+      `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "retrieveConnectedAccount", "ca_4f9d2b7c1e0a")}`,
+      { operation: "retrieveConnectedAccount", idempotent: true },
+      options,
+    ),
   );
 }
 
@@ -288,12 +298,14 @@ export async function deleteConnectedAccount(
   query?: DeleteConnectedAccountQuery,
   options?: RequestOptions,
 ): Promise<DeleteConnectedAccountResponse> {
-  return transport.request<DeleteConnectedAccountResponse>(
-    "DELETE",
-    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "deleteConnectedAccount", "ca_4f9d2b7c1e0a")}` +
-      queryString(query, {}, "deleteConnectedAccount", ["revoke_on_delete"]),
-    { operation: "deleteConnectedAccount", idempotent: true },
-    options,
+  return unlessRefused(() =>
+    transport.request<DeleteConnectedAccountResponse>(
+      "DELETE",
+      `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "deleteConnectedAccount", "ca_4f9d2b7c1e0a")}` +
+        queryString(query, {}, "deleteConnectedAccount", ["revoke_on_delete"]),
+      { operation: "deleteConnectedAccount", idempotent: true },
+      options,
+    ),
   );
 }
 
@@ -326,13 +338,15 @@ export async function updateConnectedAccount(
   body: UpdateConnectedAccountParams,
   options?: RequestOptions,
 ): Promise<UpdateConnectedAccountResponse> {
-  checkBody(body, updateConnectedAccountFields, "updateConnectedAccount");
-  return transport.request<UpdateConnectedAccountResponse>(
-    "PATCH",
-    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "updateConnectedAccount", "ca_4f9d2b7c1e0a")}`,
-    { operation: "updateConnectedAccount", body, idempotent: true, credentials: ["x-api-key"] },
-    options,
-  );
+  return unlessRefused(() => {
+    checkBody(body, updateConnectedAccountFields, "updateConnectedAccount");
+    return transport.request<UpdateConnectedAccountResponse>(
+      "PATCH",
+      `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "updateConnectedAccount", "ca_4f9d2b7c1e0a")}`,
+      { operation: "updateConnectedAccount", body, idempotent: true, credentials: ["x-api-key"] },
+      options,
+    );
+  });
 }
 
 /**
@@ -361,13 +375,15 @@ export async function updateConnectedAccountStatus(
   body: UpdateConnectedAccountStatusParams,
   options?: RequestOptions,
 ): Promise<UpdateConnectedAccountStatusResponse> {
-  checkBody(body, updateConnectedAccountStatusFields, "updateConnectedAccountStatus");
-  return transport.request<UpdateConnectedAccountStatusResponse>(
-    "PATCH",
-    `/api/v3.1/connected_accounts/${pathParam(nanoId, "nanoId", "updateConnectedAccountStatus", "ca_4f9d2b7c1e0a")}/status`,
-    { operation: "updateConnectedAccountStatus", body, idempotent: true, credentials: ["x-api-key"] },
-    options,
-  );
+  return unlessRefused(() => {
+    checkBody(body, updateConnectedAccountStatusFields, "updateConnectedAccountStatus");
+    return transport.request<UpdateConnectedAccountStatusResponse>(
+      "PATCH",
+      `/api/v3.1/connected_accounts/${pathParam(nanoId, "nanoId", "updateConnectedAccountStatus", "ca_4f9d2b7c1e0a")}/status`,
+      { operation: "updateConnectedAccountStatus", body, idempotent: true, credentials: ["x-api-key"] },
+      options,
+    );
+  });
 }
 
 /**
@@ -400,14 +416,16 @@ export async function refreshConnectedAccount(
   query?: RefreshConnectedAccountQuery,
   options?: RequestOptions,
 ): Promise<RefreshConnectedAccountResponse> {
-  checkBody(body, refreshConnectedAccountFields, "refreshConnectedAccount");
-  return transport.request<RefreshConnectedAccountResponse>(
-    "POST",
-    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "refreshConnectedAccount", "ca_4f9d2b7c1e0a")}/refresh` +
-      queryString(query, {}, "refreshConnectedAccount", ["redirect_url"]),
-    { operation: "refreshConnectedAccount", body, credentials: ["x-api-key"] },
-    options,
-  );
+  return unlessRefused(() => {
+    checkBody(body, refreshConnectedAccountFields, "refreshConnectedAccount");
+    return transport.request<RefreshConnectedAccountResponse>(
+      "POST",
+      `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "refreshConnectedAccount", "ca_4f9d2b7c1e0a")}/refresh` +
+        queryString(query, {}, "refreshConnectedAccount", ["redirect_url"]),
+      { operation: "refreshConnectedAccount", body, credentials: ["x-api-key"] },
+      options,
+    );
+  });
 }
 
 /**
@@ -436,11 +454,13 @@ export async function revokeConnectedAccount(
   nanoid: operations["revokeConnectedAccount"]["parameters"]["path"]["nanoid"],
   options?: RequestOptions,
 ): Promise<RevokeConnectedAccountResponse> {
-  return transport.request<RevokeConnectedAccountResponse>(
-    "POST",
-    `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "revokeConnectedAccount", "ca_4f9d2b7c1e0a")}/revoke`,
-    { operation: "revokeConnectedAccount", credentials: ["x-api-key"] },
-    options,
+  return unlessRefused(() =>
+    transport.request<RevokeConnectedAccountResponse>(
+      "POST",
+      `/api/v3.1/connected_accounts/${pathParam(nanoid, "nanoid", "revokeConnectedAccount", "ca_4f9d2b7c1e0a")}/revoke`,
+      { operation: "revokeConnectedAccount", credentials: ["x-api-key"] },
+      options,
+    ),
   );
 }
 

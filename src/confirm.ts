@@ -199,12 +199,14 @@ export async function confirmConnection(
     throw error;
   }
   // An owner that is not a string is not another user's: the answer cannot be read.
-  const owner = stringField(account, "user_id", "confirmConnection", accountId);
+  const owner = await stringField(account, "user_id", "confirmConnection", accountId);
   // The owner is not named: the query may be anyone's guess.
   if (owner !== userId)
     throw notConfirmed(`account ${accountId} is not the signed-in user's`, "other-user", { accountId });
   redact = redact.with(account);
-  const status = stringField(account, "status", "confirmConnection", accountId, (text) => redact.text(text));
+  const status = await stringField(account, "status", "confirmConnection", accountId, (text) =>
+    redact.text(text),
+  );
   if (status === "ACTIVE") return account;
   if (status === "FAILED" || status === "EXPIRED" || status === "REVOKED" || status === "INACTIVE")
     throw new ConnectionFailedError(redact.value(account, EXCERPT));

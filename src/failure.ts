@@ -24,9 +24,12 @@ import type { Log } from "./log.js";
 import { describeAttempt, warnIfDeprecated } from "./log-lines.js";
 import { CREDENTIALS, KEY_HELP, type Credential } from "./options.js";
 import { redactorFor, type Redactor } from "./redact.js";
+import { backoff, NOT_SENT_CODES } from "./retry-policy.js";
 import type { AttemptEvent, RetrySettings } from "./types.js";
 
 export { safeCause };
+export { afterStatus } from "./retry-policy.js";
+export { words } from "./refusals.js";
 // For the helpers over a client (waitForConnection, confirmConnection, forUser).
 export { EXCERPT, redactorOf } from "./redact.js";
 
@@ -46,6 +49,66 @@ export function checkCredential(
   throw new ComposioError(
     `${operation}: needs ${names || accepted.join(" or ")}; this client was made with \`${credential.option}\`, which the API refuses here (401). Nothing was sent. ${needed.some((c) => c.option === "apiKey") ? KEY_HELP : ""}`.trim(),
   );
+}
+
+/**
+ * The error that ends a walk of pages making no progress: the server sent a cursor `again` (`n`: its
+ * length; the cursor itself is the server's string, which may echo a secret), `n` `empty` pages in a
+ * row, or there were `maxPages` (`n`) pages, after `count` pages.
+ */
+export function walkStopped(
+  operation: string,
+  why: "repeated" | "empty" | "maxPages",
+  count: number,
+  n: number,
+): ComposioError {
+  return new ComposioError(
+    why === "repeated"
+      ? `${operation}: the server sent a cursor again (${n} chars) after ${count} page(s); stopped instead of reading the same pages forever.`
+      : why === "empty"
+        ? `${operation}: the server sent ${n} empty pages in a row, each with a next cursor (after ${count} page(s)); stopped: the walk made no progress.`
+        : `${operation}: stopped after \`maxPages\` (${n}) pages, and the server has more; pass a larger \`maxPages\` in the list's options to read on.`,
+  );
+}
+
+/**
+ * The error for a server's value of another type than the client branches on: it names the type,
+ * never the value (which may be huge, or echo a secret). `redact` scrubs what the caller gave.
+ */
+export function wrongType(
+  where: string,
+  what: string,
+  value: unknown,
+  expected: string,
+  redact = (text: string) => text,
+): ComposioError {
+  const type =
+    value === undefined
+      ? "missing"
+      : value === null
+        ? "null"
+        : Array.isArray(value)
+          ? "an array"
+          : typeof value === "object"
+            ? "an object"
+            : `a ${typeof value}`;
+  return new ComposioError(redact(`${where}: ${what} is ${type}, not ${expected}; it cannot be read.`));
+}
+
+/** The error of a wait (`where`: waitForConnection) that reached its `timeoutMs` (`ms` in), scrubbed by `redact`. */
+export function waitTimedOut(
+  where: string,
+  id: string,
+  timeoutMs: number,
+  lastStatus: string | undefined,
+  ms: number,
+  redact: Redactor,
+  cause: unknown,
+): ComposioTimeoutError {
+  const message = `${where}: ${id} was not ACTIVE within its timeoutMs of ${timeoutMs} ms (${
+    lastStatus ? `still ${lastStatus}` : "never read"
+  } at the last look, ${ms} ms in)`;
+  return new ComposioTimeoutError(redact.text(message), { cause });
 }
 
 /** The redactor of each call's secrets, made once per call (settings are one call's). */
@@ -71,6 +134,32 @@ export const redactLine =
 /** A debug line for one attempt of the call, scrubbed. */
 export const attemptLine = (settings: RetrySettings, event: AttemptEvent): string =>
   redactorOfCall(settings).text(describeAttempt(settings.method, settings.path, event));
+
+/**
+ * After an attempt that got no answer (it threw): the error to end the call with, the delay before
+ * a retry if one is made, and whether the server may have acted on an attempt so far. An abort of
+ * the caller's, while the attempt ran, is thrown at once: it may have been sent, unless it surely
+ * was not.
+ */
+export function afterError(
+  settings: RetrySettings,
+  error: unknown,
+  at: { retry: number; timedOut: boolean; byDeadline: boolean; mayHaveActed: boolean },
+): { failure: ComposioConnectionError; delay: number | undefined; mayHaveActed: boolean } {
+  const { retry, timedOut, byDeadline } = at;
+  const notSent = NOT_SENT_CODES.has(errorCode(error) ?? "");
+  if (settings.signal?.aborted)
+    throw abortError(settings, "sent", at.mayHaveActed || !notSent, safeCause(error, redactLine(settings)));
+  const limit = !timedOut ? undefined : byDeadline ? "totalTimeoutMs" : "timeoutMs";
+  const requestSent = limit !== undefined || !notSent;
+  const retryable =
+    retry < settings.maxRetries && !(timedOut && byDeadline) && (!requestSent || settings.retryUnsafe);
+  return {
+    failure: attemptError(settings, error, limit, retry + 1, requestSent),
+    delay: retryable ? backoff(retry) : undefined,
+    mayHaveActed: at.mayHaveActed || requestSent,
+  };
+}
 
 /**
  * The error for an attempt that got no answer: a timeout (`limit` names the one that ended it) or

@@ -7,7 +7,7 @@
 // is checked for its type first: a page's items are an array, its next cursor a string, or the walk
 // ends with an error naming the type (never the value, which may be huge or echo a secret). A walk is
 // one call: the tokens of the pages it read are secrets of every later page's errors and log lines.
-import { ComposioError } from "./errors.js";
+import { later } from "./later.js";
 import { checkLimits } from "./options.js";
 import { collect, earlierSecrets } from "./secrets.js";
 import type { RequestOptions } from "./types.js";
@@ -104,7 +104,7 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
       const record = page as Record<string, unknown>;
       const found = record[items];
       if (!Array.isArray(found))
-        throw wrongType(operation, `page ${count}'s \`${items}\``, found, "an array");
+        throw (await later()).wrongType(operation, `page ${count}'s \`${items}\``, found, "an array");
       yield page;
       const cursor = record[nextCursor];
       if (cursor === null || cursor === undefined || cursor === "") return;
@@ -112,28 +112,17 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
       // an object may throw or give "[object Object]", and a number past 2^53 was rounded when the
       // page was parsed, so it would be sent back wrong.
       if (typeof cursor !== "string")
-        throw wrongType(operation, `page ${count}'s \`${nextCursor}\``, cursor, "a string");
+        throw (await later()).wrongType(operation, `page ${count}'s \`${nextCursor}\``, cursor, "a string");
       const hash = cursorHash(cursor);
-      if (seen.has(hash)) {
-        // The cursor is the server's string: not quoted (it may echo a secret), only measured.
-        throw new ComposioError(
-          `${operation}: the server sent a cursor again (${cursor.length} chars) after ${count} page(s); stopped instead of reading the same pages forever.`,
-        );
-      }
+      // The cursor is the server's string: not quoted (it may echo a secret), only measured.
+      if (seen.has(hash)) throw (await later()).walkStopped(operation, "repeated", count, cursor.length);
       seen.add(hash);
       // A Set keeps insertion order: its first value is the oldest.
       if (seen.size > REMEMBERED_CURSORS) seen.delete(seen.values().next().value!);
       emptyInARow = found.length > 0 ? 0 : emptyInARow + 1;
-      if (emptyInARow >= MAX_EMPTY_PAGES) {
-        throw new ComposioError(
-          `${operation}: the server sent ${emptyInARow} empty pages in a row, each with a next cursor (after ${count} page(s)); stopped: the walk made no progress.`,
-        );
-      }
-      if (count >= maxPages) {
-        throw new ComposioError(
-          `${operation}: stopped after \`maxPages\` (${maxPages}) pages, and the server has more; pass a larger \`maxPages\` in the list's options to read on.`,
-        );
-      }
+      if (emptyInARow >= MAX_EMPTY_PAGES)
+        throw (await later()).walkStopped(operation, "empty", count, emptyInARow);
+      if (count >= maxPages) throw (await later()).walkStopped(operation, "maxPages", count, maxPages);
       collect(page, (secret) => {
         if (earlier.has(secret)) return;
         earlier.add(secret);
@@ -158,30 +147,6 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
     for await (const page of this.pages())
       yield* (page as Record<string, unknown>)[this.#spec.items] as Item[];
   }
-}
-
-/**
- * The error for a server's value of another type than the client branches on: it names the type,
- * never the value (which may be huge, or echo a secret). `redact` scrubs what the caller gave.
- */
-export function wrongType(
-  where: string,
-  what: string,
-  value: unknown,
-  expected: string,
-  redact = (text: string) => text,
-): ComposioError {
-  const type =
-    value === undefined
-      ? "missing"
-      : value === null
-        ? "null"
-        : Array.isArray(value)
-          ? "an array"
-          : typeof value === "object"
-            ? "an object"
-            : `a ${typeof value}`;
-  return new ComposioError(redact(`${where}: ${what} is ${type}, not ${expected}; it cannot be read.`));
 }
 
 /** A 53-bit hash of a cursor (cyrb53): a walk remembers these rather than the cursors themselves. */

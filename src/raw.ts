@@ -21,6 +21,7 @@ import { createClient } from "./openapi-fetch.js";
 import { resolveOptions, type ClientOptions, type Credential, type ResolvedOptions } from "./options.js";
 import { appendHeader, redactorFor, type Redactor } from "./redact.js";
 import { withRetries } from "./retry.js";
+import { now } from "./refusals.js";
 import { checkBody, checkQueryNames, pathParam, queryString } from "./runtime.js";
 import type { RequestValidator } from "./types.js";
 import { MAX_ERROR_BODY_BYTES, readBody } from "./transport.js";
@@ -56,11 +57,13 @@ export function createRawClient(options: ClientOptions): RawClient {
     headers: resolved.headers,
     fetch,
     // Arrays as the spec's style and explode say (`statuses=ACTIVE,FAILED`), as the main client sends them.
-    querySerializer: (query) => queryString(query, QUERY_JOINED, "createRawClient"),
+    querySerializer: (query) => now(() => queryString(query, QUERY_JOINED, "createRawClient")),
     // Path parameters encoded as the main client encodes them. checkingRequests has already refused a
     // missing or empty one and a dot segment, naming the operation, so none is left as its template.
     pathSerializer: (url, params) =>
-      url.replace(/\{([^{}]+)\}/g, (_, name: string) => pathParam(params[name], name, "createRawClient")),
+      url.replace(/\{([^{}]+)\}/g, (_, name: string) =>
+        now(() => pathParam(params[name], name, "createRawClient")),
+      ),
   });
   client.use(routing(routes, resolved.credential, resolved.validate, fetch));
   return checkingRequests(client);
@@ -89,13 +92,13 @@ function checkingRequests(client: RawClient): RawClient {
   const check = (method: string, url: string, init: Parameters<Send>[1]) => {
     const route = ROUTES[`${method} ${url}`];
     const operation = route?.operation ?? "createRawClient";
-    if (route) checkQueryNames(init?.params?.query ?? undefined, route.query ?? [], operation);
+    if (route) now(() => checkQueryNames(init?.params?.query ?? undefined, route.query ?? [], operation));
     const fields = route && BODY_FIELDS[route.operation];
-    if (fields && init?.body !== undefined) checkBody(init.body, fields, operation);
+    if (fields && init?.body !== undefined) now(() => checkBody(init.body, fields, operation));
     // openapi-fetch fills in only the path parameters it is given: a missing one would be sent as
     // `%7Bnanoid%7D`, to another route.
     const path = (init?.params?.path ?? {}) as Record<string, unknown>;
-    for (const [, name] of url.matchAll(/\{([^{}]+)\}/g)) pathParam(path[name!], name!, operation);
+    for (const [, name] of url.matchAll(/\{([^{}]+)\}/g)) now(() => pathParam(path[name!], name!, operation));
     const where = `${route?.operation ?? `${method} ${url}`}: headers`;
     for (const headers of [init?.headers, init?.params?.header]) {
       // A Headers object checked its values when it was made.

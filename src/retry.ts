@@ -1,6 +1,6 @@
 // The retry loop. A create is NOT idempotent and the API has no idempotency key, so by default it
 // repeats a request only where an answer proves the server did nothing with it (REFUSED_STATUSES
-// and NOT_SENT_CODES below): a 429, or a connection that failed before the request was sent.
+// and NOT_SENT_CODES in retry-policy.ts): a 429, or a connection that failed before the request was sent.
 // 500, 502, 503, 504, 408, timeouts and connections cut after sending may come after the API made
 // the account: retrying them could make a second one, so they are retried only for reads and
 // idempotent writes, or when the caller opts in (`retryUnsafe`). stripe-node retries its POSTs
@@ -17,37 +17,11 @@
 // 0, openai-node's answer `Retry-After-Ms: 10`: neither shortens a timeout or a ten-minute poll,
 // which the fake's clock (virtual time, src/testing/clock.ts) does. Timer functions rather than a
 // `sleep(ms, signal)` keep the default path as it was (no promise or controller more per attempt).
-import { errorCode } from "./errors.js";
 import { later } from "./later.js";
 import type { AttemptResult, Clock, RetrySettings } from "./types.js";
 
-/**
- * The statuses that prove the server did nothing, after which even a create is retried: only 429.
- * A rate limiter answers before the request goes on to be handled: the API's own (its envelope,
- * code 10429, is in the spec) and a gateway's alike, and no gateway turns an upstream's failure
- * into a 429, so its body need not be checked. 503 is not here: a gateway answers it after it
- * forwarded the request too (Envoy's "upstream connect error or disconnect/reset before headers",
- * a draining load balancer), when the API may have made the account; one link() retried on 503
- * made three. Neither the API's envelope nor a Retry-After proves otherwise (a handler that failed
- * half-way may answer either), and the spec declares no 503.
- */
-const REFUSED_STATUSES = new Set([429]);
-/** Retried for reads and idempotent writes, and when the caller opts in: the server may have acted. */
-const UNSAFE_STATUSES = new Set([408, 500, 502, 503, 504]);
-/** Error codes (Node, undici) that mean no byte of the request reached the server. */
-const NOT_SENT_CODES = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "UND_ERR_CONNECT_TIMEOUT",
-]);
-
-const INITIAL_DELAY_MS = 500;
-const MAX_BACKOFF_MS = 8_000;
-/** The longest `Retry-After` honoured; a longer one ends the retries and surfaces the error. */
-const MAX_RETRY_AFTER_MS = 60_000;
+// What follows a failed attempt (an error status, no answer) is decided by retry-policy.ts, loaded
+// with the failure's words (later.ts): an attempt that succeeds needs none of it.
 
 export async function withRetries<T extends AttemptResult>(
   settings: RetrySettings,
@@ -80,26 +54,17 @@ export async function withRetries<T extends AttemptResult>(
     const ended = clock.attempt?.();
     try {
       result = await attempt(controller.signal);
-      if (!REFUSED_STATUSES.has(result.status)) mayHaveActed = true;
-      delay = retry < settings.maxRetries ? delayAfterStatus(result, retry, settings.retryUnsafe) : undefined;
+      // An error status: the transport has loaded later's module already, to say what it was.
+      const verdict = result.status >= 400 ? (await later()).afterStatus(settings, result, retry) : undefined;
+      if (!verdict?.refused) mayHaveActed = true;
+      delay = verdict?.delay;
     } catch (error) {
-      const failures = await later();
-      // Aborted while the attempt ran: it may have been sent, unless it surely was not.
-      if (signal?.aborted)
-        throw failures.abortError(
-          settings,
-          "sent",
-          mayHaveActed || !NOT_SENT_CODES.has(errorCode(error) ?? ""),
-          failures.safeCause(error, failures.redactLine(settings)),
-        );
-      const timedOut = controller.signal.aborted;
-      const limit = !timedOut ? undefined : byDeadline ? "totalTimeoutMs" : "timeoutMs";
-      const requestSent = limit !== undefined || !NOT_SENT_CODES.has(errorCode(error) ?? "");
-      failure = failures.attemptError(settings, error, limit, retry + 1, requestSent);
-      if (requestSent) mayHaveActed = true;
-      const retryable =
-        retry < settings.maxRetries && !(timedOut && byDeadline) && (!requestSent || settings.retryUnsafe);
-      delay = retryable ? backoff(retry) : undefined;
+      ({ failure, delay, mayHaveActed } = (await later()).afterError(settings, error, {
+        retry,
+        timedOut: controller.signal.aborted,
+        byDeadline,
+        mayHaveActed,
+      }));
     } finally {
       clock.clearTimeout(timer);
       ended?.();
@@ -122,34 +87,6 @@ export async function withRetries<T extends AttemptResult>(
     if (!(await sleep(delay, signal, clock)))
       throw (await later()).abortError(settings, "waiting", mayHaveActed, signal?.reason);
   }
-}
-
-function delayAfterStatus(result: AttemptResult, retry: number, retryUnsafe: boolean): number | undefined {
-  if (!REFUSED_STATUSES.has(result.status) && !(retryUnsafe && UNSAFE_STATUSES.has(result.status)))
-    return undefined;
-  const asked = retryAfterMs(result.headers);
-  if (asked === undefined) return backoff(retry);
-  return asked <= MAX_RETRY_AFTER_MS ? asked : undefined;
-}
-
-/** `retry-after-ms`, or `Retry-After` in seconds or as an HTTP date; Infinity for a number too large to hold. */
-function retryAfterMs(headers: Headers): number | undefined {
-  const ms = Number.parseFloat(headers.get("retry-after-ms") ?? "");
-  if (ms >= 0) return ms;
-  const value = headers.get("retry-after");
-  if (!value) return undefined;
-  // "1e400" is Infinity seconds: longer than any wait honoured, so the retries end.
-  const seconds = Number(value);
-  if (seconds >= 0) return seconds * 1000;
-  // An HTTP date has letters ("Wed, 21 Oct 2026 07:28:00 GMT"); Date.parse would also read "-5" as a year.
-  // The date is the server's wall clock, so it is compared with ours (Date.now), not a monotonic one.
-  const date = /[a-z]/i.test(value) ? Date.parse(value) : Number.NaN;
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-/** Exponential backoff with jitter: 0.5 s, 1 s, 2 s … up to 8 s, each cut by up to a quarter. */
-function backoff(retry: number): number {
-  return Math.min(INITIAL_DELAY_MS * 2 ** retry, MAX_BACKOFF_MS) * (1 - Math.random() * 0.25);
 }
 
 /** Waits `ms` on `clock`: true when it has passed, false at once when `signal` aborts. Exported for waitForConnection. */

@@ -18,10 +18,10 @@ import {
 } from "./client.js";
 import { ComposioError, cut, NotFoundError } from "./errors.js";
 import { checkKnown, checkNumber, describe } from "./options.js";
-import { PagePromise, wrongType, type PaginationSpec } from "./pagination.js";
+import { PagePromise, type PaginationSpec } from "./pagination.js";
 import { later } from "./later.js";
+import { pathParam, unlessRefused } from "./runtime.js";
 import { earlierSecrets } from "./secrets.js";
-import { pathParam } from "./runtime.js";
 import type { RequestOptions, Transport } from "./types.js";
 import { stringField, textOf, waitForConnection } from "./wait.js";
 
@@ -271,12 +271,12 @@ export function forUser(
   };
   /** One list request, filtered by the API to the user and the id; its answer is checked too. */
   const check = async (op: string, id: string, options: RequestOptions | undefined) => {
-    pathParam(id, "id", where(op));
+    await unlessRefused(() => pathParam(id, "id", where(op)));
     const page = await ops.list(
       { user_ids: mine, connected_account_ids: [id], account_type: "ALL", limit: 1 },
       options,
     );
-    if (!itemsOf(page, where(op)).some((a) => a?.id === id && a?.user_id === userId))
+    if (!(await itemsOf(page, where(op))).some((a) => a?.id === id && a?.user_id === userId))
       throw await notOwned(op, id, "not-listed", options);
   };
   /** Checks, then sends the write. */
@@ -308,11 +308,11 @@ export function forUser(
   /** A page of the user's list, every item of it the user's: else the filter was not applied. */
   const ownPage = async (query: Parameters<typeof ops.list>[0], options: RequestOptions | undefined) => {
     const page = await ops.list(query, options);
-    for (const account of itemsOf(page, where("list"))) {
+    for (const account of await itemsOf(page, where("list"))) {
       const owner: unknown = account?.user_id;
       if (owner === userId) continue;
       if (typeof owner !== "string")
-        throw wrongType(where("list"), "an account's `user_id`", owner, "a string");
+        throw (await later()).wrongType(where("list"), "an account's `user_id`", owner, "a string");
       // The other user's account id is for logs only: an app may show the message.
       throw new AccountNotOwnedError(
         `${where("list")}: the answer holds an account that is not this user's: the API did not apply the \`user_ids\` filter (a proxy that drops the query?). Nothing of that page is returned.`,
@@ -344,7 +344,7 @@ export function forUser(
       const owner =
         typeof given === "string"
           ? given
-          : stringField(account, "user_id", where("retrieve"), id, textOf(await redactor(options)));
+          : await stringField(account, "user_id", where("retrieve"), id, textOf(await redactor(options)));
       if (owner !== userId) throw await notOwned("retrieve", id, "other-user", options);
       return account;
     },
@@ -389,18 +389,20 @@ export function forUser(
       const comparable = full.connection_data === undefined && full.experimental === undefined;
       const pending =
         comparable && pendingAccountId != null
-          ? itemsOf(
-              await ops.list(
-                {
-                  user_ids: mine,
-                  connected_account_ids: [pendingAccountId],
-                  auth_config_ids: [full.auth_config_id],
-                  statuses: ["INITIATED"],
-                  limit: 1,
-                },
-                requestOptions,
-              ),
-              where(op),
+          ? (
+              await itemsOf(
+                await ops.list(
+                  {
+                    user_ids: mine,
+                    connected_account_ids: [pendingAccountId],
+                    auth_config_ids: [full.auth_config_id],
+                    statuses: ["INITIATED"],
+                    limit: 1,
+                  },
+                  requestOptions,
+                ),
+                where(op),
+              )
             )[0]
           : undefined;
       // The time of day on the client's clock: the fake's, in a test, where created_at is the fake's.
@@ -446,7 +448,9 @@ export function forUser(
         );
         // An id seen before was deleted already, or passed over: a server that answers the same
         // page again makes no progress.
-        const fresh = itemsOf(page, where(op)).filter((a) => typeof a?.id === "string" && !seen.has(a.id));
+        const fresh = (await itemsOf(page, where(op))).filter(
+          (a) => typeof a?.id === "string" && !seen.has(a.id),
+        );
         if (fresh.length === 0) return { deleted, more: false };
         let handled = 0;
         for (const account of fresh) {
@@ -497,10 +501,10 @@ function accountsOf(composio: unknown, userId: unknown): ConnectedAccounts {
 }
 
 /** A page's items, or the page cannot be read. */
-function itemsOf(page: ListPage, where: string): ListConnectedAccountsItem[] {
+async function itemsOf(page: ListPage, where: string): Promise<ListConnectedAccountsItem[]> {
   const items = (page as { items?: unknown } | null)?.items;
   if (Array.isArray(items)) return items as ListConnectedAccountsItem[];
-  throw wrongType(where, "the list's `items`", items, "an array");
+  throw (await later()).wrongType(where, "the list's `items`", items, "an array");
 }
 
 /** Where the pending account sends the user, if it may stand for the link `body` asks for. */

@@ -3,7 +3,8 @@
 import { BODY_FIELDS } from "../generated/body-fields.js";
 import { DISCRIMINATORS, validators, type ValidatedOperation } from "../generated/validators.js";
 import { ComposioError, ComposioValidationError, type ValidationIssue } from "./errors.js";
-import { strayFields } from "./runtime.js";
+import { strayMessage } from "./refusals.js";
+import { strayFields } from "./stray-fields.js";
 import type { RequestValidator, SchemaError } from "./types.js";
 
 export type { ValidationIssue } from "./errors.js";
@@ -58,7 +59,7 @@ function issuesOf(where: string, operation: string, body: unknown): ValidationIs
   const fields = BODY_FIELDS[operation];
   const strays = (fields ? strayFields(body, fields, Infinity) : []).map((stray, i): ValidationIssue => ({
     path: stray.path.replace(/^body\.?/, ""),
-    message: i < MAX_ISSUES ? stray.message() : "",
+    message: i < MAX_ISSUES ? strayMessage(stray) : "",
     rule: stray.closed ? "additionalProperties" : "nearMiss",
   }));
   return validate(body) && !strays.length ? [] : issuesFrom(validate.errors ?? [], body, strays);

@@ -9,15 +9,8 @@
 // every timer is cleared when the wait settles. Times are read from the monotonic clock, or the
 // client's `clock` (the fake's, in a test: ten minutes of polls then pass in no real time).
 import { retrieveConnectedAccount, type RetrieveConnectedAccountResponse } from "../generated/resources.js";
-import {
-  ComposioAbortError,
-  ComposioApiError,
-  ComposioConnectionError,
-  ComposioTimeoutError,
-  cut,
-} from "./errors.js";
+import { ComposioAbortError, ComposioApiError, ComposioConnectionError, cut } from "./errors.js";
 import { checkKnown, checkNumber, MAX_TIMER_MS } from "./options.js";
-import { wrongType } from "./pagination.js";
 import { ConnectionFailedError } from "./connection-failed.js";
 import { later } from "./later.js";
 import type { Redactor } from "./redact.js";
@@ -103,10 +96,9 @@ export async function waitForConnection(
   // when there is something to say: later.ts).
   const redactor = async () => (await later()).redactorOf(transport, requestOptions.headers);
   const timedOut = async () => {
-    const message = `waitForConnection: ${id} was not ACTIVE within its timeoutMs of ${timeoutMs} ms (${
-      lastStatus ? `still ${lastStatus}` : "never read"
-    } at the last look, ${Math.round(clock.now() - start)} ms in)`;
-    return new ComposioTimeoutError((await redactor()).with(lastAccount).text(message), { cause: lastError });
+    const ms = Math.round(clock.now() - start);
+    const redact = (await redactor()).with(lastAccount);
+    return (await later()).waitTimedOut(WHERE, id, timeoutMs, lastStatus, ms, redact, lastError);
   };
   for (let n = 0; ; n++) {
     // When the next interval would pass the deadline, the last look comes at the deadline instead.
@@ -132,7 +124,7 @@ export async function waitForConnection(
       const status =
         typeof given === "string"
           ? given
-          : stringField(account, "status", WHERE, id, textOf(await redactor()));
+          : await stringField(account, "status", WHERE, id, textOf(await redactor()));
       if (status === "ACTIVE") return account;
       if (FINAL.has(status)) {
         const { EXCERPT } = await later();
@@ -166,17 +158,17 @@ export const textOf =
  * another type is no status, known or unknown, and waiting on would poll the same answer until the
  * deadline.
  */
-export function stringField(
+export async function stringField(
   account: unknown,
   field: "status" | "user_id",
   where: string,
   id: string,
   redact = (text: string) => text,
-): string {
+): Promise<string> {
   // A client of the caller's making may resolve anything, not even an object.
   const value: unknown = (account as Record<string, unknown> | null | undefined)?.[field];
   if (typeof value === "string") return value;
-  throw wrongType(where, `account ${id}'s \`${field}\``, value, "a string", redact);
+  throw (await later()).wrongType(where, `account ${id}'s \`${field}\``, value, "a string", redact);
 }
 
 /** Every option of WaitOptions: any other key is refused. */

@@ -67,27 +67,27 @@ export const FUNCTION_CONSUMERS = {
 
 /**
  * Our apps' first chunk, min+gz (esbuild with code splitting, from the packed package): the target
- * issue 24 set, and the budget `check:package` fails past. The targets are not met yet; the
- * budgets are what was reached, rounded up to the next 100 B (see docs/bench.md).
+ * issue 24 set, and the budget `check:package` fails past. The targets are not met yet; each
+ * budget is what was reached plus 2%, rounded up to the next 100 B (see docs/bench.md).
  */
 export const BUDGETS = {
   create: {
     app: "the create-only app of functions",
     source: FUNCTION_CONSUMERS.create,
     target: 5000,
-    budget: 8_500,
+    budget: 8_100,
   },
   client: {
     app: "the create-only app of the client",
     source: CONSUMERS["composio-connected-accounts"]!,
     target: 6500,
-    budget: 12_000,
+    budget: 11_100,
   },
   linkWaitList: {
     app: "the link + wait + list app of functions",
     source: FUNCTION_CONSUMERS.linkWaitList,
     target: 7000,
-    budget: 11_000,
+    budget: 10_000,
   },
 } as const;
 

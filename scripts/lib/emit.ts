@@ -66,6 +66,9 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
     ...(operations.some((op) => op.pathParams.length) ? ["pathParam"] : []),
     ...(operations.some((op) => op.query) ? ["queryString"] : []),
     ...(operations.some((op) => op.body?.fields) ? ["checkBody"] : []),
+    ...(operations.some((op) => op.body?.fields || op.pathParams.length || op.query)
+      ? ["unlessRefused"]
+      : []),
   ];
   if (runtimeValues.length) {
     statements.push({
@@ -141,7 +144,7 @@ export function emitResources(operations: OperationModel[]): EmittedFile {
       returnType: returnType(op),
       docs: [operationDoc(op, `\`${op.resource}.${op.method}\` as a function of its own.`)],
       // A field the spec does not list is refused before anything is sent (src/runtime.ts, checkBody).
-      statements: `${op.body?.fields ? `checkBody(body, ${bodyFieldsName(op)}, ${JSON.stringify(op.operationId)});\n` : ""}return ${call(op, narrowCredentials(op, credentials))};`,
+      statements: `return ${call(op, narrowCredentials(op, credentials))};`,
     });
   }
 
@@ -264,8 +267,16 @@ function call(op: OperationModel, credentials: string[] | undefined): string {
     op.createsAccount ? "createsAccount: true" : "",
     credentials ? `credentials: ${JSON.stringify(credentials)}` : "",
   ].filter(Boolean);
-  const send = (query: string, options: string) =>
-    `transport.request<${op.typeStem}Response>(${JSON.stringify(op.httpMethod)}, ${pathExpression(op, query)}, { ${input.join(", ")} }, ${options})`;
+  // What the checks refuse (a path parameter, the query, the body) rejects the call, the error's
+  // words loaded later (src/runtime.ts, unlessRefused); a call they pass is sent at once.
+  const check = op.body?.fields
+    ? `checkBody(body, ${bodyFieldsName(op)}, ${JSON.stringify(op.operationId)}); `
+    : "";
+  const send = (query: string, options: string) => {
+    const request = `transport.request<${op.typeStem}Response>(${JSON.stringify(op.httpMethod)}, ${pathExpression(op, query)}, { ${input.join(", ")} }, ${options})`;
+    if (!check && !op.pathParams.length && !op.query) return request;
+    return `unlessRefused(() => ${check ? `{ ${check}return ${request}; }` : request})`;
+  };
   if (!op.pagination) return send("query", "options");
   const spec = { operation: op.operationId, ...op.pagination };
   return `new PagePromise<${op.typeStem}Response, ${op.typeStem}Item>((page, pageOptions) => ${send("page", "pageOptions")}, query, options, ${JSON.stringify(spec)})`;
