@@ -31,7 +31,7 @@ export { safeCause };
 export { afterStatus } from "./retry-policy.js";
 export { words } from "./refusals.js";
 // For the helpers over a client (waitForConnection, confirmConnection, forUser).
-export { EXCERPT, redactorOf } from "./redact.js";
+export { collect, EXCERPT, redactorOf } from "./redact.js";
 
 /**
  * Refuses, before anything is sent, an operation the client's key cannot call: the spec's security

@@ -9,7 +9,7 @@
 // one call: the tokens of the pages it read are secrets of every later page's errors and log lines.
 import { later } from "./later.js";
 import { checkLimits } from "./options.js";
-import { collect, earlierSecrets } from "./secrets.js";
+import { earlierSecrets } from "./transport.js";
 import type { RequestOptions } from "./types.js";
 
 /** Where the spec says the cursor goes and where the page keeps its items and the next cursor. */
@@ -123,7 +123,8 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
       if (emptyInARow >= MAX_EMPTY_PAGES)
         throw (await later()).walkStopped(operation, "empty", count, emptyInARow);
       if (count >= maxPages) throw (await later()).walkStopped(operation, "maxPages", count, maxPages);
-      collect(page, (secret) => {
+      // Collected by later's module: a walk past its first page loads it (a create-only app never does).
+      (await later()).collect(page, (secret) => {
         if (earlier.has(secret)) return;
         earlier.add(secret);
         earlierChars += secret.length;

@@ -10,14 +10,16 @@
 // excerpt, and each secret goes past it once: CPU is linear in the secrets' bytes, memory is the
 // excerpt's, whatever the answer's size. A redactor does nothing until it is used,
 // so the success path pays for none of it.
+import { SENSITIVE_KEY } from "../generated/meta.js";
 import { headersOf } from "./options.js";
 import { cut, parseJson } from "./errors.js";
-import { collect, isSensitiveKey, MIN_SCRUBBED_LENGTH } from "./secrets.js";
 
 export const REDACTED = "[redacted]";
 
 /** How many characters of a secret in a row make a secret. */
 const RUN = 8;
+/** Shorter secrets are not scrubbed from free text: they would blank out ordinary words. */
+const MIN_SCRUBBED_LENGTH = 4;
 /** How deep a copy goes; deeper objects and arrays are replaced by a marker. */
 const MAX_DEPTH = 32;
 /** Encoded forms are looked for in secrets up to this long (a credential, not a megabyte-long "token"). */
@@ -38,7 +40,7 @@ export interface Budget {
 /** What an error keeps of a body or an account: any envelope or account whole, not a 30 MB answer. */
 export const EXCERPT: Budget = { nodes: 400, chars: 16 * 1024, string: 2048 };
 
-export { isSensitiveKey };
+export const isSensitiveKey = (key: string): boolean => SENSITIVE_KEY.test(key);
 
 /** A credential with its scheme (`Bearer …`, `Basic …`): the part after the scheme is the secret. */
 const SCHEME = /^[A-Za-z][\w-]* +(\S+)$/;
@@ -443,4 +445,38 @@ function decodeKey(key: string): string {
   } catch {
     return key;
   }
+}
+
+/**
+ * Tells `visit` every string of 4 characters or more under a sensitive key of a JSON value, however
+ * deep: one pass and no copy (the value may be 30 MB of small objects), its memory the depth's
+ * (what lies deeper than 512 levels waits on a list, not on the call stack). A cycle (only a value
+ * of the caller's making can have one) ends after 2^26 nodes, more than 32 MiB of JSON holds.
+ */
+export function collect(root: unknown, visit: (secret: string) => void): void {
+  const deeper: [unknown, boolean][] = [];
+  const sensitive = new Map<string, boolean>();
+  const isSecret = (key: string) => {
+    let known = sensitive.get(key);
+    if (known === undefined) {
+      known = isSensitiveKey(key);
+      if (sensitive.size < 1024) sensitive.set(key, known);
+    }
+    return known;
+  };
+  let budget = 1 << 26;
+  const walk = (node: unknown, secret: boolean, depth: number): void => {
+    if (--budget < 0) return;
+    if (typeof node === "string") {
+      if (secret && node.length >= MIN_SCRUBBED_LENGTH) visit(node);
+    } else if (node && typeof node === "object") {
+      if (depth > 512) deeper.push([node, secret]);
+      else if (Array.isArray(node)) for (const item of node) walk(item, secret, depth + 1);
+      else
+        for (const key in node)
+          walk((node as Record<string, unknown>)[key], secret || isSecret(key), depth + 1);
+    }
+  };
+  walk(root, false, 0);
+  while (deeper.length && budget > 0) walk(...deeper.pop()!, 0);
 }

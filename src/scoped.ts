@@ -21,7 +21,7 @@ import { checkKnown, checkNumber, describe } from "./options.js";
 import { PagePromise, type PaginationSpec } from "./pagination.js";
 import { later } from "./later.js";
 import { pathParam, unlessRefused } from "./runtime.js";
-import { earlierSecrets } from "./secrets.js";
+import { earlierSecrets } from "./transport.js";
 import type { RequestOptions, Transport } from "./types.js";
 import { stringField, textOf, waitForConnection } from "./wait.js";
 

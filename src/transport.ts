@@ -6,11 +6,17 @@ import { checkHeaders } from "./headers.js";
 import { later } from "./later.js";
 import { checkRequestOptions, rememberHeaders, type ResolvedOptions, trimSlashes } from "./options.js";
 import { withRetries } from "./retry.js";
-import { earlierSecrets } from "./secrets.js";
 import type { RequestInput, RequestOptions, RetrySettings, Transport } from "./types.js";
 
 /** A call without options: nothing of its own to check. */
 const NO_OPTIONS: RequestOptions = {};
+
+/**
+ * The secrets of the pages a list walk has read, by the options object it sends its next page with:
+ * that request's redactor knows them (see pagination.ts). Here, not in secrets.ts, so that an app
+ * without a list does not load the code that collects them.
+ */
+export const earlierSecrets = new WeakMap<object, ReadonlySet<string>>();
 
 /** How much of an error body is read: enough for any envelope, not a 50 MB proxy page. */
 export const MAX_ERROR_BODY_BYTES = 64 * 1024;
