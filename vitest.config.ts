@@ -34,8 +34,9 @@ export const SLOW_SUITES = [
  * The fast suites whose expectations are written from the spec: its hand-read facts (each status,
  * each auth scheme, the scheme table), and the /testing fake's coverage of it (every operation,
  * query parameter, scheme and status answered as the spec says). A spec edit that follows Composio
- * (a status, a scheme, a filter) turns them red, so `npm run check` runs them (about 10 s, beside its
- * other checks) and names what fails, as it does tsc's errors: a green check is a green `npm test`.
+ * (a status, a scheme, a filter) turns them red, so `npm run check` runs them (about 10 CPU s,
+ * beside its other checks; only after a change to what they import or read) and names what fails,
+ * as it does tsc's errors: a green check is a green `npm test`.
  */
 export const SPEC_SUITES = [
   "test/spec.test.ts",
