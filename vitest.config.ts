@@ -14,13 +14,17 @@ export const SERVICE_SUITES = [
  * tsc, redocly, a gc-bound node), not the code under test. `npm run test:fast` (the `fast` project)
  * skips them for the inner loop; `npm test` and CI run them all, first (test/helpers/sequencer.ts).
  * Times are the files' own in a full `npm test` on the shared 2-core machine at load 7-17, two files
- * at a time (see CONTRIBUTING).
+ * at a time (see CONTRIBUTING); CPU seconds are the file run alone.
  */
 export const SLOW_SUITES = [
-  // the generator's golden runs (in process), the script and `npm run check` in children: ~70 s with
-  // the check's cache cold (a fresh clone, CI), ~30 s when a check of this tree ran before
+  // `npm run check` on this tree and on a seeded copy, in children, at once: ~113 CPU s with the
+  // check's cache cold (a fresh clone, CI), ~50 when a check of this tree ran before (the copy's
+  // check is always cold); 146 s alone at load 12-19
+  "test/check.test.ts",
+  // the generator's golden runs (in process), the script and `npm run check` of other specs or
+  // output folders in children: ~33 CPU s
   "test/generator.test.ts",
-  "test/spec-rating.test.ts", // generates and rates seeded specs in beforeAll: ~55-85 s
+  "test/spec-rating.test.ts", // generates and rates seeded specs in beforeAll: ~50 CPU s
   "test/readme.test.ts", // tsc over every README sample: ~11 s
   "test/upstream.test.ts", // upstream:pull and upstream:check as child processes: ~11-16 s
   ...SERVICE_SUITES,
@@ -30,8 +34,9 @@ export const SLOW_SUITES = [
  * The fast suites whose expectations are written from the spec: its hand-read facts (each status,
  * each auth scheme, the scheme table), and the /testing fake's coverage of it (every operation,
  * query parameter, scheme and status answered as the spec says). A spec edit that follows Composio
- * (a status, a scheme, a filter) turns them red, so `npm run check` runs them (about 10 s, beside its
- * other checks) and names what fails, as it does tsc's errors: a green check is a green `npm test`.
+ * (a status, a scheme, a filter) turns them red, so `npm run check` runs them (about 10 CPU s,
+ * beside its other checks; only after a change to what they import or read) and names what fails,
+ * as it does tsc's errors: a green check is a green `npm test`.
  */
 export const SPEC_SUITES = [
   "test/spec.test.ts",

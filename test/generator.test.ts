@@ -1,41 +1,24 @@
 // The generator: determinism, golden output for a two-operation fixture, and the bad-spec paths
 // through the real CLI (exit code, file:line:col and rule, output folder untouched).
-import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve, sep } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readOpenSchemas } from "../scripts/lib/model.js";
 import { generateFolder } from "../scripts/lib/generate-folder.js";
 import { runPipeline } from "../scripts/lib/pipeline.js";
 import { checkLayout, loadSpec } from "../scripts/lib/spec.js";
 import { readFolder, writeFolderAtomically } from "../scripts/lib/write.js";
-import { HANG_MS } from "./helpers/child.js";
+import { HANG_MS, runRepoScript } from "./helpers/child.js";
 import { fixtureResources } from "./helpers/fixture.js";
 import { TokenCredential } from "./fixtures/two-operations/generated/credential.js";
 import { json, startServer } from "./helpers/server.js";
 
-const run = promisify(execFile);
 const FIXTURE = "test/fixtures/two-operations";
 const scratch = mkdtempSync(join(tmpdir(), "composio-generator-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** Runs a script the way npm does, and returns its exit code and output. */
-async function script(name: "generate" | "check", ...args: (string | { cwd: string })[]) {
-  const options = args.find((a) => typeof a === "object") ?? {};
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ["--import", "tsx", resolve(`scripts/${name}.ts`), ...args.filter((a) => typeof a === "string")],
-      { ...options, env: { ...process.env, NO_COLOR: "1" } },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const script = (name: "generate" | "check", ...args: string[]) => runRepoScript(name, args);
 
 type Edit = [file: string, from: string | RegExp, to: string];
 
@@ -404,7 +387,8 @@ describe("the spec's layout: one component per file, registered under the file's
   });
 });
 
-// Each runs the whole check script in a child process.
+// Each runs the whole check script in a child process, on another spec or output folder (the check
+// of this repository's tree and of a seeded copy of it: test/check.test.ts).
 describe("check", { timeout: HANG_MS }, () => {
   it.concurrent("names every stale, missing and extra file, and touches nothing", async () => {
     const outDir = join(scratch, "check-stale");
@@ -433,45 +417,6 @@ describe("check", { timeout: HANG_MS }, () => {
     expect(result.stderr).toMatch(/no \$ref from .*orphan\/openapi\.yaml reaches these files/);
     expect(result.stderr).toMatch(/unused: +.*orphan\/components\/schemas\/Orphan\.yaml\n/);
     expect(result.stderr).not.toMatch(/unused: .*StateBase/);
-  });
-
-  // A checkout whose spec follows Composio one step (a status added): tsc and the API report see
-  // it, and so do tests written from the spec, which `npm test` would fail minutes later. The check
-  // names them (loop 23: check was green while `npm test` was red). A whole copy of the checkout.
-  it.concurrent(
-    "runs the tests written from the spec and names the one a followed status turns red",
-    async () => {
-      const copy = join(scratch, "checkout");
-      cpSync(".", copy, {
-        recursive: true,
-        filter: (from) => !/^(node_modules|\.git|dist)$/.test(relative(".", from).split(sep)[0]!),
-      });
-      symlinkSync(resolve("node_modules"), join(copy, "node_modules"), "dir");
-      // A status the enum does not hold, whatever the last sync brought.
-      const status = join(copy, "spec/components/schemas/ConnectionStatus.yaml");
-      const text = readFileSync(status, "utf8");
-      const added = ["SUSPENDED", "PAUSED", "ON_HOLD"].find((name) => !text.includes(`- ${name}\n`))!;
-      writeFileSync(status, `${text}  - ${added}\n`);
-      expect((await script("generate", { cwd: copy })).code).toBe(0);
-      const result = await script("check", { cwd: copy });
-      expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/^the spec's tests failed/m);
-      // spec.test.ts pins the statuses it read by hand: the one that fails is named with its file.
-      expect(result.stderr).toMatch(/FAIL .*test\/spec\.test\.ts > .*statuses/);
-    },
-  );
-
-  // This one also reports the public API with no build and runs the code checks: more work than the
-  // others, but none that the last check of this tree did (scripts/lib/step-cache.ts).
-  it.concurrent("passes on the committed generated/ and api/", async () => {
-    const result = await script("check");
-    expect(result.stderr).toBe("");
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain(
-      "generated/ is up to date (8 files), api/*.api.md is the public API, the code is formatted and lint-free, and the spec's version is package.json's.",
-    );
-    // A clean tree: the spec's rating and the API report's mirror of it agree.
-    expect(result.stdout).not.toContain("the ratings disagree");
   });
 });
 

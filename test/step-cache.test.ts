@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { hashTree, READS, stepCache, stepKey } from "../scripts/lib/step-cache.js";
+import { hashTree, importClosure, READS, stepCache, stepKey } from "../scripts/lib/step-cache.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -24,6 +24,8 @@ function tree(): string {
     "src/index.ts": "export const a = 1;\n",
     "generated/meta.ts": "export const b = 2;\n",
     "test/a.test.ts": "// a test\n",
+    "test/spec.test.ts": 'import { a } from "../src/index.js";\nexport const read = a;\n',
+    "test/fixtures/seed.md": "# read by a test\n",
     "scripts/check.ts": "// the check\n",
     "spec/openapi.yaml": "openapi: 3.1.0\n",
     "README.md": "# docs\n",
@@ -119,18 +121,20 @@ describe("the check's step cache", () => {
 });
 
 describe("the check's step keys", () => {
-  const keys = (root: string) => {
+  const keys = async (root: string) => {
     const files = hashTree(root);
     const spec = [files.get("spec/openapi.yaml")!];
+    const specTestImports = await importClosure(["test/spec.test.ts"], root);
     return {
       prettier: stepKey(files, READS.everything),
       tsc: stepKey(files, READS.code),
       regex: stepKey(files, READS.regex),
       regenerate: stepKey(files, READS.scripts, spec),
       apiReport: stepKey(files, READS.apiReport),
+      specTests: stepKey(files, READS.specTests(specTestImports)),
     };
   };
-  type Step = keyof ReturnType<typeof keys>;
+  type Step = keyof Awaited<ReturnType<typeof keys>>;
 
   it("hash every file but installed packages and git's", () => {
     const root = tree();
@@ -144,35 +148,57 @@ describe("the check's step keys", () => {
       "spec/openapi.yaml",
       "src/index.ts",
       "test/a.test.ts",
+      "test/fixtures/seed.md",
+      "test/spec.test.ts",
       "tsconfig.json",
     ]);
   });
 
+  // The spec's tests (test/spec.test.ts here) read what they import, the spec and the fixtures.
   const cases: [file: string, changes: Step[]][] = [
-    ["src/index.ts", ["prettier", "tsc", "regex"]],
+    ["src/index.ts", ["prettier", "tsc", "regex", "specTests"]],
     ["generated/meta.ts", ["prettier", "tsc", "regex"]],
     ["test/a.test.ts", ["prettier", "tsc"]],
-    ["spec/openapi.yaml", ["prettier", "regenerate"]],
+    ["test/spec.test.ts", ["prettier", "tsc", "specTests"]],
+    ["test/fixtures/seed.md", ["prettier", "specTests"]],
+    ["spec/openapi.yaml", ["prettier", "regenerate", "specTests"]],
     ["scripts/check.ts", ["prettier", "tsc", "regex", "regenerate"]],
     ["README.md", ["prettier"]],
-    ["tsconfig.json", ["prettier", "tsc", "apiReport"]],
-    [".oxlintrc.json", ["prettier", "tsc"]],
-    ["package-lock.json", ["prettier", "tsc", "regex", "regenerate", "apiReport"]],
+    ["tsconfig.json", ["prettier", "tsc", "apiReport", "specTests"]],
+    [".oxlintrc.json", ["prettier", "tsc", "specTests"]],
+    ["package-lock.json", ["prettier", "tsc", "regex", "regenerate", "apiReport", "specTests"]],
     ["node_modules/x/index.js", []],
   ];
-  it.each(cases)("a change to %s re-runs exactly %j", (file, changes) => {
+  it.each(cases)("a change to %s re-runs exactly %j", async (file, changes) => {
     const root = tree();
-    const before = keys(root);
+    const before = await keys(root);
     writeFileSync(join(root, file), "changed\n");
-    const after = keys(root);
+    const after = await keys(root);
     const changed = (Object.keys(before) as Step[]).filter((name) => before[name] !== after[name]);
     expect(changed).toEqual(changes);
   });
 
-  it("a file added where a step reads changes its key", () => {
+  it("a file added where a step reads changes its key", async () => {
     const root = tree();
-    const before = keys(root);
+    const before = await keys(root);
     writeFileSync(join(root, "src/new.ts"), "export {};\n");
-    expect(keys(root).tsc).not.toBe(before.tsc);
+    expect((await keys(root)).tsc).not.toBe(before.tsc);
+  });
+
+  it("the spec's tests read a module once one of them imports it, through the modules between", async () => {
+    const root = tree();
+    writeFileSync(join(root, "src/index.ts"), 'export { b as a } from "../generated/meta.js";\n');
+    const before = await keys(root);
+    writeFileSync(join(root, "generated/meta.ts"), "export const b = 3;\n");
+    expect((await keys(root)).specTests).not.toBe(before.specTests);
+  });
+
+  it("the spec's tests read all code when esbuild cannot follow their imports", async () => {
+    const root = tree();
+    writeFileSync(join(root, "test/spec.test.ts"), "import { from;\n");
+    expect(await importClosure(["test/spec.test.ts"], root)).toBeUndefined();
+    const before = await keys(root);
+    writeFileSync(join(root, "scripts/check.ts"), "// changed\n");
+    expect((await keys(root)).specTests).not.toBe(before.specTests);
   });
 });

@@ -50,6 +50,18 @@ export const READS = {
   /** The generator, the spec's rating and the upstream comparison: the scripts (and prettier's
    * settings, for the generator); the spec itself goes in as `extra`, wherever it is. */
   scripts: (name: string) => name.startsWith("scripts/") || name.startsWith(".prettierrc"),
+  /** The tests written from the spec: the modules they import (`imports`, from importClosure), the
+   * spec and the test fixtures they read, and the settings and data beside the code (the files at
+   * the root but the docs, and JSON). Without `imports` (esbuild could not follow them): all code. */
+  specTests:
+    (imports: Set<string> | undefined) =>
+    (name: string): boolean =>
+      imports
+        ? imports.has(name) ||
+          /^(spec|test\/fixtures)\//.test(name) ||
+          (!name.includes("/") && !name.endsWith(".md")) ||
+          name.endsWith(".json")
+        : READS.code(name) || name.startsWith("spec/"),
   /** The API report, besides the declarations tsc emitted. */
   apiReport: (name: string) =>
     ["tsconfig.json", "scripts/release/api-surface.ts", "scripts/package/consumer.ts"].includes(name),
@@ -68,6 +80,36 @@ export function stepKey(
   for (const name of [...tree.keys()].filter(read).sort()) hash.update(`${name}\0${tree.get(name)}\0`);
   for (const part of extra) hash.update(`${part}\0`);
   return hash.digest("hex");
+}
+
+/**
+ * The files of the tree `root` that `entries` import, themselves included, transitively: static and
+ * dynamic imports of relative paths, resolved by esbuild as node and tsc do (`./x.js` is `./x.ts`);
+ * packages stand in the lockfile. Not what a test imports only inside a child process's script
+ * text. Undefined when esbuild cannot follow them (a syntax error: the step runs and says so).
+ */
+export async function importClosure(
+  entries: string[],
+  root = process.cwd(),
+): Promise<Set<string> | undefined> {
+  const { build } = await import("esbuild");
+  try {
+    const { metafile } = await build({
+      absWorkingDir: root,
+      entryPoints: entries,
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: "node",
+      format: "esm",
+      packages: "external",
+      outdir: "unwritten",
+      logLevel: "silent",
+    });
+    return new Set(Object.keys(metafile.inputs));
+  } catch {
+    return undefined;
+  }
 }
 
 export interface StepCache {

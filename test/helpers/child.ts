@@ -1,7 +1,9 @@
 // A script run in a child Node process of its own (ESM, TypeScript through tsx, from the repository's
 // root): for what one process cannot measure about itself inside vitest (its peak memory, a forced
 // garbage collection). The child is killed if it outlives `timeoutMs` (HANG_MS unless told).
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { resolve } from "node:path";
+import { promisify } from "node:util";
 
 export interface ChildRun {
   /** Its standard output. */
@@ -41,5 +43,25 @@ export function lastJson<T>(run: ChildRun): T {
     return JSON.parse(line) as T;
   } catch {
     throw new Error(`the child (exit code ${run.code}) printed no JSON: ${run.out.slice(-500)}`);
+  }
+}
+
+/** `scripts/<name>.ts` run as npm runs it (through tsx, this repository's copy, in `options.cwd`),
+ * with its exit code and output. */
+export async function runRepoScript(
+  name: string,
+  args: string[] = [],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", resolve(`scripts/${name}.ts`), ...args],
+      { cwd: options.cwd, env: { ...process.env, NO_COLOR: "1", ...options.env } },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
