@@ -34,7 +34,7 @@ const sharedAgents: Agents = (protocol) =>
 
 /** Each attempt over node:http or node:https, through `agents` (tests give their own). */
 export function nodeSend(agents: Agents = sharedAgents): Send {
-  return (url, { method, headers, body }, maxBytes, signal) =>
+  return (url, { method, headers, body }, maxBytes, abort) =>
     new Promise<Exchanged>((resolve, reject) => {
       const target = new URL(url);
       const protocol = target.protocol === "https:" ? "https:" : "http:";
@@ -84,10 +84,8 @@ export function nodeSend(agents: Agents = sharedAgents): Send {
       request.on("close", () => {
         if (!response) fail(connectionLost("the connection closed before an answer"));
       });
-      if (signal.aborted) return fail(signal.reason);
-      const onAbort = () => fail(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
-      stop = () => signal.removeEventListener("abort", onAbort);
+      if (abort.aborted) return fail(abort.reason);
+      stop = abort.listen(() => fail(abort.reason));
       request.end(body);
     });
 }

@@ -233,7 +233,8 @@ function retryingFetch(
         onAttempt:
           log.debug && ((event) => log.debug!(redactLine(describeAttempt(request.method, path, event)))),
       },
-      async (signal) => {
+      async (abort) => {
+        const { signal } = abort;
         // The signal goes to fetch itself: on a Request made here, it would be followed only while
         // that Request lived, and a garbage collection would leave the request without a timeout.
         const response = await fetchImpl(request.clone(), { signal, redirect: "manual" });

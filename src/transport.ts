@@ -5,7 +5,7 @@ import { ComposioError, parseJson } from "./errors.js";
 import { checkHeaders } from "./headers.js";
 import { later } from "./later.js";
 import { checkRequestOptions, rememberHeaders, type ResolvedOptions, trimSlashes } from "./options.js";
-import { withRetries } from "./retry.js";
+import { type AttemptAbort, withRetries } from "./retry.js";
 import type { RequestInput, RequestOptions, RetrySettings, Transport } from "./types.js";
 
 /** A call without options: nothing of its own to check. */
@@ -33,7 +33,7 @@ export interface Exchanged extends BodyBytes {
 /**
  * One attempt over the wire: sends `request` to `url`, follows no redirect (see REDIRECTS in
  * errors.ts), and reads the answer's body within `bodyLimit(status, maxBytes)` counted decoded
- * (gzip, deflate and br, as fetch decodes them). When `signal` aborts (the attempt's timeout, the
+ * (gzip, deflate and br, as fetch decodes them). When `abort` aborts (the attempt's timeout, the
  * caller's signal), the request, the read and the connection end at once. `fetchSend` wherever
  * there is a `fetch`; on Node, `nodeSend` (node-send.ts), which only the `node` export condition
  * loads.
@@ -42,7 +42,7 @@ export type Send = (
   url: string,
   request: Outgoing,
   maxBytes: number,
-  signal: AbortSignal,
+  abort: AttemptAbort,
 ) => Promise<Exchanged>;
 
 /** How much of a body is read, and whether what was read is kept past the limit (an error's excerpt). */
@@ -53,7 +53,8 @@ export function bodyLimit(status: number, maxBytes: number): { limit: number; ex
 
 /** Each attempt through a `fetch`: the given one, or the platform's. */
 export function fetchSend(fetchImpl: typeof fetch): Send {
-  return async (url, { method, headers, body }, maxBytes, signal) => {
+  return async (url, { method, headers, body }, maxBytes, abort) => {
+    const { signal } = abort;
     const response = await fetchImpl(url, { method, headers, body, signal, redirect: "manual" });
     const { status } = response;
     const { limit, excerpt } = bodyLimit(status, maxBytes);
@@ -126,8 +127,8 @@ export function createTransport(config: ResolvedOptions, send?: Send): Transport
       };
       // Every attempt sends the same serialized body: a string can be sent again, a stream could not.
       const outgoing: Outgoing = { method, headers, body };
-      const answer = await withRetries(settings, async (signal) => {
-        const exchanged = await attempt(url, outgoing, maxBytes, signal);
+      const answer = await withRetries(settings, async (abort) => {
+        const exchanged = await attempt(url, outgoing, maxBytes, abort);
         const ok = exchanged.status >= 200 && exchanged.status <= 299;
         // What is not a success is said by later's module: loaded while the attempt holds a virtual clock.
         if (!ok || exchanged.truncated || exchanged.followedTo !== undefined) await later();
