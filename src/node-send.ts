@@ -142,14 +142,24 @@ function read(
   // A 1xx as the final answer (a 101 with no Upgrade): no answer at all, as fetch says too.
   if (status < 200) return fail(connectionLost(`the server answered ${status} and no final status`));
   const { limit, excerpt } = bodyLimit(status, maxBytes);
-  let headers: Headers;
+  const raw = response.rawHeaders;
   let decoders: Transform[];
   try {
-    headers = headersOf(response.rawHeaders);
-    decoders = method === "HEAD" || NO_BODY.has(status) ? [] : decodersFor(headers.get("content-encoding"));
+    decoders = method === "HEAD" || NO_BODY.has(status) ? [] : decodersFor(headerOf(raw, "content-encoding"));
   } catch (error) {
     return fail(error);
   }
+  let made: Headers | undefined;
+  // The answer's Headers are made when read: on a success, nothing reads them.
+  const answer = (bytes: Uint8Array<ArrayBuffer>, truncated: boolean): Exchanged => ({
+    status,
+    get headers() {
+      return (made ??= headersOf(raw));
+    },
+    hasHeader: (name) => headerOf(raw, name) !== null,
+    bytes,
+    truncated,
+  });
   const chunks: Uint8Array[] = [];
   let size = 0;
   let cut = false;
@@ -171,12 +181,7 @@ function read(
       request.destroy();
       for (const decoder of decoders) decoder.destroy();
       if (excerpt) chunks.push(chunk.subarray(0, limit - size));
-      return succeed({
-        status,
-        headers,
-        bytes: excerpt ? concat(chunks, limit) : new Uint8Array(0),
-        truncated: true,
-      });
+      return succeed(answer(excerpt ? concat(chunks, limit) : new Uint8Array(0), true));
     }
     chunks.push(chunk);
     size += chunk.byteLength;
@@ -189,15 +194,29 @@ function read(
     // ignores too): what was decoded is the answer; the connection goes with the rest unread. A
     // connection cut mid-answer never gets here: the answer fails ("aborted") and never ends.
     if (!response.complete) request.destroy();
-    succeed({ status, headers, bytes: concat(chunks, size), truncated: false });
+    succeed(answer(concat(chunks, size), false));
   });
 }
 
-/** The answer's headers, in order and repeated as sent (fetch's Headers joins repeats with ", "). */
+/**
+ * The answer's headers, in order and repeated as sent (fetch's Headers joins repeats with ", ").
+ * node:http's parser lets through no name or value that Headers refuses.
+ */
 function headersOf(raw: string[]): Headers {
   const headers = new Headers();
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
   return headers;
+}
+
+/** Header `name` (lower case) of the raw lines, as sent, repeats joined with ", " (as Headers.get, untrimmed); null when absent. */
+function headerOf(raw: string[], name: string): string | null {
+  let value: string | null = null;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const line = raw[i]!;
+    if (line.length === name.length && line.toLowerCase() === name)
+      value = value === null ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`;
+  }
+  return value;
 }
 
 /**

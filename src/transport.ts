@@ -28,6 +28,12 @@ export interface Exchanged extends BodyBytes {
   headers: Headers;
   /** Where a `fetch` ended that followed a redirect despite `redirect: "manual"`. */
   followedTo?: string | undefined;
+  /**
+   * Whether the answer has a header `name` (lower case) without reading `headers`, where a sender
+   * makes them only when read (nodeSend: a Headers costs a few µs a call the success path never
+   * needs); otherwise `headers.has`.
+   */
+  hasHeader?: ((name: string) => boolean) | undefined;
 }
 
 /**
@@ -134,7 +140,8 @@ export function createTransport(config: ResolvedOptions, send?: Send): Transport
         if (!ok || exchanged.truncated || exchanged.followedTo !== undefined) await later();
         return exchanged;
       });
-      const { status, headers: answerHeaders, truncated } = answer;
+      const { status, truncated } = answer;
+      const has = answer.hasHeader ?? ((name: string) => answer.headers.has(name));
       const text = DECODER.decode(answer.bytes);
       const parsed = status >= 200 && status <= 299 && !truncated ? parseJson(text) : undefined;
       // Every operation answers a JSON object; anything else, a redirect, an error status, a body cut
@@ -144,7 +151,7 @@ export function createTransport(config: ResolvedOptions, send?: Send): Transport
         parsed === null ||
         Array.isArray(parsed) ||
         answer.followedTo !== undefined ||
-        (log.warn && (answerHeaders.has("deprecation") || answerHeaders.has("sunset")))
+        (log.warn && (has("deprecation") || has("sunset")))
       ) {
         (await later()).settle(
           { ...settings, operation, url, maxBytes, log },
