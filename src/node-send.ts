@@ -149,17 +149,6 @@ function read(
   } catch (error) {
     return fail(error);
   }
-  let made: Headers | undefined;
-  // The answer's Headers are made when read: on a success, nothing reads them.
-  const answer = (bytes: Uint8Array<ArrayBuffer>, truncated: boolean): Exchanged => ({
-    status,
-    get headers() {
-      return (made ??= headersOf(raw));
-    },
-    hasHeader: (name) => headerOf(raw, name) !== null,
-    bytes,
-    truncated,
-  });
   const chunks: Uint8Array[] = [];
   let size = 0;
   let cut = false;
@@ -181,7 +170,7 @@ function read(
       request.destroy();
       for (const decoder of decoders) decoder.destroy();
       if (excerpt) chunks.push(chunk.subarray(0, limit - size));
-      return succeed(answer(excerpt ? concat(chunks, limit) : new Uint8Array(0), true));
+      return succeed(new NodeAnswer(status, raw, excerpt ? concat(chunks, limit) : new Uint8Array(0), true));
     }
     chunks.push(chunk);
     size += chunk.byteLength;
@@ -194,8 +183,37 @@ function read(
     // ignores too): what was decoded is the answer; the connection goes with the rest unread. A
     // connection cut mid-answer never gets here: the answer fails ("aborted") and never ends.
     if (!response.complete) request.destroy();
-    succeed(answer(concat(chunks, size), false));
+    succeed(new NodeAnswer(status, raw, concat(chunks, size), false));
   });
+}
+
+/**
+ * An answer whose Headers are made when read: on a success, nothing reads them. A class, not an
+ * object literal with a getter: V8 kept those (and what their closures held) past the young
+ * generation, and the retrieves' garbage went to mark-compacts (--trace-gc: 6 in 20,000 calls,
+ * against none).
+ */
+class NodeAnswer implements Exchanged {
+  readonly status: number;
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  readonly truncated: boolean;
+  readonly #raw: string[];
+  #headers: Headers | undefined;
+
+  constructor(status: number, raw: string[], bytes: Uint8Array<ArrayBuffer>, truncated: boolean) {
+    this.status = status;
+    this.#raw = raw;
+    this.bytes = bytes;
+    this.truncated = truncated;
+  }
+
+  get headers(): Headers {
+    return (this.#headers ??= headersOf(this.#raw));
+  }
+
+  hasHeader(name: string): boolean {
+    return headerOf(this.#raw, name) !== null;
+  }
 }
 
 /**

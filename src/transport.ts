@@ -141,7 +141,7 @@ export function createTransport(config: ResolvedOptions, send?: Send): Transport
         return exchanged;
       });
       const { status, truncated } = answer;
-      const has = answer.hasHeader ?? ((name: string) => answer.headers.has(name));
+      const has = (name: string) => (answer.hasHeader ? answer.hasHeader(name) : answer.headers.has(name));
       const text = DECODER.decode(answer.bytes);
       const parsed = status >= 200 && status <= 299 && !truncated ? parseJson(text) : undefined;
       // Every operation answers a JSON object; anything else, a redirect, an error status, a body cut
@@ -155,7 +155,7 @@ export function createTransport(config: ResolvedOptions, send?: Send): Transport
       ) {
         (await later()).settle(
           { ...settings, operation, url, maxBytes, log },
-          { ...answer, text, truncated },
+          { status, headers: answer.headers, followedTo: answer.followedTo, text, truncated },
         );
       }
       // No validation of the answer: values the client does not know yet (new auth schemes,
