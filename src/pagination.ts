@@ -133,75 +133,11 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
   }
 
   /** Every item of every page. */
-  [Symbol.asyncIterator](): AsyncGenerator<Item, void, undefined> {
-    return itemsOf<Item>(this.pages(), this.#spec.items);
+  async *[Symbol.asyncIterator](): AsyncGenerator<Item, void, undefined> {
+    // pages() gives only pages whose items are an array.
+    for await (const page of this.pages())
+      yield* (page as Record<string, unknown>)[this.#spec.items] as Item[];
   }
-}
-
-const DONE = { done: true, value: undefined } as const;
-
-/**
- * The items of each page, in order, as an async generator gives them: calls taken one at a time (a
- * call made before the last settled waits its turn), done after an error, and return() or throw()
- * ending the walk of the pages. Written out, not `yield*` in an async generator, which costs Node
- * ~3 µs of CPU an item more (0.17 ms of a walk of 1,000 items): an item of a page already read is
- * answered at once.
- */
-function itemsOf<Item>(
-  pages: AsyncGenerator<unknown, void, undefined>,
-  key: string,
-): AsyncGenerator<Item, void, undefined> {
-  let items: Item[] = [];
-  let at = 0;
-  let ended = false;
-  /** The last call that waits for the pages, while it has not settled: the next call waits for it. */
-  let pending: Promise<unknown> | undefined;
-  const inTurn = <T>(call: () => Promise<T>): Promise<T> => {
-    const result = pending ? pending.then(call, call) : call();
-    const settled: Promise<unknown> = result.then(
-      () => settled === pending && (pending = undefined),
-      () => settled === pending && (pending = undefined),
-    );
-    pending = settled;
-    return result;
-  };
-  const end = async () => {
-    ended = true;
-    items = [];
-    await pages.return();
-  };
-  const next = async (): Promise<IteratorResult<Item, void>> => {
-    try {
-      while (at >= items.length) {
-        if (ended) return DONE;
-        const page = await pages.next();
-        if (page.done) {
-          ended = true;
-          return DONE;
-        }
-        // pages() gives only pages whose items are an array.
-        items = (page.value as Record<string, unknown>)[key] as Item[];
-        at = 0;
-      }
-      return { done: false, value: items[at++]! };
-    } catch (error) {
-      ended = true;
-      items = [];
-      throw error;
-    }
-  };
-  const iterator: AsyncGenerator<Item, void, undefined> = {
-    next: () =>
-      !pending && at < items.length ? Promise.resolve({ done: false, value: items[at++]! }) : inTurn(next),
-    return: () => inTurn(async () => (await end(), DONE)),
-    throw: (error: unknown) =>
-      inTurn(async () => {
-        await end();
-        throw error;
-      }),
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
 }
 
 /**
