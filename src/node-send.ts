@@ -9,7 +9,7 @@
 // connection, and connections are kept alive between calls.
 import type { Agent, ClientRequest, IncomingMessage } from "node:http";
 import type { Transform } from "node:stream";
-import { bodyLimit, concat, type Exchanged, type Send } from "./transport.js";
+import { bodyLimit, concat, type Exchanged, type Outgoing, type Send } from "./transport.js";
 
 type Http = typeof import("node:http");
 type Zlib = typeof import("node:zlib");
@@ -33,8 +33,8 @@ const sharedAgents: Agents = (protocol) =>
   }));
 
 /** Each attempt over node:http or node:https, through `agents` (tests give their own). */
-export function nodeSend(agents: Agents = sharedAgents): Send {
-  return (url, { method, headers, body }, maxBytes, abort) =>
+export function nodeSend(agents: Agents = sharedAgents): Send<NodeAbort> {
+  const send = (url: string, { method, headers, body }: Outgoing, maxBytes: number, abort: NodeAbort) =>
     new Promise<Exchanged>((resolve, reject) => {
       const target = new URL(url);
       const protocol = target.protocol === "https:" ? "https:" : "http:";
@@ -84,6 +84,36 @@ export function nodeSend(agents: Agents = sharedAgents): Send {
       stop = abort.listen(() => fail(abort.reason));
       request.end(body);
     });
+  return Object.assign(send, { controller: () => new NodeAbort() });
+}
+
+/**
+ * What aborts an attempt over node:http (its timeout, the caller's signal), in place of an
+ * AbortController, which costs Node some 20 µs of CPU a call to make and to listen to between
+ * requests (a bare node:http GET, ~90 µs, took ~110 with one; a tight loop shows only ~5). It is
+ * its own signal, and aborts as an AbortController does, with an "AbortError" DOMException.
+ */
+export class NodeAbort {
+  aborted = false;
+  reason: unknown = undefined;
+  #listener: (() => void) | undefined;
+
+  get signal(): this {
+    return this;
+  }
+
+  /** Calls `listener` when this aborts (never if it already has); returns what stops it. One at a time. */
+  listen(listener: () => void): () => void {
+    this.#listener = listener;
+    return () => (this.#listener = undefined);
+  }
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = new DOMException("This operation was aborted", "AbortError");
+    this.#listener?.();
+  }
 }
 
 /** Methods node:http sends with no Content-Length when they have no body (the others, chunked: its useChunkedEncodingByDefault). */

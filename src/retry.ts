@@ -50,51 +50,19 @@ const MAX_BACKOFF_MS = 8_000;
 const MAX_RETRY_AFTER_MS = 60_000;
 
 /**
- * What ends an attempt: its timeout, or the caller's signal. Lighter than an AbortController, which
- * costs Node some 20 µs of CPU a call to make and to listen to between requests (a bare node:http
- * GET, ~90 µs, took ~110 with one; a tight loop shows only ~5): node:http listens here, and what
- * needs an AbortSignal (fetch) asks for `signal`, made then. It aborts as an AbortController does,
- * with an "AbortError" DOMException as the reason.
+ * What aborts an attempt (its timeout, the caller's signal), and the signal the attempt reads: an
+ * AbortController, or a sender's lighter stand-in (node-send.ts: an AbortController costs Node some
+ * 20 µs of CPU a call to make and to listen to between requests).
  */
-export class AttemptAbort {
-  aborted = false;
-  reason: unknown = undefined;
-  #controller: AbortController | undefined;
-  #listeners: (() => void)[] | undefined;
-
-  /** An AbortSignal that aborts with this one: made when first asked for. */
-  get signal(): AbortSignal {
-    if (!this.#controller) {
-      this.#controller = new AbortController();
-      if (this.aborted) this.#controller.abort(this.reason);
-    }
-    return this.#controller.signal;
-  }
-
-  /** Calls `listener` when this aborts (never if it already has); returns what stops it. */
-  listen(listener: () => void): () => void {
-    if (this.aborted) return NOTHING;
-    (this.#listeners ??= []).push(listener);
-    return () => {
-      const at = this.#listeners?.indexOf(listener) ?? -1;
-      if (at >= 0) this.#listeners!.splice(at, 1);
-    };
-  }
-
-  abort(): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = new DOMException("This operation was aborted", "AbortError");
-    this.#controller?.abort(this.reason);
-    const listeners = this.#listeners ?? [];
-    this.#listeners = undefined;
-    for (const listener of listeners) listener();
-  }
+export interface AttemptController<S extends { readonly aborted: boolean }> {
+  readonly signal: S;
+  abort(): void;
 }
 
-export async function withRetries<T extends AttemptResult>(
+export async function withRetries<T extends AttemptResult, S extends { readonly aborted: boolean }>(
   settings: RetrySettings,
-  attempt: (abort: AttemptAbort) => Promise<T>,
+  attempt: (signal: S) => Promise<T>,
+  controller: () => AttemptController<S>,
 ): Promise<T> {
   const { signal, onAttempt, clock = REAL_CLOCK } = settings;
   const start = clock.now();
@@ -112,7 +80,7 @@ export async function withRetries<T extends AttemptResult>(
     const attemptStart = clock.now();
     const budget = Math.min(settings.timeoutMs, deadline - attemptStart);
     const byDeadline = budget < settings.timeoutMs;
-    const abort = new AttemptAbort();
+    const abort = controller();
     const stopForwarding = onAbort(signal, () => abort.abort());
     const timer = clock.setTimeout(() => abort.abort(), Math.max(0, budget));
     let delay: number | undefined;
@@ -122,7 +90,7 @@ export async function withRetries<T extends AttemptResult>(
     // error is made (the messages are loaded the first time).
     const ended = clock.attempt?.();
     try {
-      result = await attempt(abort);
+      result = await attempt(abort.signal);
       if (!REFUSED_STATUSES.has(result.status)) mayHaveActed = true;
       delay = retry < settings.maxRetries ? delayAfterStatus(result, retry, settings.retryUnsafe) : undefined;
     } catch (error) {
@@ -135,7 +103,7 @@ export async function withRetries<T extends AttemptResult>(
           mayHaveActed || !NOT_SENT_CODES.has(errorCode(error) ?? ""),
           failures.safeCause(error, failures.redactLine(settings)),
         );
-      const timedOut = abort.aborted;
+      const timedOut = abort.signal.aborted;
       const limit = !timedOut ? undefined : byDeadline ? "totalTimeoutMs" : "timeoutMs";
       const requestSent = limit !== undefined || !NOT_SENT_CODES.has(errorCode(error) ?? "");
       failure = failures.attemptError(settings, error, limit, retry + 1, requestSent);
