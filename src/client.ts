@@ -89,7 +89,11 @@ export function createComposioClient(options: ClientOptions): ComposioClient {
 }
 
 /** The transport over `options` (`where` names the caller in their errors), sending through `send` unless given a `fetch`. */
-export function makeTransport(options: ClientOptions, where: string, send?: Send): Transport {
+export function makeTransport<S extends { readonly aborted: boolean }>(
+  options: ClientOptions,
+  where: string,
+  send?: Send<S>,
+): Transport {
   return createTransport(resolveOptions(options, where), send);
 }
 

@@ -257,12 +257,15 @@ export interface Answer {
  */
 export function settle(
   settings: RetrySettings & { operation: string; url: string; maxBytes: number; log: Log },
-  answer: Answer,
+  exchanged: Omit<Answer, "text">,
+  text: string,
 ): void {
-  const { status, headers, text, truncated } = answer;
+  // Its fields read here, not spread by the caller: a sender's headers may be a getter (node-send.ts).
+  const { status, headers, followedTo, truncated } = exchanged;
+  const answer: Answer = { status, headers, followedTo, text, truncated };
   const { operation, method, path, createsAccount } = settings;
   const redact = redactorOfCall(settings);
-  if (isRedirect(status) || answer.followedTo !== undefined) {
+  if (isRedirect(status) || followedTo !== undefined) {
     throw redirectError(answer, settings.url, redact);
   }
   // The answer's own tokens are secrets of the warning too (a server may echo one in a header).

@@ -236,7 +236,7 @@ function retryingFetch(
         onAttempt:
           log.debug && ((event) => log.debug!(redactLine(describeAttempt(request.method, path, event)))),
       },
-      async (signal) => {
+      async (signal: AbortSignal) => {
         // The signal goes to fetch itself: on a Request made here, it would be followed only while
         // that Request lived, and a garbage collection would leave the request without a timeout.
         const response = await fetchImpl(request.clone(), { signal, redirect: "manual" });
@@ -253,6 +253,7 @@ function retryingFetch(
           truncated,
         };
       },
+      () => new AbortController(),
     );
     const { status, statusText, headers, bytes, truncated } = answer;
     const text = () => new TextDecoder().decode(bytes);

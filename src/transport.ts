@@ -5,7 +5,7 @@ import { ComposioError, parseJson } from "./errors.js";
 import { checkHeaders } from "./headers.js";
 import { later } from "./later.js";
 import { checkRequestOptions, rememberHeaders, type ResolvedOptions, trimSlashes } from "./options.js";
-import { withRetries } from "./retry.js";
+import { type AttemptController, withRetries } from "./retry.js";
 import type { RequestInput, RequestOptions, RetrySettings, Transport } from "./types.js";
 
 /** A call without options: nothing of its own to check. */
@@ -35,22 +35,27 @@ export interface Exchanged extends BodyBytes {
   headers: Headers;
   /** Where a `fetch` ended that followed a redirect despite `redirect: "manual"`. */
   followedTo?: string | undefined;
+  /**
+   * Whether the answer has a header `name` (lower case) without reading `headers`, where a sender
+   * makes them only when read (nodeSend: a Headers costs a few µs a call the success path never
+   * needs); otherwise `headers.has`.
+   */
+  hasHeader?: ((name: string) => boolean) | undefined;
 }
 
 /**
  * One attempt over the wire: sends `request` to `url`, follows no redirect (see REDIRECTS in
  * errors.ts), and reads the answer's body within `bodyLimit(status, maxBytes)` counted decoded
  * (gzip, deflate and br, as fetch decodes them). When `signal` aborts (the attempt's timeout, the
- * caller's signal), the request, the read and the connection end at once. `fetchSend` wherever
- * there is a `fetch`; on Node, `nodeSend` (node-send.ts), which only the `node` export condition
- * loads.
+ * caller's signal), the request, the read and the connection end at once. `controller` makes what
+ * aborts each attempt and the signal it reads: an AbortController for fetch, a lighter one for
+ * node:http. `fetchSend` wherever there is a `fetch`; on Node, `nodeSend` (node-send.ts), which only
+ * the `node` export condition loads.
  */
-export type Send = (
-  url: string,
-  request: Outgoing,
-  maxBytes: number,
-  signal: AbortSignal,
-) => Promise<Exchanged>;
+export interface Send<S extends { readonly aborted: boolean } = AbortSignal> {
+  (url: string, request: Outgoing, maxBytes: number, signal: S): Promise<Exchanged>;
+  readonly controller: () => AttemptController<S>;
+}
 
 /** How much of a body is read, and whether what was read is kept past the limit (an error's excerpt). */
 export function bodyLimit(status: number, maxBytes: number): { limit: number; excerpt: boolean } {
@@ -60,7 +65,12 @@ export function bodyLimit(status: number, maxBytes: number): { limit: number; ex
 
 /** Each attempt through a `fetch`: the given one, or the platform's. */
 export function fetchSend(fetchImpl: typeof fetch): Send {
-  return async (url, { method, headers, body }, maxBytes, signal) => {
+  const send = async (
+    url: string,
+    { method, headers, body }: Outgoing,
+    maxBytes: number,
+    signal: AbortSignal,
+  ) => {
     const response = await fetchImpl(url, { method, headers, body, signal, redirect: "manual" });
     const { status } = response;
     const { limit, excerpt } = bodyLimit(status, maxBytes);
@@ -71,16 +81,21 @@ export function fetchSend(fetchImpl: typeof fetch): Send {
       ...(await readBody(response, limit, excerpt, signal)),
     };
   };
+  return Object.assign(send, { controller: () => new AbortController() });
 }
 
 /**
  * The transport over `config`. A `fetch` given in the options always sends; otherwise `send` (the
  * Node build passes nodeSend) or the platform's `fetch`.
  */
-export function createTransport(config: ResolvedOptions, send?: Send): Transport {
+export function createTransport<S extends { readonly aborted: boolean }>(
+  config: ResolvedOptions,
+  send?: Send<S>,
+): Transport {
   const baseUrl = trimSlashes(config.baseUrl);
   const { log, validate } = config;
-  const attempt = config.fetchGiven || !send ? fetchSend(config.fetch) : send;
+  const exchange =
+    config.fetchGiven || !send ? exchangeThrough(fetchSend(config.fetch)) : exchangeThrough(send);
   const { clock } = config.defaults;
   // Built once: a call copies them only when it adds headers of its own.
   const baseHeaders: Record<string, string> = { accept: "application/json", ...config.headers };
@@ -133,14 +148,9 @@ export function createTransport(config: ResolvedOptions, send?: Send): Transport
       };
       // Every attempt sends the same serialized body: a string can be sent again, a stream could not.
       const outgoing: Outgoing = { method, headers, body };
-      const answer = await withRetries(settings, async (signal) => {
-        const exchanged = await attempt(url, outgoing, maxBytes, signal);
-        const ok = exchanged.status >= 200 && exchanged.status <= 299;
-        // What is not a success is said by later's module: loaded while the attempt holds a virtual clock.
-        if (!ok || exchanged.truncated || exchanged.followedTo !== undefined) await later();
-        return exchanged;
-      });
-      const { status, headers: answerHeaders, truncated } = answer;
+      const answer = await exchange(settings, url, outgoing, maxBytes);
+      const { status, truncated } = answer;
+      const has = (name: string) => (answer.hasHeader ? answer.hasHeader(name) : answer.headers.has(name));
       const text = DECODER.decode(answer.bytes);
       const parsed = status >= 200 && status <= 299 && !truncated ? parseJson(text) : undefined;
       // Every operation answers a JSON object; anything else, a redirect, an error status, a body cut
@@ -150,12 +160,9 @@ export function createTransport(config: ResolvedOptions, send?: Send): Transport
         parsed === null ||
         Array.isArray(parsed) ||
         answer.followedTo !== undefined ||
-        (log.warn && (answerHeaders.has("deprecation") || answerHeaders.has("sunset")))
+        (log.warn && (has("deprecation") || has("sunset")))
       ) {
-        (await later()).settle(
-          { ...settings, operation, url, maxBytes, log },
-          { ...answer, text, truncated },
-        );
+        (await later()).settle({ ...settings, operation, url, maxBytes, log }, answer, text);
       }
       // No validation of the answer: values the client does not know yet (new auth schemes,
       // statuses, fields) reach the caller as the server sent them.
@@ -164,6 +171,22 @@ export function createTransport(config: ResolvedOptions, send?: Send): Transport
   };
   rememberHeaders(transport, baseHeaders);
   return transport;
+}
+
+/** Each attempt through `send`, in the retry loop, its signal made by `send.controller`. */
+function exchangeThrough<S extends { readonly aborted: boolean }>(send: Send<S>) {
+  return (settings: RetrySettings, url: string, outgoing: Outgoing, maxBytes: number) =>
+    withRetries(
+      settings,
+      async (signal: S) => {
+        const exchanged = await send(url, outgoing, maxBytes, signal);
+        const ok = exchanged.status >= 200 && exchanged.status <= 299;
+        // What is not a success is said by later's module: loaded while the attempt holds a virtual clock.
+        if (!ok || exchanged.truncated || exchanged.followedTo !== undefined) await later();
+        return exchanged;
+      },
+      send.controller,
+    );
 }
 
 /** The body as JSON; a value JSON cannot hold (a BigInt, a cycle) is the caller's error, said so. */

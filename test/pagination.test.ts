@@ -128,6 +128,51 @@ describe("list: servers that misbehave", () => {
     for await (const account of accounts.list()) if (account.id === "a3") break;
     expect(serve.last.requests).toHaveLength(2);
   });
+
+  it("its iterator takes calls one at a time, as a generator does: next() called again before the last settled", async () => {
+    const accounts = await pagedApi(numbered(3));
+    const items = accounts.list()[Symbol.asyncIterator]();
+    expect(items[Symbol.asyncIterator]()).toBe(items);
+    const all = await Promise.all(Array.from({ length: 8 }, () => items.next()));
+    expect(all.map((r) => (r.done ? "done" : r.value.id))).toEqual([
+      "a0",
+      "a1",
+      "a2",
+      "a3",
+      "a4",
+      "a5",
+      "done",
+      "done",
+    ]);
+    expect(serve.last.requests).toHaveLength(3);
+  });
+
+  it("its iterator ends at return(), even with a next() in flight, and sends no more requests", async () => {
+    const accounts = await pagedApi(numbered(100));
+    const items = accounts.list()[Symbol.asyncIterator]();
+    const [first, ended, after] = await Promise.all([items.next(), items.return(), items.next()]);
+    expect(first).toEqual({ done: false, value: { id: "a0" } });
+    expect(ended).toEqual({ done: true, value: undefined });
+    expect(after).toEqual({ done: true, value: undefined });
+    expect(serve.last.requests).toHaveLength(1);
+  });
+
+  it("its iterator ends after an error: the next call is done, and throw() rejects with what it is given", async () => {
+    let calls = 0;
+    const accounts = await pagedApi(() =>
+      ++calls === 2 ? { data: "not a list", next: "c9" } : numbered(5)(null),
+    );
+    const items = accounts.list()[Symbol.asyncIterator]();
+    expect((await items.next()).done).toBe(false);
+    expect((await items.next()).done).toBe(false);
+    await expect(items.next()).rejects.toThrow(ComposioError);
+    expect(await items.next()).toEqual({ done: true, value: undefined });
+    const fresh = accounts.list()[Symbol.asyncIterator]();
+    const reason = new Error("stop");
+    await expect(fresh.throw(reason)).rejects.toBe(reason);
+    expect(await fresh.next()).toEqual({ done: true, value: undefined });
+    expect(calls).toBe(2);
+  });
 });
 
 describe("queryString: the spec's style and explode", () => {

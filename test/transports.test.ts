@@ -80,4 +80,49 @@ describe("the Node build (src/node.ts)", () => {
     });
     expect(sent).toBe(JSON.stringify(body));
   });
+
+  it("sends each header once, as node:http's setHeader would: a name in two cases with the last value, the caller's Host and Accept-Encoding over its own", async () => {
+    const raw: string[][] = [];
+    const server = await serve((_req, res) => {
+      raw.push(res.req.rawHeaders);
+      json(res, 200, { id: "ca_1" });
+    });
+    const client = viaNode.createComposioClient({
+      apiKey: "ak_headers",
+      baseUrl: server.url,
+      headers: { Accept: "text/plain", "X-Trace": "client" },
+    });
+    await client.connectedAccounts.retrieve("ca_1", {
+      headers: { "x-trace": "call", "Accept-Encoding": "identity", HOST: "api.example.com" },
+    });
+    const pairs = (lines: string[]) =>
+      lines.flatMap((_, i) => (i % 2 ? [] : [[lines[i]!.toLowerCase(), lines[i + 1]]]));
+    const sent = pairs(raw[0]!);
+    const once = (name: string) => sent.filter(([n]) => n === name).map(([, v]) => v);
+    expect(once("accept")).toEqual(["text/plain"]);
+    expect(once("x-trace")).toEqual(["call"]);
+    expect(once("accept-encoding")).toEqual(["identity"]);
+    expect(once("host")).toEqual(["api.example.com"]);
+    expect(once("x-api-key")).toEqual(["ak_headers"]);
+    expect(once("transfer-encoding")).toEqual([]);
+  });
+
+  it("sends a POST without a body with content-length: 0 (not chunked), and a GET with neither", async () => {
+    const seen: { method: string; length: string | undefined; chunked: string | undefined }[] = [];
+    const server = await serve((req, res) => {
+      seen.push({
+        method: req.method,
+        length: req.headers["content-length"],
+        chunked: req.headers["transfer-encoding"],
+      });
+      json(res, 200, { id: "ca_1", status: "REVOKED" });
+    });
+    const client = viaNode.createComposioClient({ apiKey: "ak_post", baseUrl: server.url });
+    await client.connectedAccounts.revoke("ca_1");
+    await client.connectedAccounts.retrieve("ca_1");
+    expect(seen).toEqual([
+      { method: "POST", length: "0", chunked: undefined },
+      { method: "GET", length: undefined, chunked: undefined },
+    ]);
+  });
 });
