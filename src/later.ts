@@ -13,5 +13,15 @@
 // modules (answers.ts, log-lines.ts, redact.ts), even for code an app does not call (that is why
 // ConnectionFailedError's constructor takes its account scrubbed instead of scrubbing it).
 
-/** The module of failures, loaded once (`import()` keeps it after the first time). */
-export const later = (): Promise<typeof import("./failure.js")> => import("./failure.js");
+let loaded: Promise<typeof import("./failure.js")> | undefined;
+
+/**
+ * The module of failures, loaded once. The promise is kept: an `import()` of a module already loaded
+ * still costs Node some 200 µs of CPU (a list walk asks for it on every page). A load that failed
+ * (a browser's chunk request, say) is tried again next time.
+ */
+export const later = (): Promise<typeof import("./failure.js")> =>
+  (loaded ??= import("./failure.js").catch((error: unknown) => {
+    loaded = undefined;
+    throw error;
+  }));
