@@ -9,7 +9,7 @@
 // one call: the tokens of the pages it read are secrets of every later page's errors and log lines.
 import { later } from "./later.js";
 import { checkLimits } from "./options.js";
-import { earlierSecrets } from "./transport.js";
+import { EarlierSecrets } from "./earlier-secrets.js";
 import type { RequestOptions } from "./types.js";
 
 /** Where the spec says the cursor goes and where the page keeps its items and the next cursor. */
@@ -30,8 +30,6 @@ const MAX_EMPTY_PAGES = 5;
 const REMEMBERED_CURSORS = 1024;
 /** The default `maxPages`: 10,000 pages of the default 20 accounts is 200,000 accounts. */
 const DEFAULT_MAX_PAGES = 10_000;
-/** Characters of the secrets of pages read that a walk keeps for the next pages' redactor; past it, the oldest go. */
-const EARLIER_SECRET_CHARS = 1 << 20;
 
 /**
  * The first page as a promise, and every page and item as async iterables. Nothing is sent until
@@ -96,9 +94,7 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
     const given = this.#query[cursorParam];
     const seen = new Set([cursorHash(typeof given === "string" ? given : "")]);
     let emptyInARow = 0;
-    // The secrets of the pages read (the newest last), and how many characters they hold.
-    const earlier = new Set<string>();
-    let earlierChars = 0;
+    const earlier = new EarlierSecrets();
     let page = await this.#firstPage();
     for (let count = 1; ; count++) {
       const record = page as Record<string, unknown>;
@@ -123,22 +119,10 @@ export class PagePromise<Page, Item> implements PromiseLike<Page>, AsyncIterable
       if (emptyInARow >= MAX_EMPTY_PAGES)
         throw (await later()).walkStopped(operation, "empty", count, emptyInARow);
       if (count >= maxPages) throw (await later()).walkStopped(operation, "maxPages", count, maxPages);
-      // Collected by later's module: a walk past its first page loads it (a create-only app never does).
-      (await later()).collect(page, (secret) => {
-        if (earlier.has(secret)) return;
-        earlier.add(secret);
-        earlierChars += secret.length;
-      });
-      for (const oldest of earlier) {
-        if (earlierChars <= EARLIER_SECRET_CHARS) break;
-        earlier.delete(oldest);
-        earlierChars -= oldest.length;
-      }
       // The caller's signal goes with every page request: an abort ends the walk at once. The
       // request's redactor knows the secrets of the pages before it.
-      let options = this.#options;
-      if (earlier.size) earlierSecrets.set((options = { ...options }), earlier);
-      page = await this.#fetchPage({ ...this.#query, [cursorParam]: cursor }, options);
+      await earlier.add(page);
+      page = await this.#fetchPage({ ...this.#query, [cursorParam]: cursor }, earlier.on(this.#options));
     }
   }
 

@@ -21,7 +21,7 @@ import { checkKnown, checkNumber, describe } from "./options.js";
 import { PagePromise, type PaginationSpec } from "./pagination.js";
 import { later } from "./later.js";
 import { pathParam, unlessRefused } from "./runtime.js";
-import { earlierSecrets } from "./transport.js";
+import { earlierOf } from "./earlier-secrets.js";
 import type { RequestOptions, Transport } from "./types.js";
 import { stringField, textOf, waitForConnection } from "./wait.js";
 
@@ -236,7 +236,7 @@ export function forUser(
   const where = (op: string) => `forUser.${op}`;
   // What a message quotes is scrubbed of the key (the redactor is loaded when there is one: later.ts).
   const redactor = async (options: RequestOptions | undefined) =>
-    (await later()).redactorOf(composio, options?.headers, options && earlierSecrets.get(options));
+    (await later()).redactorOf(composio, options?.headers, earlierOf(options));
   const notOwned = async (
     op: string,
     id: unknown,

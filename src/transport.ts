@@ -3,6 +3,7 @@
 // into typed errors with the request's secrets scrubbed.
 import { ComposioError, parseJson } from "./errors.js";
 import { checkHeaders } from "./headers.js";
+import { earlierOf } from "./earlier-secrets.js";
 import { later } from "./later.js";
 import { checkRequestOptions, rememberHeaders, type ResolvedOptions, trimSlashes } from "./options.js";
 import { type AttemptController, withRetries } from "./retry.js";
@@ -10,13 +11,6 @@ import type { RequestInput, RequestOptions, RetrySettings, Transport } from "./t
 
 /** A call without options: nothing of its own to check. */
 const NO_OPTIONS: RequestOptions = {};
-
-/**
- * The secrets of the pages a list walk has read, by the options object it sends its next page with:
- * that request's redactor knows them (see pagination.ts). Here, not in secrets.ts, so that an app
- * without a list does not load the code that collects them.
- */
-export const earlierSecrets = new WeakMap<object, ReadonlySet<string>>();
 
 /** How much of an error body is read: enough for any envelope, not a 50 MB proxy page. */
 export const MAX_ERROR_BODY_BYTES = 64 * 1024;
@@ -141,7 +135,7 @@ export function createTransport<S extends { readonly aborted: boolean }>(
         idempotent,
         createsAccount: input.createsAccount,
         // Scrubbed from a message or a log line only: the success path scrubs nothing.
-        secrets: { headers, body, earlier: earlierSecrets.get(options) },
+        secrets: { headers, body, earlier: earlierOf(options) },
         signal: options.signal,
         onAttempt: failures && ((event) => log.debug!(failures.attemptLine(settings, event))),
         clock,

@@ -15,6 +15,7 @@ import { ConnectionFailedError } from "./connection-failed.js";
 import { later } from "./later.js";
 import type { Redactor } from "./redact.js";
 import { REAL_CLOCK, sleep } from "./retry.js";
+import { EarlierSecrets } from "./earlier-secrets.js";
 import type { RequestOptions, Transport } from "./types.js";
 
 /** Statuses that end a wait with a ConnectionFailedError. INACTIVE: someone disabled the account meanwhile. */
@@ -94,7 +95,9 @@ export async function waitForConnection(
   let lastError: unknown;
   // What the server and the caller give passes the redactor that knows the client's key (loaded
   // when there is something to say: later.ts).
-  const redactor = async () => (await later()).redactorOf(transport, requestOptions.headers);
+  // A wait is one call: each poll's errors are scrubbed of the tokens of the polls before it too.
+  const earlier = new EarlierSecrets();
+  const redactor = async () => (await later()).redactorOf(transport, requestOptions.headers, earlier.secrets);
   const timedOut = async () => {
     const ms = Math.round(clock.now() - start);
     const redact = (await redactor()).with(lastAccount);
@@ -112,14 +115,18 @@ export async function waitForConnection(
     try {
       // Each attempt keeps the client's timeoutMs; the whole poll, retries included, gets only
       // what is left of the wait (at least the grace), so a hanging poll cannot overrun it.
-      const account = await retrieveConnectedAccount(transport, id, {
-        ...requestOptions,
-        signal,
-        totalTimeoutMs: Math.min(
-          requestOptions.totalTimeoutMs ?? Infinity,
-          Math.max(deadline - clock.now(), grace, 1),
-        ),
-      });
+      const account = await retrieveConnectedAccount(
+        transport,
+        id,
+        earlier.on({
+          ...requestOptions,
+          signal,
+          totalTimeoutMs: Math.min(
+            requestOptions.totalTimeoutMs ?? Infinity,
+            Math.max(deadline - clock.now(), grace, 1),
+          ),
+        }),
+      );
       const given = (account as { status?: unknown } | null | undefined)?.status;
       const status =
         typeof given === "string"
@@ -133,6 +140,7 @@ export async function waitForConnection(
       // INITIALIZING, INITIATED, or a status this client does not know yet: keep waiting.
       lastStatus = cut(status, 100);
       lastAccount = account;
+      await earlier.add(account);
     } catch (error) {
       // A poll that failed for a passing reason (no answer, 429, 5xx after its retries) is only a
       // missed look: the next one may succeed. A final status, an abort, 404 and other client

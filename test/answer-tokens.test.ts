@@ -297,6 +297,30 @@ describe.each(TRANSPORTS)(
       tokenChecks += expectNoAnswerTokens(error, lines);
     });
 
+    it("waitForConnection is one call too: poll 2's answer, cut short, quoting poll 1's tokens", async () => {
+      let polls = 0;
+      const server = await serve((_req, res) => {
+        if (++polls === 1)
+          return send(res, 200, JSON.stringify({ ...tokenAccount("ca_w"), status: "INITIATED" }));
+        // Not JSON (cut), and the tokens under keys that name no secret: only poll 1 told what they are.
+        const echo = JSON.stringify({ error: { errors: Object.values(ANSWER_TOKENS) } });
+        send(res, 200, echo.slice(0, -2));
+      });
+      const { lines, logger } = recordingLogger();
+      const accounts = create({
+        apiKey: "ak_test_answer_tokens",
+        baseUrl: server.url,
+        logger,
+        logLevel: "debug",
+        maxRetries: 0,
+      }).connectedAccounts;
+      const { error } = await settle(accounts.waitForConnection("ca_w", { initialIntervalMs: 10 }));
+      expect(polls).toBe(2);
+      expect(error).toBeInstanceOf(ComposioApiError);
+      expect((error as Error).message).toContain('"errors":["[redacted]","[redacted]","[redacted]"');
+      tokenChecks += expectNoAnswerTokens(error, lines);
+    });
+
     it("remembers the newest 1 MiB of them: memory stays bounded however long the walk", async () => {
       // Three pages, each with one 600,000-character token; the fourth fails quoting the start of each.
       const tokens = ["A", "B", "C"].map((mark) => `rt_${mark.repeat(600_000)}`);
