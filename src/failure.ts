@@ -259,6 +259,7 @@ export function settle(
   settings: RetrySettings & { operation: string; url: string; maxBytes: number; log: Log },
   exchanged: Omit<Answer, "text">,
   text: string,
+  parsed?: { value: unknown },
 ): void {
   // Its fields read here, not spread by the caller: a sender's headers may be a getter (node-send.ts).
   const { status, headers, followedTo, truncated } = exchanged;
@@ -268,17 +269,19 @@ export function settle(
   if (isRedirect(status) || followedTo !== undefined) {
     throw redirectError(answer, settings.url, redact);
   }
+  // The text is parsed once at most (the transport may have parsed it already).
+  const value = () => (parsed ??= { value: parseJson(text) }).value;
   // The answer's own tokens are secrets of the warning too (a server may echo one in a header).
-  warnIfDeprecated(settings.log, operation, method, path, headers, () => redact.with(parseJson(text)));
+  warnIfDeprecated(settings.log, operation, method, path, headers, () => redact.with(value()));
   if (status < 200 || status > 299) {
     throw errorFromResponse(status, headers, { text, truncated }, redact, operation, createsAccount);
   }
   if (truncated) {
     throw oversizeAnswer(status, headers, settings.maxBytes, redact, method, path, createsAccount);
   }
-  const parsed = parseJson(text);
+  const body = value();
   // Every operation answers a JSON object: no body, null or HTML is an error, not a value.
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw unreadableSuccess(status, headers, text, parsed, redact, operation, createsAccount);
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw unreadableSuccess(status, headers, text, body, redact, operation, createsAccount);
   }
 }

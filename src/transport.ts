@@ -146,7 +146,8 @@ export function createTransport<S extends { readonly aborted: boolean }>(
       const { status, truncated } = answer;
       const has = (name: string) => (answer.hasHeader ? answer.hasHeader(name) : answer.headers.has(name));
       const text = DECODER.decode(answer.bytes);
-      const parsed = status >= 200 && status <= 299 && !truncated ? parseJson(text) : undefined;
+      const success = status >= 200 && status <= 299 && !truncated;
+      const parsed = success ? parseJson(text) : undefined;
       // Every operation answers a JSON object; anything else, a redirect, an error status, a body cut
       // short, and a deprecation to warn of are later's (see failure.ts's settle).
       if (
@@ -156,7 +157,13 @@ export function createTransport<S extends { readonly aborted: boolean }>(
         answer.followedTo !== undefined ||
         (log.warn && (has("deprecation") || has("sunset")))
       ) {
-        (await later()).settle({ ...settings, operation, url, maxBytes, log }, answer, text);
+        // What was parsed goes along: parsing 512 KiB of nesting again held the event loop as long again.
+        (await later()).settle(
+          { ...settings, operation, url, maxBytes, log },
+          answer,
+          text,
+          success ? { value: parsed } : undefined,
+        );
       }
       // No validation of the answer: values the client does not know yet (new auth schemes,
       // statuses, fields) reach the caller as the server sent them.
