@@ -64,8 +64,8 @@ export interface Redactor {
 
 /**
  * A redactor for the secrets of one request: its headers (the credential among them), `sent`, the
- * JSON text of its body, and `earlier`, the secrets of the answers a list walk read before this
- * page. Nothing is done until it is used.
+ * JSON text of its body, and `earlier`, the secrets of the answers read before it in the same call
+ * (a list walk's pages, a wait's polls: earlier-secrets.ts). Nothing is done until it is used.
  */
 export function redactorFor(
   headers: Record<string, string>,
@@ -87,7 +87,7 @@ export function redactorFor(
 
 /**
  * The redactor of a transport or client made by this package (its key), with a request's own
- * headers and what a walk read before (see redactorFor).
+ * headers and what its call read before (see redactorFor).
  */
 export function redactorOf(
   sender: object,

@@ -144,8 +144,8 @@ export interface RetrySettings {
   path: string;
   /**
    * The request's secrets: its headers (the key among them), the JSON text of its body, and in a
-   * list walk the secrets of the pages read before. A message (an id the caller gave may be
-   * anything) and a log line are scrubbed of them.
+   * list walk or a wait the secrets of the answers read before. A message (an id the caller gave
+   * may be anything) and a log line are scrubbed of them.
    */
   secrets?:
     | {

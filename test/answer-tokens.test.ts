@@ -25,14 +25,20 @@ const serve = serverPerTest();
 
 let tokenChecks = 0;
 
-async function clientFor(handler: Handler) {
+/** The accounts of a client (`create`'s: a transport's factory) on a server answering with `handler`, logging every line. */
+async function clientFor(
+  handler: Handler,
+  options: { maxRetries?: number } = {},
+  create = createComposioClient,
+) {
   const server = await serve(handler);
   const { lines, logger } = recordingLogger();
-  const accounts = createComposioClient({
+  const accounts = create({
     apiKey: "ak_test_answer_tokens",
     baseUrl: server.url,
     logger,
     logLevel: "debug",
+    ...options,
   }).connectedAccounts;
   return { accounts, lines };
 }
@@ -258,32 +264,31 @@ describe("a list walk whose later page fails", () => {
   });
 });
 
-// A walk is one call: a token of a page it read is a secret of every later page's error and log
-// line, whatever the server echoes it in (a header, an error's text, a header's name).
+// A walk and a wait are one call each: a token of an answer read is a secret of every later
+// request's error and log line, whatever the server echoes it in (a header, an error's text, a
+// header's name).
 describe.each(TRANSPORTS)(
-  "a list walk whose later page echoes an earlier page's tokens, over $transport",
+  "a walk or a wait whose later answer echoes an earlier one's tokens, over $transport",
   ({ createComposioClient: create }) => {
     it("page 2's 500 quoting them in its headers and message: scrubbed from every view and log line", async () => {
-      const server = await serve((req, res) => {
-        const cursor = new URL(req.url, "http://x").searchParams.get("cursor");
-        if (!cursor) return send(res, 200, JSON.stringify(page([tokenAccount("ca_p1")], "c2")));
-        res.writeHead(500, {
-          "content-type": "application/json",
-          "retry-after-ms": "0",
-          "x-request-id": `req-${ANSWER_TOKENS.refreshToken}`,
-          "x-echo": `${ANSWER_TOKENS.accessToken} ${ANSWER_TOKENS.idToken}`,
-          [`x-${ANSWER_TOKENS.refreshToken.toLowerCase()}`]: "1",
-        });
-        res.end(JSON.stringify({ error: { message: `refresh ${ANSWER_TOKENS.refreshToken} was refused` } }));
-      });
-      const { lines, logger } = recordingLogger();
-      const accounts = create({
-        apiKey: "ak_test_answer_tokens",
-        baseUrl: server.url,
-        logger,
-        logLevel: "debug",
-        maxRetries: 1,
-      }).connectedAccounts;
+      const { accounts, lines } = await clientFor(
+        (req, res) => {
+          const cursor = new URL(req.url, "http://x").searchParams.get("cursor");
+          if (!cursor) return send(res, 200, JSON.stringify(page([tokenAccount("ca_p1")], "c2")));
+          res.writeHead(500, {
+            "content-type": "application/json",
+            "retry-after-ms": "0",
+            "x-request-id": `req-${ANSWER_TOKENS.refreshToken}`,
+            "x-echo": `${ANSWER_TOKENS.accessToken} ${ANSWER_TOKENS.idToken}`,
+            [`x-${ANSWER_TOKENS.refreshToken.toLowerCase()}`]: "1",
+          });
+          res.end(
+            JSON.stringify({ error: { message: `refresh ${ANSWER_TOKENS.refreshToken} was refused` } }),
+          );
+        },
+        { maxRetries: 1 },
+        create,
+      );
       const seen: string[] = [];
       const { error } = await settle(
         (async () => {
@@ -299,21 +304,17 @@ describe.each(TRANSPORTS)(
 
     it("waitForConnection is one call too: poll 2's answer, cut short, quoting poll 1's tokens", async () => {
       let polls = 0;
-      const server = await serve((_req, res) => {
-        if (++polls === 1)
-          return send(res, 200, JSON.stringify({ ...tokenAccount("ca_w"), status: "INITIATED" }));
-        // Not JSON (cut), and the tokens under keys that name no secret: only poll 1 told what they are.
-        const echo = JSON.stringify({ error: { errors: Object.values(ANSWER_TOKENS) } });
-        send(res, 200, echo.slice(0, -2));
-      });
-      const { lines, logger } = recordingLogger();
-      const accounts = create({
-        apiKey: "ak_test_answer_tokens",
-        baseUrl: server.url,
-        logger,
-        logLevel: "debug",
-        maxRetries: 0,
-      }).connectedAccounts;
+      const { accounts, lines } = await clientFor(
+        (_req, res) => {
+          if (++polls === 1)
+            return send(res, 200, JSON.stringify({ ...tokenAccount("ca_w"), status: "INITIATED" }));
+          // Not JSON (cut), and the tokens under keys that name no secret: only poll 1 told what they are.
+          const echo = JSON.stringify({ error: { errors: Object.values(ANSWER_TOKENS) } });
+          send(res, 200, echo.slice(0, -2));
+        },
+        { maxRetries: 0 },
+        create,
+      );
       const { error } = await settle(accounts.waitForConnection("ca_w", { initialIntervalMs: 10 }));
       expect(polls).toBe(2);
       expect(error).toBeInstanceOf(ComposioApiError);
@@ -324,27 +325,26 @@ describe.each(TRANSPORTS)(
     it("remembers the newest 1 MiB of them: memory stays bounded however long the walk", async () => {
       // Three pages, each with one 600,000-character token; the fourth fails quoting the start of each.
       const tokens = ["A", "B", "C"].map((mark) => `rt_${mark.repeat(600_000)}`);
-      const server = await serve((req, res) => {
-        const n = Number(new URL(req.url, "http://x").searchParams.get("cursor") ?? "0");
-        if (n < 3)
-          return send(
-            res,
-            200,
-            JSON.stringify(
-              page([account(`ca_p${n}`, { access: `at_${n}`, refresh: tokens[n]! })], String(n + 1)),
-            ),
-          );
-        res.writeHead(500, {
-          "content-type": "application/json",
-          "x-echo": tokens.map((t) => t.slice(0, 12)).join(" "),
-        });
-        res.end("{}");
-      });
-      const accounts = create({
-        apiKey: "ak_test_answer_tokens",
-        baseUrl: server.url,
-        maxRetries: 0,
-      }).connectedAccounts;
+      const { accounts } = await clientFor(
+        (req, res) => {
+          const n = Number(new URL(req.url, "http://x").searchParams.get("cursor") ?? "0");
+          if (n < 3)
+            return send(
+              res,
+              200,
+              JSON.stringify(
+                page([account(`ca_p${n}`, { access: `at_${n}`, refresh: tokens[n]! })], String(n + 1)),
+              ),
+            );
+          res.writeHead(500, {
+            "content-type": "application/json",
+            "x-echo": tokens.map((t) => t.slice(0, 12)).join(" "),
+          });
+          res.end("{}");
+        },
+        { maxRetries: 0 },
+        create,
+      );
       const { error } = await settle(
         (async () => {
           for await (const _ of accounts.list()) {
